@@ -1,0 +1,42 @@
+"""The ``dq`` command. Each command lives in its own module; this file only composes them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from dq import __version__
+from dq.cli import completeness as _completeness
+
+app = typer.Typer(
+    name="dq",
+    help="Data quality of medical quality registries, by the six national dimensions.\n\n"
+         "Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 2 usage or "
+         "configuration error, 3 input data error, 4 internal error (a bug).",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dq {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
+) -> None:
+    pass
+
+
+app.command("completeness", help=_completeness.HELP)(_completeness.completeness)
+
+
+def main() -> None:
+    app()

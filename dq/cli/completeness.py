@@ -1,0 +1,88 @@
+"""``dq completeness``: variable completeness per variable, unit and year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dq.cli._common import (CIMethod, Format, handle_errors, progress, render_terminal,
+                            write_output)
+from dq.cli.inputs import load_spec, open_data
+from dq.errors import EXIT_CHECK_FAILED
+
+HELP = """Variable completeness: for every variable, the share of applicable records with a valid
+value (not missing, not an unknown code, not invalid), with a 95 % CI and pass/warn/fail status.
+
+Without a spec every column is checked and only empty values count as missing.
+"""
+
+
+@handle_errors
+def completeness(
+    data: Annotated[Optional[list[Path]], typer.Argument(
+        help="The registry export(s): CSV, Parquet, XLSX, SAV or DTA. Default: [dataset] files "
+             "of the spec.", show_default=False)] = None,
+    spec: Annotated[Optional[Path], typer.Option(
+        "--spec", "-s", help="Registry spec (dq.toml): variables, codes, conditions, thresholds.",
+        dir_okay=False)] = None,
+    by: Annotated[Optional[str], typer.Option(
+        help="Group by roles unit, year, hf, rhf or any column, comma-separated "
+             "(e.g. unit,year). Units roll up to HF, RHF and national with a unit table.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write to this file (whole, or not at all) instead of stdout.",
+        dir_okay=False)] = None,
+    fail_under: Annotated[Optional[float], typer.Option(
+        help="Fail every mandatory variable whose completeness is below this fraction "
+             "(overrides the spec's fail_below).", min=0.0, max=1.0)] = None,
+    min_n: Annotated[Optional[int], typer.Option(
+        help="Grade only rows with at least this many applicable records (default: the spec's "
+             "min_n, else 5); smaller rows are shown as info.", min=0)] = None,
+    ci: Annotated[CIMethod, typer.Option(help="Confidence interval method.")] = CIMethod.wilson,
+    top: Annotated[int, typer.Option(help="Rows shown in the terminal table, worst first.",
+                                     min=1)] = 30,
+    encoding: Annotated[Optional[str], typer.Option(
+        help="CSV encoding: utf-8, cp1252 or latin-1 (default: detected).")] = None,
+    separator: Annotated[Optional[str], typer.Option(
+        help="CSV separator (default: detected among ; , tab |).")] = None,
+    input_format: Annotated[Optional[str], typer.Option(
+        help="Override the format the file extension implies: csv, parquet, xlsx, sav, dta.")] = None,
+    width: Annotated[Optional[int], typer.Option(help="Terminal width for --format table.",
+                                                 min=40)] = None,
+) -> None:
+    from dq import completeness as comp
+    from dq import units as units_mod
+    from dq.grouping import parse_by, resolve
+    from dq.render import envelope, markdown, terminal
+    from dq.render.tabular import to_csv
+
+    spec_obj = load_spec(spec)
+    keys = parse_by(by)
+    source = open_data(data or [], spec_obj, fmt=input_format, encoding=encoding,
+                       separator=separator)
+    units = units_mod.load(spec_obj.units) if spec_obj.units is not None else None
+    grouping = resolve(keys, spec_obj, source, has_units=units is not None)
+    with progress("Counting completeness…"):
+        result = comp.compute(source, spec_obj, grouping, units=units, fail_under=fail_under,
+                              min_n=min_n, ci_method=ci.value)
+    if fmt is Format.json:
+        text = envelope.dumps(envelope.envelope(
+            "completeness", source.infos, spec_obj, result.rows, records=result.records,
+            ci_method=result.ci_method, n_records=result.n_records,
+            n_finished=result.n_finished, min_n=result.min_n,
+            unmatched_units=result.unmatched_units))
+    elif fmt is Format.csv:
+        text = to_csv(result.rows)
+    elif fmt is Format.markdown:
+        text = markdown.completeness(result)
+    else:
+        text = render_terminal(lambda console: terminal.completeness(result, console, top),
+                               output, width)
+    write_output(text, output)
+    if result.failed:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+completeness.__doc__ = HELP

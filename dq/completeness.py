@@ -1,0 +1,283 @@
+"""Variable completeness (variabelkompletthet) — the Kompletthet dimension.
+
+For each variable, over the records where it is applicable (always, or where its condition holds),
+every value falls in exactly one class (domain.md "Variable completeness"):
+
+    n_missing   null, empty or whitespace-only
+    n_unknown   a declared unknown code (-1, 9, "Ukjent", SPSS/Stata user-missing values)
+    n_invalid   outside the allowed codes or range, or not a number/date where one is expected
+    n_valid     = n_applicable − n_missing − n_unknown − n_invalid
+
+    completeness            = n_valid / n_applicable            (rapwhale beregn_kompletthet_med_ukjent)
+    completeness_nulls_only = (n_applicable − n_missing) / n_applicable   (beregn_kompletthet)
+
+Record-level completeness is the share of records valid on every mandatory variable that applies
+to them. Only finished forms (``[dataset] finished``) count. Each class is a named Polars
+expression, and all variables are counted in one ``group_by().agg`` pass over a LazyFrame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import polars as pl
+
+from dq.conditions import with_conditions
+from dq.errors import ConfigError
+from dq.grouping import Grouping, output_keys
+from dq.io import Source
+from dq.io.values import as_date, as_datetime, as_text, number
+from dq.spec import Spec, Thresholds, Variable
+from dq.stats import with_ci
+from dq.units import Units, roll_up
+
+COUNTS = ("n_applicable", "n_missing", "n_unknown", "n_invalid")
+RECORD = "(all mandatory)"
+
+
+@dataclass(frozen=True)
+class CompletenessResult:
+    """Per variable × group counts with completeness and CI; ``records``: record-level rows."""
+
+    rows: pl.DataFrame
+    records: pl.DataFrame
+    keys: list[str]
+    n_records: int  # rows read
+    n_finished: int  # rows that count (finished forms)
+    ci_method: str
+    min_n: int  # rows with a smaller denominator are reported but not graded ("info")
+    unmatched_units: list[str]
+
+    @property
+    def failed(self) -> bool:
+        return bool((self.rows["status"] == "fail").any() or (self.records["status"] == "fail").any())
+
+
+def _bound(value: float | str | None, vtype: str) -> object:
+    if value is None or vtype not in ("date", "datetime") or not isinstance(value, str):
+        return value
+    if value == "today":
+        return date.today() if vtype == "date" else datetime.now()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"date bound {value!r} is not an ISO date (YYYY-MM-DD) or 'today'") from None
+    return parsed.date() if vtype == "date" else parsed
+
+
+def _outside(value: pl.Expr, lo: object, hi: object) -> pl.Expr:
+    out = pl.lit(False)
+    if lo is not None:
+        out = out | (value < pl.lit(lo))
+    if hi is not None:
+        out = out | (value > pl.lit(hi))
+    return out
+
+
+def classify(var: Variable, dtype: pl.DataType, *, extra_unknown: list[object] = (),  # type: ignore[assignment]
+             unknown_ranges: list[tuple[float, float]] = (),  # type: ignore[assignment]
+             date_format: str | None = None) -> dict[str, pl.Expr | None]:
+    """Row-wise boolean expressions: missing, unknown, invalid (None where a class cannot occur)."""
+    col = pl.col(var.name)
+    missing = col.is_null()
+    codes = [*var.unknown, *(str(c) for c in extra_unknown)]
+    unknown: pl.Expr | None = None
+    if codes:
+        unknown = as_text(col, dtype).is_in(codes)
+    if unknown_ranges:
+        num = number(col, dtype)
+        in_range = pl.any_horizontal(num.is_between(lo, hi) for lo, hi in unknown_ranges)
+        unknown = in_range if unknown is None else unknown | in_range
+    if unknown is not None:
+        unknown = ~missing & unknown.fill_null(False)
+
+    bad: pl.Expr | None = None
+    if var.type == "categorical" and var.codes:
+        bad = ~as_text(col, dtype).is_in(list(var.codes))
+    elif var.type in ("integer", "decimal"):
+        num = number(col, dtype)
+        bad = num.is_null() | _outside(num, var.min, var.max)
+        if var.type == "integer":
+            bad = bad | (num != num.round(0))
+    elif var.type in ("date", "datetime"):
+        parsed = (as_date(col, dtype, date_format) if var.type == "date"
+                  else as_datetime(col, dtype, date_format))
+        bad = parsed.is_null() | _outside(parsed, _bound(var.min, var.type), _bound(var.max, var.type))
+    invalid = None
+    if bad is not None:
+        invalid = ~missing & bad.fill_null(True)
+        if unknown is not None:
+            invalid = invalid & ~unknown
+    return {"missing": missing, "unknown": unknown, "invalid": invalid}
+
+
+def _variables(spec: Spec, columns: list[str]) -> list[Variable]:
+    if spec.variables:
+        return list(spec.variables.values())
+    return [Variable(name=c) for c in columns]
+
+
+def _effective(var: Variable, fail_under: float | None) -> Thresholds:
+    if fail_under is None:
+        return var.thresholds
+    warn = var.thresholds.warn_below
+    return Thresholds(warn_below=max(warn, fail_under) if warn is not None else None,
+                      fail_below=fail_under)
+
+
+def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | None = None,
+            fail_under: float | None = None, min_n: int | None = None,
+            ci_method: str = "wilson") -> CompletenessResult:
+    lf = source.lf
+    schema = lf.collect_schema()
+    variables = _variables(spec, list(schema))
+    info = source.info
+    date_formats = source.date_formats
+
+    conditions = {f"__cond{i}": v.condition for i, v in enumerate(variables) if v.condition}
+    if spec.dataset.finished:
+        conditions["__finished"] = spec.dataset.finished
+    lf = with_conditions(lf, spec, source, conditions)
+    finished = pl.col("__finished") if spec.dataset.finished else None
+    aggs: list[pl.Expr] = [pl.len().alias("__rows")]
+    aggs.append(finished.sum().alias("__finished") if finished is not None
+                else pl.len().alias("__finished"))
+    complete_terms: list[pl.Expr] = []
+    for i, var in enumerate(variables):
+        applicable = pl.col(f"__cond{i}") if var.condition else None
+        if finished is not None:
+            applicable = finished if applicable is None else finished & applicable
+        cls = classify(var, schema[var.name], extra_unknown=info.unknown_codes.get(var.name, []),
+                       unknown_ranges=info.unknown_ranges.get(var.name, []),
+                       date_format=date_formats.get(var.name) or (
+                           spec.dataset.date_format if var.type == "date" else None))
+
+        def count(expr: pl.Expr | None, name: str, applicable: pl.Expr | None = applicable) -> None:
+            if expr is None:
+                return
+            aggs.append((expr if applicable is None else expr & applicable).sum().alias(f"{i}|{name}"))
+
+        aggs.append(applicable.sum().alias(f"{i}|n_applicable") if applicable is not None
+                    else pl.len().alias(f"{i}|n_applicable"))
+        count(cls["missing"], "n_missing")
+        count(cls["unknown"], "n_unknown")
+        count(cls["invalid"], "n_invalid")
+        if var.mandatory != "never":
+            not_valid = pl.any_horizontal(e for e in cls.values() if e is not None)
+            cond = pl.col(f"__cond{i}") if var.condition else None
+            complete_terms.append(not_valid if cond is None else cond & not_valid)
+    if complete_terms:
+        incomplete = pl.any_horizontal(complete_terms)
+        complete = ~incomplete if finished is None else finished & ~incomplete
+        aggs.append(complete.sum().alias("__complete"))
+    else:
+        aggs.append(pl.lit(0).alias("__complete"))
+
+    cols = grouping.group_cols
+    keyed = lf.with_columns(**grouping.exprs) if grouping.exprs else lf
+    query = keyed.group_by(cols).agg(aggs) if cols else keyed.select(aggs)
+    wide = query.collect(engine="streaming")
+    n_rows = int(wide["__rows"].sum())
+    n_finished = int(wide["__finished"].sum())
+    for part in source.infos:
+        if part.rows is None and len(source.infos) == 1:
+            part.rows = n_rows
+
+    # Long form: one row per group × variable, with zero for classes that cannot occur.
+    frames = []
+    for i, var in enumerate(variables):
+        present = {c: f"{i}|{c}" for c in COUNTS if f"{i}|{c}" in wide.columns}
+        frame = wide.select(
+            *cols,
+            pl.lit(var.name).alias("variable"),
+            *(pl.col(present[c]).cast(pl.Int64).alias(c) if c in present
+              else pl.lit(0, pl.Int64).alias(c) for c in COUNTS),
+        )
+        frames.append(frame)
+    long = pl.concat(frames)
+    records = wide.select(*cols, pl.col("__finished").cast(pl.Int64).alias("n_records"),
+                          pl.col("__complete").cast(pl.Int64).alias("n_complete"))
+
+    unmatched: list[str] = []
+    if grouping.lowest_level:
+        long = roll_up(long, ["variable", *grouping.keys], list(COUNTS), units,
+                       grouping.lowest_level)
+        records = roll_up(records, grouping.keys, ["n_records", "n_complete"], units,
+                          grouping.lowest_level)
+        if units is not None:
+            known = set(units.table["unit"])
+            unmatched = sorted({u for u in wide["unit"] if u not in known})
+    keys = output_keys(grouping, units is not None)
+    order = {v.name: i for i, v in enumerate(variables)}
+
+    long = long.with_columns(
+        n_valid=pl.col("n_applicable") - pl.col("n_missing") - pl.col("n_unknown") - pl.col("n_invalid"),
+        n_registered=pl.col("n_applicable") - pl.col("n_missing"),
+    )
+    long = with_ci(long, "n_valid", "n_applicable", estimate="completeness", method=ci_method)
+    long = with_ci(long, "n_registered", "n_applicable", estimate="completeness_nulls_only",
+                   low="nulls_only_ci_low", high="nulls_only_ci_high", method=ci_method)
+    thresholds = {v.name: _effective(v, fail_under) for v in variables}
+    by_var = pl.col("variable")
+    long = long.with_columns(
+        by_var.replace_strict({v.name: v.label for v in variables}, return_dtype=pl.String).alias("label"),
+        by_var.replace_strict({v.name: v.mandatory for v in variables},
+                              return_dtype=pl.String).alias("mandatory"),
+        by_var.replace_strict({k: t.warn_below for k, t in thresholds.items()},
+                              return_dtype=pl.Float64).alias("warn_below"),
+        by_var.replace_strict({k: t.fail_below for k, t in thresholds.items()},
+                              return_dtype=pl.Float64).alias("fail_below"),
+    )
+    min_n = spec.min_n if min_n is None else min_n
+    small = pl.col("n_applicable") < min_n
+    long = long.with_columns(
+        status_expr("completeness", optional=(pl.col("mandatory") == "never") | small))
+    level_rank = pl.col("level").replace_strict({"unit": 0, "hf": 1, "rhf": 2, "national": 3},
+                                                return_dtype=pl.Int8) if "level" in keys else None
+    sort_cols = [pl.col("variable").replace_strict(order, return_dtype=pl.Int32)]
+    if level_rank is not None:
+        sort_cols.append(level_rank)
+    sort_cols += [pl.col(k) for k in keys if k != "level"]
+    long = long.sort(sort_cols, nulls_last=True).select(
+        "variable", "label", *keys, "n_applicable", "n_valid", "n_missing", "n_unknown",
+        "n_invalid", "completeness", "ci_low", "ci_high", "completeness_nulls_only",
+        "nulls_only_ci_low", "nulls_only_ci_high", "mandatory", "warn_below", "fail_below", "status")
+
+    record_t = _record_thresholds(spec, fail_under)
+    records = with_ci(records, "n_complete", "n_records", estimate="completeness", method=ci_method)
+    records = records.with_columns(warn_below=pl.lit(record_t.warn_below, pl.Float64),
+                                   fail_below=pl.lit(record_t.fail_below, pl.Float64))
+    records = records.with_columns(
+        status_expr("completeness", optional=pl.col("n_records") < min_n)
+        if complete_terms else pl.lit("not_assessed").alias("status"))
+    rsort = ([level_rank] if level_rank is not None else []) + [pl.col(k) for k in keys if k != "level"]
+    if rsort:
+        records = records.sort(rsort, nulls_last=True)
+    records = records.select(*keys, "n_records", "n_complete", "completeness", "ci_low", "ci_high",
+                             "warn_below", "fail_below", "status")
+    return CompletenessResult(rows=long, records=records, keys=keys, n_records=n_rows,
+                              n_finished=n_finished, ci_method=ci_method, min_n=min_n,
+                              unmatched_units=unmatched)
+
+
+def status_expr(estimate: str, optional: pl.Expr) -> pl.Expr:
+    """pass / warn / fail against the row's warn_below and fail_below; info for rows not graded
+    (optional variables, denominators below min_n).
+
+    A row with no thresholds passes; a row with nothing to measure is not assessed.
+    """
+    value = pl.col(estimate)
+    return (pl.when(value.is_null()).then(pl.lit("not_assessed"))
+            .when(optional).then(pl.lit("info"))
+            .when(value < pl.col("fail_below")).then(pl.lit("fail"))
+            .when(value < pl.col("warn_below")).then(pl.lit("warn"))
+            .otherwise(pl.lit("pass")).alias("status"))
+
+
+def _record_thresholds(spec: Spec, fail_under: float | None) -> Thresholds:
+    """Record-level completeness is graded only when the spec asks for it."""
+    t = spec.record_thresholds
+    if fail_under is not None and t.fail_below is not None:
+        return Thresholds(t.warn_below, fail_under)
+    return t

@@ -1,0 +1,86 @@
+"""Resolve ``--by`` into group columns: spec roles (unit, year, hf, rhf) or plain column names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from dq.errors import ConfigError
+from dq.io import Source
+from dq.io.values import as_date, as_text
+from dq.spec import Spec
+from dq.units import LEVELS
+
+ROLES = ("unit", "year", "hf", "rhf")
+
+
+@dataclass(frozen=True)
+class Grouping:
+    keys: list[str]  # output names, e.g. ["unit", "year", "Kjonn"]
+    lowest_level: str | None  # "unit", "hf" or "rhf" when units are involved, else None
+    exprs: dict[str, pl.Expr]  # key → expression over the source
+
+    @property
+    def group_cols(self) -> list[str]:
+        """Columns the data are grouped by (unit level when any unit level is asked for)."""
+        cols = ["unit"] if self.lowest_level else []
+        return cols + [k for k in self.keys if k not in LEVELS]
+
+
+def parse_by(text: str | None) -> list[str]:
+    if not text:
+        return []
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    dups = {k for k in keys if keys.count(k) > 1}
+    if dups:
+        raise ConfigError(f"--by names {', '.join(sorted(dups))} twice")
+    return keys
+
+
+def resolve(keys: list[str], spec: Spec, source: Source, *, has_units: bool,
+            unit_col: str | None = None, date_col: str | None = None,
+            date_format: str | None = None) -> Grouping:
+    schema = source.lf.collect_schema()
+    columns = list(schema)
+    unit_col = unit_col or spec.dataset.unit
+    date_col = date_col or spec.dataset.event_date
+    exprs: dict[str, pl.Expr] = {}
+    levels = [k for k in keys if k in ("unit", "hf", "rhf")]
+    for key in keys:
+        if key in ("unit", "hf", "rhf"):
+            if not unit_col:
+                raise ConfigError(f"--by {key} needs the unit column: set [dataset] unit in dq.toml"
+                                  + (" or pass --unit" if key == "unit" else ""))
+            if key != "unit" and not has_units:
+                raise ConfigError(f"--by {key} needs a unit table: set [units] table in dq.toml "
+                                  "(columns unit_id, unit_name, hf, rhf)")
+            exprs["unit"] = as_text(pl.col(unit_col), schema[unit_col]).fill_null("(missing)")
+        elif key == "year" and (date_col or "year" not in columns):
+            if not date_col:
+                raise ConfigError("--by year needs the event date: set [dataset] event_date in "
+                                  "dq.toml")
+            fmt = date_format or spec.dataset.date_format or source.date_formats.get(date_col)
+            exprs["year"] = as_date(pl.col(date_col), schema[date_col], fmt).dt.year()
+        elif key in columns:
+            exprs[key] = pl.col(key)
+        else:
+            shown = ", ".join(columns[:30]) + (" …" if len(columns) > 30 else "")
+            raise ConfigError(f"--by {key!r} is neither a role ({', '.join(ROLES)}) nor a column "
+                              f"of {source.info.path} (columns: {shown})")
+    lowest = next((lvl for lvl in ("unit", "hf", "rhf") if lvl in levels), None)
+    return Grouping(keys=keys, lowest_level=lowest, exprs=exprs)
+
+
+def output_keys(grouping: Grouping, has_units: bool) -> list[str]:
+    """Columns that identify a result row, in display order."""
+    out: list[str] = []
+    lowest = grouping.lowest_level
+    if lowest:
+        out.append("level")
+        if not has_units:
+            out.append("unit")
+        else:
+            out += {"unit": ["unit", "unit_name", "hf", "rhf"], "hf": ["hf", "rhf"],
+                    "rhf": ["rhf"]}[lowest]
+    return out + [k for k in grouping.keys if k not in LEVELS]

@@ -1,0 +1,1 @@
+"""Output layer: results to terminal, JSON, CSV and Markdown. Renderers never compute."""

@@ -1,0 +1,404 @@
+"""The registry spec (``dq.toml``): what the data are and what each check expects of them.
+
+The whole spec is validated before any data are read: unknown keys are rejected with the list of
+valid ones, types and thresholds are checked, conditions are parsed with Polars' own SQL
+expression support. ``Spec.check_columns`` then checks every referenced column against the data.
+Errors name the file and the key (``dq.toml: [variables.Alder] min``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dq.errors import ConfigError, InputError
+
+VARIABLE_TYPES = ("categorical", "integer", "decimal", "date", "datetime", "text", "id")
+USES = ("quality_indicator", "case_mix", "research", "administration", "other")
+
+_TOP_KEYS = {"dataset", "units", "completeness", "variables"}
+_DATASET_KEYS = {"name", "files", "format", "encoding", "separator", "person_id", "unit",
+                 "event_date", "date_format", "finished", "codebook", "export_date"}
+_UNITS_KEYS = {"table", "id", "name", "hf", "rhf"}
+_COMPLETENESS_KEYS = {"warn_below", "fail_below", "unknown", "records_warn_below",
+                      "records_fail_below", "min_n"}
+# The smallest denominator a row is graded on: the results pages' default minimum (domain.md).
+DEFAULT_MIN_N = 5
+_VARIABLE_KEYS = {"label", "type", "codes", "min", "max", "unknown", "mandatory", "warn_below",
+                  "fail_below", "uses", "notes"}
+
+# rapwhale's canonical codebook (Rapporteket/rapwhale, data-raw/DATASET.R): variabeltype values.
+_CODEBOOK_TYPES = {"kategorisk": "categorical", "numerisk": "integer", "boolsk": "categorical",
+                   "dato": "date", "dato_kl": "datetime", "kl": "text", "tekst": "text"}
+CODEBOOK_COLUMNS = ("variabel_id", "variabeltype", "min", "maks", "desimalar", "verdi",
+                    "verditekst", "obligatorisk")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    warn_below: float | None = None
+    fail_below: float | None = None
+
+    def status(self, value: float | None) -> str:
+        if value is None:
+            return "not_assessed"
+        if self.fail_below is not None and value < self.fail_below:
+            return "fail"
+        if self.warn_below is not None and value < self.warn_below:
+            return "warn"
+        return "pass"
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    type: str = "text"
+    label: str | None = None
+    codes: dict[str, str] | None = None  # allowed code (as text) → label
+    min: float | str | None = None
+    max: float | str | None = None
+    unknown: tuple[str, ...] = ()
+    mandatory: str = "always"  # "always", "never" or a SQL condition over other columns
+    thresholds: Thresholds = Thresholds()
+    uses: tuple[str, ...] = ()
+    notes: str | None = None
+
+    @property
+    def condition(self) -> str | None:
+        return None if self.mandatory in ("always", "never") else self.mandatory
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    path: Path
+    id: str = "unit_id"
+    name: str = "unit_name"
+    hf: str = "hf"
+    rhf: str = "rhf"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    files: tuple[Path, ...] = ()
+    name: str | None = None
+    format: str | None = None
+    encoding: str | None = None
+    separator: str | None = None
+    person_id: str | None = None
+    unit: str | None = None
+    event_date: str | None = None
+    date_format: str | None = None
+    finished: str | None = None
+    export_date: str | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    path: Path | None
+    sha256: str | None
+    dataset: Dataset = Dataset()
+    units: UnitTable | None = None
+    thresholds: Thresholds = Thresholds()
+    record_thresholds: Thresholds = Thresholds()
+    min_n: int = DEFAULT_MIN_N
+    variables: dict[str, Variable] = field(default_factory=dict)
+
+    def manifest(self) -> dict[str, str] | None:
+        if self.path is None:
+            return None
+        return {"path": str(self.path), "sha256": self.sha256 or ""}
+
+    def role(self, name: str) -> str | None:
+        """The column a role (``unit``, ``person_id``, ``event_date``) names, if any."""
+        return getattr(self.dataset, name, None)
+
+    def referenced_columns(self) -> dict[str, set[str]]:
+        """Every data column the spec names, with the keys that name it."""
+        refs: dict[str, set[str]] = {}
+
+        def add(column: str | None, key: str) -> None:
+            if column:
+                refs.setdefault(column, set()).add(key)
+
+        for role in ("person_id", "unit", "event_date"):
+            add(getattr(self.dataset, role), f"[dataset] {role}")
+        if self.dataset.finished:
+            for col in condition_columns(self.dataset.finished):
+                add(col, "[dataset] finished")
+        for var in self.variables.values():
+            add(var.name, f"[variables.{var.name}]")
+            if var.condition:
+                for col in condition_columns(var.condition):
+                    add(col, f"[variables.{var.name}] mandatory")
+        return refs
+
+    def check_columns(self, columns: list[str], data_path: Path | str) -> None:
+        present = set(columns)
+        missing = {c: keys for c, keys in self.referenced_columns().items() if c not in present}
+        if missing:
+            names = ", ".join(f"{c!r} ({', '.join(sorted(k))})" for c, k in sorted(missing.items()))
+            shown = ", ".join(columns[:30]) + (" …" if len(columns) > 30 else "")
+            where = self.path.name if self.path else "the spec"
+            raise InputError(f"{len(missing)} column(s) named in {where} are missing from "
+                             f"{data_path}: {names} (columns found: {shown})")
+
+
+def condition_columns(condition: str) -> list[str]:
+    return pl.sql_expr(condition).meta.root_names()
+
+
+def parse_condition(condition: Any, where: str) -> str:
+    if not isinstance(condition, str) or not condition.strip():
+        raise ConfigError(f"{where}: expected a SQL condition as text, e.g. \"Komplikasjon = 1\"")
+    try:
+        pl.sql_expr(condition)
+    except Exception as exc:  # polars raises SQLSyntaxError, SQLInterfaceError, ...
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(f"{where}: invalid condition {condition!r} ({first}); write it as a "
+                          "SQL expression over column names, e.g. \"Komplikasjon = 1\"") from None
+    return condition
+
+
+def _reject_unknown(table: dict[str, Any], valid: set[str], where: str) -> None:
+    unknown = sorted(set(table) - valid)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; valid keys: "
+                          f"{', '.join(sorted(valid))}")
+
+
+def _table(raw: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{key}] must be a table")
+    return value
+
+
+def _fraction(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ConfigError(f"{where}: expected a fraction from 0 to 1 (0.95 means 95 %), "
+                          f"got {value!r}")
+    return float(value)
+
+
+def _thresholds(table: dict[str, Any], where: str, default: Thresholds) -> Thresholds:
+    warn = _fraction(table.get("warn_below"), f"{where} warn_below")
+    fail = _fraction(table.get("fail_below"), f"{where} fail_below")
+    warn = default.warn_below if warn is None and "warn_below" not in table else warn
+    fail = default.fail_below if fail is None and "fail_below" not in table else fail
+    if warn is not None and fail is not None and fail > warn:
+        raise ConfigError(f"{where}: fail_below ({fail}) is above warn_below ({warn}); a value "
+                          "must warn before it fails")
+    return Thresholds(warn, fail)
+
+
+def code_text(value: Any) -> str:
+    """Codes are compared as text: 9, 9.0 and "9" are the same code."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _string_list(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        value = [value]
+    if not isinstance(value, list) or any(isinstance(v, bool | dict | list) for v in value):
+        raise ConfigError(f"{where}: expected a list of codes, e.g. [9, \"Ukjent\"]")
+    return tuple(code_text(v) for v in value)
+
+
+def _variable(name: str, table: Any, where: str, defaults: Thresholds,
+              default_unknown: tuple[str, ...], base: Variable | None = None) -> Variable:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table of keys ({', '.join(sorted(_VARIABLE_KEYS))})")
+    _reject_unknown(table, _VARIABLE_KEYS, where)
+    base = base or Variable(name=name, unknown=default_unknown, thresholds=defaults)
+    vtype = table.get("type", base.type)
+    if vtype not in VARIABLE_TYPES:
+        raise ConfigError(f"{where} type: {vtype!r} is not a type; use one of "
+                          f"{', '.join(VARIABLE_TYPES)}")
+    codes = base.codes
+    if "codes" in table:
+        raw = table["codes"]
+        if isinstance(raw, dict):
+            codes = {code_text(k): str(v) for k, v in raw.items()}
+        elif isinstance(raw, list):
+            codes = {c: c for c in _string_list(raw, f"{where} codes")}
+        else:
+            raise ConfigError(f"{where} codes: expected a table {{\"1\" = \"Ja\"}} or a list")
+    bounds: dict[str, float | str | None] = {"min": base.min, "max": base.max}
+    for key in ("min", "max"):
+        if key in table:
+            value = table[key]
+            if vtype in ("integer", "decimal") and (isinstance(value, bool)
+                                                    or not isinstance(value, int | float)):
+                raise ConfigError(f"{where} {key}: expected a number, got {value!r}")
+            if vtype in ("date", "datetime"):
+                value = str(value)
+            bounds[key] = value
+    lo, hi = bounds["min"], bounds["max"]
+    if lo is not None and hi is not None and type(lo) is type(hi) and lo > hi:  # type: ignore[operator]
+        raise ConfigError(f"{where}: min ({lo}) is above max ({hi})")
+    mandatory = table.get("mandatory", base.mandatory)
+    if isinstance(mandatory, bool):
+        mandatory = "always" if mandatory else "never"
+    if mandatory not in ("always", "never"):
+        mandatory = parse_condition(mandatory, f"{where} mandatory")
+    uses = base.uses
+    if "uses" in table:
+        uses = _string_list(table["uses"], f"{where} uses")
+        bad = [u for u in uses if u not in USES]
+        if bad:
+            raise ConfigError(f"{where} uses: {', '.join(map(repr, bad))} not known; use "
+                              f"{', '.join(USES)}")
+    unknown = (_string_list(table["unknown"], f"{where} unknown") if "unknown" in table
+               else base.unknown)
+    label = table.get("label", base.label)
+    notes = table.get("notes", base.notes)
+    return Variable(name=name, type=vtype, label=None if label is None else str(label),
+                    codes=codes, min=lo, max=hi, unknown=unknown, mandatory=mandatory,
+                    thresholds=_thresholds(table, where, base.thresholds), uses=uses,
+                    notes=None if notes is None else str(notes))
+
+
+def read_codebook(path: Path, defaults: Thresholds,
+                  default_unknown: tuple[str, ...]) -> dict[str, Variable]:
+    """Variables from a codebook in rapwhale's canonical columns (CSV or XLSX).
+
+    One row per variable, or one row per allowed value for categorical variables (``verdi``,
+    ``verditekst``). Optional columns: ``manglande`` ("ja") marks a value as an unknown code,
+    ``variabeletikett`` gives the label.
+    """
+    from dq.io import scan
+
+    df = scan(path).lf.collect()
+    missing = [c for c in ("variabel_id", "variabeltype") if c not in df.columns]
+    if missing:
+        raise ConfigError(f"{path}: codebook lacks column(s) {', '.join(missing)}; expected "
+                          f"rapwhale's canonical columns {', '.join(CODEBOOK_COLUMNS)}")
+    df = df.with_columns(pl.col(c).cast(pl.String) for c in df.columns)
+    out: dict[str, Variable] = {}
+    for name, rows in df.group_by("variabel_id", maintain_order=True):
+        var_id = str(name[0])
+        first = rows.row(0, named=True)
+        ctype = (first.get("variabeltype") or "").strip().lower()
+        if ctype not in _CODEBOOK_TYPES:
+            raise ConfigError(f"{path}: variabel_id {var_id!r} has variabeltype {ctype!r}; "
+                              f"expected one of {', '.join(_CODEBOOK_TYPES)}")
+        vtype = _CODEBOOK_TYPES[ctype]
+        if ctype == "numerisk" and (first.get("desimalar") or "0").strip() not in ("", "0"):
+            vtype = "decimal"
+        codes = unknown = None
+        if vtype == "categorical":
+            coded = rows.filter(pl.col("verdi").is_not_null()) if "verdi" in rows.columns else rows.clear()
+            if ctype == "boolsk" and coded.is_empty():
+                codes = {"0": "Nei", "1": "Ja", "FALSE": "Nei", "TRUE": "Ja"}
+            else:
+                flagged = (pl.col("manglande").str.to_lowercase().is_in(["ja", "1", "true"])
+                           if "manglande" in coded.columns else pl.lit(False))
+                codes = {code_text(r["verdi"]): r.get("verditekst") or r["verdi"]
+                         for r in coded.filter(~flagged).iter_rows(named=True)}
+                unknown = [code_text(v) for v in coded.filter(flagged).get_column("verdi")]
+
+        def num(key: str) -> float | str | None:
+            raw = (first.get(key) or "").strip()
+            if not raw:
+                return None
+            if vtype in ("date", "datetime"):
+                return raw
+            try:
+                return float(raw.replace(",", "."))
+            except ValueError:
+                raise ConfigError(f"{path}: variabel_id {var_id!r} has {key} = {raw!r}, "
+                                  "not a number") from None
+
+        mandatory = (first.get("obligatorisk") or "").strip().lower()
+        table: dict[str, Any] = {"type": vtype, "label": first.get("variabeletikett") or None,
+                                 "mandatory": "always" if mandatory in ("ja", "1", "true") else "never"}
+        if codes is not None:
+            table["codes"] = codes
+        if unknown:
+            table["unknown"] = unknown
+        for key, ckey in (("min", "min"), ("max", "maks")):
+            if ckey in first and (value := num(ckey)) is not None:
+                table[key] = value
+        out[var_id] = _variable(var_id, table, f"{path}: variabel_id {var_id!r}", defaults,
+                                default_unknown)
+    return out
+
+
+def load(path: Path | str) -> Spec:
+    """Read and validate a spec. Raises ConfigError (exit 2) naming the file and key."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: spec file not found" + (" (it is a directory)" if path.is_dir() else ""))
+    data = path.read_bytes()
+    try:
+        raw = tomllib.loads(data.decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    name = path.name
+    _reject_unknown(raw, _TOP_KEYS, name)
+    base = path.parent
+
+    ds = _table(raw, "dataset", name)
+    _reject_unknown(ds, _DATASET_KEYS, f"{name}: [dataset]")
+    files = ds.get("files", [])
+    if isinstance(files, str):
+        files = [files]
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise ConfigError(f"{name}: [dataset] files: expected a list of paths")
+    text_keys = _DATASET_KEYS - {"files"}
+    for key in text_keys:
+        if key in ds and not isinstance(ds[key], str):
+            raise ConfigError(f"{name}: [dataset] {key}: expected text, got {ds[key]!r}")
+    finished = ds.get("finished")
+    if finished is not None:
+        parse_condition(finished, f"{name}: [dataset] finished")
+    dataset = Dataset(files=tuple(base / f for f in files),
+                      **{k: ds.get(k) for k in text_keys if k != "codebook"})
+
+    units = None
+    ut = _table(raw, "units", name)
+    if ut:
+        _reject_unknown(ut, _UNITS_KEYS, f"{name}: [units]")
+        if "table" not in ut:
+            raise ConfigError(f"{name}: [units] needs table = \"path/to/units.csv\" with columns "
+                              "unit_id, unit_name, hf, rhf")
+        units = UnitTable(path=base / ut["table"],
+                          **{k: str(ut[k]) for k in ("id", "name", "hf", "rhf") if k in ut})
+
+    comp = _table(raw, "completeness", name)
+    _reject_unknown(comp, _COMPLETENESS_KEYS, f"{name}: [completeness]")
+    thresholds = _thresholds(comp, f"{name}: [completeness]", Thresholds())
+    default_unknown = _string_list(comp.get("unknown", []), f"{name}: [completeness] unknown")
+    min_n = comp.get("min_n", DEFAULT_MIN_N)
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
+        raise ConfigError(f"{name}: [completeness] min_n: expected a count of 0 or more, "
+                          f"got {min_n!r}")
+    record_thresholds = _thresholds(
+        {k.removeprefix("records_"): v for k, v in comp.items() if k.startswith("records_")},
+        f"{name}: [completeness] records_", Thresholds())
+
+    variables: dict[str, Variable] = {}
+    if "codebook" in ds:
+        codebook = base / ds["codebook"]
+        if not codebook.is_file():
+            raise ConfigError(f"{name}: [dataset] codebook: {codebook} not found")
+        variables = read_codebook(codebook, thresholds, default_unknown)
+    vtables = _table(raw, "variables", name)
+    for vname, vtable in vtables.items():
+        variables[vname] = _variable(vname, vtable, f"{name}: [variables.{vname}]", thresholds,
+                                     default_unknown, base=variables.get(vname))
+    return Spec(path=path, sha256=hashlib.sha256(data).hexdigest(), dataset=dataset, units=units,
+                thresholds=thresholds, record_thresholds=record_thresholds, min_n=min_n, variables=variables)
+
+
+def empty() -> Spec:
+    return Spec(path=None, sha256=None)

@@ -1,0 +1,79 @@
+"""Units: hospital (sykehus) → health trust (HF) → regional health authority (RHF) → national.
+
+Every join of units goes through a unit table, and units that match nothing are reported, never
+dropped (domain.md "Units"). Unit ids are compared as text, so RESH-ID 4001 in one file matches
+"4001" in another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from dq.errors import InputError
+from dq.io import scan
+from dq.spec import UnitTable
+
+LEVELS = ("unit", "hf", "rhf", "national")
+
+
+@dataclass(frozen=True)
+class Units:
+    """The unit table, normalised to the columns unit, unit_name, hf, rhf (all text)."""
+
+    table: pl.DataFrame
+
+    def names(self) -> dict[str, str]:
+        return dict(zip(self.table["unit"], self.table["unit_name"], strict=True))
+
+
+def load(spec: UnitTable) -> Units:
+    df = scan(spec.path).lf.collect()
+    wanted = {"unit": spec.id, "unit_name": spec.name, "hf": spec.hf, "rhf": spec.rhf}
+    missing = [col for col in wanted.values() if col not in df.columns]
+    if missing:
+        raise InputError(f"{spec.path}: unit table lacks column(s) {', '.join(map(repr, missing))} "
+                         f"(columns found: {', '.join(df.columns)}); name them in [units]")
+    from dq.io.values import as_text
+
+    out = df.select(as_text(pl.col(col), df.schema[col]).alias(role) for role, col in wanted.items())
+    dups = out.filter(pl.col("unit").is_duplicated()).get_column("unit").unique().sort()
+    if len(dups):
+        raise InputError(f"{spec.path}: unit id(s) {', '.join(dups.head(10))} appear more than once "
+                         "in the unit table; each unit needs one row")
+    return Units(out)
+
+
+def roll_up(counts: pl.DataFrame, keys: list[str], sum_cols: list[str], units: Units | None,
+            lowest: str) -> pl.DataFrame:
+    """Sum counts made per unit up to HF, RHF and national.
+
+    ``counts`` has a text column ``unit`` plus the other group ``keys``; the result has a
+    ``level`` column and ``unit``, ``unit_name``, ``hf``, ``rhf`` (null above their level).
+    Levels below ``lowest`` are left out. Units missing from the unit table keep hf/rhf null and
+    roll up under "(unmatched)".
+    """
+    other = [k for k in keys if k not in LEVELS]
+    if units is not None:
+        counts = counts.join(units.table, on="unit", how="left")
+        counts = counts.with_columns(pl.col("hf", "rhf").fill_null("(unmatched)"))
+    else:
+        counts = counts.with_columns(unit_name=pl.lit(None, pl.String), hf=pl.lit(None, pl.String),
+                                     rhf=pl.lit(None, pl.String))
+    sums = [pl.col(c).sum() for c in sum_cols]
+    frames = []
+    start = LEVELS.index(lowest)
+    for level in LEVELS[start:]:
+        if units is None and level in ("hf", "rhf"):
+            continue
+        if level == "unit":
+            frame = counts
+        else:
+            by = {"hf": ["hf", "rhf"], "rhf": ["rhf"], "national": []}[level] + other
+            frame = (counts.group_by(by, maintain_order=True).agg(sums) if by
+                     else counts.select(sums))
+        frames.append(frame.with_columns(level=pl.lit(level)))
+    out = pl.concat(frames, how="diagonal_relaxed")
+    return out.with_columns(pl.lit(None, pl.String).alias(c)
+                            for c in ("unit", "unit_name", "hf", "rhf") if c not in out.columns)

@@ -1,0 +1,253 @@
+"""Make the synthetic hip-fracture registry export in examples/hoftebrudd/ (fixed seed).
+
+    python examples/make_hoftebrudd.py
+
+Writes, next to dq.toml (which is written by hand):
+  hoftebrudd.csv  the export, MRS-like: ';'-separated, decimal comma, UTF-8 with BOM, dd.mm.yyyy
+  enheter.csv     unit table: unit_id (organisation number standing in for the RESH-ID),
+                  unit_name, hf, rhf — taken from examples/hospital_structure_2020.csv
+  kodebok.csv     codebook in rapwhale's canonical columns
+
+No real person is in it: PasientID is a running pseudonym, not a national ID number.
+
+Planted problems the dq output must show:
+  * St. Olavs moves to a new EHR (Helseplattformen) in November 2022: from then on about a third
+    of its records lack ASA, cognitive status, waiting time and operation time;
+  * Haugesund overuses the unknown code 9 ("Ukjent") for ASA, cognitive status, home before the
+    fracture and transfusion;
+  * Komplikasjonstype (applicable when Komplikasjon = 1) is left empty in about 40 % of the
+    records where it applies, everywhere.
+Uses only the standard library so that the output does not change with library versions.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import random
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+SEED = 20261125
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "hoftebrudd"
+YEARS = range(2019, 2024)
+RECORDS = 20_000
+
+# (organisation number, hospital) — one site per hospital, all four RHFs.
+UNITS = [
+    ("974795833", "Hammerfest"), ("974795930", "Kirkenes"), ("974795787", "Tromsø"),
+    ("974795639", "Harstad"), ("974795361", "Bodø"), ("974795515", "Mo i Rana"),
+    ("974754118", "Levanger"), ("974753898", "Namsos"), ("974749025", "St. Olavs"),
+    ("974329506", "Orkdal"), ("974746948", "Kristiansund"), ("974745569", "Molde"),
+    ("974747138", "Ålesund"), ("974747545", "Volda"), ("974316285", "Haraldsplass"),
+    ("974744570", "Førde"), ("974557746", "Haukeland"), ("974724774", "Haugesund"),
+    ("974742985", "Stord"), ("974703300", "Stavanger"), ("974743272", "Voss"),
+    ("974706490", "Ahus"), ("974589095", "Ullevål"), ("974633574", "Tønsberg"),
+    ("974724960", "Hamar"), ("874632562", "Lillehammer"), ("974633191", "Skien"),
+    ("974633752", "Kalnes"), ("974733013", "Kristiansand"), ("974631326", "Drammen"),
+    ("974705788", "Bærum"), ("974207532", "Lovisenberg"), ("974116804", "Diakonhjemmet"),
+]
+EHR_CHANGE_UNIT, EHR_CHANGE_DATE = "974749025", date(2022, 11, 1)
+UNKNOWN_OVERUSE_UNIT = "974724774"
+
+# name: (label, kodebok type, codes {code: text} or (min, max, decimals), mandatory, unknown codes)
+VARIABLES: dict[str, tuple] = {
+    "PasientID": ("Pasient-ID (pseudonym)", "tekst", None, True, ()),
+    "SkjemaStatus": ("Skjemastatus", "kategorisk", {"1": "Kladd", "2": "Ferdigstilt"}, True, ()),
+    "AvdRESH": ("Avdeling (RESH)", "tekst", None, True, ()),
+    "Kjonn": ("Kjønn", "kategorisk", {"1": "Mann", "2": "Kvinne"}, True, ()),
+    "Alder": ("Alder ved brudd", "numerisk", (18, 110, 0), True, ("-1",)),
+    "Bruddato": ("Bruddato", "dato", ("2018-12-01", "2023-12-31", None), True, ()),
+    "Innleggelsesdato": ("Innleggelsesdato", "dato", ("2018-12-01", "2023-12-31", None), True, ()),
+    "Operasjonsdato": ("Operasjonsdato", "dato", ("2019-01-01", "2023-12-31", None), True, ()),
+    "Side": ("Side", "kategorisk", {"1": "Høyre", "2": "Venstre"}, True, ()),
+    "Bruddtype": ("Bruddtype", "kategorisk",
+                  {"1": "Lårhals udislokert", "2": "Lårhals dislokert", "3": "Pertrokantær",
+                   "4": "Subtrokantær", "5": "Annet", "9": "Ukjent"}, True, ("9",)),
+    "Operasjonsmetode": ("Operasjonsmetode", "kategorisk",
+                         {"1": "Skruer", "2": "Hemiprotese", "3": "Totalprotese",
+                          "4": "Glideskrue", "5": "Kort margnagle", "6": "Lang margnagle",
+                          "7": "Annet"}, True, ()),
+    "ASA": ("ASA-klasse", "kategorisk",
+            {"1": "ASA 1", "2": "ASA 2", "3": "ASA 3", "4": "ASA 4", "5": "ASA 5", "9": "Ukjent"},
+            True, ("9",)),
+    "KognitivSvikt": ("Kognitiv svikt", "kategorisk",
+                      {"0": "Nei", "1": "Ja", "9": "Usikker"}, True, ("9",)),
+    "BostedForBrudd": ("Bosted før brudd", "kategorisk",
+                       {"1": "Hjemme", "2": "Omsorgsbolig", "3": "Sykehjem", "9": "Ukjent"},
+                       True, ("9",)),
+    "Anestesi": ("Anestesitype", "kategorisk",
+                 {"1": "Spinal", "2": "Generell", "3": "Annet"}, True, ()),
+    "Nerveblokk": ("Perifer nerveblokk", "kategorisk", {"0": "Nei", "1": "Ja"}, True, ()),
+    "VentetidTimer": ("Tid fra innleggelse til operasjon (timer)", "numerisk", (0, 720, 1),
+                      True, ()),
+    "Operasjonstid": ("Operasjonstid (minutter)", "numerisk", (5, 400, 0), True, ()),
+    "Kirurg": ("Kirurgens erfaring", "kategorisk",
+               {"1": "Spesialist", "2": "LIS", "9": "Ukjent"}, True, ("9",)),
+    "Antibiotika": ("Antibiotikaprofylakse", "kategorisk", {"0": "Nei", "1": "Ja"}, True, ()),
+    "Tromboseprofylakse": ("Tromboseprofylakse", "kategorisk",
+                           {"0": "Nei", "1": "Ja", "9": "Ukjent"}, True, ("9",)),
+    "Blodtransfusjon": ("Blodtransfusjon", "kategorisk",
+                        {"0": "Nei", "1": "Ja", "9": "Ukjent"}, True, ("9",)),
+    "Komplikasjon": ("Peroperativ komplikasjon", "kategorisk", {"0": "Nei", "1": "Ja"}, True, ()),
+    "Komplikasjonstype": ("Komplikasjonstype", "kategorisk",
+                          {"1": "Blødning", "2": "Fraktur", "3": "Anestesi", "4": "Hjerte",
+                           "5": "Annet"}, False, ()),
+    "VektKg": ("Vekt (kg)", "numerisk", (30, 200, 1), False, ()),
+    "HoydeCm": ("Høyde (cm)", "numerisk", (120, 210, 0), False, ()),
+    "OpprettetDato": ("Skjema opprettet", "dato_kl", None, True, ()),
+    "ForstLukket": ("Skjema først ferdigstilt", "dato_kl", None, False, ()),
+}
+
+
+def unit_rows() -> list[dict[str, str]]:
+    with (HERE / "hospital_structure_2020.csv").open(encoding="utf-8") as fh:
+        tree = {r["OrgNr"]: r for r in csv.DictReader(fh, delimiter=";")}
+    rows = []
+    for org, name in UNITS:
+        hf = tree[tree[org]["NivaaOpp"]]
+        rhf = tree[hf["NivaaOpp"]]
+        rows.append({"unit_id": org, "unit_name": name, "hf": hf["Kortnavn"],
+                     "rhf": rhf["Kortnavn"]})
+    return rows
+
+
+def dmy(d: date) -> str:
+    return d.strftime("%d.%m.%Y")
+
+
+def dmy_hms(t: datetime) -> str:
+    return t.strftime("%d.%m.%Y %H:%M:%S")
+
+
+def decimal_comma(x: float, places: int = 1) -> str:
+    return f"{x:.{places}f}".replace(".", ",")
+
+
+def pick(rng: random.Random, weights: dict[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def make_record(rng: random.Random, pid: int, unit: str, year: int) -> dict[str, str]:
+    op = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+    fracture = op - timedelta(days=rng.choice([0, 0, 1, 1, 1, 2, 3]))
+    admitted = fracture + timedelta(days=rng.choice([0, 0, 0, 0, 1]))
+    age = min(104, max(50, int(rng.gauss(82, 8))))
+    sex = "2" if rng.random() < 0.68 else "1"
+    ftype = pick(rng, {"1": 8, "2": 42, "3": 35, "4": 9, "5": 4, "9": 2})
+    method = {"1": "1", "2": pick(rng, {"2": 85, "3": 15}), "3": pick(rng, {"4": 60, "5": 40}),
+              "4": "6", "5": "7", "9": pick(rng, {"2": 50, "4": 50})}[ftype]
+    wait = max(1.0, rng.lognormvariate(math.log(20), 0.6))
+    complication = "1" if rng.random() < 0.08 else "0"
+    created = datetime.combine(op, datetime.min.time()) + timedelta(
+        hours=8 + rng.randrange(10), days=max(0, int(rng.lognormvariate(math.log(4), 1.0))))
+    closed = created + timedelta(days=rng.randrange(0, 20), hours=rng.randrange(8))
+    rec = {
+        "PasientID": f"P{pid:06d}",
+        "SkjemaStatus": "2" if rng.random() > 0.02 else "1",
+        "AvdRESH": unit,
+        "Kjonn": sex,
+        "Alder": str(age),
+        "Bruddato": dmy(fracture),
+        "Innleggelsesdato": dmy(admitted),
+        "Operasjonsdato": dmy(op),
+        "Side": rng.choice("12"),
+        "Bruddtype": ftype,
+        "Operasjonsmetode": method,
+        "ASA": pick(rng, {"1": 3, "2": 30, "3": 52, "4": 13, "5": 1, "9": 1}),
+        "KognitivSvikt": pick(rng, {"0": 62, "1": 30, "9": 8}),
+        "BostedForBrudd": pick(rng, {"1": 70, "2": 12, "3": 17, "9": 1}),
+        "Anestesi": pick(rng, {"1": 84, "2": 14, "3": 2}),
+        "Nerveblokk": "1" if rng.random() < 0.7 else "0",
+        "VentetidTimer": decimal_comma(wait),
+        "Operasjonstid": str(max(15, int(rng.gauss(75, 25)))),
+        "Kirurg": pick(rng, {"1": 35, "2": 63, "9": 2}),
+        "Antibiotika": "1" if rng.random() < 0.97 else "0",
+        "Tromboseprofylakse": pick(rng, {"0": 3, "1": 95, "9": 2}),
+        "Blodtransfusjon": pick(rng, {"0": 70, "1": 28, "9": 2}),
+        "Komplikasjon": complication,
+        "Komplikasjonstype": pick(rng, {"1": 40, "2": 20, "3": 15, "4": 10, "5": 15})
+        if complication == "1" else "",
+        "VektKg": decimal_comma(rng.gauss(66, 13)) if rng.random() < 0.55 else "",
+        "HoydeCm": str(int(rng.gauss(166, 9))) if rng.random() < 0.45 else "",
+        "OpprettetDato": dmy_hms(created),
+        "ForstLukket": dmy_hms(closed),
+    }
+    # Background noise: a little missing everywhere, a few invalid values.
+    for name in ("ASA", "KognitivSvikt", "VentetidTimer", "Operasjonstid", "Kirurg", "Side",
+                 "Anestesi", "BostedForBrudd", "Blodtransfusjon", "Tromboseprofylakse"):
+        if rng.random() < 0.015:
+            rec[name] = ""
+    if rng.random() < 0.002:
+        rec["Alder"] = rng.choice(["150", "-1", "8"])
+    if rng.random() < 0.002:
+        rec["Operasjonstid"] = "0"
+    if complication == "1" and rng.random() < 0.40:
+        rec["Komplikasjonstype"] = ""  # the conditional variable left empty where it applies
+    if unit == EHR_CHANGE_UNIT and op >= EHR_CHANGE_DATE:
+        for name in ("ASA", "KognitivSvikt", "VentetidTimer", "Operasjonstid", "Nerveblokk"):
+            if rng.random() < 0.35:
+                rec[name] = ""
+    if unit == UNKNOWN_OVERUSE_UNIT:
+        for name in ("ASA", "KognitivSvikt", "BostedForBrudd", "Blodtransfusjon"):
+            if rng.random() < 0.30:
+                rec[name] = "9"
+    if rec["SkjemaStatus"] == "1":
+        rec["ForstLukket"] = ""
+        for name in ("Operasjonstid", "Komplikasjon", "Antibiotika"):
+            if rng.random() < 0.5:
+                rec[name] = ""
+    return rec
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    OUT.mkdir(exist_ok=True)
+    units = unit_rows()
+    sizes = {u["unit_id"]: rng.uniform(0.4, 2.5) for u in units}
+    for big in ("974589095", "974557746", "974706490", "974749025", "974703300"):
+        sizes[big] *= 2.2
+    records = []
+    per_year = RECORDS // len(YEARS)
+    pid = 0
+    for year in YEARS:
+        for _ in range(per_year):
+            pid += 1
+            unit = rng.choices(list(sizes), weights=list(sizes.values()))[0]
+            records.append(make_record(rng, pid, unit, year))
+    records.sort(key=lambda r: (r["Operasjonsdato"][6:], r["Operasjonsdato"][3:5],
+                                r["Operasjonsdato"][:2], r["PasientID"]))
+    with (OUT / "hoftebrudd.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(VARIABLES), delimiter=";",
+                                quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    with (OUT / "enheter.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["unit_id", "unit_name", "hf", "rhf"],
+                                delimiter=";", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(units)
+    with (OUT / "kodebok.csv").open("w", encoding="utf-8", newline="") as fh:
+        cols = ["variabel_id", "variabeltype", "min", "maks", "desimalar", "verdi", "verditekst",
+                "obligatorisk", "manglande", "variabeletikett"]
+        writer = csv.DictWriter(fh, fieldnames=cols, delimiter=";", lineterminator="\n")
+        writer.writeheader()
+        for name, (label, vtype, spec, mandatory, unknown) in VARIABLES.items():
+            base = {"variabel_id": name, "variabeltype": vtype, "variabeletikett": label,
+                    "obligatorisk": "ja" if mandatory else "nei"}
+            if isinstance(spec, dict):
+                for code, text in spec.items():
+                    writer.writerow({**base, "verdi": code, "verditekst": text,
+                                     "manglande": "ja" if code in unknown else "nei"})
+            elif isinstance(spec, tuple):
+                lo, hi, places = spec
+                writer.writerow({**base, "min": lo, "maks": hi,
+                                 "desimalar": "" if places is None else places})
+            else:
+                writer.writerow(base)
+    print(f"wrote {len(records)} records from {len(units)} units to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
