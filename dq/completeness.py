@@ -135,9 +135,10 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     info = source.info
     date_formats = source.date_formats
 
-    conditions = {f"__cond{i}": v.condition for i, v in enumerate(variables) if v.condition}
+    conditions = {f"__cond{i}": (v.condition, f"[variables.{v.name}] mandatory")
+                  for i, v in enumerate(variables) if v.condition}
     if spec.dataset.finished:
-        conditions["__finished"] = spec.dataset.finished
+        conditions["__finished"] = (spec.dataset.finished, "[dataset] finished")
     lf = with_conditions(lf, spec, source, conditions)
     finished = pl.col("__finished") if spec.dataset.finished else None
     aggs: list[pl.Expr] = [pl.len().alias("__rows")]

@@ -1,0 +1,33 @@
+"""Every command has help text and appears in the README; the README's commands are true."""
+
+import re
+
+from dq.cli import app
+from tests.conftest import ROOT, run
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def commands() -> list[str]:
+    return [c.name or c.callback.__name__ for c in app.registered_commands]
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    assert commands()
+    for name in commands():
+        result = run(name, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.stdout
+        assert f"### `dq {name}`" in README
+
+
+def test_readme_opens_with_the_two_setup_commands():
+    block = re.search(r"## Set up\n\n```sh\n(.*?)```", README, re.S)
+    assert block is not None
+    first, second = block.group(1).strip().splitlines()
+    assert first.startswith("pip install . && dq ")
+    assert second == "pip install '.[test]' && pytest"
+
+
+def test_readme_documents_every_exit_code():
+    for code in range(5):
+        assert f"| {code} |" in README
