@@ -12,7 +12,7 @@ every value falls in exactly one class (domain.md "Variable completeness"):
     completeness_nulls_only = (n_applicable − n_missing) / n_applicable   (beregn_kompletthet)
 
 Record-level completeness is the share of records valid on every mandatory variable that applies
-to them. Only finished forms (``[dataset] finished``) count. Each class is a named Polars
+to them; without a spec no variable is declared mandatory, so it is not assessed. Only finished forms (``[dataset] finished``) count. Each class is a named Polars
 expression, and all variables are counted in one ``group_by().agg`` pass over a LazyFrame.
 """
 
@@ -25,7 +25,7 @@ import polars as pl
 
 from dq.conditions import with_conditions
 from dq.errors import ConfigError
-from dq.grouping import Grouping, output_keys
+from dq.grouping import Grouping, finish, output_keys
 from dq.io import Source
 from dq.io.values import as_date, as_datetime, as_text, number
 from dq.spec import Spec, Thresholds, Variable
@@ -164,7 +164,7 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
         count(cls["missing"], "n_missing")
         count(cls["unknown"], "n_unknown")
         count(cls["invalid"], "n_invalid")
-        if var.mandatory != "never":
+        if var.mandatory != "never" and spec.variables:
             not_valid = pl.any_horizontal(e for e in cls.values() if e is not None)
             cond = pl.col(f"__cond{i}") if var.condition else None
             complete_terms.append(not_valid if cond is None else cond & not_valid)
@@ -178,7 +178,7 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     cols = grouping.group_cols
     keyed = lf.with_columns(**grouping.exprs) if grouping.exprs else lf
     query = keyed.group_by(cols).agg(aggs) if cols else keyed.select(aggs)
-    wide = query.collect(engine="streaming")
+    wide = finish(query.collect(engine="streaming"))
     n_rows = int(wide["__rows"].sum())
     n_finished = int(wide["__finished"].sum())
     for part in source.infos:

@@ -55,7 +55,8 @@ def resolve(keys: list[str], spec: Spec, source: Source, *, has_units: bool,
             if key != "unit" and not has_units:
                 raise ConfigError(f"--by {key} needs a unit table: set [units] table in dq.toml "
                                   "(columns unit_id, unit_name, hf, rhf)")
-            exprs["unit"] = as_text(pl.col(unit_col), schema[unit_col]).fill_null("(missing)")
+            # Grouped on the raw column; made text on the small aggregate (see ``finish``).
+            exprs["unit"] = pl.col(unit_col)
         elif key == "year" and (date_col or "year" not in columns):
             if not date_col:
                 raise ConfigError("--by year needs the event date: set [dataset] event_date in "
@@ -84,3 +85,10 @@ def output_keys(grouping: Grouping, has_units: bool) -> list[str]:
             out += {"unit": ["unit", "unit_name", "hf", "rhf"], "hf": ["hf", "rhf"],
                     "rhf": ["rhf"]}[lowest]
     return out + [k for k in grouping.keys if k not in LEVELS]
+
+
+def finish(df: pl.DataFrame) -> pl.DataFrame:
+    """Unit ids as text once grouped: 4001 in one file matches "4001" in another."""
+    if "unit" not in df.columns:
+        return df
+    return df.with_columns(as_text(pl.col("unit"), df.schema["unit"]).fill_null("(missing)"))

@@ -12,9 +12,12 @@ Notation: x successes of n, p̂ = x/n, z the 1 − α/2 normal quantile.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import numpy as np
 import polars as pl
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Z_95 = 1.959963984540054  # scipy.stats.norm.ppf(0.975)
 CI_METHODS = ("wilson", "clopper-pearson")
@@ -39,6 +42,7 @@ def wilson_exprs(x: pl.Expr, n: pl.Expr, z: float = Z_95) -> tuple[pl.Expr, pl.E
 
 def clopper_pearson(x: np.ndarray, n: np.ndarray, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """Exact interval: Beta(α/2; x, n − x + 1) and Beta(1 − α/2; x + 1, n − x); NaN where n = 0."""
+    import numpy as np
     from scipy.stats import beta
 
     x = np.asarray(x, dtype=float)

@@ -45,4 +45,13 @@ def envelope(command: str, inputs: Iterable[SourceInfo], spec: Spec, results: pl
 
 
 def dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    """One top-level key per line and one result row per line: readable in a diff, and written
+    by the json module's C encoder (``indent`` would fall back to the slow pure-Python one)."""
+
+    def value(v: Any) -> str:
+        if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+            return "[\n    " + ",\n    ".join(json.dumps(x, ensure_ascii=False) for x in v) + "\n  ]"
+        return json.dumps(v, ensure_ascii=False)
+
+    body = ",\n".join(f"  {json.dumps(k)}: {value(v)}" for k, v in doc.items())
+    return "{\n" + body + "\n}\n"

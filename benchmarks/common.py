@@ -1,0 +1,99 @@
+"""Shared helpers for the benchmarks: run a command in a child process, time it, read peak RSS."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+
+
+@dataclass
+class Timing:
+    label: str
+    seconds: list[float]
+    peak_mb: float
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def measure(label: str, argv: list[str], repeat: int = 3, env: dict[str, str] | None = None,
+            ok_codes: tuple[int, ...] = (0, 1)) -> Timing:
+    """Wall time and peak resident memory (GNU time's %M) of a child process, ``repeat`` times."""
+    seconds, peaks = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], capture_output=True, text=True,
+                              env={**os.environ, **(env or {})}, check=False)
+        seconds.append(time.perf_counter() - start)
+        if proc.returncode not in ok_codes:
+            sys.exit(f"{label} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+        peaks.append(int(proc.stderr.strip().splitlines()[-1]) / 1024)
+    return Timing(label, seconds, max(peaks))
+
+
+def interleaved(jobs: list[tuple[str, list[str], dict[str, str] | None, tuple[int, ...]]],
+                repeat: int) -> list[Timing]:
+    """Run the jobs in turn, ``repeat`` rounds, so that drift in the machine hits all alike."""
+    results = {label: Timing(label, [], 0.0) for label, *_ in jobs}
+    for _ in range(repeat):
+        for label, argv, env, ok in jobs:
+            one = measure(label, argv, 1, env, ok)
+            results[label].seconds += one.seconds
+            results[label].peak_mb = max(results[label].peak_mb, one.peak_mb)
+    return list(results.values())
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import polars
+
+    return (f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, "
+            f"{mem:.0f} GiB RAM, Python {platform.python_version()}, Polars {polars.__version__}")
+
+
+def stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def report(title: str, rows: list[Timing], notes: list[str]) -> str:
+    lines = [f"## {title}", "", f"{stamp()} — {machine()}", "",
+             "| run | median wall (s) | all runs (s) | peak RSS (MB) |", "|---|---:|---|---:|"]
+    for t in rows:
+        runs = ", ".join(f"{s:.2f}" for s in t.seconds)
+        lines.append(f"| {t.label} | {t.median:.2f} | {runs} | {t.peak_mb:.0f} |")
+    lines += ["", *notes, ""]
+    return "\n".join(lines)
+
+
+def update_results(section: str, text: str) -> None:
+    """Replace the section ``## <section>`` in RESULTS.md (or append it)."""
+    path = HERE / "RESULTS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
+    marker = f"## {section}"
+    if marker in old:
+        head, rest = old.split(marker, 1)
+        nxt = rest.find("\n## ")
+        tail = rest[nxt + 1:] if nxt >= 0 else ""
+        old = head + text.rstrip() + "\n\n" + tail
+    else:
+        old = old.rstrip() + "\n\n" + text.rstrip() + "\n"
+    path.write_text(old, encoding="utf-8")
