@@ -21,7 +21,7 @@ from dq.errors import ConfigError, InputError
 VARIABLE_TYPES = ("categorical", "integer", "decimal", "date", "datetime", "text", "id")
 USES = ("quality_indicator", "case_mix", "research", "administration", "other")
 
-_TOP_KEYS = {"dataset", "units", "completeness", "variables"}
+_TOP_KEYS = {"dataset", "units", "completeness", "coverage", "variables"}
 _DATASET_KEYS = {"name", "files", "format", "encoding", "separator", "person_id", "unit",
                  "event_date", "date_format", "finished", "codebook", "export_date"}
 _UNITS_KEYS = {"table", "id", "name", "hf", "rhf"}
@@ -31,6 +31,13 @@ _COMPLETENESS_KEYS = {"warn_below", "fail_below", "unknown", "records_warn_below
 DEFAULT_MIN_N = 5
 _VARIABLE_KEYS = {"label", "type", "codes", "min", "max", "unknown", "mandatory", "warn_below",
                   "fail_below", "uses", "notes"}
+
+_COVERAGE_KEYS = {"mode", "references", "count", "include", "target", "low", "fail_on", "window",
+                  "same_unit", "min_n", "reference"}
+_REFERENCE_KEYS = {"unit", "year", "n", "code_group", "code_groups", "person_id", "event_date",
+                   "date_format"}
+COVERAGE_MODES = ("aggregate", "linkage")
+FAIL_ON = ("national", "unit", "any")
 
 # rapwhale's canonical codebook (Rapporteket/rapwhale, data-raw/DATASET.R): variabeltype values.
 _CODEBOOK_TYPES = {"kategorisk": "categorical", "numerisk": "integer", "boolsk": "categorical",
@@ -98,6 +105,35 @@ class Dataset:
 
 
 @dataclass(frozen=True)
+class ReferenceColumns:
+    """Column names in the reference (NPR) files; None means: use the command-line default."""
+
+    unit: str | None = None
+    year: str | None = None
+    n: str | None = None
+    code_group: str | None = None
+    code_groups: tuple[str, ...] = ()
+    person_id: str | None = None
+    event_date: str | None = None
+    date_format: str | None = None
+
+
+@dataclass(frozen=True)
+class CoverageSpec:
+    mode: str | None = None
+    references: tuple[Path, ...] = ()
+    count: str = "events"  # count registry events, or distinct persons
+    include: str | None = None  # inclusion filter on the registry (SQL)
+    target: float = 0.80  # national goal (domain.md)
+    low: float = 0.60  # "Lav dekningsgrad" on SKDE's results pages
+    fail_on: str = "national"
+    window: int = 30
+    same_unit: bool = False
+    min_n: int | None = None
+    reference: ReferenceColumns = ReferenceColumns()
+
+
+@dataclass(frozen=True)
 class Spec:
     path: Path | None
     sha256: str | None
@@ -106,6 +142,7 @@ class Spec:
     thresholds: Thresholds = Thresholds()
     record_thresholds: Thresholds = Thresholds()
     min_n: int = DEFAULT_MIN_N
+    coverage: CoverageSpec = CoverageSpec()
     variables: dict[str, Variable] = field(default_factory=dict)
 
     def manifest(self) -> dict[str, str] | None:
@@ -386,6 +423,8 @@ def load(path: Path | str) -> Spec:
         {k.removeprefix("records_"): v for k, v in comp.items() if k.startswith("records_")},
         f"{name}: [completeness] records_", Thresholds())
 
+    coverage = _coverage(_table(raw, "coverage", name), name, base)
+
     variables: dict[str, Variable] = {}
     if "codebook" in ds:
         codebook = base / ds["codebook"]
@@ -397,7 +436,57 @@ def load(path: Path | str) -> Spec:
         variables[vname] = _variable(vname, vtable, f"{name}: [variables.{vname}]", thresholds,
                                      default_unknown, base=variables.get(vname))
     return Spec(path=path, sha256=hashlib.sha256(data).hexdigest(), dataset=dataset, units=units,
-                thresholds=thresholds, record_thresholds=record_thresholds, min_n=min_n, variables=variables)
+                thresholds=thresholds, record_thresholds=record_thresholds, min_n=min_n, coverage=coverage,
+                variables=variables)
+
+
+def _count(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{where}: expected a whole number of 0 or more, got {value!r}")
+    return value
+
+
+def _coverage(table: dict[str, Any], name: str, base: Path) -> CoverageSpec:
+    where = f"{name}: [coverage]"
+    _reject_unknown(table, _COVERAGE_KEYS, where)
+    mode = table.get("mode")
+    if mode is not None and mode not in COVERAGE_MODES:
+        raise ConfigError(f"{where} mode: {mode!r}; use {' or '.join(COVERAGE_MODES)}")
+    refs = table.get("references", [])
+    refs = [refs] if isinstance(refs, str) else refs
+    if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
+        raise ConfigError(f"{where} references: expected a list of paths")
+    count = table.get("count", "events")
+    if count not in ("events", "persons"):
+        raise ConfigError(f"{where} count: {count!r}; use \"events\" or \"persons\"")
+    fail_on = table.get("fail_on", "national")
+    if fail_on not in FAIL_ON:
+        raise ConfigError(f"{where} fail_on: {fail_on!r}; use one of {', '.join(FAIL_ON)}")
+    include = table.get("include")
+    if include is not None:
+        parse_condition(include, f"{where} include")
+    target = _fraction(table.get("target", 0.80), f"{where} target")
+    low = _fraction(table.get("low", 0.60), f"{where} low")
+    assert target is not None and low is not None
+    same_unit = table.get("same_unit", False)
+    if not isinstance(same_unit, bool):
+        raise ConfigError(f"{where} same_unit: expected true or false")
+    ref = table.get("reference", {})
+    if not isinstance(ref, dict):
+        raise ConfigError(f"{where}: [coverage.reference] must be a table of column names")
+    _reject_unknown(ref, _REFERENCE_KEYS, f"{where}.reference")
+    for key, value in ref.items():
+        if key != "code_groups" and not isinstance(value, str):
+            raise ConfigError(f"{where}.reference {key}: expected a column name, got {value!r}")
+    columns = ReferenceColumns(
+        **{k: v for k, v in ref.items() if k != "code_groups"},
+        code_groups=_string_list(ref.get("code_groups", []), f"{where}.reference code_groups"))
+    return CoverageSpec(
+        mode=mode, references=tuple(base / r for r in refs), count=count, include=include,
+        target=target, low=low, fail_on=fail_on,
+        window=_count(table.get("window", 30), f"{where} window"), same_unit=same_unit,
+        min_n=_count(table["min_n"], f"{where} min_n") if "min_n" in table else None,
+        reference=columns)
 
 
 def empty() -> Spec:

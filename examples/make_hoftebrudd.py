@@ -7,6 +7,10 @@ Writes, next to dq.toml (which is written by hand):
   enheter.csv     unit table: unit_id (organisation number standing in for the RESH-ID),
                   unit_name, hf, rhf — taken from examples/hospital_structure_2020.csv
   kodebok.csv     codebook in rapwhale's canonical columns
+  npr_aggregat.csv   NPR-style reference counts: Behandlingssted (hospital name), Aar,
+                     Kodegruppe, Antall
+  npr_personer.csv   NPR-style person-level extract for linkage: PasientID, Inndato (ISO),
+                     Behandlingssted, Hoveddiagnose
 
 No real person is in it: PasientID is a running pseudonym, not a national ID number.
 
@@ -17,6 +21,10 @@ Planted problems the dq output must show:
     fracture and transfusion;
   * Komplikasjonstype (applicable when Komplikasjon = 1) is left empty in about 40 % of the
     records where it applies, everywhere.
+and in the NPR references:
+  * Kristiansand's registry holds only about 55 % of the events NPR has;
+  * the private clinic Aleris Nesttun treats hip fractures (NPR has them) but never reports;
+  * Diakonhjemmet registers more events than NPR counts (NPR misses ≈ 15 % of them).
 Uses only the standard library so that the output does not change with library versions.
 """
 
@@ -48,6 +56,9 @@ UNITS = [
     ("974633752", "Kalnes"), ("974733013", "Kristiansand"), ("974631326", "Drammen"),
     ("974705788", "Bærum"), ("974207532", "Lovisenberg"), ("974116804", "Diakonhjemmet"),
 ]
+NON_REPORTING = ("974518821", "Aleris Nesttun")  # private clinic: in NPR, never in the registry
+LOW_COVERAGE_UNIT, LOW_COVERAGE = "974733013", 0.55  # Kristiansand
+OVER_REFERENCE_UNIT = "974116804"  # Diakonhjemmet: NPR misses some of its events
 EHR_CHANGE_UNIT, EHR_CHANGE_DATE = "974749025", date(2022, 11, 1)
 UNKNOWN_OVERUSE_UNIT = "974724774"
 
@@ -105,7 +116,7 @@ def unit_rows() -> list[dict[str, str]]:
     with (HERE / "hospital_structure_2020.csv").open(encoding="utf-8") as fh:
         tree = {r["OrgNr"]: r for r in csv.DictReader(fh, delimiter=";")}
     rows = []
-    for org, name in UNITS:
+    for org, name in [*UNITS, NON_REPORTING]:
         hf = tree[tree[org]["NivaaOpp"]]
         rhf = tree[hf["NivaaOpp"]]
         rows.append({"unit_id": org, "unit_name": name, "hf": hf["Kortnavn"],
@@ -205,7 +216,7 @@ def main() -> None:
     rng = random.Random(SEED)
     OUT.mkdir(exist_ok=True)
     units = unit_rows()
-    sizes = {u["unit_id"]: rng.uniform(0.4, 2.5) for u in units}
+    sizes = {org: rng.uniform(0.4, 2.5) for org, _ in UNITS}
     for big in ("974589095", "974557746", "974706490", "974749025", "974703300"):
         sizes[big] *= 2.2
     records = []
@@ -246,7 +257,68 @@ def main() -> None:
                                  "desimalar": "" if places is None else places})
             else:
                 writer.writerow(base)
-    print(f"wrote {len(records)} records from {len(units)} units to {OUT}")
+    write_references(records, units)
+    print(f"wrote {len(records)} records from {len(UNITS)} units to {OUT}")
+
+
+def code_group(fracture_type: str) -> str:
+    return {"3": "S72.1", "4": "S72.2"}.get(fracture_type, "S72.0")
+
+
+def write_references(records: list[dict[str, str]], units: list[dict[str, str]]) -> None:
+    """NPR's view of the same hip fractures: most registry events, plus events the registry
+    missed, so that each unit's coverage is what it is planned to be."""
+    rng = random.Random(SEED + 1)
+    names = {u["unit_id"]: u["unit_name"] for u in units}
+    coverage = {u: rng.uniform(0.86, 0.97) for u, _ in UNITS}
+    coverage[LOW_COVERAGE_UNIT] = LOW_COVERAGE
+    npr: list[dict[str, str]] = []
+    per_unit_year: dict[tuple[str, int], int] = {}
+    for rec in records:
+        op = datetime.strptime(rec["Operasjonsdato"], "%d.%m.%Y").date()
+        if rec["SkjemaStatus"] == "2":
+            key = (rec["AvdRESH"], op.year)
+            per_unit_year[key] = per_unit_year.get(key, 0) + 1
+        seen = 0.85 if rec["AvdRESH"] == OVER_REFERENCE_UNIT else 0.985
+        if rng.random() < seen:
+            admitted = datetime.strptime(rec["Innleggelsesdato"], "%d.%m.%Y").date()
+            npr.append({"PasientID": rec["PasientID"],
+                        "Inndato": (admitted + timedelta(days=rng.choice([0, 0, 0, 1, -1])))
+                        .isoformat(), "Behandlingssted": names[rec["AvdRESH"]],
+                        "Hoveddiagnose": code_group(rec["Bruddtype"])})
+    pid = 900_000
+    for (unit, year), n_reg in sorted(per_unit_year.items()):
+        if unit == OVER_REFERENCE_UNIT:
+            continue
+        missed = round(n_reg * (1 / coverage[unit] - 1) * rng.uniform(0.9, 1.1))
+        for _ in range(missed):
+            pid += 1
+            npr.append(npr_only(rng, pid, names[unit], year))
+    for year in YEARS:
+        for _ in range(rng.randint(20, 35)):
+            pid += 1
+            npr.append(npr_only(rng, pid, NON_REPORTING[1], year))
+    npr.sort(key=lambda r: (r["Inndato"], r["PasientID"]))
+    with (OUT / "npr_personer.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(npr[0]), delimiter=";", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(npr)
+    counts: dict[tuple[str, int, str], int] = {}
+    for row in npr:
+        key = (row["Behandlingssted"], int(row["Inndato"][:4]), row["Hoveddiagnose"])
+        counts[key] = counts.get(key, 0) + 1
+    with (OUT / "npr_aggregat.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\n")
+        writer.writerow(["Behandlingssted", "Aar", "Kodegruppe", "Antall"])
+        for (name, year, group), n in sorted(counts.items()):
+            if year in YEARS:
+                writer.writerow([name, year, group, n])
+
+
+def npr_only(rng: random.Random, pid: int, unit_name: str, year: int) -> dict[str, str]:
+    day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+    return {"PasientID": f"P{pid:06d}", "Inndato": day.isoformat(), "Behandlingssted": unit_name,
+            "Hoveddiagnose": rng.choice(["S72.0", "S72.0", "S72.1", "S72.2"])}
 
 
 if __name__ == "__main__":

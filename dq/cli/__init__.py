@@ -8,6 +8,7 @@ import typer
 
 from dq import __version__
 from dq.cli import completeness as _completeness
+from dq.cli import coverage as _coverage
 
 app = typer.Typer(
     name="dq",
@@ -36,6 +37,7 @@ def _root(
 
 
 app.command("completeness", help=_completeness.HELP)(_completeness.completeness)
+app.command("coverage", help=_coverage.HELP)(_coverage.coverage)
 
 
 def main() -> None:

@@ -26,3 +26,50 @@ def completeness(result) -> str:  # noqa: ANN001 - CompletenessResult
 
 def drop_empty(df: pl.DataFrame) -> pl.DataFrame:
     return df.select(c for c in df.columns if df[c].null_count() < df.height)
+
+
+def _suppressed_table(df: pl.DataFrame, counts: list[str], derived: list[str],
+                      n: int | None) -> str:
+    """Markdown table with hidden counts as "<n" and figures computed from them blank."""
+    if not n:
+        return markdown_table(df.drop([c for c in df.columns if c.endswith("__hidden")]))
+    hide = pl.any_horizontal(pl.col(f"{c}__hidden") for c in counts)
+    shown = df.with_columns(
+        *(pl.when(pl.col(f"{c}__hidden")).then(pl.lit(f"<{n}"))
+          .otherwise(pl.col(c).cast(pl.String)).alias(c) for c in counts),
+        *(pl.when(hide).then(None).otherwise(pl.col(c)).alias(c) for c in derived
+          if c in df.columns),
+    )
+    return markdown_table(shown.drop([c for c in shown.columns if c.endswith("__hidden")]))
+
+
+def coverage(result, suppress_n: int | None) -> str:  # noqa: ANN001 - CoverageResult
+    from dq.privacy import rule
+
+    counts = (["n_registry", "n_reference"] if result.mode == "aggregate"
+              else ["only_registry", "only_reference", "both", "n_registry", "n_reference",
+                    "n_union"])
+    derived = [c for c in result.rows.columns if c not in counts and not c.endswith("__hidden")
+               and c not in result.keys and c not in ("target", "status", "band")]
+    if result.mode == "aggregate":
+        cols = [*result.keys, *counts, "coverage", "ci_low", "ci_high", "band", "status"]
+    else:
+        cols = [*result.keys, *counts, "dg_registry", "dg_registry_ci_low", "dg_registry_ci_high",
+                "dg_reference", "chapman_n", "chapman_ci_low", "chapman_ci_high", "status"]
+    hidden = [c for c in result.rows.columns if c.endswith("__hidden")]
+    parts = ["# Coverage (dekningsgrad)\n", result.method + "\n",
+             "## National\n", markdown_table(result.national),
+             "\n## Tilslutning (reporting units)\n", markdown_table(result.tilslutning),
+             "\n## By unit\n",
+             _suppressed_table(result.rows.select(*cols, *hidden), counts, derived, suppress_n)]
+    if result.loglinear is not None:
+        ll = result.loglinear
+        parts.append(f"\nLog-linear estimate of the total ({ll.model}): {ll.n_hat:.0f} "
+                     f"(95 % CI {ll.ci_low:.0f}–{ll.ci_high:.0f}), {ll.n_observed} observed.\n")
+    if result.not_reporting:
+        parts.append("\n**Not reporting:** " + ", ".join(result.not_reporting) + "\n")
+    if result.warnings:
+        parts.append("\n**Warnings**\n\n" + "".join(f"- {w}\n" for w in result.warnings))
+    if suppress_n:
+        parts.append("\n_" + rule(suppress_n) + "_\n")
+    return "\n".join(parts)

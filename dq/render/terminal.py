@@ -107,3 +107,100 @@ def completeness(result, console: Console, top: int) -> None:  # noqa: ANN001 - 
     console.print(summary)
     console.print(f"Rows with fewer than {result.min_n} applicable records are shown but not "
                   "graded (info).", style="dim")
+
+
+def bar(value: float | None, width: int = 10) -> Text:
+    """A coverage bar: filled to the value, capped at 100 %; over 100 % ends in '+'."""
+    if value is None:
+        return Text(" " * width)
+    filled = round(min(value, 1.0) * width)
+    style = "green" if value >= 0.8 else "yellow" if value >= 0.6 else "red"
+    text = Text("█" * filled, style=style)
+    text.append("░" * (width - filled), style="dim")
+    if value > 1:
+        text.append("+", style="bold yellow")
+    return text
+
+
+def _count_cell(row: dict[str, object], col: str, n_suppress: int | None) -> str:
+    if n_suppress and row.get(f"{col}__hidden"):
+        return f"<{n_suppress}"
+    value = row.get(col)
+    return "–" if value is None else _count(int(value))  # type: ignore[call-overload]
+
+
+def coverage(result, console: Console, top: int, suppress_n: int | None) -> None:  # noqa: ANN001
+    opts = result.options
+    title = ("Coverage (Kompletthet → dekningsgrad), "
+             + ("aggregate against reference counts" if result.mode == "aggregate"
+                else "by record linkage"))
+    console.print(Text(title, style="bold"))
+    console.print(result.method, style="dim")
+    linkage = result.mode == "linkage"
+    denominator = "n_union" if linkage else "n_reference"
+    for row in result.national.iter_rows(named=True):
+        scope = "all units" if row["scope"] == "all_units" else "reporting units only"
+        period = f" {row['year']}" if "year" in row else ""
+        figure = "DG registry" if linkage else "coverage"
+        console.print(f"National{period}, {scope}: {figure} {_count(row['n_registry'])}/"
+                      f"{_count(row[denominator])} = {fmt_pct(row['coverage'])} "
+                      f"(95 % CI {fmt_ci(row['ci_low'], row['ci_high'])}, {row['units']} units)")
+        if linkage and row["scope"] == "all_units":
+            console.print(
+                f"  only registry {_count(row['only_registry'])}, only reference "
+                f"{_count(row['only_reference'])}, both {_count(row['both'])}; DG reference "
+                f"{fmt_pct(row['dg_reference'])}; Chapman N̂ {_count(round(row['chapman_n']))} "
+                f"(95 % CI {_count(round(row['chapman_ci_low']))}–"
+                f"{_count(round(row['chapman_ci_high']))}): registry completeness "
+                f"{fmt_pct(row['registry_completeness'])} (95 % CI "
+                f"{fmt_ci(row['registry_completeness_ci_low'], row['registry_completeness_ci_high'])})")
+    total = result.tilslutning.filter(pl.col("rhf") == "National")
+    for row in total.iter_rows(named=True):
+        period = f" {row['year']}" if "year" in row else ""
+        console.print(f"Tilslutning{period}: {row['units_reporting']}/{row['units_in_reference']} "
+                      f"units report = {fmt_pct(row['tilslutning'])} "
+                      f"(95 % CI {fmt_ci(row['ci_low'], row['ci_high'])})")
+    if result.loglinear is not None:
+        ll = result.loglinear
+        console.print(f"Log-linear estimate ({ll.model}; {len(ll.sources)} sources): total "
+                      f"{_count(round(ll.n_hat))} (95 % CI {_count(round(ll.ci_low))}–"
+                      f"{_count(round(ll.ci_high))}), observed {_count(ll.n_observed)}")
+    rows = result.rows
+    lowest = rows["level"][0] if rows.height else "national"
+    units_only = rows.filter(pl.col("level") == lowest) if lowest != "national" else rows.clear()
+    shown = worst_first(units_only, "coverage").head(top)
+    keys = result.keys
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("Unit", overflow="fold", max_width=24)
+    table.add_column("reg/all" if linkage else "reg/ref", justify="right")
+    table.add_column("Cover.", justify="right")
+    table.add_column("95 % CI", justify="right")
+    table.add_column("", no_wrap=True)
+    table.add_column("Status")
+    for row in shown.iter_rows(named=True):
+        hidden = suppress_n and any(row.get(f"{c}__hidden") for c in ("n_registry", denominator))
+        value = None if hidden else row["coverage"]
+        mark = " lav" if row["low_coverage"] and not hidden else ""
+        mark = " ≠" if row["mismatch"] and not hidden else mark
+        table.add_row(_group_label(row, keys),
+                      f"{_count_cell(row, 'n_registry', suppress_n)}/"
+                      f"{_count_cell(row, denominator, suppress_n)}",
+                      fmt_pct(value), "–" if hidden else fmt_ci(row["ci_low"], row["ci_high"]),
+                      bar(value), status_text(row["status"]) + Text(mark, style="red"))
+    if shown.height:
+        console.print(table)
+    if units_only.height > shown.height:
+        console.print(f"Showing the {shown.height} worst of {units_only.height} {lowest} rows; "
+                      "--top N shows more, --format csv all levels.", style="dim")
+    if result.not_reporting:
+        console.print(Text(f"Not reporting ({len(result.not_reporting)}): "
+                           + ", ".join(result.not_reporting), style="yellow"))
+    for warning in result.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+    console.print("lav = below the low-coverage mark (" + fmt_pct(result.options.low, 0)
+                  + "), ≠ = registry counts more than the reference (definition mismatch); "
+                  f"target {fmt_pct(opts.target, 0)}.", style="dim")
+    if suppress_n:
+        from dq.privacy import rule
+
+        console.print(rule(suppress_n), style="dim")

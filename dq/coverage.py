@@ -1,0 +1,572 @@
+"""Coverage (dekningsgrad) — the Kompletthet dimension, institution and individual level.
+
+Aggregate ("frequency-based") coverage, domain.md "Coverage": per unit and year,
+
+    coverage = n_registry / n_reference
+
+with the reference counted by NPR under the same inclusion criteria. Above 1 the two sources do
+not count the same thing: flagged as a definition mismatch, never clipped. Units in the
+reference with no registrations have coverage 0 and count against tilslutning (reporting units /
+units in the reference).
+
+Linkage (individual-level) coverage, the method of the national service for coverage analyses:
+registry and reference events are linked on person id within ±window days (``dq.linkage``);
+each event is only in the registry (a), only in the reference (b) or in both (m):
+
+    DG_registry  = (a + m) / (a + b + m)
+    DG_reference = (b + m) / (a + b + m)
+
+and capture–recapture (``dq.capture``) estimates the events both sources missed.
+
+Every proportion carries a Wilson 95 % CI (Clopper–Pearson on request). Bands are those of the
+annual status report (80–100, 60–79, 40–59, 10–39, <10 %, unknown); the national goal is 80 %;
+SKDE's results pages mark units below 60 % as "Lav dekningsgrad".
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from dq import capture
+from dq.conditions import with_conditions
+from dq.errors import ConfigError, InputError
+from dq.io import Source
+from dq.io.values import as_date, as_text, number
+from dq.linkage import link
+from dq.spec import Spec
+from dq.stats import with_ci
+from dq.units import LEVELS, Units, roll_up
+
+BANDS = ((0.80, "80–100 %"), (0.60, "60–79 %"), (0.40, "40–59 %"), (0.10, "10–39 %"),
+         (0.0, "<10 %"))
+
+
+@dataclass(frozen=True)
+class RegistryColumns:
+    person: str
+    unit: str
+    date: str
+    date_format: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferenceColumns:
+    person: str
+    unit: str
+    date: str
+    n: str
+    year: str
+    code_group: str | None = None
+    code_groups: tuple[str, ...] = ()
+    date_format: str | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    mode: str = "aggregate"
+    keys: tuple[str, ...] = ("unit",)  # output grouping: unit, hf, rhf, year
+    window: int = 30
+    same_unit: bool = False
+    target: float = 0.80
+    low: float = 0.60
+    fail_on: str = "national"
+    count: str = "events"
+    include: str | None = None
+    min_n: int = 5
+    ci_method: str = "wilson"
+
+
+@dataclass(frozen=True)
+class CoverageResult:
+    mode: str
+    rows: pl.DataFrame  # per level × unit × (year): the JSON results
+    tilslutning: pl.DataFrame  # reporting units / units in the reference, per RHF and total
+    national: pl.DataFrame  # national coverage over all units and over reporting units only
+    not_reporting: list[str]
+    unmatched_registry: list[dict[str, object]]
+    unmatched_reference: list[dict[str, object]]
+    keys: list[str]
+    options: Options
+    method: str
+    warnings: list[str] = field(default_factory=list)
+    loglinear: capture.LogLinearResult | None = None
+
+    @property
+    def failed(self) -> bool:
+        levels = {"national": ["national"], "unit": ["unit"], "any": ["unit", "national"]}
+        rows = self.rows.filter(pl.col("level").is_in(levels[self.options.fail_on]))
+        return bool((rows["status"] == "fail").any())
+
+
+def band_expr(coverage: str = "coverage") -> pl.Expr:
+    c = pl.col(coverage)
+    expr = pl.when(c.is_null()).then(pl.lit("unknown")).when(c > 1).then(pl.lit(">100 % (mismatch)"))
+    for lower, label in BANDS:
+        expr = expr.when(c >= lower).then(pl.lit(label))
+    return expr.otherwise(pl.lit("unknown"))
+
+
+def _closest(name: str, candidates: list[str]) -> list[str]:
+    return difflib.get_close_matches(name, candidates, n=3, cutoff=0.4)
+
+
+class UnitMatcher:
+    """Maps unit values from any source to unit ids: by id, else by name (case-insensitive)."""
+
+    def __init__(self, units: Units | None) -> None:
+        self.units = units
+        self.ids: set[str] = set(units.table["unit"]) if units is not None else set()
+        self.by_name: dict[str, str] = ({n.strip().lower(): i for i, n in units.names().items() if n}
+                                        if units is not None else {})
+
+    def mapping(self, values: list[str]) -> tuple[dict[str, str], list[str]]:
+        """(value → unit id for those that match, values that match nothing)."""
+        if self.units is None:
+            return {}, []
+        found, unmatched = {}, []
+        for v in values:
+            if v in self.ids:
+                continue
+            key = v.strip().lower()
+            if key in self.by_name:
+                found[v] = self.by_name[key]
+            else:
+                unmatched.append(v)
+        return found, unmatched
+
+    def candidates(self) -> list[str]:
+        if self.units is None:
+            return []
+        return [n for n in self.units.table["unit_name"].to_list() if n] + sorted(self.ids)
+
+
+def _require(source: Source, columns: dict[str, str | None], role: str, how: str) -> None:
+    present = set(source.lf.collect_schema())
+    missing = {k: c for k, c in columns.items() if c and c not in present}
+    if missing:
+        shown = ", ".join(f"{c!r} ({k})" for k, c in missing.items())
+        found = ", ".join(sorted(present)[:30])
+        raise InputError(f"{source.info.path}: the {role} lacks column(s) {shown} (columns found: "
+                         f"{found}); {how}")
+
+
+def _registry_events(source: Source, spec: Spec, cols: RegistryColumns, opts: Options,
+                     warnings: list[str]) -> pl.LazyFrame:
+    """Registry events after the finished-form and inclusion filters: person, date, unit, year."""
+    _require(source, {"person": cols.person if (opts.mode == "linkage" or opts.count == "persons")
+                      else None, "unit": cols.unit, "date": cols.date}, "registry",
+             "name them with --person/--unit/--date or in dq.toml [dataset]")
+    conditions = {}
+    if spec.dataset.finished:
+        conditions["__finished"] = (spec.dataset.finished, "[dataset] finished")
+    if opts.include:
+        conditions["__include"] = (opts.include, "[coverage] include")
+    lf = with_conditions(source.lf, spec, source, conditions)
+    if conditions:
+        lf = lf.filter(pl.all_horizontal(pl.col(list(conditions))))
+    schema = source.lf.collect_schema()
+    fmt = cols.date_format or source.date_formats.get(cols.date)
+    date = as_date(pl.col(cols.date), schema[cols.date], fmt)
+    person = pl.col(cols.person) if cols.person in schema else pl.lit(None, pl.String)
+    return lf.select(person.alias("person"), date.alias("date"),
+                     pl.col(cols.unit).alias("unit"),
+                     pl.col(cols.date).is_not_null().alias("__has_date"))
+
+
+def _text_units(df: pl.DataFrame) -> pl.DataFrame:
+    return df.with_columns(as_text(pl.col("unit"), df.schema["unit"]).fill_null("(missing)"))
+
+
+def _apply(df: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
+    if not mapping:
+        return df
+    return df.with_columns(pl.col("unit").replace(mapping))
+
+
+def _status(df: pl.DataFrame, estimate: str, opts: Options, denominator: str) -> pl.DataFrame:
+    c = pl.col(estimate)
+    return df.with_columns(
+        band_expr(estimate).alias("band"),
+        (c < opts.low).fill_null(False).alias("low_coverage"),
+        (c > 1).fill_null(False).alias("mismatch"),
+        pl.when(c.is_null()).then(pl.lit("not_assessed"))
+        .when(pl.col(denominator) < opts.min_n).then(pl.lit("info"))
+        .when(c > 1).then(pl.lit("warn"))
+        .when(c < opts.target).then(pl.lit("fail"))
+        .otherwise(pl.lit("pass")).alias("status"),
+        pl.lit(opts.target).alias("target"),
+    )
+
+
+def _sort(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    level = pl.col("level").replace_strict({lvl: i for i, lvl in enumerate(LEVELS)},
+                                           return_dtype=pl.Int8)
+    return df.sort([level, *[pl.col(k) for k in keys if k != "level"]], nulls_last=True)
+
+
+def _output_keys(opts: Options, units: Units | None) -> tuple[list[str], str]:
+    lowest = next((lvl for lvl in ("unit", "hf", "rhf") if lvl in opts.keys), "national")
+    if lowest in ("hf", "rhf") and units is None:
+        raise ConfigError(f"--by {lowest} needs a unit table: set [units] table in dq.toml")
+    keys = ["level"]
+    if units is None:
+        keys += ["unit"] if lowest == "unit" else []
+    else:
+        keys += {"unit": ["unit", "unit_name", "hf", "rhf"], "hf": ["hf", "rhf"],
+                 "rhf": ["rhf"], "national": []}[lowest]
+    if "year" in opts.keys:
+        keys.append("year")
+    return keys, lowest
+
+
+def _years_overlap(reg: pl.DataFrame, ref: pl.DataFrame, warnings: list[str],
+                   ref_name: str) -> list[int]:
+    reg_years = set(reg.filter(pl.col("year").is_not_null())["year"].to_list())
+    ref_years = set(ref["year"].drop_nulls().to_list())
+    both = sorted(reg_years & ref_years)
+    if not both:
+        raise InputError(f"{ref_name}: no year in common with the registry (registry "
+                         f"{_span(reg_years)}, reference {_span(ref_years)}); check the year "
+                         "column and the period of the reference extract")
+    for label, extra in (("reference", ref_years - reg_years), ("registry", reg_years - ref_years)):
+        if extra:
+            warnings.append(f"years {_span(extra)} are only in the {label} and are left out of the "
+                            f"comparison (compared: {_span(set(both))})")
+    return both
+
+
+def _span(years: set[int]) -> str:
+    ys = sorted(years)
+    if not ys:
+        return "none"
+    return f"{ys[0]}–{ys[-1]}" if len(ys) > 2 and ys[-1] - ys[0] == len(ys) - 1 else ", ".join(map(str, ys))
+
+
+def _read_reference_counts(source: Source, cols: ReferenceColumns) -> pl.DataFrame:
+    _require(source, {"unit": cols.unit, "year": cols.year, "n": cols.n,
+                      "code group": cols.code_group}, "reference",
+             "name them with --unit/--year/--count or in dq.toml [coverage.reference]")
+    schema = source.lf.collect_schema()
+    keys = [cols.unit, cols.year] + ([cols.code_group] if cols.code_group else [])
+    df = source.lf.select(
+        pl.col(cols.unit).alias("unit"),
+        number(pl.col(cols.year), schema[cols.year]).alias("year_f"),
+        number(pl.col(cols.n), schema[cols.n]).alias("n_f"),
+        pl.col(cols.n).is_not_null().alias("n_given"),
+        *( [pl.col(cols.code_group).cast(pl.String).alias("code_group")] if cols.code_group else []),
+    ).collect()
+    path = source.info.path
+    bad_n = df.filter(pl.col("n_given") & (pl.col("n_f").is_null() | (pl.col("n_f") < 0)
+                                           | (pl.col("n_f") != pl.col("n_f").round(0))))
+    if bad_n.height:
+        raise InputError(f"{path}: {bad_n.height} row(s) of column {cols.n!r} are not whole "
+                         "numbers ≥ 0; reference counts must be counts")
+    if df["n_f"].null_count():
+        raise InputError(f"{path}: {df['n_f'].null_count()} row(s) have no count in {cols.n!r}; "
+                         "write 0 where NPR had no events")
+    bad_year = df.filter(pl.col("year_f").is_null() | (pl.col("year_f") != pl.col("year_f").round(0)))
+    if bad_year.height:
+        raise InputError(f"{path}: {bad_year.height} row(s) have no valid year in {cols.year!r}")
+    df = _text_units(df.with_columns(pl.col("year_f").cast(pl.Int32).alias("year"),
+                                     pl.col("n_f").cast(pl.Int64).alias("n")))
+    group = ["unit", "year"] + (["code_group"] if cols.code_group else [])
+    dups = df.filter(pl.struct(group).is_duplicated())
+    if dups.height:
+        raise InputError(f"{path}: {dups.height} rows repeat the same {' × '.join(keys)}; each "
+                         "unit and year (and code group) must appear once — remove the duplicates "
+                         "or sum them")
+    if cols.code_groups:
+        if not cols.code_group:
+            raise ConfigError("[coverage.reference] code_groups needs code_group (the column)")
+        df = df.filter(pl.col("code_group").is_in(list(cols.code_groups)))
+    return df.group_by("unit", "year").agg(pl.col("n").sum())
+
+
+def aggregate(registry: Source, references: list[Source], spec: Spec, units: Units | None,
+              reg_cols: RegistryColumns, ref_cols: ReferenceColumns,
+              opts: Options) -> CoverageResult:
+    warnings: list[str] = []
+    events = _registry_events(registry, spec, reg_cols, opts, warnings)
+    n_expr = (pl.col("person").n_unique() if opts.count == "persons" else pl.len()).alias("n")
+    reg = events.group_by("unit", pl.col("date").dt.year().cast(pl.Int32).alias("year")).agg(
+        n_expr, (~pl.col("__has_date")).sum().alias("no_date"),
+        (pl.col("__has_date") & pl.col("date").is_null()).sum().alias("bad_date"),
+    ).collect(engine="streaming")
+    reg = _text_units(reg)
+    _date_warnings(reg, reg_cols.date, warnings)
+    ref = pl.concat([_read_reference_counts(r, ref_cols) for r in references])
+    ref = ref.group_by("unit", "year").agg(pl.col("n").sum())
+    ref_name = ", ".join(str(r.info.path) for r in references)
+    years = _years_overlap(reg, ref, warnings, ref_name)
+    reg = reg.filter(pl.col("year").is_in(years))
+    ref = ref.filter(pl.col("year").is_in(years))
+
+    matcher = UnitMatcher(units)
+    reg_map, reg_nomatch = matcher.mapping(reg["unit"].unique().sort().to_list())
+    ref_map, ref_nomatch = matcher.mapping(ref["unit"].unique().sort().to_list())
+    reg = _apply(reg, reg_map).group_by("unit", "year").agg(pl.col("n").sum())
+    ref = _apply(ref, ref_map).group_by("unit", "year").agg(pl.col("n").sum())
+    unmatched_reference = [{"unit": u, "closest": _closest(u, matcher.candidates())}
+                           for u in ref_nomatch]
+    for item in unmatched_reference:
+        warnings.append(f"reference unit {item['unit']!r} matches no unit in the unit table"
+                        + (f" (closest: {', '.join(item['closest'])})" if item["closest"] else ""))
+
+    cells = reg.rename({"n": "n_registry"}).join(ref.rename({"n": "n_reference"}),
+                                                 on=["unit", "year"], how="full", coalesce=True)
+    cells = cells.with_columns(pl.col("n_registry", "n_reference").fill_null(0))
+    ref_units = set(cells.filter(pl.col("n_reference") > 0)["unit"])
+    reg_units = set(cells.filter(pl.col("n_registry") > 0)["unit"])
+    names = units.names() if units is not None else {}
+    ref_labels = sorted(names.get(u, u) for u in ref_units)
+    unmatched_registry = [{"unit": u, "unit_name": names.get(u),
+                           "closest": _closest(names.get(u, u), ref_labels)}
+                          for u in sorted(reg_units - ref_units)]
+    for item in unmatched_registry:
+        warnings.append(f"registry unit {item['unit_name'] or item['unit']!r} is not in the "
+                        "reference: no coverage can be computed for it"
+                        + (f" (closest reference units: {', '.join(item['closest'])})"
+                           if item["closest"] else ""))
+    not_reporting = sorted(names.get(u, u) for u in ref_units - reg_units)
+    _ = reg_nomatch  # registry units outside the unit table roll up as "(unmatched)"
+
+    keys, lowest = _output_keys(opts, units)
+    other = ["year"] if "year" in opts.keys else []
+    per_unit = cells.group_by("unit", *other).agg(pl.col("n_registry", "n_reference").sum())
+    rows = roll_up(per_unit, ["unit", *other], ["n_registry", "n_reference"], units, lowest)
+    rows = _ratio(rows, "n_registry", "n_reference", "coverage", opts)
+    rows = _status(rows, "coverage", opts, "n_reference")
+    rows = rows.with_columns(
+        reporting=pl.when(pl.col("level") == "unit").then(pl.col("n_registry") > 0),
+        in_reference=pl.when(pl.col("level") == "unit").then(pl.col("n_reference") > 0))
+    rows = _sort(rows, keys).select(*keys, "n_registry", "n_reference", "coverage", "ci_low",
+                                    "ci_high", "band", "low_coverage", "mismatch", "reporting",
+                                    "in_reference", "target", "status")
+    national = _national(per_unit, other, opts)
+    tilslutning = _tilslutning(per_unit, units, other, opts)
+    method = ("Aggregate coverage: registry " + ("persons" if opts.count == "persons" else "events")
+              + " per unit and year / reference counts (" + ref_name + "), years "
+              + _span(set(years)) + "; 95 % CI: " + opts.ci_method + ".")
+    return CoverageResult(mode="aggregate", rows=rows, tilslutning=tilslutning, national=national,
+                          not_reporting=not_reporting, unmatched_registry=unmatched_registry,
+                          unmatched_reference=unmatched_reference, keys=keys, options=opts,
+                          method=method, warnings=warnings)
+
+
+def _date_warnings(reg: pl.DataFrame, column: str, warnings: list[str]) -> None:
+    no_date, bad = int(reg["no_date"].sum()), int(reg["bad_date"].sum())
+    if no_date or bad:
+        warnings.append(f"{no_date + bad} registry event(s) have no valid date in {column!r} "
+                        f"({no_date} empty, {bad} unparseable) and have no year; they are left "
+                        "out of the comparison")
+
+
+def _ratio(df: pl.DataFrame, num: str, den: str, name: str, opts: Options) -> pl.DataFrame:
+    """num / den with a CI; no CI where num > den (the ratio is not a proportion there)."""
+    out = with_ci(df.with_columns(pl.min_horizontal(num, den).alias("__x")), "__x", den,
+                  estimate="__p", method=opts.ci_method)
+    over = pl.col(num) > pl.col(den)
+    return out.with_columns(
+        pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den)).alias(name),
+        pl.when(~over).then(pl.col("ci_low")).alias("ci_low"),
+        pl.when(~over).then(pl.col("ci_high")).alias("ci_high"),
+    ).drop("__x", "__p")
+
+
+def _national(per_unit: pl.DataFrame, other: list[str], opts: Options) -> pl.DataFrame:
+    """National coverage over all units in the reference and over reporting units only."""
+    all_units = per_unit.filter(pl.col("n_reference") > 0)
+    frames = []
+    for scope, df in (("all_units", all_units),
+                      ("reporting_units", all_units.filter(pl.col("n_registry") > 0))):
+        agg = [pl.col("n_registry", "n_reference").sum(), pl.len().alias("units")]
+        g = df.group_by(other).agg(agg) if other else df.select(agg)
+        frames.append(g.with_columns(scope=pl.lit(scope)))
+    out = pl.concat(frames, how="diagonal_relaxed")
+    out = _ratio(out, "n_registry", "n_reference", "coverage", opts)
+    return out.select("scope", *other, "units", "n_registry", "n_reference", "coverage",
+                      "ci_low", "ci_high").sort("scope", *other)
+
+
+def _national_linkage(per_unit: pl.DataFrame, other: list[str], opts: Options) -> pl.DataFrame:
+    """National DG and Chapman over all units and over reporting units only."""
+    counts = ["only_registry", "only_reference", "both"]
+    frames = []
+    for scope, df in (("all_units", per_unit),
+                      ("reporting_units", per_unit.filter(pl.col("n_registry") > 0))):
+        agg = [pl.col(counts).sum(), pl.len().alias("units")]
+        g = df.group_by(other).agg(agg) if other else df.select(agg)
+        frames.append(g.with_columns(scope=pl.lit(scope)))
+    out = _linkage_figures(pl.concat(frames, how="diagonal_relaxed"), opts)
+    return out.select(
+        "scope", *other, "units", *counts, "n_registry", "n_reference", "n_union", "coverage",
+        "ci_low", "ci_high", "dg_reference", "dg_reference_ci_low", "dg_reference_ci_high",
+        "chapman_n", "chapman_ci_low", "chapman_ci_high", "registry_completeness",
+        "registry_completeness_ci_low", "registry_completeness_ci_high").sort("scope", *other)
+
+
+def _tilslutning(per_unit: pl.DataFrame, units: Units | None, other: list[str],
+                 opts: Options) -> pl.DataFrame:
+    """Reporting units / units that should report (in the reference), per RHF and in total."""
+    df = per_unit.filter(pl.col("n_reference") > 0).with_columns(
+        (pl.col("n_registry") > 0).alias("reporting"))
+    if units is not None:
+        df = df.join(units.table.select("unit", "rhf"), on="unit", how="left").with_columns(
+            pl.col("rhf").fill_null("(unmatched)"))
+    else:
+        df = df.with_columns(rhf=pl.lit(None, pl.String))
+    agg = [pl.len().alias("units_in_reference"), pl.col("reporting").sum().alias("units_reporting")]
+    per_rhf = df.group_by("rhf", *other).agg(agg) if units is not None else df.clear().select(
+        "rhf", *other).with_columns(units_in_reference=pl.lit(0, pl.UInt32),
+                                    units_reporting=pl.lit(0, pl.UInt32))
+    total = (df.group_by(other).agg(agg) if other else df.select(agg)).with_columns(
+        rhf=pl.lit("National"))
+    out = pl.concat([per_rhf, total], how="diagonal_relaxed").with_columns(
+        pl.col("units_in_reference", "units_reporting").cast(pl.Int64))
+    out = with_ci(out, "units_reporting", "units_in_reference", estimate="tilslutning",
+                  method=opts.ci_method)
+    rank = pl.col("rhf") == "National"
+    return out.sort([rank, *[pl.col(c) for c in ["rhf", *other]]]).select(
+        "rhf", *other, "units_reporting", "units_in_reference", "tilslutning", "ci_low", "ci_high")
+
+
+def _reference_events(source: Source, cols: ReferenceColumns) -> pl.LazyFrame:
+    _require(source, {"person": cols.person, "date": cols.date, "unit": cols.unit}, "reference",
+             "name them with --person/--date/--unit or in dq.toml [coverage.reference]")
+    schema = source.lf.collect_schema()
+    fmt = cols.date_format or source.date_formats.get(cols.date)
+    return source.lf.select(pl.col(cols.person).alias("person"),
+                            as_date(pl.col(cols.date), schema[cols.date], fmt).alias("date"),
+                            pl.col(cols.unit).alias("unit"))
+
+
+def _unify(frames: list[pl.LazyFrame], matcher: UnitMatcher, warnings: list[str],
+           labels: list[str]) -> list[pl.LazyFrame]:
+    """Same person-id and unit types in every source; units mapped through the unit table."""
+    schemas = [f.collect_schema() for f in frames]
+    person_types = {s["person"] for s in schemas}
+    out = []
+    for frame, schema, label in zip(frames, schemas, labels, strict=True):
+        person = pl.col("person")
+        if len(person_types) > 1:
+            person = as_text(person, schema["person"])
+        unit = as_text(pl.col("unit"), schema["unit"]).fill_null("(missing)")
+        out.append(frame.with_columns(person.alias("person"), unit.alias("unit")))
+    if matcher.units is not None:
+        for i, (frame, label) in enumerate(zip(out, labels, strict=True)):
+            values = frame.select(pl.col("unit").unique()).collect()["unit"].sort().to_list()
+            mapping, unmatched = matcher.mapping(values)
+            for u in unmatched:
+                close = _closest(u, matcher.candidates())
+                warnings.append(f"{label} unit {u!r} matches no unit in the unit table"
+                                + (f" (closest: {', '.join(close)})" if close else ""))
+            if mapping:
+                out[i] = frame.with_columns(pl.col("unit").replace(mapping))
+    return out
+
+
+def linkage(registry: Source, references: list[Source], spec: Spec, units: Units | None,
+            reg_cols: RegistryColumns, ref_cols: ReferenceColumns,
+            opts: Options) -> CoverageResult:
+    warnings: list[str] = []
+    events = _registry_events(registry, spec, reg_cols, opts, warnings)
+    missing = events.select((~pl.col("__has_date")).sum().alias("no_date"),
+                            (pl.col("__has_date") & pl.col("date").is_null()).sum().alias("bad_date"),
+                            pl.col("person").is_null().sum().alias("no_person")).collect()
+    _date_warnings(missing, reg_cols.date, warnings)
+    if missing["no_person"][0]:
+        warnings.append(f"{missing['no_person'][0]} registry event(s) have no person id and "
+                        "cannot be linked; they count as registry-only")
+    events = events.filter(pl.col("date").is_not_null()).drop("__has_date")
+    refs = [_reference_events(r, ref_cols) for r in references]
+    labels = ["registry"] + [f"reference {r.info.path.name}" for r in references]
+    matcher = UnitMatcher(units)
+    frames = _unify([events, *refs], matcher, warnings, labels)
+    frames = [f.with_columns(pl.col("date").dt.year().cast(pl.Int32).alias("year")) for f in frames]
+    for label, f, src in zip(labels[1:], frames[1:], references, strict=True):
+        bad = f.select(pl.col("date").is_null().sum()).collect().item()
+        if bad:
+            warnings.append(f"{bad} event(s) in {src.info.path} have no valid date and cannot be "
+                            "linked; they are left out")
+    frames = [frames[0]] + [f.filter(pl.col("date").is_not_null()) for f in frames[1:]]
+    names = ("registry", *[r.info.path.stem for r in references])
+    linked = link(frames, names, opts.window, opts.same_unit)
+    cells = linked.cells
+    ref_bits = [f"h{j}" for j in range(1, len(names))]
+    any_ref = pl.any_horizontal(ref_bits)
+    per_event = cells.with_columns(
+        only_registry=pl.when(pl.col("h0") & ~any_ref).then(pl.col("n")).otherwise(0),
+        only_reference=pl.when(~pl.col("h0") & any_ref).then(pl.col("n")).otherwise(0),
+        both=pl.when(pl.col("h0") & any_ref).then(pl.col("n")).otherwise(0))
+    reg_years = set(per_event.filter(pl.col("h0"))["year"].drop_nulls().to_list())
+    ref_years = set(per_event.filter(any_ref)["year"].drop_nulls().to_list())
+    years = sorted(reg_years & ref_years)
+    if not years:
+        raise InputError(f"no year in common between the registry ({_span(reg_years)}) and the "
+                         f"reference ({_span(ref_years)}); check the date columns")
+    for label, extra in (("reference", ref_years - reg_years), ("registry", reg_years - ref_years)):
+        if extra:
+            warnings.append(f"years {_span(extra)} are only in the {label} and are left out "
+                            f"(compared: {_span(set(years))})")
+    per_event = per_event.filter(pl.col("year").is_in(years))
+
+    keys, lowest = _output_keys(opts, units)
+    other = ["year"] if "year" in opts.keys else []
+    counts = ["only_registry", "only_reference", "both"]
+    per_unit = per_event.group_by("unit", *other).agg(pl.col(counts).sum())
+    rows = roll_up(per_unit, ["unit", *other], counts, units, lowest)
+    rows = _linkage_figures(rows, opts)
+    rows = _status(rows, "dg_registry", opts, "n_union")
+    rows = _sort(rows, keys).select(
+        *keys, "only_registry", "only_reference", "both", "n_registry", "n_reference", "n_union",
+        "dg_registry", "dg_registry_ci_low", "dg_registry_ci_high", "dg_reference",
+        "dg_reference_ci_low", "dg_reference_ci_high", "coverage", "ci_low", "ci_high",
+        "chapman_n", "chapman_var", "chapman_ci_low", "chapman_ci_high", "registry_completeness",
+        "registry_completeness_ci_low", "registry_completeness_ci_high", "band", "low_coverage",
+        "mismatch", "target", "status")
+    loglin = None
+    if len(names) >= 3:
+        bits = [f"h{j}" for j in range(len(names))]
+        hist = per_event.group_by(bits).agg(pl.col("n").sum())
+        histories = {tuple(int(v) for v in r[:-1]): int(r[-1]) for r in hist.select(*bits, "n").iter_rows()}
+        loglin = capture.loglinear(histories, names)
+    per_unit_nat = per_unit.with_columns(
+        n_registry=pl.col("only_registry") + pl.col("both"),
+        n_reference=pl.col("only_reference") + pl.col("both"))
+    national = _national_linkage(per_unit_nat, other, opts)
+    tilslutning = _tilslutning(per_unit_nat, units, other, opts)
+    names_map = units.names() if units is not None else {}
+    not_reporting = sorted(names_map.get(u, u) for u in per_unit_nat.filter(
+        (pl.col("n_registry") == 0) & (pl.col("n_reference") > 0))["unit"].unique())
+    window = "the same day" if opts.window == 0 else f"±{opts.window} days"
+    method = (f"Linkage coverage: events linked on person id within {window}"
+              + (" at the same unit" if opts.same_unit else "")
+              + ", one-to-one, nearest date first; sources: " + ", ".join(names)
+              + f"; years {_span(set(years))}; 95 % CI: {opts.ci_method}; Chapman estimator with "
+              "Chao's log-transformed interval. " + capture.INDEPENDENCE_NOTE)
+    return CoverageResult(mode="linkage", rows=rows, tilslutning=tilslutning, national=national,
+                          not_reporting=not_reporting, unmatched_registry=[],
+                          unmatched_reference=[], keys=keys, options=opts, method=method,
+                          warnings=warnings, loglinear=loglin)
+
+
+def _linkage_figures(rows: pl.DataFrame, opts: Options) -> pl.DataFrame:
+    a, b, m = pl.col("only_registry"), pl.col("only_reference"), pl.col("both")
+    rows = rows.with_columns(n_registry=a + m, n_reference=b + m, n_union=a + b + m)
+    rows = with_ci(rows, "n_registry", "n_union", estimate="dg_registry",
+                   low="dg_registry_ci_low", high="dg_registry_ci_high", method=opts.ci_method)
+    rows = with_ci(rows, "n_reference", "n_union", estimate="dg_reference",
+                   low="dg_reference_ci_low", high="dg_reference_ci_high", method=opts.ci_method)
+    rows = rows.with_columns(**capture.chapman_exprs(a, b, m))
+    return rows.with_columns(coverage=pl.col("dg_registry"), ci_low=pl.col("dg_registry_ci_low"),
+                             ci_high=pl.col("dg_registry_ci_high"))
+
+
+def compute(registry: Source, references: list[Source], spec: Spec, units: Units | None,
+            reg_cols: RegistryColumns, ref_cols: ReferenceColumns,
+            opts: Options) -> CoverageResult:
+    run = linkage if opts.mode == "linkage" else aggregate
+    return run(registry, references, spec, units, reg_cols, ref_cols, opts)
