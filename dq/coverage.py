@@ -486,15 +486,15 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
     matcher = UnitMatcher(units)
     frames = _unify([events, *refs], matcher, warnings, labels)
     frames = [f.with_columns(pl.col("date").dt.year().cast(pl.Int32).alias("year")) for f in frames]
-    for label, f, src in zip(labels[1:], frames[1:], references, strict=True):
-        bad = f.select(pl.col("date").is_null().sum()).collect().item()
-        if bad:
-            warnings.append(f"{bad} event(s) in {src.info.path} have no valid date and cannot be "
-                            "linked; they are left out")
-    frames = [frames[0]] + [f.filter(pl.col("date").is_not_null()) for f in frames[1:]]
     names = ("registry", *[r.info.path.stem for r in references])
     linked = link(frames, names, opts.window, opts.same_unit)
     cells = linked.cells
+    for j, src in enumerate(references, start=1):
+        # Reference events without a valid date never link and have no year.
+        undated = cells.filter(pl.col("year").is_null() & pl.col(f"h{j}"))["n"].sum()
+        if undated:
+            warnings.append(f"{undated} event(s) in {src.info.path} have no valid date and "
+                            "cannot be linked; they are left out")
     ref_bits = [f"h{j}" for j in range(1, len(names))]
     any_ref = pl.any_horizontal(ref_bits)
     per_event = cells.with_columns(
