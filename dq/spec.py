@@ -21,7 +21,8 @@ from dq.errors import ConfigError, InputError
 VARIABLE_TYPES = ("categorical", "integer", "decimal", "date", "datetime", "text", "id")
 USES = ("quality_indicator", "case_mix", "research", "administration", "other")
 
-_TOP_KEYS = {"dataset", "units", "completeness", "coverage", "variables"}
+_TOP_KEYS = {"dataset", "units", "completeness", "coverage", "reliability", "correctness",
+             "variables"}
 _DATASET_KEYS = {"name", "files", "format", "encoding", "separator", "person_id", "unit",
                  "event_date", "date_format", "finished", "codebook", "export_date"}
 _UNITS_KEYS = {"table", "id", "name", "hf", "rhf"}
@@ -30,7 +31,8 @@ _COMPLETENESS_KEYS = {"warn_below", "fail_below", "unknown", "records_warn_below
 # The smallest denominator a row is graded on: the results pages' default minimum (domain.md).
 DEFAULT_MIN_N = 5
 _VARIABLE_KEYS = {"label", "type", "codes", "min", "max", "unknown", "mandatory", "warn_below",
-                  "fail_below", "uses", "notes"}
+                  "fail_below", "uses", "notes", "level", "tolerance"}
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
 _COVERAGE_KEYS = {"mode", "references", "count", "include", "target", "low", "fail_on", "window",
                   "same_unit", "min_n", "reference"}
@@ -74,6 +76,8 @@ class Variable:
     thresholds: Thresholds = Thresholds()
     uses: tuple[str, ...] = ()
     notes: str | None = None
+    level: str | None = None  # level of measurement for reliability (default from type)
+    tolerance: float | None = None  # correctness: numbers (or days) within this are correct
 
     @property
     def condition(self) -> str | None:
@@ -133,6 +137,28 @@ class CoverageSpec:
     reference: ReferenceColumns = ReferenceColumns()
 
 
+_RELIABILITY_KEYS = {"study", "case", "rater", "variables", "thresholds"}
+_CORRECTNESS_KEYS = {"study", "patient", "unit", "warn_below", "fail_below", "belongs"}
+
+
+@dataclass(frozen=True)
+class ReliabilitySpec:
+    study: Path | None = None
+    case: str | None = None
+    rater: str | None = None
+    variables: tuple[str, ...] = ()
+    thresholds: dict[str, Thresholds] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CorrectnessSpec:
+    study: Path | None = None
+    patient: str | None = None
+    unit: str | None = None
+    belongs: str | None = None  # column: does the registered patient truly belong (1/0)?
+    thresholds: Thresholds = Thresholds(0.90, 0.80)
+
+
 @dataclass(frozen=True)
 class Spec:
     path: Path | None
@@ -143,6 +169,8 @@ class Spec:
     record_thresholds: Thresholds = Thresholds()
     min_n: int = DEFAULT_MIN_N
     coverage: CoverageSpec = CoverageSpec()
+    reliability: ReliabilitySpec = ReliabilitySpec()
+    correctness: CorrectnessSpec = CorrectnessSpec()
     variables: dict[str, Variable] = field(default_factory=dict)
 
     def manifest(self) -> dict[str, str] | None:
@@ -298,10 +326,18 @@ def _variable(name: str, table: Any, where: str, defaults: Thresholds,
                else base.unknown)
     label = table.get("label", base.label)
     notes = table.get("notes", base.notes)
+    level = table.get("level", base.level)
+    if level is not None and level not in LEVELS:
+        raise ConfigError(f"{where} level: {level!r}; use one of {', '.join(LEVELS)}")
+    tolerance = table.get("tolerance", base.tolerance)
+    if tolerance is not None and (isinstance(tolerance, bool)
+                                  or not isinstance(tolerance, int | float) or tolerance < 0):
+        raise ConfigError(f"{where} tolerance: expected a number ≥ 0 (days for dates)")
     return Variable(name=name, type=vtype, label=None if label is None else str(label),
                     codes=codes, min=lo, max=hi, unknown=unknown, mandatory=mandatory,
                     thresholds=_thresholds(table, where, base.thresholds), uses=uses,
-                    notes=None if notes is None else str(notes))
+                    notes=None if notes is None else str(notes), level=level,
+                    tolerance=None if tolerance is None else float(tolerance))
 
 
 def read_codebook(path: Path, defaults: Thresholds,
@@ -424,6 +460,8 @@ def load(path: Path | str) -> Spec:
         f"{name}: [completeness] records_", Thresholds())
 
     coverage = _coverage(_table(raw, "coverage", name), name, base)
+    reliability = _reliability(_table(raw, "reliability", name), name, base)
+    correctness = _correctness(_table(raw, "correctness", name), name, base)
 
     variables: dict[str, Variable] = {}
     if "codebook" in ds:
@@ -437,7 +475,7 @@ def load(path: Path | str) -> Spec:
                                      default_unknown, base=variables.get(vname))
     return Spec(path=path, sha256=hashlib.sha256(data).hexdigest(), dataset=dataset, units=units,
                 thresholds=thresholds, record_thresholds=record_thresholds, min_n=min_n, coverage=coverage,
-                variables=variables)
+                reliability=reliability, correctness=correctness, variables=variables)
 
 
 def _count(value: Any, where: str) -> int:
@@ -487,6 +525,50 @@ def _coverage(table: dict[str, Any], name: str, base: Path) -> CoverageSpec:
         window=_count(table.get("window", 30), f"{where} window"), same_unit=same_unit,
         min_n=_count(table["min_n"], f"{where} min_n") if "min_n" in table else None,
         reference=columns)
+
+
+def _text(table: dict[str, Any], key: str, where: str) -> str | None:
+    value = table.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{where} {key}: expected text, got {value!r}")
+    return value
+
+
+def _reliability(table: dict[str, Any], name: str, base: Path) -> ReliabilitySpec:
+    from dq.reliability import STATISTICS
+
+    where = f"{name}: [reliability]"
+    _reject_unknown(table, _RELIABILITY_KEYS, where)
+    study = _text(table, "study", where)
+    variables = table.get("variables", [])
+    if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
+        raise ConfigError(f"{where} variables: expected a list of column names")
+    thresholds = {}
+    known = sorted({s for stats in STATISTICS.values() for s in stats})
+    raw = table.get("thresholds", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} thresholds: expected [reliability.thresholds.STATISTIC] tables")
+    for stat, t in raw.items():
+        if stat not in known:
+            raise ConfigError(f"{where}.thresholds: unknown statistic {stat!r}; valid: "
+                              f"{', '.join(known)}")
+        if not isinstance(t, dict):
+            raise ConfigError(f"{where}.thresholds.{stat}: expected warn_below / fail_below")
+        _reject_unknown(t, {"warn_below", "fail_below"}, f"{where}.thresholds.{stat}")
+        thresholds[stat] = _thresholds(t, f"{where}.thresholds.{stat}", Thresholds())
+    return ReliabilitySpec(study=base / study if study else None, case=_text(table, "case", where),
+                           rater=_text(table, "rater", where), variables=tuple(variables),
+                           thresholds=thresholds)
+
+
+def _correctness(table: dict[str, Any], name: str, base: Path) -> CorrectnessSpec:
+    where = f"{name}: [correctness]"
+    _reject_unknown(table, _CORRECTNESS_KEYS, where)
+    study = _text(table, "study", where)
+    return CorrectnessSpec(study=base / study if study else None,
+                           patient=_text(table, "patient", where), unit=_text(table, "unit", where),
+                           belongs=_text(table, "belongs", where),
+                           thresholds=_thresholds(table, where, Thresholds(0.90, 0.80)))
 
 
 def empty() -> Spec:

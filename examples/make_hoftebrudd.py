@@ -11,6 +11,10 @@ Writes, next to dq.toml (which is written by hand):
                      Kodegruppe, Antall
   npr_personer.csv   NPR-style person-level extract for linkage: PasientID, Inndato (ISO),
                      Behandlingssted, Hoveddiagnose
+  interrater.csv     inter-rater study, long form: two registrars re-register 60 cases on 15
+                     variables of every level (Kasus, Registrar, variables)
+  validering.csv     validation against the medical record in Rapporteket's valideringsdatasett
+                     format (vld_varnamn, vld_vartype, vld_verdi_intern_*, vld_verdi_ekstern_*)
 
 No real person is in it: PasientID is a running pseudonym, not a national ID number.
 
@@ -21,6 +25,12 @@ Planted problems the dq output must show:
     fracture and transfusion;
   * Komplikasjonstype (applicable when Komplikasjon = 1) is left empty in about 40 % of the
     records where it applies, everywhere.
+in the inter-rater study:
+  * Antibiotika and Komplikasjon have skewed prevalence: high agreement, low κ (the paradox);
+  * Bruddtype and ASA disagree more often (adjacent categories);
+and in the validation study:
+  * the registry misses about a third of the complications the record shows (low sensitivity);
+  * ASA differs from the record in about 12 % of patients (a problem variable);
 and in the NPR references:
   * Kristiansand's registry holds only about 55 % of the events NPR has;
   * the private clinic Aleris Nesttun treats hip fractures (NPR has them) but never reports;
@@ -258,6 +268,8 @@ def main() -> None:
             else:
                 writer.writerow(base)
     write_references(records, units)
+    write_interrater(records)
+    write_validation(records, {u["unit_id"]: u["unit_name"] for u in units})
     print(f"wrote {len(records)} records from {len(UNITS)} units to {OUT}")
 
 
@@ -313,6 +325,103 @@ def write_references(records: list[dict[str, str]], units: list[dict[str, str]])
         for (name, year, group), n in sorted(counts.items()):
             if year in YEARS:
                 writer.writerow([name, year, group, n])
+
+
+RELIABILITY_VARS = ["Kjonn", "Side", "Bruddtype", "Operasjonsmetode", "Anestesi", "Nerveblokk",
+                    "Antibiotika", "Komplikasjon", "BostedForBrudd", "Tromboseprofylakse", "ASA",
+                    "Alder", "VentetidTimer", "Operasjonstid", "VektKg"]
+
+
+def write_interrater(records: list[dict[str, str]]) -> None:
+    """Registrar A is the registry; registrar B re-registers the same 60 cases from the record."""
+    rng = random.Random(SEED + 2)
+    finished = [r for r in records if r["SkjemaStatus"] == "2" and r["Komplikasjon"]]
+    cases = rng.sample(finished, 60)
+    rows = []
+    for i, rec in enumerate(cases, start=1):
+        a = {v: rec[v] for v in RELIABILITY_VARS}
+        b = dict(a)
+        flip = {"Nerveblokk": 0.08, "Side": 0.02,
+                "Anestesi": 0.05, "Tromboseprofylakse": 0.05, "BostedForBrudd": 0.08}
+        for var, p in flip.items():
+            if rng.random() < p:
+                options = {"Nerveblokk": "01", "Antibiotika": "01", "Komplikasjon": "01",
+                           "Side": "12", "Anestesi": "123", "Tromboseprofylakse": "01",
+                           "BostedForBrudd": "123"}[var]
+                b[var] = rng.choice([o for o in options if o != a[var]] or list(options))
+        if rng.random() < 0.15 and a["Bruddtype"] and a["Bruddtype"] in "1234":
+            b["Bruddtype"] = {"1": "2", "2": "1", "3": "4", "4": "3"}[a["Bruddtype"]]
+        if rng.random() < 0.2 and a["ASA"] and a["ASA"] in "12345":
+            b["ASA"] = str(min(5, max(1, int(a["ASA"]) + rng.choice([-1, 1]))))
+        if rng.random() < 0.1:
+            b["Operasjonsmetode"] = rng.choice("1234567")
+        if a["VentetidTimer"]:
+            b["VentetidTimer"] = decimal_comma(max(0.5, float(a["VentetidTimer"].replace(",", "."))
+                                                   + rng.gauss(0, 2.5)))
+        if a["Operasjonstid"]:
+            b["Operasjonstid"] = str(max(10, int(a["Operasjonstid"]) + round(rng.gauss(0, 8))))
+        if a["VektKg"]:
+            b["VektKg"] = decimal_comma(float(a["VektKg"].replace(",", ".")) + rng.gauss(0, 2))
+        elif rng.random() < 0.5:
+            b["VektKg"] = decimal_comma(rng.gauss(66, 12))
+        if rng.random() < 0.05:
+            b["Alder"] = str(int(a["Alder"]) + 1)
+        if i in (7, 23, 41):  # rare "no antibiotics": the registrars disagree on which
+            b["Antibiotika"] = "0" if a["Antibiotika"] == "1" else "1"
+        if i in (5, 18, 33, 52):  # complications are rare: a few disagreements weigh heavily
+            b["Komplikasjon"] = "1" if a["Komplikasjon"] == "0" else "0"
+        rows.append({"Kasus": f"K{i:02d}", "Registrar": "A", **a})
+        rows.append({"Kasus": f"K{i:02d}", "Registrar": "B", **b})
+    with (OUT / "interrater.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["Kasus", "Registrar", *RELIABILITY_VARS],
+                                delimiter=";", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_validation(records: list[dict[str, str]], names: dict[str, str]) -> None:
+    """The registry against the medical record for 80 patients at four hospitals."""
+    rng = random.Random(SEED + 3)
+    units = ["974557746", "974749025", "974706490", "974795787"]
+    pool = [r for r in records if r["SkjemaStatus"] == "2" and r["AvdRESH"] in units]
+    patients = rng.sample(pool, 80)
+    rows = []
+    base_cols = {"PasientID": "", "Sykehus": "", "HorerTil": ""}
+    for rec in patients:
+        belongs = "nei" if rng.random() < 0.03 else "ja"
+        ident = {"PasientID": rec["PasientID"], "Sykehus": names[rec["AvdRESH"]],
+                 "HorerTil": belongs}
+        journal_asa = rec["ASA"]
+        if rec["ASA"] and rec["ASA"] in "12345" and rng.random() < 0.12:
+            journal_asa = str(min(5, max(1, int(rec["ASA"]) + rng.choice([-1, 1]))))
+        complication = rec["Komplikasjon"] == "1"
+        journal_comp = complication or rng.random() < 0.045  # the record shows more
+        op = datetime.strptime(rec["Operasjonsdato"], "%d.%m.%Y").date()
+        journal_op = op + timedelta(days=rng.choice([0] * 18 + [1, 2]))
+        optime = rec["Operasjonstid"]
+        journal_optime = (str(max(10, int(optime) + round(rng.gauss(0, 4)))) if optime else "")
+        values = [
+            ("ASA", "tekst", rec["ASA"], journal_asa),
+            ("Bruddtype", "tekst", rec["Bruddtype"],
+             rec["Bruddtype"] if rng.random() > 0.05 else rng.choice("12345")),
+            ("Komplikasjon", "logisk", "TRUE" if complication else "FALSE",
+             "TRUE" if journal_comp else "FALSE"),
+            ("Antibiotika", "logisk", "TRUE" if rec["Antibiotika"] == "1" else "FALSE",
+             "TRUE" if (rec["Antibiotika"] == "1") ^ (rng.random() < 0.02) else "FALSE"),
+            ("Alder", "tal", rec["Alder"], rec["Alder"]),
+            ("Operasjonstid", "tal", optime, journal_optime),
+            ("Operasjonsdato", "dato", op.isoformat(), journal_op.isoformat()),
+        ]
+        for name, vtype, intern, extern in values:
+            row = {**base_cols, **ident, "vld_varnamn": name, "vld_vartype": vtype}
+            for t in ("tekst", "logisk", "tal", "dato"):
+                row[f"vld_verdi_intern_{t}"] = intern if t == vtype else ""
+                row[f"vld_verdi_ekstern_{t}"] = extern if t == vtype else ""
+            rows.append(row)
+    with (OUT / "validering.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), delimiter=";", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def npr_only(rng: random.Random, pid: int, unit_name: str, year: int) -> dict[str, str]:

@@ -9,6 +9,7 @@ import typer
 from dq import __version__
 from dq.cli import completeness as _completeness
 from dq.cli import coverage as _coverage
+from dq.cli import reliability as _reliability
 
 app = typer.Typer(
     name="dq",
@@ -38,6 +39,8 @@ def _root(
 
 app.command("completeness", help=_completeness.HELP)(_completeness.completeness)
 app.command("coverage", help=_coverage.HELP)(_coverage.coverage)
+app.command("reliability", help=_reliability.RELIABILITY_HELP)(_reliability.reliability)
+app.command("correctness", help=_reliability.CORRECTNESS_HELP)(_reliability.correctness)
 
 
 def main() -> None:

@@ -73,3 +73,32 @@ def coverage(result, suppress_n: int | None) -> str:  # noqa: ANN001 - CoverageR
     if suppress_n:
         parts.append("\n_" + rule(suppress_n) + "_\n")
     return "\n".join(parts)
+
+
+def reliability(result) -> str:  # noqa: ANN001 - ReliabilityResult
+    cols = ["variable", "statistic", "estimate", "se", "ci_low", "ci_high", "n_cases", "n_raters",
+            "label", "status", "note"]
+    boot = (f"Percentile bootstrap over cases ({result.bootstrap} resamples, seed {result.seed})."
+            if result.bootstrap else "Asymptotic standard errors; the method of each is in the "
+            "JSON output (`se_method`).")
+    parts = ["# Inter-rater reliability\n", boot + " Labels: Landis & Koch (1977) for κ, α and "
+             "AC1; Koo & Li (2016) for ICC.\n", markdown_table(result.rows.select(cols))]
+    if result.warnings:
+        parts.append("\n**Warnings**\n\n" + "".join(f"- {w}\n" for w in result.warnings))
+    return "\n".join(parts)
+
+
+def correctness(result) -> str:  # noqa: ANN001 - CorrectnessResult
+    cols = [c for c in ["variable", "type", "level", "unit", "n", "n_correct", "share_correct",
+                        "ci_low", "ci_high", "mean_abs_deviation", "max_abs_deviation",
+                        "sensitivity", "specificity", "ppv", "npv", "status"]
+            if c in result.rows.columns]
+    parts = ["# Correctness against the medical record\n",
+             "Share of registrations that agree with the record (Wilson 95 % CI); numbers and "
+             "dates within the variable's tolerance count as agreeing.\n",
+             markdown_table(result.rows.select(cols))]
+    if result.patients is not None:
+        parts += ["\n## Correct patients\n", markdown_table(result.patients)]
+    if result.warnings:
+        parts.append("\n**Warnings**\n\n" + "".join(f"- {w}\n" for w in result.warnings))
+    return "\n".join(parts)

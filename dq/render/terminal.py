@@ -204,3 +204,74 @@ def coverage(result, console: Console, top: int, suppress_n: int | None) -> None
         from dq.privacy import rule
 
         console.print(rule(suppress_n), style="dim")
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def reliability(result, console: Console) -> None:  # noqa: ANN001 - ReliabilityResult
+    console.print(Text("Inter-rater reliability (Reliabilitet)", style="bold"))
+    boot = (f"percentile bootstrap, {result.bootstrap} resamples of cases, seed {result.seed}"
+            if result.bootstrap else "asymptotic SEs (see se_method in JSON)")
+    console.print(f"95 % CIs: {boot}. Labels: Landis & Koch 1977 (κ, α, AC1), Koo & Li 2016 (ICC).",
+                  style="dim")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
+    table.add_column("Variable / statistic", no_wrap=True)
+    table.add_column("Est.", justify="right", no_wrap=True)
+    table.add_column("95 % CI", justify="right", no_wrap=True)
+    table.add_column("n", justify="right")
+    table.add_column("Label", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    last = None
+    for row in result.rows.iter_rows(named=True):
+        if row["variable"] != last:
+            last = row["variable"]
+            table.add_row(Text(f"{row['variable']} ({row['level']})", style="bold"), "", "", "",
+                          "", "")
+        ci = ("–" if row["ci_low"] is None else f"{row['ci_low']:.2f}–{row['ci_high']:.2f}")
+        label = {"almost perfect": "almost perf."}.get(row["label"] or "", row["label"] or "")
+        table.add_row("  " + row["statistic"], _num(row["estimate"]), ci, str(row["n_cases"]),
+                      label, status_text(row["status"]))
+    console.print(table)
+    for warning in result.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+
+
+def correctness(result, console: Console) -> None:  # noqa: ANN001 - CorrectnessResult
+    console.print(Text("Correctness against the medical record (Korrekthet)", style="bold"))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("Variable", overflow="fold", max_width=18)
+    if "unit" in result.keys:
+        table.add_column("Unit", overflow="fold", max_width=14)
+    table.add_column("correct/n", justify="right")
+    table.add_column("Share", justify="right")
+    table.add_column("95 % CI", justify="right")
+    table.add_column("Detail", no_wrap=True)
+    table.add_column("Status")
+    for row in worst_first(result.rows, "share_correct").iter_rows(named=True):
+        if row["type"] == "binary" and row["sensitivity"] is not None:
+            sens, spec = row["sensitivity"], row["specificity"]
+            detail = (f"sens {100 * sens:.0f}%" if sens is not None else "sens –") + (
+                f" spec {100 * spec:.0f}%" if spec is not None else " spec –")
+        elif row["max_abs_deviation"] is not None:
+            detail = f"|Δ| mean {row['mean_abs_deviation']:.2g} max {row['max_abs_deviation']:.3g}"
+        else:
+            detail = ""
+        cells = [row["variable"]]
+        if "unit" in result.keys:
+            cells.append(row.get("unit") or "National")
+        cells += [f"{_count(row['n_correct'])}/{_count(row['n'])}", fmt_pct(row["share_correct"]),
+                  fmt_ci(row["ci_low"], row["ci_high"]), detail]
+        table.add_row(*cells, status_text(row["status"]))
+    console.print(table)
+    if result.patients is not None:
+        p = result.patients.row(0, named=True)
+        console.print(f"Correct patients: {p['n_true_positive']}/{p['n_registered']} = "
+                      f"{fmt_pct(p['correct_patients'])} (95 % CI {fmt_ci(p['ci_low'], p['ci_high'])})")
+    problems = result.rows.filter(pl.col("problem_variable") & (pl.col("level") == "national"))
+    if problems.height:
+        console.print(Text("Problem variables (below the threshold): "
+                           + ", ".join(problems["variable"].to_list()), style="yellow"))
+    for warning in result.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))

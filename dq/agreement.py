@@ -1,0 +1,407 @@
+"""Agreement coefficients: the κ family, Gwet's AC1/AC2, Brennan–Prediger/PABAK, percent
+agreement, Krippendorff's α, ICC and Bland–Altman — the Reliabilitet dimension.
+
+Notation follows the sources. For chance-corrected coefficients, p_a (or p_o) is the observed
+agreement and p_e the agreement expected by chance; coefficient = (p_a − p_e) / (1 − p_e).
+
+* Any number of raters, missing ratings allowed (Gwet 2014, Handbook of Inter-Rater Reliability,
+  4th ed., ch. 2–5; the formulas of his irrCAC package): with r_ik raters putting case i in
+  category k, r_i = Σ_k r_ik and agreement weights w_kl (identity when nominal),
+      p_a = mean over cases with r_i ≥ 2 of Σ_k r_ik (r*_ik − 1) / (r_i (r_i − 1)),  r*_ik = Σ_l w_kl r_il
+      π_k = mean over cases of r_ik / r_i
+      Fleiss' κ (Fleiss 1971):  p_e = Σ_kl w_kl π_k π_l
+      Gwet's AC1/AC2 (Gwet 2008, doi:10.1348/000711006X126600): p_e = Σ_kl w_kl · Σ_k π_k (1 − π_k) / (q (q − 1))
+      Brennan–Prediger (1981), = PABAK for two categories (Byrt et al. 1993): p_e = Σ_kl w_kl / q²
+  Standard errors: Gwet's linearisation, Var = Σ_i (c*_i − c)² / (n (n − 1)), with per-case terms
+  c*_i as in irrCAC. For Fleiss' κ also the SE under κ = 0 of Fleiss, Nee & Landis (1979,
+  Psychol Bull 86:974–977), the one its z test uses.
+* Cohen's κ and weighted κ (two raters, Cohen 1960, 1968): from the q × q table through
+  statsmodels' ``cohens_kappa``, with the asymptotic SE of Fleiss, Cohen & Everitt (1969,
+  Psychol Bull 72:323–327). Weights are linear or quadratic in the category ranks.
+* Krippendorff's α (Krippendorff 2011, "Computing Krippendorff's alpha-reliability"): from the
+  coincidence matrix o_ck with metric δ²: α = 1 − D_o / D_e, nominal, ordinal, interval, ratio.
+* ICC (Shrout & Fleiss 1979, doi:10.1037/0033-2909.86.2.420; McGraw & Wong 1996,
+  doi:10.1037/1082-989X.1.1.30): one-way (1), two-way random (2) and two-way mixed (3),
+  single (·,1) and average (·,k) measures, from the ANOVA mean squares MSR, MSC, MSE, MSW,
+  with their F-based 95 % intervals.
+* Bland & Altman (1986, Lancet i:307–310): bias = mean difference, limits of agreement
+  bias ± 1.96 SD, SE of the limits √(3 SD² / n).
+
+Every function takes per-case arrays and, for the bootstrap, a matrix of case weights (one row
+per resample: how often each case was drawn), so the same code gives the estimate (weights all
+one) and every resample at once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+Z = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Estimate:
+    estimate: float
+    se: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    se_method: str | None = None
+    ci_method: str | None = None
+    se0: float | None = None  # SE under the null hypothesis, where a source gives one
+
+
+def wald(estimate: float, se: float | None, method: str, upper: float | None = 1.0) -> Estimate:
+    if se is None or not math.isfinite(se):
+        return Estimate(estimate, None, None, None, method, None)
+    low, high = estimate - Z * se, estimate + Z * se
+    if upper is not None:
+        high = min(high, upper)
+    return Estimate(estimate, se, low, high, method, "Wald (estimate ± 1.96 SE)")
+
+
+# ---------------------------------------------------------------- any number of raters
+
+
+def counts_matrix(codes: np.ndarray, q: int) -> np.ndarray:
+    """Cases × raters integer codes (−1 = missing) → cases × categories counts r_ik."""
+    n = codes.shape[0]
+    valid = codes >= 0
+    rows = np.repeat(np.arange(n), codes.shape[1])[valid.ravel()]
+    return np.bincount(rows * q + codes.ravel()[valid.ravel()], minlength=n * q).reshape(n, q)
+
+
+def ordinal_weights(q: int, kind: str) -> np.ndarray:
+    """Agreement weights on category ranks: identity, linear or quadratic (Cohen 1968)."""
+    if kind == "identity" or q < 2:
+        return np.eye(q)
+    d = np.abs(np.subtract.outer(np.arange(q), np.arange(q))) / (q - 1)
+    return 1 - d if kind == "linear" else 1 - d**2
+
+
+@dataclass(frozen=True)
+class CaseTerms:
+    """Per-case quantities of Gwet's framework for one weight matrix."""
+
+    r: np.ndarray  # ratings per case
+    has2: np.ndarray  # r_i ≥ 2
+    pa_i: np.ndarray  # Σ_k r_ik (r*_ik − 1) / (r_i (r_i − 1)), 0 where r_i < 2
+    share: np.ndarray  # r_ik / r_i
+    counts: np.ndarray
+    weights: np.ndarray
+
+
+def case_terms(counts: np.ndarray, weights: np.ndarray) -> CaseTerms:
+    r = counts.sum(1).astype(float)
+    has2 = r >= 2
+    rw = counts @ weights.T
+    sumq = (counts * (rw - 1)).sum(1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pa_i = np.where(has2, sumq / (r * (r - 1)), 0.0)
+        share = np.where(r[:, None] > 0, counts / r[:, None], 0.0)
+    return CaseTerms(r, has2, pa_i, share, counts, weights)
+
+
+def _sums(t: CaseTerms, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(p_a, π, n) per resample row of the case-weight matrix ``w`` (None: the data as is)."""
+    if w is None:
+        n = np.array([float(len(t.r))])
+        pa = np.array([t.pa_i.sum() / t.has2.sum()])
+        pi = t.share.sum(0)[None, :] / n[:, None]
+        return pa, pi, n
+    n = w.sum(1).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pa = (w @ t.pa_i) / (w @ t.has2.astype(float))
+    pi = (w @ t.share) / n[:, None]
+    return pa, pi, n
+
+
+def chance(kind: str, pi: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    q = weights.shape[0]
+    if kind == "fleiss_kappa":
+        return np.einsum("kl,bk,bl->b", weights, pi, pi)
+    if kind in ("gwet_ac1", "gwet_ac2"):
+        return weights.sum() * (pi * (1 - pi)).sum(1) / (q * (q - 1))
+    if kind in ("brennan_prediger", "pabak"):
+        return np.full(pi.shape[0], weights.sum() / q**2)
+    if kind == "percent_agreement":
+        return np.zeros(pi.shape[0])
+    raise ValueError(kind)
+
+
+def coefficient(kind: str, t: CaseTerms, w: np.ndarray | None = None) -> np.ndarray:
+    pa, pi, _ = _sums(t, w)
+    pe = chance(kind, pi, t.weights)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (pa - pe) / (1 - pe)
+
+
+def gwet_se(kind: str, t: CaseTerms) -> float:
+    """Gwet's linearisation SE (irrCAC ``*.raw`` functions), finite population ignored."""
+    n = len(t.r)
+    n2 = t.has2.sum()
+    pa, pi, _ = _sums(t, None)
+    pi = pi[0]
+    pe = float(chance(kind, pi[None, :], t.weights)[0])
+    coef = (pa[0] - pe) / (1 - pe)
+    q = t.weights.shape[0]
+    c_i = (n / n2) * (t.pa_i - pe * t.has2) / (1 - pe)
+    if kind == "fleiss_kappa":
+        pi_w = (t.weights @ pi + t.weights.T @ pi) / 2
+        pe_i = (t.counts @ pi_w) / np.where(t.r > 0, t.r, 1)
+    elif kind in ("gwet_ac1", "gwet_ac2"):
+        pe_i = (t.weights.sum() / (q * (q - 1))) * (t.counts @ (1 - pi)) / np.where(t.r > 0, t.r, 1)
+    else:  # Brennan–Prediger and percent agreement: p_e does not depend on the data
+        pe_i = np.full(n, pe)
+    c_star = c_i - 2 * (1 - coef) * (pe_i - pe) / (1 - pe)
+    if kind in ("brennan_prediger", "pabak", "percent_agreement"):
+        c_star = c_i
+    return float(math.sqrt(((c_star - coef) ** 2).sum() / (n * (n - 1))))
+
+
+def fleiss_se0(counts: np.ndarray) -> float | None:
+    """SE of Fleiss' κ under κ = 0 (Fleiss, Nee & Landis 1979); equal raters per case only."""
+    m = counts.sum(1)
+    if len(np.unique(m)) != 1 or m[0] < 2:
+        return None
+    n, m0 = counts.shape[0], int(m[0])
+    p = counts.sum(0) / (n * m0)
+    pq = p * (1 - p)
+    s = pq.sum()
+    return float(math.sqrt(2 / (n * m0 * (m0 - 1))) * math.sqrt(s**2 - (pq * (1 - 2 * p)).sum()) / s)
+
+
+# ---------------------------------------------------------------- two raters: Cohen
+
+
+def pair_table(codes2: np.ndarray, q: int) -> np.ndarray:
+    """q × q table of two raters' codes (cases with a missing rating left out)."""
+    ok = (codes2 >= 0).all(1)
+    c = codes2[ok]
+    return np.bincount(c[:, 0] * q + c[:, 1], minlength=q * q).reshape(q, q)
+
+
+def kappa_from_tables(tables: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Cohen's (weighted) κ for a stack of q × q tables (B × q × q)."""
+    n = tables.sum((1, 2)).astype(float)
+    p = tables / n[:, None, None]
+    po = np.einsum("kl,bkl->b", weights, p)
+    rows, cols = p.sum(2), p.sum(1)
+    pe = np.einsum("kl,bk,bl->b", weights, rows, cols)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (po - pe) / (1 - pe)
+
+
+def cohen(table: np.ndarray, kind: str) -> Estimate:
+    """Cohen's κ (kind "identity") or weighted κ ("linear"/"quadratic") with the FCE 1969 SE."""
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    q = table.shape[0]
+    if kind == "identity":
+        res = cohens_kappa(table)
+    else:
+        res = cohens_kappa(table, weights=np.arange(q), wt=kind)
+    est = float(res.kappa)
+    return Estimate(est, float(res.std_kappa), float(res.kappa_low), min(1.0, float(res.kappa_upp)),
+                    "asymptotic (Fleiss, Cohen & Everitt 1969)", "Wald (estimate ± 1.96 SE)",
+                    float(res.std_kappa0))
+
+
+# ---------------------------------------------------------------- Krippendorff's α
+
+
+def delta2(values: np.ndarray, metric: str, marginals: np.ndarray | None = None) -> np.ndarray:
+    """Krippendorff's squared difference δ²_ck between the sorted distinct values."""
+    if metric == "nominal":
+        return 1.0 - np.eye(len(values))
+    if metric == "interval":
+        return np.subtract.outer(values, values) ** 2
+    if metric == "ratio":
+        s = np.add.outer(values, values)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            d = np.where(s == 0, 0.0, np.subtract.outer(values, values) / s)
+        return d**2
+    if metric == "ordinal":
+        assert marginals is not None
+        cum = np.cumsum(marginals)
+        # δ_ck = Σ_{g=c..k} n_g − (n_c + n_k)/2, for c ≤ k
+        lo = np.minimum.outer(np.arange(len(values)), np.arange(len(values)))
+        hi = np.maximum.outer(np.arange(len(values)), np.arange(len(values)))
+        between = cum[hi] - np.where(lo > 0, cum[lo - 1], 0)
+        d = between - (marginals[:, None] + marginals[None, :]) / 2
+        return d**2
+    raise ValueError(metric)
+
+
+def coincidences(counts: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+    """o_ck = Σ_u (n_uc n_uk − [c = k] n_uc) / (m_u − 1) over pairable units (m_u ≥ 2).
+
+    With case weights ``w`` (B × units) a stack of B matrices."""
+    m = counts.sum(1).astype(float)
+    keep = m >= 2
+    c = counts[keep].astype(float)
+    inv = 1.0 / (m[keep] - 1)
+    if w is None:
+        o = (c * inv[:, None]).T @ c
+        return (o - np.diag((c * inv[:, None]).sum(0)))[None]
+    wk = w[:, keep] * inv[None, :]
+    o = np.einsum("bu,uk,ul->bkl", wk, c, c)
+    diag = wk @ c
+    idx = np.arange(c.shape[1])
+    o[:, idx, idx] -= diag
+    return o
+
+
+def alpha_from_coincidences(o: np.ndarray, values: np.ndarray, metric: str) -> np.ndarray:
+    out = np.empty(o.shape[0])
+    for b in range(o.shape[0]):
+        nc = o[b].sum(1)
+        n = nc.sum()
+        d2 = delta2(values, metric, nc)
+        do = (o[b] * d2).sum() / n
+        de = (np.outer(nc, nc) * d2).sum() / (n * (n - 1))
+        out[b] = 1 - do / de if de > 0 else np.nan
+    return out
+
+
+def alpha_interval_direct(x: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+    """Interval α from sums, for continuous values (no q × q matrix): units × raters, NaN missing.
+
+        D_o = (1/n) Σ_u 2 (m_u Σx² − (Σx)²) / (m_u − 1),  D_e = 2 (n Σx² − (Σx)²) / (n (n − 1))
+    """
+    ok = ~np.isnan(x)
+    m = ok.sum(1).astype(float)
+    keep = m >= 2
+    xs = np.where(ok, x, 0.0)[keep]
+    m = m[keep]
+    s1, s2 = xs.sum(1), (xs**2).sum(1)
+    within = 2 * (m * s2 - s1**2) / (m - 1)
+    if w is None:
+        w = np.ones((1, len(m)))
+    else:
+        w = w[:, keep]
+    n = w @ m
+    do = (w @ within) / n
+    de = 2 * (n * (w @ s2) - (w @ s1) ** 2) / (n * (n - 1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return 1 - do / de
+
+
+# ---------------------------------------------------------------- ICC
+
+
+@dataclass(frozen=True)
+class MeanSquares:
+    n: int
+    k: int
+    msr: float
+    msc: float
+    mse: float
+    msw: float
+
+
+def mean_squares(x: np.ndarray) -> MeanSquares:
+    """Two-way ANOVA mean squares of a complete targets × raters matrix."""
+    n, k = x.shape
+    grand = x.mean()
+    ssr = k * ((x.mean(1) - grand) ** 2).sum()
+    ssc = n * ((x.mean(0) - grand) ** 2).sum()
+    sst = ((x - grand) ** 2).sum()
+    sse = sst - ssr - ssc
+    return MeanSquares(n, k, ssr / (n - 1), ssc / (k - 1), sse / ((n - 1) * (k - 1)),
+                       (ssc + sse) / (n * (k - 1)))
+
+
+ICC_FORMS = ("icc_1_1", "icc_2_1", "icc_3_1", "icc_1_k", "icc_2_k", "icc_3_k")
+
+
+def icc_point(ms: MeanSquares, form: str) -> float:
+    n, k, msr, msc, mse, msw = ms.n, ms.k, ms.msr, ms.msc, ms.mse, ms.msw
+    return {
+        "icc_1_1": (msr - msw) / (msr + (k - 1) * msw),
+        "icc_2_1": (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n),
+        "icc_3_1": (msr - mse) / (msr + (k - 1) * mse),
+        "icc_1_k": (msr - msw) / msr,
+        "icc_2_k": (msr - mse) / (msr + (msc - mse) / n),
+        "icc_3_k": (msr - mse) / msr,
+    }[form]
+
+
+def icc(x: np.ndarray, form: str, alpha: float = 0.05) -> Estimate:
+    """ICC with the F-based interval of McGraw & Wong (1996), Table 7."""
+    from scipy.stats import f
+
+    ms = mean_squares(x)
+    n, k, msr, msc, mse, msw = ms.n, ms.k, ms.msr, ms.msc, ms.mse, ms.msw
+    est = icc_point(ms, form)
+    hi_q = 1 - alpha / 2
+    kind, avg = form[4], form.endswith("k")
+    if kind in "13":
+        den, df2 = (msw, n * (k - 1)) if kind == "1" else (mse, (n - 1) * (k - 1))
+        f0 = msr / den
+        fl = f0 / f.ppf(hi_q, n - 1, df2)
+        fu = f0 * f.ppf(hi_q, df2, n - 1)
+        if avg:
+            low, high = 1 - 1 / fl, 1 - 1 / fu
+        else:
+            low, high = (fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1)
+    else:
+        rho = icc_point(ms, "icc_2_1")
+        a = k * rho / (n * (1 - rho))
+        b = 1 + k * rho * (n - 1) / (n * (1 - rho))
+        v = (a * msc + b * mse) ** 2 / ((a * msc) ** 2 / (k - 1) + (b * mse) ** 2 / ((n - 1) * (k - 1)))
+        fs = f.ppf(hi_q, n - 1, v)
+        fss = f.ppf(hi_q, v, n - 1)
+        low = n * (msr - fs * mse) / (fs * (k * msc + (k * n - k - n) * mse) + n * msr)
+        high = n * (fss * msr - mse) / (k * msc + (k * n - k - n) * mse + n * fss * msr)
+        if avg:
+            low, high = k * low / (1 + (k - 1) * low), k * high / (1 + (k - 1) * high)
+    return Estimate(float(est), None, float(low), float(high), None,
+                    "F-based (Shrout & Fleiss 1979; McGraw & Wong 1996)")
+
+
+# ---------------------------------------------------------------- Bland–Altman
+
+
+def bland_altman(a: np.ndarray, b: np.ndarray) -> dict[str, Estimate]:
+    from scipy.stats import t
+
+    d = a - b
+    n = len(d)
+    bias, sd = float(d.mean()), float(d.std(ddof=1))
+    tq = float(t.ppf(0.975, n - 1))
+    se_bias = sd / math.sqrt(n)
+    se_loa = math.sqrt(3 * sd**2 / n)
+    method = "Bland & Altman 1986"
+    out = {"bland_altman_bias": Estimate(bias, se_bias, bias - tq * se_bias, bias + tq * se_bias,
+                                         method, "t (n − 1 df)")}
+    for name, loa in (("bland_altman_loa_low", bias - Z * sd), ("bland_altman_loa_high", bias + Z * sd)):
+        out[name] = Estimate(loa, se_loa, loa - tq * se_loa, loa + tq * se_loa, method,
+                             "t (n − 1 df)")
+    return out
+
+
+# ---------------------------------------------------------------- labels
+
+
+def landis_koch(value: float | None) -> str | None:
+    """Landis & Koch 1977 (Biometrics 33:159–174)."""
+    if value is None or not math.isfinite(value):
+        return None
+    if value < 0:
+        return "poor"
+    for upper, label in ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
+                         (0.80, "substantial")):
+        if value <= upper:
+            return label
+    return "almost perfect"
+
+
+def koo_li(value: float | None) -> str | None:
+    """Koo & Li 2016 (J Chiropr Med 15:155–163) for ICC."""
+    if value is None or not math.isfinite(value):
+        return None
+    return ("poor" if value < 0.5 else "moderate" if value < 0.75 else "good" if value < 0.9
+            else "excellent")

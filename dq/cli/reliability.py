@@ -1,0 +1,188 @@
+"""``dq reliability`` and ``dq correctness``: the Reliabilitet and Korrekthet dimensions."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dq.cli._common import (CIMethod, Format, handle_errors, progress, render_terminal,
+                            write_output)
+from dq.cli.inputs import load_spec
+from dq.errors import EXIT_CHECK_FAILED, ConfigError
+
+RELIABILITY_HELP = """Inter-rater reliability of a study where two or more registrars registered the
+same cases: percent agreement, Cohen's and weighted κ, Fleiss' κ, Gwet's AC1/AC2, PABAK /
+Brennan-Prediger, Krippendorff's α, ICC (all six Shrout & Fleiss forms) and Bland-Altman, each
+with SE and 95 % CI, chosen by each variable's level of measurement.
+
+Input shapes: long (--case-column and --rater-column, then one column per variable), wide
+(--raters COL,COL: one row per case, one column per rater) or a square contingency table
+(--table). Levels come from the spec (type, or level = "ordinal") or --level.
+"""
+
+CORRECTNESS_HELP = """Correctness of the registry against a gold standard (the medical record):
+share of registrations that agree per variable (and unit), with Wilson CI; mean and largest
+deviation for numbers and dates (within the spec's tolerance counts as correct); sensitivity,
+specificity, PPV and NPV for binary variables; problem variables below the threshold; correct
+patients when the study says which registered patients truly belong.
+
+Input: Rapporteket's valideringsdatasett (vld_varnamn, vld_vartype, vld_verdi_intern_<type>,
+vld_verdi_ekstern_<type>, plus patient and unit columns) or a wide file with --pairs
+REGCOL:RECORDCOL,...
+"""
+
+
+class Level(str, Enum):
+    nominal = "nominal"
+    ordinal = "ordinal"
+    interval = "interval"
+    ratio = "ratio"
+
+
+def _split(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+@handle_errors
+def reliability(
+    study: Annotated[Optional[Path], typer.Argument(help="The study file. Default: [reliability] "
+                                                         "study of the spec.",
+                                                    show_default=False)] = None,
+    spec: Annotated[Optional[Path], typer.Option("--spec", "-s", dir_okay=False,
+                                                 help="Registry spec (dq.toml).")] = None,
+    case_column: Annotated[Optional[str], typer.Option(help="Long form: the case column.")] = None,
+    rater_column: Annotated[Optional[str], typer.Option(help="Long form: the rater column.")] = None,
+    raters: Annotated[Optional[str], typer.Option(help="Wide form: rater columns, comma-separated.")] = None,
+    table: Annotated[bool, typer.Option("--table", help="The file is a square contingency table "
+                                                        "(rater 1 rows × rater 2 columns).")] = False,
+    variables: Annotated[Optional[str], typer.Option(help="Variables to analyse (default: every "
+                                                          "other column).")] = None,
+    level: Annotated[Optional[Level], typer.Option(help="Level of measurement for every variable "
+                                                        "(default: from the spec, else nominal).")] = None,
+    bootstrap: Annotated[Optional[int], typer.Option(help="Percentile bootstrap with N resamples "
+                                                          "of cases instead of asymptotic SEs.",
+                                                     min=100)] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed for the bootstrap.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
+                                                   help="Write to this file.")] = None,
+    width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)] = None,
+) -> None:
+    from dq import reliability as rel
+    from dq.io import scan
+    from dq.render import envelope, markdown, terminal
+    from dq.render.tabular import to_csv
+
+    sp = load_spec(spec)
+    rs = sp.reliability
+    path = study or rs.study
+    if path is None:
+        raise ConfigError("no study file: name it or set [reliability] study in dq.toml")
+    source = scan(path)
+    lvl = level.value if level else None
+    if table:
+        studies = rel.ratings_from_table(source, (_split(variables) or ["rating"])[0], lvl or "nominal")
+    elif raters:
+        name = (_split(variables) or ["rating"])[0]
+        studies = rel.ratings_from_wide(source, _split(raters), name, rel.level_of(name, sp, lvl))
+    else:
+        case = case_column or rs.case
+        rater = rater_column or rs.rater
+        if not case or not rater:
+            raise ConfigError("long form needs --case-column and --rater-column (or [reliability] "
+                              "case and rater); wide form needs --raters; a table needs --table")
+        names = _split(variables) or list(rs.variables) or [
+            c for c in source.columns if c not in (case, rater)]
+        studies = rel.ratings_from_long(source, case, rater, names,
+                                        {n: rel.level_of(n, sp, lvl) for n in names})
+    with progress("Computing agreement…"):
+        result = rel.compute(studies, rs.thresholds, bootstrap=bootstrap, seed=seed)
+    if fmt is Format.json:
+        text = envelope.dumps(envelope.envelope("reliability", source.infos, sp, result.rows,
+                                                bootstrap=bootstrap, seed=seed,
+                                                warnings=result.warnings))
+    elif fmt is Format.csv:
+        text = to_csv(result.rows)
+    elif fmt is Format.markdown:
+        text = markdown.reliability(result)
+    else:
+        text = render_terminal(lambda c: terminal.reliability(result, c), output, width)
+    write_output(text, output)
+    if result.failed:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@handle_errors
+def correctness(
+    validation: Annotated[Optional[Path], typer.Argument(help="The validation study. Default: "
+                                                              "[correctness] study of the spec.",
+                                                         show_default=False)] = None,
+    spec: Annotated[Optional[Path], typer.Option("--spec", "-s", dir_okay=False,
+                                                 help="Registry spec (dq.toml): tolerances, types.")] = None,
+    by: Annotated[Optional[str], typer.Option(help="'unit' to break down by the unit column.")] = None,
+    unit: Annotated[Optional[str], typer.Option(help="Unit column of the study.")] = None,
+    patient: Annotated[Optional[str], typer.Option(help="Patient column of the study.")] = None,
+    belongs: Annotated[Optional[str], typer.Option(help="Column saying whether each registered "
+                                                        "patient truly belongs (ja/nei, 1/0).")] = None,
+    pairs: Annotated[Optional[str], typer.Option(help="Wide file: REGCOL:RECORDCOL pairs, "
+                                                      "comma-separated.")] = None,
+    fail_under: Annotated[Optional[float], typer.Option(help="Fail variables whose share correct "
+                                                             "is below this.", min=0, max=1)] = None,
+    ci: Annotated[CIMethod, typer.Option(help="Confidence interval method.")] = CIMethod.wilson,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
+                                                   help="Write to this file.")] = None,
+    width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)] = None,
+) -> None:
+    from dq import correctness as corr
+    from dq.io import scan
+    from dq.render import envelope, markdown, terminal
+    from dq.render.tabular import to_csv
+    from dq.spec import Thresholds
+
+    sp = load_spec(spec)
+    cs = sp.correctness
+    path = validation or cs.study
+    if path is None:
+        raise ConfigError("no validation study: name it or set [correctness] study in dq.toml")
+    source = scan(path)
+    unit_col = unit or cs.unit
+    if by and by != "unit":
+        raise ConfigError("--by takes only 'unit' for correctness")
+    patient_col = patient or cs.patient
+    if pairs:
+        pair_list = []
+        for item in _split(pairs):
+            if ":" not in item:
+                raise ConfigError(f"--pairs {item!r}: write REGISTRYCOLUMN:RECORDCOLUMN")
+            reg, rec = item.split(":", 1)
+            pair_list.append((reg.strip(), rec.strip()))
+        ids = [c for c in (patient_col, unit_col, belongs or cs.belongs) if c]
+        df = corr.wide_to_long(source, pair_list, ids)
+    else:
+        df = corr.read_long(source)
+    thresholds = cs.thresholds
+    if fail_under is not None:
+        thresholds = Thresholds(max(thresholds.warn_below or 0, fail_under), fail_under)
+    result = corr.compute(df, sp, unit=unit_col if by == "unit" else None, thresholds=thresholds,
+                          patient=patient_col, belongs=belongs or cs.belongs, ci_method=ci.value)
+    if fmt is Format.json:
+        text = envelope.dumps(envelope.envelope("correctness", source.infos, sp, result.rows,
+                                                correct_patients=result.patients,
+                                                warnings=result.warnings))
+    elif fmt is Format.csv:
+        text = to_csv(result.rows)
+    elif fmt is Format.markdown:
+        text = markdown.correctness(result)
+    else:
+        text = render_terminal(lambda c: terminal.correctness(result, c), output, width)
+    write_output(text, output)
+    if result.failed:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+reliability.__doc__ = RELIABILITY_HELP
+correctness.__doc__ = CORRECTNESS_HELP

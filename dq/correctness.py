@@ -1,0 +1,215 @@
+"""Correctness against a gold standard (the medical record) — the Korrekthet dimension.
+
+domain.md: correct information per variable = correct registrations / all registrations, for
+continuous variables also the size of the deviation, and for binary variables sensitivity,
+specificity, PPV and NPV with the record as truth; variables below the threshold are "problem
+variables"; correct patients = true positives / registered.
+
+Input is Rapporteket's valideringsdatasett (rapwhale ``er_valideringsdatasett_gyldig``): one row
+per patient × variable, ``vld_varnamn``, ``vld_vartype`` (free text such as "tal", "dato",
+"logisk", "tekst"), and for every type x the pair ``vld_verdi_intern_x`` (the registry) and
+``vld_verdi_ekstern_x`` (the record); other columns identify the patient and unit. A wide file
+with paired columns is turned into that shape first.
+
+A pair is correct when both values are missing, when they are equal (text, codes), or when they
+differ by at most the variable's ``tolerance`` (numbers; days for dates). Every share has a Wilson
+95 % CI.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from dq.errors import InputError
+from dq.io import Source
+from dq.io.values import as_date, number
+from dq.spec import Spec, Thresholds
+from dq.stats import with_ci
+
+_PREFIX_INT, _PREFIX_EXT = "vld_verdi_intern_", "vld_verdi_ekstern_"
+_TRUE = {"1", "true", "ja", "yes", "sann", "j", "y"}
+_FALSE = {"0", "false", "nei", "no", "usann", "n"}
+
+
+@dataclass(frozen=True)
+class CorrectnessResult:
+    rows: pl.DataFrame
+    patients: pl.DataFrame | None  # correct patients, when the study says which belong
+    keys: list[str]
+    warnings: list[str]
+
+    @property
+    def failed(self) -> bool:
+        return bool((self.rows["status"] == "fail").any())
+
+
+def _kind(vartype: str, values: pl.Series, spec_type: str | None) -> str:
+    """numeric, date, binary or text — from the spec, else the vld_vartype, else the values."""
+    if spec_type in ("integer", "decimal"):
+        return "numeric"
+    if spec_type in ("date", "datetime"):
+        return "date"
+    t = vartype.lower()
+    if t.startswith(("tal", "num", "int", "dec", "double", "heiltal", "float")):
+        return "numeric"
+    if t.startswith("dato") or t.startswith("date"):
+        return "date"
+    if t.startswith(("logisk", "bool", "binær", "binary")):
+        return "binary"
+    seen = {str(v).strip().lower() for v in values.drop_nulls().to_list()}
+    if seen and seen <= (_TRUE | _FALSE) and len(seen) <= 2:
+        return "binary"
+    return "text"
+
+
+def wide_to_long(source: Source, pairs: list[tuple[str, str]], id_cols: list[str]) -> pl.DataFrame:
+    schema = source.lf.collect_schema()
+    missing = [c for pair in pairs for c in pair if c not in schema] + \
+        [c for c in id_cols if c not in schema]
+    if missing:
+        raise InputError(f"{source.info.path}: column(s) {', '.join(map(repr, missing))} not found "
+                         f"(columns: {', '.join(list(schema)[:30])})")
+    df = source.lf.collect()
+    frames = [df.select(*id_cols, pl.lit(reg).alias("vld_varnamn"), pl.lit("auto").alias("vld_vartype"),
+                        pl.col(reg).cast(pl.String).alias(_PREFIX_INT + "auto"),
+                        pl.col(rec).cast(pl.String).alias(_PREFIX_EXT + "auto"))
+              for reg, rec in pairs]
+    return pl.concat(frames)
+
+
+def read_long(source: Source) -> pl.DataFrame:
+    df = source.lf.collect()
+    for col in ("vld_varnamn", "vld_vartype"):
+        if col not in df.columns:
+            raise InputError(f"{source.info.path}: not a valideringsdatasett: column {col!r} is "
+                             "missing (expected vld_varnamn, vld_vartype, vld_verdi_intern_<type>, "
+                             "vld_verdi_ekstern_<type>); for a wide file pass --pairs REG:RECORD")
+    types = sorted(set(df["vld_vartype"].drop_nulls().cast(pl.String).to_list()))
+    lacking = [t for t in types if _PREFIX_INT + t not in df.columns or _PREFIX_EXT + t not in df.columns]
+    if lacking:
+        raise InputError(f"{source.info.path}: vld_vartype {', '.join(map(repr, lacking))} has no "
+                         "vld_verdi_intern_<type> / vld_verdi_ekstern_<type> columns")
+    bad = [c for c in df.columns if c.startswith("vld_") and c not in ("vld_varnamn", "vld_vartype")
+           and not re.match(r"vld_verdi_(intern|ekstern)_\w+$", c)]
+    if bad:
+        raise InputError(f"{source.info.path}: columns {', '.join(bad)} use the reserved prefix vld_")
+    return df
+
+
+def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thresholds,
+            patient: str | None = None, belongs: str | None = None,
+            ci_method: str = "wilson") -> CorrectnessResult:
+    """Per variable (and unit, when ``unit`` names a column): share correct and its companions."""
+    warnings: list[str] = []
+    keys = ["unit"] if unit else []
+    if unit and unit not in df.columns:
+        raise InputError(f"unit column {unit!r} is not in the validation study "
+                         f"(columns: {', '.join(df.columns)})")
+    frames = []
+    for (name, vtype), part in df.group_by("vld_varnamn", "vld_vartype", maintain_order=True):
+        name, vtype = str(name), str(vtype)
+        intern, extern = pl.col(_PREFIX_INT + vtype), pl.col(_PREFIX_EXT + vtype)
+        var = spec.variables.get(name)
+        kind = _kind(vtype, part[_PREFIX_INT + vtype].cast(pl.String), var.type if var else None)
+        tol = (var.tolerance if var and var.tolerance is not None else 0.0)
+        sch = part.schema
+        both_missing = intern.is_null() & extern.is_null()
+        one_missing = intern.is_null() ^ extern.is_null()
+        dev = None
+        if kind == "numeric":
+            a, b = number(intern, sch[_PREFIX_INT + vtype]), number(extern, sch[_PREFIX_EXT + vtype])
+            dev = a - b
+            equal = dev.abs() <= tol + 1e-9
+        elif kind == "date":
+            a, b = as_date(intern, sch[_PREFIX_INT + vtype]), as_date(extern, sch[_PREFIX_EXT + vtype])
+            dev = (a - b).dt.total_days().cast(pl.Float64)
+            equal = dev.abs() <= tol
+        elif kind == "binary":
+            a, b = _truth(intern), _truth(extern)
+            equal = a == b
+        else:
+            equal = (intern.cast(pl.String).str.strip_chars()
+                     == extern.cast(pl.String).str.strip_chars())
+        correct = both_missing | (~one_missing & equal.fill_null(False))
+        cols = [correct.alias("__correct")]
+        if dev is not None:
+            cols.append(pl.when(~one_missing).then(dev).alias("__dev"))
+        if kind == "binary":
+            cols += [a.alias("__reg"), b.alias("__rec")]
+        key_cols = [pl.col(unit).cast(pl.String).alias("unit")] if unit else []
+        evaluated = part.select(*key_cols, *cols)
+        agg = [pl.len().alias("n"), pl.col("__correct").sum().alias("n_correct")]
+        if dev is not None:
+            agg += [pl.col("__dev").mean().alias("mean_deviation"),
+                    pl.col("__dev").abs().mean().alias("mean_abs_deviation"),
+                    pl.col("__dev").abs().max().alias("max_abs_deviation")]
+        if kind == "binary":
+            reg, rec = pl.col("__reg"), pl.col("__rec")
+            agg += [(reg & rec).sum().alias("tp"), (reg & ~rec).sum().alias("fp"),
+                    (~reg & rec).sum().alias("fn"), (~reg & ~rec).sum().alias("tn")]
+        levels = [evaluated.group_by("unit").agg(agg).with_columns(level=pl.lit("unit"))] if unit else []
+        levels.append(evaluated.select(agg).with_columns(level=pl.lit("national")))
+        out = pl.concat(levels, how="diagonal_relaxed").with_columns(
+            variable=pl.lit(name), type=pl.lit(kind), tolerance=pl.lit(tol if kind in ("numeric", "date") else None, pl.Float64))
+        frames.append(out)
+    if not frames:
+        raise InputError("the validation study has no rows")
+    rows = pl.concat(frames, how="diagonal_relaxed")
+    for col in ("tp", "fp", "fn", "tn"):
+        if col not in rows.columns:
+            rows = rows.with_columns(pl.lit(None, pl.UInt32).alias(col))
+    for col in ("mean_deviation", "mean_abs_deviation", "max_abs_deviation"):
+        if col not in rows.columns:
+            rows = rows.with_columns(pl.lit(None, pl.Float64).alias(col))
+    rows = rows.with_columns(pl.col("n", "n_correct", "tp", "fp", "fn", "tn").cast(pl.Int64))
+    rows = with_ci(rows, "n_correct", "n", estimate="share_correct", method=ci_method)
+    for name, x, n in (("sensitivity", "tp", pl.col("tp") + pl.col("fn")),
+                       ("specificity", "tn", pl.col("tn") + pl.col("fp")),
+                       ("ppv", "tp", pl.col("tp") + pl.col("fp")),
+                       ("npv", "tn", pl.col("tn") + pl.col("fn"))):
+        rows = with_ci(rows.with_columns(n.alias("__den")), x, "__den", estimate=name,
+                       low=f"{name}_ci_low", high=f"{name}_ci_high", method=ci_method).drop("__den")
+    rows = rows.with_columns(
+        pl.lit(thresholds.warn_below, pl.Float64).alias("warn_below"),
+        pl.lit(thresholds.fail_below, pl.Float64).alias("fail_below"))
+    share = pl.col("share_correct")
+    rows = rows.with_columns(
+        pl.when(share.is_null()).then(pl.lit("not_assessed"))
+        .when(share < pl.col("fail_below")).then(pl.lit("fail"))
+        .when(share < pl.col("warn_below")).then(pl.lit("warn"))
+        .otherwise(pl.lit("pass")).alias("status"),
+        (share < pl.col("warn_below")).fill_null(False).alias("problem_variable"))
+    level_rank = pl.col("level").replace_strict({"unit": 0, "national": 1}, return_dtype=pl.Int8)
+    rows = rows.sort(["variable", level_rank, *([pl.col("unit")] if unit else [])])
+    rows = rows.select("variable", "type", "level", *(["unit"] if unit else []), "n", "n_correct",
+                       "share_correct", "ci_low", "ci_high", "tolerance", "mean_deviation",
+                       "mean_abs_deviation", "max_abs_deviation", "tp", "fp", "fn", "tn",
+                       "sensitivity", "sensitivity_ci_low", "sensitivity_ci_high", "specificity",
+                       "specificity_ci_low", "specificity_ci_high", "ppv", "ppv_ci_low",
+                       "ppv_ci_high", "npv", "npv_ci_low", "npv_ci_high", "warn_below",
+                       "fail_below", "problem_variable", "status")
+    patients = None
+    if belongs:
+        if belongs not in df.columns or not patient or patient not in df.columns:
+            raise InputError(f"correct patients need the columns {patient!r} (patient) and "
+                             f"{belongs!r} (does the patient belong in the registry) in the study")
+        per = df.group_by(patient).agg(_truth(pl.col(belongs)).first().alias("belongs"))
+        unknown = per["belongs"].null_count()
+        if unknown:
+            warnings.append(f"{unknown} patient(s) have no value in {belongs!r} and are left out "
+                            "of correct patients")
+        per = per.drop_nulls("belongs")
+        patients = with_ci(per.select(pl.len().alias("n_registered"),
+                                      pl.col("belongs").sum().cast(pl.Int64).alias("n_true_positive")),
+                           "n_true_positive", "n_registered", estimate="correct_patients",
+                           method=ci_method)
+    return CorrectnessResult(rows, patients, ["level", *keys], warnings)
+
+
+def _truth(expr: pl.Expr) -> pl.Expr:
+    text = expr.cast(pl.String).str.strip_chars().str.to_lowercase()
+    return (pl.when(text.is_in(list(_TRUE))).then(True)
+            .when(text.is_in(list(_FALSE))).then(False).otherwise(None))
