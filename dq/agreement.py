@@ -35,6 +35,7 @@ one) and every resample at once.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -199,14 +200,23 @@ def cohen(table: np.ndarray, kind: str) -> Estimate:
     from statsmodels.stats.inter_rater import cohens_kappa
 
     q = table.shape[0]
-    if kind == "identity":
-        res = cohens_kappa(table)
-    else:
-        res = cohens_kappa(table, weights=np.arange(q), wt=kind)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        # Degenerate tables (one category used by a rater) give 0/0 in statsmodels' z test.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if kind == "identity":
+            res = cohens_kappa(table)
+        else:
+            res = cohens_kappa(table, weights=np.arange(q), wt=kind)
     est = float(res.kappa)
-    return Estimate(est, float(res.std_kappa), float(res.kappa_low), min(1.0, float(res.kappa_upp)),
+    se = float(res.std_kappa)
+    if not math.isfinite(est):
+        raise ValueError("κ is undefined for this table")
+    if not math.isfinite(se):
+        return Estimate(est, None, None, None, "asymptotic (Fleiss, Cohen & Everitt 1969): "
+                        "undefined for this table", None)
+    return Estimate(est, se, float(res.kappa_low), min(1.0, float(res.kappa_upp)),
                     "asymptotic (Fleiss, Cohen & Everitt 1969)", "Wald (estimate ± 1.96 SE)",
-                    float(res.std_kappa0))
+                    float(res.std_kappa0) if math.isfinite(float(res.std_kappa0)) else None)
 
 
 # ---------------------------------------------------------------- Krippendorff's α

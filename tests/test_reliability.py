@@ -1,0 +1,271 @@
+"""Reliability: published values (source and tolerance beside each), invariants, bad input."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dq import agreement as A
+from dq import reliability as rel
+from dq.io import Source, SourceInfo
+from tests.conftest import EXAMPLE, run, write_text
+
+# Fleiss 1971, Psychol Bull 76:378: 30 patients × 6 psychiatrists, 5 diagnoses (the data as in
+# statsmodels' test_inter_rater.py).
+DIAGNOSES = np.array([
+    [4, 4, 4, 4, 4, 4], [2, 2, 2, 5, 5, 5], [2, 3, 3, 3, 3, 5], [5, 5, 5, 5, 5, 5],
+    [2, 2, 2, 4, 4, 4], [1, 1, 3, 3, 3, 3], [3, 3, 3, 3, 5, 5], [1, 1, 3, 3, 3, 4],
+    [1, 1, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5], [1, 4, 4, 4, 4, 4], [1, 2, 4, 4, 4, 4],
+    [2, 2, 2, 3, 3, 3], [1, 4, 4, 4, 4, 4], [2, 2, 4, 4, 4, 5], [3, 3, 3, 3, 3, 5],
+    [1, 1, 1, 4, 5, 5], [1, 1, 1, 1, 1, 2], [2, 2, 4, 4, 4, 4], [1, 3, 3, 5, 5, 5],
+    [5, 5, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], [2, 2, 4, 5, 5, 5], [1, 1, 4, 4, 4, 4],
+    [1, 4, 4, 4, 4, 5], [2, 2, 2, 2, 2, 4], [1, 1, 1, 1, 5, 5], [2, 2, 4, 4, 4, 4],
+    [1, 3, 3, 3, 3, 3], [5, 5, 5, 5, 5, 5]])
+
+# Gwet's irrCAC package (README, cac.raw4raters): 4 raters × 12 subjects with missing ratings.
+# The same matrix is Krippendorff's (2011) worked example with observers as columns.
+RAW4 = np.array([[1, 1, np.nan, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2],
+                 [1, 2, 3, 4], [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [np.nan, 5, 5, 5],
+                 [np.nan, np.nan, 1, 1], [np.nan, np.nan, 3, np.nan]])
+
+# Shrout & Fleiss 1979, Table 2: 6 targets × 4 judges.
+SHROUT_FLEISS = np.array([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9],
+                          [6, 2, 4, 7]], dtype=float)
+
+# irrCAC README, cont3x3abstractors: 100 abstracts, 2 abstractors.
+ABSTRACTORS = np.array([[13, 0, 0], [0, 20, 7], [0, 4, 56]])
+
+# SAS PROC FREQ agreement example, reproduced in statsmodels' test_inter_rater.py (table10).
+SAS_TABLE = np.array([[0, 4, 1], [0, 8, 0], [0, 1, 5]])
+
+
+def terms(codes, q, weights=None):
+    return A.case_terms(A.counts_matrix(codes, q), np.eye(q) if weights is None else weights)
+
+
+def test_fleiss_1971():
+    t = terms(DIAGNOSES - 1, 5)
+    kappa = A.coefficient("fleiss_kappa", t)[0]
+    assert kappa == pytest.approx(0.430, abs=5e-4)  # Fleiss 1971: κ = 0.430
+    # R irr::kappam.fleiss(diagnoses): 0.4302445, z = 17.65183 (SE under κ = 0, Fleiss, Nee &
+    # Landis 1979).
+    assert kappa == pytest.approx(0.4302445, abs=1e-7)
+    assert kappa / A.fleiss_se0(A.counts_matrix(DIAGNOSES - 1, 5)) == pytest.approx(17.65183, abs=1e-4)
+    # irrCAC fleiss.kappa.dist(distrib.6raters) — the first 15 patients: 0.4139265, SE 0.08119291;
+    # gwet.ac1.dist: 0.4448007, SE 0.08418757.
+    t15 = terms(DIAGNOSES[:15] - 1, 5)
+    assert A.coefficient("fleiss_kappa", t15)[0] == pytest.approx(0.4139265, abs=1e-7)
+    assert A.gwet_se("fleiss_kappa", t15) == pytest.approx(0.08119291, abs=1e-7)
+    assert A.coefficient("gwet_ac1", t15)[0] == pytest.approx(0.4448007, abs=1e-7)
+    assert A.gwet_se("gwet_ac1", t15) == pytest.approx(0.08418757, abs=1e-7)
+
+
+def test_gwet_raw_with_missing_ratings_irrcac():
+    codes = np.where(np.isnan(RAW4), -1, RAW4 - 1).astype(int)
+    t = terms(codes, 5)
+    # irrCAC README: pa 0.8181818; AC1 0.77544 (SE 0.14295); Fleiss 0.76117 (0.15302);
+    # Brennan–Prediger 0.77273 (0.14472); percent agreement SE 0.12561.
+    expected = {"gwet_ac1": (0.77544, 0.14295), "fleiss_kappa": (0.76117, 0.15302),
+                "brennan_prediger": (0.77273, 0.14472), "percent_agreement": (0.8181818, 0.12561)}
+    for kind, (value, se) in expected.items():
+        assert A.coefficient(kind, t)[0] == pytest.approx(value, abs=5e-6), kind
+        assert A.gwet_se(kind, t) == pytest.approx(se, abs=5e-6), kind
+
+
+def test_krippendorff_2011_worked_example():
+    # Krippendorff (2011) "Computing Krippendorff's Alpha-Reliability", the 4 × 12 example:
+    # nominal .743, ordinal .815, interval .849, ratio .797.
+    codes = np.where(np.isnan(RAW4), -1, RAW4 - 1).astype(int)
+    counts = A.counts_matrix(codes, 5)
+    values = np.arange(1.0, 6.0)
+    got = {m: A.alpha_from_coincidences(A.coincidences(counts), values, m)[0]
+           for m in ("nominal", "ordinal", "interval", "ratio")}
+    assert got == pytest.approx({"nominal": 0.743, "ordinal": 0.815, "interval": 0.849,
+                                 "ratio": 0.797}, abs=5e-4)
+    assert A.alpha_interval_direct(RAW4)[0] == pytest.approx(got["interval"], abs=1e-12)
+
+
+def test_krippendorff_equals_the_krippendorff_package():
+    krippendorff = pytest.importorskip("krippendorff")
+    rng = np.random.default_rng(4)
+    x = rng.integers(1, 6, size=(200, 5)).astype(float)
+    x[rng.random(x.shape) < 0.2] = np.nan
+    codes = np.where(np.isnan(x), -1, x - 1).astype(int)
+    counts = A.counts_matrix(codes, 5)
+    for metric in ("nominal", "ordinal", "interval", "ratio"):
+        ours = A.alpha_from_coincidences(A.coincidences(counts), np.arange(1.0, 6.0), metric)[0]
+        theirs = krippendorff.alpha(reliability_data=x.T, level_of_measurement=metric)
+        assert ours == pytest.approx(theirs, abs=1e-9), metric
+
+
+def test_shrout_fleiss_1979():
+    # Shrout & Fleiss 1979, Table 4: ICC(1,1) .17, ICC(2,1) .29, ICC(3,1) .71,
+    # ICC(1,4) .44, ICC(2,4) .62, ICC(3,4) .91.
+    expected = {"icc_1_1": 0.17, "icc_2_1": 0.29, "icc_3_1": 0.71, "icc_1_k": 0.44,
+                "icc_2_k": 0.62, "icc_3_k": 0.91}
+    for form, value in expected.items():
+        est = A.icc(SHROUT_FLEISS, form)
+        assert round(est.estimate, 2) == value, form
+        assert est.ci_low < est.estimate < est.ci_high
+    # F-based limits as printed by R psych::ICC for these data (McGraw & Wong 1996 formulas).
+    assert A.icc(SHROUT_FLEISS, "icc_3_1").ci_low == pytest.approx(0.34, abs=0.005)
+    assert A.icc(SHROUT_FLEISS, "icc_3_1").ci_high == pytest.approx(0.95, abs=0.005)
+    assert A.icc(SHROUT_FLEISS, "icc_2_1").ci_low == pytest.approx(0.019, abs=0.001)
+
+
+def test_cohen_kappa_sas_example():
+    # SAS PROC FREQ (via statsmodels' tests): κ 0.4842, ASE 0.1380, CI 0.2137–0.7547;
+    # weighted (weights 0, 1, 2 — linear) 0.4701, ASE 0.1457, CI 0.1845–0.7558.
+    k = A.cohen(SAS_TABLE, "identity")
+    assert (k.estimate, k.se, k.ci_low, k.ci_high) == pytest.approx((0.4842, 0.1380, 0.2137, 0.7547),
+                                                                    abs=5e-5)
+    w = A.cohen(SAS_TABLE, "linear")
+    assert (w.estimate, w.se, w.ci_low, w.ci_high) == pytest.approx((0.4701, 0.1457, 0.1845, 0.7558),
+                                                                    abs=5e-5)
+
+
+def test_two_rater_table_irrcac():
+    # irrCAC README, cont3x3abstractors: Cohen 0.7964094 (SE 0.05891072), AC1 0.8493305,
+    # Brennan–Prediger 0.835, percent agreement 0.89. irrCAC's table functions divide the
+    # variance by n², the raw ones (used here) by n(n − 1): SE_raw = SE_table · √(n/(n − 1)).
+    k = A.cohen(ABSTRACTORS, "identity")
+    assert k.estimate == pytest.approx(0.7964094, abs=1e-7)
+    assert k.se == pytest.approx(0.05891072, abs=1e-7)
+    pairs = np.array([(i, j) for i in range(3) for j in range(3) for _ in range(ABSTRACTORS[i, j])])
+    t = terms(pairs, 3)
+    assert A.coefficient("gwet_ac1", t)[0] == pytest.approx(0.8493305, abs=1e-7)
+    assert A.gwet_se("gwet_ac1", t) == pytest.approx(0.04321747 * (100 / 99) ** 0.5, abs=1e-7)
+    assert A.coefficient("brennan_prediger", t)[0] == pytest.approx(0.835, abs=1e-12)
+    assert A.coefficient("percent_agreement", t)[0] == pytest.approx(0.89, abs=1e-12)
+
+
+def test_weighted_kappa_identity_weights_is_cohen():
+    tables = ABSTRACTORS[None].astype(float)
+    assert A.kappa_from_tables(tables, np.eye(3))[0] == pytest.approx(
+        A.cohen(ABSTRACTORS, "identity").estimate, abs=1e-12)
+
+
+def test_bland_altman_hand_computed():
+    # differences 1, 2, 3, 2: mean 2, SD √(2/3) = 0.8165; LoA 2 ± 1.96·0.8165.
+    ba = A.bland_altman(np.array([11.0, 12, 13, 12]), np.array([10.0, 10, 10, 10]))
+    assert ba["bland_altman_bias"].estimate == pytest.approx(2.0)
+    assert ba["bland_altman_loa_low"].estimate == pytest.approx(2 - 1.959964 * (2 / 3) ** 0.5, abs=1e-5)
+
+
+def long_source(rows, name="study.csv"):
+    df = pl.DataFrame(rows, schema=["case", "rater", "x"], orient="row")
+    return Source(df.lazy(), [SourceInfo(path=Path(name), format="csv", columns=df.columns)])
+
+
+pair = st.tuples(st.sampled_from("abc"), st.sampled_from("abc"))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(pair, min_size=3, max_size=40))
+def test_invariants(pairs):
+    def stats(ps, swap=False, relabel=False):
+        rows = []
+        for i, (a, b) in enumerate(ps):
+            if relabel:
+                a, b = {"a": "z", "b": "y", "c": "x"}[a], {"a": "z", "b": "y", "c": "x"}[b]
+            if swap:
+                a, b = b, a
+            rows += [(f"c{i}", "r1", a), (f"c{i}", "r2", b)]
+        res = rel.compute(rel.ratings_from_long(long_source(rows), "case", "rater", ["x"],
+                                                {"x": "nominal"}), {})
+        return {r["statistic"]: r["estimate"] for r in res.rows.iter_rows(named=True)}
+
+    base = stats(pairs)
+    for other in (stats(pairs[::-1]), stats(pairs, swap=True), stats(pairs, relabel=True)):
+        for key, value in base.items():
+            if value is None:
+                assert other[key] is None
+            else:
+                assert other[key] == pytest.approx(value, abs=1e-9), key
+    identical = stats([(a, a) for a, _ in pairs])
+    if len({a for a, _ in pairs}) > 1:
+        assert identical["cohen_kappa"] == pytest.approx(1.0)
+        assert identical["krippendorff_alpha"] == pytest.approx(1.0)
+
+
+def test_bootstrap_is_seeded_and_vectorised():
+    rng = np.random.default_rng(1)
+    a = rng.integers(0, 3, 500)
+    b = np.where(rng.random(500) < 0.8, a, rng.integers(0, 3, 500))
+    rows = [(f"c{i}", "r1", str(x)) for i, x in enumerate(a)] + \
+           [(f"c{i}", "r2", str(y)) for i, y in enumerate(b)]
+    studies = rel.ratings_from_long(long_source(rows), "case", "rater", ["x"], {"x": "nominal"})
+    one = rel.compute(studies, {}, bootstrap=500, seed=7).rows
+    two = rel.compute(studies, {}, bootstrap=500, seed=7).rows
+    assert one.equals(two)
+    kappa = one.filter(pl.col("statistic") == "cohen_kappa").row(0, named=True)
+    analytic = rel.compute(studies, {}).rows.filter(pl.col("statistic") == "cohen_kappa").row(0, named=True)
+    assert kappa["ci_method"] == "percentile bootstrap"
+    assert kappa["se"] == pytest.approx(analytic["se"], rel=0.25)  # bootstrap ≈ asymptotic SE
+
+
+def test_bad_input_leaves_the_statistic_out_with_a_reason():
+    rows = [("c1", "r1", "1"), ("c1", "r2", "1"), ("c2", "r1", "1"), ("c2", "r2", "1"),
+            ("c3", "r1", "1")]
+    res = rel.compute(rel.ratings_from_long(long_source(rows), "case", "rater", ["x"],
+                                            {"x": "nominal"}), {})
+    kappa = res.rows.filter(pl.col("statistic") == "cohen_kappa").row(0, named=True)
+    assert kappa["estimate"] is None and "one category" in kappa["note"]
+    pa = res.rows.filter(pl.col("statistic") == "percent_agreement").row(0, named=True)
+    assert pa["estimate"] == 1.0
+    one_rater = rel.compute(rel.ratings_from_long(long_source([("c1", "r1", "1"), ("c2", "r1", "2")]),
+                                                  "case", "rater", ["x"], {"x": "nominal"}), {})
+    assert one_rater.rows["estimate"].null_count() == one_rater.rows.height
+    assert any("only one rater" in w for w in one_rater.warnings)
+    text = rel.compute(rel.ratings_from_long(long_source([("c1", "r1", "a"), ("c1", "r2", "b")]),
+                                             "case", "rater", ["x"], {"x": "interval"}), {})
+    assert "text where the level is interval" in text.rows["note"][0]
+
+
+def test_unequal_raters_per_case_leave_fleiss_out():
+    rows = [("c1", "r1", "1"), ("c1", "r2", "1"), ("c1", "r3", "2"), ("c2", "r1", "2"),
+            ("c2", "r2", "2"), ("c3", "r1", "1"), ("c3", "r2", "2"), ("c3", "r3", "2")]
+    res = rel.compute(rel.ratings_from_long(long_source(rows), "case", "rater", ["x"],
+                                            {"x": "nominal"}), {})
+    fleiss = res.rows.filter(pl.col("statistic") == "fleiss_kappa").row(0, named=True)
+    assert fleiss["estimate"] is None and "same number per case" in fleiss["note"]
+    assert res.rows.filter(pl.col("statistic") == "gwet_ac1")["estimate"][0] is not None
+
+
+def test_cli_example_and_contract():
+    result = run("reliability", "--spec", EXAMPLE / "dq.toml", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    required = {"variable", "statistic", "estimate", "se", "ci_low", "ci_high", "n_cases",
+                "n_raters", "label", "status"}
+    assert all(required <= set(r) for r in doc["results"])
+    stats = {(r["variable"], r["statistic"]): r for r in doc["results"]}
+    # The planted paradox: rare "no antibiotics", high agreement, low κ, high AC1.
+    anti = stats[("Antibiotika", "cohen_kappa")]
+    assert anti["estimate"] < 0.6 and stats[("Antibiotika", "gwet_ac1")]["estimate"] > 0.9
+    assert any("Antibiotika" in w and "paradox" in w for w in doc["warnings"])
+    assert ("ASA", "weighted_kappa_quadratic") in stats and ("Alder", "icc_2_1") in stats
+    # Every estimate carries an SE and a CI, and says where they came from.
+    for r in doc["results"]:
+        if r["estimate"] is not None and r["estimate"] < 1:
+            assert None not in (r["se"], r["ci_low"], r["ci_high"], r["se_method"]), r
+
+
+def test_cli_wide_and_table_forms(tmp_path):
+    wide = write_text(tmp_path / "wide.csv", "case;a;b\n1;x;x\n2;y;y\n3;x;y\n4;y;y\n5;x;x\n")
+    result = run("reliability", wide, "--raters", "a,b", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    kappa = [r for r in json.loads(result.stdout)["results"] if r["statistic"] == "cohen_kappa"][0]
+    # p_o = 4/5, p_e = (3·2 + 2·3)/25 = 0.48 → κ = 0.32/0.52 = 0.6154
+    assert kappa["estimate"] == pytest.approx(0.32 / 0.52)
+    table = write_text(tmp_path / "t.csv", "kat;Ectopic;AIU;NIU\nEctopic;13;0;0\nAIU;0;20;7\nNIU;0;4;56\n")
+    res = run("reliability", table, "--table", "--format", "json")
+    got = {r["statistic"]: r["estimate"] for r in json.loads(res.stdout)["results"]}
+    assert got["cohen_kappa"] == pytest.approx(0.7964094, abs=1e-7)
+    bad = write_text(tmp_path / "b.csv", "kat;A;B\nA;1;2\n")
+    err = run("reliability", bad, "--table")
+    assert err.exit_code == 3 and "must be square" in err.stderr
