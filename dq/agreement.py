@@ -177,6 +177,35 @@ def fleiss_se0(counts: np.ndarray) -> float | None:
 # ---------------------------------------------------------------- two raters: Cohen
 
 
+def cohen_table(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """q × q table of two raters' ratings (1-D arrays, any values) and the category values.
+
+    Non-negative integer ratings with a small range take a fast path: one bincount of
+    a·q + b (in two threads for large inputs); anything else is encoded with np.unique first.
+    """
+    if (a.dtype.kind in "iu" and b.dtype.kind in "iu" and len(a)
+            and max(int(a.view(np.uint64).max() if a.dtype.itemsize == 8 else a.max()),
+                    int(b.view(np.uint64).max() if b.dtype.itemsize == 8 else b.max())) < 4096
+            and a.min() >= 0 and b.min() >= 0):
+        q = int(max(a.max(), b.max())) + 1
+        n = len(a)
+        if n < 2_000_000:
+            table = np.bincount(a * q + b, minlength=q * q)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            half = n // 2
+            with ThreadPoolExecutor(2) as pool:  # ufuncs and bincount release the GIL
+                parts = list(pool.map(lambda s: np.bincount(a[s] * q + b[s], minlength=q * q),
+                                      (slice(0, half), slice(half, n))))
+            table = parts[0] + parts[1]
+        return table.reshape(q, q), np.arange(q)
+    values, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
+    q = len(values)
+    inverse = inverse.reshape(-1)
+    return np.bincount(inverse[: len(a)] * q + inverse[len(a):], minlength=q * q).reshape(q, q), values
+
+
 def pair_table(codes2: np.ndarray, q: int) -> np.ndarray:
     """q × q table of two raters' codes (cases with a missing rating left out)."""
     ok = (codes2 >= 0).all(1)

@@ -160,8 +160,8 @@ def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
     if unknown:
         cats = cats + unknown
         index = {c: i for i, c in enumerate(cats)}
-    codes = np.array([[index[v] if v is not None else -1 for v in row] for row in text.iter_rows()],
-                     dtype=np.int64)
+    codes = text.select(pl.col(c).replace_strict(index, default=-1, return_dtype=pl.Int64)
+                        for c in raters).to_numpy()
     return Ratings(var, level, raters, np.empty(0), codes, cats)
 
 
@@ -192,6 +192,24 @@ def _percentile(est: float, draws: np.ndarray, n_boot: int, seed: int | None) ->
     return A.Estimate(est, float(draws.std(ddof=1)), float(lo), float(hi),
                       f"bootstrap SD ({n_boot} resamples of cases, seed {seed})",
                       "percentile bootstrap")
+
+
+def kappa_draws(pairs: np.ndarray, q: int, kind: str, weights: np.ndarray) -> np.ndarray:
+    """Cohen's (weighted) κ of every resample at once: tables = case weights @ one-hot pairs."""
+    n = pairs.shape[0]
+    onehot = np.zeros((n, q * q))
+    onehot[np.arange(n), pairs[:, 0] * q + pairs[:, 1]] = 1
+    tables = (weights @ onehot).reshape(-1, q, q)
+    return A.kappa_from_tables(tables, A.ordinal_weights(q, kind))
+
+
+def kappa_bootstrap(pairs: np.ndarray, q: int, n_boot: int, seed: int | None,
+                    kind: str = "identity") -> A.Estimate:
+    """Percentile bootstrap CI of Cohen's κ over cases (complete pairs of codes 0..q−1)."""
+    rng = np.random.default_rng(seed)
+    point = float(A.kappa_from_tables(A.pair_table(pairs, q)[None], A.ordinal_weights(q, kind))[0])
+    w = _boot_weights(pairs.shape[0], n_boot, rng)
+    return _percentile(point, kappa_draws(pairs, q, kind, w), n_boot, seed)
 
 
 def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
@@ -274,11 +292,7 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
                 rows.append(_Row(stat, None, "κ is undefined for this table (chance agreement 1)"))
                 continue
             if w_boot is not None:
-                comp_codes = codes[complete]
-                onehot = np.zeros((n_c, q * q))
-                onehot[np.arange(n_c), comp_codes[:, 0] * q + comp_codes[:, 1]] = 1
-                tables = (w_boot[:, complete] @ onehot).reshape(-1, q, q)
-                draws = A.kappa_from_tables(tables, A.ordinal_weights(q, kind))
+                draws = kappa_draws(codes[complete], q, kind, w_boot[:, complete])
                 est = _percentile(est.estimate, draws, n_boot or 0, seed)
             dropped = n - n_c + dropped_single
             note = f"{dropped} case(s) without both ratings left out" if dropped else None

@@ -269,3 +269,20 @@ def test_cli_wide_and_table_forms(tmp_path):
     bad = write_text(tmp_path / "b.csv", "kat;A;B\nA;1;2\n")
     err = run("reliability", bad, "--table")
     assert err.exit_code == 3 and "must be square" in err.stderr
+
+
+def test_cohen_table_fast_path_equals_general_path():
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 4, 3_000_000)
+    b = np.where(rng.random(a.size) < 0.6, a, rng.integers(0, 4, a.size))
+    fast, values = A.cohen_table(a, b)  # threaded bincount
+    general, labels = A.cohen_table(a.astype(str), b.astype(str))  # np.unique encoding
+    assert values.tolist() == [0, 1, 2, 3] and labels.tolist() == ["0", "1", "2", "3"]
+    assert (fast == general).all()
+    assert fast.sum() == a.size
+    sklearn = pytest.importorskip("sklearn.metrics")
+
+    kappa = A.kappa_from_tables(fast[None].astype(float), np.eye(4))[0]
+    small = A.kappa_from_tables(A.cohen_table(a[:100_000], b[:100_000])[0][None].astype(float), np.eye(4))[0]
+    assert small == pytest.approx(sklearn.cohen_kappa_score(a[:100_000], b[:100_000]), abs=1e-12)
+    assert kappa == pytest.approx(small, abs=0.01)
