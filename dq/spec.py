@@ -22,7 +22,12 @@ VARIABLE_TYPES = ("categorical", "integer", "decimal", "date", "datetime", "text
 USES = ("quality_indicator", "case_mix", "research", "administration", "other")
 
 _TOP_KEYS = {"dataset", "units", "completeness", "coverage", "reliability", "correctness",
-             "variables"}
+             "verification", "timeliness", "comparability", "checks", "report", "variables"}
+_VERIFICATION_KEYS = {"national_id", "duplicate_keys", "date_order", "no_future", "icd10", "ncsp"}
+_TIMELINESS_KEYS = {"created", "closed", "limit_days", "warn_below", "fail_below"}
+_COMPARABILITY_KEYS = {"variables", "alpha"}
+_CHECK_KEYS = {"warn_below", "fail_below", "warn_above", "fail_above", "notes"}
+_REPORT_KEYS = {"lang", "suppress", "top_units"}
 _DATASET_KEYS = {"name", "files", "format", "encoding", "separator", "person_id", "unit",
                  "event_date", "date_format", "finished", "codebook", "export_date"}
 _UNITS_KEYS = {"table", "id", "name", "hf", "rhf"}
@@ -160,6 +165,35 @@ class CorrectnessSpec:
 
 
 @dataclass(frozen=True)
+class VerificationSpec:
+    national_id: str | None = None
+    duplicate_keys: tuple[str, ...] = ()
+    date_order: tuple[str, ...] = ()  # SQL conditions that must hold, e.g. "Bruddato <= Operasjonsdato"
+    no_future: tuple[str, ...] = ()  # date columns that cannot lie after the export date
+    icd10: tuple[str, ...] = ()
+    ncsp: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelinessSpec:
+    created: str | None = None
+    closed: str | None = None
+    limit_days: int = 30
+    thresholds: Thresholds = Thresholds(0.80, 0.60)
+
+
+@dataclass(frozen=True)
+class CheckRule:
+    """Thresholds and notes for the checks whose id is this key or starts with it + '.'."""
+
+    warn_below: float | None = None
+    fail_below: float | None = None
+    warn_above: float | None = None
+    fail_above: float | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
 class Spec:
     path: Path | None
     sha256: str | None
@@ -171,6 +205,14 @@ class Spec:
     coverage: CoverageSpec = CoverageSpec()
     reliability: ReliabilitySpec = ReliabilitySpec()
     correctness: CorrectnessSpec = CorrectnessSpec()
+    verification: VerificationSpec = VerificationSpec()
+    timeliness: TimelinessSpec = TimelinessSpec()
+    comparability_variables: tuple[str, ...] = ()
+    comparability_alpha: float = 0.05
+    checks: dict[str, CheckRule] = field(default_factory=dict)
+    report_lang: str = "nb"
+    report_suppress: int = 5
+    report_top_units: int = 5
     variables: dict[str, Variable] = field(default_factory=dict)
 
     def manifest(self) -> dict[str, str] | None:
@@ -195,6 +237,16 @@ class Spec:
         if self.dataset.finished:
             for col in condition_columns(self.dataset.finished):
                 add(col, "[dataset] finished")
+        v = self.verification
+        add(v.national_id, "[verification] national_id")
+        for key in ("duplicate_keys", "no_future", "icd10", "ncsp"):
+            for col in getattr(v, key):
+                add(col, f"[verification] {key}")
+        for cond in v.date_order:
+            for col in condition_columns(cond):
+                add(col, "[verification] date_order")
+        add(self.timeliness.created, "[timeliness] created")
+        add(self.timeliness.closed, "[timeliness] closed")
         for var in self.variables.values():
             add(var.name, f"[variables.{var.name}]")
             if var.condition:
@@ -462,6 +514,7 @@ def load(path: Path | str) -> Spec:
     coverage = _coverage(_table(raw, "coverage", name), name, base)
     reliability = _reliability(_table(raw, "reliability", name), name, base)
     correctness = _correctness(_table(raw, "correctness", name), name, base)
+    extra = _report_sections(raw, name)
 
     variables: dict[str, Variable] = {}
     if "codebook" in ds:
@@ -475,7 +528,7 @@ def load(path: Path | str) -> Spec:
                                      default_unknown, base=variables.get(vname))
     return Spec(path=path, sha256=hashlib.sha256(data).hexdigest(), dataset=dataset, units=units,
                 thresholds=thresholds, record_thresholds=record_thresholds, min_n=min_n, coverage=coverage,
-                reliability=reliability, correctness=correctness, variables=variables)
+                reliability=reliability, correctness=correctness, variables=variables, **extra)
 
 
 def _count(value: Any, where: str) -> int:
@@ -569,6 +622,67 @@ def _correctness(table: dict[str, Any], name: str, base: Path) -> CorrectnessSpe
                            patient=_text(table, "patient", where), unit=_text(table, "unit", where),
                            belongs=_text(table, "belongs", where),
                            thresholds=_thresholds(table, where, Thresholds(0.90, 0.80)))
+
+
+def _columns_list(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} {key}: expected a list of column names")
+    return tuple(value)
+
+
+def _report_sections(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    ver = _table(raw, "verification", name)
+    where = f"{name}: [verification]"
+    _reject_unknown(ver, _VERIFICATION_KEYS, where)
+    for cond in _columns_list(ver, "date_order", where):
+        parse_condition(cond, f"{where} date_order")
+    verification = VerificationSpec(
+        national_id=_text(ver, "national_id", where),
+        duplicate_keys=_columns_list(ver, "duplicate_keys", where),
+        date_order=_columns_list(ver, "date_order", where),
+        no_future=_columns_list(ver, "no_future", where),
+        icd10=_columns_list(ver, "icd10", where), ncsp=_columns_list(ver, "ncsp", where))
+    tim = _table(raw, "timeliness", name)
+    where = f"{name}: [timeliness]"
+    _reject_unknown(tim, _TIMELINESS_KEYS, where)
+    timeliness = TimelinessSpec(created=_text(tim, "created", where),
+                                closed=_text(tim, "closed", where),
+                                limit_days=_count(tim.get("limit_days", 30), f"{where} limit_days"),
+                                thresholds=_thresholds(tim, where, Thresholds(0.80, 0.60)))
+    comp = _table(raw, "comparability", name)
+    where = f"{name}: [comparability]"
+    _reject_unknown(comp, _COMPARABILITY_KEYS, where)
+    alpha = _fraction(comp.get("alpha", 0.05), f"{where} alpha")
+    checks = {}
+    for key, rule in _table(raw, "checks", name).items():
+        w = f"{name}: [checks.\"{key}\"]"
+        if not isinstance(rule, dict):
+            raise ConfigError(f"{w}: expected a table of {', '.join(sorted(_CHECK_KEYS))}")
+        _reject_unknown(rule, _CHECK_KEYS, w)
+        values = {}
+        for k in ("warn_below", "fail_below", "warn_above", "fail_above"):
+            v = rule.get(k)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int | float) or v < 0):
+                raise ConfigError(f"{w} {k}: expected a fraction (0–1) or a count ≥ 0, got {v!r}")
+            if v is not None and k.endswith("below") and v > 1:
+                raise ConfigError(f"{w} {k}: expected a fraction from 0 to 1, got {v!r}")
+            values[k] = None if v is None else float(v)
+        checks[key] = CheckRule(**values, notes=_text(rule, "notes", w))
+    rep = _table(raw, "report", name)
+    where = f"{name}: [report]"
+    _reject_unknown(rep, _REPORT_KEYS, where)
+    lang = rep.get("lang", "nb")
+    if lang not in ("nb", "en"):
+        raise ConfigError(f"{where} lang: {lang!r}; use \"nb\" or \"en\"")
+    return {"verification": verification, "timeliness": timeliness,
+            "comparability_variables": _columns_list(comp, "variables", where),
+            "comparability_alpha": alpha if alpha is not None else 0.05, "checks": checks,
+            "report_lang": lang,
+            "report_suppress": _count(rep.get("suppress", 5), f"{where} suppress"),
+            "report_top_units": _count(rep.get("top_units", 5), f"{where} top_units")}
 
 
 def empty() -> Spec:

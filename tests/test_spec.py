@@ -15,7 +15,7 @@ def load(tmp_path, text):
 
 @pytest.mark.parametrize("text, message", [
     ("[dataset\n", "not valid TOML"),
-    ("[datset]\n", "unknown key(s) 'datset'; valid keys: completeness, correctness, coverage, dataset"),
+    ("[datset]\n", "unknown key(s) 'datset'; valid keys: checks, comparability, completeness"),
     ("[dataset]\nunits = 'x'\n", "[dataset]: unknown key(s) 'units'"),
     ("[variables.ASA]\ntype = 'kategorisk'\n", "[variables.ASA] type: 'kategorisk' is not a type"),
     ("[variables.ASA]\nmandatory = 'Kompl = = 1'\n", "[variables.ASA] mandatory: invalid condition"),
