@@ -294,6 +294,15 @@ def coincidences(counts: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
 
 
 def alpha_from_coincidences(o: np.ndarray, values: np.ndarray, metric: str) -> np.ndarray:
+    """α for a stack of coincidence matrices (B × q × q)."""
+    if metric != "ordinal":  # δ² does not depend on the data: all resamples at once
+        d2 = delta2(values, metric)
+        nc = o.sum(2)
+        n = nc.sum(1)
+        do = np.einsum("bkl,kl->b", o, d2) / n
+        de = np.einsum("bk,kl,bl->b", nc, d2, nc) / (n * (n - 1))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(de > 0, 1 - do / de, np.nan)
     out = np.empty(o.shape[0])
     for b in range(o.shape[0]):
         nc = o[b].sum(1)

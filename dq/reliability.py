@@ -324,7 +324,10 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
     dropped = x.shape[0] - n_c
     note = f"{dropped} incomplete case(s) left out" if dropped else None
     rows: list[_Row] = []
-    w_boot = None
+    boot_ms: list[A.MeanSquares] | None = None
+    if n_boot and rng is not None and n_c >= 2:
+        # One set of resamples for all six ICC forms.
+        boot_ms = [A.mean_squares(xc[rng.integers(0, n_c, n_c)]) for _ in range(n_boot)]
     for stat in STATISTICS[r.level]:
         if stat.startswith("icc_"):
             if n_c < 2:
@@ -334,10 +337,10 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
                 rows.append(_Row(stat, None, "every rating is the same: ICC is undefined"))
                 continue
             est = A.icc(xc, stat)
-            if n_boot and rng is not None:
-                draws = np.array([A.icc_point(A.mean_squares(xc[rng.integers(0, n_c, n_c)]), stat)
-                                  for _ in range(n_boot)])
-                est = _percentile(est.estimate, draws, n_boot, seed)
+            if boot_ms is not None:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    draws = np.array([A.icc_point(ms, stat) for ms in boot_ms])
+                est = _percentile(est.estimate, draws, n_boot or 0, seed)
             rows.append(_Row(stat, est, note=note, n_cases=n_c))
         elif stat == "krippendorff_alpha":
             metric = r.level

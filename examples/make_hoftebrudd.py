@@ -69,12 +69,15 @@ UNITS = [
 NON_REPORTING = ("974518821", "Aleris Nesttun")  # private clinic: in NPR, never in the registry
 LOW_COVERAGE_UNIT, LOW_COVERAGE = "974733013", 0.55  # Kristiansand
 OVER_REFERENCE_UNIT = "974116804"  # Diakonhjemmet: NPR misses some of its events
+SLOW_UNIT = "974795639"  # Harstad registers weeks after the operation
+DUPLICATE_UNIT = "974633191"  # Skien: a dozen forms registered twice
 EHR_CHANGE_UNIT, EHR_CHANGE_DATE = "974749025", date(2022, 11, 1)
 UNKNOWN_OVERUSE_UNIT = "974724774"
 
 # name: (label, kodebok type, codes {code: text} or (min, max, decimals), mandatory, unknown codes)
 VARIABLES: dict[str, tuple] = {
     "PasientID": ("Pasient-ID (pseudonym)", "tekst", None, True, ()),
+    "Fodselsnummer": ("Fødselsnummer (syntetisk)", "tekst", None, True, ()),
     "SkjemaStatus": ("Skjemastatus", "kategorisk", {"1": "Kladd", "2": "Ferdigstilt"}, True, ()),
     "AvdRESH": ("Avdeling (RESH)", "tekst", None, True, ()),
     "Kjonn": ("Kjønn", "kategorisk", {"1": "Mann", "2": "Kvinne"}, True, ()),
@@ -161,11 +164,15 @@ def make_record(rng: random.Random, pid: int, unit: str, year: int) -> dict[str,
               "4": "6", "5": "7", "9": pick(rng, {"2": 50, "4": 50})}[ftype]
     wait = max(1.0, rng.lognormvariate(math.log(20), 0.6))
     complication = "1" if rng.random() < 0.08 else "0"
-    created = datetime.combine(op, datetime.min.time()) + timedelta(
-        hours=8 + rng.randrange(10), days=max(0, int(rng.lognormvariate(math.log(4), 1.0))))
+    hours = 8 + rng.randrange(10)
+    delay = max(0, int(rng.lognormvariate(math.log(4), 1.0)))
+    if unit == SLOW_UNIT:
+        delay = delay * 6 + 20
+    created = datetime.combine(op, datetime.min.time()) + timedelta(hours=hours, days=delay)
     closed = created + timedelta(days=rng.randrange(0, 20), hours=rng.randrange(8))
     rec = {
         "PasientID": f"P{pid:06d}",
+        "Fodselsnummer": "",
         "SkjemaStatus": "2" if rng.random() > 0.02 else "1",
         "AvdRESH": unit,
         "Kjonn": sex,
@@ -237,6 +244,8 @@ def main() -> None:
             pid += 1
             unit = rng.choices(list(sizes), weights=list(sizes.values()))[0]
             records.append(make_record(rng, pid, unit, year))
+    add_identity_numbers(records)
+    add_duplicates(records)
     records.sort(key=lambda r: (r["Operasjonsdato"][6:], r["Operasjonsdato"][3:5],
                                 r["Operasjonsdato"][:2], r["PasientID"]))
     with (OUT / "hoftebrudd.csv").open("w", encoding="utf-8-sig", newline="") as fh:
@@ -271,6 +280,46 @@ def main() -> None:
     write_interrater(records)
     write_validation(records, {u["unit_id"]: u["unit_name"] for u in units})
     print(f"wrote {len(records)} records from {len(UNITS)} units to {OUT}")
+
+
+def synthetic_fnr(rng: random.Random, born: date) -> str:
+    """A synthetic national ID number (Skatteetaten's Tenor style: month + 80) with valid control
+    digits — never a real person's number."""
+    while True:
+        base = f"{born.day:02d}{born.month + 80:02d}{born.year % 100:02d}{rng.randrange(500):03d}"
+        d = [int(c) for c in base]
+        k1 = (11 - sum(w * x for w, x in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), d)) % 11) % 11
+        if k1 == 10:
+            continue
+        k2 = (11 - sum(w * x for w, x in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), [*d, k1])) % 11) % 11
+        if k2 != 10:
+            return f"{base}{k1}{k2}"
+
+
+def add_identity_numbers(records: list[dict[str, str]]) -> None:
+    """Synthetic national ID numbers; 40 with a wrong control digit and 10 of the wrong length."""
+    rng = random.Random(SEED + 4)
+    for rec in records:
+        fracture = datetime.strptime(rec["Bruddato"], "%d.%m.%Y").date()
+        age = int(rec["Alder"]) if rec["Alder"].lstrip("-").isdigit() and 40 < int(rec["Alder"]) < 110 else 80
+        born = date(fracture.year - age, rng.randint(1, 12), rng.randint(1, 28))
+        rec["Fodselsnummer"] = synthetic_fnr(rng, born)
+    for rec in rng.sample(records, 40):
+        last = int(rec["Fodselsnummer"][-1])
+        rec["Fodselsnummer"] = rec["Fodselsnummer"][:-1] + str((last + 1) % 10)
+    for rec in rng.sample(records, 10):
+        rec["Fodselsnummer"] = rec["Fodselsnummer"][:9]
+
+
+def add_duplicates(records: list[dict[str, str]]) -> None:
+    """A dozen forms at one unit registered twice: same patient, same operation date."""
+    rng = random.Random(SEED + 5)
+    at_unit = [i for i, r in enumerate(records) if r["AvdRESH"] == DUPLICATE_UNIT]
+    for i in rng.sample(at_unit[1:], 12):
+        j = at_unit[at_unit.index(i) - 1]
+        for key in ("PasientID", "Fodselsnummer", "Operasjonsdato", "Bruddato",
+                    "Innleggelsesdato"):
+            records[i][key] = records[j][key]
 
 
 def code_group(fracture_type: str) -> str:

@@ -58,7 +58,7 @@ def test_csv_and_markdown_have_the_same_rows(tmp_path):
     assert md.startswith("# Variable completeness")
     table_rows = [line for line in md.split("## Record-level")[0].splitlines()
                   if line.startswith("| ") and not line.startswith("| variable")]
-    assert len(table_rows) == df.height == 28 * 5  # 4 RHFs + national per variable
+    assert len(table_rows) == df.height == 29 * 5  # 4 RHFs + national per variable
 
 
 def test_without_spec_every_column(tmp_path):

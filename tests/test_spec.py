@@ -64,4 +64,4 @@ def test_example_spec_loads():
     sp = spec.load(EXAMPLE / "dq.toml")
     assert sp.variables["Komplikasjonstype"].condition == "Komplikasjon = 1"
     assert sp.variables["ASA"].unknown == ("9",)
-    assert len(sp.variables) == 28
+    assert len(sp.variables) == 29

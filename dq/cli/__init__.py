@@ -10,6 +10,7 @@ from dq import __version__
 from dq.cli import completeness as _completeness
 from dq.cli import coverage as _coverage
 from dq.cli import reliability as _reliability
+from dq.cli import report as _report
 
 app = typer.Typer(
     name="dq",
@@ -37,6 +38,7 @@ def _root(
     pass
 
 
+app.command("report", help=_report.HELP)(_report.report)
 app.command("completeness", help=_completeness.HELP)(_completeness.completeness)
 app.command("coverage", help=_coverage.HELP)(_coverage.coverage)
 app.command("reliability", help=_reliability.RELIABILITY_HELP)(_reliability.reliability)

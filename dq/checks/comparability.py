@@ -1,0 +1,167 @@
+"""Sammenlignbarhet: units whose data behave differently from the rest, and changes over time.
+
+* Funnel plots (Spiegelhalter 2005, Stat Med 24:1185–1202, doi:10.1002/sim.1970): for a
+  proportion with overall value θ, exact binomial control limits for a unit with denominator n,
+  with Spiegelhalter's interpolation: r_p is the smallest r with P(R ≤ r) ≥ p,
+      α = (P(R ≤ r_p) − p) / (P(R ≤ r_p) − P(R ≤ r_p − 1)),   limit_p = (r_p − α) / n,
+  at p = 0.025/0.975 (95 %) and 0.001/0.999 (99.8 %). A unit outside the 99.8 % limits is named.
+* Shift detector: for each unit and each pair of consecutive years, a two-proportion test of
+  completeness (pooled z test; Fisher's exact test when an expected count is below 5), Holm's
+  adjustment across all units and periods of a variable (Holm 1979). A significant change names
+  its period, e.g. after an EHR change.
+* Codes that appear or vanish between consecutive years, and whether unique person and unit ids
+  are present.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from dq.checks.model import Check
+
+
+def funnel_limits(n: np.ndarray, theta: float, p: float) -> np.ndarray:
+    """Exact binomial control limit at probability ``p`` for denominators ``n`` (interpolated)."""
+    from scipy.stats import binom
+
+    n = np.asarray(n, dtype=float)
+    r = binom.ppf(p, n, theta)
+    f_r = binom.cdf(r, n, theta)
+    f_r1 = binom.cdf(r - 1, n, theta)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = np.where(f_r > f_r1, (f_r - p) / (f_r - f_r1), 0.0)
+        limit = (r - alpha) / n
+    # At the ends of the range nothing lies beyond: r_p = n gives 1, r_p = 0 gives 0.
+    limit = np.where(r >= n, 1.0, np.where(r <= 0, 0.0, limit))
+    return np.where(n > 0, limit, np.nan)
+
+
+def funnel_frame(df: pl.DataFrame, x: str, n: str) -> tuple[pl.DataFrame, float]:
+    """Per-unit proportion with its 95 % and 99.8 % limits around the pooled value."""
+    total_n = df[n].sum()
+    theta = float(df[x].sum() / total_n) if total_n else float("nan")
+    ns = df[n].to_numpy()
+    out = df.with_columns(
+        (pl.col(x) / pl.col(n)).alias("p"),
+        pl.Series("lo95", funnel_limits(ns, theta, 0.025)),
+        pl.Series("hi95", funnel_limits(ns, theta, 0.975)),
+        pl.Series("lo998", funnel_limits(ns, theta, 0.001)),
+        pl.Series("hi998", funnel_limits(ns, theta, 0.999)),
+    ).with_columns(
+        ((pl.col("p") < pl.col("lo998")) | (pl.col("p") > pl.col("hi998"))).alias("outside998"),
+        ((pl.col("p") < pl.col("lo95")) | (pl.col("p") > pl.col("hi95"))).alias("outside95"))
+    return out, theta
+
+
+def funnel_check(check_id: str, title: str, df: pl.DataFrame, x: str, n: str,
+                 names: dict[str, str], bad_side: str = "below") -> tuple[list[Check], pl.DataFrame]:
+    """National row: units beyond the 99.8 % limit on the bad side (below for completeness and
+    coverage, above for unknown-code rates); one unit row for each of them."""
+    fr, theta = funnel_frame(df.filter(pl.col(n) > 0), x, n)
+    beyond = (pl.col("p") < pl.col("lo998")) if bad_side == "below" else \
+        (pl.col("p") > pl.col("hi998"))
+    fr = fr.with_columns(beyond.alias("outside998"))
+    outside = fr.filter(pl.col("outside998"))
+    checks = [Check(check_id, "sammenlignbarhet", title, float(outside.height),
+                    float(outside.height), float(fr.height), higher_is_better=False,
+                    default_warn=0.0, figure=f"{outside.height} of {fr.height} units {bad_side} "
+                    f"the 99.8 % limit around {100 * theta:.1f} %")]
+    for row in outside.iter_rows(named=True):
+        side = "below" if row["p"] < row["lo998"] else "above"
+        checks.append(Check(check_id, "sammenlignbarhet", title, row["p"], float(row[x]),
+                            float(row[n]), unit=names.get(row["unit"], row["unit"]),
+                            status="warn",
+                            figure=f"{side} the 99.8 % limits ({100 * row['lo998']:.1f}–"
+                                   f"{100 * row['hi998']:.1f} %)"))
+    return checks, fr.with_columns(theta=pl.lit(theta))
+
+
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values (Holm 1979, Scand J Stat 6:65–70).
+
+    Written out because statsmodels' ``multipletests`` runs the garbage collector on every call
+    (seconds for a report); tests check it against ``multipletests(method="holm")``."""
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    order = np.argsort(p)
+    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    out = np.empty(m)
+    out[order] = np.minimum(adjusted, 1.0)
+    return out
+
+
+def two_proportion_p(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray) -> np.ndarray:
+    from scipy.stats import fisher_exact, norm
+
+    x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (x1, n1, x2, n2))
+    pooled = (x1 + x2) / (n1 + n2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = (x2 / n2 - x1 / n1) / se
+    p = np.where(se > 0, 2 * norm.sf(np.abs(z)), 1.0)
+    small = np.minimum.reduce([pooled * n1, (1 - pooled) * n1, pooled * n2, (1 - pooled) * n2]) < 5
+    same = (x1 / np.maximum(n1, 1) == x2 / np.maximum(n2, 1))  # equal shares: p = 1, no test
+    for i in np.flatnonzero(small & ~same & (n1 > 0) & (n2 > 0)):
+        p[i] = fisher_exact([[x1[i], n1[i] - x1[i]], [x2[i], n2[i] - x2[i]]])[1]
+    return p
+
+
+def shift_checks(rows: pl.DataFrame, variables: list[str], names: dict[str, str],
+                 alpha: float) -> list[Check]:
+    """Completeness shifts per unit between consecutive years, Holm-adjusted per variable."""
+    out: list[Check] = []
+    unit_rows = rows.filter(pl.col("level") == "unit", pl.col("year").is_not_null())
+    for var in variables:
+        r = unit_rows.filter(pl.col("variable") == var).sort("unit", "year")
+        pairs = r.with_columns(
+            pl.col("year").shift(1).over("unit").alias("year0"),
+            pl.col("n_valid").shift(1).over("unit").alias("x0"),
+            pl.col("n_applicable").shift(1).over("unit").alias("n0"),
+        ).filter(pl.col("year0").is_not_null(), pl.col("year") == pl.col("year0") + 1,
+                 pl.col("n0") > 0, pl.col("n_applicable") > 0)
+        if pairs.is_empty():
+            continue
+        p = two_proportion_p(pairs["x0"].to_numpy(), pairs["n0"].to_numpy(),
+                             pairs["n_valid"].to_numpy(), pairs["n_applicable"].to_numpy())
+        p_adj = holm(p)
+        pairs = pairs.with_columns(pl.Series("p_adj", p_adj), pl.Series("significant", p_adj <= alpha))
+        sig = pairs.filter(pl.col("significant"))
+        cid = f"sammenlignbarhet.skift.{var}"
+        title = f"Completeness shifts between years: {var}"
+        units_shifted = sig["unit"].n_unique()
+        out.append(Check(cid, "sammenlignbarhet", title, float(units_shifted),
+                         float(units_shifted), float(pairs["unit"].n_unique()),
+                         higher_is_better=False, default_warn=0.0,
+                         figure=f"{units_shifted} unit(s) with a significant change "
+                                f"(Holm, α = {alpha})"))
+        for row in sig.iter_rows(named=True):
+            before = row["x0"] / row["n0"]
+            after = row["n_valid"] / row["n_applicable"]
+            out.append(Check(cid, "sammenlignbarhet", title, after - before,
+                             unit=names.get(row["unit"], row["unit"]), status="warn",
+                             figure=f"{row['year0']}→{row['year']}: {100 * before:.1f} % → "
+                                    f"{100 * after:.1f} % (adjusted p = {row['p_adj']:.2g})"))
+    return out
+
+
+def code_checks(per_year: dict[str, dict[int, set[str]]]) -> list[Check]:
+    """Codes that appear or vanish between consecutive years, per categorical variable."""
+    out = []
+    for var, years in per_year.items():
+        ys = sorted(y for y in years if y is not None)
+        changes = []
+        for y0, y1 in zip(ys, ys[1:], strict=False):
+            if y1 != y0 + 1:
+                continue
+            new = sorted(years[y1] - years[y0])
+            gone = sorted(years[y0] - years[y1])
+            if new:
+                changes.append(f"{y1}: new {', '.join(new)}")
+            if gone:
+                changes.append(f"{y1}: gone {', '.join(gone)}")
+        out.append(Check(f"sammenlignbarhet.koder.{var}", "sammenlignbarhet",
+                         f"Codes appearing or vanishing between years: {var}",
+                         float(len(changes)), higher_is_better=False, default_warn=0.0,
+                         figure="; ".join(changes) if changes else "the same codes every year"))
+    return out

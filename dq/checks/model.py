@@ -1,0 +1,98 @@
+"""The row every report check produces, thresholds by check id, and statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from dq.spec import CheckRule, Spec
+from dq.stats import wilson
+
+DIMENSIONS = ("kompletthet", "korrekthet", "reliabilitet", "aktualitet", "sammenlignbarhet",
+              "relevans")
+NAMES = {
+    "nb": {"kompletthet": "Kompletthet", "korrekthet": "Korrekthet",
+           "reliabilitet": "Reliabilitet", "aktualitet": "Aktualitet",
+           "sammenlignbarhet": "Sammenlignbarhet", "relevans": "Relevans"},
+    "en": {"kompletthet": "Completeness", "korrekthet": "Correctness",
+           "reliabilitet": "Reliability", "aktualitet": "Timeliness",
+           "sammenlignbarhet": "Comparability", "relevans": "Relevance"},
+}
+SCHEMA = {
+    "id": pl.String, "dimension": pl.String, "title": pl.String, "unit": pl.String,
+    "status": pl.String, "numerator": pl.Float64, "denominator": pl.Float64,
+    "estimate": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "figure": pl.String,
+    "direction": pl.String, "warn": pl.Float64, "fail": pl.Float64, "notes": pl.String,
+}
+
+
+@dataclass
+class Check:
+    """One check result (national when ``unit`` is None)."""
+
+    id: str
+    dimension: str
+    title: str
+    estimate: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    unit: str | None = None
+    figure: str | None = None  # a human figure beside the estimate, e.g. "median 4 days"
+    higher_is_better: bool = True
+    default_warn: float | None = None
+    default_fail: float | None = None
+    status: str | None = None  # set for checks that grade themselves (e.g. info)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def proportion(cls, id: str, dimension: str, title: str, x: int, n: int, **kw: Any) -> Check:
+        low, high = wilson(x, n) if n else (None, None)
+        return cls(id, dimension, title, x / n if n else None, float(x), float(n), low, high, **kw)
+
+
+def rule_for(spec: Spec, check_id: str) -> CheckRule | None:
+    """The [checks."…"] entry for this id, or for its longest prefix ending at a '.'."""
+    best = None
+    for key, rule in spec.checks.items():
+        if check_id == key or check_id.startswith(key + "."):
+            if best is None or len(key) > len(best[0]):
+                best = (key, rule)
+    return best[1] if best else None
+
+
+def grade(check: Check, spec: Spec, min_n: int) -> dict[str, Any]:
+    rule = rule_for(spec, check.id)
+    if check.higher_is_better:
+        warn = rule.warn_below if rule and rule.warn_below is not None else check.default_warn
+        fail = rule.fail_below if rule and rule.fail_below is not None else check.default_fail
+    else:
+        warn = rule.warn_above if rule and rule.warn_above is not None else check.default_warn
+        fail = rule.fail_above if rule and rule.fail_above is not None else check.default_fail
+    status = check.status
+    value = check.estimate
+    if status is None:
+        if value is None:
+            status = "not_assessed"
+        elif check.unit is not None and check.denominator is not None and check.denominator < min_n:
+            status = "info"
+        elif check.higher_is_better:
+            status = ("fail" if fail is not None and value < fail
+                      else "warn" if warn is not None and value < warn else "pass")
+        else:
+            status = ("fail" if fail is not None and value > fail
+                      else "warn" if warn is not None and value > warn else "pass")
+    return {"id": check.id, "dimension": check.dimension, "title": check.title,
+            "unit": check.unit, "status": status, "numerator": check.numerator,
+            "denominator": check.denominator, "estimate": value, "ci_low": check.ci_low,
+            "ci_high": check.ci_high, "figure": check.figure,
+            "direction": "higher_is_better" if check.higher_is_better else "lower_is_better",
+            "warn": warn, "fail": fail, "notes": rule.notes if rule else None}
+
+
+def frame(checks: list[Check], spec: Spec, min_n: int) -> pl.DataFrame:
+    rows = [grade(c, spec, min_n) for c in checks]
+    return pl.DataFrame(rows, schema=SCHEMA, orient="row")

@@ -1,0 +1,81 @@
+"""Aktualitet: days from the event to registration, and data freshness.
+
+For each finished record with both dates: delay = registration date (``[timeliness] created``,
+else ``closed``) − event date, in days. Per year: median, 90th percentile and the share within the
+registry's limit (Wilson CI); per unit for the latest year; the change from the year before.
+Freshness: days from the last event to the export date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from dq.checks.model import Check
+from dq.io import Source
+from dq.io.values import as_date
+from dq.spec import Spec
+from dq.stats import wilson
+
+
+def checks(source: Source, spec: Spec, finished: pl.LazyFrame, event: pl.Expr,
+           unit: pl.Expr | None, names: dict[str, str],
+           export_date: date | None) -> tuple[list[Check], pl.DataFrame | None]:
+    t = spec.timeliness
+    column = t.created or t.closed
+    out: list[Check] = []
+    if column is None:
+        return out, None
+    schema = source.lf.collect_schema()
+    reg = as_date(pl.col(column), schema[column], source.date_formats.get(column))
+    delay = (reg - event).dt.total_days().alias("delay")
+    base = finished.select(event.dt.year().alias("year"), delay,
+                           *( [unit.alias("unit")] if unit is not None else []))
+    per_year = (base.filter(pl.col("delay").is_not_null()).group_by("year")
+                .agg(pl.len().alias("n"), (pl.col("delay") <= t.limit_days).sum().alias("within"),
+                     pl.col("delay").median().alias("median"),
+                     pl.col("delay").quantile(0.9, "nearest").alias("p90"))
+                .sort("year").collect(engine="streaming"))
+    years = per_year.filter(pl.col("year").is_not_null())
+    if years.is_empty():
+        return out, None
+    last = years.row(-1, named=True)
+    prev = years.row(-2, named=True) if years.height > 1 else None
+    change = ""
+    if prev:
+        diff = last["within"] / last["n"] - prev["within"] / prev["n"]
+        change = f"; {prev['year']}: {100 * prev['within'] / prev['n']:.1f} % ({100 * diff:+.1f} pp)"
+    rule = spec.timeliness.thresholds
+    out.append(Check.proportion(
+        "aktualitet.registrering", "aktualitet",
+        f"Registered within {t.limit_days} days of the event ({last['year']})",
+        last["within"], last["n"], default_warn=rule.warn_below, default_fail=rule.fail_below,
+        figure=f"median {last['median']:.0f} days, 90th percentile {last['p90']:.0f}{change}"))
+    by_unit = None
+    if unit is not None:
+        by_unit = (base.filter(pl.col("year") == last["year"], pl.col("delay").is_not_null())
+                   .group_by("unit").agg(pl.len().alias("n"),
+                                         (pl.col("delay") <= t.limit_days).sum().alias("within"),
+                                         pl.col("delay").median().alias("median"),
+                                         pl.col("delay").quantile(0.9, "nearest").alias("p90"))
+                   .collect(engine="streaming"))
+        by_unit = by_unit.with_columns(pl.col("unit").cast(pl.String))
+        for row in by_unit.iter_rows(named=True):
+            low, high = wilson(row["within"], row["n"])
+            out.append(Check("aktualitet.registrering", "aktualitet",
+                             f"Registered within {t.limit_days} days ({last['year']})",
+                             row["within"] / row["n"], float(row["within"]), float(row["n"]),
+                             low, high, unit=names.get(row["unit"], row["unit"]),
+                             figure=f"median {row['median']:.0f} days",
+                             default_warn=rule.warn_below, default_fail=rule.fail_below))
+        by_unit = by_unit.with_columns(pl.col("unit").replace(names).alias("unit_name"))
+    if export_date is not None:
+        latest = finished.select(event.max()).collect().item()
+        if latest is not None:
+            days = (export_date - latest).days
+            out.append(Check("aktualitet.ferskhet", "aktualitet",
+                             "Days from the last event to the export", float(days),
+                             higher_is_better=False, default_warn=90, default_fail=365,
+                             figure=f"last event {latest.isoformat()}, export {export_date.isoformat()}"))
+    return out, by_unit

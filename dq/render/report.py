@@ -1,0 +1,557 @@
+"""Renderers of the ``dq report`` result: JSON, terminal, Markdown, HTML, JUnit XML, GitHub.
+
+Renderers never compute: they format ``dq.report.Report`` and apply small-cell suppression to
+the unit rows of published formats (Markdown, HTML; any format with --suppress).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import polars as pl
+
+import dq
+from dq.checks.model import DIMENSIONS, NAMES
+from dq.render.numbers import ci, count, num, pct
+
+TEXT = {
+    "nb": {"title": "Datakvalitet", "summary": "Oppsummering", "verdict": "Vurdering",
+           "check": "Kontroll", "estimate": "Resultat", "ci": "95 % KI", "unit": "Enhet",
+           "status": "Status", "worst": "Svakeste enheter", "not_assessed": "ikke vurdert",
+           "pass": "bestått", "warn": "advarsel", "fail": "ikke bestått", "info": "info",
+           "national": "Nasjonalt", "threshold": "Terskel", "method": "Metode",
+           "suppression": "Prikking", "figures": "Figurer", "inputs": "Datagrunnlag",
+           "n": "n/N", "what": "Hva som skal til", "generated": "Laget med dq"},
+    "en": {"title": "Data quality", "summary": "Summary", "verdict": "Verdict",
+           "check": "Check", "estimate": "Result", "ci": "95 % CI", "unit": "Unit",
+           "status": "Status", "worst": "Worst units", "not_assessed": "not assessed",
+           "pass": "pass", "warn": "warning", "fail": "fail", "info": "info",
+           "national": "National", "threshold": "Threshold", "method": "Method",
+           "suppression": "Small cells", "figures": "Figures", "inputs": "Data",
+           "n": "n/N", "what": "What would assess it", "generated": "Made with dq"},
+}
+
+
+def suppression_rule(n: int | None, lang: str) -> str | None:
+    if not n:
+        return None
+    if lang == "nb":
+        return (f"Antall under {n} vises som «<{n}» for enheter, med sekundærprikking slik at et "
+                "skjult tall ikke kan regnes ut fra totalene; andeler beregnet fra skjulte tall "
+                "skjules også.")
+    from dq.privacy import rule
+
+    return rule(n)
+
+
+def suppressed(checks: pl.DataFrame, n: int | None) -> pl.DataFrame:
+    """Mark unit rows whose numerator or denominator is a small cell (with secondary
+    suppression among the units of one check, whose national row is their total)."""
+    if not n:
+        return checks.with_columns(pl.lit(False).alias("hidden"))
+    from dq.privacy import suppress
+
+    df = checks.with_columns(
+        pl.when(pl.col("unit").is_null()).then(pl.lit("national")).otherwise(pl.lit("unit"))
+        .alias("level"), pl.col("numerator").cast(pl.Int64, strict=False).alias("__num"),
+        pl.col("denominator").cast(pl.Int64, strict=False).alias("__den"))
+    df = suppress(df, ["__num", "__den"], n, period=["id"], has_units=False)
+    hidden = (pl.col("level") == "unit") & (pl.col("__num__hidden") | pl.col("__den__hidden"))
+    return df.with_columns(hidden.fill_null(False).alias("hidden")).drop(
+        "level", "__num", "__den", "__num__hidden", "__den__hidden")
+
+
+TITLES_NB = (
+    ("kompletthet.tilslutning", "Tilslutningsgrad: rapporterende enheter / enheter i referansen"),
+    ("kompletthet.dekningsgrad", "Dekningsgrad"),
+    ("kompletthet.records", "Komplette registreringer (alle obligatoriske variabler)"),
+    ("kompletthet.variabel.", "Variabelkompletthet: {}"),
+    ("korrekthet.verdier.", "Verdier utenfor lovlige koder eller grenser: {}"),
+    ("korrekthet.datoer.", "Datorekkefølge: {tail}"),
+    ("korrekthet.framtid.", "{} etter uttrekksdato"),
+    ("korrekthet.duplikater", "Dupliserte registreringer"),
+    ("korrekthet.fodselsnummer", "Ugyldige fødselsnummer"),
+    ("korrekthet.kodeformat.", "Kodeformat: {}"),
+    ("korrekthet.validering.", "Samsvar med journal: {}"),
+    ("korrekthet.pasienter", "Korrekte pasienter (sanne positive / registrerte)"),
+    ("aktualitet.registrering", "Registrert innen fristen etter hendelsen"),
+    ("aktualitet.ferskhet", "Dager fra siste hendelse til uttrekk"),
+    ("sammenlignbarhet.trakt.kompletthet.", "Enheter utenfor trakten: kompletthet for {}"),
+    ("sammenlignbarhet.trakt.ukjent.", "Enheter utenfor trakten: andel ukjent for {}"),
+    ("sammenlignbarhet.trakt.dekningsgrad", "Enheter utenfor trakten: dekningsgrad"),
+    ("sammenlignbarhet.skift.", "Skift i kompletthet mellom år: {}"),
+    ("sammenlignbarhet.koder.", "Koder som kommer til eller forsvinner: {}"),
+    ("sammenlignbarhet.id.person", "Registreringer med person-ID for kobling"),
+    ("sammenlignbarhet.id.unit", "Registreringer med enhets-ID"),
+    ("relevans.bruk", "Variabler med dokumentert bruk"),
+    ("relevans.udokumenterte_kolonner", "Kolonner i uttrekket som spesifikasjonen ikke beskriver"),
+    ("relevans.manglende_variabler", "Variabler i spesifikasjonen som mangler i uttrekket"),
+)
+
+
+def title_of(row: dict[str, Any], lang: str) -> str:
+    """The check's title in the report's language (titles are made in English)."""
+    if lang != "nb":
+        return row["title"]
+    cid = row["id"]
+    for prefix, template in TITLES_NB:
+        if cid == prefix or (prefix.endswith(".") and cid.startswith(prefix)):
+            rest = cid[len(prefix):] if prefix.endswith(".") else ""
+            tail = row["title"].split(": ", 1)[-1]
+            return template.format(rest, tail=tail)
+    return row["title"]
+
+
+def _is_share(row: dict[str, Any]) -> bool:
+    return row["denominator"] is not None and row["numerator"] is not None and \
+        0 <= (row["estimate"] or 0) <= 1 and row["id"].split(".")[0] not in ("reliabilitet",)
+
+
+def figure_of(row: dict[str, Any], lang: str) -> str:
+    if row["estimate"] is None:
+        return "–"
+    if row["id"].startswith("reliabilitet."):
+        return num(row["estimate"], lang, 3)
+    if _is_share(row):
+        return pct(row["estimate"], lang)
+    return num(row["estimate"], lang, 0 if float(row["estimate"]).is_integer() else 2)
+
+
+def evidence_of(row: dict[str, Any], lang: str, n: int | None) -> str:
+    if row.get("hidden"):
+        return f"<{n}"
+    if row["numerator"] is None and row["denominator"] is None:
+        return ""
+    if row["numerator"] is None:
+        return f"n = {count(row['denominator'], lang)}"
+    return f"{count(row['numerator'], lang)}/{count(row['denominator'], lang)}"
+
+
+def ci_of(row: dict[str, Any], lang: str) -> str:
+    if row.get("hidden") or row["ci_low"] is None:
+        return "–"
+    return ci(row["ci_low"], row["ci_high"], lang, as_pct=not row["id"].startswith("reliabilitet."))
+
+
+# ------------------------------------------------------------------------------ JSON
+
+
+def to_json(report, suppress_n: int | None) -> dict[str, Any]:  # noqa: ANN001
+    from dq.render.envelope import rows
+
+    checks = suppressed(report.checks, suppress_n)
+    if suppress_n:
+        hide = pl.col("hidden")
+        checks = checks.with_columns(
+            *(pl.when(hide).then(None).otherwise(pl.col(c)).alias(c)
+              for c in ("numerator", "denominator", "estimate", "ci_low", "ci_high")))
+    checks = checks.rename({"hidden": "suppressed"})
+    spec = report.spec
+    return {
+        "dq_version": dq.__version__,
+        "schema_version": 1,
+        "command": "report",
+        "registry": report.registry,
+        "manifest": {
+            "dq_version": dq.__version__,
+            "spec": {"path": str(spec.path), "sha256": spec.sha256},
+            "inputs": [i.manifest() for i in report.inputs],
+            "run_started": report.started,
+            "run_seconds": round(report.seconds, 3),
+            "suppression": {"min_count": suppress_n,
+                            "rule": suppression_rule(suppress_n, "en")},
+        },
+        "inputs": [i.manifest() for i in report.inputs],
+        "spec": spec.manifest(),
+        "dimensions": report.dimensions,
+        "results": rows(checks),
+        "warnings": report.warnings,
+    }
+
+
+# ------------------------------------------------------------------------------ terminal
+
+
+def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
+    from rich import box
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    from dq.render.terminal import STATUS_STYLE
+
+    t = TEXT[lang]
+    title = f"{t['title']}: {report.registry or ''}".rstrip(": ")
+    console.print(Text(title, style="bold"))
+    summary = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    summary.add_column(t["summary"])
+    summary.add_column(t["verdict"])
+    summary.add_column(t["check"], justify="right")
+    for d in report.dimensions:
+        c = d["counts"]
+        parts = ", ".join(f"{c[s]} {t[s]}" for s in ("fail", "warn", "pass") if c.get(s))
+        summary.add_row(NAMES[lang][d["id"]],
+                        Text(t[d["verdict"]], style=STATUS_STYLE.get(d["verdict"], "")),
+                        parts or "–")
+    console.print(summary)
+    checks = report.checks
+    for d in report.dimensions:
+        part = checks.filter(pl.col("dimension") == d["id"])
+        name = NAMES[lang][d["id"]]
+        if d["verdict"] == "not_assessed":
+            console.print(Panel(Text(f"{t['not_assessed']}: {d['not_assessed_reason']}"),
+                                title=name, title_align="left", box=box.SQUARE))
+            continue
+        table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
+        table.add_column(t["check"], overflow="fold", max_width=34)
+        table.add_column(t["estimate"], justify="right", no_wrap=True)
+        table.add_column(t["n"], justify="right", no_wrap=True)
+        table.add_column(t["ci"], justify="right", no_wrap=True)
+        table.add_column(t["status"], no_wrap=True)
+        national = part.filter(pl.col("unit").is_null())
+        rank = pl.col("status").replace_strict({"fail": 0, "warn": 1, "pass": 2, "info": 3,
+                                                "not_assessed": 4}, return_dtype=pl.Int8)
+        shown = national.sort(rank, maintain_order=True)
+        flagged = shown.filter(pl.col("status").is_in(["fail", "warn"]))
+        shown = pl.concat([flagged.head(2 * top),
+                           shown.filter(~pl.col("status").is_in(["fail", "warn"])).head(3)])
+        for row in shown.iter_rows(named=True):
+            table.add_row(title_of(row, lang), figure_of(row, lang), evidence_of(row, lang, None),
+                          ci_of(row, lang), Text(t[row["status"]],
+                                                 style=STATUS_STYLE.get(row["status"], "")))
+        lines = [table]
+        if national.height > shown.height:
+            lines.append(Text(f"… {national.height - shown.height} more: --format markdown, html "
+                              "or json", style="dim"))
+        worst = part.filter(pl.col("unit").is_not_null(), pl.col("status").is_in(["fail", "warn"]))
+        if worst.height:
+            w = worst.sort(rank, "estimate").head(top)
+            text = Text(f"{t['worst']}: ", style="bold")
+            text.append("; ".join(f"{r['unit']} ({title_of(r, lang).split(': ')[-1]} "
+                                  f"{figure_of(r, lang)})" for r in w.iter_rows(named=True)))
+            lines.append(text)
+        from rich.console import Group
+
+        console.print(Panel(Group(*lines), title=f"{name} — {t[d['verdict']]}",
+                            title_align="left", box=box.SQUARE,
+                            border_style=STATUS_STYLE.get(d["verdict"], "")))
+    for w in report.warnings[:10]:
+        console.print(Text(f"warning: {w}", style="yellow"))
+
+
+# ------------------------------------------------------------------------------ Markdown
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(report, lang: str, suppress_n: int | None) -> str:  # noqa: ANN001
+    t = TEXT[lang]
+    checks = suppressed(report.checks, suppress_n)
+    out = [f"# {t['title']}: {report.registry or ''}".rstrip(": "), ""]
+    out += [f"## {t['summary']}", "", f"| {t['summary']} | {t['verdict']} | {t['check']} |",
+            "|---|---|---:|"]
+    for d in report.dimensions:
+        c = d["counts"]
+        parts = ", ".join(f"{c[s]} {t[s]}" for s in ("fail", "warn", "pass") if c.get(s))
+        out.append(f"| {NAMES[lang][d['id']]} | {t[d['verdict']]} | {parts or '–'} |")
+    out.append("")
+    for d in report.dimensions:
+        out += [f"## {NAMES[lang][d['id']]} — {t[d['verdict']]}", ""]
+        if d["verdict"] == "not_assessed":
+            out += [f"_{t['not_assessed']}_: {d['not_assessed_reason']}", ""]
+            continue
+        part = checks.filter(pl.col("dimension") == d["id"])
+        out += [f"| {t['check']} | {t['estimate']} | {t['n']} | {t['ci']} | {t['threshold']} | "
+                f"{t['status']} |", "|---|---:|---:|---:|---:|---|"]
+        for row in part.filter(pl.col("unit").is_null()).iter_rows(named=True):
+            thr = _threshold(row, lang)
+            figure = figure_of(row, lang) + (f" ({row['figure']})" if row["figure"] else "")
+            out.append(f"| {_md_cell(title_of(row, lang))} | {_md_cell(figure)} | "
+                       f"{evidence_of(row, lang, suppress_n)} | {ci_of(row, lang)} | {thr} | "
+                       f"{t[row['status']]} |")
+        worst = part.filter(pl.col("unit").is_not_null(), pl.col("status").is_in(["fail", "warn"]))
+        if worst.height:
+            out += ["", f"**{t['worst']}**", "", f"| {t['unit']} | {t['check']} | "
+                    f"{t['estimate']} | {t['n']} | {t['status']} |", "|---|---|---:|---:|---|"]
+            for row in worst.sort("estimate").head(report.spec.report_top_units * 3).iter_rows(named=True):
+                shown = "–" if row["hidden"] else figure_of(row, lang)
+                out.append(f"| {_md_cell(row['unit'])} | {_md_cell(title_of(row, lang))} | {shown} | "
+                           f"{evidence_of(row, lang, suppress_n)} | {t[row['status']]} |")
+        out.append("")
+    out += [f"## {t['inputs']}", ""]
+    for i in report.inputs:
+        out.append(f"- `{i.path.name}`: {count(i.rows, lang)} rows, sha256 `{i.sha256[:16]}…`")
+    if report.spec.path:
+        out.append(f"- spec `{report.spec.path.name}`, sha256 `{(report.spec.sha256 or '')[:16]}…`")
+    rule = suppression_rule(suppress_n, lang)
+    if rule:
+        out += ["", f"_{t['suppression']}: {rule}_"]
+    out += ["", f"_{t['generated']} {dq.__version__}._", ""]
+    return "\n".join(out)
+
+
+def _threshold(row: dict[str, Any], lang: str) -> str:
+    def fmt(v: float) -> str:
+        return pct(v, lang, 0) if _is_share(row) and v <= 1 else num(v, lang, 0 if float(v).is_integer() else 2)
+
+    if row["direction"] == "higher_is_better":
+        parts = [f"≥ {fmt(v)}" for v in (row["warn"],) if v is not None]
+    else:
+        parts = [f"≤ {fmt(v)}" for v in (row["warn"],) if v is not None]
+    return parts[0] if parts else "–"
+
+
+# ------------------------------------------------------------------------------ JUnit, GitHub
+
+
+def junit(report) -> str:  # noqa: ANN001
+    checks = report.checks
+    suites = ET.Element("testsuites", name="dq report", tests=str(checks.height),
+                        failures=str(int((checks["status"] == "fail").sum())))
+    for dim in DIMENSIONS:
+        part = checks.filter(pl.col("dimension") == dim)
+        suite = ET.SubElement(suites, "testsuite", name=dim, tests=str(part.height),
+                              failures=str(int((part["status"] == "fail").sum())),
+                              skipped=str(int(part["status"].is_in(["not_assessed", "info"]).sum())))
+        for row in part.iter_rows(named=True):
+            name = row["id"] + (f" [{row['unit']}]" if row["unit"] else "")
+            case = ET.SubElement(suite, "testcase", classname=f"dq.{dim}", name=name)
+            message = (f"{row['title']}: {figure_of(row, 'en')} "
+                       f"({evidence_of(row, 'en', None)}), threshold {_threshold(row, 'en')}")
+            if row["status"] == "fail":
+                ET.SubElement(case, "failure", message=message, type="threshold").text = message
+            elif row["status"] in ("not_assessed", "info"):
+                ET.SubElement(case, "skipped", message=row["status"])
+            elif row["status"] == "warn":
+                ET.SubElement(case, "system-out").text = "warning: " + message
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def github_annotations(report, limit: int = 20) -> list[str]:  # noqa: ANN001
+    lines = []
+    for level in ("fail", "warn"):
+        part = report.checks.filter(pl.col("status") == level)
+        for row in part.head(limit - len(lines)).iter_rows(named=True):
+            kind = "error" if level == "fail" else "warning"
+            where = f" [{row['unit']}]" if row["unit"] else ""
+            lines.append(f"::{kind} title=dq {row['id']}{where}::{row['title']}: "
+                         f"{figure_of(row, 'en')} (threshold {_threshold(row, 'en')})")
+        if len(lines) >= limit:
+            break
+    hidden = int(report.checks["status"].is_in(["fail", "warn"]).sum()) - len(lines)
+    if hidden > 0:
+        lines.append(f"::notice title=dq::{hidden} more failing or warning checks; see the report")
+    return lines
+
+
+# ------------------------------------------------------------------------------ HTML
+
+
+CSS = """body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
+max-width:1100px;padding:0 1rem;color:#1b1f24}h1{font-size:1.6rem}h2{margin-top:2rem;
+border-bottom:1px solid #d0d7de;padding-bottom:.3rem}table{border-collapse:collapse;margin:.5rem 0;
+width:100%}th,td{padding:.3rem .5rem;border-bottom:1px solid #eaeef2;text-align:left;
+vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums}.fail{color:#b42318;
+font-weight:600}.warn{color:#9a6700;font-weight:600}.pass{color:#1a7f37}.info,.not_assessed{color:#57606a}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:.6rem}
+.card{border:1px solid #d0d7de;border-radius:8px;padding:.6rem .8rem}.card b{display:block}
+figure{margin:1rem 0}figcaption{color:#57606a;font-size:.9rem}svg text{font:11px system-ui,sans-serif}
+.small{color:#57606a;font-size:.9rem}"""
+
+
+def _svg_funnel(fr: pl.DataFrame, title: str) -> str:
+    w, h, l, b = 640, 300, 50, 30
+    ns = fr["n"].to_list()
+    if not ns:
+        return ""
+    n_max = max(ns) * 1.05
+    ps = [p for p in fr["p"].to_list() if p is not None]
+    los = [v for v in fr["lo998"].to_list() if v is not None and math.isfinite(v)]
+    y_lo = max(0.0, min(ps + los) - 0.05)
+    y_hi = min(1.0, max(ps) + 0.05) if ps else 1.0
+    if y_hi <= y_lo:
+        y_hi = y_lo + 0.1
+
+    def x(n: float) -> float:
+        return l + (w - l - 10) * n / n_max
+
+    def y(p: float) -> float:
+        return h - b - (h - b - 10) * (p - y_lo) / (y_hi - y_lo)
+
+    theta = fr["theta"][0]
+    from dq.checks.comparability import funnel_limits
+
+    grid = [max(1.0, n_max * i / 60) for i in range(1, 61)]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
+             f'aria-label="{html.escape(title)}" width="100%">',
+             f'<rect x="{l}" y="10" width="{w - l - 10}" height="{h - b - 10}" fill="#fff" '
+             'stroke="#d0d7de"/>']
+    for prob, colour, dash in ((0.025, "#9a6700", "4 3"), (0.975, "#9a6700", "4 3"),
+                               (0.001, "#b42318", ""), (0.999, "#b42318", "")):
+        lim = funnel_limits(grid, theta, prob)
+        pts = " ".join(f"{x(n):.1f},{y(min(max(v, y_lo), y_hi)):.1f}" for n, v in zip(grid, lim,
+                                                                                  strict=True)
+                       if math.isfinite(v))
+        parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" '
+                     f'stroke-dasharray="{dash}"/>')
+    parts.append(f'<line x1="{l}" x2="{w - 10}" y1="{y(theta):.1f}" y2="{y(theta):.1f}" '
+                 'stroke="#57606a"/>')
+    for row in fr.iter_rows(named=True):
+        if row["p"] is None:
+            continue
+        colour = "#b42318" if row["outside998"] else "#0969da"
+        parts.append(f'<circle cx="{x(row["n"]):.1f}" cy="{y(row["p"]):.1f}" r="4" '
+                     f'fill="{colour}"><title>{html.escape(str(row.get("unit_name") or row["unit"]))}'
+                     f'</title></circle>')
+    for frac in (0, 0.5, 1):
+        p = y_lo + frac * (y_hi - y_lo)
+        parts.append(f'<text x="{l - 4}" y="{y(p) + 4:.1f}" text-anchor="end">{100 * p:.0f} %</text>')
+    parts.append(f'<text x="{w / 2:.0f}" y="{h - 6}" text-anchor="middle">n</text></svg>')
+    return "".join(parts)
+
+
+def _svg_bars(labels: list[str], values: list[float], lines: list[tuple[float, str]],
+              fmt, title: str, vmax: float | None = None) -> str:  # noqa: ANN001
+    row_h, l, w = 18, 150, 640
+    h = row_h * len(labels) + 30
+    vmax = vmax or max([*values, *(v for v, _ in lines), 1e-9]) * 1.05
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
+             f'aria-label="{html.escape(title)}" width="100%">']
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        yy = 10 + i * row_h
+        bw = (w - l - 60) * max(0.0, min(value, vmax)) / vmax
+        parts.append(f'<text x="{l - 6}" y="{yy + 12}" text-anchor="end">{html.escape(label)}</text>'
+                     f'<rect x="{l}" y="{yy + 2}" width="{bw:.1f}" height="{row_h - 5}" '
+                     f'fill="#0969da"/><text x="{l + bw + 4:.1f}" y="{yy + 12}">{fmt(value)}</text>')
+    for value, colour in lines:
+        xx = l + (w - l - 60) * value / vmax
+        parts.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="6" y2="{h - 16}" stroke="{colour}" '
+                     'stroke-dasharray="4 3"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _svg_heatmap(hm: pl.DataFrame, title: str) -> str:
+    units = hm["unit_name"].unique(maintain_order=True).to_list()
+    variables = hm["variable"].unique(maintain_order=True).to_list()
+    cell, l, top = 14, 150, 110
+    w = l + cell * len(variables) + 10
+    h = top + cell * len(units) + 10
+    lookup = {(r["unit_name"], r["variable"]): r["completeness"] for r in hm.iter_rows(named=True)}
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
+             f'aria-label="{html.escape(title)}" width="100%">']
+    for j, var in enumerate(variables):
+        xx = l + j * cell + cell / 2
+        parts.append(f'<text transform="translate({xx:.1f},{top - 4}) rotate(-60)">'
+                     f'{html.escape(var)}</text>')
+    for i, unit in enumerate(units):
+        yy = top + i * cell
+        parts.append(f'<text x="{l - 4}" y="{yy + 11}" text-anchor="end">{html.escape(str(unit))}</text>')
+        for j, var in enumerate(variables):
+            v = lookup.get((unit, var))
+            if v is None:
+                colour = "#eaeef2"
+            else:
+                # white (100 %) → red (≤ 70 %)
+                f = max(0.0, min(1.0, (1 - v) / 0.3))
+                colour = f"rgb({255},{int(255 - 200 * f)},{int(255 - 200 * f)})"
+            label = "–" if v is None else f"{100 * v:.1f} %"
+            parts.append(f'<rect x="{l + j * cell}" y="{yy}" width="{cell - 1}" height="{cell - 1}" '
+                         f'fill="{colour}"><title>{html.escape(str(unit))}, {html.escape(var)}: '
+                         f'{label}</title></rect>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def to_html(report, lang: str, suppress_n: int | None) -> str:  # noqa: ANN001, C901
+    t = TEXT[lang]
+    checks = suppressed(report.checks, suppress_n)
+    esc = html.escape
+    title = f"{t['title']}: {report.registry or ''}".rstrip(": ")
+    body = [f"<h1>{esc(title)}</h1>", '<div class="cards">']
+    for d in report.dimensions:
+        body.append(f'<div class="card"><b>{esc(NAMES[lang][d["id"]])}</b>'
+                    f'<span class="{d["verdict"]}">{esc(t[d["verdict"]])}</span></div>')
+    body.append("</div>")
+    for d in report.dimensions:
+        body.append(f'<h2>{esc(NAMES[lang][d["id"]])} — <span class="{d["verdict"]}">'
+                    f'{esc(t[d["verdict"]])}</span></h2>')
+        if d["verdict"] == "not_assessed":
+            body.append(f"<p><i>{esc(t['not_assessed'])}</i>: {esc(d['not_assessed_reason'])}</p>")
+            continue
+        part = checks.filter(pl.col("dimension") == d["id"])
+        body.append(f"<table><tr><th>{t['check']}</th><th>{t['estimate']}</th><th>{t['n']}</th>"
+                    f"<th>{t['ci']}</th><th>{t['threshold']}</th><th>{t['status']}</th></tr>")
+        for row in part.filter(pl.col("unit").is_null()).iter_rows(named=True):
+            extra = f'<div class="small">{esc(row["figure"])}</div>' if row["figure"] else ""
+            body.append(f"<tr><td>{esc(title_of(row, lang))}{extra}</td><td class=n>"
+                        f"{esc(figure_of(row, lang))}</td><td class=n>"
+                        f"{esc(evidence_of(row, lang, suppress_n))}</td><td class=n>"
+                        f"{esc(ci_of(row, lang))}</td><td class=n>{esc(_threshold(row, lang))}</td>"
+                        f'<td class="{row["status"]}">{esc(t[row["status"]])}</td></tr>')
+        body.append("</table>")
+        worst = part.filter(pl.col("unit").is_not_null(), pl.col("status").is_in(["fail", "warn"]))
+        if worst.height:
+            body.append(f"<p><b>{t['worst']}</b></p><table><tr><th>{t['unit']}</th>"
+                        f"<th>{t['check']}</th><th>{t['estimate']}</th><th>{t['n']}</th>"
+                        f"<th>{t['status']}</th></tr>")
+            for row in worst.sort("estimate").head(report.spec.report_top_units * 3).iter_rows(named=True):
+                shown = "–" if row["hidden"] else figure_of(row, lang)
+                body.append(f"<tr><td>{esc(row['unit'])}</td><td>{esc(title_of(row, lang))}</td>"
+                            f"<td class=n>{esc(shown)}</td><td class=n>"
+                            f"{esc(evidence_of(row, lang, suppress_n))}</td>"
+                            f'<td class="{row["status"]}">{esc(t[row["status"]])}</td></tr>')
+            body.append("</table>")
+    body.append(f"<h2>{t['figures']}</h2>")
+    figs = report.figures
+    funnels = [k for k in figs if k.startswith("funnel_")]
+    if funnels:
+        key = max(funnels, key=lambda k: (int(figs[k]["outside998"].sum()), k))
+        fr = figs[key]
+        name = key.removeprefix("funnel_")
+        body.append(f"<figure>{_svg_funnel(fr, name)}<figcaption>Funnel plot: {esc(name)} "
+                    "(95 % dashed, 99.8 % solid; Spiegelhalter 2005); red: outside 99.8 %"
+                    "</figcaption></figure>")
+    if "heatmap" in figs:
+        body.append(f"<figure>{_svg_heatmap(figs['heatmap'], 'completeness')}<figcaption>"
+                    "Variable completeness by unit (white 100 %, red ≤ 70 %)</figcaption></figure>")
+    if "coverage" in figs:
+        cov = figs["coverage"].sort("coverage", nulls_last=True)
+        labels = [str(u) for u in cov["unit_name"].to_list()]
+        values = [v if v is not None else 0.0 for v in cov["coverage"].to_list()]
+        body.append("<figure>" + _svg_bars(labels, values, [(0.8, "#1a7f37"), (0.6, "#b42318")],
+                                           lambda v: pct(v, lang), "coverage", vmax=max(1.2, max(values)))
+                    + "<figcaption>Dekningsgrad by unit (target 80 %, low 60 %)</figcaption></figure>")
+    if "delay" in figs:
+        dl = figs["delay"].sort("median", descending=True)
+        body.append("<figure>" + _svg_bars([str(u) for u in dl["unit_name"].to_list()],
+                                           [float(v) for v in dl["median"].to_list()],
+                                           [(float(report.spec.timeliness.limit_days), "#b42318")],
+                                           lambda v: f"{v:.0f} d", "delay")
+                    + "<figcaption>Median days from event to registration by unit (latest year; "
+                      "dashed: the limit)</figcaption></figure>")
+    body.append(f"<h2>{t['inputs']}</h2><ul>")
+    for i in report.inputs:
+        body.append(f"<li><code>{esc(i.path.name)}</code>: {esc(count(i.rows, lang))} rows, "
+                    f"sha256 <code>{esc(i.sha256)}</code></li>")
+    body.append("</ul>")
+    rule = suppression_rule(suppress_n, lang)
+    if rule:
+        body.append(f'<p class="small">{esc(t["suppression"])}: {esc(rule)}</p>')
+    body.append(f'<p class="small">{esc(t["generated"])} {dq.__version__}, {esc(report.started)}</p>')
+    return (f'<!DOCTYPE html><html lang="{"nb" if lang == "nb" else "en"}"><head>'
+            f'<meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">'
+            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
+            + "\n".join(body) + "</body></html>\n")
+
+
+def json_dumps(doc: dict[str, Any]) -> str:
+    from dq.render.envelope import dumps
+
+    return dumps(doc) if doc else json.dumps(doc)
