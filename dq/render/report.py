@@ -387,7 +387,7 @@ def _svg_funnel(fr: pl.DataFrame, title: str) -> str:
     theta = fr["theta"][0]
     from dq.checks.comparability import funnel_limits
 
-    grid = [max(1.0, n_max * i / 60) for i in range(1, 61)]
+    grid = sorted({max(1, round(n_max * i / 80)) for i in range(1, 81)})  # binomial n: whole
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
              f'aria-label="{html.escape(title)}" width="100%">',
              f'<rect x="{l}" y="10" width="{w - l - 10}" height="{h - b - 10}" fill="#fff" '
@@ -412,7 +412,10 @@ def _svg_funnel(fr: pl.DataFrame, title: str) -> str:
     for frac in (0, 0.5, 1):
         p = y_lo + frac * (y_hi - y_lo)
         parts.append(f'<text x="{l - 4}" y="{y(p) + 4:.1f}" text-anchor="end">{100 * p:.0f} %</text>')
-    parts.append(f'<text x="{w / 2:.0f}" y="{h - 6}" text-anchor="middle">n</text></svg>')
+    for frac in (0.25, 0.5, 0.75, 1.0):
+        parts.append(f'<text x="{x(n_max * frac / 1.05):.1f}" y="{h - b + 14}" '
+                     f'text-anchor="middle">{round(n_max * frac / 1.05)}</text>')
+    parts.append(f'<text x="{w / 2:.0f}" y="{h - 2}" text-anchor="middle">n</text></svg>')
     return "".join(parts)
 
 
@@ -519,7 +522,8 @@ def to_html(report, lang: str, suppress_n: int | None) -> str:  # noqa: ANN001, 
                     "(95 % dashed, 99.8 % solid; Spiegelhalter 2005); red: outside 99.8 %"
                     "</figcaption></figure>")
     if "heatmap" in figs:
-        body.append(f"<figure>{_svg_heatmap(figs['heatmap'], 'completeness')}<figcaption>"
+        hm = figs["heatmap"].filter(pl.col("mandatory") != "never")
+        body.append(f"<figure>{_svg_heatmap(hm, 'completeness')}<figcaption>"
                     "Variable completeness by unit (white 100 %, red ≤ 70 %)</figcaption></figure>")
     if "coverage" in figs:
         cov = figs["coverage"].sort("coverage", nulls_last=True)

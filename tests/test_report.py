@@ -1,0 +1,258 @@
+"""dq report: the six dimensions on the example, every output format, privacy, bad input."""
+
+import json
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from importlib import resources
+from io import StringIO
+from math import comb
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import polars as pl
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from dq.checks import comparability
+from dq.cli import app
+from dq.render import report as render
+from tests.conftest import EXAMPLE, ROOT, run, write_text
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("DQ_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="module")
+def example_report():
+    from dq import reliability as rel
+    from dq import report as rep
+    from dq import spec as spec_mod
+    from dq import units as units_mod
+    from dq.cli.inputs import open_data
+    from dq.correctness import read_long
+    from dq.io import scan
+
+    from dataclasses import replace
+
+    sp = spec_mod.load(EXAMPLE / "dq.toml")
+    source = open_data([], replace(sp, variables={}), fmt=None, encoding=None, separator=None)
+    rs = sp.reliability
+    src = scan(rs.study)
+    names = [c for c in src.columns if c not in (rs.case, rs.rater)]
+    study = rel.compute(rel.ratings_from_long(src, rs.case, rs.rater, names,
+                                              {n: rel.level_of(n, sp, None) for n in names}),
+                        rs.thresholds)
+    return rep.run(sp, source, units_mod.load(sp.units),
+                   references=[scan(p) for p in sp.coverage.references], study=study,
+                   validation=read_long(scan(sp.correctness.study)))
+
+
+def rows(report, check_id, unit=None):
+    df = report.checks.filter(pl.col("id") == check_id)
+    df = df.filter(pl.col("unit").is_null()) if unit is None else df.filter(pl.col("unit") == unit)
+    return df.to_dicts()
+
+
+def test_planted_problems_show_in_their_dimensions(example_report):
+    r = example_report
+    verdicts = {d["id"]: d["verdict"] for d in r.dimensions}
+    assert list(verdicts) == ["kompletthet", "korrekthet", "reliabilitet", "aktualitet",
+                              "sammenlignbarhet", "relevans"]
+    assert verdicts["kompletthet"] == "fail"
+    # Kompletthet: the conditional variable, the non-reporting clinic, the 55 % hospital.
+    assert rows(r, "kompletthet.variabel.Komplikasjonstype")[0]["status"] == "fail"
+    assert "Aleris Nesttun" in rows(r, "kompletthet.tilslutning")[0]["figure"]
+    assert rows(r, "kompletthet.dekningsgrad", "Kristiansand")[0]["status"] == "fail"
+    # Korrekthet: duplicates, invalid ID numbers, admission after the operation, ASA vs record.
+    dup = rows(r, "korrekthet.duplikater")[0]
+    assert dup["numerator"] >= 10 and dup["status"] == "warn"
+    ids = rows(r, "korrekthet.fodselsnummer")[0]
+    assert 40 <= ids["numerator"] <= 50 and "syntetisk" in ids["figure"]
+    assert rows(r, "korrekthet.datoer.2")[0]["status"] == "fail"
+    assert rows(r, "korrekthet.validering.ASA")[0]["status"] == "warn"
+    # Reliabilitet: the kappa paradox variable warns on κ.
+    assert rows(r, "reliabilitet.Antibiotika.cohen_kappa")[0]["status"] == "warn"
+    # Aktualitet: Harstad registers weeks late.
+    harstad = rows(r, "aktualitet.registrering", "Harstad")[0]
+    assert harstad["status"] == "fail" and harstad["estimate"] < 0.6
+    # Sammenlignbarhet: St. Olavs' EHR change named with its period; Haugesund's unknown codes.
+    shift = rows(r, "sammenlignbarhet.skift.ASA", "St. Olavs")[0]
+    assert "2022→2023" in shift["figure"] and shift["estimate"] < -0.2
+    assert rows(r, "sammenlignbarhet.trakt.ukjent.ASA", "Haugesund")
+    # Relevans: undocumented variables are listed.
+    assert rows(r, "relevans.bruk")[0]["status"] == "warn"
+
+
+def test_json_matches_its_schema(example_report):
+    schema = json.loads(resources.files("dq").joinpath("schemas/report.schema.json").read_text())
+    doc = render.to_json(example_report, None)
+    jsonschema.validate(json.loads(render.json_dumps(doc)), schema)
+    doc = render.to_json(example_report, 5)
+    jsonschema.validate(json.loads(render.json_dumps(doc)), schema)
+    assert doc["manifest"]["suppression"]["min_count"] == 5
+    assert any(row["suppressed"] for row in doc["results"])
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs; DQ_UPDATE_GOLDEN=1 to accept"
+
+
+def test_terminal_golden(example_report):
+    buf = StringIO()
+    console = Console(file=buf, width=100, no_color=True, force_terminal=False, highlight=False)
+    render.terminal(example_report, console, "nb", 5)
+    _golden("report_terminal_nb.txt", buf.getvalue())
+
+
+def test_markdown_golden_and_number_format(example_report):
+    nb = render.markdown(example_report, "nb", 5)
+    _golden("report_nb.md", nb)
+    assert "| Variabelkompletthet: Komplikasjonstype | 60,8 %" in nb
+    assert "19\u2009610/19\u2009610" in nb  # thin-space thousands
+    assert "Prikking: Antall under 5" in nb
+    en = render.markdown(example_report, "en", 5)
+    assert "| Variable completeness: Komplikasjonstype | 60.8 %" in en
+    assert "Counts below 5" in en
+
+
+def test_junit_parses_back(example_report):
+    root = ET.fromstring(render.junit(example_report))
+    cases = root.findall(".//testcase")
+    assert len(cases) == example_report.checks.height
+    failures = root.findall(".//failure")
+    assert len(failures) == int((example_report.checks["status"] == "fail").sum())
+    assert any("threshold" in f.get("message", "") for f in failures)
+    assert {s.get("name") for s in root.findall("testsuite")} == {
+        "kompletthet", "korrekthet", "reliabilitet", "aktualitet", "sammenlignbarhet", "relevans"}
+
+
+def test_no_identifier_in_any_output(example_report, tmp_path):
+    ids = pl.read_csv(EXAMPLE / "hoftebrudd.csv", separator=";", infer_schema=False)
+    secrets = set(ids["Fodselsnummer"].drop_nulls().to_list()) | set(ids["PasientID"].to_list())
+    buf = StringIO()
+    render.terminal(example_report, Console(file=buf, width=120), "nb", 5)
+    outputs = [render.json_dumps(render.to_json(example_report, None)),
+               render.markdown(example_report, "nb", 5), render.to_html(example_report, "en", 5),
+               render.junit(example_report), buf.getvalue(),
+               "\n".join(render.github_annotations(example_report))]
+    for text in outputs:
+        tokens = set(text.replace('"', " ").replace(",", " ").split())
+        assert not tokens & secrets
+
+
+def test_funnel_limits_hand_computed():
+    # n = 100, θ = 0.9, p = 0.025: r_p is the smallest r with P(R ≤ r) ≥ 0.025;
+    # α = (P(R ≤ r_p) − 0.025) / P(R = r_p); limit = (r_p − α)/n (Spiegelhalter 2005).
+    def cdf(r: int) -> float:
+        return sum(comb(100, k) * 0.9**k * 0.1 ** (100 - k) for k in range(r + 1))
+
+    r_p = next(r for r in range(101) if cdf(r) >= 0.025)
+    alpha = (cdf(r_p) - 0.025) / (cdf(r_p) - cdf(r_p - 1))
+    assert comparability.funnel_limits([100], 0.9, 0.025)[0] == pytest.approx((r_p - alpha) / 100)
+    # Nothing lies beyond the ends: the upper limit at θ close to 1 is 1.
+    assert comparability.funnel_limits([20], 0.99, 0.999)[0] == 1.0
+
+
+def test_holm_and_two_proportion_against_references():
+    from scipy.stats import fisher_exact
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.array([0.01, 0.04, 0.03, 0.5, 0.001])
+    assert comparability.holm(p) == pytest.approx(multipletests(p, method="holm")[1])
+    # 99/100 → 70/100: z test; 1/10 → 5/10: Fisher's exact test (small expected counts).
+    got = comparability.two_proportion_p(np.array([99, 1]), np.array([100, 10]),
+                                         np.array([70, 5]), np.array([100, 10]))
+    pooled = 169 / 200
+    z = (0.70 - 0.99) / (pooled * (1 - pooled) * (2 / 100)) ** 0.5
+    from scipy.stats import norm
+
+    assert got[0] == pytest.approx(2 * norm.sf(abs(z)))
+    assert got[1] == pytest.approx(fisher_exact([[1, 9], [5, 5]])[1])
+
+
+def test_cli_formats_exit_codes_and_no_partial_file(tmp_path):
+    out, junit = tmp_path / "r.html", tmp_path / "r.xml"
+    result = run("report", EXAMPLE / "dq.toml", "--format", "html", "--output", out,
+                 "--junit", junit)
+    assert result.exit_code == 1, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<svg" in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in html and "<script" not in html
+    assert ET.parse(junit).getroot().tag == "testsuites"
+    bad = write_text(tmp_path / "dq.toml", '[dataset]\nfiles = ["nope.csv"]\n')
+    target = tmp_path / "partial.md"
+    err = run("report", bad, "--format", "markdown", "--output", target)
+    assert err.exit_code == 3 and "nope.csv" in err.stderr and not target.exists()
+    bad.write_text('[dataset]\nfiles = ["x.csv"]\n[completeness]\nfail_below = 2\n')
+    assert run("report", bad).exit_code == 2
+
+
+def test_not_assessed_and_strict(tmp_path):
+    data = write_text(tmp_path / "d.csv", "id;kode\n1;A\n2;B\n3;\n4;A\n5;B\n6;A\n")
+    spec = write_text(tmp_path / "dq.toml",
+                      '[dataset]\nfiles = ["d.csv"]\nperson_id = "id"\n'
+                      '[variables.kode]\ntype = "categorical"\ncodes = ["A", "B"]\n'
+                      'warn_below = 0.9\nuses = ["research"]\n'
+                      '[variables.id]\ntype = "id"\nuses = ["administration"]\n')
+    result = run("report", spec, "--format", "json")
+    doc = json.loads(result.stdout)
+    dims = {d["id"]: d for d in doc["dimensions"]}
+    assert dims["reliabilitet"]["verdict"] == "not_assessed"
+    assert "[reliability] study" in dims["reliabilitet"]["not_assessed_reason"]
+    assert dims["kompletthet"]["verdict"] == "warn"  # 5/6 < 0.9
+    assert result.exit_code == 0
+    assert run("report", spec, "--strict").exit_code == 1
+    assert data.exists()
+
+
+def test_github_actions_annotations_and_summary(tmp_path):
+    summary = tmp_path / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    result = CliRunner(env=env).invoke(app, ["report", str(EXAMPLE / "dq.toml"), "--format",
+                                             "json", "--output", str(tmp_path / "r.json")])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("::error")]
+    assert 0 < len(errors) <= 20
+    assert summary.read_text(encoding="utf-8").startswith("# Datakvalitet")
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_html_in_a_real_browser(tmp_path, example_report):
+    """Loads without console errors or network requests, and the screenshot is not blank."""
+    browser = _chromium()
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if browser is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    page_file = tmp_path / "report.html"
+    page_file.write_text(render.to_html(example_report, "nb", 5), encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    errors, requests = [], []
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=browser, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        page = b.new_page(viewport={"width": 1200, "height": 900})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(page_file.as_uri())
+        page.screenshot(path=str(shot), full_page=False)
+        assert page.locator("svg").count() >= 3
+        b.close()
+    assert errors == []
+    assert [u for u in requests if not u.startswith("file://")] == []
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(shot).convert("L"))
+    assert pixels.std() > 10  # not blank
