@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -104,6 +105,36 @@ def title_of(row: dict[str, Any], lang: str) -> str:
             tail = row["title"].split(": ", 1)[-1]
             return template.format(rest, tail=tail)
     return row["title"]
+
+
+FIGURE_NB = (
+    ("reporting units only", "kun rapporterende enheter"), ("not reporting", "rapporterer ikke"),
+    ("every unit in the reference reports", "alle enheter i referansen rapporterer"),
+    ("missing", "mangler"), ("unknown", "ukjent"), ("invalid", "ugyldig"),
+    ("units below the 99.8 % limit around", "enheter under 99,8 %-grensen rundt"),
+    ("units above the 99.8 % limit around", "enheter over 99,8 %-grensen rundt"),
+    ("below the 99.8 % limits", "under 99,8 %-grensene"), ("of", "av"),
+    ("unit(s) with a significant change", "enhet(er) med signifikant endring"),
+    ("adjusted p", "justert p"), ("the same codes every year", "de samme kodene hvert år"),
+    ("new", "ny"), ("gone", "borte"), ("median", "median"), ("days", "dager"),
+    ("90th percentile", "90-persentil"), ("last event", "siste hendelse"), ("export", "uttrekk"),
+    ("extra record(s) in", "ekstra registrering(er) i"), ("group(s)", "gruppe(r)"),
+    ("no documented use", "ingen dokumentert bruk"),
+    ("every variable has a documented use", "alle variabler har dokumentert bruk"),
+    ("none", "ingen"), ("registry counts more than the reference",
+                        "registeret teller flere enn referansen"),
+    ("sensitivity", "sensitivitet"), ("largest deviation", "største avvik"),
+)
+
+
+def figure_text(row: dict[str, Any], lang: str) -> str:
+    """The check's side figure; in Norwegian with its words and decimal commas translated."""
+    text = row["figure"] or ""
+    if lang != "nb" or not text:
+        return text
+    for en, nb in FIGURE_NB:
+        text = re.sub(rf"(?<![\w.]){re.escape(en)}(?![\w])", nb, text)
+    return re.sub(r"(\d)\.(\d)", r"\1,\2", text)
 
 
 def _is_share(row: dict[str, Any]) -> bool:
@@ -271,7 +302,7 @@ def markdown(report, lang: str, suppress_n: int | None) -> str:  # noqa: ANN001
                 f"{t['status']} |", "|---|---:|---:|---:|---:|---|"]
         for row in part.filter(pl.col("unit").is_null()).iter_rows(named=True):
             thr = _threshold(row, lang)
-            figure = figure_of(row, lang) + (f" ({row['figure']})" if row["figure"] else "")
+            figure = figure_of(row, lang) + (f" ({figure_text(row, lang)})" if row["figure"] else "")
             out.append(f"| {_md_cell(title_of(row, lang))} | {_md_cell(figure)} | "
                        f"{evidence_of(row, lang, suppress_n)} | {ci_of(row, lang)} | {thr} | "
                        f"{t[row['status']]} |")
@@ -492,7 +523,8 @@ def to_html(report, lang: str, suppress_n: int | None) -> str:  # noqa: ANN001, 
         body.append(f"<table><tr><th>{t['check']}</th><th>{t['estimate']}</th><th>{t['n']}</th>"
                     f"<th>{t['ci']}</th><th>{t['threshold']}</th><th>{t['status']}</th></tr>")
         for row in part.filter(pl.col("unit").is_null()).iter_rows(named=True):
-            extra = f'<div class="small">{esc(row["figure"])}</div>' if row["figure"] else ""
+            extra = (f'<div class="small">{esc(figure_text(row, lang))}</div>' if row["figure"]
+                     else "")
             body.append(f"<tr><td>{esc(title_of(row, lang))}{extra}</td><td class=n>"
                         f"{esc(figure_of(row, lang))}</td><td class=n>"
                         f"{esc(evidence_of(row, lang, suppress_n))}</td><td class=n>"
