@@ -289,12 +289,18 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
             checks += comparability.shift_checks(rows, shift_vars, names, spec.comparability_alpha)
     categorical = [v.name for v in present.values() if v.type == "categorical"]
     if event is not None and categorical:
-        per_year = (finished.select(event.dt.year().alias("__year"),
-                                    *[as_text(pl.col(c), schema[c]).alias(c) for c in categorical])
-                    .group_by("__year").agg(pl.col(c).drop_nulls().unique() for c in categorical)
-                    .collect(engine="streaming"))
-        sets = {c: {r["__year"]: set(r[c]) for r in per_year.iter_rows(named=True)}
-                for c in categorical}
+        # Distinct codes per year: one hash aggregation per variable, streamed. Common-subplan
+        # elimination is off: sharing the scan would cache the whole export in memory (2 GB for
+        # 10M rows × 12 variables); separate scans of one column each stay small.
+        year = event.dt.year().alias("__year")
+        parts = [finished.group_by(year, pl.col(c).alias("code")).agg(pl.len().alias("n"))
+                 .with_columns(pl.lit(c).alias("variable")) for c in categorical]
+        codes = pl.concat(parts, how="vertical_relaxed").collect(
+            engine="streaming", optimizations=pl.QueryOptFlags(comm_subplan_elim=False))
+        codes = codes.with_columns(as_text(pl.col("code"), codes.schema["code"]))
+        sets: dict[str, dict[int, set[str]]] = {c: {} for c in categorical}
+        for row in codes.filter(pl.col("code").is_not_null()).iter_rows(named=True):
+            sets[row["variable"]].setdefault(row["__year"], set()).add(row["code"])
         checks += comparability.code_checks(sets)
     ids = finished.select(pl.len().alias("n"), *[
         pl.col(c).is_not_null().sum().alias(role) for role, c in
