@@ -241,7 +241,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                 f"{row['statistic']}: {row['variable']}", row["estimate"], None,
                 float(row["n_cases"]), row["ci_low"], row["ci_high"],
                 default_warn=row["warn_below"], default_fail=row["fail_below"],
-                figure=row["label"]))
+                figure=row["label"], se=row["se"]))
         warnings += study.warnings
 
     # ---- Aktualitet
@@ -323,7 +323,11 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                   registry=ds.name, warnings=warnings)
 
 
-def _dimensions(table: pl.DataFrame, spec: Spec) -> list[dict[str, Any]]:
+def dimensions(table: pl.DataFrame) -> list[dict[str, Any]]:
+    return _dimensions(table, None)
+
+
+def _dimensions(table: pl.DataFrame, spec: Spec | None) -> list[dict[str, Any]]:
     out = []
     for dim in DIMENSIONS:
         part = table.filter(pl.col("dimension") == dim)

@@ -13,6 +13,8 @@ Writes, next to dq.toml (which is written by hand):
                      Behandlingssted, Hoveddiagnose
   interrater.csv     inter-rater study, long form: two registrars re-register 60 cases on 15
                      variables of every level (Kasus, Registrar, variables)
+  hoftebrudd_oppfolging.csv  the same export after a data-quality project (for dq compare):
+                     St. Olavs' EHR gap is closed, Drammen got worse in 2023
   validering.csv     validation against the medical record in Rapporteket's valideringsdatasett
                      format (vld_varnamn, vld_vartype, vld_verdi_intern_*, vld_verdi_ekstern_*)
 
@@ -71,6 +73,7 @@ LOW_COVERAGE_UNIT, LOW_COVERAGE = "974733013", 0.55  # Kristiansand
 OVER_REFERENCE_UNIT = "974116804"  # Diakonhjemmet: NPR misses some of its events
 SLOW_UNIT = "974795639"  # Harstad registers weeks after the operation
 DUPLICATE_UNIT = "974633191"  # Skien: a dozen forms registered twice
+WORSENING_UNIT = "974631326"  # Drammen: worse in the follow-up export
 EHR_CHANGE_UNIT, EHR_CHANGE_DATE = "974749025", date(2022, 11, 1)
 UNKNOWN_OVERUSE_UNIT = "974724774"
 
@@ -153,7 +156,8 @@ def pick(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def make_record(rng: random.Random, pid: int, unit: str, year: int) -> dict[str, str]:
+def make_record(rng: random.Random, pid: int, unit: str, year: int,
+                followup: bool = False) -> dict[str, str]:
     op = date(year, 1, 1) + timedelta(days=rng.randrange(365))
     fracture = op - timedelta(days=rng.choice([0, 0, 1, 1, 1, 2, 3]))
     admitted = fracture + timedelta(days=rng.choice([0, 0, 0, 0, 1]))
@@ -215,7 +219,7 @@ def make_record(rng: random.Random, pid: int, unit: str, year: int) -> dict[str,
         rec["Komplikasjonstype"] = ""  # the conditional variable left empty where it applies
     if unit == EHR_CHANGE_UNIT and op >= EHR_CHANGE_DATE:
         for name in ("ASA", "KognitivSvikt", "VentetidTimer", "Operasjonstid", "Nerveblokk"):
-            if rng.random() < 0.35:
+            if rng.random() < 0.35 and not followup:  # the follow-up: the project fixed this
                 rec[name] = ""
     if unit == UNKNOWN_OVERUSE_UNIT:
         for name in ("ASA", "KognitivSvikt", "BostedForBrudd", "Blodtransfusjon"):
@@ -229,10 +233,11 @@ def make_record(rng: random.Random, pid: int, unit: str, year: int) -> dict[str,
     return rec
 
 
-def main() -> None:
+def generate(followup: bool = False) -> list[dict[str, str]]:
+    """The export; ``followup`` is the same registry after a data-quality project (St. Olavs'
+    EHR gap closed) in which Drammen got worse (ASA, cognitive status and waiting time missing
+    in 2023)."""
     rng = random.Random(SEED)
-    OUT.mkdir(exist_ok=True)
-    units = unit_rows()
     sizes = {org: rng.uniform(0.4, 2.5) for org, _ in UNITS}
     for big in ("974589095", "974557746", "974706490", "974749025", "974703300"):
         sizes[big] *= 2.2
@@ -243,16 +248,35 @@ def main() -> None:
         for _ in range(per_year):
             pid += 1
             unit = rng.choices(list(sizes), weights=list(sizes.values()))[0]
-            records.append(make_record(rng, pid, unit, year))
+            records.append(make_record(rng, pid, unit, year, followup))
     add_identity_numbers(records)
     add_duplicates(records)
+    if followup:
+        worse = random.Random(SEED + 6)
+        for rec in records:
+            if rec["AvdRESH"] == WORSENING_UNIT and rec["Operasjonsdato"].endswith("2023"):
+                for name in ("ASA", "KognitivSvikt", "VentetidTimer"):
+                    if worse.random() < 0.4:
+                        rec[name] = ""
     records.sort(key=lambda r: (r["Operasjonsdato"][6:], r["Operasjonsdato"][3:5],
                                 r["Operasjonsdato"][:2], r["PasientID"]))
-    with (OUT / "hoftebrudd.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+    return records
+
+
+def write_export(records: list[dict[str, str]], name: str) -> None:
+    with (OUT / name).open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(VARIABLES), delimiter=";",
                                 quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         writer.writeheader()
         writer.writerows(records)
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    units = unit_rows()
+    records = generate()
+    write_export(records, "hoftebrudd.csv")
+    write_export(generate(followup=True), "hoftebrudd_oppfolging.csv")
     with (OUT / "enheter.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=["unit_id", "unit_name", "hf", "rhf"],
                                 delimiter=";", lineterminator="\n")

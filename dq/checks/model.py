@@ -23,8 +23,10 @@ NAMES = {
 SCHEMA = {
     "id": pl.String, "dimension": pl.String, "title": pl.String, "unit": pl.String,
     "status": pl.String, "numerator": pl.Float64, "denominator": pl.Float64,
-    "estimate": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "figure": pl.String,
+    "estimate": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "se": pl.Float64,
+    "figure": pl.String,
     "direction": pl.String, "warn": pl.Float64, "fail": pl.Float64, "notes": pl.String,
+    "graded": pl.Boolean,
 }
 
 
@@ -46,6 +48,7 @@ class Check:
     default_warn: float | None = None
     default_fail: float | None = None
     status: str | None = None  # set for checks that grade themselves (e.g. info)
+    se: float | None = None  # standard error, where the estimate has one (κ, α, AC1 …)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -64,33 +67,50 @@ def rule_for(spec: Spec, check_id: str) -> CheckRule | None:
     return best[1] if best else None
 
 
+def thresholds_for(spec: Spec, check_id: str, higher_is_better: bool, default_warn: float | None,
+                   default_fail: float | None) -> tuple[float | None, float | None]:
+    """(warn, fail) for a check: the spec's [checks] entry where it sets one, else the default."""
+    rule = rule_for(spec, check_id)
+    if higher_is_better:
+        warn = rule.warn_below if rule and rule.warn_below is not None else default_warn
+        fail = rule.fail_below if rule and rule.fail_below is not None else default_fail
+    else:
+        warn = rule.warn_above if rule and rule.warn_above is not None else default_warn
+        fail = rule.fail_above if rule and rule.fail_above is not None else default_fail
+    return warn, fail
+
+
+def status_of(value: float | None, higher_is_better: bool, warn: float | None,
+              fail: float | None, small: bool = False) -> str:
+    if value is None:
+        return "not_assessed"
+    if small:
+        return "info"
+    if higher_is_better:
+        return ("fail" if fail is not None and value < fail
+                else "warn" if warn is not None and value < warn else "pass")
+    return ("fail" if fail is not None and value > fail
+            else "warn" if warn is not None and value > warn else "pass")
+
+
 def grade(check: Check, spec: Spec, min_n: int) -> dict[str, Any]:
     rule = rule_for(spec, check.id)
-    if check.higher_is_better:
-        warn = rule.warn_below if rule and rule.warn_below is not None else check.default_warn
-        fail = rule.fail_below if rule and rule.fail_below is not None else check.default_fail
-    else:
-        warn = rule.warn_above if rule and rule.warn_above is not None else check.default_warn
-        fail = rule.fail_above if rule and rule.fail_above is not None else check.default_fail
+    warn, fail = thresholds_for(spec, check.id, check.higher_is_better, check.default_warn,
+                                check.default_fail)
     status = check.status
     value = check.estimate
     if status is None:
-        if value is None:
-            status = "not_assessed"
-        elif check.unit is not None and check.denominator is not None and check.denominator < min_n:
-            status = "info"
-        elif check.higher_is_better:
-            status = ("fail" if fail is not None and value < fail
-                      else "warn" if warn is not None and value < warn else "pass")
-        else:
-            status = ("fail" if fail is not None and value > fail
-                      else "warn" if warn is not None and value > warn else "pass")
+        small = (check.unit is not None and check.denominator is not None
+                 and check.denominator < min_n)
+        status = status_of(value, check.higher_is_better, warn, fail, small)
     return {"id": check.id, "dimension": check.dimension, "title": check.title,
             "unit": check.unit, "status": status, "numerator": check.numerator,
             "denominator": check.denominator, "estimate": value, "ci_low": check.ci_low,
-            "ci_high": check.ci_high, "figure": check.figure,
+            "ci_high": check.ci_high, "se": check.se, "figure": check.figure,
             "direction": "higher_is_better" if check.higher_is_better else "lower_is_better",
-            "warn": warn, "fail": fail, "notes": rule.notes if rule else None}
+            "warn": warn, "fail": fail, "notes": rule.notes if rule else None,
+            # False where the check set its own status (e.g. a unit beyond a funnel limit)
+            "graded": check.status is None}
 
 
 def frame(checks: list[Check], spec: Spec, min_n: int) -> pl.DataFrame:

@@ -10,6 +10,7 @@ from dq import __version__
 from dq.cli import completeness as _completeness
 from dq.cli import coverage as _coverage
 from dq.cli import reliability as _reliability
+from dq.cli import compare as _compare
 from dq.cli import report as _report
 
 app = typer.Typer(
@@ -43,6 +44,8 @@ app.command("completeness", help=_completeness.HELP)(_completeness.completeness)
 app.command("coverage", help=_coverage.HELP)(_coverage.coverage)
 app.command("reliability", help=_reliability.RELIABILITY_HELP)(_reliability.reliability)
 app.command("correctness", help=_reliability.CORRECTNESS_HELP)(_reliability.correctness)
+app.command("compare", help=_compare.COMPARE_HELP)(_compare.compare)
+app.command("regrade", help=_compare.REGRADE_HELP)(_compare.regrade)
 
 
 def main() -> None:

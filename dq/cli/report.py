@@ -41,6 +41,10 @@ class Lang(str, Enum):
 @handle_errors
 def report(
     spec: Annotated[Path, typer.Argument(help="The registry spec (dq.toml).", dir_okay=False)],
+    data: Annotated[Optional[list[Path]], typer.Option(
+        "--data", "-d", help="Check this export instead of [dataset] files (e.g. this month's "
+                             "dump with the same spec); repeat for several files.",
+        dir_okay=False)] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] =
     ReportFormat.terminal,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
@@ -70,7 +74,8 @@ def report(
     suppress_n = suppress if suppress is not None else (sp.report_suppress if published else None)
     suppress_n = suppress_n or None
     with progress("Reading the export and the studies…"):
-        source = open_data([], replace(sp, variables={}), fmt=None, encoding=None, separator=None)
+        source = open_data(list(data or []), replace(sp, variables={}), fmt=None, encoding=None,
+                           separator=None)
         units = units_mod.load(sp.units) if sp.units is not None else None
         references = [scan(p) for p in sp.coverage.references] or None
         study = None

@@ -1,0 +1,107 @@
+"""``dq compare`` and ``dq regrade``: before/after evidence, and new thresholds on old results."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dq.cli._common import handle_errors, render_terminal, write_output
+from dq.errors import EXIT_CHECK_FAILED
+
+COMPARE_HELP = """Compare two dq report results — a data-quality project's baseline and follow-up,
+or last month's and this month's export: checks newly failing, resolved, persisting, added or
+removed, and every figure's change with a 95 % CI and a test (Newcombe's interval for
+proportions; intervals from the SEs for κ, α, AC1), units that improved or worsened
+significantly (Holm-adjusted across units). Exit code 1 with --fail-on-regression when a check
+newly fails or got significantly worse.
+"""
+
+REGRADE_HELP = """Apply the thresholds of a spec to a stored dq report result without reading
+the data again: statuses, verdicts and the exit code are recomputed.
+"""
+
+
+class CompareFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+class Lang(str, Enum):
+    nb = "nb"
+    en = "en"
+
+
+@handle_errors
+def compare(
+    before: Annotated[Path, typer.Argument(help="The baseline result (dq report --format json).")],
+    after: Annotated[Path, typer.Argument(help="The follow-up result.")],
+    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] =
+    CompareFormat.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
+                                                   help="Write to this file.")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of terminal, Markdown and HTML.")] = Lang.nb,
+    fail_on_regression: Annotated[bool, typer.Option(
+        "--fail-on-regression", help="Exit 1 when a check newly fails or got significantly "
+                                     "worse.")] = False,
+    top: Annotated[int, typer.Option(help="Rows in the terminal table.", min=1)] = 25,
+    width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)] = None,
+) -> None:
+    from dq import compare as cmp
+    from dq.render import compare as render
+    from dq.render.envelope import dumps, rows
+
+    b, a = cmp.load_result(before), cmp.load_result(after)
+    warnings = cmp.check_pair(b, a)
+    df = cmp.compare(b, a)
+    if fmt is CompareFormat.json:
+        counts = {r["change"]: int(r["count"]) for r in df["change"].value_counts().iter_rows(named=True)}
+        text = dumps({"dq_version": __import__("dq").__version__, "schema_version": 1,
+                      "command": "compare", "registry": a.doc.get("registry"),
+                      "inputs": [{"role": "before", "path": str(before),
+                                  "manifest": b.doc.get("manifest")},
+                                 {"role": "after", "path": str(after),
+                                  "manifest": a.doc.get("manifest")}],
+                      "method": render.WORDS["en"]["method"], "alpha": cmp.ALPHA,
+                      "adjustment": "holm (unit rows, within each check)",
+                      "counts": counts, "results": rows(df), "warnings": warnings})
+    elif fmt is CompareFormat.markdown:
+        text = render.markdown(df, before.name, after.name, warnings, lang.value)
+    elif fmt is CompareFormat.html:
+        text = render.to_html(df, before.name, after.name, warnings, lang.value)
+    else:
+        text = render_terminal(lambda c: render.terminal(df, c, lang.value, top, warnings),
+                               output, width)
+    write_output(text, output)
+    if fail_on_regression and cmp.regressed(df):
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@handle_errors
+def regrade(
+    result: Annotated[Path, typer.Argument(help="A stored dq report result (JSON).")],
+    spec: Annotated[Path, typer.Option("--spec", "-s", dir_okay=False,
+                                       help="The spec with the new thresholds.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
+                                                   help="Write the regraded result here "
+                                                        "(default: stdout).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+) -> None:
+    from dq import compare as cmp
+    from dq.cli.inputs import load_spec
+    from dq.render.envelope import dumps
+
+    sp = load_spec(spec)
+    doc = cmp.regrade(cmp.load_result(result), sp)
+    write_output(dumps(doc), output)
+    statuses = {r["status"] for r in doc["results"]}
+    if "fail" in statuses or (strict and "warn" in statuses):
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+compare.__doc__ = COMPARE_HELP
+regrade.__doc__ = REGRADE_HELP

@@ -1,0 +1,139 @@
+"""dq compare and dq regrade: Newcombe's published intervals, invariants, bad input."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dq import compare as cmp
+from tests.conftest import EXAMPLE, run, write_text
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    d = tmp_path_factory.mktemp("results")
+    before, after = d / "before.json", d / "after.json"
+    assert run("report", EXAMPLE / "dq.toml", "-f", "json", "-o", before).exit_code == 1
+    assert run("report", EXAMPLE / "dq.toml", "--data", EXAMPLE / "hoftebrudd_oppfolging.csv",
+               "-f", "json", "-o", after).exit_code == 1
+    return before, after
+
+
+def prop(x, n, direction="higher_is_better"):
+    return {"estimate": x / n, "numerator": x, "denominator": n, "direction": direction}
+
+
+@pytest.mark.parametrize("a, b, low, high", [
+    # Newcombe 1998, Stat Med 17:873–890, Table II, method 10 (hybrid score):
+    ((56, 70), (48, 80), 0.0524, 0.3339),
+    ((9, 10), (3, 10), 0.1705, 0.8090),
+    ((5, 56), (0, 29), -0.0381, 0.1926),
+])
+def test_newcombe_published_examples(a, b, low, high):
+    # "after" is the first proportion: the difference is after − before.
+    got = cmp._difference(prop(*b), prop(*a))
+    assert got["difference"] == pytest.approx(a[0] / a[1] - b[0] / b[1])
+    assert got["ci_low"] == pytest.approx(low, abs=5e-5)
+    assert got["ci_high"] == pytest.approx(high, abs=5e-5)
+
+
+def test_difference_of_kappas_uses_the_standard_errors():
+    b = {"estimate": 0.50, "se": 0.10, "numerator": None, "denominator": 60}
+    a = {"estimate": 0.80, "se": 0.05, "numerator": None, "denominator": 60}
+    got = cmp._difference(b, a)
+    se = (0.1**2 + 0.05**2) ** 0.5
+    assert got["ci_low"] == pytest.approx(0.3 - 1.959964 * se, abs=1e-6)
+    from scipy.stats import norm
+
+    assert got["p_value"] == pytest.approx(2 * norm.sf(0.3 / se))
+
+
+def test_the_example_project_shows_its_effect(results):
+    df = cmp.compare(cmp.load_result(results[0]), cmp.load_result(results[1]))
+    rows = {(r["id"], r["unit"]): r for r in df.iter_rows(named=True)}
+    olavs = rows[("kompletthet.variabel.ASA", "St. Olavs")]
+    assert olavs["change"] == "improved" and olavs["ci_low"] > 0
+    drammen = rows[("kompletthet.variabel.ASA", "Drammen")]
+    assert drammen["change"] == "worsened" and drammen["ci_high"] < 0
+    assert drammen["p_adjusted"] >= drammen["p_value"]  # Holm never lowers a p-value
+    result = run("compare", results[0], results[1], "--fail-on-regression", "-f", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert {"id", "dimension", "unit", "change", "before", "after", "difference", "ci_low",
+            "ci_high", "p_value"} <= set(doc["results"][0])
+    assert run("compare", results[0], results[1]).exit_code == 0
+
+
+def test_self_comparison_changes_nothing(results):
+    r = cmp.load_result(results[0])
+    df = cmp.compare(r, r)
+    assert set(df["change"].unique()) <= {"unchanged", "persisting_failure"}
+    diffs = df["difference"].drop_nulls()
+    assert diffs.abs().max() == 0
+
+
+def test_swapping_negates_and_mirrors(results):
+    b, a = cmp.load_result(results[0]), cmp.load_result(results[1])
+    forward = {(r["id"], r["unit"]): r for r in cmp.compare(b, a).iter_rows(named=True)}
+    backward = {(r["id"], r["unit"]): r for r in cmp.compare(a, b).iter_rows(named=True)}
+    mirror = {"new_failure": "resolved", "resolved": "new_failure", "improved": "worsened",
+              "worsened": "improved", "added": "removed", "removed": "added",
+              "unchanged": "unchanged", "persisting_failure": "persisting_failure"}
+    assert forward.keys() == backward.keys()
+    for key, f in forward.items():
+        g = backward[key]
+        assert g["change"] == mirror[f["change"]], key
+        if f["difference"] is not None:
+            assert g["difference"] == pytest.approx(-f["difference"], abs=1e-12)
+
+
+def test_bad_input(tmp_path, results):
+    other = tmp_path / "other.json"
+    doc = json.loads(results[0].read_text(encoding="utf-8"))
+    doc["registry"] = "Norsk hjerneslagregister"
+    other.write_text(json.dumps(doc), encoding="utf-8")
+    err = run("compare", results[0], other)
+    assert err.exit_code == 3 and "one registry" in err.stderr
+    doc["schema_version"] = 2
+    other.write_text(json.dumps(doc), encoding="utf-8")
+    assert "schema_version 2" in run("compare", results[0], other).stderr
+    cov = write_text(tmp_path / "cov.json", '{"command": "coverage", "results": []}')
+    err = run("compare", cov, results[1])
+    assert err.exit_code == 3 and "not a dq report result (it is a dq coverage result)" in err.stderr
+    junk = write_text(tmp_path / "x.json", "not json")
+    assert run("compare", junk, results[1]).exit_code == 3
+
+
+def test_regrade_applies_new_thresholds_without_the_data(tmp_path, results):
+    spec = write_text(tmp_path / "dq.toml",
+                      '[dataset]\nfiles = ["gone.csv"]\n'
+                      '[checks."kompletthet.variabel"]\nwarn_below = 0.5\nfail_below = 0.4\n'
+                      '[checks."korrekthet"]\nwarn_above = 1\n'
+                      '[checks."reliabilitet"]\nwarn_below = 0.4\n'
+                      '[checks."aktualitet"]\nwarn_below = 0.1\nfail_below = 0.0\n'
+                      '[checks."sammenlignbarhet"]\nwarn_above = 1000\n'
+                      '[checks."kompletthet"]\nwarn_below = 0\nfail_below = 0\n'
+                      '[checks."relevans"]\nwarn_below = 0\nwarn_above = 1000\nfail_above = 1000\n')
+    out = tmp_path / "new.json"
+    result = run("regrade", results[0], "--spec", spec, "--output", out)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    kompl = [r for r in doc["results"] if r["id"] == "kompletthet.variabel.Komplikasjonstype"
+             and r["unit"] is None][0]
+    assert (kompl["warn"], kompl["fail"], kompl["status"]) == (0.5, 0.4, "pass")
+    assert doc["manifest"]["regraded_with"]["sha256"]
+    statuses = {r["status"] for r in doc["results"]}
+    assert result.exit_code == (1 if "fail" in statuses else 0)
+    strict = run("regrade", results[0], "--spec", EXAMPLE / "dq.toml", "--strict")
+    assert strict.exit_code == 1
+
+
+def test_regrade_with_the_same_spec_changes_nothing(results):
+    from dq import spec as spec_mod
+
+    original = cmp.load_result(results[0])
+    doc = cmp.regrade(original, spec_mod.load(EXAMPLE / "dq.toml"))
+    before = [(r["id"], r["unit"], r["status"], r["warn"], r["fail"]) for r in original.rows]
+    after = [(r["id"], r["unit"], r["status"], r["warn"], r["fail"]) for r in doc["results"]]
+    assert before == after
+    assert [d["verdict"] for d in doc["dimensions"]] == \
+        [d["verdict"] for d in original.doc["dimensions"]]
