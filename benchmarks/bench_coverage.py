@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from common import DATA, Timing, interleaved, measure, report, update_results
+from common import DATA, Timing, interleaved, report, update_results
 
 UNITS = 30
 DAYS = 5 * 365

@@ -154,16 +154,13 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                        date_format=date_formats.get(var.name) or (
                            spec.dataset.date_format if var.type == "date" else None))
 
-        def count(expr: pl.Expr | None, name: str, applicable: pl.Expr | None = applicable) -> None:
-            if expr is None:
-                return
-            aggs.append((expr if applicable is None else expr & applicable).sum().alias(f"{i}|{name}"))
-
         aggs.append(applicable.sum().alias(f"{i}|n_applicable") if applicable is not None
                     else pl.len().alias(f"{i}|n_applicable"))
-        count(cls["missing"], "n_missing")
-        count(cls["unknown"], "n_unknown")
-        count(cls["invalid"], "n_invalid")
+        for kind in ("missing", "unknown", "invalid"):
+            expr = cls[kind]
+            if expr is not None:  # a class that cannot occur is filled with 0 afterwards
+                hit = expr if applicable is None else expr & applicable
+                aggs.append(hit.sum().alias(f"{i}|n_{kind}"))
         if var.mandatory != "never" and spec.variables:
             not_valid = pl.any_horizontal(e for e in cls.values() if e is not None)
             cond = pl.col(f"__cond{i}") if var.condition else None
@@ -181,9 +178,8 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     wide = finish(query.collect(engine="streaming"))
     n_rows = int(wide["__rows"].sum())
     n_finished = int(wide["__finished"].sum())
-    for part in source.infos:
-        if part.rows is None and len(source.infos) == 1:
-            part.rows = n_rows
+    if len(source.infos) == 1 and source.info.rows is None:
+        source.info.rows = n_rows
 
     # Long form: one row per group × variable, with zero for classes that cannot occur.
     frames = []

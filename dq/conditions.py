@@ -61,7 +61,7 @@ def with_conditions(lf: pl.LazyFrame, spec: Spec, source: Source,
     raw = {n: f"__raw__{n}" for n in names}
     lf = lf.with_columns(pl.col(n).alias(a) for n, a in raw.items())
     lf = lf.with_columns(typed(n, schema[n], spec, source).alias(n) for n in names)
-    for key, (cond, where) in conditions.items():
+    for cond, where in conditions.values():
         try:
             lf.head(1).select(pl.sql_expr(cond)).collect()
         except pl.exceptions.PolarsError as exc:

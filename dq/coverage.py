@@ -449,7 +449,7 @@ def _unify(frames: list[pl.LazyFrame], matcher: UnitMatcher, warnings: list[str]
     schemas = [f.collect_schema() for f in frames]
     person_types = {s["person"] for s in schemas}
     out = []
-    for frame, schema, label in zip(frames, schemas, labels, strict=True):
+    for frame, schema in zip(frames, schemas, strict=True):
         person = pl.col("person")
         if len(person_types) > 1:
             person = as_text(person, schema["person"])

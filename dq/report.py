@@ -17,7 +17,6 @@ from typing import Any
 
 import polars as pl
 
-import dq
 from dq import completeness as comp
 from dq.checks import comparability, relevance, timeliness, verification
 from dq.checks.model import DIMENSIONS, Check, frame

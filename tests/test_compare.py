@@ -1,7 +1,6 @@
 """dq compare and dq regrade: Newcombe's published intervals, invariants, bad input."""
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -1,14 +1,12 @@
 """Correctness against the record: hand-computed shares, deviations and 2 × 2 figures."""
 
 import json
-from pathlib import Path
 
 import polars as pl
 import pytest
 
 from dq import correctness as corr
 from dq import spec as spec_mod
-from dq.io import Source, SourceInfo
 from dq.spec import Thresholds
 from tests.conftest import EXAMPLE, run, write_text
 

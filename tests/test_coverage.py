@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from dq import capture, coverage, privacy, spec
 from dq.errors import InputError
 from dq.io import Source, SourceInfo
-from dq.linkage import greedy, link
+from dq.linkage import greedy
 from dq.units import Units
 from tests.conftest import EXAMPLE, run, write_text
 
@@ -140,12 +140,6 @@ def test_greedy_matching_is_one_to_one_nearest_first():
     # One reference event, two registry candidates: only the nearer one is matched.
     pairs = pl.DataFrame({"lid": [0, 1], "rid": [5, 5], "dist": [3, 1]})
     assert greedy(pairs).select("lid", "rid").rows() == [(1, 5)]
-
-
-def events(rows):
-    return pl.DataFrame(rows, schema=["person", "date", "unit"], orient="row").with_columns(
-        pl.col("date").str.to_date(), pl.col("year").cast(pl.Int32)
-        if False else pl.col("date").str.to_date().dt.year().cast(pl.Int32).alias("year")).lazy()
 
 
 def test_linkage_hand_computed():

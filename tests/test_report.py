@@ -3,7 +3,6 @@
 import json
 import os
 import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 from importlib import resources
 from io import StringIO
@@ -20,7 +19,7 @@ from typer.testing import CliRunner
 from dq.checks import comparability
 from dq.cli import app
 from dq.render import report as render
-from tests.conftest import EXAMPLE, ROOT, run, write_text
+from tests.conftest import EXAMPLE, run, write_text
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DQ_UPDATE_GOLDEN") == "1"
@@ -256,3 +255,44 @@ def test_html_in_a_real_browser(tmp_path, example_report):
 
     pixels = np.asarray(Image.open(shot).convert("L"))
     assert pixels.std() > 10  # not blank
+
+
+def test_verification_checks_on_a_small_export(tmp_path):
+    write_text(tmp_path / "d.csv",
+               "pid;enhet;dato;inn;diag;prosedyre\n"
+               "1;A;01.02.2023;31.01.2023;S72.0;NFB49\n"
+               "2;A;05.02.2023;06.02.2023;S7;NFJ92\n"      # admitted after the operation; bad ICD-10
+               "2;A;05.02.2023;04.02.2023;S72.1;XX1\n"     # duplicate of pid 2 + date; bad NCSP
+               "3;B;01.03.2030;01.03.2030;S721;NFB29\n")   # after the export date
+    spec = write_text(tmp_path / "dq.toml",
+                      '[dataset]\nfiles = ["d.csv"]\nperson_id = "pid"\nunit = "enhet"\n'
+                      'event_date = "dato"\nexport_date = "2024-01-01"\n'
+                      '[verification]\nduplicate_keys = ["pid", "dato"]\n'
+                      'date_order = ["inn <= dato"]\nno_future = ["dato"]\n'
+                      'icd10 = ["diag"]\nncsp = ["prosedyre"]\n'
+                      '[variables.dato]\ntype = "date"\n[variables.inn]\ntype = "date"\n')
+    doc = json.loads(run("report", spec, "--format", "json").stdout)
+    got = {r["id"]: (r["numerator"], r["denominator"]) for r in doc["results"] if r["unit"] is None}
+    assert got["korrekthet.datoer.1"] == (1, 4)
+    assert got["korrekthet.framtid.dato"] == (1, 4)
+    assert got["korrekthet.duplikater"] == (1, 4)
+    assert got["korrekthet.kodeformat.diag"] == (1, 4)
+    assert got["korrekthet.kodeformat.prosedyre"] == (1, 4)
+    fresh = [r for r in doc["results"] if r["id"] == "aktualitet.ferskhet"]
+    assert fresh == []  # no registration timestamp, so only the not-assessed reason
+    dims = {d["id"]: d for d in doc["dimensions"]}
+    assert dims["aktualitet"]["verdict"] == "not_assessed"
+
+
+def test_shift_detector_names_the_period():
+    # Unit A: 95/100 complete in 2021 and 2022, 60/100 in 2023 (EHR change); unit B steady.
+    rows = pl.DataFrame({
+        "variable": ["x"] * 6, "level": ["unit"] * 6, "unit": ["A"] * 3 + ["B"] * 3,
+        "year": [2021, 2022, 2023] * 2, "n_valid": [95, 95, 60, 90, 91, 90],
+        "n_applicable": [100] * 6})
+    checks = comparability.shift_checks(rows, ["x"], {"A": "Sykehus A"}, 0.05)
+    national = [c for c in checks if c.unit is None][0]
+    units = [c for c in checks if c.unit is not None]
+    assert national.estimate == 1 and len(units) == 1
+    assert units[0].unit == "Sykehus A" and units[0].figure.startswith("2022→2023: 95.0 % → 60.0 %")
+    assert units[0].estimate == pytest.approx(-0.35)
