@@ -33,6 +33,11 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+class Lang(str, Enum):
+    nb = "nb"
+    en = "en"
+
+
 class CIMethod(str, Enum):
     wilson = "wilson"
     clopper_pearson = "clopper-pearson"
@@ -131,3 +136,18 @@ def render_terminal(draw: Callable[[Any], None], output: Path | None, width: int
         console.width = Console().width
     draw(console)
     return buf.getvalue()
+
+
+def emit(fmt: Format, output: Path | None, width: int | None, *, json: Callable[[], str],
+         csv: Callable[[], str], markdown: Callable[[], str],
+         terminal: Callable[[Any], None]) -> None:
+    """Render the chosen format (only that one) and write it whole."""
+    if fmt is Format.json:
+        text = json()
+    elif fmt is Format.csv:
+        text = csv()
+    elif fmt is Format.markdown:
+        text = markdown()
+    else:
+        text = render_terminal(terminal, output, width)
+    write_output(text, output)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import handle_errors, render_terminal, write_output
+from dq.cli._common import Lang, handle_errors, render_terminal, write_output
 from dq.errors import EXIT_CHECK_FAILED
 
 COMPARE_HELP = """Compare two dq report results — a data-quality project's baseline and follow-up,
@@ -29,11 +29,6 @@ class CompareFormat(str, Enum):
     json = "json"
     markdown = "markdown"
     html = "html"
-
-
-class Lang(str, Enum):
-    nb = "nb"
-    en = "en"
 
 
 @handle_errors

@@ -7,8 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (CIMethod, Format, handle_errors, progress, render_terminal,
-                            write_output)
+from dq.cli._common import CIMethod, Format, emit, handle_errors, progress
 from dq.cli.inputs import load_spec, open_data
 from dq.errors import EXIT_CHECK_FAILED
 
@@ -67,20 +66,14 @@ def completeness(
     with progress("Counting completeness…"):
         result = comp.compute(source, spec_obj, grouping, units=units, fail_under=fail_under,
                               min_n=min_n, ci_method=ci.value)
-    if fmt is Format.json:
-        text = envelope.dumps(envelope.envelope(
-            "completeness", source.infos, spec_obj, result.rows, records=result.records,
-            ci_method=result.ci_method, n_records=result.n_records,
-            n_finished=result.n_finished, min_n=result.min_n,
-            unmatched_units=result.unmatched_units))
-    elif fmt is Format.csv:
-        text = to_csv(result.rows)
-    elif fmt is Format.markdown:
-        text = markdown.completeness(result)
-    else:
-        text = render_terminal(lambda console: terminal.completeness(result, console, top),
-                               output, width)
-    write_output(text, output)
+    emit(fmt, output, width,
+         json=lambda: envelope.dumps(envelope.envelope(
+             "completeness", source.infos, spec_obj, result.rows, records=result.records,
+             ci_method=result.ci_method, n_records=result.n_records,
+             n_finished=result.n_finished, min_n=result.min_n,
+             unmatched_units=result.unmatched_units)),
+         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.completeness(result),
+         terminal=lambda console: terminal.completeness(result, console, top))
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 

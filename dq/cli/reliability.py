@@ -8,8 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (CIMethod, Format, handle_errors, progress, render_terminal,
-                            write_output)
+from dq.cli._common import CIMethod, Format, emit, handle_errors, progress
 from dq.cli.inputs import load_spec
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 
@@ -100,17 +99,12 @@ def reliability(
                                         {n: rel.level_of(n, sp, lvl) for n in names})
     with progress("Computing agreement…"):
         result = rel.compute(studies, rs.thresholds, bootstrap=bootstrap, seed=seed)
-    if fmt is Format.json:
-        text = envelope.dumps(envelope.envelope("reliability", source.infos, sp, result.rows,
-                                                bootstrap=bootstrap, seed=seed,
-                                                warnings=result.warnings))
-    elif fmt is Format.csv:
-        text = to_csv(result.rows)
-    elif fmt is Format.markdown:
-        text = markdown.reliability(result)
-    else:
-        text = render_terminal(lambda c: terminal.reliability(result, c), output, width)
-    write_output(text, output)
+    emit(fmt, output, width,
+         json=lambda: envelope.dumps(envelope.envelope(
+             "reliability", source.infos, sp, result.rows, bootstrap=bootstrap, seed=seed,
+             warnings=result.warnings)),
+         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.reliability(result),
+         terminal=lambda c: terminal.reliability(result, c))
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -169,17 +163,12 @@ def correctness(
         thresholds = Thresholds(max(thresholds.warn_below or 0, fail_under), fail_under)
     result = corr.compute(df, sp, unit=unit_col if by == "unit" else None, thresholds=thresholds,
                           patient=patient_col, belongs=belongs or cs.belongs, ci_method=ci.value)
-    if fmt is Format.json:
-        text = envelope.dumps(envelope.envelope("correctness", source.infos, sp, result.rows,
-                                                correct_patients=result.patients,
-                                                warnings=result.warnings))
-    elif fmt is Format.csv:
-        text = to_csv(result.rows)
-    elif fmt is Format.markdown:
-        text = markdown.correctness(result)
-    else:
-        text = render_terminal(lambda c: terminal.correctness(result, c), output, width)
-    write_output(text, output)
+    emit(fmt, output, width,
+         json=lambda: envelope.dumps(envelope.envelope(
+             "correctness", source.infos, sp, result.rows, correct_patients=result.patients,
+             warnings=result.warnings)),
+         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.correctness(result),
+         terminal=lambda c: terminal.correctness(result, c))
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import handle_errors, progress, render_terminal, write_output
+from dq.cli._common import Lang, handle_errors, progress, render_terminal, write_output
 from dq.errors import EXIT_CHECK_FAILED
 
 HELP = """Check a registry against all six national data-quality dimensions in one run:
@@ -31,11 +31,6 @@ class ReportFormat(str, Enum):
     json = "json"
     markdown = "markdown"
     html = "html"
-
-
-class Lang(str, Enum):
-    nb = "nb"
-    en = "en"
 
 
 @handle_errors
