@@ -63,10 +63,10 @@ def funnel_check(check_id: str, title: str, df: pl.DataFrame, x: str, n: str,
         (pl.col("p") > pl.col("hi998"))
     fr = fr.with_columns(beyond.alias("outside998"))
     outside = fr.filter(pl.col("outside998"))
-    checks = [Check(check_id, "sammenlignbarhet", title, float(outside.height),
-                    float(outside.height), float(fr.height), higher_is_better=False,
-                    default_warn=0.0, figure=f"{outside.height} of {fr.height} units {bad_side} "
-                    f"the 99.8 % limit around {100 * theta:.1f} %")]
+    checks = [Check.proportion(check_id, "sammenlignbarhet", title, outside.height, fr.height,
+                               higher_is_better=False, default_warn=0.0,
+                               figure=f"{outside.height} of {fr.height} units {bad_side} "
+                                      f"the 99.8 % limit around {100 * theta:.1f} %")]
     for row in outside.iter_rows(named=True):
         side = "below" if row["p"] < row["lo998"] else "above"
         checks.append(Check(check_id, "sammenlignbarhet", title, row["p"], float(row[x]),
@@ -130,11 +130,11 @@ def shift_checks(rows: pl.DataFrame, variables: list[str], names: dict[str, str]
         cid = f"sammenlignbarhet.skift.{var}"
         title = f"Completeness shifts between years: {var}"
         units_shifted = sig["unit"].n_unique()
-        out.append(Check(cid, "sammenlignbarhet", title, float(units_shifted),
-                         float(units_shifted), float(pairs["unit"].n_unique()),
-                         higher_is_better=False, default_warn=0.0,
-                         figure=f"{units_shifted} unit(s) with a significant change "
-                                f"(Holm, α = {alpha})"))
+        out.append(Check.proportion(cid, "sammenlignbarhet", title, units_shifted,
+                                    pairs["unit"].n_unique(), higher_is_better=False,
+                                    default_warn=0.0,
+                                    figure=f"{units_shifted} unit(s) with a significant change "
+                                           f"(Holm, α = {alpha})"))
         for row in sig.iter_rows(named=True):
             before = row["x0"] / row["n0"]
             after = row["n_valid"] / row["n_applicable"]

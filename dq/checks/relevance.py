@@ -20,12 +20,12 @@ def checks(spec: Spec, columns: list[str]) -> list[Check]:
             "every variable has a documented use"))
     not_in_spec = [c for c in columns if c not in spec.variables]
     missing = [v.name for v in variables if v.name not in columns]
-    out.append(Check("relevans.udokumenterte_kolonner", "relevans",
-                     "Export columns that the spec does not describe", float(len(not_in_spec)),
-                     float(len(not_in_spec)), float(len(columns)), higher_is_better=False,
-                     default_warn=0.0, figure=", ".join(not_in_spec[:12]) or "none"))
-    out.append(Check("relevans.manglende_variabler", "relevans",
-                     "Spec variables missing from the export", float(len(missing)),
-                     float(len(missing)), float(len(variables)), higher_is_better=False,
-                     default_warn=0.0, default_fail=0.0, figure=", ".join(missing[:12]) or "none"))
+    out.append(Check.proportion("relevans.udokumenterte_kolonner", "relevans",
+                                "Export columns that the spec does not describe",
+                                len(not_in_spec), len(columns), higher_is_better=False,
+                                default_warn=0.0, figure=", ".join(not_in_spec[:12]) or "none"))
+    out.append(Check.proportion("relevans.manglende_variabler", "relevans",
+                                "Spec variables missing from the export", len(missing),
+                                len(variables), higher_is_better=False, default_warn=0.0,
+                                default_fail=0.0, figure=", ".join(missing[:12]) or "none"))
     return out

@@ -129,9 +129,11 @@ def render_terminal(draw: Callable[[Any], None], output: Path | None, width: int
 
     to_terminal = output is None and sys.stdout.isatty()
     buf = StringIO()
+    if width is None and not to_terminal:
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() and int(columns) >= 40 else 100
     console = Console(file=buf, force_terminal=to_terminal, no_color=not to_terminal,
-                      width=width or (None if to_terminal else 100), highlight=False,
-                      soft_wrap=False)
+                      width=width, highlight=False, soft_wrap=False)
     if to_terminal and width is None:
         console.width = Console().width
     draw(console)

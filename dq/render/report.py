@@ -138,8 +138,10 @@ def figure_text(row: dict[str, Any], lang: str) -> str:
 
 
 def _is_share(row: dict[str, Any]) -> bool:
-    return row["denominator"] is not None and row["numerator"] is not None and \
-        0 <= (row["estimate"] or 0) <= 1 and row["id"].split(".")[0] not in ("reliabilitet",)
+    """A proportion: the estimate is numerator / denominator (not a count of units, say)."""
+    num, den, est = row["numerator"], row["denominator"], row["estimate"]
+    return (num is not None and den is not None and est is not None and den > 0
+            and abs(num / den - est) < 1e-9 and not row["id"].startswith("reliabilitet."))
 
 
 def figure_of(row: dict[str, Any], lang: str) -> str:
