@@ -74,8 +74,12 @@ def counts_matrix(codes: np.ndarray, q: int) -> np.ndarray:
     return np.bincount(rows * q + codes.ravel()[valid.ravel()], minlength=n * q).reshape(n, q)
 
 
-def ordinal_weights(q: int, kind: str) -> np.ndarray:
-    """Agreement weights on category ranks: identity, linear or quadratic (Cohen 1968)."""
+def ordinal_weights(q: int, kind: str, disagreement: np.ndarray | None = None) -> np.ndarray:
+    """Agreement weights on category ranks: identity, linear or quadratic (Cohen 1968), or
+    1 − v/max(v) for a matrix of disagreement weights v ("custom"; the same κ_w)."""
+    if kind == "custom":
+        v = np.asarray(disagreement, dtype=float)
+        return 1 - v / v.max() if v.max() > 0 else np.ones_like(v)
     if kind == "identity" or q < 2:
         return np.eye(q)
     d = np.abs(np.subtract.outer(np.arange(q), np.arange(q))) / (q - 1)
@@ -224,8 +228,10 @@ def kappa_from_tables(tables: np.ndarray, weights: np.ndarray) -> np.ndarray:
         return (po - pe) / (1 - pe)
 
 
-def cohen(table: np.ndarray, kind: str) -> Estimate:
-    """Cohen's κ (kind "identity") or weighted κ ("linear"/"quadratic") with the FCE 1969 SE."""
+def cohen(table: np.ndarray, kind: str, disagreement: np.ndarray | None = None) -> Estimate:
+    """Cohen's κ (kind "identity"), weighted κ ("linear"/"quadratic" in the category ranks), or
+    weighted κ with a q × q matrix of disagreement weights v_ij ("custom"; Cohen 1968:
+    κ_w = 1 − Σ v_ij p_ij / Σ v_ij p_i. p_.j), with the FCE 1969 SE (statsmodels)."""
     from statsmodels.stats.inter_rater import cohens_kappa
 
     q = table.shape[0]
@@ -234,6 +240,8 @@ def cohen(table: np.ndarray, kind: str) -> Estimate:
         warnings.simplefilter("ignore", RuntimeWarning)
         if kind == "identity":
             res = cohens_kappa(table)
+        elif kind == "custom":
+            res = cohens_kappa(table, weights=np.asarray(disagreement, dtype=float))
         else:
             res = cohens_kappa(table, weights=np.arange(q), wt=kind)
     est = float(res.kappa)

@@ -34,7 +34,7 @@ STATISTICS = {
     "nominal": ("percent_agreement", "cohen_kappa", "fleiss_kappa", "gwet_ac1", "pabak",
                 "brennan_prediger", "krippendorff_alpha"),
     "ordinal": ("percent_agreement", "weighted_kappa_linear", "weighted_kappa_quadratic",
-                "gwet_ac2", "krippendorff_alpha"),
+                "weighted_kappa_spec", "gwet_ac2", "krippendorff_alpha"),
     "interval": (*A.ICC_FORMS, "krippendorff_alpha", "bland_altman_bias", "bland_altman_loa_low",
                  "bland_altman_loa_high"),
 }
@@ -55,6 +55,7 @@ class Ratings:
     codes: np.ndarray | None  # int matrix, −1 = missing (nominal/ordinal)
     categories: list[str]
     problem: str | None = None  # why nothing can be computed
+    kappa_weights: np.ndarray | None = None  # the spec's disagreement weights, categories order
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _sort_key(value: str) -> tuple[int, float | str]:
 
 
 def ratings_from_long(source: Source, case: str, rater: str, variables: list[str],
-                      levels: dict[str, str]) -> list[Ratings]:
+                      levels: dict[str, str], spec: Spec | None = None) -> list[Ratings]:
     schema = source.lf.collect_schema()
     missing = [c for c in (case, rater, *variables) if c not in schema]
     if missing:
@@ -99,7 +100,8 @@ def ratings_from_long(source: Source, case: str, rater: str, variables: list[str
         wide = (df.select("__case", "__rater", var).filter(pl.col("__rater").is_not_null())
                 .pivot(on="__rater", index="__case", values=var, sort_columns=True))
         raters = [c for c in wide.columns if c != "__case"]
-        out.append(_shape(var, levels[var], wide.select(raters), raters))
+        out.append(_shape(var, levels[var], wide.select(raters), raters,
+                          variable=spec.variables.get(var) if spec else None))
     return out
 
 
@@ -136,7 +138,7 @@ def ratings_from_table(source: Source, name: str, level: str) -> list[Ratings]:
 
 
 def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
-           categories: list[str] | None = None) -> Ratings:
+           categories: list[str] | None = None, variable=None) -> Ratings:  # noqa: ANN001
     wide = wide.filter(~pl.all_horizontal(pl.all().is_null()))
     empty = np.empty((wide.height, len(raters)))
     if wide.height == 0:
@@ -154,6 +156,10 @@ def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
         return Ratings(var, level, raters, values, None, [])
     text = wide.select(as_text(pl.col(c), wide.schema[c]).alias(c) for c in raters)
     seen = sorted({v for c in raters for v in text[c].drop_nulls().to_list()}, key=_sort_key)
+    weights = None
+    if variable is not None and variable.kappa_weights is not None and variable.codes:
+        categories = categories or list(variable.codes)  # the order the weights are written in
+        weights = np.array(variable.kappa_weights)
     cats = categories or seen
     index = {c: i for i, c in enumerate(cats)}
     unknown = [v for v in seen if v not in index]
@@ -162,7 +168,9 @@ def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
         index = {c: i for i, c in enumerate(cats)}
     codes = text.select(pl.col(c).replace_strict(index, default=-1, return_dtype=pl.Int64)
                         for c in raters).to_numpy()
-    return Ratings(var, level, raters, np.empty(0), codes, cats)
+    if weights is not None and len(cats) != weights.shape[0]:
+        weights = None  # values outside the declared codes: the spec's weights do not fit
+    return Ratings(var, level, raters, np.empty(0), codes, cats, kappa_weights=weights)
 
 
 # ------------------------------------------------------------------------------ statistics
@@ -194,13 +202,14 @@ def _percentile(est: float, draws: np.ndarray, n_boot: int, seed: int | None) ->
                       "percentile bootstrap")
 
 
-def kappa_draws(pairs: np.ndarray, q: int, kind: str, weights: np.ndarray) -> np.ndarray:
+def kappa_draws(pairs: np.ndarray, q: int, kind: str, weights: np.ndarray,
+                disagreement: np.ndarray | None = None) -> np.ndarray:
     """Cohen's (weighted) κ of every resample at once: tables = case weights @ one-hot pairs."""
     n = pairs.shape[0]
     onehot = np.zeros((n, q * q))
     onehot[np.arange(n), pairs[:, 0] * q + pairs[:, 1]] = 1
     tables = (weights @ onehot).reshape(-1, q, q)
-    return A.kappa_from_tables(tables, A.ordinal_weights(q, kind))
+    return A.kappa_from_tables(tables, A.ordinal_weights(q, kind, disagreement))
 
 
 def kappa_bootstrap(pairs: np.ndarray, q: int, n_boot: int, seed: int | None,
@@ -270,7 +279,10 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
             if stat == "gwet_ac2":
                 note = "quadratic weights" + (f"; {note}" if note else "")
             rows.append(_Row(stat, est, note=note, n_cases=n))
-        elif stat in ("cohen_kappa", "weighted_kappa_linear", "weighted_kappa_quadratic"):
+        elif stat in ("cohen_kappa", "weighted_kappa_linear", "weighted_kappa_quadratic",
+                      "weighted_kappa_spec"):
+            if stat == "weighted_kappa_spec" and r.kappa_weights is None:
+                continue  # only where the spec gives kappa_weights (that fit the codes seen)
             if k != 2:
                 rows.append(_Row(stat, None, f"Cohen's κ is for two raters ({k} here); see "
                                              "fleiss_kappa and gwet_ac1"))
@@ -284,15 +296,15 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
                 rows.append(_Row(stat, None, "only one category was used: κ is undefined"))
                 continue
             kind = {"cohen_kappa": "identity", "weighted_kappa_linear": "linear",
-                    "weighted_kappa_quadratic": "quadratic"}[stat]
+                    "weighted_kappa_quadratic": "quadratic", "weighted_kappa_spec": "custom"}[stat]
             table = A.pair_table(codes, q)
             try:
-                est = A.cohen(table, kind)
+                est = A.cohen(table, kind, r.kappa_weights)
             except (ZeroDivisionError, FloatingPointError, ValueError):
                 rows.append(_Row(stat, None, "κ is undefined for this table (chance agreement 1)"))
                 continue
             if w_boot is not None:
-                draws = kappa_draws(codes[complete], q, kind, w_boot[:, complete])
+                draws = kappa_draws(codes[complete], q, kind, w_boot[:, complete], r.kappa_weights)
                 est = _percentile(est.estimate, draws, n_boot or 0, seed)
             dropped = n - n_c + dropped_single
             note = f"{dropped} case(s) without both ratings left out" if dropped else None

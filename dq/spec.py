@@ -36,7 +36,7 @@ _COMPLETENESS_KEYS = {"warn_below", "fail_below", "unknown", "records_warn_below
 # The smallest denominator a row is graded on: the results pages' default minimum (domain.md).
 DEFAULT_MIN_N = 5
 _VARIABLE_KEYS = {"label", "type", "codes", "min", "max", "unknown", "mandatory", "warn_below",
-                  "fail_below", "uses", "notes", "level", "tolerance"}
+                  "fail_below", "uses", "notes", "level", "tolerance", "kappa_weights"}
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
 _COVERAGE_KEYS = {"mode", "references", "count", "include", "target", "low", "fail_on", "window",
@@ -83,6 +83,7 @@ class Variable:
     notes: str | None = None
     level: str | None = None  # level of measurement for reliability (default from type)
     tolerance: float | None = None  # correctness: numbers (or days) within this are correct
+    kappa_weights: tuple[tuple[float, ...], ...] | None = None  # disagreement weights, codes order
 
     @property
     def condition(self) -> str | None:
@@ -381,6 +382,20 @@ def _variable(name: str, table: Any, where: str, defaults: Thresholds,
     level = table.get("level", base.level)
     if level is not None and level not in LEVELS:
         raise ConfigError(f"{where} level: {level!r}; use one of {', '.join(LEVELS)}")
+    kappa_weights = base.kappa_weights
+    if "kappa_weights" in table:
+        raw_w = table["kappa_weights"]
+        q = len(codes or {})
+        ok = (isinstance(raw_w, list) and q >= 2 and len(raw_w) == q
+              and all(isinstance(r, list) and len(r) == q for r in raw_w)
+              and all(isinstance(x, int | float) and not isinstance(x, bool) and x >= 0
+                      for r in raw_w for x in r)
+              and all(raw_w[i][i] == 0 for i in range(q)))
+        if not ok:
+            raise ConfigError(f"{where} kappa_weights: expected a {q} × {q} matrix of disagreement "
+                              "weights ≥ 0 with zeros on the diagonal, rows and columns in the "
+                              "order of codes (codes must be set)")
+        kappa_weights = tuple(tuple(float(x) for x in r) for r in raw_w)
     tolerance = table.get("tolerance", base.tolerance)
     if tolerance is not None and (isinstance(tolerance, bool)
                                   or not isinstance(tolerance, int | float) or tolerance < 0):
@@ -389,6 +404,7 @@ def _variable(name: str, table: Any, where: str, defaults: Thresholds,
                     codes=codes, min=lo, max=hi, unknown=unknown, mandatory=mandatory,
                     thresholds=_thresholds(table, where, base.thresholds), uses=uses,
                     notes=None if notes is None else str(notes), level=level,
+                    kappa_weights=kappa_weights,
                     tolerance=None if tolerance is None else float(tolerance))
 
 

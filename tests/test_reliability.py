@@ -289,3 +289,47 @@ def test_cohen_table_matches_scikit_learn():
     b = np.where(rng.random(a.size) < 0.6, a, rng.integers(0, 4, a.size))
     small = A.kappa_from_tables(A.cohen_table(a, b)[0][None].astype(float), np.eye(4))[0]
     assert small == pytest.approx(sklearn.cohen_kappa_score(a, b), abs=1e-12)
+
+
+# Cohen 1968, Psychol Bull 70:213–220: the example table (proportions of 200 cases) with
+# disagreement weights v; Cohen reports κ = .492 and κ_w = .348 (and .353 for the asymmetric
+# weights); the numbers as reproduced in R psych's cohen.kappa documentation.
+COHEN_1968 = np.array([[0.44, 0.07, 0.09], [0.05, 0.20, 0.05], [0.01, 0.03, 0.06]]) * 200
+
+
+def test_cohen_1968_weighted_example():
+    v = np.array([[0, 1, 3], [1, 0, 6], [3, 6, 0]])
+    assert A.cohen(COHEN_1968, "identity").estimate == pytest.approx(0.492, abs=5e-4)
+    assert A.cohen(COHEN_1968, "custom", v).estimate == pytest.approx(0.348, abs=5e-4)
+    asym = np.array([[0, 1, 4], [1, 0, 6], [2, 2, 0]])
+    assert A.cohen(COHEN_1968, "custom", asym).estimate == pytest.approx(0.353, abs=5e-4)
+    # the same κ_w from agreement weights 1 − v/max(v), as the bootstrap computes it
+    agree = A.ordinal_weights(3, "custom", v)
+    assert A.kappa_from_tables(COHEN_1968[None], agree)[0] == pytest.approx(0.3478, abs=1e-4)
+
+
+def test_spec_kappa_weights_reach_the_statistic(tmp_path):
+    from dq import spec as spec_mod
+
+    path = tmp_path / "dq.toml"
+    path.write_text('[variables.x]\ntype = "categorical"\ncodes = ["a", "b", "c"]\n'
+                    'level = "ordinal"\nkappa_weights = [[0, 1, 3], [1, 0, 6], [3, 6, 0]]\n')
+    sp = spec_mod.load(path)
+    rows = []
+    counts = (COHEN_1968 / 2).round().astype(int)  # 100 cases in the same proportions
+    labels = ["a", "b", "c"]
+    case = 0
+    for i in range(3):
+        for j in range(3):
+            for _ in range(counts[i, j]):
+                case += 1
+                rows += [(f"c{case}", "r1", labels[i]), (f"c{case}", "r2", labels[j])]
+    studies = rel.ratings_from_long(long_source(rows), "case", "rater", ["x"], {"x": "ordinal"},
+                                    spec=sp)
+    res = rel.compute(studies, {}).rows
+    got = res.filter(pl.col("statistic") == "weighted_kappa_spec")["estimate"][0]
+    assert got == pytest.approx(0.348, abs=5e-3)
+    path.write_text('[variables.x]\ntype = "categorical"\ncodes = ["a", "b"]\n'
+                    'kappa_weights = [[0, 1, 3], [1, 0, 6], [3, 6, 0]]\n')
+    with pytest.raises(Exception, match="2 × 2 matrix"):
+        spec_mod.load(path)

@@ -96,7 +96,7 @@ def reliability(
         names = _split(variables) or list(rs.variables) or [
             c for c in source.columns if c not in (case, rater)]
         studies = rel.ratings_from_long(source, case, rater, names,
-                                        {n: rel.level_of(n, sp, lvl) for n in names})
+                                        {n: rel.level_of(n, sp, lvl) for n in names}, spec=sp)
     with progress("Computing agreement…"):
         result = rel.compute(studies, rs.thresholds, bootstrap=bootstrap, seed=seed)
     emit(fmt, output, width,

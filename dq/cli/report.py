@@ -79,7 +79,7 @@ def report(
             src = scan(rs.study)
             names = list(rs.variables) or [c for c in src.columns if c not in (rs.case, rs.rater)]
             ratings = rel.ratings_from_long(src, rs.case or "case", rs.rater or "rater", names,
-                                            {n: rel.level_of(n, sp, None) for n in names})
+                                            {n: rel.level_of(n, sp, None) for n in names}, spec=sp)
             study = rel.compute(ratings, rs.thresholds)
         validation = None
         if sp.correctness.study is not None:
