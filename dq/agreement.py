@@ -187,11 +187,9 @@ def cohen_table(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Non-negative integer ratings with a small range take a fast path: one bincount of
     a·q + b (in two threads for large inputs); anything else is encoded with np.unique first.
     """
-    if (a.dtype.kind in "iu" and b.dtype.kind in "iu" and len(a)
-            and max(int(a.view(np.uint64).max() if a.dtype.itemsize == 8 else a.max()),
-                    int(b.view(np.uint64).max() if b.dtype.itemsize == 8 else b.max())) < 4096
-            and a.min() >= 0 and b.min() >= 0):
-        q = int(max(a.max(), b.max())) + 1
+    top = _small_nonnegative_max(a, b)
+    if top is not None:
+        q = top + 1
         n = len(a)
         if n < 2_000_000:
             table = np.bincount(a * q + b, minlength=q * q)
@@ -208,6 +206,18 @@ def cohen_table(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     q = len(values)
     inverse = inverse.reshape(-1)
     return np.bincount(inverse[: len(a)] * q + inverse[len(a):], minlength=q * q).reshape(q, q), values
+
+
+def _small_nonnegative_max(a: np.ndarray, b: np.ndarray, limit: int = 4096) -> int | None:
+    """max(a, b) when both are integer arrays with values in 0..limit − 1, else None.
+
+    One pass per array: seen as unsigned, a negative value is huge, so the maximum alone tells."""
+    if a.dtype.kind not in "iu" or b.dtype.kind not in "iu" or not len(a):
+        return None
+    unsigned = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+    top = max(int(a.view(unsigned[a.dtype.itemsize]).max()),
+              int(b.view(unsigned[b.dtype.itemsize]).max()))
+    return top if top < limit else None
 
 
 def pair_table(codes2: np.ndarray, q: int) -> np.ndarray:

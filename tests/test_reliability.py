@@ -280,6 +280,9 @@ def test_cohen_table_fast_path_equals_general_path():
     assert values.tolist() == [0, 1, 2, 3] and labels.tolist() == ["0", "1", "2", "3"]
     assert (fast == general).all()
     assert fast.sum() == a.size
+    # Negative codes are not taken for small ones (they are huge seen as unsigned).
+    table, values = A.cohen_table(np.array([-1, 0, 1, 1]), np.array([0, 0, 1, -1]))
+    assert values.tolist() == [-1, 0, 1] and table.sum() == 4 and table[0, 1] == 1
 
 
 def test_cohen_table_matches_scikit_learn():

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from enum import Enum
 from io import StringIO
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
@@ -42,6 +42,14 @@ class CIMethod(str, Enum):
     wilson = "wilson"
     clopper_pearson = "clopper-pearson"
 
+
+# Options every command shares, declared once.
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOption = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", dir_okay=False,
+    help="Write to this file (whole, or not at all) instead of stdout.")]
+WidthOption = Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)]
+CIOption = Annotated[CIMethod, typer.Option(help="Confidence interval method.")]
 
 _DIGITS = re.compile(r"\d{6,}")
 

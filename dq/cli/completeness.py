@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import CIMethod, Format, emit, handle_errors, progress
+from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, OutputOption, WidthOption,
+                            emit, handle_errors, progress)
 from dq.cli.inputs import load_spec, open_data
 from dq.errors import EXIT_CHECK_FAILED
 
@@ -29,17 +30,15 @@ def completeness(
     by: Annotated[Optional[str], typer.Option(
         help="Group by roles unit, year, hf, rhf or any column, comma-separated "
              "(e.g. unit,year). Units roll up to HF, RHF and national with a unit table.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write to this file (whole, or not at all) instead of stdout.",
-        dir_okay=False)] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
     fail_under: Annotated[Optional[float], typer.Option(
         help="Fail every mandatory variable whose completeness is below this fraction "
              "(overrides the spec's fail_below).", min=0.0, max=1.0)] = None,
     min_n: Annotated[Optional[int], typer.Option(
         help="Grade only rows with at least this many applicable records (default: the spec's "
              "min_n, else 5); smaller rows are shown as info.", min=0)] = None,
-    ci: Annotated[CIMethod, typer.Option(help="Confidence interval method.")] = CIMethod.wilson,
+    ci: CIOption = CIMethod.wilson,
     top: Annotated[int, typer.Option(help="Rows shown in the terminal table, worst first.",
                                      min=1)] = 30,
     encoding: Annotated[Optional[str], typer.Option(
@@ -48,8 +47,7 @@ def completeness(
         help="CSV separator (default: detected among ; , tab |).")] = None,
     input_format: Annotated[Optional[str], typer.Option(
         help="Override the format the file extension implies: csv, parquet, xlsx, sav, dta.")] = None,
-    width: Annotated[Optional[int], typer.Option(help="Terminal width for --format table.",
-                                                 min=40)] = None,
+    width: WidthOption = None,
 ) -> None:
     from dq import completeness as comp
     from dq import units as units_mod

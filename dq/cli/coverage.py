@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (CIMethod, Format, handle_errors, progress, render_terminal,
-                            write_output)
+from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, OutputOption, WidthOption,
+                            handle_errors, progress, render_terminal, write_output)
 from dq.cli.inputs import load_spec, open_data
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 
@@ -81,12 +81,11 @@ def coverage(
     year: Annotated[Optional[str], typer.Option(help="Reference year column.")] = None,
     min_n: Annotated[Optional[int], typer.Option(
         help="Grade only rows whose denominator is at least this (default 5).", min=0)] = None,
-    ci: Annotated[CIMethod, typer.Option(help="Confidence interval method.")] = CIMethod.wilson,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
-                                                   help="Write to this file.")] = None,
+    ci: CIOption = CIMethod.wilson,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
     top: Annotated[int, typer.Option(help="Rows in the terminal table, worst first.", min=1)] = 30,
-    width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)] = None,
+    width: WidthOption = None,
 ) -> None:
     from dq import coverage as cov
     from dq import privacy

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import CIMethod, Format, emit, handle_errors, progress
+from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, OutputOption, WidthOption,
+                            emit, handle_errors, progress)
 from dq.cli.inputs import load_spec
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 
@@ -65,10 +66,9 @@ def reliability(
                                                           "of cases instead of asymptotic SEs.",
                                                      min=100)] = None,
     seed: Annotated[Optional[int], typer.Option(help="Seed for the bootstrap.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
-                                                   help="Write to this file.")] = None,
-    width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    width: WidthOption = None,
 ) -> None:
     from dq import reliability as rel
     from dq.io import scan
@@ -125,11 +125,10 @@ def correctness(
                                                       "comma-separated.")] = None,
     fail_under: Annotated[Optional[float], typer.Option(help="Fail variables whose share correct "
                                                              "is below this.", min=0, max=1)] = None,
-    ci: Annotated[CIMethod, typer.Option(help="Confidence interval method.")] = CIMethod.wilson,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
-                                                   help="Write to this file.")] = None,
-    width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)] = None,
+    ci: CIOption = CIMethod.wilson,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    width: WidthOption = None,
 ) -> None:
     from dq import correctness as corr
     from dq.io import scan
