@@ -58,7 +58,7 @@ def completeness(
     spec_obj = load_spec(spec)
     keys = parse_by(by)
     source = open_data(data or [], spec_obj, fmt=input_format, encoding=encoding,
-                       separator=separator)
+                       separator=separator, hashes=fmt is Format.json)
     units = units_mod.load(spec_obj.units) if spec_obj.units is not None else None
     grouping = resolve(keys, spec_obj, source, has_units=units is not None)
     with progress("Counting completeness…"):

@@ -125,8 +125,8 @@ def coverage(
         min_n=min_n if min_n is not None else (cs.min_n if cs.min_n is not None else sp.min_n),
         ci_method=ci.value)
     source = open_data([registry] if registry else [], _without_variables(sp), fmt=None,
-                       encoding=None, separator=None)
-    references = [scan(p) for p in refs]
+                       encoding=None, separator=None, hashes=fmt is Format.json)
+    references = [scan(p, prefetch_hash=fmt is Format.json) for p in refs]
     units = units_mod.load(sp.units) if sp.units is not None else None
     with progress("Computing coverage…"):
         result = cov.compute(source, references, sp, units, reg_cols, ref_cols, opts)

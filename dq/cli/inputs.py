@@ -14,8 +14,9 @@ def load_spec(path: Path | None):  # noqa: ANN201 - dq.spec.Spec
 
 
 def open_data(paths: list[Path], spec, *, fmt: str | None, encoding: str | None,  # noqa: ANN001
-              separator: str | None):  # noqa: ANN201 - dq.io.Source
-    """The export named on the command line, else the spec's ``[dataset] files``."""
+              separator: str | None, hashes: bool = True):  # noqa: ANN201 - dq.io.Source
+    """The export named on the command line, else the spec's ``[dataset] files``. ``hashes``:
+    start the files' sha256 at once (the output will show it)."""
     from dq.io import concat, scan
 
     if not paths:
@@ -25,7 +26,7 @@ def open_data(paths: list[Path], spec, *, fmt: str | None, encoding: str | None,
                           "in dq.toml")
     ds = spec.dataset
     sources = [scan(p, fmt=fmt or ds.format, encoding=encoding or ds.encoding,
-                    separator=separator or ds.separator) for p in paths]
+                    separator=separator or ds.separator, prefetch_hash=hashes) for p in paths]
     source = concat(sources)
     if spec.path is not None:
         spec.check_columns(source.columns, ", ".join(str(p) for p in paths))

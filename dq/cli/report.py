@@ -70,7 +70,7 @@ def report(
     suppress_n = suppress_n or None
     with progress("Reading the export and the studies…"):
         source = open_data(list(data or []), replace(sp, variables={}), fmt=None, encoding=None,
-                           separator=None)
+                           separator=None, hashes=fmt is not ReportFormat.terminal)
         units = units_mod.load(sp.units) if sp.units is not None else None
         references = [scan(p) for p in sp.coverage.references] or None
         study = None

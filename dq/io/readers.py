@@ -291,9 +291,12 @@ def _read_stat(path: Path, fmt: str) -> Source:
 
 
 def scan(path: Path | str, *, fmt: str | None = None, encoding: str | None = None,
-         separator: str | None = None,
-         notify: Callable[[str], None] | None = None) -> Source:
-    """Open one data file. Raises InputError (exit 3) with a one-line message on bad input."""
+         separator: str | None = None, notify: Callable[[str], None] | None = None,
+         prefetch_hash: bool = True) -> Source:
+    """Open one data file. Raises InputError (exit 3) with a one-line message on bad input.
+
+    The file's sha256 (for manifests) is computed in a background thread while the checks run
+    when ``prefetch_hash``; otherwise only if something asks for it."""
     path = Path(path)
     notify = notify or (lambda msg: print(msg, file=sys.stderr))
     _check_path(path)
@@ -306,7 +309,8 @@ def scan(path: Path | str, *, fmt: str | None = None, encoding: str | None = Non
         source = _read_excel(path)
     else:
         source = _read_stat(path, kind)
-    source.info._sha = _hash_pool.submit(_sha256, path)
+    if prefetch_hash:
+        source.info._sha = _hash_pool.submit(_sha256, path)
     return source
 
 
