@@ -146,9 +146,12 @@ def main() -> None:
             ("bare Polars count per unit × year + join", [sys.executable, str(bare_py),
                                                          str(export), str(npr),
                                                          str(DATA / "o.json")], None, (0,)),
-            ("dq coverage (aggregate) --by unit,year",
+            ("dq coverage (aggregate) --by unit,year --format json",
              [dq, "coverage", str(export), "--reference", str(npr), "--by", "unit,year",
               "--format", "json", "--output", str(DATA / "o2.json")], {"CI": "true"}, (0, 1)),
+            ("dq coverage (aggregate) --by unit,year --format csv (no sha256)",
+             [dq, "coverage", str(export), "--reference", str(npr), "--by", "unit,year",
+              "--format", "csv", "--output", str(DATA / "o2.csv")], {"CI": "true"}, (0, 1)),
         ], args.repeat)
     d, q = link_rows
     notes = [
@@ -160,13 +163,15 @@ def main() -> None:
         f"(a, b, m = {mine}).",
     ]
     if agg_rows:
-        b, a = agg_rows
-        notes.append(f"- aggregate on the 10M-row export: dq / bare = **{a.median / b.median:.2f}×**"
-                     " (target ≤ 1.3×): **missed**. The bare query reads 2 of the 40 columns "
-                     "(Parquet projection); dq also computes the sha256 of the whole 883 MiB "
-                     "export for the JSON manifest (≈ 0.7 CPU-seconds, most of the difference), "
-                     "besides CIs, bands, roll-ups and tilslutning. In-process, dq's own "
-                     "aggregate computation took ≈ 0.25 s of the total (cProfile).")
+        b, a, c = agg_rows
+        verdict = "met" if a.median / b.median <= 1.3 else "**missed**"
+        notes.append(f"- aggregate on the 10M-row export: dq (JSON) / bare = "
+                     f"**{a.median / b.median:.2f}×** (target ≤ 1.3×): {verdict}; dq (CSV, no "
+                     f"hash) / bare = **{c.median / b.median:.2f}×**. The bare query reads 2 of "
+                     "the 40 columns (Parquet projection) in about 0.3 s; for the JSON manifest dq "
+                     "computes the sha256 of the whole 883 MiB export (≈ 0.7 CPU-seconds), and "
+                     "the CLI's own start-up (Typer, the spec, the reference file) adds ≈ 0.2 s "
+                     "to a job this short. dq's aggregate query itself takes ≈ 0.25 s (cProfile).")
     text = report("dq coverage (issue #3)", [*link_rows, *agg_rows], notes)
     print(text)
     update_results("dq coverage (issue #3)", text)
