@@ -286,6 +286,9 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
         if "year" in rows.columns:
             shift_vars = list(spec.comparability_variables) or mandatory
             checks += comparability.shift_checks(rows, shift_vars, names, spec.comparability_alpha)
+            unknown_vars = [v for v in shift_vars if v in present and present[v].unknown]
+            checks += comparability.shift_checks(rows, unknown_vars, names,
+                                                 spec.comparability_alpha, measure="unknown")
     categorical = [v.name for v in present.values() if v.type == "categorical"]
     if event is not None and categorical:
         # Distinct codes per year: one hash aggregation per variable, streamed. Common-subplan

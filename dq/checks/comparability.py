@@ -6,7 +6,7 @@
       α = (P(R ≤ r_p) − p) / (P(R ≤ r_p) − P(R ≤ r_p − 1)),   limit_p = (r_p − α) / n,
   at p = 0.025/0.975 (95 %) and 0.001/0.999 (99.8 %). A unit outside the 99.8 % limits is named.
 * Shift detector: for each unit and each pair of consecutive years, a two-proportion test of
-  completeness (pooled z test; Fisher's exact test when an expected count is below 5), Holm's
+  completeness, and of the unknown-code rate among registered values (pooled z test; Fisher's exact test when an expected count is below 5), Holm's
   adjustment across all units and periods of a variable (Holm 1979). A significant change names
   its period, e.g. after an EHR change.
 * Codes that appear or vanish between consecutive years, and whether unique person and unit ids
@@ -107,28 +107,41 @@ def two_proportion_p(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndar
     return p
 
 
+SHIFT_MEASURES = {
+    # measure: (id part, title, successes, denominator)
+    "completeness": ("skift", "Completeness shifts between years",
+                     pl.col("n_valid"), pl.col("n_applicable")),
+    "unknown": ("skift.ukjent", "Unknown-code rate shifts between years",
+                pl.col("n_unknown"), pl.col("n_applicable") - pl.col("n_missing")),
+}
+
+
 def shift_checks(rows: pl.DataFrame, variables: list[str], names: dict[str, str],
-                 alpha: float) -> list[Check]:
-    """Completeness shifts per unit between consecutive years, Holm-adjusted per variable."""
+                 alpha: float, measure: str = "completeness") -> list[Check]:
+    """Shifts per unit between consecutive years (completeness, or the unknown-code rate among
+    registered values), Holm-adjusted across the units and periods of each variable."""
+    part, label, x_expr, n_expr = SHIFT_MEASURES[measure]
     out: list[Check] = []
-    unit_rows = rows.filter(pl.col("level") == "unit", pl.col("year").is_not_null())
+    unit_rows = rows.filter(pl.col("level") == "unit", pl.col("year").is_not_null()).with_columns(
+        x_expr.alias("__x"), n_expr.alias("__n"))
     for var in variables:
         r = unit_rows.filter(pl.col("variable") == var).sort("unit", "year")
         pairs = r.with_columns(
             pl.col("year").shift(1).over("unit").alias("year0"),
-            pl.col("n_valid").shift(1).over("unit").alias("x0"),
-            pl.col("n_applicable").shift(1).over("unit").alias("n0"),
+            pl.col("__x").shift(1).over("unit").alias("x0"),
+            pl.col("__n").shift(1).over("unit").alias("n0"),
         ).filter(pl.col("year0").is_not_null(), pl.col("year") == pl.col("year0") + 1,
-                 pl.col("n0") > 0, pl.col("n_applicable") > 0)
+                 pl.col("n0") > 0, pl.col("__n") > 0)
         if pairs.is_empty():
             continue
         p = two_proportion_p(pairs["x0"].to_numpy(), pairs["n0"].to_numpy(),
-                             pairs["n_valid"].to_numpy(), pairs["n_applicable"].to_numpy())
+                             pairs["__x"].to_numpy(), pairs["__n"].to_numpy())
         p_adj = holm(p)
-        pairs = pairs.with_columns(pl.Series("p_adj", p_adj), pl.Series("significant", p_adj <= alpha))
+        pairs = pairs.with_columns(pl.Series("p_adj", p_adj),
+                                   pl.Series("significant", p_adj <= alpha))
         sig = pairs.filter(pl.col("significant"))
-        cid = f"sammenlignbarhet.skift.{var}"
-        title = f"Completeness shifts between years: {var}"
+        cid = f"sammenlignbarhet.{part}.{var}"
+        title = f"{label}: {var}"
         units_shifted = sig["unit"].n_unique()
         out.append(Check.proportion(cid, "sammenlignbarhet", title, units_shifted,
                                     pairs["unit"].n_unique(), higher_is_better=False,
@@ -137,7 +150,7 @@ def shift_checks(rows: pl.DataFrame, variables: list[str], names: dict[str, str]
                                            f"(Holm, α = {alpha})"))
         for row in sig.iter_rows(named=True):
             before = row["x0"] / row["n0"]
-            after = row["n_valid"] / row["n_applicable"]
+            after = row["__x"] / row["__n"]
             out.append(Check(cid, "sammenlignbarhet", title, after - before,
                              unit=names.get(row["unit"], row["unit"]), status="warn",
                              figure=f"{row['year0']}→{row['year']}: {100 * before:.1f} % → "

@@ -52,6 +52,12 @@ def checks(source: Source, spec: Spec, finished: pl.LazyFrame, event: pl.Expr,
         f"Registered within {t.limit_days} days of the event ({last['year']})",
         last["within"], last["n"], default_warn=rule.warn_below, default_fail=rule.fail_below,
         figure=f"median {last['median']:.0f} days, 90th percentile {last['p90']:.0f}{change}"))
+    for row in years.head(years.height - 1).iter_rows(named=True):  # earlier years: figures only
+        out.append(Check.proportion(
+            f"aktualitet.registrering.{row['year']}", "aktualitet",
+            f"Registered within {t.limit_days} days of the event ({row['year']})", row["within"],
+            row["n"], status="info",
+            figure=f"median {row['median']:.0f} days, 90th percentile {row['p90']:.0f}"))
     by_unit = None
     if unit is not None:
         by_unit = (base.filter(pl.col("year") == last["year"], pl.col("delay").is_not_null())

@@ -79,11 +79,13 @@ TITLES_NB = (
     ("korrekthet.kodeformat.", "Kodeformat: {}"),
     ("korrekthet.validering.", "Samsvar med journal: {}"),
     ("korrekthet.pasienter", "Korrekte pasienter (sanne positive / registrerte)"),
-    ("aktualitet.registrering", "Registrert innen fristen etter hendelsen"),
+    ("aktualitet.registrering.", "Registrert innen fristen etter hendelsen ({})"),
+    ("aktualitet.registrering", "Registrert innen fristen etter hendelsen{year}"),
     ("aktualitet.ferskhet", "Dager fra siste hendelse til uttrekk"),
     ("sammenlignbarhet.trakt.kompletthet.", "Enheter utenfor trakten: kompletthet for {}"),
     ("sammenlignbarhet.trakt.ukjent.", "Enheter utenfor trakten: andel ukjent for {}"),
     ("sammenlignbarhet.trakt.dekningsgrad", "Enheter utenfor trakten: dekningsgrad"),
+    ("sammenlignbarhet.skift.ukjent.", "Skift i andel ukjent mellom år: {}"),
     ("sammenlignbarhet.skift.", "Skift i kompletthet mellom år: {}"),
     ("sammenlignbarhet.koder.", "Koder som kommer til eller forsvinner: {}"),
     ("sammenlignbarhet.id.person", "Registreringer med person-ID for kobling"),
@@ -103,7 +105,8 @@ def title_of(row: dict[str, Any], lang: str) -> str:
         if cid == prefix or (prefix.endswith(".") and cid.startswith(prefix)):
             rest = cid[len(prefix):] if prefix.endswith(".") else ""
             tail = row["title"].split(": ", 1)[-1]
-            return template.format(rest, tail=tail)
+            year = re.search(r" \(\d{4}\)$", row["title"])
+            return template.format(rest, tail=tail, year=year.group(0) if year else "")
     return row["title"]
 
 
