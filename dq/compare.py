@@ -30,7 +30,7 @@ import polars as pl
 
 from dq.checks.comparability import holm, two_proportion_p
 from dq.checks.model import status_of, thresholds_for
-from dq.errors import ConfigError, InputError
+from dq.errors import InputError
 from dq.spec import Spec
 from dq.stats import Z_95
 
@@ -247,8 +247,3 @@ def spec_defaults(spec: Spec, check_id: str) -> tuple[float | None, float | None
         t = spec.correctness.thresholds
         return t.warn_below, t.fail_below
     return None
-
-
-def require_spec(spec: Spec) -> None:
-    if spec.path is None:
-        raise ConfigError("dq regrade needs --spec dq.toml with the new thresholds")

@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 
 from dq import agreement as A
-from dq.errors import ConfigError, InputError
+from dq.errors import InputError
 from dq.io import Source
 from dq.io.values import as_text, number
 from dq.spec import Spec, Thresholds
@@ -495,9 +495,3 @@ def level_of(name: str, spec: Spec, override: str | None) -> str:
         return var.level
     return {"categorical": "nominal", "integer": "interval", "decimal": "interval"}.get(
         var.type, "nominal")
-
-
-def check_level(level: str) -> str:
-    if level not in LEVELS:
-        raise ConfigError(f"--level {level!r}: use one of {', '.join(LEVELS)}")
-    return level

@@ -24,9 +24,6 @@ def completeness(result) -> str:  # noqa: ANN001 - CompletenessResult
     return "\n".join(parts)
 
 
-def drop_empty(df: pl.DataFrame) -> pl.DataFrame:
-    return df.select(c for c in df.columns if df[c].null_count() < df.height)
-
 
 def _suppressed_table(df: pl.DataFrame, counts: list[str], derived: list[str],
                       n: int | None) -> str:

@@ -7,7 +7,6 @@ the unit rows of published formats (Markdown, HTML; any format with --suppress).
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from typing import Any
@@ -595,4 +594,4 @@ def to_html(report, lang: str, suppress_n: int | None) -> str:  # noqa: ANN001, 
 def json_dumps(doc: dict[str, Any]) -> str:
     from dq.render.envelope import dumps
 
-    return dumps(doc) if doc else json.dumps(doc)
+    return dumps(doc)
