@@ -147,11 +147,11 @@ def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
         return Ratings(var, level, raters, empty, None, [], "only one rater")
     if level in ("interval", "ratio"):
         nums = wide.select(number(pl.col(c), wide.schema[c]).alias(c) for c in raters)
-        text = sum(int(((nums[c].is_null()) & wide[c].is_not_null()).sum()) for c in raters)
-        if text:
+        n_text = sum(int(((nums[c].is_null()) & wide[c].is_not_null()).sum()) for c in raters)
+        if n_text:
             return Ratings(var, level, raters, empty, None, [],
-                           f"{text} rating(s) are text where the level is {level}; set the level "
-                           "to nominal or ordinal, or clean the values")
+                           f"{n_text} rating(s) are text where the level is {level}; set the "
+                           "level to nominal or ordinal, or clean the values")
         values = nums.to_numpy().astype(float)
         return Ratings(var, level, raters, values, None, [])
     text = wide.select(as_text(pl.col(c), wide.schema[c]).alias(c) for c in raters)

@@ -208,9 +208,9 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
     if validation is not None:
         from dq import correctness as corr
 
-        cs = spec.correctness
-        vres = corr.compute(validation, spec, unit=None, thresholds=cs.thresholds,
-                            patient=cs.patient, belongs=cs.belongs)
+        corr_spec = spec.correctness
+        vres = corr.compute(validation, spec, unit=None, thresholds=corr_spec.thresholds,
+                            patient=corr_spec.patient, belongs=corr_spec.belongs)
         warnings += vres.warnings
         for row in vres.rows.iter_rows(named=True):
             extra = (f"sensitivity {100 * row['sensitivity']:.0f} %"
@@ -221,14 +221,15 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                 f"korrekthet.validering.{row['variable']}", "korrekthet",
                 f"Agrees with the medical record: {row['variable']}", row["share_correct"],
                 float(row["n_correct"]), float(row["n"]), row["ci_low"], row["ci_high"],
-                default_warn=cs.thresholds.warn_below, default_fail=cs.thresholds.fail_below,
-                figure=extra))
+                default_warn=corr_spec.thresholds.warn_below,
+                default_fail=corr_spec.thresholds.fail_below, figure=extra))
         if vres.patients is not None:
             p = vres.patients.row(0, named=True)
             checks.append(Check.proportion(
                 "korrekthet.pasienter", "korrekthet", "Correct patients (true positives / "
                 "registered)", p["n_true_positive"], p["n_registered"],
-                default_warn=cs.thresholds.warn_below, default_fail=cs.thresholds.fail_below))
+                default_warn=corr_spec.thresholds.warn_below,
+                default_fail=corr_spec.thresholds.fail_below))
 
     # ---- Reliabilitet
     if study is not None:
