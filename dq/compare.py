@@ -238,8 +238,8 @@ def spec_defaults(spec: Spec, check_id: str) -> tuple[float | None, float | None
     if check_id == "kompletthet.dekningsgrad":
         return spec.coverage.target, spec.coverage.low
     if parts[0] == "reliabilitet" and len(parts) >= 3:
-        t = spec.reliability.thresholds.get(parts[-1])
-        return (t.warn_below, t.fail_below) if t else (None, None)
+        rt = spec.reliability.thresholds.get(parts[-1])
+        return (rt.warn_below, rt.fail_below) if rt else (None, None)
     if check_id == "aktualitet.registrering":
         t = spec.timeliness.thresholds
         return t.warn_below, t.fail_below

@@ -305,15 +305,16 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     ref = ref.filter(pl.col("year").is_in(years))
 
     matcher = UnitMatcher(units)
-    reg_map, reg_nomatch = matcher.mapping(reg["unit"].unique().sort().to_list())
+    reg_map, _ = matcher.mapping(reg["unit"].unique().sort().to_list())
     ref_map, ref_nomatch = matcher.mapping(ref["unit"].unique().sort().to_list())
     reg = _apply(reg, reg_map).group_by("unit", "year").agg(pl.col("n").sum())
     ref = _apply(ref, ref_map).group_by("unit", "year").agg(pl.col("n").sum())
-    unmatched_reference = [{"unit": u, "closest": _closest(u, matcher.candidates())}
-                           for u in ref_nomatch]
-    for item in unmatched_reference:
-        warnings.append(f"reference unit {item['unit']!r} matches no unit in the unit table"
-                        + (f" (closest: {', '.join(item['closest'])})" if item["closest"] else ""))
+    unmatched_reference: list[dict[str, object]] = []
+    for u in ref_nomatch:
+        close = _closest(u, matcher.candidates())
+        unmatched_reference.append({"unit": u, "closest": close})
+        warnings.append(f"reference unit {u!r} matches no unit in the unit table"
+                        + (f" (closest: {', '.join(close)})" if close else ""))
 
     cells = reg.rename({"n": "n_registry"}).join(ref.rename({"n": "n_reference"}),
                                                  on=["unit", "year"], how="full", coalesce=True)
@@ -322,16 +323,15 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     reg_units = set(cells.filter(pl.col("n_registry") > 0)["unit"])
     names = units.names() if units is not None else {}
     ref_labels = sorted(names.get(u, u) for u in ref_units)
-    unmatched_registry = [{"unit": u, "unit_name": names.get(u),
-                           "closest": _closest(names.get(u, u), ref_labels)}
-                          for u in sorted(reg_units - ref_units)]
-    for item in unmatched_registry:
-        warnings.append(f"registry unit {item['unit_name'] or item['unit']!r} is not in the "
-                        "reference: no coverage can be computed for it"
-                        + (f" (closest reference units: {', '.join(item['closest'])})"
-                           if item["closest"] else ""))
+    unmatched_registry: list[dict[str, object]] = []
+    for u in sorted(reg_units - ref_units):
+        close = _closest(names.get(u, u), ref_labels)
+        unmatched_registry.append({"unit": u, "unit_name": names.get(u), "closest": close})
+        warnings.append(f"registry unit {names.get(u, u)!r} is not in the reference: no "
+                        "coverage can be computed for it"
+                        + (f" (closest reference units: {', '.join(close)})" if close else ""))
     not_reporting = sorted(names.get(u, u) for u in ref_units - reg_units)
-    _ = reg_nomatch  # registry units outside the unit table roll up as "(unmatched)"
+    # Registry units outside the unit table roll up as "(unmatched)" in roll_up.
 
     keys, lowest = _output_keys(opts, units)
     other = ["year"] if "year" in opts.keys else []

@@ -421,6 +421,7 @@ def _fill_missing_se(r: Ratings, rows: list[_Row]) -> None:
         if b is None or b.est is None or b.est.se is None:
             continue
         e = row.est
+        assert e is not None  # ``need`` holds rows with an estimate
         if row.statistic.startswith("icc_"):
             row.est = A.Estimate(e.estimate, b.est.se, e.ci_low, e.ci_high, b.est.se_method,
                                  e.ci_method)

@@ -39,8 +39,8 @@ def funnel_limits(n: np.ndarray, theta: float, p: float) -> np.ndarray:
 
 def funnel_frame(df: pl.DataFrame, x: str, n: str) -> tuple[pl.DataFrame, float]:
     """Per-unit proportion with its 95 % and 99.8 % limits around the pooled value."""
-    total_n = df[n].sum()
-    theta = float(df[x].sum() / total_n) if total_n else float("nan")
+    total_n = float(df[n].sum())
+    theta = float(df[x].sum()) / total_n if total_n else float("nan")
     ns = df[n].to_numpy()
     out = df.with_columns(
         (pl.col(x) / pl.col(n)).alias("p"),

@@ -50,11 +50,11 @@ def export_checks(source: Source, spec: Spec, finished: pl.LazyFrame,
         exprs[f"o{i}_n"] = known.sum()
     if export_date is not None:
         for col in v.no_future:
-            d = typed(col, schema[col], spec, source)
-            exprs[f"f_{col}_bad"] = (d > pl.lit(export_date)).sum()
-            exprs[f"f_{col}_n"] = d.is_not_null().sum()
-    for kind, cols, pattern in (("icd10", v.icd10, ICD10), ("ncsp", v.ncsp, NCSP)):
-        for col in cols:
+            when = typed(col, schema[col], spec, source)
+            exprs[f"f_{col}_bad"] = (when > pl.lit(export_date)).sum()
+            exprs[f"f_{col}_n"] = when.is_not_null().sum()
+    for kind, codes, pattern in (("icd10", v.icd10, ICD10), ("ncsp", v.ncsp, NCSP)):
+        for col in codes:
             text = pl.col(col).cast(pl.String).str.strip_chars().str.to_uppercase()
             exprs[f"c_{kind}_{col}_bad"] = (~text.str.contains(pattern)).fill_null(False).sum()
             exprs[f"c_{kind}_{col}_n"] = text.is_not_null().sum()
@@ -75,21 +75,21 @@ def export_checks(source: Source, spec: Spec, finished: pl.LazyFrame,
                 f"korrekthet.framtid.{col}", "korrekthet", f"{col} after the export date",
                 counts[f"f_{col}_bad"], counts[f"f_{col}_n"], higher_is_better=False,
                 default_warn=0.0, default_fail=0.01))
-    for kind, cols in (("icd10", v.icd10), ("ncsp", v.ncsp)):
-        for col in cols:
+    for kind, codes in (("icd10", v.icd10), ("ncsp", v.ncsp)):
+        for col in codes:
             checks.append(Check.proportion(
                 f"korrekthet.kodeformat.{col}", "korrekthet",
                 f"{kind.upper()} code format: {col}", counts[f"c_{kind}_{col}_bad"],
                 counts[f"c_{kind}_{col}_n"], higher_is_better=False, default_warn=0.0,
                 default_fail=0.01))
     if v.duplicate_keys:
-        d = dups.collect(engine="streaming").row(0, named=True)
-        extra = int(d["extra"] or 0)
+        dup = dups.collect(engine="streaming").row(0, named=True)
+        extra = int(dup["extra"] or 0)
         checks.append(Check.proportion(
             "korrekthet.duplikater", "korrekthet",
             f"Duplicate records on {' + '.join(v.duplicate_keys)}", extra, counts["dup_n"],
             higher_is_better=False, default_warn=0.0, default_fail=0.01,
-            figure=f"{extra} extra record(s) in {int(d['groups'] or 0)} group(s)"))
+            figure=f"{extra} extra record(s) in {int(dup['groups'] or 0)} group(s)"))
     if v.national_id:
         classes = fnr.counts(finished, v.national_id)
         present = sum(n for c, n in classes.items() if c not in ("tom", "kontroll_2032"))

@@ -286,7 +286,8 @@ def _read_stat(path: Path, fmt: str) -> Source:
     for name, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
         info.unknown_ranges[name] = [(float(r["lo"]), float(r["hi"])) for r in ranges
                                      if isinstance(r.get("lo"), int | float)]
-    info.value_labels = {k: dict(v) for k, v in (meta.variable_value_labels or {}).items()}
+    info.value_labels = {k: {code: str(label) for code, label in v.items()}
+                         for k, v in (meta.variable_value_labels or {}).items()}
     return Source(_blank_to_null(df.lazy()), [info])
 
 

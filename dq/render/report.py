@@ -12,6 +12,7 @@ import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
+import numpy as np
 import polars as pl
 
 import dq
@@ -258,7 +259,7 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
             table.add_row(title_of(row, lang), figure_of(row, lang), evidence_of(row, lang, None),
                           ci_of(row, lang), Text(t[row["status"]],
                                                  style=STATUS_STYLE.get(row["status"], "")))
-        lines = [table]
+        lines: list[Any] = [table]
         if national.height > shown.height:
             lines.append(Text(f"… {national.height - shown.height} more: --format markdown, html "
                               "or json", style="dim"))
@@ -369,7 +370,7 @@ def junit(report) -> str:  # noqa: ANN001
 
 
 def github_annotations(report, limit: int = 20) -> list[str]:  # noqa: ANN001
-    lines = []
+    lines: list[str] = []
     for level in ("fail", "warn"):
         part = report.checks.filter(pl.col("status") == level)
         for row in part.head(limit - len(lines)).iter_rows(named=True):
@@ -429,7 +430,7 @@ def _svg_funnel(fr: pl.DataFrame, title: str) -> str:
              'stroke="#d0d7de"/>']
     for prob, colour, dash in ((0.025, "#9a6700", "4 3"), (0.975, "#9a6700", "4 3"),
                                (0.001, "#b42318", ""), (0.999, "#b42318", "")):
-        lim = funnel_limits(grid, theta, prob)
+        lim = funnel_limits(np.asarray(grid), theta, prob)
         pts = " ".join(f"{x(n):.1f},{y(min(max(v, y_lo), y_hi)):.1f}" for n, v in zip(grid, lim,
                                                                                   strict=True)
                        if math.isfinite(v))
