@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from polars.testing.parametric import column, dataframes
 
 from dq import completeness, spec
 from dq.grouping import resolve
@@ -186,3 +187,38 @@ def small_rows_spec(tmp_path_factory):
                     '[variables.v]\ntype = "categorical"\ncodes = [1, 2]\nunknown = [9]\n'
                     '[variables.w]\ntype = "integer"\nmin = 0\nmax = 5\nmandatory = "v = 1"\n')
     return spec.load(path)
+
+
+@settings(max_examples=40, deadline=None)
+@given(dataframes(cols=[column("unit", dtype=pl.String, strategy=st.sampled_from(["A", "B"]),
+                               allow_null=False),
+                        column("x", dtype=pl.String), column("y", dtype=pl.Int64),
+                        column("z", dtype=pl.Float64)],
+                  min_size=1, max_size=50))
+def test_without_spec_every_column_counts_nulls(df):
+    """Generated frames (polars.testing.parametric): per column, valid + missing = rows,
+    units sum to the national figure, and row order does not matter."""
+    from dq.io.readers import _blank_to_null  # what every reader applies: blank text is missing
+    from dq.spec import Dataset, Spec
+
+    sp = Spec(path=None, sha256=None, dataset=Dataset(unit="unit"))
+
+    def source(frame: pl.DataFrame) -> Source:
+        info = SourceInfo(path=Path("memory.parquet"), format="parquet", columns=frame.columns)
+        return Source(_blank_to_null(frame.lazy()), [info])
+
+    src = source(df)
+    res = completeness.compute(src, sp, resolve(["unit"], sp, src, has_units=False))
+    nat = res.rows.filter(pl.col("level") == "national")
+    for col in ("x", "y", "z"):
+        row = nat.filter(pl.col("variable") == col).row(0, named=True)
+        blank = df[col].cast(pl.String).str.strip_chars() == "" if df.schema[col] == pl.String \
+            else pl.Series([False] * df.height)
+        expected_missing = int(df[col].is_null().sum()) + int(blank.fill_null(False).sum())
+        assert row["n_missing"] == expected_missing
+        assert row["n_valid"] + row["n_missing"] == df.height
+        units = res.rows.filter((pl.col("level") == "unit") & (pl.col("variable") == col))
+        assert units["n_valid"].sum() == row["n_valid"]
+    rev = source(df.reverse())
+    shuffled = completeness.compute(rev, sp, resolve(["unit"], sp, rev, has_units=False))
+    assert shuffled.rows.equals(res.rows)
