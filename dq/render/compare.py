@@ -60,8 +60,10 @@ def _diff(row: dict[str, Any], lang: str) -> str:
     return ("+" if d > 0 else "") + text + ci
 
 
-def _p(v: float | None) -> str:
-    return "–" if v is None else (f"{v:.3f}" if v >= 0.001 else "<0.001")
+def _p(v: float | None, lang: str = "en") -> str:
+    if v is None:
+        return "–"
+    return num(v, lang, 3) if v >= 0.001 else "<" + num(0.001, lang, 3)
 
 
 def _label(row: dict[str, Any], lang: str) -> str:
@@ -73,12 +75,14 @@ def markdown(df: pl.DataFrame, before: str, after: str, warnings: list[str], lan
     w = WORDS[lang]
     out = [f"# {w['title']}", "", f"{w['baseline']}: `{before}` · {w['followup']}: `{after}`", "",
            w["method"], ""]
-    counts = df["change"].value_counts()
-    out.append(", ".join(f"{w[r['change']]}: {r['count']}" for r in
-                         counts.sort("change").iter_rows(named=True)))
+    counts = {r["change"]: r["count"] for r in df["change"].value_counts().iter_rows(named=True)}
+    out.append(", ".join(f"{w[c]}: {counts[c]}" for c in CHANGE_ORDER if counts.get(c)))
     out.append("")
+    rank = pl.col("change").replace_strict({c: i for i, c in enumerate(CHANGE_ORDER)},
+                                           return_dtype=pl.Int32)
     for dim in DIMENSIONS:
-        part = df.filter(pl.col("dimension") == dim, pl.col("change").is_in(NOTABLE))
+        part = df.filter(pl.col("dimension") == dim, pl.col("change").is_in(NOTABLE)).sort(
+            rank, maintain_order=True)
         out += [f"## {NAMES[lang][dim]}", ""]
         if part.is_empty():
             out += [w["none"], ""]
@@ -88,7 +92,7 @@ def markdown(df: pl.DataFrame, before: str, after: str, warnings: list[str], lan
         for row in part.iter_rows(named=True):
             out.append(f"| {_label(row, lang)} | {_value(row['before'], row, lang)} | "
                        f"{_value(row['after'], row, lang)} | {_diff(row, lang)} | "
-                       f"{_p(row['p_adjusted'])} | {w[row['change']]} |")
+                       f"{_p(row['p_adjusted'], lang)} | {w[row['change']]} |")
         out.append("")
     if warnings:
         out += ["**" + ("Merknader" if lang == "nb" else "Notes") + "**", ""]
@@ -142,7 +146,7 @@ def to_html(df: pl.DataFrame, before: str, after: str, warnings: list[str], lang
         rows.append(f"<tr><td>{esc(NAMES[lang][row['dimension']])}</td><td>{esc(_label(row, lang))}"
                     f"</td><td>{esc(_value(row['before'], row, lang))}</td><td>"
                     f"{esc(_value(row['after'], row, lang))}</td><td>{esc(_diff(row, lang))}</td>"
-                    f"<td>{esc(_p(row['p_adjusted']))}</td><td>{esc(w[row['change']])}</td></tr>")
+                    f"<td>{esc(_p(row['p_adjusted'], lang))}</td><td>{esc(w[row['change']])}</td></tr>")
     notes = "".join(f"<li>{esc(x)}</li>" for x in warnings)
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{w["title"]}'
             "</title><style>body{font:15px/1.4 system-ui,sans-serif;max-width:1100px;margin:2rem auto;"
