@@ -95,6 +95,13 @@ class CoverageResult:
     loglinear: capture.LogLinearResult | None = None
 
     @property
+    def count_columns(self) -> list[str]:
+        """The counts in ``rows`` (what small-cell suppression looks at)."""
+        if self.mode == "aggregate":
+            return ["n_registry", "n_reference"]
+        return ["only_registry", "only_reference", "both", "n_registry", "n_reference", "n_union"]
+
+    @property
     def failed(self) -> bool:
         levels = {"national": ["national"], "unit": ["unit"], "any": ["unit", "national"]}
         rows = self.rows.filter(pl.col("level").is_in(levels[self.options.fail_on]))
@@ -153,8 +160,8 @@ def _require(source: Source, columns: dict[str, str | None], role: str, how: str
                          f"{found}); {how}")
 
 
-def _registry_events(source: Source, spec: Spec, cols: RegistryColumns, opts: Options,
-                     warnings: list[str]) -> pl.LazyFrame:
+def _registry_events(source: Source, spec: Spec, cols: RegistryColumns,
+                     opts: Options) -> pl.LazyFrame:
     """Registry events after the finished-form and inclusion filters: person, date, unit, year."""
     _require(source, {"person": cols.person if (opts.mode == "linkage" or opts.count == "persons")
                       else None, "unit": cols.unit, "date": cols.date}, "registry",
@@ -289,7 +296,7 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
               reg_cols: RegistryColumns, ref_cols: ReferenceColumns,
               opts: Options) -> CoverageResult:
     warnings: list[str] = []
-    events = _registry_events(registry, spec, reg_cols, opts, warnings)
+    events = _registry_events(registry, spec, reg_cols, opts)
     n_expr = (pl.col("person").n_unique() if opts.count == "persons" else pl.len()).alias("n")
     reg = events.group_by("unit", pl.col("date").dt.year().cast(pl.Int32).alias("year")).agg(
         n_expr, (~pl.col("__has_date")).sum().alias("no_date"),
@@ -472,7 +479,7 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
             reg_cols: RegistryColumns, ref_cols: ReferenceColumns,
             opts: Options) -> CoverageResult:
     warnings: list[str] = []
-    events = _registry_events(registry, spec, reg_cols, opts, warnings)
+    events = _registry_events(registry, spec, reg_cols, opts)
     missing = events.select((~pl.col("__has_date")).sum().alias("no_date"),
                             (pl.col("__has_date") & pl.col("date").is_null()).sum().alias("bad_date"),
                             pl.col("person").is_null().sum().alias("no_person")).collect()

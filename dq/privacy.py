@@ -48,6 +48,14 @@ def suppress(df: pl.DataFrame, counts: list[str], n: int, *, period: list[str],
     return out.drop("__row")
 
 
+def derived_columns(df: pl.DataFrame, counts: list[str], keys: list[str],
+                    visible: tuple[str, ...] = ("target", "status")) -> list[str]:
+    """Columns computed from the counts (shares, CIs, estimates): hidden with a hidden count.
+    Group keys and the ``visible`` columns stay shown."""
+    return [c for c in df.columns if c not in counts and c not in keys
+            and not c.endswith("__hidden") and c not in visible]
+
+
 def any_hidden(counts: list[str]) -> pl.Expr:
     return pl.any_horizontal(pl.col(f"{c}__hidden") for c in counts)
 

@@ -320,17 +320,14 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
         checks += relevance.checks(spec, columns)
 
     table = frame(checks, spec, min_n)
-    dims = _dimensions(table, spec)
+    dims = dimensions(table)
     return Report(spec=spec, inputs=list(source.infos), checks=table, dimensions=dims,
                   figures=figures, started=started, seconds=time.perf_counter() - start,
                   registry=ds.name, warnings=warnings)
 
 
 def dimensions(table: pl.DataFrame) -> list[dict[str, Any]]:
-    return _dimensions(table, None)
-
-
-def _dimensions(table: pl.DataFrame, spec: Spec | None) -> list[dict[str, Any]]:
+    """Each dimension's verdict: the worst graded status of its checks, else not assessed."""
     out = []
     for dim in DIMENSIONS:
         part = table.filter(pl.col("dimension") == dim)

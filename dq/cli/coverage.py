@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -9,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, OutputOption, WidthOption,
-                            handle_errors, progress, render_terminal, write_output)
+                            emit, handle_errors, progress)
 from dq.cli.inputs import load_spec, open_data
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 
@@ -124,7 +125,7 @@ def coverage(
         count=count_what.value if count_what else cs.count, include=cs.include,
         min_n=min_n if min_n is not None else (cs.min_n if cs.min_n is not None else sp.min_n),
         ci_method=ci.value)
-    source = open_data([registry] if registry else [], _without_variables(sp), fmt=None,
+    source = open_data([registry] if registry else [], replace(sp, variables={}), fmt=None,
                        encoding=None, separator=None, hashes=fmt is Format.json)
     references = [scan(p, prefetch_hash=fmt is Format.json) for p in refs]
     units = units_mod.load(sp.units) if sp.units is not None else None
@@ -133,49 +134,40 @@ def coverage(
 
     suppress_n = suppress if suppress is not None else (5 if fmt is Format.markdown else None)
     suppress_n = suppress_n or None
-    counts = (["n_registry", "n_reference"] if result.mode == "aggregate"
-              else ["only_registry", "only_reference", "both", "n_registry", "n_reference",
-                    "n_union"])
+    counts = result.count_columns
     rows = result.rows
     if suppress_n:
         period = ["year"] if "year" in result.keys else []
         rows = privacy.suppress(rows, counts, suppress_n, period=period,
                                 has_units=units is not None)
-        result = _replace_rows(result, rows)
-    if fmt is Format.json:
-        for info in [*source.infos, *(i for r in references for i in r.infos)]:
+        result = replace(result, rows=rows)
+    inputs = [*source.infos, *(i for r in references for i in r.infos)]
+    machine_rows = rows  # JSON and CSV: hidden counts and their figures become null
+    if suppress_n:
+        derived = privacy.derived_columns(rows, counts, result.keys)
+        machine_rows = privacy.apply_to_json(rows, counts, derived)
+
+    def to_json() -> str:
+        for info in inputs:
             if info.rows is None:
                 info.rows = scan_rows(info)
-        out_rows = rows
-        if suppress_n:
-            derived = [c for c in rows.columns if c not in counts and not c.endswith("__hidden")
-                       and c not in result.keys and c not in ("target", "status")]
-            out_rows = privacy.apply_to_json(rows, counts, derived)
-        text = envelope.dumps(envelope.envelope(
-            "coverage", [*source.infos, *(i for r in references for i in r.infos)], sp, out_rows,
-            mode=result.mode, method=result.method, national=result.national,
-            tilslutning=result.tilslutning, not_reporting=result.not_reporting,
+        ll = result.loglinear
+        return envelope.dumps(envelope.envelope(
+            "coverage", inputs, sp, machine_rows, mode=result.mode, method=result.method,
+            national=result.national, tilslutning=result.tilslutning,
+            not_reporting=result.not_reporting,
             unmatched_registry_units=result.unmatched_registry,
             unmatched_reference_units=result.unmatched_reference,
-            loglinear=None if result.loglinear is None else {
-                "model": result.loglinear.model, "sources": list(result.loglinear.sources),
-                "n_observed": result.loglinear.n_observed, "n_hat": result.loglinear.n_hat,
-                "ci_low": result.loglinear.ci_low, "ci_high": result.loglinear.ci_high},
+            loglinear=None if ll is None else {
+                "model": ll.model, "sources": list(ll.sources), "n_observed": ll.n_observed,
+                "n_hat": ll.n_hat, "ci_low": ll.ci_low, "ci_high": ll.ci_high},
             target=opts.target, fail_on=opts.fail_on, warnings=result.warnings,
             suppression=privacy.rule(suppress_n) if suppress_n else None))
-    elif fmt is Format.csv:
-        out = rows
-        if suppress_n:
-            derived = [c for c in rows.columns if c not in counts and not c.endswith("__hidden")
-                       and c not in result.keys and c not in ("target", "status")]
-            out = privacy.apply_to_json(rows, counts, derived).drop("suppressed")
-        text = to_csv(out)
-    elif fmt is Format.markdown:
-        text = markdown.coverage(result, suppress_n)
-    else:
-        text = render_terminal(lambda c: terminal.coverage(result, c, top, suppress_n), output,
-                               width)
-    write_output(text, output)
+
+    emit(fmt, output, width, json=to_json,
+         csv=lambda: to_csv(machine_rows.drop("suppressed", strict=False)),
+         markdown=lambda: markdown.coverage(result, suppress_n),
+         terminal=lambda c: terminal.coverage(result, c, top, suppress_n))
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -187,17 +179,6 @@ def scan_rows(info):  # noqa: ANN001, ANN201
                 separator=info.separator).lf.select(__import__("polars").len()).collect().item()
 
 
-def _without_variables(sp):  # noqa: ANN001, ANN202
-    """Coverage reads the export for its events only: variables are not checked here."""
-    from dataclasses import replace
-
-    return replace(sp, variables={})
-
-
-def _replace_rows(result, rows):  # noqa: ANN001, ANN202
-    from dataclasses import replace
-
-    return replace(result, rows=rows)
 
 
 coverage.__doc__ = HELP

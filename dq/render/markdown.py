@@ -41,13 +41,11 @@ def _suppressed_table(df: pl.DataFrame, counts: list[str], derived: list[str],
 
 
 def coverage(result, suppress_n: int | None) -> str:  # noqa: ANN001 - CoverageResult
-    from dq.privacy import rule
+    from dq.privacy import derived_columns, rule
 
-    counts = (["n_registry", "n_reference"] if result.mode == "aggregate"
-              else ["only_registry", "only_reference", "both", "n_registry", "n_reference",
-                    "n_union"])
-    derived = [c for c in result.rows.columns if c not in counts and not c.endswith("__hidden")
-               and c not in result.keys and c not in ("target", "status", "band")]
+    counts = result.count_columns
+    derived = derived_columns(result.rows, counts, result.keys,
+                              visible=("target", "status", "band"))
     if result.mode == "aggregate":
         cols = [*result.keys, *counts, "coverage", "ci_low", "ci_high", "band", "status"]
     else:
