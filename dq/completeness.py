@@ -181,18 +181,22 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     if len(source.infos) == 1 and source.info.rows is None:
         source.info.rows = n_rows
 
-    # Long form: one row per group × variable, with zero for classes that cannot occur.
-    frames = []
-    for i, var in enumerate(variables):
-        present = {c: f"{i}|{c}" for c in COUNTS if f"{i}|{c}" in wide.columns}
-        frame = wide.select(
-            *cols,
-            pl.lit(var.name).alias("variable"),
-            *(pl.col(present[c]).cast(pl.Int64).alias(c) if c in present
-              else pl.lit(0, pl.Int64).alias(c) for c in COUNTS),
-        )
-        frames.append(frame)
-    long = pl.concat(frames)
+    # Long form: one row per group × variable, with zero for classes that cannot occur. One
+    # unpivot and one pivot over all variables: time linear in the number of columns.
+    count_cols = [c for c in wide.columns if "|" in c]
+    long = (wide.select(*cols, *count_cols)
+            .unpivot(index=cols, on=count_cols, variable_name="__key", value_name="__v")
+            .with_columns(pl.col("__key").str.split_exact("|", 1)
+                          .struct.rename_fields(["__i", "__count"]))
+            .unnest("__key")
+            .pivot(on="__count", index=[*cols, "__i"], values="__v"))
+    long = long.select(
+        *cols,
+        pl.col("__i").cast(pl.Int64).replace_strict(
+            dict(enumerate(v.name for v in variables)), return_dtype=pl.String).alias("variable"),
+        *(pl.col(c).fill_null(0).cast(pl.Int64).alias(c) if c in long.columns
+          else pl.lit(0, pl.Int64).alias(c) for c in COUNTS),
+    )
     records = wide.select(*cols, pl.col("__finished").cast(pl.Int64).alias("n_records"),
                           pl.col("__complete").cast(pl.Int64).alias("n_complete"))
 
