@@ -18,12 +18,12 @@ expression, and all variables are counted in one ``group_by().agg`` pass over a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import polars as pl
 
-from dq.conditions import with_conditions
+from dq.conditions import unreadable_columns, unreadable_warnings, with_conditions
 from dq.errors import ConfigError
 from dq.grouping import Grouping, finish, output_keys
 from dq.io import Source
@@ -48,6 +48,7 @@ class CompletenessResult:
     ci_method: str
     min_n: int  # rows with a smaller denominator are reported but not graded ("info")
     unmatched_units: list[str]
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -142,6 +143,8 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     lf = with_conditions(lf, spec, source, conditions)
     finished = pl.col("__finished") if spec.dataset.finished else None
     aggs: list[pl.Expr] = [pl.len().alias("__rows")]
+    unreadable = unreadable_columns(lf)
+    aggs += [pl.col(c).sum() for c in unreadable]
     aggs.append(finished.sum().alias("__finished") if finished is not None
                 else pl.len().alias("__finished"))
     complete_terms: list[pl.Expr] = []
@@ -178,12 +181,13 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     wide = finish(query.collect(engine="streaming"))
     n_rows = int(wide["__rows"].sum())
     n_finished = int(wide["__finished"].sum())
+    warnings = unreadable_warnings({c: int(wide[c].sum()) for c in unreadable}, spec, source)
     if len(source.infos) == 1 and source.info.rows is None:
         source.info.rows = n_rows
 
     # Long form: one row per group × variable, with zero for classes that cannot occur. One
     # unpivot and one pivot over all variables: time linear in the number of columns.
-    count_cols = [c for c in wide.columns if "|" in c]
+    count_cols = [c for c in wide.columns if c not in cols and c.split("|", 1)[0].isdigit()]
     long = (wide.select(*cols, *count_cols)
             .unpivot(index=cols, on=count_cols, variable_name="__key", value_name="__v")
             .with_columns(pl.col("__key").str.split_exact("|", 1)
@@ -259,7 +263,7 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                              "warn_below", "fail_below", "status")
     return CompletenessResult(rows=long, records=records, keys=keys, n_records=n_rows,
                               n_finished=n_finished, ci_method=ci_method, min_n=min_n,
-                              unmatched_units=unmatched)
+                              unmatched_units=unmatched, warnings=warnings)
 
 
 def status_expr(estimate: str, optional: pl.Expr) -> pl.Expr:

@@ -46,13 +46,31 @@ def typed(name: str, dtype: pl.DataType, spec: Spec, source: Source) -> pl.Expr:
     return col
 
 
+UNREADABLE = "__unreadable."
+
+
+def _type_name(var: Variable | None, name: str, source: Source) -> str:
+    if var is not None and var.type in ("date", "datetime"):
+        return var.type
+    if var is None and name in source.date_formats:
+        return "date"
+    return "number"
+
+
 def with_conditions(lf: pl.LazyFrame, spec: Spec, source: Source,
                     conditions: dict[str, tuple[str, str]]) -> pl.LazyFrame:
     """Add one boolean column per condition, named by its key.
 
     ``conditions`` maps key → (SQL condition, where it was written, e.g. "[dataset] finished").
     Each condition is tried on the first row, so a type mismatch ("a text column compared with a
-    number") is a configuration error naming the spec key, not a failure halfway through a file.
+    number") or a condition that is not true/false is a configuration error naming the spec key,
+    not a failure halfway through a file.
+
+    For every text column a condition reads as a number or a date, a boolean column
+    ``__unreadable.<column>`` is added that is true where the value is registered but cannot be
+    read as that type (anywhere in the file, not only in a sample): such a record does not meet
+    the condition, and callers count and report these (``unreadable_counts``) rather than let a
+    form move silently to "not finished".
     """
     if not conditions:
         return lf
@@ -60,19 +78,48 @@ def with_conditions(lf: pl.LazyFrame, spec: Spec, source: Source,
     names = sorted({c for cond, _ in conditions.values() for c in condition_columns(cond)})
     raw = {n: f"__raw__{n}" for n in names}
     lf = lf.with_columns(pl.col(n).alias(a) for n, a in raw.items())
-    lf = lf.with_columns(typed(n, schema[n], spec, source).alias(n) for n in names)
+    typed_cols = {n: typed(n, schema[n], spec, source) for n in names}
+    lf = lf.with_columns(e.alias(n) for n, e in typed_cols.items())
     for cond, where in conditions.values():
+        cols = ", ".join(condition_columns(cond))
         try:
-            lf.head(1).select(pl.sql_expr(cond)).collect()
-        except pl.exceptions.PolarsError as exc:
-            reason = str(exc).strip().splitlines()[0]
-            cols = ", ".join(condition_columns(cond))
+            out = lf.head(1).select(pl.sql_expr(cond).alias("__c")).collect()
+        except pl.exceptions.PolarsError:
+            # The engine's message quotes row values: say what is wrong in dq's own words.
             raise ConfigError(f"{_spec_name(spec)}: {where}: the condition {cond!r} cannot be "
-                              f"evaluated on the data ({reason}); declare the type of {cols} "
-                              "in [variables.NAME] or compare with text ('2')") from None
+                              f"evaluated on the data: the type of {cols} does not fit the "
+                              "comparison; declare it in [variables.NAME] (type = \"integer\", "
+                              "\"date\", …) or compare with text ('2')") from None
+        if out.schema["__c"] not in (pl.Boolean, pl.Null):
+            raise ConfigError(f"{_spec_name(spec)}: {where}: {cond!r} is not a true/false "
+                              "condition; compare the column with a value, e.g. "
+                              f"\"{condition_columns(cond)[0] if cols else 'Status'} = 1\"")
     lf = lf.with_columns(pl.sql_expr(cond).fill_null(False).alias(key)
                          for key, (cond, _) in conditions.items())
+    parsed = [n for n in names if schema[n] == pl.String and not typed_cols[n].meta.is_column()]
+    lf = lf.with_columns(
+        (pl.col(raw[n]).str.strip_chars().str.len_chars().fill_null(0).gt(0)
+         & pl.col(n).is_null()).alias(UNREADABLE + n) for n in parsed)
     return lf.with_columns(pl.col(a).alias(n) for n, a in raw.items()).drop(list(raw.values()))
+
+
+def unreadable_columns(lf: pl.LazyFrame) -> list[str]:
+    """The ``__unreadable.<column>`` flags ``with_conditions`` added."""
+    return [c for c in lf.collect_schema() if c.startswith(UNREADABLE)]
+
+
+def unreadable_warnings(counts: dict[str, int], spec: Spec, source: Source) -> list[str]:
+    """One sentence per condition column with values that could not be read as its type."""
+    out = []
+    for key, n in sorted(counts.items()):
+        if not n:
+            continue
+        name = key.removeprefix(UNREADABLE)
+        kind = _type_name(spec.variables.get(name), name, source)
+        out.append(f"{name!r}: {n} registered value(s) cannot be read as a {kind} in a condition "
+                   "of the spec; those records count as not meeting it (correct the values, or "
+                   f"declare the type of {name!r} in [variables.{name}])")
+    return out
 
 
 def _spec_name(spec: Spec) -> str:

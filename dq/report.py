@@ -109,8 +109,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                            same_unit=cs.same_unit, target=cs.target, low=cs.low,
                            fail_on=cs.fail_on, count=cs.count, include=cs.include,
                            min_n=cs.min_n if cs.min_n is not None else min_n)
-        res = cov.compute(source, references, replace(spec, variables={}), units, reg_cols,
-                          ref_cols, opts)
+        res = cov.compute(source, references, spec_present, units, reg_cols, ref_cols, opts)
         warnings += res.warnings
         til = res.tilslutning.filter(pl.col("rhf") == "National").row(0, named=True)
         checks.append(Check.proportion(
@@ -150,6 +149,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
     # ---- Kompletthet: variable completeness (once, per unit and year)
     grouping = resolve(keys, spec_present, source, has_units=units is not None)
     result = comp.compute(source, spec_present, grouping, units=units)
+    warnings += result.warnings
     rows = result.rows
     unit_level = "level" in rows.columns
     nat_rows = rows.filter(pl.col("level") == "national") if unit_level else rows
@@ -304,7 +304,8 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
         sets: dict[str, dict[int, set[str]]] = {c: {} for c in categorical}
         for row in codes.filter(pl.col("code").is_not_null()).iter_rows(named=True):
             sets[row["variable"]].setdefault(row["__year"], set()).add(row["code"])
-        checks += comparability.code_checks(sets)
+        declared = {c: {*present[c].codes, *present[c].unknown} for c in categorical}
+        checks += comparability.code_checks(sets, declared)
     ids = finished.select(pl.len().alias("n"), *[
         pl.col(c).is_not_null().sum().alias(role) for role, c in
         (("person", ds.person_id), ("unit", ds.unit)) if c]).collect().row(0, named=True)

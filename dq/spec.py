@@ -9,6 +9,8 @@ Errors name the file and the key (``dq.toml: [variables.Alder] min``).
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,10 +262,29 @@ class Spec:
         missing = {c: keys for c, keys in self.referenced_columns().items() if c not in present}
         if missing:
             names = ", ".join(f"{c!r} ({', '.join(sorted(k))})" for c, k in sorted(missing.items()))
-            shown = ", ".join(columns[:30]) + (" …" if len(columns) > 30 else "")
             where = self.path.name if self.path else "the spec"
+            if len(missing) == len(self.referenced_columns()) and len(missing) > 1:
+                # Not one named column is there: the first line is probably a data row (an
+                # export without its header), so its fields are values and are not shown.
+                raise InputError(f"none of the {len(missing)} columns named in {where} is in the "
+                                 f"first line of {data_path} ({len(columns)} fields): is the "
+                                 "header row missing, or is it another file? Export it with "
+                                 "column names in the first line")
+            shown = ", ".join(_shown_name(c) for c in columns[:30]) + (" …" if len(columns) > 30 else "")
             raise InputError(f"{len(missing)} column(s) named in {where} are missing from "
                              f"{data_path}: {names} (columns found: {shown})")
+
+
+_VALUE_LIKE = re.compile(r"\d{5,}|^\s*[\d\s.,:/+-]+\s*$")
+
+
+def _shown_name(name: str) -> str:
+    """A column name as it may be printed: control characters escaped, and a name that looks
+    like a value (a long digit run, a number or a date: a data row where a header should be)
+    replaced by a placeholder."""
+    if _VALUE_LIKE.search(name):
+        return "<a value-like name>"
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
 
 
 def condition_columns(condition: str) -> list[str]:
@@ -273,12 +294,20 @@ def condition_columns(condition: str) -> list[str]:
 def parse_condition(condition: Any, where: str) -> str:
     if not isinstance(condition, str) or not condition.strip():
         raise ConfigError(f"{where}: expected a SQL condition as text, e.g. \"Komplikasjon = 1\"")
+    hint = "write it as a SQL expression over column names, e.g. \"Komplikasjon = 1\""
+    if re.search(r"\bselect\b", condition, re.IGNORECASE):
+        raise ConfigError(f"{where}: the condition {condition!r} contains a subquery (SELECT); "
+                          f"conditions are evaluated row by row: {hint}")
     try:
-        pl.sql_expr(condition)
+        expr = pl.sql_expr(condition)
+        roots = expr.meta.root_names()
     except Exception as exc:  # polars raises SQLSyntaxError, SQLInterfaceError, ...
+        # The parser sees only the spec's own text, never data: its reason may be shown.
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ConfigError(f"{where}: invalid condition {condition!r} ({first}); write it as a "
-                          "SQL expression over column names, e.g. \"Komplikasjon = 1\"") from None
+        raise ConfigError(f"{where}: invalid condition {condition!r} ({first}); {hint}") from None
+    if any(r.startswith("_POLARS") for r in roots):
+        raise ConfigError(f"{where}: the condition {condition!r} is not a plain row condition; "
+                          f"{hint}")
     return condition
 
 
@@ -377,6 +406,11 @@ def _variable(name: str, table: Any, where: str, defaults: Thresholds,
                               f"{', '.join(USES)}")
     unknown = (_string_list(table["unknown"], f"{where} unknown") if "unknown" in table
                else base.unknown)
+    if codes and ("unknown" in table or "codes" in table) and unknown != default_unknown:
+        both = sorted(set(codes) & set(unknown))
+        if both:
+            raise ConfigError(f"{where}: code(s) {', '.join(map(repr, both))} are both allowed "
+                              "codes and unknown codes; list each in one of codes or unknown")
     label = table.get("label", base.label)
     notes = table.get("notes", base.notes)
     level = table.get("level", base.level)
@@ -423,7 +457,12 @@ def read_codebook(path: Path, defaults: Thresholds,
     if missing:
         raise ConfigError(f"{path}: codebook lacks column(s) {', '.join(missing)}; expected "
                           f"rapwhale's canonical columns {', '.join(CODEBOOK_COLUMNS)}")
-    df = df.with_columns(pl.col(c).cast(pl.String) for c in df.columns)
+    df = df.with_columns(pl.col(c).cast(pl.String).str.strip_chars() for c in df.columns)
+    empty = df.with_row_index("__line", offset=2).filter(pl.col("variabel_id").is_null())
+    if empty.height:
+        lines = ", ".join(str(n) for n in empty["__line"].head(5))
+        raise ConfigError(f"{path}: {empty.height} row(s) with an empty variabel_id (line "
+                          f"{lines}); every row must name its variable")
     out: dict[str, Variable] = {}
     for name, rows in df.group_by("variabel_id", maintain_order=True):
         var_id = str(name[0])
@@ -432,6 +471,10 @@ def read_codebook(path: Path, defaults: Thresholds,
         if ctype not in _CODEBOOK_TYPES:
             raise ConfigError(f"{path}: variabel_id {var_id!r} has variabeltype {ctype!r}; "
                               f"expected one of {', '.join(_CODEBOOK_TYPES)}")
+        types = sorted({(t or "").lower() for t in rows["variabeltype"].to_list()})
+        if len(types) > 1:
+            raise ConfigError(f"{path}: variabel_id {var_id!r} has more than one variabeltype "
+                              f"({', '.join(types)}); give each variable one type")
         vtype = _CODEBOOK_TYPES[ctype]
         if ctype == "numerisk" and (first.get("desimalar") or "0").strip() not in ("", "0"):
             vtype = "decimal"
@@ -443,9 +486,17 @@ def read_codebook(path: Path, defaults: Thresholds,
             else:
                 flagged = (pl.col("manglande").str.to_lowercase().is_in(["ja", "1", "true"])
                            if "manglande" in coded.columns else pl.lit(False))
+                valid = [code_text(v) for v in coded.filter(~flagged).get_column("verdi")]
+                unknown = [code_text(v) for v in coded.filter(flagged).get_column("verdi")]
+                both = sorted(set(valid) & set(unknown))
+                repeated = sorted({c for c in valid if valid.count(c) > 1})
+                if both or repeated:
+                    what = (f"code(s) {', '.join(both)} both valid and marked manglande"
+                            if both else f"code(s) {', '.join(repeated)} listed more than once")
+                    raise ConfigError(f"{path}: variabel_id {var_id!r} has {what}; list each "
+                                      "code once, as a valid code or as an unknown code")
                 codes = {code_text(r["verdi"]): r.get("verditekst") or r["verdi"]
                          for r in coded.filter(~flagged).iter_rows(named=True)}
-                unknown = [code_text(v) for v in coded.filter(flagged).get_column("verdi")]
 
         def num(key: str) -> float | str | None:
             raw = (first.get(key) or "").strip()
@@ -484,7 +535,11 @@ def load(path: Path | str) -> Spec:
         raw = tomllib.loads(data.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not a dq spec: arrays or tables are nested too deeply "
+                          "for a registry spec") from None
     name = path.name
+    _reject_non_finite(raw, name)
     _reject_unknown(raw, _TOP_KEYS, name)
     base = path.parent
 
@@ -545,6 +600,22 @@ def load(path: Path | str) -> Spec:
     return Spec(path=path, sha256=hashlib.sha256(data).hexdigest(), dataset=dataset, units=units,
                 thresholds=thresholds, record_thresholds=record_thresholds, min_n=min_n, coverage=coverage,
                 reliability=reliability, correctness=correctness, variables=variables, **extra)
+
+
+def _reject_non_finite(value: Any, where: str, key: str = "", depth: int = 0) -> None:
+    """nan and inf are valid TOML but no threshold, bound or count of dq: refuse them wherever
+    they stand, naming the key, rather than grade against them or write them into JSON."""
+    if depth > 32:
+        raise ConfigError(f"{where}: {key or 'the spec'}: nested too deeply for a registry spec")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{where}: {key}: {value} is not a usable number; write a finite value "
+                          "(a fraction from 0 to 1, a count or a bound)")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _reject_non_finite(v, where, f"{key}.{k}" if key else str(k), depth + 1)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _reject_non_finite(v, where, f"{key}[{i}]", depth + 1)
 
 
 def _count(value: Any, where: str) -> int:
@@ -672,6 +743,7 @@ def _report_sections(raw: dict[str, Any], name: str) -> dict[str, Any]:
     where = f"{name}: [comparability]"
     _reject_unknown(comp, _COMPARABILITY_KEYS, where)
     alpha = _fraction(comp.get("alpha", 0.05), f"{where} alpha")
+    comparability_variables = _columns_list(comp, "variables", where)
     checks = {}
     for key, rule in _table(raw, "checks", name).items():
         w = f"{name}: [checks.\"{key}\"]"
@@ -694,7 +766,7 @@ def _report_sections(raw: dict[str, Any], name: str) -> dict[str, Any]:
     if lang not in ("nb", "en"):
         raise ConfigError(f"{where} lang: {lang!r}; use \"nb\" or \"en\"")
     return {"verification": verification, "timeliness": timeliness,
-            "comparability_variables": _columns_list(comp, "variables", where),
+            "comparability_variables": comparability_variables,
             "comparability_alpha": alpha if alpha is not None else 0.05, "checks": checks,
             "report_lang": lang,
             "report_suppress": _count(rep.get("suppress", 5), f"{where} suppress"),

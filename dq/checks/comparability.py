@@ -158,21 +158,27 @@ def shift_checks(rows: pl.DataFrame, variables: list[str], names: dict[str, str]
     return out
 
 
-def code_checks(per_year: dict[str, dict[int, set[str]]]) -> list[Check]:
-    """Codes that appear or vanish between consecutive years, per categorical variable."""
+def code_checks(per_year: dict[str, dict[int, set[str]]],
+                declared: dict[str, set[str]]) -> list[Check]:
+    """Codes that appear or vanish between consecutive years, per categorical variable.
+
+    Only declared codes (the spec's codes and unknown codes) are named; any other value is
+    an invalid entry — possibly a name or a national ID number typed into the wrong field — and
+    is counted, never shown (domain.md "Privacy")."""
     out = []
     for var, years in per_year.items():
+        known = declared.get(var, set())
         ys = sorted(y for y in years if y is not None)
         changes = []
         for y0, y1 in zip(ys, ys[1:], strict=False):
             if y1 != y0 + 1:
                 continue
-            new = sorted(years[y1] - years[y0])
-            gone = sorted(years[y0] - years[y1])
-            if new:
-                changes.append(f"{y1}: new {', '.join(new)}")
-            if gone:
-                changes.append(f"{y1}: gone {', '.join(gone)}")
+            for word, diff in (("new", years[y1] - years[y0]), ("gone", years[y0] - years[y1])):
+                named = sorted(diff & known)
+                other = len(diff - known)
+                parts = named + ([f"{other} undeclared value(s)"] if other else [])
+                if parts:
+                    changes.append(f"{y1}: {word} {', '.join(parts)}")
         out.append(Check(f"sammenlignbarhet.koder.{var}", "sammenlignbarhet",
                          f"Codes appearing or vanishing between years: {var}",
                          float(len(changes)), higher_is_better=False, default_warn=0.0,

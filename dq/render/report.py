@@ -119,7 +119,7 @@ FIGURE_NB = (
     ("below the 99.8 % limits", "under 99,8 %-grensene"), ("of", "av"),
     ("unit(s) with a significant change", "enhet(er) med signifikant endring"),
     ("adjusted p", "justert p"), ("the same codes every year", "de samme kodene hvert år"),
-    ("new", "ny"), ("gone", "borte"), ("median", "median"), ("days", "dager"),
+    ("undeclared value(s)", "verdi(er) utenfor kodelisten"), ("new", "ny"), ("gone", "borte"), ("median", "median"), ("days", "dager"),
     ("90th percentile", "90-persentil"), ("last event", "siste hendelse"), ("export", "uttrekk"),
     ("extra record(s) in", "ekstra registrering(er) i"), ("group(s)", "gruppe(r)"),
     ("no documented use", "ingen dokumentert bruk"),
