@@ -53,6 +53,8 @@ class Report:
     seconds: float
     registry: str | None
     warnings: list[str] = field(default_factory=list)
+    # Set by dq.publish: counts below this are hidden in every format (None: nothing hidden).
+    suppressed_below: int | None = None
 
     @property
     def failed(self) -> bool:
@@ -144,7 +146,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                 "sammenlignbarhet.trakt.dekningsgrad", "Units outside the funnel: dekningsgrad",
                 cov_funnel, "x", "n", names)
             checks += fc
-            figures["funnel_dekningsgrad"] = fr
+            figures["funnel_dekningsgrad"] = _named(fr, names)
 
     # ---- Kompletthet: variable completeness (once, per unit and year)
     grouping = resolve(keys, spec_present, source, has_units=units is not None)
@@ -271,7 +273,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                 f"sammenlignbarhet.trakt.kompletthet.{var}",
                 f"Units outside the funnel: completeness of {var}", df, "x", "n", names)
             checks += fc
-            figures[f"funnel_kompletthet.{var}"] = fr
+            figures[f"funnel_kompletthet.{var}"] = _named(fr, names)
         for var in [v.name for v in present.values() if v.unknown]:
             df = per_unit.filter(pl.col("variable") == var).select(
                 "unit", pl.col("n_unknown").alias("x"),
@@ -283,7 +285,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                 f"Units outside the funnel: unknown-code rate of {var}", df, "x", "n", names,
                 bad_side="above")
             checks += fc
-            figures[f"funnel_ukjent.{var}"] = fr
+            figures[f"funnel_ukjent.{var}"] = _named(fr, names)
         if "year" in rows.columns:
             shift_vars = list(spec.comparability_variables) or mandatory
             checks += comparability.shift_checks(rows, shift_vars, names, spec.comparability_alpha)
@@ -325,6 +327,10 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
     return Report(spec=spec, inputs=list(source.infos), checks=table, dimensions=dims,
                   figures=figures, started=started, seconds=time.perf_counter() - start,
                   registry=ds.name, warnings=warnings)
+
+
+def _named(fr: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    return fr.with_columns(pl.col("unit").cast(pl.String).replace(names).alias("unit_name"))
 
 
 def dimensions(table: pl.DataFrame) -> list[dict[str, Any]]:

@@ -153,6 +153,7 @@ def shift_checks(rows: pl.DataFrame, variables: list[str], names: dict[str, str]
             after = row["__x"] / row["__n"]
             out.append(Check(cid, "sammenlignbarhet", title, after - before,
                              unit=names.get(row["unit"], row["unit"]), status="warn",
+                             cells=(row["x0"], row["n0"], row["__x"], row["__n"]),
                              figure=f"{row['year0']}→{row['year']}: {100 * before:.1f} % → "
                                     f"{100 * after:.1f} % (adjusted p = {row['p_adj']:.2g})"))
     return out

@@ -26,7 +26,7 @@ SCHEMA = {
     "estimate": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "se": pl.Float64,
     "figure": pl.String,
     "direction": pl.String, "warn": pl.Float64, "fail": pl.Float64, "notes": pl.String,
-    "graded": pl.Boolean,
+    "graded": pl.Boolean, "cells": pl.List(pl.Float64),
 }
 
 
@@ -49,6 +49,9 @@ class Check:
     default_fail: float | None = None
     status: str | None = None  # set for checks that grade themselves (e.g. info)
     se: float | None = None  # standard error, where the estimate has one (κ, α, AC1 …)
+    # Every count the estimate and figure were made from, where more than numerator and
+    # denominator (the two years of a shift): small-cell suppression looks at all of them.
+    cells: tuple[float, ...] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -110,7 +113,9 @@ def grade(check: Check, spec: Spec, min_n: int) -> dict[str, Any]:
             "direction": "higher_is_better" if check.higher_is_better else "lower_is_better",
             "warn": warn, "fail": fail, "notes": rule.notes if rule else None,
             # False where the check set its own status (e.g. a unit beyond a funnel limit)
-            "graded": check.status is None}
+            "graded": check.status is None,
+            "cells": list(check.cells) if check.cells is not None else
+            [float(v) for v in (check.numerator, check.denominator) if v is not None]}
 
 
 def frame(checks: list[Check], spec: Spec, min_n: int) -> pl.DataFrame:

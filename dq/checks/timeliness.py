@@ -66,7 +66,7 @@ def checks(source: Source, spec: Spec, finished: pl.LazyFrame, event: pl.Expr,
                                          pl.col("delay").median().alias("median"),
                                          pl.col("delay").quantile(0.9, "nearest").alias("p90"))
                    .collect(engine="streaming"))
-        by_unit = by_unit.with_columns(pl.col("unit").cast(pl.String))
+        by_unit = by_unit.with_columns(pl.col("unit").cast(pl.String)).sort("unit", nulls_last=True)
         for row in by_unit.iter_rows(named=True):
             low, high = wilson(row["within"], row["n"])
             out.append(Check("aktualitet.registrering", "aktualitet",

@@ -1,7 +1,7 @@
 """Renderers of the ``dq report`` result: JSON, terminal, Markdown, HTML, JUnit XML, GitHub.
 
-Renderers never compute: they format ``dq.report.Report`` and apply small-cell suppression to
-the unit rows of published formats (Markdown, HTML; any format with --suppress).
+Renderers never compute: they format a ``dq.report.Report`` that ``dq.publish.publish`` has
+already passed through small-cell suppression, so every format hides the same cells.
 """
 
 from __future__ import annotations
@@ -47,23 +47,6 @@ def suppression_rule(n: int | None, lang: str) -> str | None:
     from dq.privacy import rule
 
     return rule(n)
-
-
-def suppressed(checks: pl.DataFrame, n: int | None) -> pl.DataFrame:
-    """Mark unit rows whose numerator or denominator is a small cell (with secondary
-    suppression among the units of one check, whose national row is their total)."""
-    if not n:
-        return checks.with_columns(pl.lit(False).alias("hidden"))
-    from dq.privacy import suppress
-
-    df = checks.with_columns(
-        pl.when(pl.col("unit").is_null()).then(pl.lit("national")).otherwise(pl.lit("unit"))
-        .alias("level"), pl.col("numerator").cast(pl.Int64, strict=False).alias("__num"),
-        pl.col("denominator").cast(pl.Int64, strict=False).alias("__den"))
-    df = suppress(df, ["__num", "__den"], n, period=["id"], has_units=False)
-    hidden = (pl.col("level") == "unit") & (pl.col("__num__hidden") | pl.col("__den__hidden"))
-    return df.with_columns(hidden.fill_null(False).alias("hidden")).drop(
-        "level", "__num", "__den", "__num__hidden", "__den__hidden")
 
 
 TITLES_NB = (
@@ -158,7 +141,7 @@ def figure_of(row: dict[str, Any], lang: str) -> str:
 
 
 def evidence_of(row: dict[str, Any], lang: str, n: int | None) -> str:
-    if row.get("hidden"):
+    if row.get("suppressed"):
         return f"<{n}"
     if row["numerator"] is None and row["denominator"] is None:
         return ""
@@ -168,7 +151,7 @@ def evidence_of(row: dict[str, Any], lang: str, n: int | None) -> str:
 
 
 def ci_of(row: dict[str, Any], lang: str) -> str:
-    if row.get("hidden") or row["ci_low"] is None:
+    if row.get("suppressed") or row["ci_low"] is None:
         return "–"
     return ci(row["ci_low"], row["ci_high"], lang, as_pct=not row["id"].startswith("reliabilitet."))
 
@@ -176,16 +159,11 @@ def ci_of(row: dict[str, Any], lang: str) -> str:
 # ------------------------------------------------------------------------------ JSON
 
 
-def to_json(report, suppress_n: int | None) -> dict[str, Any]:  # noqa: ANN001
+def to_json(report) -> dict[str, Any]:  # noqa: ANN001
     from dq.render.envelope import rows
 
-    checks = suppressed(report.checks, suppress_n)
-    if suppress_n:
-        hide = pl.col("hidden")
-        checks = checks.with_columns(
-            *(pl.when(hide).then(None).otherwise(pl.col(c)).alias(c)
-              for c in ("numerator", "denominator", "estimate", "ci_low", "ci_high")))
-    checks = checks.rename({"hidden": "suppressed"})
+    checks = report.checks
+    suppress_n = report.suppressed_below
     spec = report.spec
     return {
         "dq_version": dq.__version__,
@@ -265,7 +243,7 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
                               "or json", style="dim"))
         worst = part.filter(pl.col("unit").is_not_null(), pl.col("status").is_in(["fail", "warn"]))
         if worst.height:
-            w = worst.sort(rank, "estimate").head(top)
+            w = worst.sort(rank, "estimate", "unit").head(top)
             text = Text(f"{t['worst']}: ", style="bold")
             text.append("; ".join(f"{r['unit']} ({title_of(r, lang).split(': ')[-1]} "
                                   f"{figure_of(r, lang)})" for r in w.iter_rows(named=True)))
@@ -286,9 +264,10 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(report, lang: str, suppress_n: int | None) -> str:  # noqa: ANN001
+def markdown(report, lang: str) -> str:  # noqa: ANN001
     t = TEXT[lang]
-    checks = suppressed(report.checks, suppress_n)
+    checks = report.checks
+    suppress_n = report.suppressed_below
     out = [f"# {t['title']}: {report.registry or ''}".rstrip(": "), ""]
     out += [f"## {t['summary']}", "", f"| {t['summary']} | {t['verdict']} | {t['check']} |",
             "|---|---|---:|"]
@@ -315,8 +294,9 @@ def markdown(report, lang: str, suppress_n: int | None) -> str:  # noqa: ANN001
         if worst.height:
             out += ["", f"**{t['worst']}**", "", f"| {t['unit']} | {t['check']} | "
                     f"{t['estimate']} | {t['n']} | {t['status']} |", "|---|---|---:|---:|---|"]
-            for row in worst.sort("estimate").head(report.spec.report_top_units * 3).iter_rows(named=True):
-                shown = "–" if row["hidden"] else figure_of(row, lang)
+            for row in worst.sort("estimate", "unit").head(
+                    report.spec.report_top_units * 3).iter_rows(named=True):
+                shown = figure_of(row, lang)
                 out.append(f"| {_md_cell(row['unit'])} | {_md_cell(title_of(row, lang))} | {shown} | "
                            f"{evidence_of(row, lang, suppress_n)} | {t[row['status']]} |")
         out.append("")
@@ -403,6 +383,7 @@ figure{margin:1rem 0}figcaption{color:#57606a;font-size:.9rem}svg text{font:11px
 
 def _svg_funnel(fr: pl.DataFrame, title: str) -> str:
     w, h, l, b = 640, 300, 50, 30
+    fr = fr.filter(pl.col("p").is_not_null(), pl.col("n").is_not_null())  # suppressed: no mark
     ns = fr["n"].to_list()
     if not ns:
         return ""
@@ -455,18 +436,24 @@ def _svg_funnel(fr: pl.DataFrame, title: str) -> str:
     return "".join(parts)
 
 
-def _svg_bars(labels: list[str], values: list[float], lines: list[tuple[float, str]],
-              fmt, title: str, vmax: float | None = None) -> str:  # noqa: ANN001
+def _svg_bars(labels: list[str], values: list[float | None], lines: list[tuple[float, str]],
+              fmt, title: str, vmax: float | None = None,  # noqa: ANN001
+              hidden: str = "–") -> str:
+    """Horizontal bars; a None value (suppressed) gets no bar, only ``hidden`` as its label."""
     row_h, l, w = 18, 150, 640
     h = row_h * len(labels) + 30
-    vmax = vmax or max([*values, *(v for v, _ in lines), 1e-9]) * 1.05
+    shown = [v for v in values if v is not None]
+    vmax = vmax or max([*shown, *(v for v, _ in lines), 1e-9]) * 1.05
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
              f'aria-label="{html.escape(title)}" width="100%">']
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         yy = 10 + i * row_h
+        parts.append(f'<text x="{l - 6}" y="{yy + 12}" text-anchor="end">{html.escape(label)}</text>')
+        if value is None:
+            parts.append(f'<text x="{l + 4}" y="{yy + 12}">{html.escape(hidden)}</text>')
+            continue
         bw = (w - l - 60) * max(0.0, min(value, vmax)) / vmax
-        parts.append(f'<text x="{l - 6}" y="{yy + 12}" text-anchor="end">{html.escape(label)}</text>'
-                     f'<rect x="{l}" y="{yy + 2}" width="{bw:.1f}" height="{row_h - 5}" '
+        parts.append(f'<rect x="{l}" y="{yy + 2}" width="{bw:.1f}" height="{row_h - 5}" '
                      f'fill="#0969da"/><text x="{l + bw + 4:.1f}" y="{yy + 12}">{fmt(value)}</text>')
     for value, colour in lines:
         xx = l + (w - l - 60) * value / vmax
@@ -476,7 +463,7 @@ def _svg_bars(labels: list[str], values: list[float], lines: list[tuple[float, s
     return "".join(parts)
 
 
-def _svg_heatmap(hm: pl.DataFrame, title: str) -> str:
+def _svg_heatmap(hm: pl.DataFrame, title: str, hidden: str = "–") -> str:
     units = hm["unit_name"].unique(maintain_order=True).to_list()
     variables = hm["variable"].unique(maintain_order=True).to_list()
     cell, l, top = 14, 150, 110
@@ -500,7 +487,7 @@ def _svg_heatmap(hm: pl.DataFrame, title: str) -> str:
                 # white (100 %) → red (≤ 70 %)
                 f = max(0.0, min(1.0, (1 - v) / 0.3))
                 colour = f"rgb({255},{int(255 - 200 * f)},{int(255 - 200 * f)})"
-            label = "–" if v is None else f"{100 * v:.1f} %"
+            label = hidden if v is None else f"{100 * v:.1f} %"
             parts.append(f'<rect x="{l + j * cell}" y="{yy}" width="{cell - 1}" height="{cell - 1}" '
                          f'fill="{colour}"><title>{html.escape(str(unit))}, {html.escape(var)}: '
                          f'{label}</title></rect>')
@@ -508,9 +495,10 @@ def _svg_heatmap(hm: pl.DataFrame, title: str) -> str:
     return "".join(parts)
 
 
-def to_html(report, lang: str, suppress_n: int | None) -> str:  # noqa: ANN001, C901
+def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
     t = TEXT[lang]
-    checks = suppressed(report.checks, suppress_n)
+    checks = report.checks
+    suppress_n = report.suppressed_below
     esc = html.escape
     title = f"{t['title']}: {report.registry or ''}".rstrip(": ")
     body = [f"<h1>{esc(title)}</h1>", '<div class="cards">']
@@ -541,8 +529,9 @@ def to_html(report, lang: str, suppress_n: int | None) -> str:  # noqa: ANN001, 
             body.append(f"<p><b>{t['worst']}</b></p><table><tr><th>{t['unit']}</th>"
                         f"<th>{t['check']}</th><th>{t['estimate']}</th><th>{t['n']}</th>"
                         f"<th>{t['status']}</th></tr>")
-            for row in worst.sort("estimate").head(report.spec.report_top_units * 3).iter_rows(named=True):
-                shown = "–" if row["hidden"] else figure_of(row, lang)
+            for row in worst.sort("estimate", "unit").head(
+                    report.spec.report_top_units * 3).iter_rows(named=True):
+                shown = figure_of(row, lang)
                 body.append(f"<tr><td>{esc(row['unit'])}</td><td>{esc(title_of(row, lang))}</td>"
                             f"<td class=n>{esc(shown)}</td><td class=n>"
                             f"{esc(evidence_of(row, lang, suppress_n))}</td>"
@@ -558,23 +547,27 @@ def to_html(report, lang: str, suppress_n: int | None) -> str:  # noqa: ANN001, 
         body.append(f"<figure>{_svg_funnel(fr, name)}<figcaption>Funnel plot: {esc(name)} "
                     "(95 % dashed, 99.8 % solid; Spiegelhalter 2005); red: outside 99.8 %"
                     "</figcaption></figure>")
+    small = f"<{suppress_n}" if suppress_n else "–"
     if "heatmap" in figs:
         hm = figs["heatmap"].filter(pl.col("mandatory") != "never")
-        body.append(f"<figure>{_svg_heatmap(hm, 'completeness')}<figcaption>"
+        body.append(f"<figure>{_svg_heatmap(hm, 'completeness', small)}<figcaption>"
                     "Variable completeness by unit (white 100 %, red ≤ 70 %)</figcaption></figure>")
     if "coverage" in figs:
         cov = figs["coverage"].sort("coverage", nulls_last=True)
         labels = [str(u) for u in cov["unit_name"].to_list()]
-        values = [v if v is not None else 0.0 for v in cov["coverage"].to_list()]
+        values = cov["coverage"].to_list()
+        top_value = max([1.2, *(v for v in values if v is not None)])
         body.append("<figure>" + _svg_bars(labels, values, [(0.8, "#1a7f37"), (0.6, "#b42318")],
-                                           lambda v: pct(v, lang), "coverage", vmax=max(1.2, max(values)))
+                                           lambda v: pct(v, lang), "coverage", vmax=top_value,
+                                           hidden=small)
                     + "<figcaption>Dekningsgrad by unit (target 80 %, low 60 %)</figcaption></figure>")
     if "delay" in figs:
-        dl = figs["delay"].sort("median", descending=True)
+        dl = figs["delay"].sort("median", descending=True, nulls_last=True)
         body.append("<figure>" + _svg_bars([str(u) for u in dl["unit_name"].to_list()],
-                                           [float(v) for v in dl["median"].to_list()],
+                                           [None if v is None else float(v)
+                                            for v in dl["median"].to_list()],
                                            [(float(report.spec.timeliness.limit_days), "#b42318")],
-                                           lambda v: f"{v:.0f} d", "delay")
+                                           lambda v: f"{v:.0f} d", "delay", hidden=small)
                     + "<figcaption>Median days from event to registration by unit (latest year; "
                       "dashed: the limit)</figcaption></figure>")
     body.append(f"<h2>{t['inputs']}</h2><ul>")

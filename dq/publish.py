@@ -1,0 +1,115 @@
+"""The one publish step: small-cell suppression applied to a report before any renderer sees it.
+
+Every format — terminal, JSON, Markdown, HTML, JUnit, GitHub annotations and step summary — is
+rendered from the report this module returns, so none can show a cell another hides: not in a
+table, not in a figure's tooltip, colour or position, not in a sort order.
+
+The rule (domain.md "Privacy", dq.privacy): a unit row whose counts include a small cell (1 to
+N − 1) is hidden, with secondary suppression among the unit rows of one check. A check, the
+figures drawn from the same counts and the funnel outlier rows named from them form one family:
+a unit hidden anywhere in a family is hidden everywhere in it. A hidden row keeps its status
+(pass/warn/fail is published, as in the national coverage service's tables) but loses its
+numerator, denominator, estimate, CI, standard error and side figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from dq.privacy import suppress
+
+if TYPE_CHECKING:
+    from dq.report import Report
+
+HIDDEN_FIELDS = ("numerator", "denominator", "estimate", "ci_low", "ci_high", "se", "figure")
+
+
+def _family(check_id: str) -> str:
+    """Checks drawn from the same unit counts share a family."""
+    for prefix, family in (("sammenlignbarhet.trakt.kompletthet.", "kompletthet.variabel."),
+                           ("sammenlignbarhet.trakt.dekningsgrad", "kompletthet.dekningsgrad"),
+                           ("sammenlignbarhet.trakt.ukjent.", "ukjent.")):
+        if check_id.startswith(prefix):
+            return family + check_id[len(prefix):]
+    return check_id
+
+
+def _figure_family(key: str) -> str | None:
+    if key.startswith("funnel_kompletthet."):
+        return "kompletthet.variabel." + key.removeprefix("funnel_kompletthet.")
+    if key.startswith("funnel_ukjent."):
+        return "ukjent." + key.removeprefix("funnel_ukjent.")
+    return {"funnel_dekningsgrad": "kompletthet.dekningsgrad", "coverage":
+            "kompletthet.dekningsgrad", "delay": "aktualitet.registrering"}.get(key)
+
+
+def _small(values: pl.Expr, n: int) -> pl.Expr:
+    return values.is_between(1, n - 1).fill_null(False)
+
+
+def _hidden_units(df: pl.DataFrame, counts: list[str], n: int, group: list[str]) -> pl.Series:
+    """Primary and secondary suppression over unit rows (siblings: rows of one ``group``)."""
+    work = df.select(*group, *(pl.col(c).cast(pl.Int64, strict=False) for c in counts)).with_columns(
+        pl.lit("unit").alias("level"))
+    marked = suppress(work, counts, n, period=group, has_units=False)
+    return marked.select(pl.any_horizontal(pl.col(f"{c}__hidden") for c in counts)
+                         .fill_null(False)).to_series()
+
+
+def publish(report: Report, min_count: int | None) -> Report:
+    """The report as every format shows it; ``min_count`` None or 0: nothing is hidden."""
+    checks = report.checks.with_columns(pl.lit(False).alias("suppressed"))
+    if not min_count:
+        return replace(report, checks=checks.drop("cells"), suppressed_below=None)
+    n = min_count
+    checks = checks.with_columns(
+        pl.Series("__family", [_family(i) for i in checks["id"].to_list()], dtype=pl.String))
+    units = pl.col("unit").is_not_null()
+    # Primary and secondary suppression among the unit rows of each check, on the numerator and
+    # denominator; any other count a row's figure was made from (e.g. the two years of a shift)
+    # hides the row on its own.
+    unit_rows = checks.with_row_index("__row").filter(units)
+    hidden_rows = unit_rows.filter(
+        _hidden_units(unit_rows, ["numerator", "denominator"], n, ["id"])
+        | pl.col("cells").list.eval(_small(pl.element(), n)).list.any().fill_null(False))
+    hidden = {(f, u) for f, u in hidden_rows.select("__family", "unit").iter_rows()}
+    # Figures: their own rule over their counts, then joined with their family.
+    figures: dict[str, pl.DataFrame] = {}
+    for key, fr in report.figures.items():
+        family = _figure_family(key)
+        counts = [c for c in ("x", "n", "n_valid", "n_applicable", "within") if c in fr.columns]
+        if key == "heatmap":
+            fr = fr.filter(pl.col("mandatory") != "never").with_columns(
+                ("kompletthet.variabel." + pl.col("variable")).alias("__family"))
+            own = _hidden_units(fr, counts, n, ["variable"])
+        else:
+            fr = fr.with_columns(pl.lit(family).alias("__family"))
+            own = _hidden_units(fr, counts, n, []) if counts else pl.Series([False] * fr.height)
+        name = pl.col("unit_name") if "unit_name" in fr.columns else pl.col("unit")
+        fr = fr.with_columns(own.alias("suppressed"), name.cast(pl.String).alias("__name"))
+        hidden |= {(f, u) for f, u in fr.filter("suppressed").select("__family", "__name")
+                   .iter_rows()}
+        figures[key] = fr
+
+    def is_hidden(frame: pl.DataFrame, family: str, name: str) -> pl.Series:
+        keys = frame.select(family, name).iter_rows()
+        return pl.Series([(f, u) in hidden for f, u in keys], dtype=pl.Boolean)
+
+    for key, fr in figures.items():
+        hide = is_hidden(fr, "__family", "__name")
+        # A hidden point keeps its unit name (unit names are public) but no value: renderers
+        # draw no mark, colour or tooltip figure for it and sort it last.
+        values = [c for c in fr.columns if c not in ("unit", "unit_name", "variable", "mandatory",
+                                                      "__family", "__name", "suppressed", "theta")
+                  and (fr.schema[c].is_numeric() or fr.schema[c] == pl.Boolean)]
+        figures[key] = fr.with_columns(hide.alias("suppressed")).with_columns(
+            pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
+            for c in values).drop("__family", "__name")
+    hide = is_hidden(checks, "__family", "unit") & checks["unit"].is_not_null()
+    checks = checks.with_columns(hide.alias("suppressed")).with_columns(
+        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
+        for c in HIDDEN_FIELDS).drop("__family", "cells")
+    return replace(report, checks=checks, figures=figures, suppressed_below=n)
