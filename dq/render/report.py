@@ -18,6 +18,7 @@ import polars as pl
 import dq
 from dq.checks.model import DIMENSIONS, NAMES
 from dq.render.numbers import ci, count, num, pct
+from dq.render.text import md_cell, plain
 
 TEXT = {
     "nb": {"title": "Datakvalitet", "summary": "Oppsummering", "verdict": "Vurdering",
@@ -199,7 +200,7 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
     from dq.render.terminal import STATUS_STYLE
 
     t = TEXT[lang]
-    title = f"{t['title']}: {report.registry or ''}".rstrip(": ")
+    title = f"{t['title']}: {plain(report.registry or '')}".rstrip(": ")
     console.print(Text(title, style="bold"))
     summary = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     summary.add_column(t["summary"])
@@ -234,7 +235,8 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
         shown = pl.concat([flagged.head(2 * top),
                            shown.filter(~pl.col("status").is_in(["fail", "warn"])).head(3)])
         for row in shown.iter_rows(named=True):
-            table.add_row(title_of(row, lang), figure_of(row, lang), evidence_of(row, lang, None),
+            table.add_row(Text(plain(title_of(row, lang))), figure_of(row, lang),
+                          evidence_of(row, lang, report.suppressed_below),
                           ci_of(row, lang), Text(t[row["status"]],
                                                  style=STATUS_STYLE.get(row["status"], "")))
         lines: list[Any] = [table]
@@ -245,8 +247,8 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
         if worst.height:
             w = worst.sort(rank, "estimate", "unit").head(top)
             text = Text(f"{t['worst']}: ", style="bold")
-            text.append("; ".join(f"{r['unit']} ({title_of(r, lang).split(': ')[-1]} "
-                                  f"{figure_of(r, lang)})" for r in w.iter_rows(named=True)))
+            text.append(plain("; ".join(f"{r['unit']} ({title_of(r, lang).split(': ')[-1]} "
+                                        f"{figure_of(r, lang)})" for r in w.iter_rows(named=True))))
             lines.append(text)
         from rich.console import Group
 
@@ -254,21 +256,17 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
                             title_align="left", box=box.SQUARE,
                             border_style=STATUS_STYLE.get(d["verdict"], "")))
     for w in report.warnings[:10]:
-        console.print(Text(f"warning: {w}", style="yellow"))
+        console.print(Text(f"warning: {plain(w)}", style="yellow"))
 
 
 # ------------------------------------------------------------------------------ Markdown
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def markdown(report, lang: str) -> str:  # noqa: ANN001
     t = TEXT[lang]
     checks = report.checks
     suppress_n = report.suppressed_below
-    out = [f"# {t['title']}: {report.registry or ''}".rstrip(": "), ""]
+    out = [f"# {t['title']}: {md_cell(report.registry or '')}".rstrip(": "), ""]
     out += [f"## {t['summary']}", "", f"| {t['summary']} | {t['verdict']} | {t['check']} |",
             "|---|---|---:|"]
     for d in report.dimensions:
@@ -287,7 +285,7 @@ def markdown(report, lang: str) -> str:  # noqa: ANN001
         for row in part.filter(pl.col("unit").is_null()).iter_rows(named=True):
             thr = _threshold(row, lang)
             figure = figure_of(row, lang) + (f" ({figure_text(row, lang)})" if row["figure"] else "")
-            out.append(f"| {_md_cell(title_of(row, lang))} | {_md_cell(figure)} | "
+            out.append(f"| {md_cell(title_of(row, lang))} | {md_cell(figure)} | "
                        f"{evidence_of(row, lang, suppress_n)} | {ci_of(row, lang)} | {thr} | "
                        f"{t[row['status']]} |")
         worst = part.filter(pl.col("unit").is_not_null(), pl.col("status").is_in(["fail", "warn"]))
@@ -297,14 +295,16 @@ def markdown(report, lang: str) -> str:  # noqa: ANN001
             for row in worst.sort("estimate", "unit").head(
                     report.spec.report_top_units * 3).iter_rows(named=True):
                 shown = figure_of(row, lang)
-                out.append(f"| {_md_cell(row['unit'])} | {_md_cell(title_of(row, lang))} | {shown} | "
+                out.append(f"| {md_cell(row['unit'])} | {md_cell(title_of(row, lang))} | {shown} | "
                            f"{evidence_of(row, lang, suppress_n)} | {t[row['status']]} |")
         out.append("")
     out += [f"## {t['inputs']}", ""]
     for i in report.inputs:
-        out.append(f"- `{i.path.name}`: {count(i.rows, lang)} rows, sha256 `{i.sha256[:16]}…`")
+        out.append(f"- {md_cell(i.path.name)}: {count(i.rows, lang)} rows, sha256 "
+                   f"`{i.sha256[:16]}…`")
     if report.spec.path:
-        out.append(f"- spec `{report.spec.path.name}`, sha256 `{(report.spec.sha256 or '')[:16]}…`")
+        out.append(f"- spec {md_cell(report.spec.path.name)}, sha256 "
+                   f"`{(report.spec.sha256 or '')[:16]}…`")
     rule = suppression_rule(suppress_n, lang)
     if rule:
         out += ["", f"_{t['suppression']}: {rule}_"]
@@ -336,10 +336,12 @@ def junit(report) -> str:  # noqa: ANN001
                               failures=str(int((part["status"] == "fail").sum())),
                               skipped=str(int(part["status"].is_in(["not_assessed", "info"]).sum())))
         for row in part.iter_rows(named=True):
-            name = row["id"] + (f" [{row['unit']}]" if row["unit"] else "")
+            # plain(): XML 1.0 cannot carry control characters, and a name may hold them.
+            name = plain(row["id"] + (f" [{row['unit']}]" if row["unit"] else ""))
             case = ET.SubElement(suite, "testcase", classname=f"dq.{dim}", name=name)
-            message = (f"{row['title']}: {figure_of(row, 'en')} "
-                       f"({evidence_of(row, 'en', None)}), threshold {_threshold(row, 'en')}")
+            message = plain(f"{row['title']}: {figure_of(row, 'en')} "
+                            f"({evidence_of(row, 'en', report.suppressed_below)}), threshold "
+                            f"{_threshold(row, 'en')}")
             if row["status"] == "fail":
                 ET.SubElement(case, "failure", message=message, type="threshold").text = message
             elif row["status"] in ("not_assessed", "info"):
@@ -349,6 +351,16 @@ def junit(report) -> str:  # noqa: ANN001
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
+def _gh_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's runner expects: a name holding a
+    newline must not start a command of its own (``::add-mask::``, ``::stop-commands::``)."""
+    return plain(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def github_annotations(report, limit: int = 20) -> list[str]:  # noqa: ANN001
     lines: list[str] = []
     for level in ("fail", "warn"):
@@ -356,8 +368,9 @@ def github_annotations(report, limit: int = 20) -> list[str]:  # noqa: ANN001
         for row in part.head(limit - len(lines)).iter_rows(named=True):
             kind = "error" if level == "fail" else "warning"
             where = f" [{row['unit']}]" if row["unit"] else ""
-            lines.append(f"::{kind} title=dq {row['id']}{where}::{row['title']}: "
-                         f"{figure_of(row, 'en')} (threshold {_threshold(row, 'en')})")
+            title = _gh_property(f"dq {row['id']}{where}")
+            lines.append(f"::{kind} title={title}::" + _gh_data(
+                f"{row['title']}: {figure_of(row, 'en')} (threshold {_threshold(row, 'en')})"))
         if len(lines) >= limit:
             break
     hidden = int(report.checks["status"].is_in(["fail", "warn"]).sum()) - len(lines)
