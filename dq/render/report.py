@@ -284,8 +284,9 @@ def markdown(report, lang: str) -> str:  # noqa: ANN001
                 f"{t['status']} |", "|---|---:|---:|---:|---:|---|"]
         for row in part.filter(pl.col("unit").is_null()).iter_rows(named=True):
             thr = _threshold(row, lang)
-            figure = figure_of(row, lang) + (f" ({figure_text(row, lang)})" if row["figure"] else "")
-            out.append(f"| {md_cell(title_of(row, lang))} | {md_cell(figure)} | "
+            figure = figure_of(row, lang) + (f" ({md_cell(figure_text(row, lang))})"
+                                             if row["figure"] else "")
+            out.append(f"| {md_cell(title_of(row, lang))} | {figure} | "
                        f"{evidence_of(row, lang, suppress_n)} | {ci_of(row, lang)} | {thr} | "
                        f"{t[row['status']]} |")
         worst = part.filter(pl.col("unit").is_not_null(), pl.col("status").is_in(["fail", "warn"]))
