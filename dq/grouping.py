@@ -63,14 +63,38 @@ def resolve(keys: list[str], spec: Spec, source: Source, *, has_units: bool,
                                   "dq.toml")
             fmt = date_format or spec.dataset.date_format or source.date_formats.get(date_col)
             exprs["year"] = as_date(pl.col(date_col), schema[date_col], fmt).dt.year()
+        elif key == "year":  # a column of years: a value that is not a year is no group
+            year = pl.col(key).cast(pl.String).str.strip_chars()
+            exprs[key] = pl.when(year.str.contains(r"^\d{4}$")).then(year.cast(pl.Int32, strict=False))
         elif key in columns:
-            exprs[key] = pl.col(key)
+            exprs[key] = _declared_values(key, spec, schema[key])
         else:
             shown = ", ".join(columns[:30]) + (" …" if len(columns) > 30 else "")
             raise ConfigError(f"--by {key!r} is neither a role ({', '.join(ROLES)}) nor a column "
                               f"of {source.info.path} (columns: {shown})")
     lowest = next((lvl for lvl in ("unit", "hf", "rhf") if lvl in levels), None)
     return Grouping(keys=keys, lowest_level=lowest, exprs=exprs)
+
+
+OTHER_VALUE = "(other value)"
+
+
+def _declared_values(key: str, spec: Spec, dtype: pl.DataType) -> pl.Expr:
+    """A plain column as a group key. Group values are printed, so only a categorical variable
+    with declared codes may group, and a value that is not a declared code (free text, a name
+    or an ID number typed into the field) becomes one "(other value)" group (domain.md
+    "Privacy")."""
+    var = spec.variables.get(key)
+    if var is None or not var.codes:
+        raise ConfigError(f"--by {key!r}: results can be grouped by the roles "
+                          f"{', '.join(ROLES)} or by a categorical variable with declared codes; "
+                          f"declare [variables.{key}] with codes in dq.toml (group values are "
+                          "printed, so a column without a code list could print patient data)")
+    declared = sorted({*var.codes, *var.unknown})
+    text = as_text(pl.col(key), dtype)
+    return (pl.when(text.is_null()).then(None)
+            .when(text.is_in(declared)).then(text)
+            .otherwise(pl.lit(OTHER_VALUE)))
 
 
 def output_keys(grouping: Grouping, has_units: bool) -> list[str]:
