@@ -80,7 +80,8 @@ def publish(report: Report, min_count: int | None) -> Report:
     figures: dict[str, pl.DataFrame] = {}
     for key, fr in report.figures.items():
         family = _figure_family(key)
-        counts = [c for c in ("x", "n", "n_valid", "n_applicable", "within") if c in fr.columns]
+        counts: list[str] = [c for c in ("x", "n", "n_valid", "n_applicable", "within")
+                             if c in fr.columns]
         if key == "heatmap":
             fr = fr.filter(pl.col("mandatory") != "never").with_columns(
                 ("kompletthet.variabel." + pl.col("variable")).alias("__family"))

@@ -306,7 +306,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
         sets: dict[str, dict[int, set[str]]] = {c: {} for c in categorical}
         for row in codes.filter(pl.col("code").is_not_null()).iter_rows(named=True):
             sets[row["variable"]].setdefault(row["__year"], set()).add(row["code"])
-        declared = {c: {*present[c].codes, *present[c].unknown} for c in categorical}
+        declared = {c: {*(present[c].codes or {}), *present[c].unknown} for c in categorical}
         checks += comparability.code_checks(sets, declared)
     ids = finished.select(pl.len().alias("n"), *[
         pl.col(c).is_not_null().sum().alias(role) for role, c in

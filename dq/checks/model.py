@@ -20,7 +20,7 @@ NAMES = {
            "reliabilitet": "Reliability", "aktualitet": "Timeliness",
            "sammenlignbarhet": "Comparability", "relevans": "Relevance"},
 }
-SCHEMA = {
+SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "id": pl.String, "dimension": pl.String, "title": pl.String, "unit": pl.String,
     "status": pl.String, "numerator": pl.Float64, "denominator": pl.Float64,
     "estimate": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "se": pl.Float64,

@@ -13,10 +13,17 @@ from rich.table import Table
 from rich.text import Text
 
 from dq.render.tabular import fmt_ci, fmt_pct
+from dq.render.text import plain
 
 STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "info": "dim",
                 "not_assessed": "dim"}
 STATUS_RANK = {"fail": 0, "warn": 1, "pass": 2, "info": 3, "not_assessed": 4}
+
+
+def _s(value: object) -> Text:
+    """A name from the data or the spec as terminal text: never Rich markup, no control
+    characters."""
+    return Text(plain(value))
 
 
 def status_text(status: str) -> Text:
@@ -75,9 +82,9 @@ def completeness(result, console: Console, top: int) -> None:  # noqa: ANN001 - 
     table.add_column("unk/inv", justify="right")
     table.add_column("Status")
     for row in shown.iter_rows(named=True):
-        cells = [row["variable"]]
+        cells: list[str | Text] = [_s(row["variable"])]
         if grouped:
-            cells.append(_group_label(row, keys))
+            cells.append(_s(_group_label(row, keys)))
         cells += [f"{_count(row['n_valid'])}/{_count(row['n_applicable'])}",
                   fmt_pct(row["completeness"]), fmt_ci(row["ci_low"], row["ci_high"]),
                   f"{_count(row['n_unknown'])}/{_count(row['n_invalid'])}"]
@@ -97,7 +104,7 @@ def completeness(result, console: Console, top: int) -> None:  # noqa: ANN001 - 
                 f"(95 % CI {fmt_ci(r['ci_low'], r['ci_high'])})")
     if result.unmatched_units:
         console.print(Text(f"{len(result.unmatched_units)} unit(s) not in the unit table, rolled up "
-                           f"as (unmatched): {', '.join(result.unmatched_units[:10])}",
+                           f"as (unmatched): {plain(', '.join(result.unmatched_units[:10]))}",
                            style="yellow"))
     summary = Text("Summary: ")
     for status in ("fail", "warn", "pass", "info", "not_assessed"):
@@ -182,7 +189,7 @@ def coverage(result, console: Console, top: int, suppress_n: int | None) -> None
         value = None if hidden else row["coverage"]
         mark = " lav" if row["low_coverage"] and not hidden else ""
         mark = " ≠" if row["mismatch"] and not hidden else mark
-        table.add_row(_group_label(row, keys),
+        table.add_row(_s(_group_label(row, keys)),
                       f"{_count_cell(row, 'n_registry', suppress_n)}/"
                       f"{_count_cell(row, denominator, suppress_n)}",
                       fmt_pct(value), "–" if hidden else fmt_ci(row["ci_low"], row["ci_high"]),
@@ -194,9 +201,9 @@ def coverage(result, console: Console, top: int, suppress_n: int | None) -> None
                       "--top N shows more, --format csv all levels.", style="dim")
     if result.not_reporting:
         console.print(Text(f"Not reporting ({len(result.not_reporting)}): "
-                           + ", ".join(result.not_reporting), style="yellow"))
+                           + plain(", ".join(result.not_reporting)), style="yellow"))
     for warning in result.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        console.print(Text(f"warning: {plain(warning)}", style="yellow"))
     console.print("lav = below the low-coverage mark (" + fmt_pct(result.options.low, 0)
                   + "), ≠ = registry counts more than the reference (definition mismatch); "
                   f"target {fmt_pct(opts.target, 0)}.", style="dim")
@@ -227,7 +234,7 @@ def reliability(result, console: Console) -> None:  # noqa: ANN001 - Reliability
     for row in result.rows.iter_rows(named=True):
         if row["variable"] != last:
             last = row["variable"]
-            table.add_row(Text(f"{row['variable']} ({row['level']})", style="bold"), "", "", "",
+            table.add_row(Text(plain(f"{row['variable']} ({row['level']})"), style="bold"), "", "", "",
                           "", "")
         ci = ("–" if row["ci_low"] is None else f"{row['ci_low']:.2f}–{row['ci_high']:.2f}")
         label = {"almost perfect": "almost perf."}.get(row["label"] or "", row["label"] or "")
@@ -235,7 +242,7 @@ def reliability(result, console: Console) -> None:  # noqa: ANN001 - Reliability
                       label, status_text(row["status"]))
     console.print(table)
     for warning in result.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        console.print(Text(f"warning: {plain(warning)}", style="yellow"))
 
 
 def correctness(result, console: Console) -> None:  # noqa: ANN001 - CorrectnessResult
@@ -258,9 +265,9 @@ def correctness(result, console: Console) -> None:  # noqa: ANN001 - Correctness
             detail = f"|Δ| mean {row['mean_abs_deviation']:.2g} max {row['max_abs_deviation']:.3g}"
         else:
             detail = ""
-        cells = [row["variable"]]
+        cells: list[str | Text] = [_s(row["variable"])]
         if "unit" in result.keys:
-            cells.append(row.get("unit") or "National")
+            cells.append(_s(row.get("unit") or "National"))
         cells += [f"{_count(row['n_correct'])}/{_count(row['n'])}", fmt_pct(row["share_correct"]),
                   fmt_ci(row["ci_low"], row["ci_high"]), detail]
         table.add_row(*cells, status_text(row["status"]))
@@ -272,6 +279,6 @@ def correctness(result, console: Console) -> None:  # noqa: ANN001 - Correctness
     problems = result.rows.filter(pl.col("problem_variable") & (pl.col("level") == "national"))
     if problems.height:
         console.print(Text("Problem variables (below the threshold): "
-                           + ", ".join(problems["variable"].to_list()), style="yellow"))
+                           + plain(", ".join(problems["variable"].to_list())), style="yellow"))
     for warning in result.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        console.print(Text(f"warning: {plain(warning)}", style="yellow"))
