@@ -115,35 +115,34 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
         warnings += res.warnings
         til = res.tilslutning.filter(pl.col("rhf") == "National").row(0, named=True)
         checks.append(Check.proportion(
-            "kompletthet.tilslutning", "kompletthet", "Tilslutning: reporting units / units in "
-            "the reference", til["units_reporting"], til["units_in_reference"],
-            default_warn=1.0, default_fail=0.8,
-            figure=("not reporting: " + ", ".join(res.not_reporting)) if res.not_reporting
-            else "every unit in the reference reports"))
+            "kompletthet.tilslutning", "kompletthet.tilslutning", til["units_reporting"],
+            til["units_in_reference"], default_warn=1.0, default_fail=0.8,
+            variant="not_reporting" if res.not_reporting else "all_report",
+            params={"units": list(res.not_reporting)}))
         num, den = ("n_registry", "n_union") if res.mode == "linkage" else ("n_registry", "n_reference")
         nat = res.rows.filter(pl.col("level") == "national").row(0, named=True)
         reporting = res.national.filter(pl.col("scope") == "reporting_units").row(0, named=True)
+        mode = {"word": res.mode}
         checks.append(Check(
-            "kompletthet.dekningsgrad", "kompletthet", f"Dekningsgrad ({res.mode})",
+            "kompletthet.dekningsgrad", "kompletthet.dekningsgrad",
             nat["coverage"], float(nat[num]), float(nat[den]), nat["ci_low"], nat["ci_high"],
-            default_warn=opts.target, default_fail=opts.low,
-            figure=f"reporting units only: {100 * reporting['coverage']:.1f} %"))
+            default_warn=opts.target, default_fail=opts.low, variant="national",
+            params={"mode": mode, "reporting": reporting["coverage"]}))
         unit_rows = res.rows.filter(pl.col("level") == "unit")
         for row in unit_rows.iter_rows(named=True):
             checks.append(Check(
-                "kompletthet.dekningsgrad", "kompletthet", f"Dekningsgrad ({res.mode})",
+                "kompletthet.dekningsgrad", "kompletthet.dekningsgrad",
                 row["coverage"], float(row[num]), float(row[den]), row["ci_low"], row["ci_high"],
                 unit=names.get(row["unit"], row["unit"]), default_warn=opts.target,
-                default_fail=opts.low,
-                status="warn" if row["mismatch"] else None,
-                figure="registry counts more than the reference" if row["mismatch"] else None))
+                default_fail=opts.low, status="warn" if row["mismatch"] else None,
+                variant="mismatch" if row["mismatch"] else None, params={"mode": mode}))
         figures["coverage"] = unit_rows.with_columns(
             pl.col("unit").replace(names).alias("unit_name"))
         cov_funnel = unit_rows.filter(~pl.col("mismatch")).select(
             "unit", pl.col(num).alias("x"), pl.col(den).alias("n"))
         if cov_funnel.height >= 3:
             fc, fr = comparability.funnel_check(
-                "sammenlignbarhet.trakt.dekningsgrad", "Units outside the funnel: dekningsgrad",
+                "sammenlignbarhet.trakt.dekningsgrad", {"word": "funnel_coverage"},
                 cov_funnel, "x", "n", names)
             checks += fc
             figures["funnel_dekningsgrad"] = _named(fr, names)
@@ -163,12 +162,12 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
         t = thresholds.get(row["variable"])
         optional = row["mandatory"] == "never"
         checks.append(Check.proportion(
-            f"kompletthet.variabel.{row['variable']}", "kompletthet",
-            f"Variable completeness: {row['variable']}", row["n_valid"], row["n_applicable"],
+            f"kompletthet.variabel.{row['variable']}", "kompletthet.variabel", row["n_valid"],
+            row["n_applicable"],
             default_warn=t.warn_below if t else None, default_fail=t.fail_below if t else None,
-            status="info" if optional else None,
-            figure=f"missing {row['n_missing']}, unknown {row['n_unknown']}, "
-                   f"invalid {row['n_invalid']}"))
+            status="info" if optional else None, variant="counts",
+            params={"variable": row["variable"], "missing": row["n_missing"],
+                    "unknown": row["n_unknown"], "invalid": row["n_invalid"]}))
     per_unit = None
     if unit_level and "unit" in rows.columns:
         per_unit = (rows.filter(pl.col("level") == "unit")
@@ -179,10 +178,10 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
             if row["mandatory"] == "never":
                 continue
             checks.append(Check.proportion(
-                f"kompletthet.variabel.{row['variable']}", "kompletthet",
-                f"Variable completeness: {row['variable']}", row["n_valid"], row["n_applicable"],
-                unit=names.get(row["unit"], row["unit"]),
-                default_warn=t.warn_below if t else None, default_fail=t.fail_below if t else None))
+                f"kompletthet.variabel.{row['variable']}", "kompletthet.variabel",
+                row["n_valid"], row["n_applicable"], unit=names.get(row["unit"], row["unit"]),
+                default_warn=t.warn_below if t else None, default_fail=t.fail_below if t else None,
+                params={"variable": row["variable"]}))
         figures["heatmap"] = per_unit.with_columns(
             (pl.col("n_valid") / pl.col("n_applicable")).alias("completeness"),
             pl.col("unit").replace(names).alias("unit_name"))
@@ -192,9 +191,8 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
         r = rec.select(pl.col("n_records", "n_complete").sum()).row(0, named=True)
         rt = spec.record_thresholds
         checks.append(Check.proportion(
-            "kompletthet.records", "kompletthet", "Records complete on every mandatory variable",
-            r["n_complete"], r["n_records"], default_warn=rt.warn_below,
-            default_fail=rt.fail_below))
+            "kompletthet.records", "kompletthet.records", r["n_complete"], r["n_records"],
+            default_warn=rt.warn_below, default_fail=rt.fail_below))
     for info in source.infos:
         if info.rows is None:
             info.rows = result.n_records
@@ -215,21 +213,21 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                             patient=corr_spec.patient, belongs=corr_spec.belongs)
         warnings += vres.warnings
         for row in vres.rows.iter_rows(named=True):
-            extra = (f"sensitivity {100 * row['sensitivity']:.0f} %"
-                     if row["sensitivity"] is not None else
-                     f"largest deviation {row['max_abs_deviation']:g}"
-                     if row["max_abs_deviation"] is not None else None)
+            variant = ("sensitivity" if row["sensitivity"] is not None else
+                       "deviation" if row["max_abs_deviation"] is not None else None)
             checks.append(Check(
-                f"korrekthet.validering.{row['variable']}", "korrekthet",
-                f"Agrees with the medical record: {row['variable']}", row["share_correct"],
+                f"korrekthet.validering.{row['variable']}", "korrekthet.validering",
+                row["share_correct"],
                 float(row["n_correct"]), float(row["n"]), row["ci_low"], row["ci_high"],
                 default_warn=corr_spec.thresholds.warn_below,
-                default_fail=corr_spec.thresholds.fail_below, figure=extra))
+                default_fail=corr_spec.thresholds.fail_below, variant=variant,
+                params={"variable": row["variable"], "sensitivity": row["sensitivity"],
+                        "deviation": row["max_abs_deviation"]}))
         if vres.patients is not None:
             p = vres.patients.row(0, named=True)
             checks.append(Check.proportion(
-                "korrekthet.pasienter", "korrekthet", "Correct patients (true positives / "
-                "registered)", p["n_true_positive"], p["n_registered"],
+                "korrekthet.pasienter", "korrekthet.pasienter", p["n_true_positive"],
+                p["n_registered"],
                 default_warn=corr_spec.thresholds.warn_below,
                 default_fail=corr_spec.thresholds.fail_below))
 
@@ -240,10 +238,11 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                 continue
             checks.append(Check(
                 f"reliabilitet.{row['variable']}.{row['statistic']}", "reliabilitet",
-                f"{row['statistic']}: {row['variable']}", row["estimate"], None,
-                float(row["n_cases"]), row["ci_low"], row["ci_high"],
+                row["estimate"], None, float(row["n_cases"]), row["ci_low"], row["ci_high"],
                 default_warn=row["warn_below"], default_fail=row["fail_below"],
-                figure=row["label"], se=row["se"]))
+                variant="label" if row["label"] else None, se=row["se"],
+                params={"variable": row["variable"], "statistic": row["statistic"],
+                        "label": row["label"]}))
         warnings += study.warnings
 
     # ---- Aktualitet
@@ -271,7 +270,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                 continue
             fc, fr = comparability.funnel_check(
                 f"sammenlignbarhet.trakt.kompletthet.{var}",
-                f"Units outside the funnel: completeness of {var}", df, "x", "n", names)
+                {"word": "funnel_completeness", "variable": var}, df, "x", "n", names)
             checks += fc
             figures[f"funnel_kompletthet.{var}"] = _named(fr, names)
         for var in [v.name for v in present.values() if v.unknown]:
@@ -282,7 +281,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                 continue
             fc, fr = comparability.funnel_check(
                 f"sammenlignbarhet.trakt.ukjent.{var}",
-                f"Units outside the funnel: unknown-code rate of {var}", df, "x", "n", names,
+                {"word": "funnel_unknown", "variable": var}, df, "x", "n", names,
                 bad_side="above")
             checks += fc
             figures[f"funnel_ukjent.{var}"] = _named(fr, names)
@@ -311,12 +310,11 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
     ids = finished.select(pl.len().alias("n"), *[
         pl.col(c).is_not_null().sum().alias(role) for role, c in
         (("person", ds.person_id), ("unit", ds.unit)) if c]).collect().row(0, named=True)
-    for role, label in (("person", "person id"), ("unit", "unit id")):
+    for role in ("person", "unit"):
         if role in ids:
             checks.append(Check.proportion(
-                f"sammenlignbarhet.id.{role}", "sammenlignbarhet",
-                f"Records with a {label} for linkage", ids[role], ids["n"],
-                default_warn=1.0, default_fail=0.95))
+                f"sammenlignbarhet.id.{role}", "sammenlignbarhet.id", ids[role], ids["n"],
+                default_warn=1.0, default_fail=0.95, params={"role": {"word": role}}))
 
     # ---- Relevans
     if spec.variables:

@@ -102,7 +102,7 @@ def unlinked_file(prefix: str = "dq-") -> tuple[int, str]:
     registered temporary file. Returns the open descriptor (kept open for the life of the
     process) and the path to open it by."""
     fd, path = tempfile.mkstemp(prefix=prefix)
-    if os.path.isdir(f"/proc/self/fd"):
+    if os.path.isdir("/proc/self/fd"):
         os.unlink(path)
         _held.append(fd)
         return fd, f"/proc/self/fd/{fd}"

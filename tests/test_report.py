@@ -17,6 +17,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from dq.checks import comparability
+from dq.checks.model import figure
 from dq.cli import app
 from dq.publish import publish
 from dq.render import report as render
@@ -296,5 +297,8 @@ def test_shift_detector_names_the_period():
     national = [c for c in checks if c.unit is None][0]
     units = [c for c in checks if c.unit is not None]
     assert (national.numerator, national.denominator) == (1, 2) and len(units) == 1
-    assert units[0].unit == "Sykehus A" and units[0].figure.startswith("2022→2023: 95.0 % → 60.0 %")
+    u = units[0]
+    assert u.unit == "Sykehus A" and u.params["year0"] == 2022 and u.params["year1"] == 2023
+    assert figure(u.definition, u.variant, u.params, "nb").startswith(
+        "2022→2023: 95,0 % → 60,0 %")
     assert units[0].estimate == pytest.approx(-0.35)

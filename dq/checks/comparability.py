@@ -54,26 +54,29 @@ def funnel_frame(df: pl.DataFrame, x: str, n: str) -> tuple[pl.DataFrame, float]
     return out, theta
 
 
-def funnel_check(check_id: str, title: str, df: pl.DataFrame, x: str, n: str,
+def funnel_check(check_id: str, measure: dict[str, str], df: pl.DataFrame, x: str, n: str,
                  names: dict[str, str], bad_side: str = "below") -> tuple[list[Check], pl.DataFrame]:
     """National row: units beyond the 99.8 % limit on the bad side (below for completeness and
-    coverage, above for unknown-code rates); one unit row for each of them."""
+    coverage, above for unknown-code rates); one unit row for each of them. ``measure`` is the
+    catalogue word naming what is plotted, e.g. ``{"word": "funnel_completeness", "variable":
+    "ASA"}``."""
     fr, theta = funnel_frame(df.filter(pl.col(n) > 0), x, n)
     beyond = (pl.col("p") < pl.col("lo998")) if bad_side == "below" else \
         (pl.col("p") > pl.col("hi998"))
     fr = fr.with_columns(beyond.alias("outside998"))
     outside = fr.filter(pl.col("outside998"))
-    checks = [Check.proportion(check_id, "sammenlignbarhet", title, outside.height, fr.height,
-                               higher_is_better=False, default_warn=0.0,
-                               figure=f"{outside.height} of {fr.height} units {bad_side} "
-                                      f"the 99.8 % limit around {100 * theta:.1f} %")]
+    definition = "sammenlignbarhet.trakt"
+    checks = [Check.proportion(check_id, definition, outside.height, fr.height,
+                               default_warn=0.0, variant=bad_side,
+                               params={"measure": measure, "outside": outside.height,
+                                       "units": fr.height, "theta": theta})]
     for row in outside.iter_rows(named=True):
         side = "below" if row["p"] < row["lo998"] else "above"
-        checks.append(Check(check_id, "sammenlignbarhet", title, row["p"], float(row[x]),
-                            float(row[n]), unit=names.get(row["unit"], row["unit"]),
-                            status="warn",
-                            figure=f"{side} the 99.8 % limits ({100 * row['lo998']:.1f}–"
-                                   f"{100 * row['hi998']:.1f} %)"))
+        checks.append(Check(check_id, definition, row["p"], float(row[x]), float(row[n]),
+                            unit=names.get(row["unit"], row["unit"]), status="warn",
+                            variant=f"unit_{side}",
+                            params={"measure": measure, "low": row["lo998"],
+                                    "high": row["hi998"]}))
     return checks, fr.with_columns(theta=pl.lit(theta))
 
 
@@ -108,10 +111,9 @@ def two_proportion_p(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndar
 
 
 SHIFT_MEASURES = {
-    # measure: (id part, title, successes, denominator)
-    "completeness": ("skift", "Completeness shifts between years",
-                     pl.col("n_valid"), pl.col("n_applicable")),
-    "unknown": ("skift.ukjent", "Unknown-code rate shifts between years",
+    # measure: (id part, catalogue word, successes, denominator)
+    "completeness": ("skift", "completeness", pl.col("n_valid"), pl.col("n_applicable")),
+    "unknown": ("skift.ukjent", "unknown_rate",
                 pl.col("n_unknown"), pl.col("n_applicable") - pl.col("n_missing")),
 }
 
@@ -141,21 +143,22 @@ def shift_checks(rows: pl.DataFrame, variables: list[str], names: dict[str, str]
                                    pl.Series("significant", p_adj <= alpha))
         sig = pairs.filter(pl.col("significant"))
         cid = f"sammenlignbarhet.{part}.{var}"
-        title = f"{label}: {var}"
+        params = {"measure": {"word": label}, "variable": var}
         units_shifted = sig["unit"].n_unique()
-        out.append(Check.proportion(cid, "sammenlignbarhet", title, units_shifted,
-                                    pairs["unit"].n_unique(), higher_is_better=False,
-                                    default_warn=0.0,
-                                    figure=f"{units_shifted} unit(s) with a significant change "
-                                           f"(Holm, α = {alpha})"))
+        out.append(Check.proportion(cid, "sammenlignbarhet.skift", units_shifted,
+                                    pairs["unit"].n_unique(), default_warn=0.0, variant="units",
+                                    params={**params, "shifted": units_shifted,
+                                            "units": pairs["unit"].n_unique(), "alpha": alpha}))
         for row in sig.iter_rows(named=True):
             before = row["x0"] / row["n0"]
             after = row["__x"] / row["__n"]
-            out.append(Check(cid, "sammenlignbarhet", title, after - before,
+            out.append(Check(cid, "sammenlignbarhet.skift", after - before,
                              unit=names.get(row["unit"], row["unit"]), status="warn",
                              cells=(row["x0"], row["n0"], row["__x"], row["__n"]),
-                             figure=f"{row['year0']}→{row['year']}: {100 * before:.1f} % → "
-                                    f"{100 * after:.1f} % (adjusted p = {row['p_adj']:.2g})"))
+                             variant="unit",
+                             params={**params, "year0": row["year0"], "year1": row["year"],
+                                     "before": before, "after": after,
+                                     "p": float(row["p_adj"])}))
     return out
 
 
@@ -170,18 +173,17 @@ def code_checks(per_year: dict[str, dict[int, set[str]]],
     for var, years in per_year.items():
         known = declared.get(var, set())
         ys = sorted(y for y in years if y is not None)
-        changes = []
+        changes: list[dict[str, object]] = []
         for y0, y1 in zip(ys, ys[1:], strict=False):
             if y1 != y0 + 1:
                 continue
-            for word, diff in (("new", years[y1] - years[y0]), ("gone", years[y0] - years[y1])):
+            for kind, diff in (("new", years[y1] - years[y0]), ("gone", years[y0] - years[y1])):
                 named = sorted(diff & known)
                 other = len(diff - known)
-                parts = named + ([f"{other} undeclared value(s)"] if other else [])
-                if parts:
-                    changes.append(f"{y1}: {word} {', '.join(parts)}")
-        out.append(Check(f"sammenlignbarhet.koder.{var}", "sammenlignbarhet",
-                         f"Codes appearing or vanishing between years: {var}",
-                         float(len(changes)), higher_is_better=False, default_warn=0.0,
-                         figure="; ".join(changes) if changes else "the same codes every year"))
+                if named or other:
+                    changes.append({"year": y1, "kind": kind, "codes": named, "undeclared": other})
+        out.append(Check(f"sammenlignbarhet.koder.{var}", "sammenlignbarhet.koder",
+                         float(len(changes)), default_warn=0.0,
+                         variant="changes" if changes else "same",
+                         params={"variable": var, "changes": changes}))
     return out

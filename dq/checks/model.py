@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
+from dq import messages
+from dq.checks import registry
 from dq.spec import CheckRule, Spec
 from dq.stats import wilson
 
@@ -24,27 +27,31 @@ SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "id": pl.String, "dimension": pl.String, "title": pl.String, "unit": pl.String,
     "status": pl.String, "numerator": pl.Float64, "denominator": pl.Float64,
     "estimate": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "se": pl.Float64,
-    "figure": pl.String,
+    "figure": pl.String, "definition": pl.String, "variant": pl.String, "params": pl.String,
     "direction": pl.String, "warn": pl.Float64, "fail": pl.Float64, "notes": pl.String,
     "graded": pl.Boolean, "cells": pl.List(pl.Float64),
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Check:
-    """One check result (national when ``unit`` is None)."""
+    """One check result (national when ``unit`` is None).
+
+    It carries values, never sentences: ``definition`` names its entry in
+    ``dq.checks.registry`` (direction, kind, threshold source) and the catalogue keys of its
+    title and figure; ``params`` are the named values those templates show (variable, counts,
+    days, codes …) and ``variant`` picks the figure template (None: no side figure)."""
 
     id: str
-    dimension: str
-    title: str
+    definition: str
     estimate: float | None
     numerator: float | None = None
     denominator: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
     unit: str | None = None
-    figure: str | None = None  # a human figure beside the estimate, e.g. "median 4 days"
-    higher_is_better: bool = True
+    params: dict[str, Any] = field(default_factory=dict)
+    variant: str | None = None
     default_warn: float | None = None
     default_fail: float | None = None
     status: str | None = None  # set for checks that grade themselves (e.g. info)
@@ -52,12 +59,29 @@ class Check:
     # Every count the estimate and figure were made from, where more than numerator and
     # denominator (the two years of a shift): small-cell suppression looks at all of them.
     cells: tuple[float, ...] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def dimension(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def higher_is_better(self) -> bool:
+        return registry.definition(self.definition).higher_is_better
 
     @classmethod
-    def proportion(cls, id: str, dimension: str, title: str, x: int, n: int, **kw: Any) -> Check:
+    def proportion(cls, id: str, definition: str, x: int, n: int, **kw: Any) -> Check:
         low, high = wilson(x, n) if n else (None, None)
-        return cls(id, dimension, title, x / n if n else None, float(x), float(n), low, high, **kw)
+        return cls(id, definition, x / n if n else None, float(x), float(n), low, high, **kw)
+
+
+def title(definition: str, params: dict[str, Any], lang: str) -> str:
+    return messages.check_text(registry.title_key(definition), lang, params)
+
+
+def figure(definition: str, variant: str | None, params: dict[str, Any], lang: str) -> str | None:
+    if variant is None:
+        return None
+    return messages.check_text(registry.figure_key(definition, variant), lang, params)
 
 
 def rule_for(spec: Spec, check_id: str) -> CheckRule | None:
@@ -106,10 +130,14 @@ def grade(check: Check, spec: Spec, min_n: int) -> dict[str, Any]:
         small = (check.unit is not None and check.denominator is not None
                  and check.denominator < min_n)
         status = status_of(value, check.higher_is_better, warn, fail, small)
-    return {"id": check.id, "dimension": check.dimension, "title": check.title,
+    return {"id": check.id, "dimension": check.dimension,
+            "title": title(check.definition, check.params, "en"),
             "unit": check.unit, "status": status, "numerator": check.numerator,
             "denominator": check.denominator, "estimate": value, "ci_low": check.ci_low,
-            "ci_high": check.ci_high, "se": check.se, "figure": check.figure,
+            "ci_high": check.ci_high, "se": check.se,
+            "figure": figure(check.definition, check.variant, check.params, "en"),
+            "definition": check.definition, "variant": check.variant,
+            "params": json.dumps(check.params, ensure_ascii=False, sort_keys=True, default=str),
             "direction": "higher_is_better" if check.higher_is_better else "lower_is_better",
             "warn": warn, "fail": fail, "notes": rule.notes if rule else None,
             # False where the check set its own status (e.g. a unit beyond a funnel limit)

@@ -42,22 +42,25 @@ def checks(source: Source, spec: Spec, finished: pl.LazyFrame, event: pl.Expr,
         return out, None
     last = years.row(-1, named=True)
     prev = years.row(-2, named=True) if years.height > 1 else None
-    change = ""
-    if prev:
-        diff = last["within"] / last["n"] - prev["within"] / prev["n"]
-        change = f"; {prev['year']}: {100 * prev['within'] / prev['n']:.1f} % ({100 * diff:+.1f} pp)"
     rule = spec.timeliness.thresholds
+    definition = "aktualitet.registrering"
+    params = {"limit": t.limit_days, "year": last["year"], "median": last["median"],
+              "p90": last["p90"]}
+    variant = "national"
+    if prev:
+        variant = "change"
+        params.update(previous_year=prev["year"], previous=prev["within"] / prev["n"],
+                      change=last["within"] / last["n"] - prev["within"] / prev["n"])
     out.append(Check.proportion(
-        "aktualitet.registrering", "aktualitet",
-        f"Registered within {t.limit_days} days of the event ({last['year']})",
-        last["within"], last["n"], default_warn=rule.warn_below, default_fail=rule.fail_below,
-        figure=f"median {last['median']:.0f} days, 90th percentile {last['p90']:.0f}{change}"))
+        "aktualitet.registrering", definition, last["within"], last["n"],
+        default_warn=rule.warn_below, default_fail=rule.fail_below, variant=variant,
+        params=params))
     for row in years.head(years.height - 1).iter_rows(named=True):  # earlier years: figures only
         out.append(Check.proportion(
-            f"aktualitet.registrering.{row['year']}", "aktualitet",
-            f"Registered within {t.limit_days} days of the event ({row['year']})", row["within"],
-            row["n"], status="info",
-            figure=f"median {row['median']:.0f} days, 90th percentile {row['p90']:.0f}"))
+            f"aktualitet.registrering.{row['year']}", definition, row["within"], row["n"],
+            status="info", variant="national",
+            params={"limit": t.limit_days, "year": row["year"], "median": row["median"],
+                    "p90": row["p90"]}))
     by_unit = None
     if unit is not None:
         by_unit = (base.filter(pl.col("year") == last["year"], pl.col("delay").is_not_null())
@@ -69,19 +72,19 @@ def checks(source: Source, spec: Spec, finished: pl.LazyFrame, event: pl.Expr,
         by_unit = by_unit.with_columns(pl.col("unit").cast(pl.String)).sort("unit", nulls_last=True)
         for row in by_unit.iter_rows(named=True):
             low, high = wilson(row["within"], row["n"])
-            out.append(Check("aktualitet.registrering", "aktualitet",
-                             f"Registered within {t.limit_days} days ({last['year']})",
+            out.append(Check("aktualitet.registrering", definition,
                              row["within"] / row["n"], float(row["within"]), float(row["n"]),
                              low, high, unit=names.get(row["unit"], row["unit"]),
-                             figure=f"median {row['median']:.0f} days",
+                             variant="unit", params={"limit": t.limit_days, "year": last["year"],
+                                                     "median": row["median"]},
                              default_warn=rule.warn_below, default_fail=rule.fail_below))
         by_unit = by_unit.with_columns(pl.col("unit").replace(names).alias("unit_name"))
     if export_date is not None:
         latest = finished.select(event.max()).collect().item()
         if latest is not None:
             days = (export_date - latest).days
-            out.append(Check("aktualitet.ferskhet", "aktualitet",
-                             "Days from the last event to the export", float(days),
-                             higher_is_better=False, default_warn=90, default_fail=365,
-                             figure=f"last event {latest.isoformat()}, export {export_date.isoformat()}"))
+            out.append(Check("aktualitet.ferskhet", "aktualitet.ferskhet", float(days),
+                             default_warn=90, default_fail=365, variant="dates",
+                             params={"last": latest.isoformat(),
+                                     "export": export_date.isoformat()}))
     return out, by_unit

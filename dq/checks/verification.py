@@ -29,9 +29,9 @@ def value_checks(completeness_rows: pl.DataFrame) -> list[Check]:
         if registered == 0:
             continue
         out.append(Check.proportion(
-            f"korrekthet.verdier.{row['variable']}", "korrekthet",
-            f"Values outside allowed codes or range: {row['variable']}", row["n_invalid"],
-            registered, higher_is_better=False, default_warn=0.01, default_fail=0.05))
+            f"korrekthet.verdier.{row['variable']}", "korrekthet.verdier", row["n_invalid"],
+            registered, default_warn=0.01, default_fail=0.05,
+            params={"variable": row["variable"]}))
     return out
 
 
@@ -66,38 +66,36 @@ def export_checks(source: Source, spec: Spec, finished: pl.LazyFrame,
     counts = lf.select(**exprs).collect(engine="streaming").row(0, named=True)
     for i, cond in enumerate(v.date_order):
         checks.append(Check.proportion(
-            f"korrekthet.datoer.{i + 1}", "korrekthet", f"Date order: {cond}",
-            counts[f"o{i}_bad"], counts[f"o{i}_n"], higher_is_better=False, default_warn=0.0,
-            default_fail=0.01))
+            f"korrekthet.datoer.{i + 1}", "korrekthet.datoer",
+            counts[f"o{i}_bad"], counts[f"o{i}_n"], default_warn=0.0, default_fail=0.01,
+            params={"condition": cond}))
     if export_date is not None:
         for col in v.no_future:
             checks.append(Check.proportion(
-                f"korrekthet.framtid.{col}", "korrekthet", f"{col} after the export date",
-                counts[f"f_{col}_bad"], counts[f"f_{col}_n"], higher_is_better=False,
-                default_warn=0.0, default_fail=0.01))
+                f"korrekthet.framtid.{col}", "korrekthet.framtid",
+                counts[f"f_{col}_bad"], counts[f"f_{col}_n"],
+                default_warn=0.0, default_fail=0.01, params={"variable": col}))
     for kind, codes in (("icd10", v.icd10), ("ncsp", v.ncsp)):
         for col in codes:
             checks.append(Check.proportion(
-                f"korrekthet.kodeformat.{col}", "korrekthet",
-                f"{kind.upper()} code format: {col}", counts[f"c_{kind}_{col}_bad"],
-                counts[f"c_{kind}_{col}_n"], higher_is_better=False, default_warn=0.0,
-                default_fail=0.01))
+                f"korrekthet.kodeformat.{col}", "korrekthet.kodeformat",
+                counts[f"c_{kind}_{col}_bad"], counts[f"c_{kind}_{col}_n"], default_warn=0.0,
+                default_fail=0.01, params={"variable": col, "system": kind.upper()}))
     if v.duplicate_keys:
         dup = dups.collect(engine="streaming").row(0, named=True)
         extra = int(dup["extra"] or 0)
         checks.append(Check.proportion(
-            "korrekthet.duplikater", "korrekthet",
-            f"Duplicate records on {' + '.join(v.duplicate_keys)}", extra, counts["dup_n"],
-            higher_is_better=False, default_warn=0.0, default_fail=0.01,
-            figure=f"{extra} extra record(s) in {int(dup['groups'] or 0)} group(s)"))
+            "korrekthet.duplikater", "korrekthet.duplikater", extra, counts["dup_n"],
+            default_warn=0.0, default_fail=0.01, variant="groups",
+            params={"keys": list(v.duplicate_keys), "extra": extra,
+                    "groups": int(dup["groups"] or 0)}))
     if v.national_id:
         classes = fnr.counts(finished, v.national_id)
         present = sum(n for c, n in classes.items() if c not in ("tom", "kontroll_2032"))
         invalid = classes["ugyldig_format"] + classes["ugyldig_dato"] + \
             classes["ugyldig_kontrollsiffer"]
-        shown = ", ".join(f"{c} {n}" for c, n in classes.items() if n)
         checks.append(Check.proportion(
-            "korrekthet.fodselsnummer", "korrekthet", f"Invalid national ID numbers ({v.national_id})",
-            invalid, present, higher_is_better=False, default_warn=0.0, default_fail=0.01,
-            figure=shown, extra={"classes": classes}))
+            "korrekthet.fodselsnummer", "korrekthet.fodselsnummer", invalid, present,
+            default_warn=0.0, default_fail=0.01, variant="classes",
+            params={"variable": v.national_id, "classes": classes}))
     return checks

@@ -7,8 +7,8 @@ already passed through small-cell suppression, so every format hides the same ce
 from __future__ import annotations
 
 import html
+import json
 import math
-import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -17,6 +17,8 @@ import polars as pl
 
 import dq
 from dq.checks.model import DIMENSIONS, NAMES
+from dq.checks.model import figure as check_figure
+from dq.checks.model import title as check_title
 from dq.render.numbers import ci, count, num, pct
 from dq.render.text import md_cell, plain
 
@@ -50,78 +52,21 @@ def suppression_rule(n: int | None, lang: str) -> str | None:
     return rule(n)
 
 
-TITLES_NB = (
-    ("kompletthet.tilslutning", "Tilslutningsgrad: rapporterende enheter / enheter i referansen"),
-    ("kompletthet.dekningsgrad", "Dekningsgrad"),
-    ("kompletthet.records", "Komplette registreringer (alle obligatoriske variabler)"),
-    ("kompletthet.variabel.", "Variabelkompletthet: {}"),
-    ("korrekthet.verdier.", "Verdier utenfor lovlige koder eller grenser: {}"),
-    ("korrekthet.datoer.", "Datorekkefølge: {tail}"),
-    ("korrekthet.framtid.", "{} etter uttrekksdato"),
-    ("korrekthet.duplikater", "Dupliserte registreringer"),
-    ("korrekthet.fodselsnummer", "Ugyldige fødselsnummer"),
-    ("korrekthet.kodeformat.", "Kodeformat: {}"),
-    ("korrekthet.validering.", "Samsvar med journal: {}"),
-    ("korrekthet.pasienter", "Korrekte pasienter (sanne positive / registrerte)"),
-    ("aktualitet.registrering.", "Registrert innen fristen etter hendelsen ({})"),
-    ("aktualitet.registrering", "Registrert innen fristen etter hendelsen{year}"),
-    ("aktualitet.ferskhet", "Dager fra siste hendelse til uttrekk"),
-    ("sammenlignbarhet.trakt.kompletthet.", "Enheter utenfor trakten: kompletthet for {}"),
-    ("sammenlignbarhet.trakt.ukjent.", "Enheter utenfor trakten: andel ukjent for {}"),
-    ("sammenlignbarhet.trakt.dekningsgrad", "Enheter utenfor trakten: dekningsgrad"),
-    ("sammenlignbarhet.skift.ukjent.", "Skift i andel ukjent mellom år: {}"),
-    ("sammenlignbarhet.skift.", "Skift i kompletthet mellom år: {}"),
-    ("sammenlignbarhet.koder.", "Koder som kommer til eller forsvinner: {}"),
-    ("sammenlignbarhet.id.person", "Registreringer med person-ID for kobling"),
-    ("sammenlignbarhet.id.unit", "Registreringer med enhets-ID"),
-    ("relevans.bruk", "Variabler med dokumentert bruk"),
-    ("relevans.udokumenterte_kolonner", "Kolonner i uttrekket som spesifikasjonen ikke beskriver"),
-    ("relevans.manglende_variabler", "Variabler i spesifikasjonen som mangler i uttrekket"),
-)
+def _params(row: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(row["params"]) if row.get("params") else {}
 
 
 def title_of(row: dict[str, Any], lang: str) -> str:
-    """The check's title in the report's language (titles are made in English)."""
-    if lang != "nb":
-        return row["title"]
-    cid = row["id"]
-    for prefix, template in TITLES_NB:
-        if cid == prefix or (prefix.endswith(".") and cid.startswith(prefix)):
-            rest = cid[len(prefix):] if prefix.endswith(".") else ""
-            tail = row["title"].split(": ", 1)[-1]
-            year = re.search(r" \(\d{4}\)$", row["title"])
-            return template.format(rest, tail=tail, year=year.group(0) if year else "")
-    return row["title"]
-
-
-FIGURE_NB = (
-    ("reporting units only", "kun rapporterende enheter"), ("not reporting", "rapporterer ikke"),
-    ("every unit in the reference reports", "alle enheter i referansen rapporterer"),
-    ("missing", "mangler"), ("unknown", "ukjent"), ("invalid", "ugyldig"),
-    ("units below the 99.8 % limit around", "enheter under 99,8 %-grensen rundt"),
-    ("units above the 99.8 % limit around", "enheter over 99,8 %-grensen rundt"),
-    ("below the 99.8 % limits", "under 99,8 %-grensene"), ("of", "av"),
-    ("unit(s) with a significant change", "enhet(er) med signifikant endring"),
-    ("adjusted p", "justert p"), ("the same codes every year", "de samme kodene hvert år"),
-    ("undeclared value(s)", "verdi(er) utenfor kodelisten"), ("new", "ny"), ("gone", "borte"), ("median", "median"), ("days", "dager"),
-    ("90th percentile", "90-persentil"), ("last event", "siste hendelse"), ("export", "uttrekk"),
-    ("extra record(s) in", "ekstra registrering(er) i"), ("group(s)", "gruppe(r)"),
-    ("no documented use", "ingen dokumentert bruk"),
-    ("every variable has a documented use", "alle variabler har dokumentert bruk"),
-    ("none", "ingen"), ("registry counts more than the reference",
-                        "registeret teller flere enn referansen"),
-    ("sensitivity", "sensitivitet"), ("largest deviation", "største avvik"),
-)
+    """The check's title in the report's language, from the message catalogue."""
+    return check_title(row["definition"], _params(row), lang)
 
 
 def figure_text(row: dict[str, Any], lang: str) -> str:
-    """The check's side figure; in Norwegian with its words and decimal commas translated."""
-    text = row["figure"] or ""
-    if lang != "nb" or not text:
-        return text
-    for en, nb in FIGURE_NB:
-        text = re.sub(rf"(?<![\w.]){re.escape(en)}(?![\w])", nb, text)
-    return re.sub(r"(\d)\.(\d)", r"\1,\2", text)
+    """The check's side figure in the report's language; empty when it has none or it is
+    hidden by small-cell suppression."""
+    if row.get("suppressed") or not row.get("variant"):
+        return ""
+    return check_figure(row["definition"], row["variant"], _params(row), lang) or ""
 
 
 def _is_share(row: dict[str, Any]) -> bool:
@@ -285,7 +230,7 @@ def markdown(report, lang: str) -> str:  # noqa: ANN001
         for row in part.filter(pl.col("unit").is_null()).iter_rows(named=True):
             thr = _threshold(row, lang)
             figure = figure_of(row, lang) + (f" ({md_cell(figure_text(row, lang))})"
-                                             if row["figure"] else "")
+                                             if figure_text(row, lang) else "")
             out.append(f"| {md_cell(title_of(row, lang))} | {figure} | "
                        f"{evidence_of(row, lang, suppress_n)} | {ci_of(row, lang)} | {thr} | "
                        f"{t[row['status']]} |")
@@ -530,8 +475,8 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
         body.append(f"<table><tr><th>{t['check']}</th><th>{t['estimate']}</th><th>{t['n']}</th>"
                     f"<th>{t['ci']}</th><th>{t['threshold']}</th><th>{t['status']}</th></tr>")
         for row in part.filter(pl.col("unit").is_null()).iter_rows(named=True):
-            extra = (f'<div class="small">{esc(figure_text(row, lang))}</div>' if row["figure"]
-                     else "")
+            extra = (f'<div class="small">{esc(figure_text(row, lang))}</div>'
+                     if figure_text(row, lang) else "")
             body.append(f"<tr><td>{esc(title_of(row, lang))}{extra}</td><td class=n>"
                         f"{esc(figure_of(row, lang))}</td><td class=n>"
                         f"{esc(evidence_of(row, lang, suppress_n))}</td><td class=n>"

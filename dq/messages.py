@@ -1,0 +1,235 @@
+"""The message catalogue: every text a report shows, per language, with named parameters.
+
+Templates are ``str.format`` strings whose fields name a value of the check (``{variable}``,
+``{missing:count}``). The format spec after the colon says how the value is written in the
+report's language — never how it is translated, since values are data, not words:
+
+    count   a whole number with the language's thousands separator     19 610 / 19,610
+    pct     a proportion as a percentage, one decimal                  84,1 % / 84.1 %
+    pct0    the same with no decimals
+    pp      a signed difference of proportions in percentage points   −7,5 prosentpoeng
+    num1, num2, num3   a decimal number with that many decimals        0,741
+    g       a number as short as it can be written                      0,05 / 11
+    p       a p-value, two significant digits                           0,0012
+    days    a whole number of days                                     12 dager / 12 days
+    date    a date                                                      31.12.2023 / 2023-12-31
+    list    names or codes joined as they are (never translated)        S72.0, NFB49
+    (none)  the value as it is: a name, a code, a year
+
+Adding a check means one definition in ``dq.checks.registry`` and its templates here; a test
+fails when a check lacks a template in either language.
+"""
+
+from __future__ import annotations
+
+import string
+from datetime import date
+from typing import Any
+
+from dq.render.numbers import count, num, pct
+
+LANGS = ("nb", "en")
+MINUS = "\u2212"
+
+# ---------------------------------------------------------------- check titles and figures
+# key: the check definition (dq.checks.registry), then ".title" or ".figure.<variant>".
+CHECKS: dict[str, dict[str, str]] = {
+    "kompletthet.tilslutning.title": {
+        "nb": "Tilslutningsgrad: rapporterende enheter / enheter i referansen",
+        "en": "Tilslutning: reporting units / units in the reference"},
+    "kompletthet.tilslutning.figure.not_reporting": {
+        "nb": "rapporterer ikke: {units:list}", "en": "not reporting: {units:list}"},
+    "kompletthet.tilslutning.figure.all_report": {
+        "nb": "alle enheter i referansen rapporterer",
+        "en": "every unit in the reference reports"},
+    "kompletthet.dekningsgrad.title": {
+        "nb": "Dekningsgrad", "en": "Dekningsgrad ({mode})"},
+    "kompletthet.dekningsgrad.figure.national": {
+        "nb": "kun rapporterende enheter: {reporting:pct}",
+        "en": "reporting units only: {reporting:pct}"},
+    "kompletthet.dekningsgrad.figure.mismatch": {
+        "nb": "registeret teller flere enn referansen",
+        "en": "registry counts more than the reference"},
+    "kompletthet.variabel.title": {
+        "nb": "Variabelkompletthet: {variable}", "en": "Variable completeness: {variable}"},
+    "kompletthet.variabel.figure.counts": {
+        "nb": "mangler {missing:count}, ukjent {unknown:count}, ugyldig {invalid:count}",
+        "en": "missing {missing:count}, unknown {unknown:count}, invalid {invalid:count}"},
+    "kompletthet.records.title": {
+        "nb": "Komplette registreringer (alle obligatoriske variabler)",
+        "en": "Records complete on every mandatory variable"},
+    "korrekthet.verdier.title": {
+        "nb": "Verdier utenfor lovlige koder eller grenser: {variable}",
+        "en": "Values outside allowed codes or range: {variable}"},
+    "korrekthet.datoer.title": {
+        "nb": "Datorekkefølge: {condition}", "en": "Date order: {condition}"},
+    "korrekthet.framtid.title": {
+        "nb": "{variable} etter uttrekksdato", "en": "{variable} after the export date"},
+    "korrekthet.kodeformat.title": {
+        "nb": "Kodeformat: {variable}", "en": "{system} code format: {variable}"},
+    "korrekthet.duplikater.title": {
+        "nb": "Dupliserte registreringer", "en": "Duplicate records on {keys:list}"},
+    "korrekthet.duplikater.figure.groups": {
+        "nb": "{extra:count} ekstra registreringer i {groups:count} grupper",
+        "en": "{extra:count} extra records in {groups:count} groups"},
+    "korrekthet.fodselsnummer.title": {
+        "nb": "Ugyldige fødselsnummer", "en": "Invalid national ID numbers ({variable})"},
+    "korrekthet.fodselsnummer.figure.classes": {"nb": "{classes:classes}",
+                                                 "en": "{classes:classes}"},
+    "korrekthet.validering.title": {
+        "nb": "Samsvar med journal: {variable}", "en": "Agrees with the medical record: {variable}"},
+    "korrekthet.validering.figure.sensitivity": {
+        "nb": "sensitivitet {sensitivity:pct0}", "en": "sensitivity {sensitivity:pct0}"},
+    "korrekthet.validering.figure.deviation": {
+        "nb": "største avvik {deviation:g}", "en": "largest deviation {deviation:g}"},
+    "korrekthet.pasienter.title": {
+        "nb": "Korrekte pasienter (sanne positive / registrerte)",
+        "en": "Correct patients (true positives / registered)"},
+    "reliabilitet.title": {"nb": "{statistic}: {variable}", "en": "{statistic}: {variable}"},
+    "reliabilitet.figure.label": {"nb": "{label}", "en": "{label}"},
+    "aktualitet.registrering.title": {
+        "nb": "Registrert innen {limit} dager etter hendelsen ({year})",
+        "en": "Registered within {limit} days of the event ({year})"},
+    "aktualitet.registrering.figure.national": {
+        "nb": "median {median:days}, 90-persentil {p90:days}",
+        "en": "median {median:days}, 90th percentile {p90:days}"},
+    "aktualitet.registrering.figure.change": {
+        "nb": "median {median:days}, 90-persentil {p90:days}; {previous_year}: "
+              "{previous:pct} ({change:pp})",
+        "en": "median {median:days}, 90th percentile {p90:days}; {previous_year}: "
+              "{previous:pct} ({change:pp})"},
+    "aktualitet.registrering.figure.unit": {
+        "nb": "median {median:days}", "en": "median {median:days}"},
+    "aktualitet.ferskhet.title": {
+        "nb": "Dager fra siste hendelse til uttrekk", "en": "Days from the last event to the export"},
+    "aktualitet.ferskhet.figure.dates": {
+        "nb": "siste hendelse {last:date}, uttrekk {export:date}",
+        "en": "last event {last:date}, export {export:date}"},
+    "sammenlignbarhet.trakt.title": {
+        "nb": "Enheter utenfor trakten: {measure}", "en": "Units outside the funnel: {measure}"},
+    "sammenlignbarhet.trakt.figure.below": {
+        "nb": "{outside:count} av {units:count} enheter under 99,8 %-grensen rundt {theta:pct}",
+        "en": "{outside:count} of {units:count} units below the 99.8 % limit around {theta:pct}"},
+    "sammenlignbarhet.trakt.figure.above": {
+        "nb": "{outside:count} av {units:count} enheter over 99,8 %-grensen rundt {theta:pct}",
+        "en": "{outside:count} of {units:count} units above the 99.8 % limit around {theta:pct}"},
+    "sammenlignbarhet.trakt.figure.unit_below": {
+        "nb": "under 99,8 %-grensene ({low:pct}–{high:pct})",
+        "en": "below the 99.8 % limits ({low:pct}–{high:pct})"},
+    "sammenlignbarhet.trakt.figure.unit_above": {
+        "nb": "over 99,8 %-grensene ({low:pct}–{high:pct})",
+        "en": "above the 99.8 % limits ({low:pct}–{high:pct})"},
+    "sammenlignbarhet.skift.title": {
+        "nb": "Skift i {measure} mellom år: {variable}",
+        "en": "{measure} shifts between years: {variable}"},
+    "sammenlignbarhet.skift.figure.units": {
+        "nb": "{shifted:count} av {units:count} enheter med signifikant endring (Holm, α = {alpha:g})",
+        "en": "{shifted:count} of {units:count} units with a significant change (Holm, α = {alpha:g})"},
+    "sammenlignbarhet.skift.figure.unit": {
+        "nb": "{year0}→{year1}: {before:pct} → {after:pct} (justert p = {p:p})",
+        "en": "{year0}→{year1}: {before:pct} → {after:pct} (adjusted p = {p:p})"},
+    "sammenlignbarhet.koder.title": {
+        "nb": "Koder som kommer til eller forsvinner: {variable}",
+        "en": "Codes appearing or vanishing between years: {variable}"},
+    "sammenlignbarhet.koder.figure.changes": {"nb": "{changes:changes}", "en": "{changes:changes}"},
+    "sammenlignbarhet.koder.figure.same": {
+        "nb": "de samme kodene hvert år", "en": "the same codes every year"},
+    "sammenlignbarhet.id.title": {
+        "nb": "Registreringer med {role} for kobling", "en": "Records with a {role} for linkage"},
+    "relevans.bruk.title": {
+        "nb": "Variabler med dokumentert bruk", "en": "Variables with a documented use"},
+    "relevans.bruk.figure.undocumented": {
+        "nb": "ingen dokumentert bruk: {variables:list}", "en": "no documented use: {variables:list}"},
+    "relevans.bruk.figure.all": {
+        "nb": "alle variabler har dokumentert bruk", "en": "every variable has a documented use"},
+    "relevans.udokumenterte_kolonner.title": {
+        "nb": "Kolonner i uttrekket som spesifikasjonen ikke beskriver",
+        "en": "Export columns that the spec does not describe"},
+    "relevans.manglende_variabler.title": {
+        "nb": "Variabler i spesifikasjonen som mangler i uttrekket",
+        "en": "Spec variables missing from the export"},
+    "relevans.figure.names": {"nb": "{names:list}", "en": "{names:list}"},
+    "relevans.figure.none": {"nb": "ingen", "en": "none"},
+}
+
+# Words that stand inside a template's parameter: translated here, by key, never by parsing.
+WORDS: dict[str, dict[str, str]] = {
+    "aggregate": {"nb": "aggregert", "en": "aggregate"},
+    "linkage": {"nb": "kobling", "en": "linkage"},
+    "completeness": {"nb": "kompletthet", "en": "Completeness"},
+    "unknown_rate": {"nb": "andel ukjent", "en": "Unknown-code rate"},
+    "funnel_completeness": {"nb": "kompletthet for {variable}", "en": "completeness of {variable}"},
+    "funnel_unknown": {"nb": "andel ukjent for {variable}", "en": "unknown-code rate of {variable}"},
+    "funnel_coverage": {"nb": "dekningsgrad", "en": "dekningsgrad"},
+    "person": {"nb": "person-ID", "en": "person id"},
+    "unit": {"nb": "enhets-ID", "en": "unit id"},
+    "new": {"nb": "ny", "en": "new"},
+    "gone": {"nb": "borte", "en": "gone"},
+    "undeclared": {"nb": "{n:count} verdier utenfor kodelisten",
+                   "en": "{n:count} undeclared values"},
+    "undeclared_one": {"nb": "1 verdi utenfor kodelisten", "en": "1 undeclared value"},
+}
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, spec: str) -> str:
+        lang = self.lang
+        if value is None:
+            return "–"
+        if isinstance(value, dict) and "word" in value:
+            return word(value["word"], lang, **{k: v for k, v in value.items() if k != "word"})
+        if spec == "changes":
+            return "; ".join(_change(c, lang) for c in value)
+        if spec == "classes":
+            return ", ".join(f"{k} {count(v, lang)}" for k, v in value.items() if v)
+        if spec == "count":
+            return count(value, lang)
+        if spec in ("pct", "pct0"):
+            return pct(value, lang, 0 if spec == "pct0" else 1).replace("-", MINUS)
+        if spec == "pp":
+            text = num(100 * value, lang, 1)
+            sign = "+" if value > 0 else ""
+            unit = " prosentpoeng" if lang == "nb" else " pp"
+            return (sign + text).replace("-", MINUS) + unit
+        if spec in ("num1", "num2", "num3"):
+            return num(value, lang, int(spec[-1])).replace("-", MINUS)
+        if spec in ("g", "p"):  # a plain number / a p-value: two significant digits
+            text = f"{value:.2g}" if spec == "p" else f"{value:g}"
+            if lang == "nb":
+                text = text.replace(".", ",")
+            return text.replace("-", MINUS) if "e" not in text else text
+        if spec == "days":
+            n = round(value)
+            noun = ("dag" if n == 1 else "dager") if lang == "nb" else ("day" if n == 1 else "days")
+            return f"{count(n, lang)} {noun}"
+        if spec == "date":
+            d = value if isinstance(value, date) else date.fromisoformat(str(value))
+            return d.strftime("%d.%m.%Y") if lang == "nb" else d.isoformat()
+        if spec == "list":
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
+
+def _change(change: dict[str, Any], lang: str) -> str:
+    """One year's change of codes: declared codes by name, any other value only counted."""
+    parts = [str(c) for c in change["codes"]]
+    n = change.get("undeclared", 0)
+    if n:
+        parts.append(word("undeclared_one", lang) if n == 1 else word("undeclared", lang, n=n))
+    return f"{change['year']}: {word(change['kind'], lang)} {', '.join(parts)}"
+
+
+def render(template: str, lang: str, params: dict[str, Any]) -> str:
+    return _Formatter(lang).format(template, **params)
+
+
+def check_text(key: str, lang: str, params: dict[str, Any]) -> str:
+    """The text of a check's title or figure variant, e.g. ``kompletthet.variabel.title``."""
+    return render(CHECKS[key][lang], lang, params)
+
+
+def word(key: str, lang: str, **params: Any) -> str:
+    return render(WORDS[key][lang], lang, params)
