@@ -10,9 +10,8 @@ import functools
 import os
 import re
 import sys
-import tempfile
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from io import StringIO
@@ -21,7 +20,10 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-from dq.errors import EXIT_INPUT, EXIT_INTERNAL, ConfigError, DQError
+from dq.errors import EXIT_INPUT, EXIT_INTERNAL, DQError
+from dq.render.text import plain
+from dq.outputs import (Input, OutputPlan, Request, is_stdout, known_columns, plan, reading_files,
+                        reset_context)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,48 +48,161 @@ class CIMethod(str, Enum):
 # Options every command shares, declared once.
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOption = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", dir_okay=False,
-    help="Write to this file (whole, or not at all) instead of stdout.")]
+    "--output", "-o",
+    help="Write to this file (whole, or not at all) instead of stdout; - is stdout. Refuses a "
+         "file the command reads, a directory and a block device.")]
 WidthOption = Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)]
 CIOption = Annotated[CIMethod, typer.Option(help="Confidence interval method.")]
 
-_DIGITS = re.compile(r"\d{6,}")
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every control, format and bidi character (ESC sequences, CR, bell, U+202E,
+    zero-width characters, lone surrogates) shown as a visible escape (``\\x1b``, ``\\u202e``):
+    dq.render.text.plain, the one sanitiser of text that did not come from dq's source."""
+    if keep_newlines:
+        return "\n".join(plain(part) for part in text.split("\n"))
+    return plain(text)
+
+
+def one_line(message: str) -> str:
+    """A message as one safe line: line breaks become spaces, runs of spaces one space, and every
+    other control or bidi character a visible escape."""
+    joined = " ".join(part.strip(" ") for part in message.split("\n"))
+    return re.sub(" {2,}", " ", visible(joined)).strip()
+
+
+def say(line: str) -> None:
+    """The one place dq writes its own lines to stderr (errors, warnings, notes, annotations)."""
+    typer.echo(one_line(line), err=True)
+
+
+def warn(message: str) -> None:
+    say(f"dq: warning: {message}")
 
 
 def fail(message: str, code: int) -> None:
     """One line on stderr, then the exit code."""
-    text = " ".join(message.split())
-    typer.echo(f"dq: error: {text}", err=True)
+    say(f"dq: error: {message}")
     raise typer.Exit(code)
 
 
+def _files() -> str:
+    files = list(reading_files())
+    if not files:
+        return "the input"
+    if len(files) == 1:
+        return files[0]
+    shown = ", ".join(files[:3]) + (", …" if len(files) > 3 else "")
+    return f"one of {shown}"
+
+
+def _engine_column(text: str) -> str | None:
+    """The column an engine message names, if it is a column of the files read (a column name
+    may be printed; anything else in the message may be a row value and is never shown)."""
+    columns = known_columns()
+    for match in re.finditer(r"column '([^'\n]{1,200})'|column \"([^\"\n]{1,200})\"", text):
+        name = match.group(1) or match.group(2)
+        if name in columns:
+            return name
+    return None
+
+
+def _reworded(exc: BaseException) -> tuple[str, int] | None:
+    """A message of dq's own words for an error raised while reading the data, else None. The
+    engine's text is never passed on: it quotes row values (names, national ID numbers)."""
+    import csv
+
+    import polars as pl
+
+    where = _files()
+    if isinstance(exc, pl.exceptions.ComputeError | pl.exceptions.InvalidOperationError
+                  | pl.exceptions.SchemaError):
+        column = _engine_column(str(exc))
+        col = f" (column {column})" if column else ""
+        return (f"the data in {where} could not be read to the end: a value{col} does not fit its "
+                "column's type, or a row does not match the header; check the types in the spec, "
+                "the file's format, separator (--separator) and encoding (--encoding)", EXIT_INPUT)
+    if isinstance(exc, pl.exceptions.NoDataError):
+        return f"{where} has no data to read (an empty file?)", EXIT_INPUT
+    if isinstance(exc, csv.Error):
+        return (f"{where} could not be read as CSV; check the file's format, separator and "
+                "line endings", EXIT_INPUT)
+    if isinstance(exc, UnicodeError):
+        return (f"{where} holds bytes that are not text in the expected encoding; pass "
+                "--encoding (utf-8, cp1252 or latin-1) or save the file as UTF-8", EXIT_INPUT)
+    if isinstance(exc, OSError):
+        name = exc.filename if isinstance(exc.filename, str | Path) else None
+        if name is None or str(name).startswith(("/proc/self/fd/", "/dev/fd/")):
+            name = where
+        why = exc.strerror or type(exc).__name__
+        return f"{name} could not be read ({why})", EXIT_INPUT
+    if isinstance(exc, RecursionError):
+        return (f"{where} is nested too deeply to read (thousands of nested brackets or "
+                "tables); check that it is the file you meant", EXIT_INPUT)
+    if isinstance(exc, MemoryError):
+        return (f"not enough memory to process {where}; run on a machine with more memory or "
+                "split the export", EXIT_INPUT)
+    if type(exc).__name__ == "PanicException":  # pyo3: the engine stopped on the file's content
+        return (f"{where} could not be read: the data engine stopped on its content; check the "
+                "file's format, separator and encoding", EXIT_INPUT)
+    return None
+
+
+def _print_bug(exc: BaseException) -> None:
+    """Exit 4: the traceback (code locations) on stderr. Exception messages may quote row values,
+    so they are withheld unless DQ_DEBUG=1 (for a developer on their own data)."""
+    debug = os.environ.get("DQ_DEBUG") == "1"
+    say("dq: internal error — this is a bug in dq; please report it with the traceback below"
+        + ("" if debug else " (exception messages are withheld because they may quote the data; "
+                            "DQ_DEBUG=1 shows them)"))
+    chain: list[BaseException] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        chain.append(current)
+        seen.add(id(current))
+        current = current.__cause__ or (None if current.__suppress_context__
+                                        else current.__context__)
+    lines: list[str] = []
+    for i, e in enumerate(reversed(chain)):
+        if i:
+            lines.append("\nDuring handling of the above exception, another exception occurred:\n")
+        lines.append("Traceback (most recent call last):")
+        lines += [ln.rstrip("\n") for ln in traceback.format_tb(e.__traceback__)]
+        kind = f"{type(e).__module__}.{type(e).__qualname__}"
+        lines.append(f"{kind}: {e}" if debug else f"{kind} (message withheld)")
+    for block in lines:
+        for line in block.split("\n"):
+            typer.echo(visible(line), err=True)
+
+
 def handle_errors(func: F) -> F:
-    """Turn DQError into one stderr line + its exit code; anything else is a bug (exit 4)."""
+    """The one way out of a command: DQError → one stderr line and its exit code; errors the data
+    raises while being read (engine errors, undecodable bytes, OS errors, nesting, memory) → one
+    line in dq's own words, exit 3; anything else is a bug (exit 4, traceback)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        reset_context()
         try:
             return func(*args, **kwargs)
-        except typer.Exit:
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             raise
         except DQError as exc:
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            typer.echo("dq: interrupted", err=True)
+            say("dq: interrupted")
             raise typer.Exit(130) from None
-        except Exception as exc:
-            import polars as pl
-
-            if isinstance(exc, pl.exceptions.ComputeError | pl.exceptions.InvalidOperationError):
-                # Raised while streaming a file: the data, not dq. Long digit runs are masked
-                # so that no national ID number from a row reaches the terminal.
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-                fail(f"the input could not be read to the end ({_DIGITS.sub('…', first)}); "
-                     "check the file's format, separator and encoding", EXIT_INPUT)
-            typer.echo("dq: internal error — this is a bug in dq; please report it with the "
-                       "traceback below", err=True)
-            traceback.print_exc(file=sys.stderr)
+        except (SystemExit, GeneratorExit):
+            raise
+        except BaseException as exc:  # noqa: B036 - pyo3's PanicException is a BaseException
+            reworded = _reworded(exc)
+            if reworded is not None:
+                fail(*reworded)
+            _print_bug(exc)
             raise typer.Exit(EXIT_INTERNAL) from None
+        finally:
+            reset_context()
 
     return wrapper  # type: ignore[return-value]
 
@@ -109,33 +224,70 @@ def progress(message: str) -> Iterator[None]:
         yield
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """stdout, or a file written whole: a temporary file in the same folder, then a rename."""
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise ConfigError(f"--output {output}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def plan_outputs(inputs: Iterable[Input], output: Path | None,
+                 *more: Request | None) -> OutputPlan:
+    """The outputs of a command, checked before any data is read (exit 2 naming a clash or an
+    unusable location): ``output`` (None or ``-``: stdout) as ``--output``, then each of ``more``
+    that is not None (``Request("--junit", path)``, :func:`step_summary_request`). Render every
+    text, then write them all with :func:`commit`."""
+    return plan(inputs, [Request("--output", output), *(r for r in more if r is not None)])
+
+
+def step_summary_request() -> Request | None:
+    """The GitHub step summary as an append target (its write errors become a warning)."""
+    from dq.outputs import Request
+
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if os.environ.get("GITHUB_ACTIONS") != "true" or not path:
+        return None
+    return Request("GITHUB_STEP_SUMMARY", path, append=True, fatal=False)
+
+
+def commit(plan: OutputPlan, texts: dict[str, str]) -> None:
+    """Write every rendered output of the plan; warnings (the step summary) go to stderr."""
+    for warning in plan.commit(texts):
+        warn(warning)
+
+
+def write_output(text: str, output: Path | None, inputs: Iterable[Input] = ()) -> None:
+    """stdout, or a file written whole — the single-output shortcut. Prefer :func:`plan_outputs`
+    before reading any data, then :func:`commit`: it refuses to overwrite an input before any
+    work is done."""
+    commit(plan_outputs(inputs, output), {"--output": text})
+
+
+class _Visible:
+    """A Rich renderable whose text has control and bidi characters shown as escapes (a column
+    or unit name must not drive the terminal); Rich's own control segments pass."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        from rich.segment import Segment
+
+        for seg in console.render(self.inner, options):
+            if seg.control or seg.text.isprintable() or seg.text == "\n":
+                yield seg
+            else:
+                yield Segment(visible(seg.text, keep_newlines=True), seg.style)
+
+
+def _visible_hook() -> Any:
+    from rich.console import RenderHook
+
+    class Hook(RenderHook):
+        def process_renderables(self, renderables: list[Any]) -> list[Any]:
+            return [_Visible(r) for r in renderables]
+
+    return Hook()
 
 
 def render_terminal(draw: Callable[[Any], None], output: Path | None, width: int | None) -> str:
     """Draw with Rich into a string: coloured for a terminal, plain for a file or pipe."""
     from rich.console import Console
 
-    to_terminal = output is None and sys.stdout.isatty()
+    to_terminal = is_stdout(output) and sys.stdout.isatty()
     buf = StringIO()
     if width is None and not to_terminal:
         columns = os.environ.get("COLUMNS", "")
@@ -144,20 +296,27 @@ def render_terminal(draw: Callable[[Any], None], output: Path | None, width: int
                       width=width, highlight=False, soft_wrap=False)
     if to_terminal and width is None:
         console.width = Console().width
+    console.push_render_hook(_visible_hook())
     draw(console)
     return buf.getvalue()
 
 
-def emit(fmt: Format, output: Path | None, width: int | None, *, json: Callable[[], str],
-         csv: Callable[[], str], markdown: Callable[[], str],
-         terminal: Callable[[Any], None]) -> None:
-    """Render the chosen format (only that one) and write it whole."""
+def render(fmt: Format, output: Path | None, width: int | None, *, json: Callable[[], str],
+           csv: Callable[[], str], markdown: Callable[[], str],
+           terminal: Callable[[Any], None]) -> str:
+    """Render the chosen format (only that one)."""
     if fmt is Format.json:
-        text = json()
-    elif fmt is Format.csv:
-        text = csv()
-    elif fmt is Format.markdown:
-        text = markdown()
-    else:
-        text = render_terminal(terminal, output, width)
-    write_output(text, output)
+        return json()
+    if fmt is Format.csv:
+        return csv()
+    if fmt is Format.markdown:
+        return markdown()
+    return render_terminal(terminal, output, width)
+
+
+def emit(fmt: Format, plan: OutputPlan, output: Path | None, width: int | None, *,
+         json: Callable[[], str], csv: Callable[[], str], markdown: Callable[[], str],
+         terminal: Callable[[Any], None]) -> None:
+    """Render the chosen format, then write it through the plan made before the data was read."""
+    text = render(fmt, output, width, json=json, csv=csv, markdown=markdown, terminal=terminal)
+    commit(plan, {"--output": text})

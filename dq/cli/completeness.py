@@ -8,9 +8,10 @@ from typing import Annotated, Optional
 import typer
 
 from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, OutputOption, WidthOption,
-                            emit, handle_errors, progress)
-from dq.cli.inputs import load_spec, open_data
+                            emit, handle_errors, plan_outputs, progress)
+from dq.cli.inputs import load_spec, open_data, protected
 from dq.errors import EXIT_CHECK_FAILED
+from dq.outputs import reading
 
 HELP = """Variable completeness: for every variable, the share of applicable records with a valid
 value (not missing, not an unknown code, not invalid), with a 95 % CI and pass/warn/fail status.
@@ -57,14 +58,19 @@ def completeness(
 
     spec_obj = load_spec(spec)
     keys = parse_by(by)
+    # Every output is checked against every input before any data is read.
+    plan = plan_outputs(protected(spec_obj, reads={"dataset", "units"}, data=data), output)
     source = open_data(data or [], spec_obj, fmt=input_format, encoding=encoding,
                        separator=separator, hashes=fmt is Format.json)
-    units = units_mod.load(spec_obj.units) if spec_obj.units is not None else None
+    units = None
+    if spec_obj.units is not None:
+        with reading(spec_obj.units.path):
+            units = units_mod.load(spec_obj.units)
     grouping = resolve(keys, spec_obj, source, has_units=units is not None)
     with progress("Counting completeness…"):
         result = comp.compute(source, spec_obj, grouping, units=units, fail_under=fail_under,
                               min_n=min_n, ci_method=ci.value)
-    emit(fmt, output, width,
+    emit(fmt, plan, output, width,
          json=lambda: envelope.dumps(envelope.envelope(
              "completeness", source.infos, spec_obj, result.rows, records=result.records,
              ci_method=result.ci_method, n_records=result.n_records,

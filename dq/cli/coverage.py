@@ -10,9 +10,10 @@ from typing import Annotated, Optional
 import typer
 
 from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, OutputOption, WidthOption,
-                            emit, handle_errors, progress)
-from dq.cli.inputs import load_spec, open_data
+                            emit, handle_errors, plan_outputs, progress)
+from dq.cli.inputs import load_spec, open_data, protected, scan_input
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
+from dq.outputs import Input, reading
 
 HELP = """Coverage (dekningsgrad) of the registry against a reference such as NPR.
 
@@ -92,7 +93,6 @@ def coverage(
     from dq import privacy
     from dq import units as units_mod
     from dq.grouping import parse_by
-    from dq.io import scan
     from dq.render import envelope, markdown, terminal
     from dq.render.tabular import to_csv
 
@@ -125,10 +125,17 @@ def coverage(
         count=count_what.value if count_what else cs.count, include=cs.include,
         min_n=min_n if min_n is not None else (cs.min_n if cs.min_n is not None else sp.min_n),
         ci_method=ci.value)
+    # Every output is checked against every input before any data is read.
+    plan = plan_outputs([*(Input(p, "a reference this command reads") for p in refs),
+                         *protected(sp, reads={"dataset", "units"},
+                                    data=[registry] if registry else None)], output)
     source = open_data([registry] if registry else [], replace(sp, variables={}), fmt=None,
                        encoding=None, separator=None, hashes=fmt is Format.json)
-    references = [scan(p, prefetch_hash=fmt is Format.json) for p in refs]
-    units = units_mod.load(sp.units) if sp.units is not None else None
+    references = [scan_input(p, prefetch_hash=fmt is Format.json) for p in refs]
+    units = None
+    if sp.units is not None:
+        with reading(sp.units.path):
+            units = units_mod.load(sp.units)
     with progress("Computing coverage…"):
         result = cov.compute(source, references, sp, units, reg_cols, ref_cols, opts)
 
@@ -164,7 +171,7 @@ def coverage(
             target=opts.target, fail_on=opts.fail_on, warnings=result.warnings,
             suppression=privacy.rule(suppress_n) if suppress_n else None))
 
-    emit(fmt, output, width, json=to_json,
+    emit(fmt, plan, output, width, json=to_json,
          csv=lambda: to_csv(machine_rows.drop("suppressed", strict=False)),
          markdown=lambda: markdown.coverage(result, suppress_n),
          terminal=lambda c: terminal.coverage(result, c, top, suppress_n))
@@ -177,8 +184,6 @@ def scan_rows(info):  # noqa: ANN001, ANN201
 
     return scan(info.path, fmt=info.format, encoding=info.encoding,
                 separator=info.separator).lf.select(__import__("polars").len()).collect().item()
-
-
 
 
 coverage.__doc__ = HELP

@@ -1,16 +1,87 @@
-"""Open the spec and the data a command names (shared by every command)."""
+"""Open the spec and the data a command names (shared by every command), and say which files
+those are, so that no output can overwrite one of them (dq.outputs)."""
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from dq.errors import ConfigError
+from dq.outputs import Input, note_columns, reading
+
+
+def _note(message: str) -> None:
+    """A reader's note ("not UTF-8; reading it as cp1252") on stderr, sanitised like every
+    other line dq writes there."""
+    from dq.cli._common import say
+
+    say(message if message.startswith("dq: ") else f"dq: {message}")
 
 
 def load_spec(path: Path | None):  # noqa: ANN201 - dq.spec.Spec
     from dq import spec as spec_mod
 
-    return spec_mod.load(path) if path is not None else spec_mod.empty()
+    if path is None:
+        return spec_mod.empty()
+    with reading(path):
+        try:
+            return spec_mod.load(path)
+        except RecursionError:  # tomllib recurses: thousands of nested arrays or inline tables
+            raise ConfigError(f"{path}: nested too deeply to be a spec (thousands of nested "
+                              "arrays or tables); check that it is the file you meant") from None
+
+
+def data_paths(paths: Iterable[Path] | None, spec) -> list[Path]:  # noqa: ANN001
+    """The export named on the command line, else the spec's ``[dataset] files``."""
+    chosen = list(paths or [])
+    return chosen or list(spec.dataset.files)
+
+
+def _codebook(spec) -> Path | None:  # noqa: ANN001
+    """The spec's ``[dataset] codebook`` (read when the spec was loaded)."""
+    given = getattr(spec.dataset, "codebook", None)
+    if isinstance(given, Path):
+        return given
+    if spec.path is None:
+        return None
+    try:
+        raw = tomllib.loads(Path(spec.path).read_bytes().decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    dataset = raw.get("dataset")
+    name = dataset.get("codebook") if isinstance(dataset, dict) else None
+    return Path(spec.path).parent / name if isinstance(name, str) and name else None
+
+
+def protected(spec, *, reads: Collection[str] = (),  # noqa: ANN001
+              data: Iterable[Path] | None = None) -> list[Input]:
+    """Every file the spec names (the spec, exports, unit table, codebook, references, studies),
+    for the output plan: none of them may be overwritten. ``reads`` names the parts this command
+    reads (``dataset``, ``units``, ``references``, ``reliability``, ``correctness``): those are
+    "the … this command reads" and data errors name them; the rest are "… named in dq.toml".
+    ``data``: the exports named on the command line (read, instead of ``[dataset] files``)."""
+    items: list[Input] = []
+    name = Path(spec.path).name if spec.path is not None else "the spec"
+
+    def add(part: str, paths: Iterable[Path | None], noun: str) -> None:
+        read = part in reads
+        what = f"{noun} this command reads" if read else f"{noun} named in {name}"
+        items.extend(Input(p, what, read=read) for p in paths if p is not None)
+
+    data_list = list(data or [])
+    if data_list:
+        add("dataset", data_list, "the export")
+    if spec.path is not None:
+        items.append(Input(Path(spec.path), "the spec this command reads", read=False))
+    # The spec's exports are protected even when --data/an argument replaces them this time.
+    add("dataset" if not data_list else "", list(spec.dataset.files), "the export")
+    add("units", [spec.units.path if spec.units is not None else None], "the unit table")
+    items.append(Input(_codebook(spec), "the codebook this command reads", read=False))
+    add("references", list(spec.coverage.references), "a coverage reference")
+    add("reliability", [spec.reliability.study], "the reliability study")
+    add("correctness", [spec.correctness.study], "the validation study")
+    return [i for i in items if i.path is not None]
 
 
 def open_data(paths: list[Path], spec, *, fmt: str | None, encoding: str | None,  # noqa: ANN001
@@ -19,15 +90,31 @@ def open_data(paths: list[Path], spec, *, fmt: str | None, encoding: str | None,
     start the files' sha256 at once (the output will show it)."""
     from dq.io import concat, scan
 
-    if not paths:
-        paths = list(spec.dataset.files)
+    paths = data_paths(paths, spec)
     if not paths:
         raise ConfigError("no data file: name one on the command line or set [dataset] files "
                           "in dq.toml")
     ds = spec.dataset
-    sources = [scan(p, fmt=fmt or ds.format, encoding=encoding or ds.encoding,
-                    separator=separator or ds.separator, prefetch_hash=hashes) for p in paths]
+    sources = []
+    for p in paths:
+        with reading(p):
+            src = scan(p, fmt=fmt or ds.format, encoding=encoding or ds.encoding,
+                       separator=separator or ds.separator, prefetch_hash=hashes, notify=_note)
+        note_columns(src.columns)
+        sources.append(src)
     source = concat(sources)
     if spec.path is not None:
         spec.check_columns(source.columns, ", ".join(str(p) for p in paths))
     return source
+
+
+def scan_input(path: Path, **kwargs):  # noqa: ANN003, ANN201 - dq.io.Source
+    """dq.io.scan of one more input (a reference, a study); its errors name it, its column names
+    may appear in messages."""
+    from dq.io import scan
+
+    kwargs.setdefault("notify", _note)
+    with reading(path):
+        src = scan(path, **kwargs)
+    note_columns(src.columns)
+    return src

@@ -9,9 +9,13 @@ from typing import Annotated, Optional
 import typer
 
 from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, OutputOption, WidthOption,
-                            emit, handle_errors, progress)
-from dq.cli.inputs import load_spec
+                            emit, handle_errors, plan_outputs, progress)
+from dq.cli.inputs import load_spec, protected, scan_input
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
+from dq.outputs import Input
+
+#: The bootstrap's seed when --seed is not given: identical runs give identical output.
+DEFAULT_SEED = 0
 
 RELIABILITY_HELP = """Inter-rater reliability of a study where two or more registrars registered the
 same cases: percent agreement, Cohen's and weighted κ, Fleiss' κ, Gwet's AC1/AC2, PABAK /
@@ -65,13 +69,13 @@ def reliability(
     bootstrap: Annotated[Optional[int], typer.Option(help="Percentile bootstrap with N resamples "
                                                           "of cases instead of asymptotic SEs.",
                                                      min=100)] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Seed for the bootstrap.")] = None,
+    seed: Annotated[Optional[int], typer.Option(
+        help="Seed for the bootstrap (default 0: identical runs give identical output).")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     width: WidthOption = None,
 ) -> None:
     from dq import reliability as rel
-    from dq.io import scan
     from dq.render import envelope, markdown, terminal
     from dq.render.tabular import to_csv
 
@@ -80,7 +84,11 @@ def reliability(
     path = study or rs.study
     if path is None:
         raise ConfigError("no study file: name it or set [reliability] study in dq.toml")
-    source = scan(path)
+    if bootstrap is not None and seed is None:
+        seed = DEFAULT_SEED  # every bootstrap is seeded, and the seed is written into the output
+    # Every output is checked against every input before any data is read.
+    plan = plan_outputs([Input(path, "the study this command reads"), *protected(sp)], output)
+    source = scan_input(path)
     lvl = level.value if level else None
     if table:
         studies = rel.ratings_from_table(source, (_split(variables) or ["rating"])[0], lvl or "nominal")
@@ -99,7 +107,7 @@ def reliability(
                                         {n: rel.level_of(n, sp, lvl) for n in names}, spec=sp)
     with progress("Computing agreement…"):
         result = rel.compute(studies, rs.thresholds, bootstrap=bootstrap, seed=seed)
-    emit(fmt, output, width,
+    emit(fmt, plan, output, width,
          json=lambda: envelope.dumps(envelope.envelope(
              "reliability", source.infos, sp, result.rows, bootstrap=bootstrap, seed=seed,
              warnings=result.warnings)),
@@ -131,7 +139,6 @@ def correctness(
     width: WidthOption = None,
 ) -> None:
     from dq import correctness as corr
-    from dq.io import scan
     from dq.render import envelope, markdown, terminal
     from dq.render.tabular import to_csv
     from dq.spec import Thresholds
@@ -141,7 +148,10 @@ def correctness(
     path = validation or cs.study
     if path is None:
         raise ConfigError("no validation study: name it or set [correctness] study in dq.toml")
-    source = scan(path)
+    # Every output is checked against every input before any data is read.
+    plan = plan_outputs([Input(path, "the validation study this command reads"), *protected(sp)],
+                        output)
+    source = scan_input(path)
     unit_col = unit or cs.unit
     if by and by != "unit":
         raise ConfigError("--by takes only 'unit' for correctness")
@@ -162,7 +172,7 @@ def correctness(
         thresholds = Thresholds(max(thresholds.warn_below or 0, fail_under), fail_under)
     result = corr.compute(df, sp, unit=unit_col if by == "unit" else None, thresholds=thresholds,
                           patient=patient_col, belongs=belongs or cs.belongs, ci_method=ci.value)
-    emit(fmt, output, width,
+    emit(fmt, plan, output, width,
          json=lambda: envelope.dumps(envelope.envelope(
              "correctness", source.infos, sp, result.rows, correct_patients=result.patients,
              warnings=result.warnings)),
