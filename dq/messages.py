@@ -93,11 +93,6 @@ CHECKS: dict[str, dict[str, str]] = {
     "aktualitet.registrering.figure.national": {
         "nb": "median {median:days}, 90-persentil {p90:days}",
         "en": "median {median:days}, 90th percentile {p90:days}"},
-    "aktualitet.registrering.figure.change": {
-        "nb": "median {median:days}, 90-persentil {p90:days}; {previous_year}: "
-              "{previous:pct} ({change:pp})",
-        "en": "median {median:days}, 90th percentile {p90:days}; {previous_year}: "
-              "{previous:pct} ({change:pp})"},
     "aktualitet.registrering.figure.unit": {
         "nb": "median {median:days}", "en": "median {median:days}"},
     "aktualitet.ferskhet.title": {
@@ -168,6 +163,8 @@ WORDS: dict[str, dict[str, str]] = {
     "undeclared": {"nb": "{n:count} verdier utenfor kodelisten",
                    "en": "{n:count} undeclared values"},
     "undeclared_one": {"nb": "1 verdi utenfor kodelisten", "en": "1 undeclared value"},
+    "previous_change": {"nb": "{year}: {previous:pct} ({change:pp})",
+                        "en": "{year}: {previous:pct} ({change:pp})"},
 }
 
 

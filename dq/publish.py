@@ -24,7 +24,24 @@ from dq.privacy import suppress
 if TYPE_CHECKING:
     from dq.report import Report
 
-HIDDEN_FIELDS = ("numerator", "denominator", "estimate", "ci_low", "ci_high", "se", "figure")
+HIDDEN_FIELDS = ("numerator", "denominator", "estimate", "ci_low", "ci_high", "se", "figure",
+                 "variant", "previous", "change", "trend")
+
+
+def _title_only(definition: str, params: str | None) -> str | None:
+    """A hidden row keeps the values its title names (the variable, say), nothing else."""
+    import json
+    import string
+
+    from dq import messages
+    from dq.checks import registry
+
+    if not params:
+        return params
+    template = messages.CHECKS[registry.title_key(definition)]["en"]
+    keep = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+    return json.dumps({k: v for k, v in json.loads(params).items() if k in keep},
+                      ensure_ascii=False, sort_keys=True)
 
 
 def _family(check_id: str) -> str:
@@ -110,7 +127,10 @@ def publish(report: Report, min_count: int | None) -> Report:
             pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
             for c in values).drop("__family", "__name")
     hide = is_hidden(checks, "__family", "unit") & checks["unit"].is_not_null()
-    checks = checks.with_columns(hide.alias("suppressed")).with_columns(
+    params = [_title_only(d, p) if h else p for d, p, h in
+              zip(checks["definition"], checks["params"], hide, strict=True)]
+    checks = checks.with_columns(hide.alias("suppressed"),
+                                 pl.Series("params", params, dtype=pl.String)).with_columns(
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
         for c in HIDDEN_FIELDS).drop("__family", "cells")
     return replace(report, checks=checks, figures=figures, suppressed_below=n)

@@ -29,7 +29,7 @@ _VERIFICATION_KEYS = {"national_id", "duplicate_keys", "date_order", "no_future"
 _TIMELINESS_KEYS = {"created", "closed", "limit_days", "warn_below", "fail_below"}
 _COMPARABILITY_KEYS = {"variables", "alpha"}
 _CHECK_KEYS = {"warn_below", "fail_below", "warn_above", "fail_above", "notes"}
-_REPORT_KEYS = {"lang", "suppress", "top_units"}
+_REPORT_KEYS = {"lang", "suppress", "top_units", "year"}
 _DATASET_KEYS = {"name", "files", "format", "encoding", "separator", "person_id", "unit",
                  "event_date", "date_format", "finished", "codebook", "export_date"}
 _UNITS_KEYS = {"table", "id", "name", "hf", "rhf"}
@@ -214,6 +214,7 @@ class Spec:
     comparability_alpha: float = 0.05
     checks: dict[str, CheckRule] = field(default_factory=dict)
     report_lang: str = "nb"
+    report_year: int | str | None = None  # None: the latest year with a finished record
     report_suppress: int = 5
     report_top_units: int = 5
     variables: dict[str, Variable] = field(default_factory=dict)
@@ -768,9 +769,17 @@ def _report_sections(raw: dict[str, Any], name: str) -> dict[str, Any]:
     return {"verification": verification, "timeliness": timeliness,
             "comparability_variables": comparability_variables,
             "comparability_alpha": alpha if alpha is not None else 0.05, "checks": checks,
-            "report_lang": lang,
+            "report_lang": lang, "report_year": _year(rep.get("year"), f"{where} year"),
             "report_suppress": _count(rep.get("suppress", 5), f"{where} suppress"),
             "report_top_units": _count(rep.get("top_units", 5), f"{where} top_units")}
+
+
+def _year(value: Any, where: str) -> int | str | None:
+    if value is None or value == "all":
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
+        raise ConfigError(f"{where}: expected a year such as 2023, or \"all\", got {value!r}")
+    return value
 
 
 def empty() -> Spec:

@@ -60,13 +60,15 @@ def test_undeclared_values_are_counted_not_named():
 
 
 def test_norwegian_number_typography():
-    params = {"limit": 30, "year": 2023, "median": 4.0, "p90": 16.0, "previous_year": 2022,
-              "previous": 0.964, "change": -0.075}
-    nb = messages.check_text("aktualitet.registrering.figure.change", "nb", params)
-    assert nb == ("median 4 dager, 90-persentil 16 dager; 2022: 96,4 % "
-                  "(\u22127,5 prosentpoeng)")
-    en = messages.check_text("aktualitet.registrering.figure.change", "en", params)
-    assert en == "median 4 days, 90th percentile 16 days; 2022: 96.4 % (\u22127.5 pp)"
+    params = {"limit": 30, "year": 2023, "median": 4.0, "p90": 16.0}
+    nb = messages.check_text("aktualitet.registrering.figure.national", "nb", params)
+    assert nb == "median 4 dager, 90-persentil 16 dager"
+    change = {"year": 2022, "previous": 0.964, "change": -0.075}
+    assert messages.word("previous_change", "nb", **change) == \
+        "2022: 96,4 % (\u22127,5 prosentpoeng)"
+    assert messages.word("previous_change", "en", **change) == "2022: 96.4 % (\u22127.5 pp)"
+    assert messages.word("previous_change", "nb", year=2022, previous=0.5, change=0.021) == \
+        "2022: 50,0 % (+2,1 prosentpoeng)"
     assert messages.check_text("aktualitet.ferskhet.figure.dates", "nb",
                                {"last": "2023-12-31", "export": "2024-03-01"}) == \
         "siste hendelse 31.12.2023, uttrekk 01.03.2024"

@@ -27,8 +27,7 @@ GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DQ_UPDATE_GOLDEN") == "1"
 
 
-@pytest.fixture(scope="module")
-def example_report():
+def _example_report(year=None):  # noqa: ANN001, ANN202
     from dq import reliability as rel
     from dq import report as rep
     from dq import spec as spec_mod
@@ -49,7 +48,17 @@ def example_report():
                         rs.thresholds)
     return rep.run(sp, source, units_mod.load(sp.units),
                    references=[scan(p) for p in sp.coverage.references], study=study,
-                   validation=read_long(scan(sp.correctness.study)))
+                   validation=read_long(scan(sp.correctness.study)), year=year)
+
+
+@pytest.fixture(scope="module")
+def example_report():
+    return _example_report()
+
+
+@pytest.fixture(scope="module")
+def pooled_report():
+    return _example_report("all")
 
 
 def rows(report, check_id, unit=None):
@@ -69,10 +78,13 @@ def test_planted_problems_show_in_their_dimensions(example_report):
     assert "Aleris Nesttun" in rows(r, "kompletthet.tilslutning")[0]["figure"]
     assert rows(r, "kompletthet.dekningsgrad", "Kristiansand")[0]["status"] == "fail"
     # Korrekthet: duplicates, invalid ID numbers, admission after the operation, ASA vs record.
+    # The report year is 2023 (the latest with finished records): 4 of the 11 planted duplicate
+    # pairs and 7 of the 46 invalid ID numbers are registrations of 2023.
+    assert (r.year, r.years) == (2023, [2019, 2020, 2021, 2022, 2023])
     dup = rows(r, "korrekthet.duplikater")[0]
-    assert dup["numerator"] >= 10 and dup["status"] == "warn"
+    assert dup["numerator"] == 4 and dup["status"] == "warn" and dup["period"] == "2023"
     ids = rows(r, "korrekthet.fodselsnummer")[0]
-    assert 40 <= ids["numerator"] <= 50 and "syntetisk" in ids["figure"]
+    assert ids["numerator"] == 7 and "syntetisk" in ids["figure"]
     assert rows(r, "korrekthet.datoer.2")[0]["status"] == "fail"
     assert rows(r, "korrekthet.validering.ASA")[0]["status"] == "warn"
     # Reliabilitet: the kappa paradox variable warns on κ.
@@ -86,6 +98,31 @@ def test_planted_problems_show_in_their_dimensions(example_report):
     assert rows(r, "sammenlignbarhet.trakt.ukjent.ASA", "Haugesund")
     # Relevans: undocumented variables are listed.
     assert rows(r, "relevans.bruk")[0]["status"] == "warn"
+
+
+def test_report_year_shows_what_pooling_hides(example_report, pooled_report):
+    # St. Olavs' EHR change (November 2022) drops ASA completeness to 71/103 in 2023: a failing
+    # unit in the annual report for 2023, hidden at 84 %+ when 2019–2023 are pooled.
+    olav = rows(example_report, "kompletthet.variabel.ASA", "St. Olavs")[0]
+    assert (olav["numerator"], olav["denominator"], olav["status"]) == (71, 103, "fail")
+    pooled = rows(pooled_report, "kompletthet.variabel.ASA", "St. Olavs")[0]
+    assert pooled["estimate"] > 0.84 and pooled["status"] != "fail"
+    assert pooled_report.year is None and pooled_report.period == "2019–2023"
+    assert rows(pooled_report, "korrekthet.duplikater")[0]["numerator"] == 11
+    # National figures carry the year before, the change and every year of the trend.
+    asa = rows(example_report, "kompletthet.variabel.ASA")[0]
+    trend = json.loads(asa["trend"])
+    assert [t["year"] for t in trend] == [2019, 2020, 2021, 2022, 2023]
+    last, before = trend[-1], trend[-2]
+    assert asa["estimate"] == pytest.approx(last["numerator"] / last["denominator"])
+    assert asa["previous"] == pytest.approx(before["numerator"] / before["denominator"])
+    assert asa["change"] == pytest.approx(asa["estimate"] - asa["previous"])
+    # Shifts compare consecutive years over the whole export.
+    assert rows(example_report, "sammenlignbarhet.skift.ASA")[0]["period"] == "2019–2023"
+    doc = render.to_json(publish(example_report, None))
+    assert doc["year"] == 2023 and doc["period"] == "2023"
+    assert [r["year"] for r in doc["registrations"]] == [2019, 2020, 2021, 2022, 2023]
+    assert sum(r["n_finished"] for r in doc["registrations"]) == 19_610
 
 
 def test_json_matches_its_schema(example_report):
@@ -116,11 +153,13 @@ def test_terminal_golden(example_report):
 def test_markdown_golden_and_number_format(example_report):
     nb = render.markdown(publish(example_report, 5), "nb")
     _golden("report_nb.md", nb)
-    assert "| Variabelkompletthet: Komplikasjonstype | 60,8 %" in nb
-    assert "19\u2009610/19\u2009610" in nb  # thin-space thousands
+    # 195 of the 315 complicated operations of 2023 have a complication type
+    assert "| Variabelkompletthet: Komplikasjonstype | 61,9 %" in nb
+    assert "| 195/315 |" in nb and "3\u2009928/3\u2009928" in nb  # thin-space thousands
+    assert "2022: 58,2 % (+3,7 prosentpoeng)" in nb
     assert "Prikking: Antall under 5" in nb
     en = render.markdown(publish(example_report, 5), "en")
-    assert "| Variable completeness: Komplikasjonstype | 60.8 %" in en
+    assert "| Variable completeness: Komplikasjonstype | 61.9 %" in en
     assert "Counts below 5" in en
 
 
@@ -274,7 +313,7 @@ def test_verification_checks_on_a_small_export(tmp_path):
                       'date_order = ["inn <= dato"]\nno_future = ["dato"]\n'
                       'icd10 = ["diag"]\nncsp = ["prosedyre"]\n'
                       '[variables.dato]\ntype = "date"\n[variables.inn]\ntype = "date"\n')
-    doc = json.loads(run("report", spec, "--format", "json").stdout)
+    doc = json.loads(run("report", spec, "--format", "json", "--year", "all").stdout)
     got = {r["id"]: (r["numerator"], r["denominator"]) for r in doc["results"] if r["unit"] is None}
     assert got["korrekthet.datoer.1"] == (1, 4)
     assert got["korrekthet.framtid.dato"] == (1, 4)

@@ -29,7 +29,8 @@ SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "estimate": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "se": pl.Float64,
     "figure": pl.String, "definition": pl.String, "variant": pl.String, "params": pl.String,
     "direction": pl.String, "warn": pl.Float64, "fail": pl.Float64, "notes": pl.String,
-    "graded": pl.Boolean, "cells": pl.List(pl.Float64),
+    "graded": pl.Boolean, "cells": pl.List(pl.Float64), "period": pl.String,
+    "previous": pl.Float64, "change": pl.Float64, "trend": pl.String,
 }
 
 
@@ -59,6 +60,11 @@ class Check:
     # Every count the estimate and figure were made from, where more than numerator and
     # denominator (the two years of a shift): small-cell suppression looks at all of them.
     cells: tuple[float, ...] | None = None
+    # The period the figure covers ("2023", "2019–2023"; None: not a figure of the data), the
+    # national (year, numerator, denominator) of every year, and the year to compare with.
+    period: str | None = None
+    trend: tuple[tuple[int, float, float], ...] = ()
+    previous_year: int | None = None
 
     @property
     def dimension(self) -> str:
@@ -142,8 +148,21 @@ def grade(check: Check, spec: Spec, min_n: int) -> dict[str, Any]:
             "warn": warn, "fail": fail, "notes": rule.notes if rule else None,
             # False where the check set its own status (e.g. a unit beyond a funnel limit)
             "graded": check.status is None,
+            "period": check.period, **_change(check),
             "cells": list(check.cells) if check.cells is not None else
             [float(v) for v in (check.numerator, check.denominator) if v is not None]}
+
+
+def _change(check: Check) -> dict[str, Any]:
+    """The previous year's figure, the change from it, and the trend (as JSON text)."""
+    by_year = {y: x / n for y, x, n in check.trend if n}
+    previous = by_year.get(check.previous_year) if check.previous_year is not None else None
+    change = (check.estimate - previous
+              if previous is not None and check.estimate is not None else None)
+    trend = [{"year": y, "numerator": x, "denominator": n, "estimate": x / n if n else None}
+             for y, x, n in check.trend]
+    return {"previous": previous, "change": change,
+            "trend": json.dumps(trend) if trend else None}
 
 
 def frame(checks: list[Check], spec: Spec, min_n: int) -> pl.DataFrame:

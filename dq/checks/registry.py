@@ -50,7 +50,7 @@ DEFINITIONS: dict[str, Definition] = {d.key: d for d in (
     _d("korrekthet.pasienter", "proportion", True, "[correctness] warn_below/fail_below"),
     _d("reliabilitet", "coefficient", True, "[reliability] warn_below/fail_below", "label"),
     _d("aktualitet.registrering", "proportion", True, "[timeliness] warn_below/fail_below",
-       "national", "change", "unit"),
+       "national", "unit"),
     _d("aktualitet.ferskhet", "days", False, _CHECKS, "dates"),
     _d("sammenlignbarhet.trakt", "proportion", False, _CHECKS, "below", "above", "unit_below",
        "unit_above"),

@@ -20,8 +20,10 @@ from dq.stats import wilson
 
 
 def checks(source: Source, spec: Spec, finished: pl.LazyFrame, event: pl.Expr,
-           unit: pl.Expr | None, names: dict[str, str],
-           export_date: date | None) -> tuple[list[Check], pl.DataFrame | None]:
+           unit: pl.Expr | None, names: dict[str, str], export_date: date | None,
+           year: int | None = None) -> tuple[list[Check], pl.DataFrame | None]:
+    """Registered within the limit: graded on ``year`` (default: the latest year), with the
+    year before and every year as the trend; by unit for that year; freshness of the export."""
     t = spec.timeliness
     column = t.created or t.closed
     out: list[Check] = []
@@ -40,25 +42,30 @@ def checks(source: Source, spec: Spec, finished: pl.LazyFrame, event: pl.Expr,
     years = per_year.filter(pl.col("year").is_not_null())
     if years.is_empty():
         return out, None
+    if year is not None:
+        if years.filter(pl.col("year") == year).is_empty():
+            return out, None
+        years = years.filter(pl.col("year") <= year)
     last = years.row(-1, named=True)
     prev = years.row(-2, named=True) if years.height > 1 else None
+    if prev is not None and prev["year"] != last["year"] - 1:
+        prev = None
+    trend = tuple((int(r["year"]), float(r["within"]), float(r["n"]))
+                  for r in per_year.filter(pl.col("year").is_not_null()).iter_rows(named=True))
     rule = spec.timeliness.thresholds
     definition = "aktualitet.registrering"
     params = {"limit": t.limit_days, "year": last["year"], "median": last["median"],
               "p90": last["p90"]}
     variant = "national"
-    if prev:
-        variant = "change"
-        params.update(previous_year=prev["year"], previous=prev["within"] / prev["n"],
-                      change=last["within"] / last["n"] - prev["within"] / prev["n"])
     out.append(Check.proportion(
         "aktualitet.registrering", definition, last["within"], last["n"],
         default_warn=rule.warn_below, default_fail=rule.fail_below, variant=variant,
-        params=params))
+        params=params, period=str(last["year"]), trend=trend,
+        previous_year=prev["year"] if prev else None))
     for row in years.head(years.height - 1).iter_rows(named=True):  # earlier years: figures only
         out.append(Check.proportion(
             f"aktualitet.registrering.{row['year']}", definition, row["within"], row["n"],
-            status="info", variant="national",
+            status="info", variant="national", period=str(row["year"]),
             params={"limit": t.limit_days, "year": row["year"], "median": row["median"],
                     "p90": row["p90"]}))
     by_unit = None
@@ -77,6 +84,7 @@ def checks(source: Source, spec: Spec, finished: pl.LazyFrame, event: pl.Expr,
                              low, high, unit=names.get(row["unit"], row["unit"]),
                              variant="unit", params={"limit": t.limit_days, "year": last["year"],
                                                      "median": row["median"]},
+                             period=str(last["year"]),
                              default_warn=rule.warn_below, default_fail=rule.fail_below))
         by_unit = by_unit.with_columns(pl.col("unit").replace(names).alias("unit_name"))
     if export_date is not None:

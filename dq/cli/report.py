@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
@@ -11,8 +10,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import Lang, handle_errors, progress, render_terminal, write_output
+from dq.cli._common import (Lang, commit, handle_errors, plan_outputs, progress, render_terminal,
+                            say, step_summary_request)
 from dq.errors import EXIT_CHECK_FAILED
+from dq.outputs import Request, reading
 
 HELP = """Check a registry against all six national data-quality dimensions in one run:
 Kompletthet (tilslutning, dekningsgrad, variable completeness), Korrekthet (values, dates,
@@ -42,25 +43,31 @@ def report(
         dir_okay=False)] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] =
     ReportFormat.terminal,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
-                                                   help="Write the report to this file.")] = None,
-    junit: Annotated[Optional[Path], typer.Option(dir_okay=False,
-                                                  help="Also write JUnit XML here: one testcase "
-                                                       "per check × unit.")] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write the report to this file (whole, or not at all); - is "
+                               "stdout. Never an input, a directory or a block device.")] = None,
+    junit: Annotated[Optional[Path], typer.Option(
+        help="Also write JUnit XML here: one testcase per check × unit. Written together with "
+             "the report: both or neither.")] = None,
     lang: Annotated[Optional[Lang], typer.Option(help="Language of terminal, Markdown and HTML "
                                                       "(default: [report] lang, else nb).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     suppress: Annotated[Optional[int], typer.Option(
         help="Hide unit counts below N (default: [report] suppress, 5, in Markdown and HTML; off "
              "in terminal and JSON unless given; 0 turns it off).", min=0)] = None,
+    year: Annotated[Optional[str], typer.Option(
+        "--year", metavar="YYYY|all",
+        help="The report year: checks of the registry's state are graded on it, beside the year "
+             "before and the trend (default: [report] year, else the latest year with a "
+             "finished record); all pools every year.")] = None,
     top: Annotated[int, typer.Option(help="Worst units shown per dimension.", min=1)] = 5,
     width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)] = None,
 ) -> None:
     from dq import reliability as rel
     from dq import report as rep
     from dq import units as units_mod
-    from dq.cli.inputs import load_spec, open_data
-    from dq.io import scan
+    from dq.cli.inputs import load_spec, open_data, protected, scan_input
+    from dq.publish import publish
     from dq.render import report as render
 
     sp = load_spec(spec)
@@ -68,47 +75,63 @@ def report(
     published = fmt in (ReportFormat.markdown, ReportFormat.html)
     suppress_n = suppress if suppress is not None else (sp.report_suppress if published else None)
     suppress_n = suppress_n or None
+    # Every output (the report, --junit, the GitHub step summary) is checked against every input
+    # and against each other before any data is read.
+    summary = step_summary_request()
+    plan = plan_outputs(
+        protected(sp, reads={"dataset", "units", "references", "reliability", "correctness"},
+                  data=data),
+        output, Request("--junit", junit) if junit is not None else None, summary)
     with progress("Reading the export and the studies…"):
         source = open_data(list(data or []), replace(sp, variables={}), fmt=None, encoding=None,
                            separator=None, hashes=fmt is not ReportFormat.terminal)
-        units = units_mod.load(sp.units) if sp.units is not None else None
-        references = [scan(p) for p in sp.coverage.references] or None
+        units = None
+        if sp.units is not None:
+            with reading(sp.units.path):
+                units = units_mod.load(sp.units)
+        references = [scan_input(p) for p in sp.coverage.references] or None
         study = None
         if sp.reliability.study is not None:
             rs = sp.reliability
-            src = scan(rs.study)
+            src = scan_input(rs.study)
             names = list(rs.variables) or [c for c in src.columns if c not in (rs.case, rs.rater)]
-            ratings = rel.ratings_from_long(src, rs.case or "case", rs.rater or "rater", names,
-                                            {n: rel.level_of(n, sp, None) for n in names}, spec=sp)
+            with reading(rs.study):
+                ratings = rel.ratings_from_long(src, rs.case or "case", rs.rater or "rater",
+                                                names, {n: rel.level_of(n, sp, None) for n in names},
+                                                spec=sp)
             study = rel.compute(ratings, rs.thresholds)
         validation = None
         if sp.correctness.study is not None:
             from dq import correctness as corr
 
-            validation = corr.read_long(scan(sp.correctness.study))
+            validation = corr.read_long(scan_input(sp.correctness.study))
     with progress("Checking all six dimensions…"):
         result = rep.run(sp, source, units, references=references, study=study,
-                         validation=validation)
-    # Render everything before writing anything: a failure leaves no partial file.
+                         validation=validation, year=year)
+    # One publish step, then every format renders the published report; everything is rendered
+    # before anything is written. CI outputs (JUnit, annotations, step summary) are published
+    # documents: they use the report's rule even when the main format shows every cell.
+    shown = publish(result, suppress_n)
+    ci_n = suppress_n or sp.report_suppress
+    for_ci = shown if ci_n == suppress_n else publish(result, ci_n)
     if fmt is ReportFormat.json:
-        text = render.json_dumps(render.to_json(result, suppress_n))
+        text = render.json_dumps(render.to_json(shown))
     elif fmt is ReportFormat.markdown:
-        text = render.markdown(result, language, suppress_n)
+        text = render.markdown(shown, language)
     elif fmt is ReportFormat.html:
-        text = render.to_html(result, language, suppress_n)
+        text = render.to_html(shown, language)
     else:
-        text = render_terminal(lambda c: render.terminal(result, c, language, top), output, width)
-    junit_text = render.junit(result) if junit else None
-    write_output(text, output)
-    if junit is not None and junit_text is not None:
-        write_output(junit_text, junit)
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        for line in render.github_annotations(result):
-            print(line, file=sys.stderr)
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(render.markdown(result, language, suppress_n or sp.report_suppress))
+        text = render_terminal(lambda c: render.terminal(shown, c, language, top), output, width)
+    texts = {"--output": text}
+    if junit is not None:
+        texts["--junit"] = render.junit(for_ci)
+    if summary is not None:
+        texts[summary.option] = render.markdown(for_ci, language)
+    annotations = (render.github_annotations(for_ci)
+                   if os.environ.get("GITHUB_ACTIONS") == "true" else [])
+    commit(plan, texts)
+    for line in annotations:  # workflow commands, on stderr like every other message
+        say(line)
     if result.failed or (strict and result.warned):
         raise typer.Exit(EXIT_CHECK_FAILED)
 

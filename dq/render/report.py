@@ -20,6 +20,7 @@ from dq.checks.model import DIMENSIONS, NAMES
 from dq.checks.model import figure as check_figure
 from dq.checks.model import title as check_title
 from dq.render.numbers import ci, count, num, pct
+from dq.messages import word
 from dq.render.text import md_cell, plain
 
 TEXT = {
@@ -29,14 +30,20 @@ TEXT = {
            "pass": "bestått", "warn": "advarsel", "fail": "ikke bestått", "info": "info",
            "national": "Nasjonalt", "threshold": "Terskel", "method": "Metode",
            "suppression": "Prikking", "figures": "Figurer", "inputs": "Datagrunnlag",
-           "n": "n/N", "what": "Hva som skal til", "generated": "Laget med dq"},
+           "n": "n/N", "what": "Hva som skal til", "generated": "Laget med dq",
+           "period_year": "Rapportår {year}", "period_previous": "forrige år {previous}",
+           "period_all": "Alle år samlet: {span}",
+           "period_years": "registreringer {span}"},
     "en": {"title": "Data quality", "summary": "Summary", "verdict": "Verdict",
            "check": "Check", "estimate": "Result", "ci": "95 % CI", "unit": "Unit",
            "status": "Status", "worst": "Worst units", "not_assessed": "not assessed",
            "pass": "pass", "warn": "warning", "fail": "fail", "info": "info",
            "national": "National", "threshold": "Threshold", "method": "Method",
            "suppression": "Small cells", "figures": "Figures", "inputs": "Data",
-           "n": "n/N", "what": "What would assess it", "generated": "Made with dq"},
+           "n": "n/N", "what": "What would assess it", "generated": "Made with dq",
+           "period_year": "Report year {year}", "period_previous": "previous year {previous}",
+           "period_all": "All years pooled: {span}",
+           "period_years": "registrations {span}"},
 }
 
 
@@ -56,17 +63,42 @@ def _params(row: dict[str, Any]) -> dict[str, Any]:
     return json.loads(row["params"]) if row.get("params") else {}
 
 
-def title_of(row: dict[str, Any], lang: str) -> str:
-    """The check's title in the report's language, from the message catalogue."""
-    return check_title(row["definition"], _params(row), lang)
+def title_of(row: dict[str, Any], lang: str, period: str | None = None) -> str:
+    """The check's title in the report's language, from the message catalogue; with its period
+    when that is not the report's (``period``), e.g. shifts over 2019–2023."""
+    text = check_title(row["definition"], _params(row), lang)
+    own = row.get("period")
+    if own and period and own != period and f"({own})" not in text:
+        text += f" ({own})"
+    return text
+
+
+def period_line(report, lang: str) -> str:  # noqa: ANN001
+    """The period every figure of the report covers, said once at the top."""
+    t = TEXT[lang]
+    span = f"{report.years[0]}–{report.years[-1]}" if len(report.years) > 1 else \
+        (str(report.years[0]) if report.years else None)
+    if report.year is None:
+        return t["period_all"].format(span=span) if span else ""
+    parts = [t["period_year"].format(year=report.year)]
+    if report.year - 1 in report.years:
+        parts.append(t["period_previous"].format(previous=report.year - 1))
+    if span:
+        parts.append(t["period_years"].format(span=span))
+    return "; ".join(parts)
 
 
 def figure_text(row: dict[str, Any], lang: str) -> str:
     """The check's side figure in the report's language; empty when it has none or it is
     hidden by small-cell suppression."""
-    if row.get("suppressed") or not row.get("variant"):
+    if row.get("suppressed"):
         return ""
-    return check_figure(row["definition"], row["variant"], _params(row), lang) or ""
+    parts = [check_figure(row["definition"], row["variant"], _params(row), lang) or ""] \
+        if row.get("variant") else []
+    if row.get("previous") is not None and row.get("period", "").isdigit():
+        parts.append(word("previous_change", lang, year=int(row["period"]) - 1,
+                          previous=row["previous"], change=row["change"]))
+    return "; ".join(p for p in parts if p)
 
 
 def _is_share(row: dict[str, Any]) -> bool:
@@ -110,6 +142,11 @@ def to_json(report) -> dict[str, Any]:  # noqa: ANN001
 
     checks = report.checks
     suppress_n = report.suppressed_below
+    results = rows(checks)
+    for row in results:
+        # Structured values beside the English title and figure: what a program reads.
+        row["values"] = json.loads(row.pop("params") or "{}")
+        row["trend"] = json.loads(row["trend"]) if row.get("trend") else None
     spec = report.spec
     return {
         "dq_version": dq.__version__,
@@ -127,8 +164,12 @@ def to_json(report) -> dict[str, Any]:  # noqa: ANN001
         },
         "inputs": [i.manifest() for i in report.inputs],
         "spec": spec.manifest(),
+        "year": report.year,
+        "period": report.period,
+        "registrations": rows(report.registrations) if report.registrations is not None else None,
+        "tilslutning": rows(report.tilslutning) if report.tilslutning is not None else None,
         "dimensions": report.dimensions,
-        "results": rows(checks),
+        "results": results,
         "warnings": report.warnings,
     }
 
@@ -147,6 +188,8 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
     t = TEXT[lang]
     title = f"{t['title']}: {plain(report.registry or '')}".rstrip(": ")
     console.print(Text(title, style="bold"))
+    if period_line(report, lang):
+        console.print(Text(period_line(report, lang)))
     summary = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     summary.add_column(t["summary"])
     summary.add_column(t["verdict"])
@@ -180,7 +223,7 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
         shown = pl.concat([flagged.head(2 * top),
                            shown.filter(~pl.col("status").is_in(["fail", "warn"])).head(3)])
         for row in shown.iter_rows(named=True):
-            table.add_row(Text(plain(title_of(row, lang))), figure_of(row, lang),
+            table.add_row(Text(plain(title_of(row, lang, report.period))), figure_of(row, lang),
                           evidence_of(row, lang, report.suppressed_below),
                           ci_of(row, lang), Text(t[row["status"]],
                                                  style=STATUS_STYLE.get(row["status"], "")))
@@ -192,7 +235,7 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
         if worst.height:
             w = worst.sort(rank, "estimate", "unit").head(top)
             text = Text(f"{t['worst']}: ", style="bold")
-            text.append(plain("; ".join(f"{r['unit']} ({title_of(r, lang).split(': ')[-1]} "
+            text.append(plain("; ".join(f"{r['unit']} ({title_of(r, lang, report.period).split(': ')[-1]} "
                                         f"{figure_of(r, lang)})" for r in w.iter_rows(named=True))))
             lines.append(text)
         from rich.console import Group
@@ -212,6 +255,8 @@ def markdown(report, lang: str) -> str:  # noqa: ANN001
     checks = report.checks
     suppress_n = report.suppressed_below
     out = [f"# {t['title']}: {md_cell(report.registry or '')}".rstrip(": "), ""]
+    if period_line(report, lang):
+        out += [period_line(report, lang), ""]
     out += [f"## {t['summary']}", "", f"| {t['summary']} | {t['verdict']} | {t['check']} |",
             "|---|---|---:|"]
     for d in report.dimensions:
@@ -231,7 +276,7 @@ def markdown(report, lang: str) -> str:  # noqa: ANN001
             thr = _threshold(row, lang)
             figure = figure_of(row, lang) + (f" ({md_cell(figure_text(row, lang))})"
                                              if figure_text(row, lang) else "")
-            out.append(f"| {md_cell(title_of(row, lang))} | {figure} | "
+            out.append(f"| {md_cell(title_of(row, lang, report.period))} | {figure} | "
                        f"{evidence_of(row, lang, suppress_n)} | {ci_of(row, lang)} | {thr} | "
                        f"{t[row['status']]} |")
         worst = part.filter(pl.col("unit").is_not_null(), pl.col("status").is_in(["fail", "warn"]))
@@ -241,7 +286,7 @@ def markdown(report, lang: str) -> str:  # noqa: ANN001
             for row in worst.sort("estimate", "unit").head(
                     report.spec.report_top_units * 3).iter_rows(named=True):
                 shown = figure_of(row, lang)
-                out.append(f"| {md_cell(row['unit'])} | {md_cell(title_of(row, lang))} | {shown} | "
+                out.append(f"| {md_cell(row['unit'])} | {md_cell(title_of(row, lang, report.period))} | {shown} | "
                            f"{evidence_of(row, lang, suppress_n)} | {t[row['status']]} |")
         out.append("")
     out += [f"## {t['inputs']}", ""]
@@ -460,7 +505,8 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
     suppress_n = report.suppressed_below
     esc = html.escape
     title = f"{t['title']}: {report.registry or ''}".rstrip(": ")
-    body = [f"<h1>{esc(title)}</h1>", '<div class="cards">']
+    body = [f"<h1>{esc(title)}</h1>", f"<p>{esc(period_line(report, lang))}</p>",
+            '<div class="cards">']
     for d in report.dimensions:
         body.append(f'<div class="card"><b>{esc(NAMES[lang][d["id"]])}</b>'
                     f'<span class="{d["verdict"]}">{esc(t[d["verdict"]])}</span></div>')
@@ -477,7 +523,7 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
         for row in part.filter(pl.col("unit").is_null()).iter_rows(named=True):
             extra = (f'<div class="small">{esc(figure_text(row, lang))}</div>'
                      if figure_text(row, lang) else "")
-            body.append(f"<tr><td>{esc(title_of(row, lang))}{extra}</td><td class=n>"
+            body.append(f"<tr><td>{esc(title_of(row, lang, report.period))}{extra}</td><td class=n>"
                         f"{esc(figure_of(row, lang))}</td><td class=n>"
                         f"{esc(evidence_of(row, lang, suppress_n))}</td><td class=n>"
                         f"{esc(ci_of(row, lang))}</td><td class=n>{esc(_threshold(row, lang))}</td>"
@@ -491,7 +537,7 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
             for row in worst.sort("estimate", "unit").head(
                     report.spec.report_top_units * 3).iter_rows(named=True):
                 shown = figure_of(row, lang)
-                body.append(f"<tr><td>{esc(row['unit'])}</td><td>{esc(title_of(row, lang))}</td>"
+                body.append(f"<tr><td>{esc(row['unit'])}</td><td>{esc(title_of(row, lang, report.period))}</td>"
                             f"<td class=n>{esc(shown)}</td><td class=n>"
                             f"{esc(evidence_of(row, lang, suppress_n))}</td>"
                             f'<td class="{row["status"]}">{esc(t[row["status"]])}</td></tr>')
