@@ -15,9 +15,16 @@ agreement and p_e the agreement expected by chance; coefficient = (p_a − p_e) 
   Standard errors: Gwet's linearisation, Var = Σ_i (c*_i − c)² / (n (n − 1)), with per-case terms
   c*_i as in irrCAC. For Fleiss' κ also the SE under κ = 0 of Fleiss, Nee & Landis (1979,
   Psychol Bull 86:974–977), the one its z test uses.
+  n counts every case with at least one rating: a case rated once adds to π_k and to n (irrCAC's
+  ``*.raw`` functions; Gwet 2014, ch. 5), not to p_a. Cases with no rating must be left out first.
+  q is the number of categories the raters could use (the declared codes), not only those used.
+  Weights (Gwet 2014, ch. 3; irrCAC ``weights.gen``) are on the code values x_k when the codes
+  are numbers, else on the ranks 1..q: quadratic w_kl = 1 − (x_k − x_l)² / (x_max − x_min)²,
+  linear w_kl = 1 − |x_k − x_l| / (x_max − x_min).
 * Cohen's κ and weighted κ (two raters, Cohen 1960, 1968): from the q × q table through
   statsmodels' ``cohens_kappa``, with the asymptotic SE of Fleiss, Cohen & Everitt (1969,
-  Psychol Bull 72:323–327). Weights are linear or quadratic in the category ranks.
+  Psychol Bull 72:323–327). Linear or quadratic weights are on the code values as above (κ_w
+  does not change when the weights are rescaled).
 * Krippendorff's α (Krippendorff 2011, "Computing Krippendorff's alpha-reliability"): from the
   coincidence matrix o_ck with metric δ²: α = 1 − D_o / D_e, nominal, ordinal, interval, ratio.
 * ICC (Shrout & Fleiss 1979, doi:10.1037/0033-2909.86.2.420; McGraw & Wong 1996,
@@ -29,7 +36,11 @@ agreement and p_e the agreement expected by chance; coefficient = (p_a − p_e) 
 
 Every function takes per-case arrays and, for the bootstrap, a matrix of case weights (one row
 per resample: how often each case was drawn), so the same code gives the estimate (weights all
-one) and every resample at once.
+one) and every resample at once. The same case weights carry frequencies: a contingency table is
+q² distinct cases with their counts as weights, never expanded to one row per rating.
+
+A statistic that is undefined for the data (chance agreement 1, no variation, zero variance)
+raises ``Undefined`` with the reason, never returns NaN, ±1 or ±inf in its place.
 """
 
 from __future__ import annotations
@@ -41,6 +52,10 @@ from dataclasses import dataclass
 import numpy as np
 
 Z = 1.959963984540054
+
+
+class Undefined(ValueError):
+    """The statistic is undefined for these data; the message says why (shown to the user)."""
 
 
 @dataclass(frozen=True)
@@ -74,15 +89,22 @@ def counts_matrix(codes: np.ndarray, q: int) -> np.ndarray:
     return np.bincount(rows * q + codes.ravel()[valid.ravel()], minlength=n * q).reshape(n, q)
 
 
-def ordinal_weights(q: int, kind: str, disagreement: np.ndarray | None = None) -> np.ndarray:
-    """Agreement weights on category ranks: identity, linear or quadratic (Cohen 1968), or
-    1 − v/max(v) for a matrix of disagreement weights v ("custom"; the same κ_w)."""
+def ordinal_weights(q: int, kind: str, disagreement: np.ndarray | None = None,
+                    values: np.ndarray | None = None) -> np.ndarray:
+    """Agreement weights: identity, linear or quadratic (Cohen 1968) on the category values
+    ``values`` (the codes when they are numbers; default the ranks 0..q − 1), as irrCAC's
+    ``linear.weights``/``quadratic.weights``: w_kl = 1 − |x_k − x_l|/(max − min), squared for
+    quadratic; or 1 − v/max(v) for a matrix of disagreement weights v ("custom"; the same κ_w)."""
     if kind == "custom":
         v = np.asarray(disagreement, dtype=float)
         return 1 - v / v.max() if v.max() > 0 else np.ones_like(v)
     if kind == "identity" or q < 2:
         return np.eye(q)
-    d = np.abs(np.subtract.outer(np.arange(q), np.arange(q))) / (q - 1)
+    x = np.arange(q, dtype=float) if values is None else np.asarray(values, dtype=float)
+    span = x.max() - x.min()
+    if not span > 0:
+        return np.eye(q)
+    d = np.abs(np.subtract.outer(x, x)) / span
     return 1 - d if kind == "linear" else 1 - d**2
 
 
@@ -110,17 +132,18 @@ def case_terms(counts: np.ndarray, weights: np.ndarray) -> CaseTerms:
 
 
 def _sums(t: CaseTerms, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(p_a, π, n) per resample row of the case-weight matrix ``w`` (None: the data as is)."""
-    if w is None:
-        n = np.array([float(len(t.r))])
-        pa = np.array([t.pa_i.sum() / t.has2.sum()])
-        pi = t.share.sum(0)[None, :] / n[:, None]
-        return pa, pi, n
-    n = w.sum(1).astype(float)
+    """(p_a, π, n) per resample row of the case-weight matrix ``w`` (None: the data as is);
+    NaN where a resample has no case with two ratings."""
     with np.errstate(invalid="ignore", divide="ignore"):
+        if w is None:
+            n = np.array([float(len(t.r))])
+            pa = np.array([t.pa_i.sum() / np.float64(t.has2.sum())])
+            pi = t.share.sum(0)[None, :] / n[:, None]
+            return pa, pi, n
+        n = w.sum(1).astype(float)
         pa = (w @ t.pa_i) / (w @ t.has2.astype(float))
-    pi = (w @ t.share) / n[:, None]
-    return pa, pi, n
+        pi = (w @ t.share) / n[:, None]
+        return pa, pi, n
 
 
 def chance(kind: str, pi: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -143,38 +166,55 @@ def coefficient(kind: str, t: CaseTerms, w: np.ndarray | None = None) -> np.ndar
         return (pa - pe) / (1 - pe)
 
 
-def gwet_se(kind: str, t: CaseTerms) -> float:
-    """Gwet's linearisation SE (irrCAC ``*.raw`` functions), finite population ignored."""
-    n = len(t.r)
-    n2 = t.has2.sum()
-    pa, pi, _ = _sums(t, None)
-    pi = pi[0]
+def shares(t: CaseTerms, freq: np.ndarray | None = None) -> tuple[float, np.ndarray, float, float]:
+    """(p_a, π, n, n₂) of the data, each case counted ``freq`` times (default once)."""
+    f = np.ones(len(t.r)) if freq is None else np.asarray(freq, dtype=float)
+    n = float(f.sum())
+    n2 = float(f @ t.has2)
+    pa = float(f @ t.pa_i) / n2 if n2 > 0 else math.nan
+    pi = (f @ t.share) / n if n > 0 else np.full(t.share.shape[1], math.nan)
+    return pa, pi, n, n2
+
+
+def gwet_se(kind: str, t: CaseTerms, freq: np.ndarray | None = None) -> float:
+    """Gwet's linearisation SE (irrCAC ``*.raw`` functions), finite population ignored; each
+    case counted ``freq`` times. NaN where it is undefined (fewer than two cases, p_e = 1)."""
+    f = np.ones(len(t.r)) if freq is None else np.asarray(freq, dtype=float)
+    pa, pi, n, n2 = shares(t, f)
+    if n < 2 or n2 == 0:
+        return math.nan
     pe = float(chance(kind, pi[None, :], t.weights)[0])
-    coef = (pa[0] - pe) / (1 - pe)
+    if not pe < 1:
+        return math.nan
+    coef = (pa - pe) / (1 - pe)
     q = t.weights.shape[0]
     c_i = (n / n2) * (t.pa_i - pe * t.has2) / (1 - pe)
+    r_safe = np.where(t.r > 0, t.r, 1)
     if kind == "fleiss_kappa":
         pi_w = (t.weights @ pi + t.weights.T @ pi) / 2
-        pe_i = (t.counts @ pi_w) / np.where(t.r > 0, t.r, 1)
+        pe_i = (t.counts @ pi_w) / r_safe
     elif kind in ("gwet_ac1", "gwet_ac2"):
-        pe_i = (t.weights.sum() / (q * (q - 1))) * (t.counts @ (1 - pi)) / np.where(t.r > 0, t.r, 1)
+        pe_i = (t.weights.sum() / (q * (q - 1))) * (t.counts @ (1 - pi)) / r_safe
     else:  # Brennan–Prediger and percent agreement: p_e does not depend on the data
-        pe_i = np.full(n, pe)
+        pe_i = np.full(len(t.r), pe)
     c_star = c_i - 2 * (1 - coef) * (pe_i - pe) / (1 - pe)
     if kind in ("brennan_prediger", "pabak", "percent_agreement"):
         c_star = c_i
-    return float(math.sqrt(((c_star - coef) ** 2).sum() / (n * (n - 1))))
+    return float(math.sqrt(float(f @ (c_star - coef) ** 2) / (n * (n - 1))))
 
 
-def fleiss_se0(counts: np.ndarray) -> float | None:
+def fleiss_se0(counts: np.ndarray, freq: np.ndarray | None = None) -> float | None:
     """SE of Fleiss' κ under κ = 0 (Fleiss, Nee & Landis 1979); equal raters per case only."""
     m = counts.sum(1)
     if len(np.unique(m)) != 1 or m[0] < 2:
         return None
-    n, m0 = counts.shape[0], int(m[0])
-    p = counts.sum(0) / (n * m0)
+    f = np.ones(counts.shape[0]) if freq is None else np.asarray(freq, dtype=float)
+    n, m0 = float(f.sum()), int(m[0])
+    p = (f @ counts) / (n * m0)
     pq = p * (1 - p)
     s = pq.sum()
+    if not s > 0:
+        return None
     return float(math.sqrt(2 / (n * m0 * (m0 - 1))) * math.sqrt(s**2 - (pq * (1 - 2 * p)).sum()) / s)
 
 
@@ -220,31 +260,49 @@ def _small_nonnegative_max(a: np.ndarray, b: np.ndarray, limit: int = 4096) -> i
     return top if top < limit else None
 
 
-def pair_table(codes2: np.ndarray, q: int) -> np.ndarray:
-    """q × q table of two raters' codes (cases with a missing rating left out)."""
+def pair_table(codes2: np.ndarray, q: int, freq: np.ndarray | None = None) -> np.ndarray:
+    """q × q table of two raters' codes (cases with a missing rating left out), each case
+    counted ``freq`` times (then a float table)."""
     ok = (codes2 >= 0).all(1)
     c = codes2[ok]
-    return np.bincount(c[:, 0] * q + c[:, 1], minlength=q * q).reshape(q, q)
+    if freq is None:
+        return np.bincount(c[:, 0] * q + c[:, 1], minlength=q * q).reshape(q, q)
+    return np.bincount(c[:, 0] * q + c[:, 1], weights=np.asarray(freq, dtype=float)[ok],
+                       minlength=q * q).reshape(q, q)
 
 
 def kappa_from_tables(tables: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Cohen's (weighted) κ for a stack of q × q tables (B × q × q)."""
     n = tables.sum((1, 2)).astype(float)
-    p = tables / n[:, None, None]
-    po = np.einsum("kl,bkl->b", weights, p)
-    rows, cols = p.sum(2), p.sum(1)
-    pe = np.einsum("kl,bk,bl->b", weights, rows, cols)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # an empty resample: NaN, left out
+        p = tables / n[:, None, None]
+        po = np.einsum("kl,bkl->b", weights, p)
+        rows, cols = p.sum(2), p.sum(1)
+        pe = np.einsum("kl,bk,bl->b", weights, rows, cols)
         return (po - pe) / (1 - pe)
 
 
-def cohen(table: np.ndarray, kind: str, disagreement: np.ndarray | None = None) -> Estimate:
-    """Cohen's κ (kind "identity"), weighted κ ("linear"/"quadratic" in the category ranks), or
-    weighted κ with a q × q matrix of disagreement weights v_ij ("custom"; Cohen 1968:
-    κ_w = 1 − Σ v_ij p_ij / Σ v_ij p_i. p_.j), with the FCE 1969 SE (statsmodels)."""
+def cohen(table: np.ndarray, kind: str, disagreement: np.ndarray | None = None,
+          values: np.ndarray | None = None) -> Estimate:
+    """Cohen's κ (kind "identity"), weighted κ ("linear"/"quadratic" on the category values
+    ``values``, default the ranks), or weighted κ with a q × q matrix of disagreement weights v_ij
+    ("custom"; Cohen 1968: κ_w = 1 − Σ v_ij p_ij / Σ v_ij p_i. p_.j), with the FCE 1969 SE
+    (statsmodels). Raises ``Undefined`` where chance agreement is 1 (κ = 0/0)."""
     from statsmodels.stats.inter_rater import cohens_kappa
 
+    table = np.asarray(table, dtype=float)
     q = table.shape[0]
+    n = table.sum()
+    if q < 2:
+        raise Undefined("only one category: κ is undefined")
+    if not n >= 2:
+        raise Undefined("fewer than two cases rated by both raters")
+    agree = ordinal_weights(q, kind, disagreement, values)
+    p = table / n
+    pe = float(agree.ravel() @ np.outer(p.sum(1), p.sum(0)).ravel())
+    if not pe < 1 - 1e-12:
+        raise Undefined("no variation: both raters used one and the same category, so chance "
+                        "agreement is 1 and κ is undefined")
     with np.errstate(all="ignore"), warnings.catch_warnings():
         # Degenerate tables (one category used by a rater) give 0/0 in statsmodels' z test.
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -253,17 +311,19 @@ def cohen(table: np.ndarray, kind: str, disagreement: np.ndarray | None = None) 
         elif kind == "custom":
             res = cohens_kappa(table, weights=np.asarray(disagreement, dtype=float))
         else:
-            res = cohens_kappa(table, weights=np.arange(q), wt=kind)
+            x = np.arange(q, dtype=float) if values is None else np.asarray(values, dtype=float)
+            res = cohens_kappa(table, weights=x, wt=kind)
     est = float(res.kappa)
     se = float(res.std_kappa)
     if not math.isfinite(est):
-        raise ValueError("κ is undefined for this table")
+        raise Undefined("κ is undefined for this table")
     if not math.isfinite(se):
         return Estimate(est, None, None, None, "asymptotic (Fleiss, Cohen & Everitt 1969): "
                         "undefined for this table", None)
-    return Estimate(est, se, float(res.kappa_low), min(1.0, float(res.kappa_upp)),
+    se0 = float(res.std_kappa0)
+    return Estimate(est, se, est - Z * se, min(1.0, est + Z * se),
                     "asymptotic (Fleiss, Cohen & Everitt 1969)", "Wald (estimate ± 1.96 SE)",
-                    float(res.std_kappa0) if math.isfinite(float(res.std_kappa0)) else None)
+                    se0 if math.isfinite(se0) else None)
 
 
 # ---------------------------------------------------------------- Krippendorff's α
@@ -313,23 +373,23 @@ def coincidences(counts: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
 
 def alpha_from_coincidences(o: np.ndarray, values: np.ndarray, metric: str) -> np.ndarray:
     """α for a stack of coincidence matrices (B × q × q)."""
-    if metric != "ordinal":  # δ² does not depend on the data: all resamples at once
-        d2 = delta2(values, metric)
-        nc = o.sum(2)
-        n = nc.sum(1)
-        do = np.einsum("bkl,kl->b", o, d2) / n
-        de = np.einsum("bk,kl,bl->b", nc, d2, nc) / (n * (n - 1))
-        with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # no pairable value: NaN
+        if metric != "ordinal":  # δ² does not depend on the data: all resamples at once
+            d2 = delta2(values, metric)
+            nc = o.sum(2)
+            n = nc.sum(1)
+            do = np.einsum("bkl,kl->b", o, d2) / n
+            de = np.einsum("bk,kl,bl->b", nc, d2, nc) / (n * (n - 1))
             return np.where(de > 0, 1 - do / de, np.nan)
-    out = np.empty(o.shape[0])
-    for b in range(o.shape[0]):
-        nc = o[b].sum(1)
-        n = nc.sum()
-        d2 = delta2(values, metric, nc)
-        do = (o[b] * d2).sum() / n
-        de = (np.outer(nc, nc) * d2).sum() / (n * (n - 1))
-        out[b] = 1 - do / de if de > 0 else np.nan
-    return out
+        out = np.empty(o.shape[0])
+        for b in range(o.shape[0]):
+            nc = o[b].sum(1)
+            n = nc.sum()
+            d2 = delta2(values, metric, nc)
+            do = (o[b] * d2).sum() / n
+            de = (np.outer(nc, nc) * d2).sum() / (n * (n - 1))
+            out[b] = 1 - do / de if de > 0 else np.nan
+        return out
 
 
 def alpha_interval_direct(x: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
@@ -349,10 +409,10 @@ def alpha_interval_direct(x: np.ndarray, w: np.ndarray | None = None) -> np.ndar
     else:
         w = w[:, keep]
     n = w @ m
-    do = (w @ within) / n
-    de = 2 * (n * (w @ s2) - (w @ s1) ** 2) / (n * (n - 1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return 1 - do / de
+    with np.errstate(invalid="ignore", divide="ignore"):  # no pairable value or no variation
+        do = (w @ within) / n
+        de = 2 * (n * (w @ s2) - (w @ s1) ** 2) / (n * (n - 1))
+        return np.where(de > 0, 1 - do / de, np.nan)
 
 
 # ---------------------------------------------------------------- ICC
@@ -360,7 +420,7 @@ def alpha_interval_direct(x: np.ndarray, w: np.ndarray | None = None) -> np.ndar
 
 @dataclass(frozen=True)
 class MeanSquares:
-    n: int
+    n: float
     k: int
     msr: float
     msc: float
@@ -368,75 +428,111 @@ class MeanSquares:
     msw: float
 
 
-def mean_squares(x: np.ndarray) -> MeanSquares:
-    """Two-way ANOVA mean squares of a complete targets × raters matrix."""
-    n, k = x.shape
-    grand = x.mean()
-    ssr = k * ((x.mean(1) - grand) ** 2).sum()
-    ssc = n * ((x.mean(0) - grand) ** 2).sum()
-    sst = ((x - grand) ** 2).sum()
-    sse = sst - ssr - ssc
-    return MeanSquares(n, k, ssr / (n - 1), ssc / (k - 1), sse / ((n - 1) * (k - 1)),
-                       (ssc + sse) / (n * (k - 1)))
+def mean_squares(x: np.ndarray, freq: np.ndarray | None = None) -> MeanSquares:
+    """Two-way ANOVA mean squares of a complete targets × raters matrix, each row counted
+    ``freq`` times (default once)."""
+    rows, k = x.shape
+    if freq is None:
+        n = float(rows)
+        grand = x.mean()
+        ssr = k * ((x.mean(1) - grand) ** 2).sum()
+        ssc = n * ((x.mean(0) - grand) ** 2).sum()
+        sst = ((x - grand) ** 2).sum()
+    else:
+        f = np.asarray(freq, dtype=float)
+        n = float(f.sum())
+        row_means = x.mean(1)
+        grand = float(f @ row_means) / n
+        ssr = k * float(f @ (row_means - grand) ** 2)
+        ssc = n * float((((f @ x) / n - grand) ** 2).sum())
+        sst = float(f @ ((x - grand) ** 2).sum(1))
+    sse = max(float(sst - ssr - ssc), 0.0)  # rounding can leave −1e-16 where it is 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return MeanSquares(n, k, float(np.float64(ssr) / (n - 1)), float(np.float64(ssc) / (k - 1)),
+                           float(np.float64(sse) / ((n - 1) * (k - 1))),
+                           float(np.float64(ssc + sse) / (n * (k - 1))))
 
 
 ICC_FORMS = ("icc_1_1", "icc_2_1", "icc_3_1", "icc_1_k", "icc_2_k", "icc_3_k")
 
 
 def icc_point(ms: MeanSquares, form: str) -> float:
-    n, k, msr, msc, mse, msw = ms.n, ms.k, ms.msr, ms.msc, ms.mse, ms.msw
-    return {
-        "icc_1_1": (msr - msw) / (msr + (k - 1) * msw),
-        "icc_2_1": (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n),
-        "icc_3_1": (msr - mse) / (msr + (k - 1) * mse),
-        "icc_1_k": (msr - msw) / msr,
-        "icc_2_k": (msr - mse) / (msr + (msc - mse) / n),
-        "icc_3_k": (msr - mse) / msr,
-    }[form]
+    """The ICC of one form; NaN where its denominator is 0."""
+    n, k = np.float64(ms.n), ms.k
+    msr, msc, mse, msw = (np.float64(v) for v in (ms.msr, ms.msc, ms.mse, ms.msw))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return float({
+            "icc_1_1": lambda: (msr - msw) / (msr + (k - 1) * msw),
+            "icc_2_1": lambda: (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n),
+            "icc_3_1": lambda: (msr - mse) / (msr + (k - 1) * mse),
+            "icc_1_k": lambda: (msr - msw) / msr,
+            "icc_2_k": lambda: (msr - mse) / (msr + (msc - mse) / n),
+            "icc_3_k": lambda: (msr - mse) / msr,
+        }[form]())
 
 
-def icc(x: np.ndarray, form: str, alpha: float = 0.05) -> Estimate:
-    """ICC with the F-based interval of McGraw & Wong (1996), Table 7."""
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def icc(x: np.ndarray, form: str, alpha: float = 0.05, freq: np.ndarray | None = None) -> Estimate:
+    """ICC with the F-based interval of McGraw & Wong (1996), Table 7. Raises ``Undefined``
+    where the point estimate is 0/0; a limit that is undefined (an F ratio with a zero mean
+    square) is left empty."""
     from scipy.stats import f
 
-    ms = mean_squares(x)
-    n, k, msr, msc, mse, msw = ms.n, ms.k, ms.msr, ms.msc, ms.mse, ms.msw
+    ms = mean_squares(x, freq)
+    n, k, msr, msc, mse, msw = (np.float64(ms.n), ms.k, np.float64(ms.msr), np.float64(ms.msc),
+                                np.float64(ms.mse), np.float64(ms.msw))
     est = icc_point(ms, form)
+    if not math.isfinite(est):
+        raise Undefined("ICC is undefined: the mean squares it divides by are 0 (no variation "
+                        "between the cases or between the ratings)")
     hi_q = 1 - alpha / 2
     kind, avg = form[4], form.endswith("k")
-    if kind in "13":
-        den, df2 = (msw, n * (k - 1)) if kind == "1" else (mse, (n - 1) * (k - 1))
-        f0 = msr / den
-        fl = f0 / f.ppf(hi_q, n - 1, df2)
-        fu = f0 * f.ppf(hi_q, df2, n - 1)
-        if avg:
-            low, high = 1 - 1 / fl, 1 - 1 / fu
+    with np.errstate(all="ignore"):
+        if kind in "13":
+            den, df2 = (msw, n * (k - 1)) if kind == "1" else (mse, (n - 1) * (k - 1))
+            f0 = msr / den
+            fl = f0 / f.ppf(hi_q, n - 1, df2)
+            fu = f0 * f.ppf(hi_q, df2, n - 1)
+            if avg:
+                low, high = 1 - 1 / fl, 1 - 1 / fu
+            else:
+                low, high = (fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1)
         else:
-            low, high = (fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1)
-    else:
-        rho = icc_point(ms, "icc_2_1")
-        a = k * rho / (n * (1 - rho))
-        b = 1 + k * rho * (n - 1) / (n * (1 - rho))
-        v = (a * msc + b * mse) ** 2 / ((a * msc) ** 2 / (k - 1) + (b * mse) ** 2 / ((n - 1) * (k - 1)))
-        fs = f.ppf(hi_q, n - 1, v)
-        fss = f.ppf(hi_q, v, n - 1)
-        low = n * (msr - fs * mse) / (fs * (k * msc + (k * n - k - n) * mse) + n * msr)
-        high = n * (fss * msr - mse) / (k * msc + (k * n - k - n) * mse + n * fss * msr)
-        if avg:
-            low, high = k * low / (1 + (k - 1) * low), k * high / (1 + (k - 1) * high)
-    return Estimate(float(est), None, float(low), float(high), None,
-                    "F-based (Shrout & Fleiss 1979; McGraw & Wong 1996)")
+            rho = icc_point(ms, "icc_2_1")
+            a = k * rho / (n * (1 - rho))
+            b = 1 + k * rho * (n - 1) / (n * (1 - rho))
+            v = (a * msc + b * mse) ** 2 / ((a * msc) ** 2 / (k - 1)
+                                            + (b * mse) ** 2 / ((n - 1) * (k - 1)))
+            fs = f.ppf(hi_q, n - 1, v)
+            fss = f.ppf(hi_q, v, n - 1)
+            low = n * (msr - fs * mse) / (fs * (k * msc + (k * n - k - n) * mse) + n * msr)
+            high = n * (fss * msr - mse) / (k * msc + (k * n - k - n) * mse + n * fss * msr)
+            if avg:
+                low, high = k * low / (1 + (k - 1) * low), k * high / (1 + (k - 1) * high)
+    lo, hi = _finite(float(low)), _finite(float(high))
+    return Estimate(float(est), None, lo, hi, None,
+                    "F-based (Shrout & Fleiss 1979; McGraw & Wong 1996)"
+                    if lo is not None and hi is not None else None)
 
 
 # ---------------------------------------------------------------- Bland–Altman
 
 
-def bland_altman(a: np.ndarray, b: np.ndarray) -> dict[str, Estimate]:
+def bland_altman(a: np.ndarray, b: np.ndarray,
+                 freq: np.ndarray | None = None) -> dict[str, Estimate]:
+    """Bias and limits of agreement; each pair counted ``freq`` times (default once)."""
     from scipy.stats import t
 
     d = a - b
-    n = len(d)
-    bias, sd = float(d.mean()), float(d.std(ddof=1))
+    f = np.ones(len(d)) if freq is None else np.asarray(freq, dtype=float)
+    n = float(f.sum())
+    if n < 3:
+        raise Undefined("fewer than three cases rated by both raters")
+    bias = float(f @ d) / n
+    sd = math.sqrt(float(f @ (d - bias) ** 2) / (n - 1))
     tq = float(t.ppf(0.975, n - 1))
     se_bias = sd / math.sqrt(n)
     se_loa = math.sqrt(3 * sd**2 / n)

@@ -13,7 +13,11 @@ with paired columns is turned into that shape first.
 
 A pair is correct when both values are missing, when they are equal (text, codes), or when they
 differ by at most the variable's ``tolerance`` (numbers; days for dates). Every share has a Wilson
-95 % CI.
+95 % CI. Values are compared as the registry wrote them, not as the file typed them: 2, 2.0 and
+" 2" agree; 1.0 is "yes" like 1. A value that cannot be read as the variable's kind (text in a
+number, an impossible date, "kanskje" in a yes/no variable, an infinite number) makes its pair
+disagree and is counted in a warning, never shown. Sensitivity, specificity, PPV and NPV with a
+zero denominator are null, and a warning says which and why.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import polars as pl
 
 from dq.errors import InputError
 from dq.io import Source
-from dq.io.values import as_date, number
+from dq.io.values import as_date, as_text, number
 from dq.spec import Spec, Thresholds
 from dq.stats import with_ci
 
@@ -59,7 +63,7 @@ def _kind(vartype: str, values: pl.Series, spec_type: str | None) -> str:
         return "date"
     if t.startswith(("logisk", "bool", "binær", "binary")):
         return "binary"
-    seen = {str(v).strip().lower() for v in values.drop_nulls().to_list()}
+    seen = {_bool_text(str(v)) for v in values.drop_nulls().to_list()}
     if seen and seen <= (_TRUE | _FALSE) and len(seen) <= 2:
         return "binary"
     return "text"
@@ -73,9 +77,11 @@ def wide_to_long(source: Source, pairs: list[tuple[str, str]], id_cols: list[str
         raise InputError(f"{source.info.path}: column(s) {', '.join(map(repr, missing))} not found "
                          f"(columns: {', '.join(list(schema)[:30])})")
     df = source.lf.collect()
+    # As text the way the registry wrote them: an integer column and a float column of the same
+    # codes (2 and 2.0) must agree.
     frames = [df.select(*id_cols, pl.lit(reg).alias("vld_varnamn"), pl.lit("auto").alias("vld_vartype"),
-                        pl.col(reg).cast(pl.String).alias(_PREFIX_INT + "auto"),
-                        pl.col(rec).cast(pl.String).alias(_PREFIX_EXT + "auto"))
+                        as_text(pl.col(reg), df.schema[reg]).alias(_PREFIX_INT + "auto"),
+                        as_text(pl.col(rec), df.schema[rec]).alias(_PREFIX_EXT + "auto"))
               for reg, rec in pairs]
     return pl.concat(frames)
 
@@ -111,28 +117,39 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
     frames = []
     for (name, vtype), part in df.group_by("vld_varnamn", "vld_vartype", maintain_order=True):
         name, vtype = str(name), str(vtype)
-        intern, extern = pl.col(_PREFIX_INT + vtype), pl.col(_PREFIX_EXT + vtype)
+        col_int, col_ext = _PREFIX_INT + vtype, _PREFIX_EXT + vtype
+        intern, extern = pl.col(col_int), pl.col(col_ext)
         var = spec.variables.get(name)
-        kind = _kind(vtype, part[_PREFIX_INT + vtype].cast(pl.String), var.type if var else None)
-        tol = (var.tolerance if var and var.tolerance is not None else 0.0)
         sch = part.schema
+        seen = pl.concat([part.select(as_text(intern, sch[col_int]).alias("v")),
+                          part.select(as_text(extern, sch[col_ext]).alias("v"))])["v"]
+        kind = _kind(vtype, seen, var.type if var else None)
+        tol = (var.tolerance if var and var.tolerance is not None else 0.0)
         both_missing = intern.is_null() & extern.is_null()
         one_missing = intern.is_null() ^ extern.is_null()
         dev = None
         if kind == "numeric":
-            a, b = number(intern, sch[_PREFIX_INT + vtype]), number(extern, sch[_PREFIX_EXT + vtype])
+            a, b = _finite(number(intern, sch[col_int])), _finite(number(extern, sch[col_ext]))
             dev = a - b
             equal = dev.abs() <= tol + 1e-9
         elif kind == "date":
-            a, b = as_date(intern, sch[_PREFIX_INT + vtype]), as_date(extern, sch[_PREFIX_EXT + vtype])
+            a, b = as_date(intern, sch[col_int]), as_date(extern, sch[col_ext])
             dev = (a - b).dt.total_days().cast(pl.Float64)
             equal = dev.abs() <= tol
         elif kind == "binary":
             a, b = _truth(intern), _truth(extern)
             equal = a == b
         else:
-            equal = (intern.cast(pl.String).str.strip_chars()
-                     == extern.cast(pl.String).str.strip_chars())
+            a, b = as_text(intern, sch[col_int]), as_text(extern, sch[col_ext])
+            equal = a == b
+        unread = part.select((intern.is_not_null() & a.is_null()).sum().alias("int"),
+                             (extern.is_not_null() & b.is_null()).sum().alias("ext")).row(0)
+        if any(unread):
+            what = {"numeric": "finite numbers", "date": "dates",
+                    "binary": "yes/no (ja/nei, 1/0, true/false)"}.get(kind, "text")
+            warnings.append(f"{name}: {unread[0]} registry value(s) and {unread[1]} record "
+                            f"value(s) cannot be read as {what}; each such pair counts as not "
+                            "agreeing")
         correct = both_missing | (~one_missing & equal.fill_null(False))
         cols = [correct.alias("__correct")]
         if dev is not None:
@@ -151,7 +168,10 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
             agg += [(reg & rec).sum().alias("tp"), (reg & ~rec).sum().alias("fp"),
                     (~reg & rec).sum().alias("fn"), (~reg & ~rec).sum().alias("tn")]
         levels = [evaluated.group_by("unit").agg(agg).with_columns(level=pl.lit("unit"))] if unit else []
-        levels.append(evaluated.select(agg).with_columns(level=pl.lit("national")))
+        national = evaluated.select(agg)
+        if kind == "binary":
+            warnings += _undefined_2x2(name, national.row(0, named=True))
+        levels.append(national.with_columns(level=pl.lit("national")))
         out = pl.concat(levels, how="diagonal_relaxed").with_columns(
             variable=pl.lit(name), type=pl.lit(kind), tolerance=pl.lit(tol if kind in ("numeric", "date") else None, pl.Float64))
         frames.append(out)
@@ -183,7 +203,8 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
         .otherwise(pl.lit("pass")).alias("status"),
         (share < pl.col("warn_below")).fill_null(False).alias("problem_variable"))
     level_rank = pl.col("level").replace_strict({"unit": 0, "national": 1}, return_dtype=pl.Int8)
-    rows = rows.sort(["variable", level_rank, *([pl.col("unit")] if unit else [])])
+    rows = rows.sort(["variable", "type", level_rank, *([pl.col("unit")] if unit else [])],
+                     nulls_last=True, maintain_order=True)
     rows = rows.select("variable", "type", "level", *(["unit"] if unit else []), "n", "n_correct",
                        "share_correct", "ci_low", "ci_high", "tolerance", "mean_deviation",
                        "mean_abs_deviation", "max_abs_deviation", "tp", "fp", "fn", "tn",
@@ -196,7 +217,14 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
         if belongs not in df.columns or not patient or patient not in df.columns:
             raise InputError(f"correct patients need the columns {patient!r} (patient) and "
                              f"{belongs!r} (does the patient belong in the registry) in the study")
-        per = df.group_by(patient).agg(_truth(pl.col(belongs)).first().alias("belongs"))
+        per = df.group_by(patient, maintain_order=True).agg(
+            _truth(pl.col(belongs)).first().alias("belongs"),
+            _truth(pl.col(belongs)).drop_nulls().n_unique().alias("__answers"))
+        conflicting = int((per["__answers"] > 1).sum())
+        if conflicting:
+            warnings.append(f"{conflicting} patient(s) have both yes and no in {belongs!r}; the "
+                            "first row of each is used")
+        per = per.drop("__answers")
         unknown = per["belongs"].null_count()
         if unknown:
             warnings.append(f"{unknown} patient(s) have no value in {belongs!r} and are left out "
@@ -209,7 +237,34 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
     return CorrectnessResult(rows, patients, ["level", *keys], warnings)
 
 
+def _bool_text(value: str) -> str:
+    """Lower-case text of a yes/no value; 1.0 and 0,0 (a float column) are 1 and 0."""
+    text = value.strip().lower()
+    return re.sub(r"^([01])[.,]0+$", r"\1", text)
+
+
 def _truth(expr: pl.Expr) -> pl.Expr:
-    text = expr.cast(pl.String).str.strip_chars().str.to_lowercase()
+    text = (expr.cast(pl.String).str.strip_chars().str.to_lowercase()
+            .str.replace(r"^([01])[.,]0+$", "${1}"))
     return (pl.when(text.is_in(list(_TRUE))).then(True)
             .when(text.is_in(list(_FALSE))).then(False).otherwise(None))
+
+
+def _finite(expr: pl.Expr) -> pl.Expr:
+    """Null where the number is NaN or infinite ("inf", 1e400): not a measurement."""
+    return pl.when(expr.is_finite()).then(expr)
+
+
+_DENOMINATORS = (("sensitivity", ("tp", "fn"), "no positive in the record"),
+                 ("specificity", ("tn", "fp"), "no negative in the record"),
+                 ("ppv", ("tp", "fp"), "no positive in the registry"),
+                 ("npv", ("tn", "fn"), "no negative in the registry"))
+
+
+def _undefined_2x2(name: str, counts: dict[str, int | None]) -> list[str]:
+    """Warnings for the 2 × 2 figures of a binary variable whose denominator is 0."""
+    out = []
+    for figure, (x, y), why in _DENOMINATORS:
+        if not (counts.get(x) or 0) + (counts.get(y) or 0):
+            out.append(f"{name}: {figure} is undefined ({why}: its denominator is 0)")
+    return out

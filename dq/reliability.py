@@ -11,14 +11,26 @@ measurement (domain.md "Reliability and agreement"):
   / ratio   (interval or ratio metric), bland_altman_bias / _loa_low / _loa_high (2 raters)
 
 The formulas and their sources are in ``dq.agreement``. A statistic that cannot be computed for a
-variable (one rater, one category, unequal raters per case where it needs equal numbers, text
-where numbers are needed) is left out of that row with the reason; the rest of the run goes on.
+variable (one rater, one case, one category, no variation, text where numbers are needed) is
+left out of that row with the reason (status ``not_assessed``); the rest of the run goes on.
+
+Categories. The category set is the variable's declared codes (the spec's ``codes``, a table's
+labels, or ``categories=``) — q counts the codes the raters could use, not only those they used
+(Randolph's free-marginal κ and AC1 depend on it). Ratings are compared as codes: ``1``, ``1.0``,
+`` 1 `` and ``1,0`` are the same code. Codes that are numbers are ordered by value and the
+weights of weighted κ and AC2 are on those values (irrCAC ``weights.gen``); other codes keep the
+declared order and take their ranks. At the ordinal and interval levels a declared unknown code
+(``unknown = [9]``) has no place on the scale and counts as a missing rating, as does, at the
+ordinal level, a value outside the declared codes; at the nominal level both are categories (an
+unknown code only when it was used, so that unused unknown codes do not change q).
+Each such substitution is counted in a warning, never listed (the values may be anything).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import polars as pl
@@ -27,7 +39,7 @@ from dq import agreement as A
 from dq.errors import InputError
 from dq.io import Source
 from dq.io.values import as_text, number
-from dq.spec import Spec, Thresholds
+from dq.spec import Spec, Thresholds, Variable
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 STATISTICS = {
@@ -42,11 +54,14 @@ STATISTICS["ratio"] = STATISTICS["interval"]
 KAPPA_LIKE = ("cohen_kappa", "fleiss_kappa")
 PARADOX_NOTE = ("κ is low while the raters agree on most cases: prevalence is skewed (the kappa "
                 "paradox, Feinstein & Cicchetti 1990); read gwet_ac1 and pabak beside it")
+MAX_COUNT = 2**53  # counts above this are not exact in float64
 
 
 @dataclass(frozen=True)
 class Ratings:
-    """One variable of a study: cases × raters, as category codes or numbers."""
+    """One variable of a study: cases × raters, as category codes or numbers.
+
+    ``freq`` (table input): how many cases each row stands for; None = one case per row."""
 
     variable: str
     level: str
@@ -56,6 +71,14 @@ class Ratings:
     categories: list[str]
     problem: str | None = None  # why nothing can be computed
     kappa_weights: np.ndarray | None = None  # the spec's disagreement weights, categories order
+    freq: np.ndarray | None = None
+    category_values: np.ndarray | None = None  # the codes as numbers (None: ranks are used)
+    remarks: tuple[str, ...] = ()  # what was done to the ratings (counted, never listed)
+
+    @property
+    def n_cases(self) -> int:
+        rows = self.values.shape[0] if self.codes is None else self.codes.shape[0]
+        return rows if self.freq is None else int(self.freq.sum())
 
 
 @dataclass(frozen=True)
@@ -72,16 +95,91 @@ class ReliabilityResult:
 
 # ------------------------------------------------------------------------------ shaping
 
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def _canonical(value: str) -> str:
+    """One spelling per code: stripped, and a number written as the shortest decimal
+    (" 1", "1.0", "1,0" and "01" are "1"; "2.50" is "2.5"); other text in upper case, as irrCAC
+    compares ratings (``trim(toupper(ratings))``): "ja", "Ja " and "JA" are one code."""
+    text = value.strip()
+    if _INTEGER.fullmatch(text):
+        return str(int(text))
+    try:
+        x = float(text.replace(",", "."))
+    except ValueError:
+        return text.upper()
+    if not math.isfinite(x):
+        return text.upper()
+    return str(int(x)) if x.is_integer() and abs(x) < MAX_COUNT else repr(x)
+
+
+def _as_number(label: str) -> float | None:
+    try:
+        x = float(label.replace(",", "."))
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
+
 
 def _sort_key(value: str) -> tuple[int, float | str]:
-    try:
-        return (0, float(value.replace(",", ".")))
-    except ValueError:
-        return (1, value)
+    x = _as_number(value)
+    return (0, x) if x is not None else (1, value)
+
+
+@dataclass(frozen=True)
+class _CategorySet:
+    categories: list[str]
+    index: dict[str, int]  # canonical observed value → category index, −1 = counted as missing
+    values: np.ndarray | None
+    remarks: tuple[str, ...]
+
+
+def _category_set(observed: dict[str, int], level: str, declared: list[str] | None,
+                  unknown: tuple[str, ...], what: str = "rating(s)") -> _CategorySet:
+    """The categories of a nominal/ordinal variable from the ratings seen (canonical value →
+    number of ratings) and the declared codes; see the module docstring for the rules."""
+    ordinal = level == "ordinal"
+    unknown_set = {_canonical(u) for u in unknown}
+    decl: list[str] = []
+    for code in declared or []:
+        c = _canonical(code)
+        if c not in decl and not (ordinal and c in unknown_set):
+            decl.append(c)
+    remarks = []
+    n_unknown = sum(k for v, k in observed.items() if ordinal and v in unknown_set)
+    if n_unknown:
+        remarks.append(f"{n_unknown} {what} with a declared unknown code counted as missing "
+                       "(an unknown code has no place on the ordinal scale)")
+    if decl and not ordinal:  # an unknown code that was used is a category, not an invalid value
+        decl += sorted((v for v in observed if v in unknown_set and v not in decl), key=_sort_key)
+    extra = sorted((v for v in observed if v not in decl and not (ordinal and v in unknown_set)),
+                   key=_sort_key)
+    if decl and extra:
+        n_extra = sum(observed[v] for v in extra)
+        if ordinal:
+            remarks.append(f"{n_extra} {what} outside the declared codes counted as missing")
+            extra = []
+        else:
+            remarks.append(f"{n_extra} {what} outside the declared codes; each distinct value "
+                           "is counted as a further category")
+    cats = decl + extra if decl else extra
+    numbers = [x for x in (_as_number(c) for c in cats) if x is not None]
+    values = None
+    if cats and len(numbers) == len(cats):  # every code a number: ordered by value
+        order = sorted(range(len(cats)), key=numbers.__getitem__)
+        cats = [cats[i] for i in order]
+        values = np.array([numbers[i] for i in order], dtype=float)
+    index = {c: i for i, c in enumerate(cats)}
+    full = {v: index.get(v, -1) for v in observed}
+    return _CategorySet(cats, full, values, tuple(remarks))
 
 
 def ratings_from_long(source: Source, case: str, rater: str, variables: list[str],
-                      levels: dict[str, str], spec: Spec | None = None) -> list[Ratings]:
+                      levels: dict[str, str], spec: Spec | None = None,
+                      categories: list[str] | None = None) -> list[Ratings]:
+    """One row per case × rater, one column per variable. Each variable's declared codes (the
+    spec's, or ``categories`` for every variable) define its categories."""
     schema = source.lf.collect_schema()
     missing = [c for c in (case, rater, *variables) if c not in schema]
     if missing:
@@ -91,86 +189,225 @@ def ratings_from_long(source: Source, case: str, rater: str, variables: list[str
     df = source.lf.select(pl.col(case).cast(pl.String).alias("__case"),
                           pl.col(rater).cast(pl.String).alias("__rater"),
                           *[pl.col(v) for v in variables]).collect()
+    # A row without a case id or rater belongs to no case: left out and counted (rows without a
+    # case id would otherwise all be one case).
+    unplaced = int(df.select((pl.col("__case").is_null() | pl.col("__rater").is_null()).sum()).item())
+    df = df.filter(pl.col("__case").is_not_null() & pl.col("__rater").is_not_null())
+    remarks = ((f"{unplaced} row(s) without a case id or a rater left out",) if unplaced else ())
     dups = df.select("__case", "__rater").is_duplicated().sum()
     if dups:
         raise InputError(f"{source.info.path}: {dups} rows repeat a case × rater pair in "
                          f"{case!r} × {rater!r}; each rater rates each case once")
     out = []
     for var in variables:
-        wide = (df.select("__case", "__rater", var).filter(pl.col("__rater").is_not_null())
-                .pivot(on="__rater", index="__case", values=var, sort_columns=True))
+        # Cases in a fixed order (by id), so a seeded bootstrap does not depend on row order.
+        wide = (df.select("__case", "__rater", var)
+                .pivot(on="__rater", index="__case", values=var, sort_columns=True)
+                .sort("__case"))
         raters = [c for c in wide.columns if c != "__case"]
-        out.append(_shape(var, levels[var], wide.select(raters), raters,
-                          variable=spec.variables.get(var) if spec else None))
+        shaped = _shape(var, levels[var], wide.select(raters), raters, categories=categories,
+                        variable=spec.variables.get(var) if spec else None)
+        out.append(replace(shaped, remarks=remarks + shaped.remarks))
     return out
 
 
-def ratings_from_wide(source: Source, raters: list[str], name: str, level: str) -> list[Ratings]:
+def ratings_from_wide(source: Source, raters: list[str], name: str, level: str,
+                      spec: Spec | None = None,
+                      categories: list[str] | None = None) -> list[Ratings]:
+    """One row per case, one column per rater. ``spec`` (the variable ``name``'s codes and
+    unknown codes) and ``categories`` (declared codes, overriding the spec's) define q."""
     schema = source.lf.collect_schema()
     missing = [c for c in raters if c not in schema]
     if missing:
         raise InputError(f"{source.info.path}: rater column(s) {', '.join(map(repr, missing))} not "
                          f"found (columns: {', '.join(list(schema)[:30])})")
-    return [_shape(name, level, source.lf.select(raters).collect(), raters)]
+    variable = spec.variables.get(name) if spec else None
+    return [_shape(name, level, source.lf.select(raters).collect(), raters, categories=categories,
+                   variable=variable)]
 
 
-def ratings_from_table(source: Source, name: str, level: str) -> list[Ratings]:
-    """A square table: first column the categories of rater 1, then one count column per
-    category of rater 2 (same order)."""
+def _cell_problem(raw_null: bool, dtype: pl.DataType, x: float | None) -> str | None:
+    if raw_null:
+        return "empty (write 0 for no cases)"
+    if x is None or dtype == pl.Boolean:
+        return "not a number"
+    if not math.isfinite(x):
+        return "not a finite number"
+    if x < 0:
+        return "negative"
+    if not float(x).is_integer():
+        return "not a whole number"
+    if x > MAX_COUNT:
+        return "too large (above 2^53)"
+    return None
+
+
+def ratings_from_table(source: Source, name: str, level: str, spec: Spec | None = None,
+                       categories: list[str] | None = None) -> list[Ratings]:
+    """A square contingency table: first column the categories of rater 1, then one count
+    column per category of rater 2, named by the category. Rows may come in any order; they
+    must name the same categories as the column headers. Counts are whole numbers ≥ 0 (``12.0``
+    is 12); the statistics are computed from the counts (cells as weighted cases), never by
+    expanding the table to one row per case."""
+    path = source.info.path
     df = source.lf.collect()
-    labels = [str(v) for v in df.get_column(df.columns[0]).to_list()]
-    counts = df.select(df.columns[1:])
-    if counts.width != len(labels):
-        raise InputError(f"{source.info.path}: the table has {len(labels)} rows of categories but "
-                         f"{counts.width} count columns; a contingency table must be square")
+    if df.width < 2:
+        raise InputError(f"{path}: a contingency table needs the category column and one count "
+                         f"column per category; the file has {df.width} column(s)")
+    headers = df.columns[1:]
+    labels = [_canonical(h) for h in headers]
+    seen: dict[str, str] = {}
+    for h, lab in zip(headers, labels):
+        if lab in seen:
+            raise InputError(f"{path}: count columns {seen[lab]!r} and {h!r} name the same category")
+        seen[lab] = h
+    if df.height == 0:
+        raise InputError(f"{path}: the contingency table has no rows")
+    if df.height != len(headers):
+        raise InputError(f"{path}: the table has {df.height} rows of categories but "
+                         f"{len(headers)} count columns; a contingency table must be square")
+    first = df.columns[0]
+    row_text = df.select(as_text(pl.col(first), df.schema[first])).to_series().to_list()
+    col_of = {lab: j for j, lab in enumerate(labels)}
+    row_of: dict[int, int] = {}  # column (category) index → data row index
+    for i, text in enumerate(row_text):
+        lab = _canonical(text) if text is not None else ""
+        if not lab:
+            raise InputError(f"{path}: row {i + 1} of the table has no category label")
+        j = col_of.get(lab)
+        if j is None:
+            raise InputError(f"{path}: the category label of row {i + 1} is not the name of any "
+                             f"count column ({', '.join(headers[:30])}); the rows and the columns must "
+                             "name the same categories")
+        if j in row_of:
+            raise InputError(f"{path}: rows {row_of[j] + 1} and {i + 1} name the same category "
+                             f"({headers[j]!r})")
+        row_of[j] = i
+    nums = df.select(number(pl.col(h), df.schema[h]).alias(h) for h in headers)
+    raw_null = df.select(pl.col(h).is_null() for h in headers)
+    table = np.zeros((len(headers), len(headers)))
+    bad = []
+    for j_row in range(len(headers)):  # rater 1's category j_row is on data row row_of[j_row]
+        i = row_of[j_row]
+        for j, h in enumerate(headers):
+            x = nums[h][i]
+            problem = _cell_problem(bool(raw_null[h][i]), df.schema[h], x)
+            if problem:
+                bad.append((i, j, j_row, problem))
+            else:
+                table[j_row, j] = float(x)
+    if bad:
+        i, j, j_row, problem = min(bad)
+        more = f"; {len(bad)} cells in all are not counts" if len(bad) > 1 else ""
+        raise InputError(f"{path}: the cell in row {i + 1} (category {headers[j_row]!r}), column "
+                         f"{headers[j]!r} is {problem}; every cell must be a count (a whole "
+                         f"number ≥ 0){more}")
+    total = table.sum()
+    if total == 0:
+        raise InputError(f"{path}: every count in the table is 0: there are no ratings")
+    if total > MAX_COUNT:
+        raise InputError(f"{path}: the counts add up to more than 2^53 cases")
+    return [_from_table(name, level, labels, table, spec.variables.get(name) if spec else None,
+                        categories)]
+
+
+def _from_table(name: str, level: str, labels: list[str], table: np.ndarray,
+                variable: Variable | None, categories: list[str] | None) -> Ratings:
+    raters = ["rater_1", "rater_2"]
+    cells = np.argwhere(table > 0)
+    freq = table[cells[:, 0], cells[:, 1]]
+    unknown = variable.unknown if variable else ()
+    if level in ("interval", "ratio"):
+        nums = [_as_number(lab) for lab in labels]
+        if any(x is None for x in nums):
+            return Ratings(name, level, raters, np.empty((0, 2)), None, [],
+                           f"category labels of the table are text where the level is {level}; "
+                           "set the level to nominal or ordinal", freq=freq)
+        x = np.array(nums, dtype=float)
+        values = x[cells]
+        remarks: tuple[str, ...] = ()
+        unknown_x = [u for u in (_as_number(c) for c in unknown) if u is not None]
+        if unknown_x:
+            mask = np.isin(values, unknown_x)
+            if mask.any():
+                values[mask] = np.nan
+                n_unknown = int((freq[:, None] * mask).sum())
+                remarks = (f"{n_unknown} rating(s) with a declared unknown code counted as missing",)
+        return Ratings(name, level, raters, values, None, [], freq=freq, remarks=remarks)
+    used = table.sum(1) + table.sum(0)  # ratings per category, both raters
+    observed = {lab: int(used[i]) for i, lab in enumerate(labels) if used[i] > 0}
+    declared = categories if categories is not None else (
+        list(variable.codes) if variable and variable.codes else labels)
+    cs = _category_set(observed, level, declared, unknown)
+    to_cat = np.array([cs.index.get(lab, -1) for lab in labels])
+    codes = to_cat[cells]
+    return Ratings(name, level, raters, np.empty(0), codes, cs.categories, freq=freq,
+                   category_values=cs.values, remarks=cs.remarks,
+                   kappa_weights=_spec_weights(variable, cs) if level == "ordinal" else None)
+
+
+def _spec_weights(variable: Variable | None, cs: _CategorySet) -> np.ndarray | None:
+    """The spec's disagreement weights (written in the order of its codes) in category order;
+    None when some category is not a declared code."""
+    if variable is None or variable.kappa_weights is None or not variable.codes:
+        return None
+    codes = [_canonical(c) for c in variable.codes]
     try:
-        table = np.array([[int(float(str(v).replace(",", "."))) for v in row]
-                          for row in counts.iter_rows()])
-    except (TypeError, ValueError):
-        raise InputError(f"{source.info.path}: the table holds values that are not counts") from None
-    if (table < 0).any():
-        raise InputError(f"{source.info.path}: the table holds negative counts")
-    pairs = np.array([(i, j) for i in range(len(labels)) for j in range(len(labels))
-                      for _ in range(table[i, j])])
-    frame = pl.DataFrame({"rater_1": [labels[i] for i in pairs[:, 0]],
-                          "rater_2": [labels[j] for j in pairs[:, 1]]})
-    return [_shape(name, level, frame, ["rater_1", "rater_2"], categories=labels)]
+        pos = [codes.index(c) for c in cs.categories]
+    except ValueError:
+        return None
+    w = np.array(variable.kappa_weights, dtype=float)
+    return w[np.ix_(pos, pos)]
 
 
 def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
-           categories: list[str] | None = None, variable=None) -> Ratings:  # noqa: ANN001
+           categories: list[str] | None = None, variable: Variable | None = None) -> Ratings:
     wide = wide.filter(~pl.all_horizontal(pl.all().is_null()))
     empty = np.empty((wide.height, len(raters)))
     if wide.height == 0:
         return Ratings(var, level, raters, empty, None, [], "all ratings are missing")
     if len(raters) < 2:
         return Ratings(var, level, raters, empty, None, [], "only one rater")
+    unknown = variable.unknown if variable else ()
     if level in ("interval", "ratio"):
         nums = wide.select(number(pl.col(c), wide.schema[c]).alias(c) for c in raters)
         n_text = sum(int(((nums[c].is_null()) & wide[c].is_not_null()).sum()) for c in raters)
+        n_text += sum(int(nums[c].is_infinite().sum()) for c in raters)
         if n_text:
             return Ratings(var, level, raters, empty, None, [],
-                           f"{n_text} rating(s) are text where the level is {level}; set the "
-                           "level to nominal or ordinal, or clean the values")
+                           f"{n_text} rating(s) are text where the level is {level} (or an "
+                           "infinite number); set the level to nominal or ordinal, or clean the "
+                           "values")
         values = nums.to_numpy().astype(float)
-        return Ratings(var, level, raters, values, None, [])
+        remarks: tuple[str, ...] = ()
+        unknown_x = [u for u in (_as_number(c) for c in unknown) if u is not None]
+        if unknown_x:
+            mask = np.isin(values, unknown_x)
+            if mask.any():
+                values[mask] = np.nan
+                remarks = (f"{int(mask.sum())} rating(s) with a declared unknown code counted as "
+                           "missing",)
+        return Ratings(var, level, raters, values, None, [], remarks=remarks)
     text = wide.select(as_text(pl.col(c), wide.schema[c]).alias(c) for c in raters)
-    seen = sorted({v for c in raters for v in text[c].drop_nulls().to_list()}, key=_sort_key)
-    weights = None
-    if variable is not None and variable.kappa_weights is not None and variable.codes:
-        categories = categories or list(variable.codes)  # the order the weights are written in
-        weights = np.array(variable.kappa_weights)
-    cats = categories or seen
-    index = {c: i for i, c in enumerate(cats)}
-    unknown = [v for v in seen if v not in index]
-    if unknown:
-        cats = cats + unknown
-        index = {c: i for i, c in enumerate(cats)}
-    codes = text.select(pl.col(c).replace_strict(index, default=-1, return_dtype=pl.Int64)
+    distinct = (pl.concat([text.select(pl.col(c).alias("v")) for c in raters])
+                .drop_nulls().group_by("v").len())
+    canon: dict[str, str] = {}
+    observed: dict[str, int] = {}
+    for raw, count in distinct.iter_rows():
+        c = _canonical(raw)
+        if not c:
+            continue  # whitespace only: missing
+        canon[raw] = c
+        observed[c] = observed.get(c, 0) + int(count)
+    declared = categories if categories is not None else (
+        list(variable.codes) if variable and variable.codes else None)
+    cs = _category_set(observed, level, declared, unknown)
+    raw_index = {raw: cs.index[c] for raw, c in canon.items()}
+    codes = text.select(pl.col(c).replace_strict(raw_index, default=-1, return_dtype=pl.Int64)
                         for c in raters).to_numpy()
-    if weights is not None and len(cats) != weights.shape[0]:
-        weights = None  # values outside the declared codes: the spec's weights do not fit
-    return Ratings(var, level, raters, np.empty(0), codes, cats, kappa_weights=weights)
+    return Ratings(var, level, raters, np.empty(0), codes, cs.categories,
+                   kappa_weights=_spec_weights(variable, cs) if level == "ordinal" else None,
+                   category_values=cs.values, remarks=cs.remarks)
 
 
 # ------------------------------------------------------------------------------ statistics
@@ -185,6 +422,15 @@ class _Row:
     n_cases: int = 0
 
 
+FALLBACK_BOOTSTRAP = 1000  # resamples for statistics with no published SE (α; ICC's SE)
+FALLBACK_SEED = 0  # the bootstrap's seed when none is given: runs are reproducible by default
+
+ONE_CASE = ("only one case was rated by two or more raters: agreement needs at least two "
+            "cases")
+NO_VARIATION = ("no variation: every rating is in one and the same category, so chance "
+                "agreement is 1 and {name} is undefined")
+
+
 def _boot_weights(n: int, b: int, rng: np.random.Generator) -> np.ndarray:
     """Case weights of ``b`` resamples: how often each of the ``n`` cases was drawn."""
     idx = rng.integers(0, n, size=(b, n))
@@ -192,33 +438,57 @@ def _boot_weights(n: int, b: int, rng: np.random.Generator) -> np.ndarray:
     return np.bincount(flat, minlength=b * n).reshape(b, n).astype(np.float64)
 
 
+def _resample_weights(freq: np.ndarray | None, rows: int, b: int,
+                      rng: np.random.Generator) -> np.ndarray:
+    """Resamples of cases as row weights: one row per case, or a row per distinct case standing
+    for ``freq`` cases (a multinomial draw of the same total — resampling cases, without
+    expanding them)."""
+    if freq is None:
+        return _boot_weights(rows, b, rng)
+    n = int(freq.sum())
+    return rng.multinomial(n, freq / freq.sum(), size=b).astype(np.float64)
+
+
 def _percentile(est: float, draws: np.ndarray, n_boot: int, seed: int | None) -> A.Estimate:
-    draws = draws[np.isfinite(draws)]
-    if draws.size < 2:
+    finite = draws[np.isfinite(draws)]
+    if finite.size < 2:
         return A.Estimate(est, None, None, None, None, None)
-    lo, hi = np.percentile(draws, [2.5, 97.5])
-    return A.Estimate(est, float(draws.std(ddof=1)), float(lo), float(hi),
-                      f"bootstrap SD ({n_boot} resamples of cases, seed {seed})",
+    lo, hi = np.percentile(finite, [2.5, 97.5])
+    left_out = draws.size - finite.size
+    extra = f"; {left_out} resamples where it is undefined left out" if left_out else ""
+    return A.Estimate(est, float(finite.std(ddof=1)), float(lo), float(hi),
+                      f"bootstrap SD ({n_boot} resamples of cases, seed {seed}{extra})",
                       "percentile bootstrap")
 
 
 def kappa_draws(pairs: np.ndarray, q: int, kind: str, weights: np.ndarray,
-                disagreement: np.ndarray | None = None) -> np.ndarray:
+                disagreement: np.ndarray | None = None,
+                values: np.ndarray | None = None) -> np.ndarray:
     """Cohen's (weighted) κ of every resample at once: tables = case weights @ one-hot pairs."""
     n = pairs.shape[0]
     onehot = np.zeros((n, q * q))
     onehot[np.arange(n), pairs[:, 0] * q + pairs[:, 1]] = 1
     tables = (weights @ onehot).reshape(-1, q, q)
-    return A.kappa_from_tables(tables, A.ordinal_weights(q, kind, disagreement))
+    return A.kappa_from_tables(tables, A.ordinal_weights(q, kind, disagreement, values))
 
 
-def kappa_bootstrap(pairs: np.ndarray, q: int, n_boot: int, seed: int | None,
+def kappa_bootstrap(pairs: np.ndarray, q: int, n_boot: int, seed: int | None = FALLBACK_SEED,
                     kind: str = "identity") -> A.Estimate:
     """Percentile bootstrap CI of Cohen's κ over cases (complete pairs of codes 0..q−1)."""
+    seed = FALLBACK_SEED if seed is None else seed
     rng = np.random.default_rng(seed)
     point = float(A.kappa_from_tables(A.pair_table(pairs, q)[None], A.ordinal_weights(q, kind))[0])
     w = _boot_weights(pairs.shape[0], n_boot, rng)
     return _percentile(point, kappa_draws(pairs, q, kind, w), n_boot, seed)
+
+
+GWET_FAMILY = ("percent_agreement", "gwet_ac1", "gwet_ac2", "brennan_prediger", "pabak",
+               "fleiss_kappa")
+COHEN_FAMILY = {"cohen_kappa": "identity", "weighted_kappa_linear": "linear",
+                "weighted_kappa_quadratic": "quadratic", "weighted_kappa_spec": "custom"}
+DISPLAY = {"fleiss_kappa": "Fleiss' κ", "gwet_ac1": "AC1", "gwet_ac2": "AC2",
+           "brennan_prediger": "Brennan–Prediger's coefficient", "pabak": "PABAK",
+           "cohen_kappa": "κ", "krippendorff_alpha": "α"}
 
 
 def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
@@ -226,103 +496,114 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
     assert r.codes is not None
     q = len(r.categories)
     k = len(r.raters)
-    counts = A.counts_matrix(r.codes, q)
+    rated_any = (r.codes >= 0).any(1)  # irrCAC: every case rated at least once is in n and π_k
+    codes = r.codes[rated_any]
+    if r.freq is None:
+        # Cases with the same ratings are one row standing for their number: every formula is a
+        # weighted sum, and resampling cases is a multinomial draw over the rows.
+        codes, f = np.unique(codes, axis=0, return_counts=True)
+        f = f.astype(float)
+    else:
+        f = np.asarray(r.freq, float)[rated_any]
+    counts = A.counts_matrix(codes, q)
     rated = counts.sum(1)
-    informative = rated >= 2
-    n_inf = int(informative.sum())
-    rows: list[_Row] = []
-    stats = STATISTICS[r.level]
-    if n_inf == 0:
+    n = float(f.sum())
+    n2 = float(f @ (rated >= 2))
+    stats = [s for s in STATISTICS[r.level]
+             if not (s == "pabak" and q != 2)  # PABAK is Brennan–Prediger for two categories
+             and not (s == "brennan_prediger" and q == 2 and r.level == "nominal")  # = PABAK
+             and not (s == "weighted_kappa_spec" and r.kappa_weights is None)]
+    if n2 == 0:
         return [_Row(s, None, "no case has two or more ratings") for s in stats]
-    counts = counts[informative]
-    codes = r.codes[informative]
-    dropped_single = int((~informative & (rated > 0)).sum())
-    n = counts.shape[0]
-    w_boot = _boot_weights(n, n_boot, rng) if n_boot and rng is not None else None
-    weights_ord = A.ordinal_weights(q, "quadratic")
-    single_note = (f"{dropped_single} case(s) with a single rating left out"
-                   if dropped_single else None)
+    if n2 < 2:
+        return [_Row(s, None, ONE_CASE) for s in stats]
+    case_w = f[None, :]
+    w_boot = (_resample_weights(f, len(f), n_boot, rng) if n_boot and rng is not None else None)
+    values = r.category_values
+    n_single = int(round(float(f @ (rated == 1))))
+    rows: list[_Row] = []
 
     for stat in stats:
-        if stat in ("percent_agreement", "gwet_ac1", "gwet_ac2", "brennan_prediger", "pabak",
-                    "fleiss_kappa"):
-            if stat == "pabak" and q != 2:
-                continue  # PABAK is Brennan–Prediger for two categories: shown as that
-            if stat == "brennan_prediger" and q == 2 and r.level == "nominal":
-                continue  # the same number as PABAK, which is shown
-            if q < 2 and stat != "percent_agreement":
-                rows.append(_Row(stat, None, "only one category was used: chance-corrected "
-                                             "agreement is undefined"))
-                continue
-            note = single_note
-            terms_w = weights_ord if stat == "gwet_ac2" else np.eye(q)
-            use = counts
-            if stat == "fleiss_kappa":
-                m = counts.sum(1)
-                if len(np.unique(m)) > 1:
-                    rows.append(_Row(stat, None, f"cases have {m.min()} to {m.max()} ratings; "
-                                                 "Fleiss' κ needs the same number per case — "
-                                                 "gwet_ac1 and krippendorff_alpha allow it"))
-                    continue
-            t = A.case_terms(use, terms_w)
+        if stat in GWET_FAMILY:
             kind = "brennan_prediger" if stat == "pabak" else stat
-            point = float(A.coefficient(kind, t)[0])
+            if q < 2 and stat != "percent_agreement":
+                rows.append(_Row(stat, None, "only one category: chance-corrected agreement "
+                                             "is undefined"))
+                continue
+            weights = (A.ordinal_weights(q, "quadratic", values=values) if stat == "gwet_ac2"
+                       else np.eye(q))
+            t = A.case_terms(counts, weights)
+            pa, pi, _, _ = A.shares(t, f)
+            pe = float(A.chance(kind, pi[None, :], weights)[0])
+            if not pe < 1 - 1e-12:
+                rows.append(_Row(stat, None, NO_VARIATION.format(name=DISPLAY.get(stat, stat))))
+                continue
+            point = (pa - pe) / (1 - pe)
             if w_boot is not None:
                 est = _percentile(point, A.coefficient(kind, t, w_boot), n_boot or 0, seed)
             else:
-                est = A.wald(point, A.gwet_se(kind, t),
-                             "linearisation (Gwet 2014; irrCAC)")
+                est = A.wald(point, A.gwet_se(kind, t, f), "linearisation (Gwet 2014; irrCAC)")
+            notes = []
+            if stat == "gwet_ac2":
+                notes.append("quadratic weights on the code values" if values is not None
+                             else "quadratic weights on the category ranks")
             if stat == "fleiss_kappa":
-                se0 = A.fleiss_se0(use)
+                se0 = A.fleiss_se0(counts, f)
                 est = A.Estimate(est.estimate, est.se, est.ci_low, est.ci_high, est.se_method,
                                  est.ci_method, se0)
-            if stat == "gwet_ac2":
-                note = "quadratic weights" + (f"; {note}" if note else "")
-            rows.append(_Row(stat, est, note=note, n_cases=n))
-        elif stat in ("cohen_kappa", "weighted_kappa_linear", "weighted_kappa_quadratic",
-                      "weighted_kappa_spec"):
-            if stat == "weighted_kappa_spec" and r.kappa_weights is None:
-                continue  # only where the spec gives kappa_weights (that fit the codes seen)
+                m = rated[rated >= 2]
+                if m.min() != m.max():
+                    notes.append(f"cases have {m.min()} to {m.max()} ratings: Gwet's "
+                                 "generalisation of Fleiss' κ (irrCAC fleiss.kappa.raw)")
+            if n_single:
+                notes.append(f"{n_single} case(s) rated once count in the category shares and "
+                             "in n (Gwet 2014; irrCAC)")
+            rows.append(_Row(stat, est, note="; ".join(notes) or None, n_cases=int(round(n))))
+        elif stat in COHEN_FAMILY:
             if k != 2:
                 rows.append(_Row(stat, None, f"Cohen's κ is for two raters ({k} here); see "
                                              "fleiss_kappa and gwet_ac1"))
                 continue
             complete = (codes >= 0).all(1)
-            n_c = int(complete.sum())
+            n_c = float(f[complete].sum())
             if n_c < 2:
                 rows.append(_Row(stat, None, "fewer than two cases rated by both raters"))
                 continue
-            if q < 2:
-                rows.append(_Row(stat, None, "only one category was used: κ is undefined"))
-                continue
-            kind = {"cohen_kappa": "identity", "weighted_kappa_linear": "linear",
-                    "weighted_kappa_quadratic": "quadratic", "weighted_kappa_spec": "custom"}[stat]
-            table = A.pair_table(codes, q)
+            kind = COHEN_FAMILY[stat]
+            table = A.pair_table(codes[complete], q, f[complete])
             try:
-                est = A.cohen(table, kind, r.kappa_weights)
-            except (ZeroDivisionError, FloatingPointError, ValueError):
-                rows.append(_Row(stat, None, "κ is undefined for this table (chance agreement 1)"))
+                est = A.cohen(table, kind, r.kappa_weights, values)
+            except A.Undefined as exc:
+                rows.append(_Row(stat, None, str(exc)))
                 continue
             if w_boot is not None:
-                draws = kappa_draws(codes[complete], q, kind, w_boot[:, complete], r.kappa_weights)
+                draws = kappa_draws(codes[complete], q, kind, w_boot[:, complete],
+                                    r.kappa_weights, values)
                 est = _percentile(est.estimate, draws, n_boot or 0, seed)
-            dropped = n - n_c + dropped_single
+            dropped = int(round(n - n_c))
             note = f"{dropped} case(s) without both ratings left out" if dropped else None
-            rows.append(_Row(stat, est, note=note, n_cases=n_c))
+            if kind in ("linear", "quadratic"):
+                scale = "code values" if values is not None else "category ranks"
+                note = f"{kind} weights on the {scale}" + (f"; {note}" if note else "")
+            rows.append(_Row(stat, est, note=note, n_cases=int(round(n_c))))
         elif stat == "krippendorff_alpha":
-            values = np.array([float(i) for i in range(q)])
             metric = "ordinal" if r.level == "ordinal" else "nominal"
+            ranks = np.arange(float(q))  # nominal and ordinal δ² depend on the order only
             if q < 2:
-                rows.append(_Row(stat, None, "only one category was used: α is undefined"))
+                rows.append(_Row(stat, None, "only one category: α is undefined"))
                 continue
-            point = float(A.alpha_from_coincidences(A.coincidences(counts), values, metric)[0])
+            point = float(A.alpha_from_coincidences(A.coincidences(counts, case_w), ranks,
+                                                    metric)[0])
+            if not math.isfinite(point):
+                rows.append(_Row(stat, None, NO_VARIATION.format(name="α")))
+                continue
             if w_boot is not None:
                 est = _percentile(point, A.alpha_from_coincidences(
-                    A.coincidences(counts, w_boot), values, metric), n_boot or 0, seed)
+                    A.coincidences(counts, w_boot), ranks, metric), n_boot or 0, seed)
             else:
                 est = A.Estimate(point, None, None, None, None, None)
             rows.append(_Row(stat, est, note=f"{metric} metric; uses every case with two or more "
-                                                 "ratings", n_cases=n))
+                                                 "ratings", n_cases=int(round(n2))))
     return rows
 
 
@@ -330,66 +611,83 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
              seed: int | None) -> list[_Row]:
     x = r.values
     k = len(r.raters)
+    f = np.ones(x.shape[0]) if r.freq is None else np.asarray(r.freq, float)
     complete = ~np.isnan(x).any(1)
-    xc = x[complete]
-    n_c = xc.shape[0]
-    dropped = x.shape[0] - n_c
+    xc, fc = x[complete], f[complete]
+    n_c = float(fc.sum())
+    dropped = int(round(float(f.sum()) - n_c))
     note = f"{dropped} incomplete case(s) left out" if dropped else None
     rows: list[_Row] = []
     boot_ms: list[A.MeanSquares] | None = None
     if n_boot and rng is not None and n_c >= 2:
         # One set of resamples for all six ICC forms.
-        boot_ms = [A.mean_squares(xc[rng.integers(0, n_c, n_c)]) for _ in range(n_boot)]
+        if r.freq is None:
+            boot_ms = [A.mean_squares(xc[rng.integers(0, len(xc), len(xc))])
+                       for _ in range(n_boot)]
+        else:
+            boot_ms = [A.mean_squares(xc, w) for w in _resample_weights(fc, len(fc), n_boot, rng)]
     for stat in STATISTICS[r.level]:
         if stat.startswith("icc_"):
             if n_c < 2:
                 rows.append(_Row(stat, None, "fewer than two cases rated by every rater"))
                 continue
             if np.allclose(xc, xc.flat[0]):
-                rows.append(_Row(stat, None, "every rating is the same: ICC is undefined"))
+                rows.append(_Row(stat, None, "no variation: every rating is the same, so ICC is "
+                                             "undefined"))
                 continue
-            est = A.icc(xc, stat)
+            try:
+                est = A.icc(xc, stat, freq=None if r.freq is None else fc)
+            except A.Undefined as exc:
+                rows.append(_Row(stat, None, str(exc)))
+                continue
             if boot_ms is not None:
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    draws = np.array([A.icc_point(ms, stat) for ms in boot_ms])
+                draws = np.array([A.icc_point(ms, stat) for ms in boot_ms])
                 est = _percentile(est.estimate, draws, n_boot or 0, seed)
-            rows.append(_Row(stat, est, note=note, n_cases=n_c))
+            rows.append(_Row(stat, est, note=note, n_cases=int(round(n_c))))
         elif stat == "krippendorff_alpha":
             metric = r.level
             pairable = (~np.isnan(x)).sum(1) >= 2
-            xa = x[pairable]
-            if xa.shape[0] == 0:
+            xa, fa = x[pairable], f[pairable]
+            n_a = float(fa.sum())
+            if n_a == 0:
                 rows.append(_Row(stat, None, "no case has two or more ratings"))
                 continue
+            if n_a < 2:
+                rows.append(_Row(stat, None, ONE_CASE))
+                continue
             if metric == "interval":
-                point = float(A.alpha_interval_direct(xa)[0])
-                if n_boot and rng is not None:
-                    w_boot = _boot_weights(xa.shape[0], n_boot, rng)
-                    est = _percentile(point, A.alpha_interval_direct(xa, w_boot), n_boot, seed)
-                else:
-                    est = A.Estimate(point, None, None, None, None, None)
+                point = float(A.alpha_interval_direct(xa, fa[None, :])[0])
+                draws_of = (lambda w: A.alpha_interval_direct(xa, w))  # noqa: E731
             else:
                 vals = np.unique(xa[~np.isnan(xa)])
                 codes = np.where(np.isnan(xa), -1, np.searchsorted(vals, np.nan_to_num(xa)))
                 counts = A.counts_matrix(codes.astype(np.int64), len(vals))
-                point = float(A.alpha_from_coincidences(A.coincidences(counts), vals, "ratio")[0])
-                est = A.Estimate(point, None, None, None, None, None)
-                if n_boot and rng is not None:
-                    w = _boot_weights(counts.shape[0], n_boot, rng)
-                    est = _percentile(point, A.alpha_from_coincidences(
-                        A.coincidences(counts, w), vals, "ratio"), n_boot, seed)
+                point = float(A.alpha_from_coincidences(A.coincidences(counts, fa[None, :]),
+                                                        vals, "ratio")[0])
+                draws_of = (lambda w: A.alpha_from_coincidences(  # noqa: E731
+                    A.coincidences(counts, w), vals, "ratio"))
+            if not math.isfinite(point):
+                rows.append(_Row(stat, None, "no variation: every rating is the same, so α is "
+                                             "undefined"))
+                continue
+            est = A.Estimate(point, None, None, None, None, None)
+            if n_boot and rng is not None:
+                w = _resample_weights(None if r.freq is None else fa, len(fa), n_boot, rng)
+                est = _percentile(point, draws_of(w), n_boot, seed)
             rows.append(_Row(stat, est, note=f"{metric} metric; uses incomplete cases",
-                             n_cases=int(xa.shape[0])))
+                             n_cases=int(round(n_a))))
         elif stat.startswith("bland_altman"):
             if k != 2:
                 rows.append(_Row(stat, None, f"Bland–Altman compares two raters ({k} here)"))
                 continue
-            if n_c < 3:
-                rows.append(_Row(stat, None, "fewer than three cases rated by both raters"))
+            try:
+                est = A.bland_altman(xc[:, 0], xc[:, 1], fc)[stat]
+            except A.Undefined as exc:
+                rows.append(_Row(stat, None, str(exc)))
                 continue
-            est = A.bland_altman(xc[:, 0], xc[:, 1])[stat]
             rows.append(_Row(stat, est, note=(f"{r.raters[0]} − {r.raters[1]}"
-                                              + (f"; {note}" if note else "")), n_cases=n_c))
+                                              + (f"; {note}" if note else "")),
+                             n_cases=int(round(n_c))))
     return rows
 
 
@@ -399,10 +697,6 @@ def _label(stat: str, value: float | None) -> str | None:
     if stat.startswith("bland_altman") or stat == "percent_agreement":
         return None
     return A.landis_koch(value)
-
-
-FALLBACK_BOOTSTRAP = 1000  # resamples for statistics with no published SE (α; ICC's SE)
-FALLBACK_SEED = 0
 
 
 def _fill_missing_se(r: Ratings, rows: list[_Row]) -> None:
@@ -429,21 +723,33 @@ def _fill_missing_se(r: Ratings, rows: list[_Row]) -> None:
             row.est = b.est
 
 
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
 def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
-            bootstrap: int | None = None, seed: int | None = None) -> ReliabilityResult:
+            bootstrap: int | None = None, seed: int | None = FALLBACK_SEED) -> ReliabilityResult:
+    """Every statistic of every study. The bootstrap is seeded: ``seed`` None means
+    ``FALLBACK_SEED`` (0), so identical input gives identical output."""
+    seed = FALLBACK_SEED if seed is None else seed
     rng = np.random.default_rng(seed) if bootstrap else None
     records = []
     warnings: list[str] = []
     for r in studies:
-        n_cases = r.values.shape[0] if r.codes is None else r.codes.shape[0]
+        n_cases = r.n_cases
         n_raters = len(r.raters)
+        warnings += [f"{r.variable}: {remark}" for remark in r.remarks]
         if r.problem:
-            rows = [_Row(s, None, r.problem) for s in STATISTICS[r.level]]
+            rows = [_Row(s, None, r.problem) for s in STATISTICS[r.level]
+                    if s != "weighted_kappa_spec"]
             warnings.append(f"{r.variable}: {r.problem}; no statistic computed")
         elif r.level in ("nominal", "ordinal"):
             rows = _categorical(r, bootstrap, rng, seed)
         else:
             rows = _numeric(r, bootstrap, rng, seed)
+        for row in rows:  # last guard: an estimate that is not a number is not an estimate
+            if row.est is not None and not math.isfinite(row.est.estimate):
+                row.est, row.reason = None, "undefined for these data"
         if not bootstrap and not r.problem:
             _fill_missing_se(r, rows)
         by_stat = {row.statistic: row for row in rows}
@@ -459,18 +765,19 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
             if row.reason and not r.problem:
                 warnings.append(f"{r.variable}: {row.statistic} left out: {row.reason}")
             est = row.est
-            value = None if est is None or not math.isfinite(est.estimate) else est.estimate
+            value = None if est is None else _finite(est.estimate)
             t = thresholds.get(row.statistic, Thresholds())
             status = "not_assessed" if value is None else (
                 "info" if row.statistic.startswith("bland_altman") else t.status(value))
+            se = None if est is None else _finite(est.se)
+            low = None if est is None else _finite(est.ci_low)
+            high = None if est is None else _finite(est.ci_high)
             records.append({
                 "variable": r.variable, "level": r.level, "statistic": row.statistic,
-                "estimate": value, "se": None if est is None else est.se,
-                "ci_low": None if est is None else est.ci_low,
-                "ci_high": None if est is None else est.ci_high,
-                "se_method": None if est is None else est.se_method,
-                "ci_method": None if est is None else est.ci_method,
-                "se_null": None if est is None else est.se0,
+                "estimate": value, "se": se, "ci_low": low, "ci_high": high,
+                "se_method": None if est is None or se is None else est.se_method,
+                "ci_method": None if est is None or low is None else est.ci_method,
+                "se_null": None if est is None else _finite(est.se0),
                 "n_cases": row.n_cases if est is not None else n_cases, "n_raters": n_raters,
                 "label": _label(row.statistic, value), "warn_below": t.warn_below,
                 "fail_below": t.fail_below, "status": status,
@@ -483,7 +790,7 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
               "label": pl.String, "warn_below": pl.Float64, "fail_below": pl.Float64,
               "status": pl.String, "note": pl.String}
     return ReliabilityResult(pl.DataFrame(records, schema=schema, orient="row"), warnings,
-                             bootstrap, seed)
+                             bootstrap, seed if bootstrap else None)
 
 
 def level_of(name: str, spec: Spec, override: str | None) -> str:

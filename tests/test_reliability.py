@@ -226,13 +226,18 @@ def test_bad_input_leaves_the_statistic_out_with_a_reason():
     assert "text where the level is interval" in text.rows["note"][0]
 
 
-def test_unequal_raters_per_case_leave_fleiss_out():
+def test_unequal_raters_per_case_give_gwets_generalised_fleiss():
+    # Issue 12 bug 3: Fleiss' κ with unequal raters per case is Gwet's generalisation (irrCAC
+    # fleiss.kappa.raw), not refused; the SE under κ = 0 (Fleiss, Nee & Landis) needs equal m.
     rows = [("c1", "r1", "1"), ("c1", "r2", "1"), ("c1", "r3", "2"), ("c2", "r1", "2"),
             ("c2", "r2", "2"), ("c3", "r1", "1"), ("c3", "r2", "2"), ("c3", "r3", "2")]
     res = rel.compute(rel.ratings_from_long(long_source(rows), "case", "rater", ["x"],
                                             {"x": "nominal"}), {})
     fleiss = res.rows.filter(pl.col("statistic") == "fleiss_kappa").row(0, named=True)
-    assert fleiss["estimate"] is None and "same number per case" in fleiss["note"]
+    # By hand: p_a = (1/3 + 1 + 1/3)/3 = 5/9; π = (1/3·(2/3 + 0 + 1/3), …) = (1/3, 2/3);
+    # p_e = 1/9 + 4/9 = 5/9 → κ = 0.
+    assert fleiss["estimate"] == pytest.approx(0.0, abs=1e-12)
+    assert "Gwet's generalisation" in fleiss["note"] and fleiss["se_null"] is None
     assert res.rows.filter(pl.col("statistic") == "gwet_ac1")["estimate"][0] is not None
 
 
@@ -336,3 +341,208 @@ def test_spec_kappa_weights_reach_the_statistic(tmp_path):
                     'kappa_weights = [[0, 1, 3], [1, 0, 6], [3, 6, 0]]\n')
     with pytest.raises(Exception, match="2 × 2 matrix"):
         spec_mod.load(path)
+
+
+# ---------------------------------------------------------------- issue 12: the CLI's own path
+
+
+def irrcac_raw_reference(ratings, categ, coeff, weights="identity"):
+    """Gwet's raw-data coefficients and SEs written out from irrCAC's R code (gwet.ac1.raw,
+    fleiss.kappa.raw, bp.coeff.raw, pa.coeff.raw in R/agree.coeff3.raw.r; quadratic.weights in
+    R/weights.gen.r: weights on the code values when they are numbers), loop by loop and
+    independent of dq.agreement. ``ratings``: one list per case (None = missing); ``categ``: the
+    categories (q = len(categ)). Returns (coefficient, SE)."""
+    n, q = len(ratings), len(categ)
+    if weights == "quadratic":
+        lo, hi = min(categ), max(categ)
+        w = [[1 - (categ[k] - categ[m]) ** 2 / (hi - lo) ** 2 for m in range(q)] for k in range(q)]
+    else:
+        w = [[1.0 if k == m else 0.0 for m in range(q)] for k in range(q)]
+    agree = [[sum(1 for x in row if x == c) for c in categ] for row in ratings]
+    agree_w = [[sum(w[k][m] * a[m] for m in range(q)) for k in range(q)] for a in agree]
+    r = [sum(a) for a in agree]
+    sum_q = [sum(a[k] * (aw[k] - 1) for k in range(q)) for a, aw in zip(agree, agree_w)]
+    n2 = sum(1 for ri in r if ri >= 2)
+    pa = sum(sq / (ri * (ri - 1)) for sq, ri in zip(sum_q, r) if ri >= 2) / n2
+    pi = [sum(a[k] / ri for a, ri in zip(agree, r)) / n for k in range(q)]
+    sum_w = sum(map(sum, w))
+    pe = {"ac1": sum_w * sum(p * (1 - p) for p in pi) / (q * (q - 1)),
+          "fleiss": sum(w[k][m] * pi[k] * pi[m] for k in range(q) for m in range(q)),
+          "bp": sum_w / q**2, "pa": 0.0}[coeff]
+    coef = (pa - pe) / (1 - pe)
+    terms = []
+    for a, ri, sq in zip(agree, r, sum_q):
+        den = ri * (ri - 1) or -1
+        c = (n / n2) * (sq / den - (pe if ri >= 2 else 0)) / (1 - pe)
+        if coeff == "ac1":
+            pe_i = sum_w / (q * (q - 1)) * sum(a[k] * (1 - pi[k]) for k in range(q)) / ri
+            c -= 2 * (1 - coef) * (pe_i - pe) / (1 - pe)
+        elif coeff == "fleiss":
+            pi_w = [(sum(w[k][m] * pi[m] for m in range(q)) + sum(w[m][k] * pi[m] for m in range(q)))
+                    / 2 for k in range(q)]
+            pe_i = sum(a[k] * pi_w[k] for k in range(q)) / ri
+            c -= 2 * (1 - coef) * (pe_i - pe) / (1 - pe)
+        terms.append(c)
+    return coef, (sum((c - coef) ** 2 for c in terms) / (n * (n - 1))) ** 0.5
+
+
+def wide_source(matrix, name="wide.csv"):
+    df = pl.DataFrame({f"r{j + 1}": [None if v is None else v for v in col]
+                       for j, col in enumerate(zip(*matrix))})
+    return Source(df.lazy(), [SourceInfo(path=Path(name), format="csv", columns=df.columns)])
+
+
+def stat_rows(res):
+    return {r["statistic"]: r for r in res.rows.iter_rows(named=True)}
+
+
+RAW4_LISTS = [[None if np.isnan(v) else int(v) for v in row] for row in RAW4]
+
+
+def test_raw4raters_through_the_cli_path_is_irrcac():
+    # Issue 12 bug 1: the CLI path (ratings_from_wide → compute) used to drop case 12 (one
+    # rating) before AC1/BP/pa/Fleiss. irrCAC README (cac.raw4raters, printed to 5 decimals):
+    # pa 0.8181818 (SE 0.12561), AC1 0.77544 (0.14295), Fleiss 0.76117 (0.15302),
+    # Brennan–Prediger 0.77273 (0.14472); abs=5e-6 is half a unit of the last printed digit.
+    src = wide_source(RAW4_LISTS)
+    got = stat_rows(rel.compute(rel.ratings_from_wide(src, ["r1", "r2", "r3", "r4"], "x",
+                                                      "nominal"), {}))
+    expected = {"percent_agreement": (0.8181818, 0.12561), "gwet_ac1": (0.77544, 0.14295),
+                "fleiss_kappa": (0.76117, 0.15302), "brennan_prediger": (0.77273, 0.14472)}
+    for stat, (value, se) in expected.items():
+        assert got[stat]["estimate"] == pytest.approx(value, abs=5e-6), stat
+        assert got[stat]["se"] == pytest.approx(se, abs=5e-6), stat
+        assert got[stat]["n_cases"] == 12, stat
+    # Ordinal: AC2 with quadratic weights, irrCAC gwet.ac1.raw(cac.raw4raters, "quadratic"):
+    # 0.914 (SE 0.10396) as quoted in issue 12; the reference gives the digits.
+    ordinal = stat_rows(rel.compute(rel.ratings_from_wide(src, ["r1", "r2", "r3", "r4"], "x",
+                                                          "ordinal"), {}))
+    assert ordinal["gwet_ac2"]["estimate"] == pytest.approx(0.914, abs=5e-4)
+    assert ordinal["gwet_ac2"]["se"] == pytest.approx(0.10396, abs=5e-6)
+    ref = irrcac_raw_reference(RAW4_LISTS, [1, 2, 3, 4, 5], "ac1", "quadratic")
+    assert (ordinal["gwet_ac2"]["estimate"], ordinal["gwet_ac2"]["se"]) == pytest.approx(ref, abs=1e-12)
+
+
+def test_raw4raters_cli_end_to_end(tmp_path):
+    text = "r1;r2;r3;r4\n" + "".join(";".join("" if v is None else str(v) for v in row) + "\n"
+                                     for row in RAW4_LISTS)
+    path = write_text(tmp_path / "raw4.csv", text)
+    result = run("reliability", path, "--raters", "r1,r2,r3,r4", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    got = {r["statistic"]: r for r in json.loads(result.stdout)["results"]}
+    # irrCAC README values as above.
+    assert got["gwet_ac1"]["estimate"] == pytest.approx(0.77544, abs=5e-6)
+    assert got["gwet_ac1"]["se"] == pytest.approx(0.14295, abs=5e-6)
+    assert got["fleiss_kappa"]["estimate"] == pytest.approx(0.76117, abs=5e-6)
+
+
+def test_minimal_single_rated_cases_irrcac():
+    # Issue 12: r1 = A A B B A B A A, r2 = A B B B A B – –; irrCAC gwet.ac1.raw: AC1 0.671795
+    # (SE 0.345103). By hand: p_a = 5/6 over the 6 double-rated cases; π_A = 4.5/8 over all 8
+    # (the two single ratings count); p_e = 2·0.5625·0.4375 → AC1 = 0.3411458/0.5078125.
+    r1, r2 = "AABBABAA", "ABBBAB"
+    rows = [(f"c{i}", "r1", c) for i, c in enumerate(r1)] + \
+           [(f"c{i}", "r2", c) for i, c in enumerate(r2)]
+    got = stat_rows(rel.compute(rel.ratings_from_long(long_source(rows), "case", "rater", ["x"],
+                                                      {"x": "nominal"}), {}))
+    assert got["gwet_ac1"]["estimate"] == pytest.approx(0.3411458333 / 0.5078125, abs=1e-9)
+    assert got["gwet_ac1"]["estimate"] == pytest.approx(0.671795, abs=5e-7)  # irrCAC, 6 decimals
+    assert got["gwet_ac1"]["se"] == pytest.approx(0.345103, abs=5e-7)
+    assert "2 case(s) rated once" in got["gwet_ac1"]["note"]
+    # Cohen's κ stays on the 6 complete pairs (irr::kappa2 drops incomplete pairs).
+    assert got["cohen_kappa"]["n_cases"] == 6 and got["gwet_ac1"]["n_cases"] == 8
+    cases = [[a, b if i < len(r2) else None] for i, (a, b) in enumerate(zip(r1, r2 + "  "))]
+    for stat, coeff in (("gwet_ac1", "ac1"), ("pabak", "bp"), ("fleiss_kappa", "fleiss"),
+                        ("percent_agreement", "pa")):
+        ref = irrcac_raw_reference(cases, ["A", "B"], coeff)
+        assert (got[stat]["estimate"], got[stat]["se"]) == pytest.approx(ref, abs=1e-12), stat
+
+
+def test_declared_codes_define_q(tmp_path):
+    # Issue 12 bug 5: 2 cases × 7 raters, [[6, 1, 0], [0, 7, 0]] (counts per category A, B, C).
+    # Randolph's free-marginal κ = Brennan–Prediger: p_a = (30/42 + 1)/2 = 6/7;
+    # q = 3 declared → (6/7 − 1/3)/(2/3) = 11/14 = 0.785714; q = 2 seen → (6/7 − 1/2)/(1/2) = 5/7.
+    from dq import spec as spec_mod
+
+    matrix = [["A"] * 6 + ["B"], ["B"] * 7]
+    src = wide_source(matrix)
+    raters = [f"r{j + 1}" for j in range(7)]
+    free = stat_rows(rel.compute(rel.ratings_from_wide(src, raters, "x", "nominal"), {}))
+    assert free["pabak"]["estimate"] == pytest.approx(5 / 7, abs=1e-12)
+    path = tmp_path / "dq.toml"
+    path.write_text('[variables.x]\ntype = "categorical"\ncodes = ["A", "B", "C"]\n')
+    declared = stat_rows(rel.compute(rel.ratings_from_wide(src, raters, "x", "nominal",
+                                                           spec=spec_mod.load(path)), {}))
+    assert "pabak" not in declared  # three categories: Brennan–Prediger, not PABAK
+    assert declared["brennan_prediger"]["estimate"] == pytest.approx(11 / 14, abs=1e-12)
+    # The same through categories= (what a --categories option passes) and through the table.
+    listed = stat_rows(rel.compute(rel.ratings_from_wide(src, raters, "x", "nominal",
+                                                         categories=["A", "B", "C"]), {}))
+    assert listed["brennan_prediger"]["estimate"] == pytest.approx(11 / 14, abs=1e-12)
+    ref = irrcac_raw_reference(matrix, ["A", "B", "C"], "ac1")
+    assert (declared["gwet_ac1"]["estimate"], declared["gwet_ac1"]["se"]) == pytest.approx(ref, abs=1e-12)
+
+
+# Two raters, codes 1, 2 and 5 (made up for this test).
+CODES_125 = [[1, 1], [1, 2], [2, 2], [2, 5], [5, 5], [5, 5], [1, 1], [2, 1], [5, 2], [1, 1],
+             [2, 2], [5, 5]]
+
+
+def test_weights_are_on_the_code_values():
+    # Issue 12 bug 5: quadratic weights on the code values 1, 2, 5 (irrCAC quadratic.weights:
+    # w_kl = 1 − (x_k − x_l)²/(5 − 1)²), not on the ranks 1, 2, 3.
+    src = wide_source(CODES_125)
+    got = stat_rows(rel.compute(rel.ratings_from_wide(src, ["r1", "r2"], "x", "ordinal"), {}))
+    on_values = irrcac_raw_reference(CODES_125, [1, 2, 5], "ac1", "quadratic")
+    on_ranks = irrcac_raw_reference([[{1: 1, 2: 2, 5: 3}[v] for v in row] for row in CODES_125],
+                                    [1, 2, 3], "ac1", "quadratic")
+    assert abs(on_values[0] - on_ranks[0]) > 0.01  # the test can tell the two apart
+    assert (got["gwet_ac2"]["estimate"], got["gwet_ac2"]["se"]) == pytest.approx(on_values, abs=1e-12)
+    assert "code values" in got["gwet_ac2"]["note"]
+    # Weighted κ on the code values: Cohen 1968 κ_w = 1 − Σ v p_o / Σ v p_e, v = (x_k − x_l)²,
+    # written out here over the 12 pairs.
+    x = np.array(CODES_125, dtype=float)
+    v_obs = ((x[:, 0] - x[:, 1]) ** 2).mean()
+    v_exp = ((x[:, 0][:, None] - x[:, 1][None, :]) ** 2).mean()
+    assert got["weighted_kappa_quadratic"]["estimate"] == pytest.approx(1 - v_obs / v_exp, abs=1e-12)
+    v_obs1 = np.abs(x[:, 0] - x[:, 1]).mean()
+    v_exp1 = np.abs(x[:, 0][:, None] - x[:, 1][None, :]).mean()
+    assert got["weighted_kappa_linear"]["estimate"] == pytest.approx(1 - v_obs1 / v_exp1, abs=1e-12)
+
+
+ratings_strategy = st.lists(
+    st.lists(st.one_of(st.none(), st.sampled_from([1, 2, 3, 5, 8])), min_size=2, max_size=4),
+    min_size=3, max_size=25)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ratings_strategy, st.booleans())
+def test_gwet_family_equals_the_reference(matrix, declare):
+    width = max(len(row) for row in matrix)
+    matrix = [row + [None] * (width - len(row)) for row in matrix]
+    matrix = [row for row in matrix if any(v is not None for v in row)]
+    seen = sorted({v for row in matrix for v in row if v is not None})
+    categ = [1, 2, 3, 5, 8] if declare else seen
+    double = sum(1 for row in matrix if sum(v is not None for v in row) >= 2)
+    if double < 2 or len(categ) < 2:
+        return  # not assessed: covered by tests/test_agreement_edge.py
+    src = wide_source(matrix)
+    raters = [f"r{j + 1}" for j in range(width)]
+    cats = [str(c) for c in categ] if declare else None
+    nominal = stat_rows(rel.compute(rel.ratings_from_wide(src, raters, "x", "nominal",
+                                                          categories=cats), {}))
+    ordinal = stat_rows(rel.compute(rel.ratings_from_wide(src, raters, "x", "ordinal",
+                                                          categories=cats), {}))
+    bp = "pabak" if len(categ) == 2 else "brennan_prediger"
+    for rows, stat, coeff, weights in ((nominal, "gwet_ac1", "ac1", "identity"),
+                                       (nominal, bp, "bp", "identity"),
+                                       (nominal, "percent_agreement", "pa", "identity"),
+                                       (nominal, "fleiss_kappa", "fleiss", "identity"),
+                                       (ordinal, "gwet_ac2", "ac1", "quadratic")):
+        try:
+            ref = irrcac_raw_reference(matrix, categ, coeff, weights)
+        except ZeroDivisionError:  # p_e = 1: dq must say not assessed
+            assert rows[stat]["estimate"] is None and rows[stat]["note"], stat
+            continue
+        assert rows[stat]["estimate"] == pytest.approx(ref[0], abs=1e-9), stat
+        assert rows[stat]["se"] == pytest.approx(ref[1], abs=1e-9), stat
