@@ -44,7 +44,8 @@ def _example_report(year=None):  # noqa: ANN001, ANN202
     src = scan(rs.study)
     names = [c for c in src.columns if c not in (rs.case, rs.rater)]
     study = rel.compute(rel.ratings_from_long(src, rs.case, rs.rater, names,
-                                              {n: rel.level_of(n, sp, None) for n in names}),
+                                              {n: rel.level_of(n, sp, None) for n in names},
+                                              spec=sp),
                         rs.thresholds)
     return rep.run(sp, source, units_mod.load(sp.units),
                    references=[scan(p) for p in sp.coverage.references], study=study,

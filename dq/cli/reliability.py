@@ -66,6 +66,9 @@ def reliability(
                                                           "other column).")] = None,
     level: Annotated[Optional[Level], typer.Option(help="Level of measurement for every variable "
                                                         "(default: from the spec, else nominal).")] = None,
+    categories: Annotated[Optional[str], typer.Option(
+        help="The category codes raters could use, comma-separated: they define the number of "
+             "categories q (default: the spec's codes, else the codes seen).")] = None,
     bootstrap: Annotated[Optional[int], typer.Option(help="Percentile bootstrap with N resamples "
                                                           "of cases instead of asymptotic SEs.",
                                                      min=100)] = None,
@@ -90,11 +93,15 @@ def reliability(
     plan = plan_outputs([Input(path, "the study this command reads"), *protected(sp)], output)
     source = scan_input(path)
     lvl = level.value if level else None
+    declared = _split(categories) or None
     if table:
-        studies = rel.ratings_from_table(source, (_split(variables) or ["rating"])[0], lvl or "nominal")
+        name = (_split(variables) or ["rating"])[0]
+        studies = rel.ratings_from_table(source, name, rel.level_of(name, sp, lvl), spec=sp,
+                                         categories=declared)
     elif raters:
         name = (_split(variables) or ["rating"])[0]
-        studies = rel.ratings_from_wide(source, _split(raters), name, rel.level_of(name, sp, lvl))
+        studies = rel.ratings_from_wide(source, _split(raters), name, rel.level_of(name, sp, lvl),
+                                        spec=sp, categories=declared)
     else:
         case = case_column or rs.case
         rater = rater_column or rs.rater
@@ -104,7 +111,8 @@ def reliability(
         names = _split(variables) or list(rs.variables) or [
             c for c in source.columns if c not in (case, rater)]
         studies = rel.ratings_from_long(source, case, rater, names,
-                                        {n: rel.level_of(n, sp, lvl) for n in names}, spec=sp)
+                                        {n: rel.level_of(n, sp, lvl) for n in names}, spec=sp,
+                                        categories=declared)
     with progress("Computing agreement…"):
         result = rel.compute(studies, rs.thresholds, bootstrap=bootstrap, seed=seed)
     emit(fmt, plan, output, width,
