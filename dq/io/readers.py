@@ -6,15 +6,24 @@ files are read whole (their readers cannot stream) and handed on as LazyFrames.
 CSV columns stay text (``Utf8``): the checks parse numbers and dates themselves, so a value that
 does not parse is counted as invalid rather than silently turned into a null. Empty and
 whitespace-only fields are nulls.
+
+Every problem with a file is an ``InputError`` (exit 3) or ``ConfigError`` (exit 2) with one line
+that names the file, a line/row number, a byte offset, a count or a column name (through
+``safe_name``) — never a value from the file. The engines' own messages quote rows and cells, so
+they are never passed on: each failure is re-worded here.
+
+A CSV that Polars cannot read directly (cp1252/Latin-1, UTF-16/32, lines ending in a bare CR) is
+copied to UTF-8 into a file that has no name on disk (``dq.tempfiles.unlinked_file``): the
+plaintext copy of patient data disappears with the process, however it ends.
 """
 
 from __future__ import annotations
 
-import atexit
 import hashlib
-import shutil
+import logging
+import os
+import re
 import sys
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +34,8 @@ import polars.selectors as cs
 
 from dq.errors import ConfigError, InputError
 from dq.io import sniff
+from dq.io.sniff import quoted, safe_name
+from dq.tempfiles import unlinked_file
 
 FORMATS = ("csv", "parquet", "xlsx", "sav", "dta")
 _EXTENSIONS = {
@@ -50,26 +61,51 @@ DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d %H:%M:%S%.f",
 )
+# The shape a value must have to be read with a format. chrono alone is lenient (``%Y`` takes
+# "23" as the year 0023, so "1.2.23" would be a date), so text is matched against these first.
 _FORMAT_PATTERNS = {
-    "%d.%m.%Y": r"\d{1,2}\.\d{1,2}\.\d{4}",
-    "%Y-%m-%d": r"\d{4}-\d{2}-\d{2}",
-    "%d.%m.%Y %H:%M:%S": r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}:\d{2}",
-    "%d.%m.%Y %H:%M": r"\d{1,2}\.\d{1,2}\.\d{4} \d{1,2}:\d{2}",
-    "%Y-%m-%d %H:%M:%S": r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}",
-    "%Y-%m-%dT%H:%M:%S": r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}",
-    "%Y-%m-%d %H:%M": r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}",
-    "%Y-%m-%d %H:%M:%S%.f": r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+",
+    "%d.%m.%Y": r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}",
+    "%Y-%m-%d": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+    "%d.%m.%Y %H:%M:%S": r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4} [0-9]{1,2}:[0-9]{2}:[0-9]{2}",
+    "%d.%m.%Y %H:%M": r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4} [0-9]{1,2}:[0-9]{2}",
+    "%Y-%m-%d %H:%M:%S": r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}",
+    "%Y-%m-%dT%H:%M:%S": r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}",
+    "%Y-%m-%d %H:%M": r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}",
+    "%Y-%m-%d %H:%M:%S%.f": r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]+",
 }
+# strftime directives (chrono's) and the text each must match, for formats a spec declares.
+_DIRECTIVES = {
+    "Y": "[0-9]{4}", "C": "[0-9]{2}", "y": "[0-9]{2}", "m": "[0-9]{1,2}", "d": "[0-9]{1,2}",
+    "e": " ?[0-9]{1,2}", "H": "[0-9]{1,2}", "k": " ?[0-9]{1,2}", "I": "[0-9]{1,2}",
+    "l": " ?[0-9]{1,2}", "M": "[0-9]{1,2}", "S": "[0-9]{1,2}", "j": "[0-9]{1,3}",
+    "f": "[0-9]+", ".f": "\\.[0-9]+", ".3f": "\\.[0-9]{3}", ".6f": "\\.[0-9]{6}",
+    ".9f": "\\.[0-9]{9}", "b": "[A-Za-z]{3}", "h": "[A-Za-z]{3}", "B": "[A-Za-z]+",
+    "p": "(?i:am|pm)", "P": "(?i:am|pm)", "F": "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}",
+    "D": "[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}", "T": "[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}",
+    "R": "[0-9]{1,2}:[0-9]{1,2}", "z": "[+-][0-9]{2}:?[0-9]{2}", ":z": "[+-][0-9]{2}:[0-9]{2}",
+    "Z": "[A-Za-z]+", "%": "%",
+}
+_DIRECTIVE = re.compile(r"%[-_0^#]?(\.[0-9]?f|:z|[A-Za-z%])")
+
+
+def format_pattern(fmt: str) -> str:
+    """The regular expression (anchored) a text value must match to be read with ``fmt``: a
+    4-digit year for ``%Y``, digits for numbers, the format's literal characters as they are.
+    A directive without a known shape matches any text (chrono alone decides)."""
+    if fmt in _FORMAT_PATTERNS:
+        return f"^(?:{_FORMAT_PATTERNS[fmt]})$"
+    out, pos = [], 0
+    for match in _DIRECTIVE.finditer(fmt):
+        out.append(re.escape(fmt[pos:match.start()]))
+        out.append(_DIRECTIVES.get(match.group(1), ".+"))
+        pos = match.end()
+    out.append(re.escape(fmt[pos:]))
+    return "^(?:" + "".join(out) + ")$"
+
+
 SAMPLE_ROWS = 10_000
 
 _hash_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dq-sha256")
-_tempdirs: list[str] = []
-
-
-@atexit.register
-def _cleanup() -> None:
-    for path in _tempdirs:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def _sha256(path: Path) -> str:
@@ -136,28 +172,55 @@ class Source:
         return set().union(*(info.numeric_columns for info in self.infos))
 
 
+def _where(path: Path) -> str:
+    return safe_name(path, limit=400)
+
+
 def detect_format(path: Path, fmt: str | None) -> str:
     if fmt is not None:
         if fmt not in FORMATS:
-            raise ConfigError(f"unknown format {fmt!r} for {path}: use one of {', '.join(FORMATS)}")
+            raise ConfigError(f"unknown format {safe_name(fmt)!r} for {_where(path)}: use one of "
+                              f"{', '.join(FORMATS)}")
         return fmt
     found = _EXTENSIONS.get(path.suffix.lower())
     if found is None:
-        raise InputError(
-            f"{path}: cannot tell the format from the extension {path.suffix!r}; "
-            f"pass --input-format ({', '.join(FORMATS)})"
-        )
+        kind = sniff.looks_like(path)
+        hint = (f"it looks like {kind.label}: pass --input-format {kind.fmt}" if kind.fmt
+                else f"pass --input-format ({', '.join(FORMATS)})")
+        raise InputError(f"{_where(path)}: cannot tell the format from the extension "
+                         f"{safe_name(path.suffix)!r}; {hint}")
     return found
 
 
 def _check_path(path: Path) -> None:
-    if not path.exists():
-        raise InputError(f"{path}: no such file; check the path (relative paths in dq.toml are "
-                         "relative to the spec's folder)")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a data file; name the export file itself")
-    if path.stat().st_size == 0:
-        raise InputError(f"{path}: the file is empty (0 bytes); export it again")
+    try:
+        if not path.exists():
+            raise InputError(f"{_where(path)}: no such file; check the path (relative paths in "
+                             "dq.toml are relative to the spec's folder)")
+        if path.is_dir():
+            raise InputError(f"{_where(path)}: is a directory, not a data file; name the export "
+                             "file itself")
+        if not path.is_file():
+            raise InputError(f"{_where(path)}: is not a regular file (a pipe or a device); save "
+                             "the export to a file and name that")
+        if path.stat().st_size == 0:
+            raise InputError(f"{_where(path)}: the file is empty (0 bytes); export it again")
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise sniff.unreadable(path, exc) from None
+
+
+def _check_kind(path: Path, expected: str, fmt_given: bool) -> None:
+    """Refuse a file whose bytes are another format than the one it is read as."""
+    if expected == "csv":
+        return  # sniff decides for text, with the encodings it has to tell apart first
+    kind = sniff.looks_like(path)
+    if kind.key in (expected, "binary"):
+        return  # the reader itself says whether unrecognised binary data is readable
+    if expected == "xlsx" and kind.key == "zip":
+        return  # a damaged workbook: the reader's (re-worded) complaint is more useful
+    raise sniff.wrong_format(path, kind, expected, by_extension=not fmt_given)
 
 
 def _blank_to_null(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -169,101 +232,207 @@ def _check_duplicates(path: Path, names: list[str]) -> None:
     seen: set[str] = set()
     dups = [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
     if dups:
-        shown = ", ".join(repr(d) for d in dict.fromkeys(dups))
-        raise InputError(f"{path}: duplicate column names {shown}; rename them in the export so "
-                         "each column has one name")
+        shown = ", ".join(quoted(d) for d in dict.fromkeys(dups))
+        raise InputError(f"{_where(path)}: duplicate column names {shown}; rename them in the "
+                         "export so each column has one name")
+
+
+_DATA_LIKE = re.compile("|".join(["[0-9]{6,}", *_FORMAT_PATTERNS.values()]))
+
+
+def _check_header(path: Path, names: list[str]) -> None:
+    """The header row names the columns: refuse a first row that is data (a long number such as
+    a national ID, or a date) — its 'names' would be printed as column names later."""
+    for i, name in enumerate(names, 1):
+        if _DATA_LIKE.fullmatch(name):
+            raise InputError(f"{_where(path)}: the first row looks like data, not column names "
+                             f"(column {i} holds a long number or a date); export the file with "
+                             "its header row")
+
+
+def _placeholder(i: int) -> str:
+    return f"\x00dq-unnamed-{i}"
+
+
+def _drop_unnamed(path: Path, lf: pl.LazyFrame, unnamed: dict[int, str],
+                  counts: dict[str, int]) -> pl.LazyFrame:
+    """A column without a name (a separator at the end of every line, an empty header cell) is
+    dropped when it holds no values; with values it is refused — they belong to no variable."""
+    for i, key in unnamed.items():
+        if counts.get(key, 0):
+            raise InputError(f"{_where(path)}: column {i + 1} has no name in the header row but "
+                             f"holds values in {counts[key]} row{'s' if counts[key] != 1 else ''}; name it in "
+                             "the export")
+    return lf.drop(list(unnamed.values())) if unnamed else lf
+
+
+def _text_columns(sample: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """The sample's text columns, and those with at least one value."""
+    text = sample.select(pl.col(pl.String))
+    nulls = text.null_count().row(0, named=True) if text.width else {}
+    return text, [c for c in text.columns if nulls[c] < text.height]
+
+
+def _all_match(text: pl.DataFrame, columns: list[str], pattern: str) -> list[str]:
+    """Columns whose every non-null value matches ``pattern`` (anchored; surrounding blanks
+    allowed): one select for all columns, so wide files stay fast."""
+    if not columns:
+        return []
+    padded = r"^\s*" + pattern.removeprefix("^").removesuffix("$") + r"\s*$"
+    hits = text.select(pl.col(columns).str.contains(padded).all()).row(0, named=True)
+    return [c for c in columns if hits[c]]
 
 
 def _detect_date_formats(sample: pl.DataFrame) -> dict[str, str]:
     """Columns whose every non-null sampled value matches one date or datetime format."""
+    text, candidates = _text_columns(sample)
+    candidates = _all_match(text, candidates, r"^[0-9]{1,4}[.-][0-9].*$")
     found: dict[str, str] = {}
-    for name in sample.columns:
-        values = sample.get_column(name).drop_nulls().str.strip_chars()
-        if values.is_empty():
-            continue
-        for fmt in (*DATE_FORMATS, *DATETIME_FORMATS):
-            if values.str.contains(f"^{_FORMAT_PATTERNS[fmt]}$").all():
-                found[name] = fmt
-                break
-    return found
+    for fmt in (*DATE_FORMATS, *DATETIME_FORMATS):
+        for name in _all_match(text, candidates, format_pattern(fmt)):
+            found[name] = fmt
+        candidates = [c for c in candidates if c not in found]
+    return {c: found[c] for c in sample.columns if c in found}
 
 
 def _detect_numeric(sample: pl.DataFrame) -> set[str]:
     """Text columns whose every non-null sampled value is a number (decimal comma or point)."""
-    found = set()
-    for name in sample.columns:
-        values = sample.get_column(name).drop_nulls().str.strip_chars()
-        if not values.is_empty() and values.str.contains(r"^-?\d+([.,]\d+)?$").all():
-            found.add(name)
-    return found
+    text, candidates = _text_columns(sample)
+    return set(_all_match(text, candidates, r"^-?[0-9]+([.,][0-9]+)?$"))
+
+
+def _csv_unreadable(path: Path, source_path: str, dialect: sniff.Dialect, width: int) -> InputError:
+    """The re-worded CSV parse error: where the file breaks (by line number), never the row."""
+    sep = {"\t": "tab"}.get(dialect.separator, repr(dialect.separator))
+    problem = sniff.find_problem(source_path, dialect.separator, width)
+    if problem is not None:
+        return InputError(f"{_where(path)}: cannot be read as CSV with separator {sep}: {problem}; "
+                          "fix the quoting in the export, or pass --separator")
+    return InputError(f"{_where(path)}: cannot be read as CSV with separator {sep}; check the "
+                      "quoting, or pass --separator")
 
 
 def _scan_csv(path: Path, encoding: str | None, separator: str | None,
               notify: Callable[[str], None]) -> Source:
     dialect = sniff.sniff(path, encoding, separator)
-    names = sniff.header_fields(path, dialect)
+    sample_rows = sniff.sample(path, dialect)
+    names = sample_rows.header
     if not any(names):
-        raise InputError(f"{path}: the first line is empty; the file needs a header row")
-    _check_duplicates(path, names)
-    if not sniff.has_data_rows(path, dialect):
-        raise InputError(f"{path}: the file has a header but no data rows; export it again")
-    source_path = path
-    if dialect.encoding != "utf-8":
-        if dialect.encoding_guessed:
-            notify(f"note: {path} is not UTF-8; reading it as {dialect.encoding} "
-                   "(pass --encoding to choose)")
-        tmp = tempfile.mkdtemp(prefix="dq-")
-        _tempdirs.append(tmp)
-        source_path = Path(tmp) / "utf8.csv"
-        with path.open("r", encoding=dialect.encoding, newline="") as src, \
-                source_path.open("w", encoding="utf-8", newline="") as dst:
-            shutil.copyfileobj(src, dst, 1 << 22)
-    lf = pl.scan_csv(source_path, separator=dialect.separator, infer_schema=False,
-                     encoding="utf8", new_columns=names)
-    lf = _blank_to_null(lf)
+        raise InputError(f"{_where(path)}: the first line is empty; the file needs a header row")
+    if not sample_rows.header_closed:
+        raise InputError(f"{_where(path)}: a quoted column name in the header row is never "
+                         "closed (a '\"' without its pair); fix the header row")
+    _check_header(path, names)
+    _check_duplicates(path, [n for n in names if n])
+    if not sample_rows.has_data:
+        raise InputError(f"{_where(path)}: the file has a header but no data rows; export it "
+                         "again")
+    if dialect.needs_copy:
+        fd, source_path = unlinked_file(prefix="dq-")
+        has_quote = sniff.transcode(path, dialect, fd)
+    else:
+        source_path, has_quote = str(path), dialect.has_quote
+    unnamed = {i: _placeholder(i) for i, n in enumerate(names) if not n}
+    scan_names = [unnamed.get(i, n) for i, n in enumerate(names)]
+    raw = pl.scan_csv(source_path, separator=dialect.separator, infer_schema=False,
+                      encoding="utf8", new_columns=scan_names)
+    checks: list[pl.Expr] = [
+        (pl.col(key).str.strip_chars() != "").sum().alias(key) for key in unnamed.values()]
+    if has_quote:
+        # A full pass over the first column: Polars tokenises every line, so a quoted field
+        # that is never closed shows up here, not later in a check whose error would quote it.
+        checks.append(pl.first().null_count().alias("\x00dq-quotes"))
     try:
+        lf = _blank_to_null(raw.drop(list(unnamed.values())) if unnamed else raw)
         sample = lf.head(SAMPLE_ROWS).collect()
-    except pl.exceptions.PolarsError as exc:
-        raise InputError(f"{path}: cannot be parsed as CSV with separator "
-                         f"{dialect.separator!r} ({_first_line(exc)}); check quoting, or pass "
-                         "--separator") from None
+        counts = raw.select(checks).collect().row(0, named=True) if checks else {}
+    except pl.exceptions.PolarsError:
+        raise _csv_unreadable(path, source_path, dialect, len(names)) from None
+    _drop_unnamed(path, raw, unnamed, counts)
+    if dialect.encoding_guessed:  # only now: a file that is refused gets one line, the error
+        notify(f"note: {_where(path)} is not UTF-8; reading it as {dialect.encoding} "
+               "(pass --encoding to choose)")
+    columns = [n for n in names if n]
     info = SourceInfo(path=path, format="csv", encoding=dialect.encoding,
                       encoding_guessed=dialect.encoding_guessed, separator=dialect.separator,
-                      decimal_comma=dialect.decimal_comma, columns=names,
+                      decimal_comma=dialect.decimal_comma, columns=columns,
                       date_formats=_detect_date_formats(sample),
                       numeric_columns=_detect_numeric(sample))
     return Source(lf, [info])
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
-
 def _scan_parquet(path: Path) -> Source:
+    head = sniff.read_head(path, 4)
+    with path.open("rb") as fh:
+        fh.seek(-4, os.SEEK_END)
+        tail = fh.read(4)
+    if head == b"PAR1" and tail != b"PAR1":
+        raise InputError(f"{_where(path)}: the Parquet file is incomplete (its footer is "
+                         "missing); copy or write it again")
     try:
         schema = pl.read_parquet_schema(path)
         rows = pl.scan_parquet(path).select(pl.len()).collect().item()
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError(f"{path}: not a readable Parquet file ({_first_line(exc)}); "
-                         "write it again or check that the copy is complete") from None
+    except Exception:  # noqa: BLE001 - the engine's message may quote values
+        raise InputError(f"{_where(path)}: not a readable Parquet file (damaged or not "
+                         "Parquet); write it again or check that the copy is complete") from None
+    names = list(schema)
+    if any(not n.strip() for n in names):
+        i = next(i for i, n in enumerate(names, 1) if not n.strip())
+        raise InputError(f"{_where(path)}: column {i} has no name; name every column when "
+                         "writing the file")
+    _check_duplicates(path, [n.strip() for n in names])
     if rows == 0:
-        raise InputError(f"{path}: the Parquet file has no rows")
+        raise InputError(f"{_where(path)}: the Parquet file has no rows")
     lf = _blank_to_null(pl.scan_parquet(path))
-    return Source(lf, [SourceInfo(path=path, format="parquet", rows=rows, columns=list(schema))])
+    return Source(lf, [SourceInfo(path=path, format="parquet", rows=rows, columns=names)])
+
+
+def _excel_header(path: Path) -> list[str] | None:
+    """The first row of the first sheet as written (calamine renames duplicates 'a_1' and
+    empty cells '__UNNAMED__2'), or None when the sheet is empty."""
+    import fastexcel
+
+    reader = fastexcel.read_excel(str(path))
+    first = reader.load_sheet(0, header_row=None, n_rows=1, dtypes="string").to_polars()
+    if first.height == 0:
+        return None
+    return [("" if v is None else str(v)).strip() for v in first.row(0)]
 
 
 def _read_excel(path: Path) -> Source:
+    # fastexcel logs "Could not determine dtype for column 3" (an empty column) as a warning:
+    # a second stderr line, and nothing the user can act on.
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    bad = InputError(f"{_where(path)}: not a readable .xlsx file (damaged, encrypted or not a "
+                     "workbook); open and save it again in Excel, or export CSV")
     try:
-        df = pl.read_excel(path, engine="calamine")
-    except Exception as exc:  # fastexcel raises its own exception types
+        header = _excel_header(path)
+    except Exception:  # noqa: BLE001 - fastexcel raises its own types; messages may quote cells
+        raise bad from None
+    if header is None or not any(header):
+        raise InputError(f"{_where(path)}: the first sheet is empty or its first row is empty; "
+                         "the first row must hold the column names")
+    _check_header(path, [n for n in header if n])
+    _check_duplicates(path, [n for n in header if n])
+    try:
+        df = pl.read_excel(path, engine="calamine", drop_empty_cols=False)
+    except Exception as exc:  # noqa: BLE001
         if "empty" in str(exc).lower():
-            raise InputError(f"{path}: the first sheet has no data rows") from None
-        raise InputError(f"{path}: not a readable .xlsx file ({_first_line(exc)}); open and "
-                         "save it again in Excel, or export CSV") from None
+            raise InputError(f"{_where(path)}: the first sheet has no data rows") from None
+        raise bad from None
+    if df.width != len(header):
+        raise bad
+    unnamed = {i: _placeholder(i) for i, n in enumerate(header) if not n}
+    df = df.rename(dict(zip(df.columns, [unnamed.get(i, n) for i, n in enumerate(header)],
+                            strict=True)))
+    counts = {key: df.height - df.get_column(key).null_count() for key in unnamed.values()}
+    for key in unnamed.values():
+        column = df.get_column(key)
+        if column.dtype == pl.String:
+            counts[key] = int((column.str.strip_chars() != "").sum())
+    df = _drop_unnamed(path, df.lazy(), unnamed, counts).collect()
     if df.height == 0:
-        raise InputError(f"{path}: the first sheet has a header but no data rows")
-    _check_duplicates(path, df.columns)
+        raise InputError(f"{_where(path)}: the first sheet has a header but no data rows")
     lf = _blank_to_null(df.lazy())
     return Source(lf, [SourceInfo(path=path, format="xlsx", rows=df.height, columns=df.columns)])
 
@@ -272,13 +441,15 @@ def _read_stat(path: Path, fmt: str) -> Source:
     import pyreadstat
 
     reader = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta
+    kind = "SPSS .sav" if fmt == "sav" else "Stata .dta"
     try:
         df, meta = reader(str(path), user_missing=True, output_format="polars")
-    except Exception as exc:  # pyreadstat raises ReadstatError and friends
-        kind = "SPSS .sav" if fmt == "sav" else "Stata .dta"
-        raise InputError(f"{path}: not a readable {kind} file ({_first_line(exc)})") from None
+    except Exception:  # noqa: BLE001 - pyreadstat raises ReadstatError and friends
+        raise InputError(f"{_where(path)}: not a readable {kind} file (damaged, or a version "
+                         f"dq cannot read); save it again, or export CSV") from None
     if df.height == 0:
-        raise InputError(f"{path}: the file has no rows")
+        raise InputError(f"{_where(path)}: the file has no rows")
+    _check_duplicates(path, df.columns)
     info = SourceInfo(path=path, format=fmt, rows=df.height, columns=df.columns)
     # User-defined missing values are registered answers without information: unknown codes.
     for name, values in (getattr(meta, "missing_user_values", None) or {}).items():
@@ -302,14 +473,18 @@ def scan(path: Path | str, *, fmt: str | None = None, encoding: str | None = Non
     notify = notify or (lambda msg: print(msg, file=sys.stderr))
     _check_path(path)
     kind = detect_format(path, fmt)
-    if kind == "csv":
-        source = _scan_csv(path, encoding, separator, notify)
-    elif kind == "parquet":
-        source = _scan_parquet(path)
-    elif kind == "xlsx":
-        source = _read_excel(path)
-    else:
-        source = _read_stat(path, kind)
+    try:
+        _check_kind(path, kind, fmt is not None)
+        if kind == "csv":
+            source = _scan_csv(path, encoding, separator, notify)
+        elif kind == "parquet":
+            source = _scan_parquet(path)
+        elif kind == "xlsx":
+            source = _read_excel(path)
+        else:
+            source = _read_stat(path, kind)
+    except OSError as exc:
+        raise sniff.unreadable(path, exc) from None
     if prefetch_hash:
         source.info._sha = _hash_pool.submit(_sha256, path)
     return source
@@ -323,8 +498,9 @@ def concat(sources: list[Source]) -> Source:
     for other in sources[1:]:
         if other.info.columns != first.columns:
             missing = sorted(set(first.columns) ^ set(other.info.columns))
-            raise InputError(f"{other.info.path}: columns differ from {first.path} "
-                             f"({', '.join(map(repr, missing[:10]))}); files of one dataset must "
-                             "have the same columns")
+            shown = ", ".join(quoted(n) for n in missing[:10]) or "the same names in another order"
+            raise InputError(f"{_where(other.info.path)}: columns differ from "
+                             f"{_where(first.path)} ({shown}); files of one dataset must have "
+                             "the same columns")
     lf = pl.concat([s.lf for s in sources], how="vertical_relaxed")
     return Source(lf, [info for s in sources for info in s.infos])

@@ -1,22 +1,32 @@
-"""Find out how a delimited text file is written: encoding, separator, decimal mark.
+"""Find out what a file is and how a delimited text file is written.
 
 Registry exports come as ``;``-separated CSV with decimal comma in UTF-8 with BOM (MRS, OQR) or
 cp1252/Latin-1 (files saved from Excel or Rapporteket); see domain.md "Data that users hand dq".
+Excel also writes "Unicode text" (UTF-16 LE with BOM, tab-separated) and, on the Mac, lines that
+end with a bare CR. This module tells these apart by their bytes, and refuses — naming what the
+file looks like — bytes that are another format (Parquet, xlsx, SPSS, gzip, PDF, binary data).
+
+Nothing here puts a value of the file into a message: messages name the file, a byte offset, a
+line number, a count, or a column name passed through ``safe_name``.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
-import io
+import os
 import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from dq.errors import ConfigError, InputError
 
 SAMPLE_BYTES = 1 << 20
+HEADER_MAX_BYTES = 1 << 24  # the header line may be longer than the sample, up to this
 CHUNK_BYTES = 1 << 24
+COPY_CHUNK = 1 << 22
 SEPARATORS = (";", ",", "\t", "|")
 
 _ENCODING_ALIASES = {
@@ -30,71 +40,506 @@ _ENCODING_ALIASES = {
     "iso8859-1": "latin-1",
     "cp1252": "cp1252",
     "windows-1252": "cp1252",
+    # Excel's "Unicode text": the byte order comes from the BOM or the bytes when not given.
+    "utf-16": "utf-16",
+    "utf16": "utf-16",
+    "utf-16le": "utf-16-le",
+    "utf-16-le": "utf-16-le",
+    "utf-16be": "utf-16-be",
+    "utf-16-be": "utf-16-be",
+    "utf-32": "utf-32",
+    "utf32": "utf-32",
+    "utf-32le": "utf-32-le",
+    "utf-32-le": "utf-32-le",
+    "utf-32be": "utf-32-be",
+    "utf-32-be": "utf-32-be",
 }
+_WIDE = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+_WIDE_LABEL = {"utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE",
+               "utf-32-le": "UTF-32 LE", "utf-32-be": "UTF-32 BE"}
+_BOMS = (  # UTF-32 first: its LE BOM starts with the UTF-16 LE BOM
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+# UTF-8 for æ ø å Æ Ø Å é: in cp1252 text these byte pairs ("Ã¦", "Ã¸", ...) hardly occur.
+_UTF8_LETTERS = re.compile(rb"\xc3[\xa5\xa6\xb8\x85\x86\x98\xa9]")
 
+
+# --- names in messages --------------------------------------------------------------------------
+
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def safe_name(name: object, limit: int = 120) -> str:
+    """A column (or file) name fit for a terminal, a log or Markdown: control, format (bidi,
+    zero-width), separator and unassigned characters become ``\\xNN``/``\\uNNNN`` escapes, so
+    a name cannot move the cursor, colour the terminal, reorder the line or hide text; a name
+    longer than ``limit`` characters is cut with "…"."""
+    text = str(name)
+    cut = len(text) > limit
+    if cut:
+        text = text[:limit]
+    if not text.isprintable() or any(unicodedata.category(c) in _UNSAFE_CATEGORIES for c in text):
+        text = "".join(_escape_char(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES else c
+                       for c in text)
+    return text + "…" if cut else text
+
+
+def quoted(name: object) -> str:
+    """``safe_name`` in single quotes, for naming a column in a sentence."""
+    return f"'{safe_name(name)}'"
+
+
+# --- what the bytes are -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kind:
+    """What a file's bytes look like. ``fmt`` is the dq input format that reads it, if any."""
+
+    key: str
+    label: str
+    fmt: str | None = None
+    fix: str = ""
+
+
+_READABLE = {
+    "parquet": Kind("parquet", "a Parquet file", "parquet"),
+    "xlsx": Kind("xlsx", "an Excel .xlsx workbook", "xlsx"),
+    "sav": Kind("sav", "an SPSS .sav file", "sav"),
+    "dta": Kind("dta", "a Stata .dta file", "dta"),
+    "text": Kind("text", "CSV or other text", "csv"),
+}
+_UNREADABLE = {
+    "xls": Kind("xls", "an old Excel .xls workbook (or another old Office file)",
+                fix="open it in Excel and save it as .xlsx or CSV"),
+    "ods": Kind("ods", "an OpenDocument spreadsheet (.ods)",
+                fix="save it as .xlsx or CSV"),
+    "office": Kind("office", "a Word or PowerPoint document", fix="export the data as CSV"),
+    "zip": Kind("zip", "a ZIP archive", fix="unpack it and name the data file inside"),
+    "gzip": Kind("gzip", "a gzip-compressed file", fix="decompress it first (gunzip)"),
+    "bzip2": Kind("bzip2", "a bzip2-compressed file", fix="decompress it first (bunzip2)"),
+    "xz": Kind("xz", "an xz-compressed file", fix="decompress it first (unxz)"),
+    "zstd": Kind("zstd", "a zstd-compressed file", fix="decompress it first (unzstd)"),
+    "7z": Kind("7z", "a 7-Zip archive", fix="unpack it and name the data file inside"),
+    "pdf": Kind("pdf", "a PDF document", fix="export the data as CSV instead"),
+    "arrow": Kind("arrow", "an Arrow/Feather file", fix="write it as Parquet or CSV"),
+    "sqlite": Kind("sqlite", "an SQLite database", fix="export the table as CSV"),
+    "html": Kind("html", "an HTML page", fix="export the data as CSV (this may be a web page "
+                 "saved instead of the export)"),
+    "image": Kind("image", "an image", fix="name the export file itself"),
+    "binary": Kind("binary", "binary data", fix="check that this is the export file"),
+}
+
+# C0 control bytes that do not occur in text (tab, LF, VT, FF, CR, SUB and ESC are let through).
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 26, 27)) + b"\x7f"
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
+
+
+def _zip_kind(path: Path) -> Kind:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            mimetype = b""
+            if "mimetype" in names:
+                with zf.open("mimetype") as fh:
+                    mimetype = fh.read(100)
+    except Exception:  # noqa: BLE001 - a damaged zip is still "a ZIP archive" here
+        return _UNREADABLE["zip"]
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return _READABLE["xlsx"]
+    if b"spreadsheet" in mimetype:
+        return _UNREADABLE["ods"]
+    if any(n.startswith(("word/", "ppt/")) for n in names) or b"opendocument" in mimetype:
+        return _UNREADABLE["office"]
+    return _UNREADABLE["zip"]
+
+
+def _is_old_stata(head: bytes) -> bool:
+    # Stata 5–13 (.dta format 114–115 and older): version, byte order, filetype 1, padding 0.
+    return (len(head) >= 4 and 104 <= head[0] <= 115 and head[1] in (1, 2) and head[2] == 1
+            and head[3] == 0)
+
+
+def wide_encoding(sample: bytes) -> tuple[str, bool] | None:
+    """(encoding, has_bom) of a UTF-16/UTF-32 file, from its BOM or, without one, from where the
+    NUL bytes of ASCII/Latin-1 text fall; None for anything else."""
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name, True
+    n = min(len(sample), 1 << 14) // 4 * 4
+    if n < 8:
+        return None
+    s = sample[:n]
+    q = n // 4
+    z = [s[i::4].count(0) for i in range(4)]
+    if z[2] >= 0.98 * q and z[3] >= 0.98 * q and z[1] >= 0.6 * q and z[0] <= 0.1 * q:
+        return "utf-32-le", False
+    if z[0] >= 0.98 * q and z[1] >= 0.98 * q and z[2] >= 0.6 * q and z[3] <= 0.1 * q:
+        return "utf-32-be", False
+    half = n // 2
+    even, odd = s[0::2].count(0), s[1::2].count(0)
+    if odd >= 0.6 * half and even <= 0.05 * half:
+        return "utf-16-le", False
+    if even >= 0.6 * half and odd <= 0.05 * half:
+        return "utf-16-be", False
+    return None
+
+
+def looks_binary(sample: bytes) -> bool:
+    """Not text: NUL bytes (≥1 %), or many control bytes text does not have (≥5 %, at least 8).
+    Call after ``wide_encoding`` (UTF-16/32 text is full of NULs)."""
+    if not sample:
+        return False
+    nul = sample.count(0)
+    if nul and nul * 100 >= len(sample):
+        return True
+    controls = len(sample.translate(None, _NOT_CONTROL))
+    return controls >= 8 and controls * 20 >= len(sample)
+
+
+def read_head(path: Path, size: int = SAMPLE_BYTES) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(size)
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+
+
+def unreadable(path: Path, exc: OSError) -> InputError:
+    reason = exc.strerror or type(exc).__name__
+    return InputError(f"{safe_name(path)}: cannot be read ({reason}); check the path and its "
+                      "permissions")
+
+
+def looks_like(path: Path, head: bytes | None = None) -> Kind:
+    """What the file's first bytes say it is: a known format, binary data, or text."""
+    head = read_head(path, SAMPLE_BYTES) if head is None else head
+    start = head[:16]
+    if start.startswith(b"PAR1"):
+        return _READABLE["parquet"]
+    if start.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+        return _zip_kind(path)
+    if start.startswith((b"$FL2", b"$FL3")):
+        return _READABLE["sav"]
+    if start.startswith(b"<stata_dta>") or _is_old_stata(start):
+        return _READABLE["dta"]
+    if start.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return _UNREADABLE["xls"]
+    if start.startswith(b"\x1f\x8b"):
+        return _UNREADABLE["gzip"]
+    if start.startswith(b"BZh") and len(start) >= 4 and start[3:4].isdigit():
+        return _UNREADABLE["bzip2"]
+    if start.startswith(b"\xfd7zXZ\x00"):
+        return _UNREADABLE["xz"]
+    if start.startswith(b"\x28\xb5\x2f\xfd"):
+        return _UNREADABLE["zstd"]
+    if start.startswith(b"7z\xbc\xaf\x27\x1c"):
+        return _UNREADABLE["7z"]
+    if start.startswith(b"%PDF-"):
+        return _UNREADABLE["pdf"]
+    if start.startswith((b"ARROW1", b"FEA1")):
+        return _UNREADABLE["arrow"]
+    if start.startswith(b"SQLite format 3\x00"):
+        return _UNREADABLE["sqlite"]
+    if start.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return _UNREADABLE["image"]
+    if wide_encoding(head) is not None:
+        return _READABLE["text"]
+    if looks_binary(head):
+        return _UNREADABLE["binary"]
+    lowered = head[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        return _UNREADABLE["html"]
+    return _READABLE["text"]
+
+
+def wrong_format(path: Path, kind: Kind, expected: str, by_extension: bool) -> InputError:
+    """'x.csv: looks like a Parquet file, not CSV; rename it to .parquet or pass --input-format
+    parquet' — or, for formats dq does not read, what to do instead."""
+    names = {"parquet": "Parquet", "xlsx": ".xlsx", "sav": "SPSS .sav", "dta": "Stata .dta"}
+    if expected == "csv":
+        head = f"{safe_name(path)}: looks like {kind.label}, not CSV"
+    else:
+        head = (f"{safe_name(path)}: not a readable {names.get(expected, expected)} file: it "
+                f"looks like {kind.label}")
+    if kind.fmt is not None:
+        ext = {"text": "csv"}.get(kind.key, kind.key)
+        fix = (f"rename it to .{ext} or pass --input-format {kind.fmt}" if by_extension
+               else f"pass --input-format {kind.fmt}")
+    else:
+        fix = kind.fix
+    return InputError(f"{head}; {fix}")
+
+
+# --- encodings ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Dialect:
-    encoding: str  # "utf-8", "cp1252" or "latin-1"
+    encoding: str  # "utf-8", "cp1252", "latin-1", "utf-16-le", "utf-16-be", "utf-32-le", ...
     separator: str
     decimal_comma: bool
     bom: bool
     encoding_guessed: bool  # True when dq fell back from UTF-8 on its own
+    newline: str = "\n"  # "\r" when lines end with a bare CR (Excel for Mac)
+    has_quote: bool = True  # a '"' occurs in the file (False: no quoting can be malformed)
+
+    @property
+    def codec(self) -> str:
+        """Python codec that decodes the whole file, BOM included."""
+        if self.bom and self.encoding in _WIDE:
+            return self.encoding[:6]  # "utf-16" / "utf-32" read and drop the BOM
+        if self.bom and self.encoding == "utf-8":
+            return "utf-8-sig"
+        return self.encoding
+
+    @property
+    def needs_copy(self) -> bool:
+        """Polars reads UTF-8 with LF or CRLF line ends only: anything else is copied first."""
+        return self.encoding != "utf-8" or self.newline == "\r"
 
 
 def normalise_encoding(name: str) -> str:
-    key = name.strip().lower()
+    key = name.strip().lower().replace("_", "-")
     if key not in _ENCODING_ALIASES:
         valid = ", ".join(sorted({*_ENCODING_ALIASES.values()}))
-        raise ConfigError(f"unknown encoding {name!r}: use one of {valid}")
+        raise ConfigError(f"unknown encoding {safe_name(name)!r}: use one of {valid}")
     return _ENCODING_ALIASES[key]
 
 
-def _first_invalid_utf8(path: Path) -> int | None:
-    """Byte offset of the first byte that is not UTF-8, or None when the whole file decodes."""
+@dataclass(frozen=True)
+class _Survey:
+    first_invalid_utf8: int | None
+    has_quote: bool
+    utf8_letters: int  # UTF-8 encoded æøåÆØÅé (capped): a non-UTF-8 file with these mixes
+
+
+def _survey_utf8(path: Path) -> _Survey:
+    """One pass over the whole file: the first byte that is not UTF-8, whether a quote
+    character occurs (no quote: no malformed quoting to look for later), and UTF-8 letters."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK_BYTES):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                return offset + exc.start
-            offset += len(chunk)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            return offset + exc.start
-    return None
+    offset, has_quote, bad, letters = 0, False, None, 0
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(CHUNK_BYTES):
+                has_quote = has_quote or b'"' in chunk
+                for _ in zip(range(3 - letters), _UTF8_LETTERS.finditer(chunk)):
+                    letters += 1
+                if bad is None:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError as exc:
+                        bad = offset + exc.start
+                offset += len(chunk)
+            if bad is None:
+                try:
+                    decoder.decode(b"", final=True)
+                except UnicodeDecodeError as exc:
+                    bad = offset + exc.start
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+    return _Survey(bad, has_quote, letters)
 
 
 def _cp1252_decodes(path: Path) -> bool:
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK_BYTES):
-            try:
-                chunk.decode("cp1252")
-            except UnicodeDecodeError:
-                return False
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(CHUNK_BYTES):
+                try:
+                    chunk.decode("cp1252")
+                except UnicodeDecodeError:
+                    return False
+    except OSError as exc:
+        raise unreadable(path, exc) from None
     return True
 
 
-def detect_encoding(path: Path, requested: str | None) -> tuple[str, bool]:
-    """Return (encoding, guessed). UTF-8 is checked over the whole file, not a sample."""
+def _refuse_binary(path: Path, head: bytes) -> None:
+    kind = looks_like(path, head)
+    if kind.key != "text":
+        raise wrong_format(path, kind, "csv", by_extension=True)
+
+
+def detect_encoding(path: Path, requested: str | None,
+                    head: bytes | None = None) -> tuple[str, bool, bool, bool]:
+    """Return (encoding, guessed, bom, has_quote). UTF-8 is checked over the whole file, not a
+    sample. UTF-16/32 are found by BOM or NUL pattern and decoded; another format's bytes and
+    binary data are refused."""
+    head = read_head(path) if head is None else head
+    wide = wide_encoding(head)
     if requested is not None:
         encoding = normalise_encoding(requested)
+        if encoding in ("utf-16", "utf-32"):
+            if wide is None or not wide[0].startswith(encoding):
+                raise InputError(f"{safe_name(path)}: --encoding {encoding} was given, but the "
+                                 f"file does not look like {encoding.upper()} text (no byte-order "
+                                 "mark, no NUL bytes between characters); drop --encoding")
+            return wide[0], False, wide[1], True
+        if encoding in _WIDE:
+            bom = wide is not None and wide[1] and wide[0] == encoding
+            if wide is not None and wide[0] != encoding:
+                raise InputError(f"{safe_name(path)}: --encoding {encoding} was given, but the "
+                                 f"file looks like {_WIDE_LABEL[wide[0]]} text; drop --encoding")
+            return encoding, False, bom, True
+        if wide is not None:
+            raise InputError(f"{safe_name(path)}: the file is {_WIDE_LABEL[wide[0]]} text "
+                             f"(Excel \"Unicode text\"), not {encoding}; drop --encoding (dq "
+                             "decodes it) or pass --encoding utf-16")
+        _refuse_binary(path, head)
+        bom = head.startswith(codecs.BOM_UTF8)
         if encoding == "utf-8":
-            bad = _first_invalid_utf8(path)
-            if bad is not None:
+            survey = _survey_utf8(path)
+            if survey.first_invalid_utf8 is not None:
                 raise InputError(
-                    f"{path}: byte {bad} is not valid UTF-8; the file is probably cp1252/Latin-1 "
-                    "(saved from Excel): pass --encoding cp1252"
+                    f"{safe_name(path)}: byte {survey.first_invalid_utf8} is not valid UTF-8; "
+                    "the file is probably cp1252/Latin-1 (saved from Excel): pass --encoding cp1252"
                 )
-        return encoding, False
-    if _first_invalid_utf8(path) is None:
-        return "utf-8", False
-    return ("cp1252" if _cp1252_decodes(path) else "latin-1"), True
+            return encoding, False, bom, survey.has_quote
+        return encoding, False, False, True
+    if wide is not None:
+        return wide[0], False, wide[1], True
+    _refuse_binary(path, head)
+    survey = _survey_utf8(path)
+    bad = survey.first_invalid_utf8
+    if bad is None:
+        return "utf-8", False, head.startswith(codecs.BOM_UTF8), survey.has_quote
+    if head.startswith(codecs.BOM_UTF8) or survey.utf8_letters >= 3:
+        # Read as cp1252, the UTF-8 part would be mojibake ("Ã¸" for "ø"): refuse, not guess.
+        raise InputError(f"{safe_name(path)}: the file mixes encodings: it has UTF-8 text, but "
+                         f"byte {bad} is not UTF-8 (rows added by another program?); export "
+                         "it again in one encoding, or pass --encoding to choose one")
+    return ("cp1252" if _cp1252_decodes(path) else "latin-1"), True, False, survey.has_quote
+
+
+# --- records ------------------------------------------------------------------------------------
+
+@dataclass
+class Record:
+    fields: list[str]
+    line: int  # 1-based line the record starts on
+    closed: bool = True  # False: a quoted field runs to the end of the input
+
+
+def records(lines: Iterable[str], sep: str) -> Iterator[Record]:
+    """Split lines (without their line ends) into records the way RFC 4180 and Polars do: a '"'
+    at the start of a field quotes it ('""' inside is one '"'; line ends inside are kept); a '"'
+    inside an unquoted field is an ordinary character. Never raises, whatever the text."""
+    it = iter(lines)
+    number = 0
+    for line in it:
+        number += 1
+        start = number
+        if '"' not in line:
+            yield Record(line.split(sep), start)
+            continue
+        fields: list[str] = []
+        text, i, closed = line, 0, True
+        while True:
+            if text.startswith('"', i):
+                i += 1
+                parts: list[str] = []
+                while True:
+                    j = text.find('"', i)
+                    if j < 0:  # the field goes on in the next line
+                        parts.append(text[i:])
+                        nxt = next(it, None)
+                        if nxt is None:
+                            closed, text, i = False, "", 0
+                            break
+                        number += 1
+                        parts.append("\n")
+                        text, i = nxt, 0
+                        continue
+                    parts.append(text[i:j])
+                    if text.startswith('"', j + 1):
+                        parts.append('"')
+                        i = j + 2
+                        continue
+                    i = j + 1
+                    break
+                k = text.find(sep, i)  # text after the closing quote belongs to the field
+                parts.append(text[i:] if k < 0 else text[i:k])
+                fields.append("".join(parts))
+                if k < 0:
+                    break
+                i = k + 1
+            else:
+                k = text.find(sep, i)
+                if k < 0:
+                    fields.append(text[i:])
+                    break
+                fields.append(text[i:k])
+                i = k + 1
+        yield Record(fields, start, closed)
+
+
+def split_lines(text: str, newline: str) -> list[str]:
+    """Lines without their ends. With ``newline="\\r"`` a bare CR ends a line too."""
+    if newline == "\r":
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def _detect_newline(text: str) -> str:
+    """'\\r' when lines end with a bare CR (classic Mac, Excel for Mac 'CSV (Macintosh)')."""
+    bare_cr = text.count("\r") - text.count("\r\n")
+    return "\r" if bare_cr > 0 and "\n" not in text else "\n"
+
+
+@dataclass(frozen=True)
+class Sample:
+    header: list[str]  # the names, stripped
+    header_closed: bool  # False: a quoted name runs to the end of the sample
+    has_data: bool  # a record after the header has a non-blank field
+
+
+def _sample_text(path: Path, codec: str, newline_hint: str | None) -> tuple[str, bool, str]:
+    """Decoded start of the file: (text, whole file read, newline). Reads past SAMPLE_BYTES
+    (up to HEADER_MAX_BYTES) until the header line is complete."""
+    size = SAMPLE_BYTES
+    while True:
+        raw = read_head(path, size)
+        complete = len(raw) < size
+        text = codecs.decode(raw, codec, errors="replace")
+        text = text.lstrip("\ufeff")
+        newline = newline_hint or _detect_newline(text)
+        ends = ("\n", "\r") if newline == "\r" else ("\n",)
+        if complete or any(e in text for e in ends) or size >= HEADER_MAX_BYTES:
+            if not complete and not any(e in text for e in ends):
+                raise InputError(f"{safe_name(path)}: the first line is longer than "
+                                 f"{HEADER_MAX_BYTES >> 20} MiB; this is not a CSV export, or "
+                                 "its lines do not end in line breaks")
+            return text, complete, newline
+        size *= 4
+
+
+def sample(path: Path, dialect: Dialect) -> Sample:
+    """The header and whether a data row follows, from the start of the file. Records are
+    split lazily: only as far as the first row with a value."""
+    text, complete, _ = _sample_text(path, dialect.codec, dialect.newline)
+    lines = split_lines(text, dialect.newline)
+    if not complete and lines:
+        lines = lines[:-1]  # the last line of a sample may be cut
+    recs = records(lines, dialect.separator)
+    header = next(recs, None) or Record([""], 1)
+    has_data = any((rec.closed or complete) and any(f.strip() for f in rec.fields)
+                   for rec in recs)
+    return Sample([name.strip() for name in header.fields], header.closed, has_data)
 
 
 def _count_outside_quotes(line: str, sep: str) -> int:
@@ -108,42 +553,94 @@ def _count_outside_quotes(line: str, sep: str) -> int:
 
 
 def sniff(path: Path, encoding: str | None = None, separator: str | None = None) -> Dialect:
-    enc, guessed = detect_encoding(path, encoding)
-    with path.open("rb") as fh:
-        raw = fh.read(SAMPLE_BYTES)
-    bom = raw.startswith(codecs.BOM_UTF8)
-    text = raw.decode(enc, errors="replace")
-    if bom:
-        text = text.lstrip("\ufeff")
-    lines = text.splitlines()
-    if len(raw) == SAMPLE_BYTES and lines:
-        lines = lines[:-1]  # the last line of a sample may be cut
+    head = read_head(path)
+    enc, guessed, bom, has_quote = detect_encoding(path, encoding, head)
+    codec = Dialect(enc, ",", False, bom, guessed).codec
+    text, complete, newline = _sample_text(path, codec, None)
+    lines = split_lines(text, newline)
+    if not complete and lines:
+        lines = lines[:-1]
     header = lines[0] if lines else ""
     if separator is None:
         counts = {sep: _count_outside_quotes(header, sep) for sep in SEPARATORS}
         best = max(counts.values())
         separator = next((s for s in SEPARATORS if counts[s] == best), ",") if best else ","
     elif len(separator) != 1:
-        raise ConfigError(f"--separator must be one character, got {separator!r}")
+        raise ConfigError(f"--separator must be one character, got {safe_name(separator)!r}")
+    elif separator in ('"', "\n", "\r"):
+        raise ConfigError("--separator cannot be a quote or a line break")
     decimal_comma = False
     if separator != ",":
-        reader = csv.reader(io.StringIO("\n".join(lines[1:2001])), delimiter=separator)
-        decimal_comma = any(_DECIMAL_COMMA.match(field.strip()) for row in reader for field in row)
-    return Dialect(enc, separator, decimal_comma, bom, guessed)
+        recs = records(lines[1:2001], separator)
+        decimal_comma = any(_DECIMAL_COMMA.match(field.strip()) for rec in recs
+                            for field in rec.fields)
+    return Dialect(enc, separator, decimal_comma, bom, guessed, newline, has_quote)
 
 
 def header_fields(path: Path, dialect: Dialect) -> list[str]:
-    with path.open("rb") as fh:
-        raw = fh.read(SAMPLE_BYTES)
-    text = raw.decode(dialect.encoding, errors="replace").lstrip("\ufeff")
-    first = next(csv.reader(io.StringIO(text), delimiter=dialect.separator), [])
-    return [name.strip() for name in first]
+    return sample(path, dialect).header
 
 
 def has_data_rows(path: Path, dialect: Dialect) -> bool:
-    with path.open("rb") as fh:
-        raw = fh.read(SAMPLE_BYTES)
-    text = raw.decode(dialect.encoding, errors="replace").lstrip("\ufeff")
-    rows = csv.reader(io.StringIO(text), delimiter=dialect.separator)
-    next(rows, None)
-    return any(any(field.strip() for field in row) for row in rows)
+    return sample(path, dialect).has_data
+
+
+# --- copies and problems ------------------------------------------------------------------------
+
+def transcode(path: Path, dialect: Dialect, fd: int) -> bool:
+    """Write the file as UTF-8 with LF/CRLF line ends to the open descriptor ``fd`` (which stays
+    open). Returns whether a '"' occurs. Bytes that do not decode are refused by offset."""
+    decoder = codecs.getincrementaldecoder(dialect.codec)(errors="strict")
+    has_quote = False
+    offset = 0
+    pending_cr = False
+    label = _WIDE_LABEL.get(dialect.encoding, dialect.encoding)
+    try:
+        with path.open("rb") as src, os.fdopen(os.dup(fd), "wb") as dst:
+            while True:
+                chunk = src.read(COPY_CHUNK)
+                final = not chunk
+                try:
+                    text = decoder.decode(chunk, final=final)
+                except UnicodeDecodeError as exc:
+                    where = offset + max(exc.start, 0)
+                    ending = "the file ends in the middle of a character" if final else \
+                        f"byte {where} is not valid {label}"
+                    raise InputError(f"{safe_name(path)}: {ending}; export it again, or pass "
+                                     "--encoding to choose the right one") from None
+                offset += len(chunk)
+                if dialect.newline == "\r":
+                    if pending_cr:
+                        text = "\r" + text
+                    pending_cr = text.endswith("\r") and not final
+                    if pending_cr:
+                        text = text[:-1]
+                    text = text.replace("\r\n", "\n").replace("\r", "\n")
+                has_quote = has_quote or '"' in text
+                dst.write(text.encode("utf-8"))
+                if final:
+                    break
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"{safe_name(path)}: cannot make the private UTF-8 copy dq reads "
+                         f"({reason}); free space in the temporary folder (TMPDIR)") from None
+    return has_quote
+
+
+def find_problem(text_path: str, separator: str, width: int) -> str | None:
+    """Where a UTF-8 CSV file (LF/CRLF line ends) first breaks: an unclosed quoted field or a
+    line with more fields than the header. Describes it by line number, never by content."""
+    try:
+        with open(text_path, encoding="utf-8", errors="replace", newline="\n") as fh:
+            lines = (line[:-1] if line.endswith("\n") else line for line in fh)
+            lines = (line[:-1] if line.endswith("\r") else line for line in lines)
+            for rec in records(lines, separator):
+                if not rec.closed:
+                    return (f"the quoted field that starts on line {rec.line} is never closed "
+                            "(a '\"' without its pair)")
+                if len(rec.fields) > width:
+                    return (f"line {rec.line} has {len(rec.fields)} fields but the header has "
+                            f"{width}")
+    except OSError:
+        return None
+    return None
