@@ -178,7 +178,12 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     cols = grouping.group_cols
     keyed = lf.with_columns(**grouping.exprs) if grouping.exprs else lf
     query = keyed.group_by(cols).agg(aggs) if cols else keyed.select(aggs)
-    wide = finish(query.collect(engine="streaming"))
+    wide = finish(query.collect(engine="streaming"),
+                  set(units.table["unit"]) if units is not None else None)
+    if grouping.lowest_level and "unit" in cols:
+        # Units merged into "(not a unit id)" are summed into one group.
+        sums = [c for c, t in wide.schema.items() if c not in cols and t.is_numeric()]
+        wide = wide.group_by(cols, maintain_order=True).agg(pl.col(sums).sum())
     n_rows = int(wide["__rows"].sum())
     n_finished = int(wide["__finished"].sum())
     warnings = unreadable_warnings({c: int(wide[c].sum()) for c in unreadable}, spec, source)

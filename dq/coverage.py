@@ -183,8 +183,12 @@ def _registry_events(source: Source, spec: Spec, cols: RegistryColumns,
                      pl.col(cols.date).is_not_null().alias("__has_date"))
 
 
-def _text_units(df: pl.DataFrame) -> pl.DataFrame:
-    return df.with_columns(as_text(pl.col("unit"), df.schema["unit"]).fill_null("(missing)"))
+def _text_units(df: pl.DataFrame, known: set[str] | None = None) -> pl.DataFrame:
+    """Unit ids as text, as they may be printed (``dq.units.public``)."""
+    from dq.units import public
+
+    text = public(as_text(pl.col("unit"), df.schema["unit"]), known)
+    return df.with_columns(text.fill_null("(missing)"))
 
 
 def _apply(df: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
@@ -302,7 +306,7 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
         n_expr, (~pl.col("__has_date")).sum().alias("no_date"),
         (pl.col("__has_date") & pl.col("date").is_null()).sum().alias("bad_date"),
     ).collect(engine="streaming")
-    reg = _text_units(reg)
+    reg = _text_units(reg, set(units.table["unit"]) if units is not None else None)
     _date_warnings(reg, reg_cols.date, warnings)
     ref = pl.concat([_read_reference_counts(r, ref_cols) for r in references])
     ref = ref.group_by("unit", "year").agg(pl.col("n").sum())
@@ -455,12 +459,17 @@ def _unify(frames: list[pl.LazyFrame], matcher: UnitMatcher, warnings: list[str]
     """Same person-id and unit types in every source; units mapped through the unit table."""
     schemas = [f.collect_schema() for f in frames]
     person_types = {s["person"] for s in schemas}
+    from dq.units import public
+
     out = []
-    for frame, schema in zip(frames, schemas, strict=True):
+    known = set(matcher.units.table["unit"]) if matcher.units is not None else None
+    for i, (frame, schema) in enumerate(zip(frames, schemas, strict=True)):
         person = pl.col("person")
         if len(person_types) > 1:
             person = as_text(person, schema["person"])
-        unit = as_text(pl.col("unit"), schema["unit"]).fill_null("(missing)")
+        # The registry's units as they may be printed; reference units are NPR's names or ids.
+        unit = public(as_text(pl.col("unit"), schema["unit"]), known if i == 0 else None)
+        unit = unit.fill_null("(missing)")
         out.append(frame.with_columns(person.alias("person"), unit.alias("unit")))
     if matcher.units is not None:
         for i, (frame, label) in enumerate(zip(out, labels, strict=True)):

@@ -111,8 +111,12 @@ def output_keys(grouping: Grouping, has_units: bool) -> list[str]:
     return out + [k for k in grouping.keys if k not in LEVELS]
 
 
-def finish(df: pl.DataFrame) -> pl.DataFrame:
-    """Unit ids as text once grouped: 4001 in one file matches "4001" in another."""
+def finish(df: pl.DataFrame, known: set[str] | None = None) -> pl.DataFrame:
+    """Unit ids as text once grouped (4001 in one file matches "4001" in another), as they may
+    be printed (``dq.units.public``: no ID number or name typed into the unit column)."""
     if "unit" not in df.columns:
         return df
-    return df.with_columns(as_text(pl.col("unit"), df.schema["unit"]).fill_null("(missing)"))
+    from dq.units import public
+
+    text = public(as_text(pl.col("unit"), df.schema["unit"]), known)
+    return df.with_columns(text.fill_null("(missing)"))

@@ -357,8 +357,8 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
         # Distinct codes per year: one hash aggregation per variable, streamed. Common-subplan
         # elimination is off: sharing the scan would cache the whole export in memory (2 GB for
         # 10M rows × 12 variables); separate scans of one column each stay small.
-        year = event.dt.year().alias("__year")
-        parts = [finished.group_by(year, pl.col(c).alias("code")).agg(pl.len().alias("n"))
+        event_year = event.dt.year().alias("__year")
+        parts = [finished.group_by(event_year, pl.col(c).alias("code")).agg(pl.len().alias("n"))
                  .with_columns(pl.lit(c).alias("variable")) for c in categorical]
         codes = pl.concat(parts, how="vertical_relaxed").collect(
             engine="streaming", optimizations=pl.QueryOptFlags(comm_subplan_elim=False))

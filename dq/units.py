@@ -28,6 +28,24 @@ class Units:
         return dict(zip(self.table["unit"], self.table["unit_name"], strict=True))
 
 
+NOT_A_UNIT = "(not a unit id)"
+
+
+def public(expr: pl.Expr, known: set[str] | None = None) -> pl.Expr:
+    """Unit ids (text) as they may be printed. Unit ids and names are public, but the unit
+    column is a field like any other: a national ID number or a name typed into it must not be
+    printed (domain.md "Privacy"). An 11-digit value is never a unit id (RESH-IDs and
+    organisation numbers are shorter); with a unit table, a value that is neither in the table
+    nor a plain number (an id the table lacks, listed so it can be added) is not shown either.
+    Both become one group, ``(not a unit id)``, counted like any other."""
+    digits = expr.str.replace_all(r"[\s.-]", "")
+    id_number = digits.str.contains(r"^\d{11}$")
+    shown = ~id_number
+    if known:
+        shown = shown & (expr.is_in(sorted(known)) | expr.str.contains(r"^\d{1,10}$"))
+    return pl.when(expr.is_null()).then(None).when(shown).then(expr).otherwise(pl.lit(NOT_A_UNIT))
+
+
 def load(spec: UnitTable) -> Units:
     df = scan(spec.path).lf.collect()
     wanted = {"unit": spec.id, "unit_name": spec.name, "hf": spec.hf, "rhf": spec.rhf}
