@@ -111,6 +111,10 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
     """Per variable (and unit, when ``unit`` names a column): share correct and its companions."""
     warnings: list[str] = []
     keys = ["unit"] if unit else []
+    # Unit values as they may be printed: in the unit table (by id or name), or a plain id.
+    from dq.units import load, public
+
+    known = load(spec.units).known() if unit and spec.units is not None else None
     if unit and unit not in df.columns:
         raise InputError(f"unit column {unit!r} is not in the validation study "
                          f"(columns: {', '.join(df.columns)})")
@@ -156,7 +160,8 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
             cols.append(pl.when(~one_missing).then(dev).alias("__dev"))
         if kind == "binary":
             cols += [a.alias("__reg"), b.alias("__rec")]
-        key_cols = [pl.col(unit).cast(pl.String).alias("unit")] if unit else []
+        key_cols = [public(pl.col(unit).cast(pl.String).str.strip_chars(), known).alias("unit")
+                    ] if unit else []
         evaluated = part.select(*key_cols, *cols)
         agg = [pl.len().alias("n"), pl.col("__correct").sum().alias("n_correct")]
         if dev is not None:

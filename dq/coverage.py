@@ -188,7 +188,7 @@ def _text_units(df: pl.DataFrame, known: set[str] | None = None) -> pl.DataFrame
     from dq.units import public
 
     text = public(as_text(pl.col("unit"), df.schema["unit"]), known)
-    return df.with_columns(text.fill_null("(missing)"))
+    return df.with_columns(text.fill_null("(missing)").alias("unit"))
 
 
 def _apply(df: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
@@ -256,7 +256,8 @@ def _span(years: set[int]) -> str:
     return f"{ys[0]}–{ys[-1]}" if len(ys) > 2 and ys[-1] - ys[0] == len(ys) - 1 else ", ".join(map(str, ys))
 
 
-def _read_reference_counts(source: Source, cols: ReferenceColumns) -> pl.DataFrame:
+def _read_reference_counts(source: Source, cols: ReferenceColumns,
+                           known: set[str] | None = None) -> pl.DataFrame:
     _require(source, {"unit": cols.unit, "year": cols.year, "n": cols.n,
                       "code group": cols.code_group}, "reference",
              "name them with --unit/--year/--count or in dq.toml [coverage.reference]")
@@ -281,14 +282,16 @@ def _read_reference_counts(source: Source, cols: ReferenceColumns) -> pl.DataFra
     bad_year = df.filter(pl.col("year_f").is_null() | (pl.col("year_f") != pl.col("year_f").round(0)))
     if bad_year.height:
         raise InputError(f"{path}: {bad_year.height} row(s) have no valid year in {cols.year!r}")
-    df = _text_units(df.with_columns(pl.col("year_f").cast(pl.Int32).alias("year"),
-                                     pl.col("n_f").cast(pl.Int64).alias("n")))
+    df = df.with_columns(pl.col("year_f").cast(pl.Int32).alias("year"),
+                         pl.col("n_f").cast(pl.Int64).alias("n"),
+                         as_text(pl.col("unit"), df.schema["unit"]).alias("unit"))
     group = ["unit", "year"] + (["code_group"] if cols.code_group else [])
     dups = df.filter(pl.struct(group).is_duplicated())
     if dups.height:
         raise InputError(f"{path}: {dups.height} rows repeat the same {' × '.join(keys)}; each "
                          "unit and year (and code group) must appear once — remove the duplicates "
                          "or sum them")
+    df = _text_units(df, known)
     if cols.code_groups:
         if not cols.code_group:
             raise ConfigError("[coverage.reference] code_groups needs code_group (the column)")
@@ -306,9 +309,10 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
         n_expr, (~pl.col("__has_date")).sum().alias("no_date"),
         (pl.col("__has_date") & pl.col("date").is_null()).sum().alias("bad_date"),
     ).collect(engine="streaming")
-    reg = _text_units(reg, set(units.table["unit"]) if units is not None else None)
+    known = units.known() if units is not None else None
+    reg = _text_units(reg, known)
     _date_warnings(reg, reg_cols.date, warnings)
-    ref = pl.concat([_read_reference_counts(r, ref_cols) for r in references])
+    ref = pl.concat([_read_reference_counts(r, ref_cols, known) for r in references])
     ref = ref.group_by("unit", "year").agg(pl.col("n").sum())
     ref_name = ", ".join(str(r.info.path) for r in references)
     years = _years_overlap(reg, ref, warnings, ref_name)
@@ -462,13 +466,13 @@ def _unify(frames: list[pl.LazyFrame], matcher: UnitMatcher, warnings: list[str]
     from dq.units import public
 
     out = []
-    known = set(matcher.units.table["unit"]) if matcher.units is not None else None
-    for i, (frame, schema) in enumerate(zip(frames, schemas, strict=True)):
+    known = matcher.units.known() if matcher.units is not None else None
+    for frame, schema in zip(frames, schemas, strict=True):
         person = pl.col("person")
         if len(person_types) > 1:
             person = as_text(person, schema["person"])
-        # The registry's units as they may be printed; reference units are NPR's names or ids.
-        unit = public(as_text(pl.col("unit"), schema["unit"]), known if i == 0 else None)
+        # Units as they may be printed: listed in the unit table (by id or name) or a plain id.
+        unit = public(as_text(pl.col("unit"), schema["unit"]), known)
         unit = unit.fill_null("(missing)")
         out.append(frame.with_columns(person.alias("person"), unit.alias("unit")))
     if matcher.units is not None:

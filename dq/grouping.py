@@ -119,4 +119,4 @@ def finish(df: pl.DataFrame, known: set[str] | None = None) -> pl.DataFrame:
     from dq.units import public
 
     text = public(as_text(pl.col("unit"), df.schema["unit"]), known)
-    return df.with_columns(text.fill_null("(missing)"))
+    return df.with_columns(text.fill_null("(missing)").alias("unit"))

@@ -26,6 +26,7 @@ from dq.grouping import resolve
 from dq.io import Source, SourceInfo
 from dq.io.values import as_date, as_text
 from dq.spec import Spec
+from dq.units import public as public_unit
 
 SCHEMA_VERSION = 1
 STATUS_ORDER = {"fail": 0, "warn": 1, "pass": 2, "info": 3, "not_assessed": 4}
@@ -309,7 +310,9 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
         warnings += study.warnings
 
     # ---- Aktualitet
-    unit_expr = as_text(pl.col(ds.unit), schema[ds.unit]) if ds.unit else None
+    unit_expr = (public_unit(as_text(pl.col(ds.unit), schema[ds.unit]),
+                             units.known() if units is not None else None)
+                 if ds.unit else None)
     if event is not None:
         tc, by_unit = timeliness.checks(source, spec, finished, event, unit_expr, names,
                                         export_date, report_year)

@@ -24,6 +24,10 @@ class Units:
 
     table: pl.DataFrame
 
+    def known(self) -> set[str]:
+        """Every value that names a unit of the table: its ids and its names."""
+        return set(self.table["unit"]) | {n for n in self.table["unit_name"] if n}
+
     def names(self) -> dict[str, str]:
         return dict(zip(self.table["unit"], self.table["unit_name"], strict=True))
 
@@ -42,8 +46,12 @@ def public(expr: pl.Expr, known: set[str] | None = None) -> pl.Expr:
     id_number = digits.str.contains(r"^\d{11}$")
     shown = ~id_number
     if known:
-        shown = shown & (expr.is_in(sorted(known)) | expr.str.contains(r"^\d{1,10}$"))
-    return pl.when(expr.is_null()).then(None).when(shown).then(expr).otherwise(pl.lit(NOT_A_UNIT))
+        listed = expr.str.strip_chars().str.to_lowercase().is_in(sorted(k.strip().lower()
+                                                                         for k in known))
+        shown = shown & (listed | expr.str.contains(r"^\d{1,10}$"))
+    return (pl.when(expr.is_null()).then(None).when(shown).then(expr)
+            .otherwise(pl.lit(NOT_A_UNIT)).alias(expr.meta.output_name(raise_if_undetermined=False)
+                                                 or "unit"))
 
 
 def load(spec: UnitTable) -> Units:
