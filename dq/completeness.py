@@ -18,10 +18,14 @@ expression, and all variables are counted in one ``group_by().agg`` pass over a 
 
 from __future__ import annotations
 
+from dq._callable import make_callable
+
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import polars as pl
+
+from dq import grading
 
 from dq.conditions import unreadable_columns, unreadable_warnings, with_conditions
 from dq.errors import ConfigError
@@ -179,7 +183,7 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     keyed = lf.with_columns(**grouping.exprs) if grouping.exprs else lf
     query = keyed.group_by(cols).agg(aggs) if cols else keyed.select(aggs)
     wide = finish(query.collect(engine="streaming"),
-                  set(units.table["unit"]) if units is not None else None)
+                  units.known() if units is not None else None)
     if grouping.lowest_level and "unit" in cols:
         # Units merged into "(not a unit id)" are summed into one group.
         sums = [c for c, t in wide.schema.items() if c not in cols and t.is_numeric()]
@@ -272,17 +276,10 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
 
 
 def status_expr(estimate: str, optional: pl.Expr) -> pl.Expr:
-    """pass / warn / fail against the row's warn_below and fail_below; info for rows not graded
-    (optional variables, denominators below min_n).
-
-    A row with no thresholds passes; a row with nothing to measure is not assessed.
-    """
-    value = pl.col(estimate)
-    return (pl.when(value.is_null()).then(pl.lit("not_assessed"))
-            .when(optional).then(pl.lit("info"))
-            .when(value < pl.col("fail_below")).then(pl.lit("fail"))
-            .when(value < pl.col("warn_below")).then(pl.lit("warn"))
-            .otherwise(pl.lit("pass")).alias("status"))
+    """pass / warn / fail against the row's warn_below and fail_below (dq.grading); info for
+    rows not graded (optional variables, denominators below min_n)."""
+    return grading.status_expr(pl.col(estimate), pl.col("warn_below"), pl.col("fail_below"),
+                               True, optional).alias("status")
 
 
 def _record_thresholds(spec: Spec, fail_under: float | None) -> Thresholds:
@@ -291,3 +288,17 @@ def _record_thresholds(spec: Spec, fail_under: float | None) -> Thresholds:
     if fail_under is not None and t.fail_below is not None:
         return Thresholds(t.warn_below, fail_under)
     return t
+
+
+def to_json(result: CompletenessResult, infos: list, spec: Spec) -> str:  # noqa: ANN001
+    """What ``dq completeness --format json`` writes (the CLI and ``dq.completeness`` call
+    this)."""
+    from dq.render import envelope
+
+    return envelope.dumps(envelope.envelope(
+        "completeness", infos, spec, result.rows, records=result.records,
+        ci_method=result.ci_method, n_records=result.n_records, n_finished=result.n_finished,
+        min_n=result.min_n, unmatched_units=result.unmatched_units, warnings=result.warnings))
+
+
+make_callable(__name__)  # dq.completeness(...) calls dq.api.completeness

@@ -25,10 +25,14 @@ SKDE's results pages mark units below 60 % as "Lav dekningsgrad".
 
 from __future__ import annotations
 
+from dq._callable import make_callable
+
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
+
+from dq import grading
 
 from dq import capture
 from dq.conditions import with_conditions
@@ -203,11 +207,12 @@ def _status(df: pl.DataFrame, estimate: str, opts: Options, denominator: str) ->
         band_expr(estimate).alias("band"),
         (c < opts.low).fill_null(False).alias("low_coverage"),
         (c > 1).fill_null(False).alias("mismatch"),
-        pl.when(c.is_null()).then(pl.lit("not_assessed"))
-        .when(pl.col(denominator) < opts.min_n).then(pl.lit("info"))
-        .when(c > 1).then(pl.lit("warn"))
-        .when(c < opts.target).then(pl.lit("fail"))
-        .otherwise(pl.lit("pass")).alias("status"),
+        # The one grading (dq.grading): warn below the target, fail below the low mark, as in
+        # dq report; a figure above 1 (the sources count different things) warns.
+        pl.when(c.is_not_null() & (c > 1) & (pl.col(denominator) >= opts.min_n))
+        .then(pl.lit("warn"))
+        .otherwise(grading.status_expr(c, opts.target, opts.low, True,
+                                       pl.col(denominator) < opts.min_n)).alias("status"),
         pl.lit(opts.target).alias("target"),
     )
 
@@ -312,7 +317,9 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     known = units.known() if units is not None else None
     reg = _text_units(reg, known)
     _date_warnings(reg, reg_cols.date, warnings)
-    ref = pl.concat([_read_reference_counts(r, ref_cols, known) for r in references])
+    # NPR's aggregate counts name units as NPR does: names are public and shown so that an
+    # unmatched one can be mapped; only an ID number is never shown (dq.units.public).
+    ref = pl.concat([_read_reference_counts(r, ref_cols) for r in references])
     ref = ref.group_by("unit", "year").agg(pl.col("n").sum())
     ref_name = ", ".join(str(r.info.path) for r in references)
     years = _years_overlap(reg, ref, warnings, ref_name)
@@ -590,3 +597,77 @@ def compute(registry: Source, references: list[Source], spec: Spec, units: Units
             opts: Options) -> CoverageResult:
     run = linkage if opts.mode == "linkage" else aggregate
     return run(registry, references, spec, units, reg_cols, ref_cols, opts)
+
+
+def setup(spec: Spec, *, mode: str | None = None, keys: tuple[str, ...] = ("unit",),
+          window: int | None = None, same_unit: bool | None = None, target: float | None = None,
+          fail_on: str | None = None, count: str | None = None, min_n: int | None = None,
+          ci_method: str = "wilson", person: str | None = None, unit: str | None = None,
+          date: str | None = None, n: str | None = None,
+          year: str | None = None) -> tuple[RegistryColumns, ReferenceColumns, Options]:
+    """Columns and options from the spec's [dataset] and [coverage], with the command line's
+    (or the caller's) choices on top: one place for ``dq coverage``, ``dq report`` and
+    ``dq.coverage``."""
+    ds, cs = spec.dataset, spec.coverage
+    rc = cs.reference
+    reg = RegistryColumns(person=person or ds.person_id or "person_id",
+                          unit=unit or ds.unit or "unit",
+                          date=date or ds.event_date or "event_date", date_format=ds.date_format)
+    ref = ReferenceColumns(
+        person=person or rc.person_id or ds.person_id or "person_id",
+        unit=unit or rc.unit or ds.unit or "unit",
+        date=date or rc.event_date or ds.event_date or "event_date",
+        n=n or rc.n or "n", year=year or rc.year or "year", code_group=rc.code_group,
+        code_groups=rc.code_groups, date_format=rc.date_format)
+    opts = Options(
+        mode=mode or cs.mode or "aggregate", keys=tuple(keys),
+        window=cs.window if window is None else window,
+        same_unit=cs.same_unit if same_unit is None else same_unit,
+        target=cs.target if target is None else target, low=cs.low,
+        fail_on=fail_on or cs.fail_on, count=count or cs.count, include=cs.include,
+        min_n=min_n if min_n is not None else (cs.min_n if cs.min_n is not None else spec.min_n),
+        ci_method=ci_method)
+    return reg, ref, opts
+
+
+def published(result: CoverageResult, n: int | None, has_units: bool) -> tuple[CoverageResult,
+                                                                              pl.DataFrame]:
+    """Small-cell suppression, once: the result with ``<count>__hidden`` flags (for the human
+    formats) and the machine rows (JSON, CSV) with hidden counts and their figures null."""
+    from dq import privacy
+
+    if not n:
+        return result, result.rows
+    counts = result.count_columns
+    period = ["year"] if "year" in result.keys else []
+    rows = privacy.suppress(result.rows, counts, n, period=period, has_units=has_units)
+    derived = privacy.derived_columns(rows, counts, result.keys)
+    return replace(result, rows=rows), privacy.apply_to_json(rows, counts, derived)
+
+
+def to_json(result: CoverageResult, machine_rows: pl.DataFrame, sources: list[Source],
+            spec: Spec, n: int | None) -> str:
+    """What ``dq coverage --format json`` writes; counts the rows of inputs not yet counted."""
+    from dq import privacy
+    from dq.render import envelope
+
+    for src in sources:
+        if len(src.infos) == 1 and src.info.rows is None:
+            src.info.rows = src.lf.select(pl.len()).collect(engine="streaming").item()
+    inputs = [info for src in sources for info in src.infos]
+
+    ll = result.loglinear
+    return envelope.dumps(envelope.envelope(
+        "coverage", inputs, spec, machine_rows, mode=result.mode, method=result.method,
+        national=result.national, tilslutning=result.tilslutning,
+        not_reporting=result.not_reporting, unmatched_registry_units=result.unmatched_registry,
+        unmatched_reference_units=result.unmatched_reference,
+        loglinear=None if ll is None else {
+            "model": ll.model, "sources": list(ll.sources), "n_observed": ll.n_observed,
+            "n_hat": ll.n_hat, "ci_low": ll.ci_low, "ci_high": ll.ci_high},
+        target=result.options.target, fail_on=result.options.fail_on, warnings=result.warnings,
+        suppression=privacy.rule(n) if n else None))
+
+
+make_callable(__name__)  # dq.coverage(...) calls dq.api.coverage
+

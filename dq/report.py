@@ -10,6 +10,8 @@ derived from those counts.
 
 from __future__ import annotations
 
+from dq._callable import make_callable
+
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -85,7 +87,8 @@ def _export_date(spec: Spec) -> date | None:
 
 
 def run(spec: Spec, source: Source, units, *, references=None, study=None,  # noqa: ANN001, C901
-        validation=None, year: int | str | None = None) -> Report:
+        validation=None, year: int | str | None = None,
+        inputs: list[SourceInfo] | None = None) -> Report:
     """Compute every configured check. ``references``, ``study`` and ``validation`` are the
     already-opened sources of [coverage], [reliability] and [correctness].
 
@@ -181,21 +184,8 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
     if references:
         from dq import coverage as cov
 
-        cs, rc = spec.coverage, spec.coverage.reference
-        reg_cols = cov.RegistryColumns(person=ds.person_id or "person_id", unit=ds.unit or "unit",
-                                       date=ds.event_date or "event_date",
-                                       date_format=ds.date_format)
-        ref_cols = cov.ReferenceColumns(
-            person=rc.person_id or ds.person_id or "person_id", unit=rc.unit or ds.unit or "unit",
-            date=rc.event_date or ds.event_date or "event_date", n=rc.n or "n",
-            year=rc.year or "year", code_group=rc.code_group, code_groups=rc.code_groups,
-            date_format=rc.date_format)
-        opts = cov.Options(mode=cs.mode or "aggregate",
-                           keys=("unit", "year") if report_year is not None else ("unit",),
-                           window=cs.window,
-                           same_unit=cs.same_unit, target=cs.target, low=cs.low,
-                           fail_on=cs.fail_on, count=cs.count, include=cs.include,
-                           min_n=cs.min_n if cs.min_n is not None else min_n)
+        reg_cols, ref_cols, opts = cov.setup(
+            spec, keys=("unit", "year") if report_year is not None else ("unit",))
         res = cov.compute(source, references, spec_present, units, reg_cols, ref_cols, opts)
         warnings += res.warnings
         res_rows, res_national, res_til = res.rows, res.national, res.tilslutning
@@ -393,12 +383,53 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
             if "level" in result.records.columns else result.records
         registrations = (nat_rec.filter(pl.col("year").is_not_null()).group_by("year")
                          .agg(pl.col("n_records").sum().alias("n_finished")).sort("year"))
-    return Report(spec=spec, inputs=list(source.infos), checks=table, dimensions=dims,
+    return Report(spec=spec, inputs=[*source.infos, *(inputs or [])], checks=table,
+                  dimensions=dims,
                   figures=figures, started=started, seconds=time.perf_counter() - start,
                   registry=ds.name, warnings=warnings, year=report_year, years=years,
                   registrations=registrations,
                   tilslutning=tilslutning_rows.filter(pl.col("rhf") != "National")
                   if tilslutning_rows is not None else None)
+
+
+def open_studies(spec: Spec, scan: Any = None) -> dict[str, Any]:
+    """The sources the spec names beside the export, opened for ``run``: the coverage
+    references, the inter-rater study (as computed agreement) and the validation study, plus
+    ``inputs``, what was read of each (for the manifest), unit table and codebook included.
+    ``scan`` opens one file (default ``dq.io.scan``; the CLI passes its own, which names the
+    file in errors)."""
+    from dq import reliability as rel
+    from dq.io import scan as io_scan
+    from dq.outputs import reading
+
+    scan = scan or io_scan
+    inputs: list[SourceInfo] = []
+    references = [scan(p) for p in spec.coverage.references] or None
+    for r in references or []:
+        inputs += r.infos
+    study = None
+    if spec.reliability.study is not None:
+        rs = spec.reliability
+        src = scan(rs.study)
+        inputs += src.infos
+        names = list(rs.variables) or [c for c in src.columns if c not in (rs.case, rs.rater)]
+        with reading(rs.study):
+            ratings = rel.ratings_from_long(src, rs.case or "case", rs.rater or "rater", names,
+                                            {n: rel.level_of(n, spec, None) for n in names},
+                                            spec=spec)
+        study = rel.compute(ratings, rs.thresholds)
+    validation = None
+    if spec.correctness.study is not None:
+        from dq import correctness as corr
+
+        src = scan(spec.correctness.study)
+        inputs += src.infos
+        validation = corr.read_long(src)
+    for path in (spec.units.path if spec.units is not None else None, spec.dataset.codebook):
+        if path is not None:
+            inputs += scan(path).infos
+    return {"references": references, "study": study, "validation": validation,
+            "inputs": inputs}
 
 
 def _in(period: str | None, checks: list[Check]) -> list[Check]:
@@ -468,3 +499,6 @@ def dimensions(table: pl.DataFrame) -> list[dict[str, Any]]:
             "not_assessed_reason": NOT_ASSESSED[dim] if verdict == "not_assessed" else None,
         })
     return out
+
+
+make_callable(__name__)  # dq.report(...) calls dq.api.report

@@ -61,13 +61,9 @@ class Thresholds:
     fail_below: float | None = None
 
     def status(self, value: float | None) -> str:
-        if value is None:
-            return "not_assessed"
-        if self.fail_below is not None and value < self.fail_below:
-            return "fail"
-        if self.warn_below is not None and value < self.warn_below:
-            return "warn"
-        return "pass"
+        from dq.grading import status
+
+        return status(value, self.warn_below, self.fail_below)
 
 
 @dataclass(frozen=True)
@@ -114,6 +110,7 @@ class Dataset:
     date_format: str | None = None
     finished: str | None = None
     export_date: str | None = None
+    codebook: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -559,6 +556,7 @@ def load(path: Path | str) -> Spec:
     if finished is not None:
         parse_condition(finished, f"{name}: [dataset] finished")
     dataset = Dataset(files=tuple(base / f for f in files),
+                      codebook=base / ds["codebook"] if "codebook" in ds else None,
                       **{k: ds.get(k) for k in text_keys if k != "codebook"})
 
     units = None

@@ -260,7 +260,13 @@ def _npr(corpus: Corpus, persons: set[str]) -> None:
     for r in rows:
         r[3] = str(max(1, round(int(r[3]) / 4)))
     for column in ("Behandlingssted", "Kodegruppe"):
-        for k, value in enumerate(corpus.values(f"npr_aggregat.csv:{column}")):
+        values = corpus.values(f"npr_aggregat.csv:{column}")
+        if column == "Behandlingssted":
+            # NPR's aggregate counts name their units, and unit names are printed by design
+            # (README "Privacy": so that an unmatched reference unit can be mapped). A name
+            # there cannot be told from a unit name; an ID number can, and must never show.
+            values = [v for v in values if v.replace(" ", "").isdigit()]
+        for k, value in enumerate(values):
             row = ["Ahus", str(2019 + k % 5), "S72.0", "3"]
             row[header.index(column)] = value
             rows.append(row)

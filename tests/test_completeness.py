@@ -115,9 +115,16 @@ def test_unmatched_units_are_kept_and_reported(small_spec):
     units = Units(pl.DataFrame({"unit": ["A"], "unit_name": ["Sykehus A"], "hf": ["HF 1"],
                                 "rhf": ["Helse Vest RHF"]}))
     result = run(DATA, small_spec, by=["unit"], units=units)
-    assert result.unmatched_units == ["B"]
+    # "B" is neither in the unit table nor a plain id: a value typed into the unit field, counted
+    # under "(not a unit id)", never printed (domain.md "Privacy").
+    assert result.unmatched_units == ["(not a unit id)"]
     assert counts(result, "ASA", level="hf", hf="(unmatched)") == (3, 1, 1, 0, 1)
     assert counts(result, "ASA", level="national") == (5, 2, 1, 1, 1)
+    # A plain id the table lacks is listed, so that it can be added to the table.
+    numeric = DATA.with_columns(pl.col("unit").replace({"B": "4002"}))
+    result = run(numeric, small_spec, by=["unit"], units=units)
+    assert result.unmatched_units == ["4002"]
+    assert counts(result, "ASA", level="unit", unit="4002") == (3, 1, 1, 0, 1)
 
 
 def test_fail_under_overrides_spec(small_spec):

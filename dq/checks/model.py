@@ -10,6 +10,7 @@ import polars as pl
 
 from dq import messages
 from dq.checks import registry
+from dq.grading import status_expr
 from dq.spec import CheckRule, Spec
 from dq.stats import wilson
 
@@ -115,28 +116,23 @@ def thresholds_for(spec: Spec, check_id: str, higher_is_better: bool, default_wa
 
 def status_of(value: float | None, higher_is_better: bool, warn: float | None,
               fail: float | None, small: bool = False) -> str:
-    if value is None:
-        return "not_assessed"
-    if small:
-        return "info"
-    if higher_is_better:
-        return ("fail" if fail is not None and value < fail
-                else "warn" if warn is not None and value < warn else "pass")
-    return ("fail" if fail is not None and value > fail
-            else "warn" if warn is not None and value > warn else "pass")
+    """dq.grading.status in the argument order ``dq regrade`` uses."""
+    from dq.grading import status
+
+    return status(value, warn, fail, higher_is_better, small)
 
 
 def grade(check: Check, spec: Spec, min_n: int) -> dict[str, Any]:
     rule = rule_for(spec, check.id)
     warn, fail = thresholds_for(spec, check.id, check.higher_is_better, check.default_warn,
                                 check.default_fail)
-    status = check.status
     value = check.estimate
-    if status is None:
-        small = (check.unit is not None and check.denominator is not None
-                 and check.denominator < min_n)
-        status = status_of(value, check.higher_is_better, warn, fail, small)
-    return {"id": check.id, "dimension": check.dimension,
+    small = (check.unit is not None and check.denominator is not None
+             and check.denominator < min_n)
+    # The status itself is set for all rows at once by dq.grading in ``frame``, unless the
+    # check set its own (a unit beyond a funnel limit, an optional variable: info).
+    status = check.status
+    return {"__small": small, "id": check.id, "dimension": check.dimension,
             "title": title(check.definition, check.params, "en"),
             "unit": check.unit, "status": status, "numerator": check.numerator,
             "denominator": check.denominator, "estimate": value, "ci_low": check.ci_low,
@@ -166,5 +162,10 @@ def _change(check: Check) -> dict[str, Any]:
 
 
 def frame(checks: list[Check], spec: Spec, min_n: int) -> pl.DataFrame:
+    """Every check graded by the one grading of dq (``dq.grading.status_expr``)."""
     rows = [grade(c, spec, min_n) for c in checks]
-    return pl.DataFrame(rows, schema=SCHEMA, orient="row")
+    df = pl.DataFrame(rows, schema={"__small": pl.Boolean, **SCHEMA}, orient="row")
+    graded = status_expr(pl.col("estimate"), pl.col("warn"), pl.col("fail"),
+                         pl.col("direction") == "higher_is_better", pl.col("__small"))
+    return df.with_columns(pl.when(pl.col("graded")).then(graded).otherwise(pl.col("status"))
+                           .alias("status")).drop("__small")

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, OutputOption, WidthOption,
-                            emit, handle_errors, plan_outputs, progress)
+                            emit, handle_errors, plan_outputs, progress, warn)
 from dq.cli.inputs import load_spec, open_data, protected
 from dq.errors import EXIT_CHECK_FAILED
 from dq.outputs import reading
@@ -53,7 +53,7 @@ def completeness(
     from dq import completeness as comp
     from dq import units as units_mod
     from dq.grouping import parse_by, resolve
-    from dq.render import envelope, markdown, terminal
+    from dq.render import markdown, terminal
     from dq.render.tabular import to_csv
 
     spec_obj = load_spec(spec)
@@ -71,13 +71,11 @@ def completeness(
         result = comp.compute(source, spec_obj, grouping, units=units, fail_under=fail_under,
                               min_n=min_n, ci_method=ci.value)
     emit(fmt, plan, output, width,
-         json=lambda: envelope.dumps(envelope.envelope(
-             "completeness", source.infos, spec_obj, result.rows, records=result.records,
-             ci_method=result.ci_method, n_records=result.n_records,
-             n_finished=result.n_finished, min_n=result.min_n,
-             unmatched_units=result.unmatched_units)),
+         json=lambda: comp.to_json(result, source.infos, spec_obj),
          csv=lambda: to_csv(result.rows), markdown=lambda: markdown.completeness(result),
          terminal=lambda console: terminal.completeness(result, console, top))
+    for message in result.warnings:
+        warn(message)
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 

@@ -90,10 +90,9 @@ def coverage(
     width: WidthOption = None,
 ) -> None:
     from dq import coverage as cov
-    from dq import privacy
     from dq import units as units_mod
     from dq.grouping import parse_by
-    from dq.render import envelope, markdown, terminal
+    from dq.render import markdown, terminal
     from dq.render.tabular import to_csv
 
     sp = load_spec(spec)
@@ -105,26 +104,11 @@ def coverage(
     refs = list(reference or cs.references)
     if not refs:
         raise ConfigError("no reference: pass --reference FILE or set [coverage] references")
-    ds, rc = sp.dataset, cs.reference
-    reg_cols = cov.RegistryColumns(person=person or ds.person_id or "person_id",
-                                   unit=unit or ds.unit or "unit",
-                                   date=date or ds.event_date or "event_date",
-                                   date_format=ds.date_format)
-    ref_cols = cov.ReferenceColumns(
-        person=person or rc.person_id or ds.person_id or "person_id",
-        unit=unit or rc.unit or ds.unit or "unit",
-        date=date or rc.event_date or ds.event_date or "event_date",
-        n=count or rc.n or "n", year=year or rc.year or "year", code_group=rc.code_group,
-        code_groups=rc.code_groups, date_format=rc.date_format)
-    the_mode = (mode.value if mode else cs.mode) or "aggregate"
-    opts = cov.Options(
-        mode=the_mode, keys=tuple(keys), window=cs.window if window is None else window,
-        same_unit=cs.same_unit if same_unit is None else same_unit,
-        target=cs.target if target is None else target, low=cs.low,
-        fail_on=fail_on.value if fail_on else cs.fail_on,
-        count=count_what.value if count_what else cs.count, include=cs.include,
-        min_n=min_n if min_n is not None else (cs.min_n if cs.min_n is not None else sp.min_n),
-        ci_method=ci.value)
+    reg_cols, ref_cols, opts = cov.setup(
+        sp, mode=mode.value if mode else None, keys=tuple(keys), window=window,
+        same_unit=same_unit, target=target, fail_on=fail_on.value if fail_on else None,
+        count=count_what.value if count_what else None, min_n=min_n, ci_method=ci.value,
+        person=person, unit=unit, date=date, n=count, year=year)
     # Every output is checked against every input before any data is read.
     plan = plan_outputs([*(Input(p, "a reference this command reads") for p in refs),
                          *protected(sp, reads={"dataset", "units"},
@@ -141,35 +125,10 @@ def coverage(
 
     suppress_n = suppress if suppress is not None else (5 if fmt is Format.markdown else None)
     suppress_n = suppress_n or None
-    counts = result.count_columns
-    rows = result.rows
-    if suppress_n:
-        period = ["year"] if "year" in result.keys else []
-        rows = privacy.suppress(rows, counts, suppress_n, period=period,
-                                has_units=units is not None)
-        result = replace(result, rows=rows)
-    inputs = [*source.infos, *(i for r in references for i in r.infos)]
-    machine_rows = rows  # JSON and CSV: hidden counts and their figures become null
-    if suppress_n:
-        derived = privacy.derived_columns(rows, counts, result.keys)
-        machine_rows = privacy.apply_to_json(rows, counts, derived)
+    result, machine_rows = cov.published(result, suppress_n, units is not None)
 
     def to_json() -> str:
-        for info in inputs:
-            if info.rows is None:
-                info.rows = scan_rows(info)
-        ll = result.loglinear
-        return envelope.dumps(envelope.envelope(
-            "coverage", inputs, sp, machine_rows, mode=result.mode, method=result.method,
-            national=result.national, tilslutning=result.tilslutning,
-            not_reporting=result.not_reporting,
-            unmatched_registry_units=result.unmatched_registry,
-            unmatched_reference_units=result.unmatched_reference,
-            loglinear=None if ll is None else {
-                "model": ll.model, "sources": list(ll.sources), "n_observed": ll.n_observed,
-                "n_hat": ll.n_hat, "ci_low": ll.ci_low, "ci_high": ll.ci_high},
-            target=opts.target, fail_on=opts.fail_on, warnings=result.warnings,
-            suppression=privacy.rule(suppress_n) if suppress_n else None))
+        return cov.to_json(result, machine_rows, [source, *references], sp, suppress_n)
 
     emit(fmt, plan, output, width, json=to_json,
          csv=lambda: to_csv(machine_rows.drop("suppressed", strict=False)),
@@ -177,13 +136,6 @@ def coverage(
          terminal=lambda c: terminal.coverage(result, c, top, suppress_n))
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
-
-
-def scan_rows(info):  # noqa: ANN001, ANN201
-    from dq.io import scan
-
-    return scan(info.path, fmt=info.format, encoding=info.encoding,
-                separator=info.separator).lf.select(__import__("polars").len()).collect().item()
 
 
 coverage.__doc__ = HELP

@@ -3,7 +3,6 @@ those are, so that no output can overwrite one of them (dq.outputs)."""
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
@@ -40,18 +39,7 @@ def data_paths(paths: Iterable[Path] | None, spec) -> list[Path]:  # noqa: ANN00
 
 def _codebook(spec) -> Path | None:  # noqa: ANN001
     """The spec's ``[dataset] codebook`` (read when the spec was loaded)."""
-    given = getattr(spec.dataset, "codebook", None)
-    if isinstance(given, Path):
-        return given
-    if spec.path is None:
-        return None
-    try:
-        raw = tomllib.loads(Path(spec.path).read_bytes().decode("utf-8-sig"))
-    except (OSError, ValueError, RecursionError):
-        return None
-    dataset = raw.get("dataset")
-    name = dataset.get("codebook") if isinstance(dataset, dict) else None
-    return Path(spec.path).parent / name if isinstance(name, str) and name else None
+    return spec.dataset.codebook
 
 
 def protected(spec, *, reads: Collection[str] = (),  # noqa: ANN001

@@ -63,7 +63,6 @@ def report(
     top: Annotated[int, typer.Option(help="Worst units shown per dimension.", min=1)] = 5,
     width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)] = None,
 ) -> None:
-    from dq import reliability as rel
     from dq import report as rep
     from dq import units as units_mod
     from dq.cli.inputs import load_spec, open_data, protected, scan_input
@@ -89,25 +88,9 @@ def report(
         if sp.units is not None:
             with reading(sp.units.path):
                 units = units_mod.load(sp.units)
-        references = [scan_input(p) for p in sp.coverage.references] or None
-        study = None
-        if sp.reliability.study is not None:
-            rs = sp.reliability
-            src = scan_input(rs.study)
-            names = list(rs.variables) or [c for c in src.columns if c not in (rs.case, rs.rater)]
-            with reading(rs.study):
-                ratings = rel.ratings_from_long(src, rs.case or "case", rs.rater or "rater",
-                                                names, {n: rel.level_of(n, sp, None) for n in names},
-                                                spec=sp)
-            study = rel.compute(ratings, rs.thresholds)
-        validation = None
-        if sp.correctness.study is not None:
-            from dq import correctness as corr
-
-            validation = corr.read_long(scan_input(sp.correctness.study))
+        studies = rep.open_studies(sp, scan=scan_input)
     with progress("Checking all six dimensions…"):
-        result = rep.run(sp, source, units, references=references, study=study,
-                         validation=validation, year=year)
+        result = rep.run(sp, source, units, year=year, **studies)
     # One publish step, then every format renders the published report; everything is rendered
     # before anything is written. CI outputs (JUnit, annotations, step summary) are published
     # documents: they use the report's rule even when the main format shows every cell.

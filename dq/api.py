@@ -1,0 +1,155 @@
+"""dq as a library, for notebooks and other tools: the commands as functions.
+
+Each function takes what the command takes — ``data`` as a path, a ``pl.DataFrame`` or a
+``pl.LazyFrame`` — and returns a frozen ``Result`` whose ``rows`` are a ``pl.DataFrame`` and whose
+``to_json()`` is exactly what the command writes with ``--format json``. Nothing prints, nothing
+exits: errors are ``dq.errors.DQError`` (``ConfigError`` for the spec and arguments,
+``InputError`` for the data). The command-line interface calls the same builders.
+
+    import dq
+    spec = dq.load_spec("examples/hoftebrudd/dq.toml")
+    r = dq.report(spec, year=2023)
+    r.rows.filter(pl.col("status") == "fail")
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dq.errors import ConfigError
+from dq.spec import Spec
+
+Data = str | Path | pl.DataFrame | pl.LazyFrame
+
+
+@dataclass(frozen=True)
+class Result:
+    """One command's result: ``rows`` (the JSON ``results`` as a frame), ``detail`` (the
+    computation's own result object, e.g. ``CompletenessResult`` or the published ``Report``)."""
+
+    command: str
+    rows: pl.DataFrame
+    detail: Any
+    _json: Callable[[], str]
+
+    def to_json(self) -> str:
+        """Exactly what ``dq <command> --format json`` writes."""
+        return self._json()
+
+    @property
+    def failed(self) -> bool:
+        return bool(getattr(self.detail, "failed", False))
+
+
+def load_spec(path: str | Path | None = None) -> Spec:
+    """The registry spec (``dq.toml``), validated whole; None gives an empty spec."""
+    from dq import spec as spec_mod
+
+    return spec_mod.load(path) if path is not None else spec_mod.empty()
+
+
+def _spec(spec: Spec | str | Path | None) -> Spec:
+    return spec if isinstance(spec, Spec) else load_spec(spec)
+
+
+def source(data: Data | None, spec: Spec) -> Any:  # -> dq.io.Source
+    """A path (or the spec's ``[dataset] files`` when None), or a frame, as dq's input."""
+    from dq.cli.inputs import open_data
+    from dq.io.readers import Source, SourceInfo, _blank_to_null, _detect_date_formats, \
+        _detect_numeric
+
+    if data is None or isinstance(data, str | Path):
+        paths = [] if data is None else [Path(data)]
+        return open_data(paths, replace(spec, variables={}), fmt=None, encoding=None,
+                         separator=None)
+    if not isinstance(data, pl.DataFrame | pl.LazyFrame):
+        raise ConfigError(f"data must be a path, a polars DataFrame or LazyFrame, not "
+                          f"{type(data).__name__}")
+    df = data.collect() if isinstance(data, pl.LazyFrame) else data
+    # A frame has no file: its sha256 is that of its Arrow IPC serialisation.
+    digest: Future[str] = Future()
+    digest.set_result(hashlib.sha256(df.serialize(format="binary")).hexdigest())
+    text = df.select(pl.col(pl.String)).head(10_000)
+    info = SourceInfo(path=Path("<data frame>"), format="frame", rows=df.height,
+                      columns=df.columns, date_formats=_detect_date_formats(text),
+                      numeric_columns=_detect_numeric(text), _sha=digest)
+    src = Source(_blank_to_null(df.lazy()), [info])
+    if spec.path is not None:
+        spec.check_columns(src.columns, "the data frame")
+    return src
+
+
+def _units(spec: Spec) -> Any:
+    from dq import units as units_mod
+
+    return units_mod.load(spec.units) if spec.units is not None else None
+
+
+def completeness(data: Data | None = None, spec: Spec | str | Path | None = None,
+                 by: str | list[str] | None = None, *, fail_under: float | None = None,
+                 min_n: int | None = None, ci: str = "wilson") -> Result:
+    """Variable completeness per variable (and unit, year, … with ``by``)."""
+    from dq import completeness as comp
+    from dq.grouping import parse_by, resolve
+
+    sp = _spec(spec)
+    src = source(data, sp)
+    units = _units(sp)
+    keys = parse_by(by) if isinstance(by, str) or by is None else list(by)
+    grouping = resolve(keys, sp, src, has_units=units is not None)
+    result = comp.compute(src, sp, grouping, units=units, fail_under=fail_under, min_n=min_n,
+                          ci_method=ci)
+    return Result("completeness", result.rows, result,
+                  lambda: comp.to_json(result, src.infos, sp))
+
+
+def coverage(data: Data | None = None, reference: Data | list[Data] | None = None,
+             spec: Spec | str | Path | None = None, by: str | list[str] = "unit", *,
+             mode: str | None = None, suppress: int | None = None, **options: Any) -> Result:
+    """Dekningsgrad against one or more references (``dq coverage``): aggregate or linkage,
+    ``by`` unit, hf, rhf and/or year; ``options`` as the command's (window, same_unit, target,
+    fail_on, count, min_n, ci_method, person, unit, date, n, year)."""
+    from dq import coverage as cov
+    from dq.grouping import parse_by
+
+    sp = _spec(spec)
+    src = source(data, sp)
+    refs = reference if isinstance(reference, list) else \
+        ([reference] if reference is not None else list(sp.coverage.references))
+    if not refs:
+        raise ConfigError("no reference: pass reference= or set [coverage] references")
+    references = [source(r, load_spec()) for r in refs]
+    units = _units(sp)
+    keys = tuple(parse_by(by) if isinstance(by, str) else by)
+    reg, ref, opts = cov.setup(sp, mode=mode, keys=keys, **options)
+    result = cov.compute(src, references, sp, units, reg, ref, opts)
+    result, machine = cov.published(result, suppress, units is not None)
+    return Result("coverage", machine, result,
+                  lambda: cov.to_json(result, machine, [src, *references], sp, suppress))
+
+
+def report(spec: Spec | str | Path, data: Data | None = None, year: int | str | None = None,
+           suppress: int | None = None) -> Result:
+    """Every configured check by the six dimensions (``dq report``); ``year``: the report
+    year (default the latest with a finished record), ``"all"`` pools the years;
+    ``suppress``: hide unit counts below N (as the command does for JSON)."""
+    from dq import report as rep
+    from dq.publish import publish
+    from dq.render import report as render
+
+    sp = _spec(spec)
+    src = source(data, sp)
+    studies = rep.open_studies(sp)
+    result = rep.run(sp, src, _units(sp), year=year, **studies)
+    shown = publish(result, suppress)
+    return Result("report", shown.checks, shown, lambda: render.json_dumps(render.to_json(shown)))
+
+
+__all__ = ["Result", "completeness", "coverage", "load_spec", "report", "source"]

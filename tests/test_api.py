@@ -1,0 +1,76 @@
+"""The Python API: the commands as functions, results equal to what the CLI writes."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+import dq
+from tests.conftest import EXAMPLE, run, write_text
+
+SPEC = EXAMPLE / "dq.toml"
+
+
+def _strip(doc: dict) -> dict:
+    doc = dict(doc)
+    doc.pop("manifest", None)
+    return doc
+
+
+def test_completeness_equals_the_cli(tmp_path):
+    result = dq.completeness(EXAMPLE / "hoftebrudd.csv", spec=SPEC, by="unit")
+    cli = run("completeness", EXAMPLE / "hoftebrudd.csv", "--spec", SPEC, "--by", "unit",
+              "--format", "json")
+    assert json.loads(result.to_json()) == json.loads(cli.stdout)
+    assert isinstance(result.rows, pl.DataFrame) and result.failed == (cli.exit_code == 1)
+    with pytest.raises(AttributeError):
+        result.rows = None  # frozen
+
+
+def test_a_data_frame_is_data(tmp_path):
+    df = pl.DataFrame({"Kjonn": ["1", "2", None, "2"], "Alder": ["80", "", "7x", "66"]})
+    result = dq.completeness(df)
+    got = {r["variable"]: (r["n_applicable"], r["n_missing"]) for r in result.rows.to_dicts()}
+    assert got == {"Kjonn": (4, 1), "Alder": (4, 1)}
+    doc = json.loads(result.to_json())
+    assert doc["inputs"][0]["format"] == "frame" and len(doc["inputs"][0]["sha256"]) == 64
+    lazy = dq.completeness(df.lazy())
+    assert lazy.rows.equals(result.rows)
+
+
+def test_coverage_equals_the_cli():
+    result = dq.coverage(spec=SPEC, by="rhf")
+    cli = run("coverage", "--spec", SPEC, "--by", "rhf", "--format", "json")
+    assert json.loads(result.to_json()) == json.loads(cli.stdout)
+
+
+def test_report_equals_the_cli(tmp_path):
+    spec = dq.load_spec(SPEC)
+    result = dq.report(spec)
+    cli = run("report", SPEC, "--format", "json")
+    api_doc, cli_doc = json.loads(result.to_json()), json.loads(cli.stdout)
+    assert _strip(api_doc) == _strip(cli_doc)
+    assert result.detail.year == 2023
+    # what a notebook does with it
+    failing = result.rows.filter(pl.col("status") == "fail", pl.col("unit").is_null())
+    assert "kompletthet.variabel.Komplikasjonstype" in failing["id"].to_list()
+    # the manifest lists every input the report read
+    names = {i["path"].rsplit("/", 1)[-1] for i in api_doc["manifest"]["inputs"]}
+    assert {"hoftebrudd.csv", "npr_aggregat.csv", "interrater.csv", "validering.csv",
+            "enheter.csv", "kodebok.csv"} <= names
+
+
+def test_nothing_prints(capsys, tmp_path):
+    bad = write_text(tmp_path / "dq.toml", "[dataset]\nfiles = ['missing.csv']\n")
+    with pytest.raises(dq.errors.DQError):
+        dq.report(bad)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_all_lists_the_api():
+    assert set(dq.__all__) >= {"load_spec", "completeness", "coverage", "report", "compare"}
+    from dq import completeness as module
+
+    assert callable(module) and hasattr(module, "compute")
