@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +32,21 @@ import polars as pl
 
 from dq.checks.comparability import holm, two_proportion_p
 from dq.checks.model import status_of, thresholds_for
-from dq.errors import InputError
+from dq.errors import ConfigError, InputError
+from dq.render.text import plain
 from dq.spec import Spec
 from dq.stats import Z_95
 
 CHANGES = ("new_failure", "resolved", "persisting_failure", "unchanged", "improved", "worsened",
            "added", "removed")
 ALPHA = 0.05
+DEFAULT_SUPPRESS = 5  # domain.md "Privacy": counts below 5 are shown as "<5"
+MAX_BYTES = 512 * 2**20  # far above any report result; a bigger file is not one
+MAX_SUPPRESS = 2**62  # a larger rule hides every count just the same (and fits in Int64)
+MAX_DEPTH = 32  # a report result nests 4 deep
+FIGURES = ("numerator", "denominator", "estimate", "ci_low", "ci_high", "se")
+COMMANDS = ("completeness", "coverage", "reliability", "correctness", "compare")
+_VERSION = re.compile(r"^[0-9][0-9A-Za-z.+!-]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -48,39 +58,284 @@ class Result:
     def rows(self) -> list[dict[str, Any]]:
         return self.doc["results"]
 
+    @property
+    def min_count(self) -> int | None:
+        """The small-cell rule the stored result was written with (None: not suppressed)."""
+        n = self.doc["manifest"]["suppression"]["min_count"]
+        return int(n) if n is not None else None
+
+
+# ------------------------------------------------------------------------------ reading
+
+
+class _Invalid(Exception):
+    """The first problem in a stored result: where (a JSON path) and what, never the value."""
+
+    def __init__(self, where: str, what: str) -> None:
+        super().__init__(where, what)
+        self.where, self.what = where, what
+
 
 def load_result(path: Path) -> Result:
+    """A stored ``dq report`` result, checked against the report schema before anything reads
+    it. Every problem is an InputError (exit 3) naming the file and the JSON path of the first
+    problem, never the offending value (a tampered file may hold patient data anywhere)."""
+    name = plain(path)
+    hint = "pass the JSON written by dq report --format json"
+    if not path.exists():
+        raise InputError(f"{name}: no such file; {hint}")
+    if path.is_dir():
+        raise InputError(f"{name}: is a folder; {hint}")
     if not path.is_file():
-        raise InputError(f"{path}: no such file; pass the JSON written by dq report --format json")
+        raise InputError(f"{name}: not a regular file; {hint}")
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise InputError(f"{path}: not JSON; pass the file written by dq report --format json") \
-            from None
-    if not isinstance(doc, dict) or doc.get("command") != "report" or "results" not in doc:
-        what = doc.get("command") if isinstance(doc, dict) else None
-        raise InputError(f"{path}: not a dq report result"
-                         + (f" (it is a dq {what} result)" if what else "")
-                         + "; run dq report --format json")
-    if doc.get("schema_version") != 1:
-        raise InputError(f"{path}: schema_version {doc.get('schema_version')!r} is not one this dq "
-                         "reads (1); regenerate it with this version of dq")
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(f"{name}: larger than {MAX_BYTES // 2**20} MiB, far larger than a dq "
+                             f"report result; {hint}")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or type(exc).__name__}); "
+                         f"{hint}") from None
+    except MemoryError:
+        raise InputError(f"{name}: too large to read into memory; {hint}") from None
+    if not data.strip():
+        raise InputError(f"{name}: the file is empty; {hint}")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"):
+        raise InputError(f"{name}: UTF-16/UTF-32 text, but a dq result is UTF-8; {hint}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (byte {exc.start + 1} cannot be decoded); "
+                         f"{hint}") from None
+    try:
+        doc = json.loads(text, parse_int=_parse_int)
+    except RecursionError:
+        raise InputError(f"{name}: nested too deeply to be a dq report result; {hint}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}: not JSON (line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg.lower()}); {hint}") from None
+    except (ValueError, MemoryError):
+        raise InputError(f"{name}: not JSON a dq result could hold; {hint}") from None
+    del text, data
+    if not isinstance(doc, dict):
+        raise InputError(f"{name}: not a dq report result (the top level is {_kind(doc)}, not an "
+                         "object); run dq report --format json")
+    command = doc.get("command")
+    if command != "report":
+        what = (f"it is a dq {command} result" if isinstance(command, str) and command in COMMANDS
+                else "command: expected \"report\", got " + _kind(command))
+        raise InputError(f"{name}: not a dq report result ({what}); run dq report --format json")
+    version = doc.get("schema_version")
+    if version != 1 or isinstance(version, bool):
+        what = (f"schema_version {version} is not one this dq reads (1)"
+                if isinstance(version, int) and not isinstance(version, bool)
+                and abs(version) < 10**6 else f"schema_version: expected 1, got {_kind(version)}")
+        raise InputError(f"{name}: {what}; regenerate it with this version of dq")
+    try:
+        _check_values(doc)
+        _check_schema(doc, _schema(), _schema(), "")
+        _check_rows(doc)
+    except _Invalid as bad:
+        raise InputError(f"{name}: {bad.where or '(top level)'}: {bad.what}; {hint}") from None
     return Result(path, doc)
+
+
+def _parse_int(text: str) -> int | float:
+    # Python refuses integers of more than 4,300 digits with a ValueError that names no place:
+    # anything beyond the float range becomes infinity, which _check_values reports by path.
+    return int(text) if len(text) <= 310 else math.inf
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, in words (never the value itself)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    return json.loads((Path(__file__).parent / "schemas" / "report.schema.json")
+                      .read_text(encoding="utf-8"))
+
+
+@cache
+def _known_keys() -> frozenset[str]:
+    """Key names the schema declares: these may appear in a message; other keys are numbered."""
+    keys: set[str] = {"regraded_with"}
+    todo: list[Any] = [_schema()]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            keys.update(node.get("properties", {}))
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return frozenset(keys)
+
+
+def _key_path(where: str, key: str, position: int) -> str:
+    if key in _known_keys():
+        return f"{where}.{key}" if where else key
+    return f"{where}.(key {position + 1})" if where else f"(key {position + 1})"
+
+
+def _check_values(doc: Any) -> None:
+    """Walk the whole document (iteratively): no nesting deeper than a result has, no number
+    that is not finite (NaN, Infinity, 1e400), no text that is not valid Unicode."""
+    todo: list[tuple[Any, str, int]] = [(doc, "", 0)]
+    while todo:
+        value, where, depth = todo.pop()
+        if depth > MAX_DEPTH:
+            raise _Invalid(where, f"nested more than {MAX_DEPTH} levels deep; a dq report "
+                                  "result is not")
+        if isinstance(value, dict):
+            items = []
+            for i, (k, v) in enumerate(value.items()):
+                here = _key_path(where, k, i)
+                if not _valid_text(k):
+                    raise _Invalid(here, "a key that is not valid Unicode text")
+                items.append((v, here, depth + 1))
+            todo.extend(reversed(items))
+        elif isinstance(value, list):
+            todo.extend(reversed([(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]))
+        elif isinstance(value, str):
+            if not _valid_text(value):
+                raise _Invalid(where, "text that is not valid Unicode (a lone surrogate escape)")
+        elif isinstance(value, float | int) and not isinstance(value, bool):
+            if not _finite(value):
+                raise _Invalid(where, "a number that is not finite (NaN, Infinity or beyond "
+                                      "±1.8e308); JSON has no such numbers")
+
+
+def _valid_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _finite(value: float | int) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond the float range
+        return False
+
+
+_TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number",
+               "boolean": "true or false", "object": "an object", "array": "an array",
+               "null": "null"}
+
+
+def _type_ok(value: Any, kind: str) -> bool:
+    if kind == "null":
+        return value is None
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "integer":
+        return (isinstance(value, int | float) and not isinstance(value, bool)
+                and float(value).is_integer())
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "array":
+        return isinstance(value, list)
+    return True
+
+
+def _check_schema(value: Any, node: dict[str, Any], root: dict[str, Any], where: str) -> None:
+    """The subset of JSON Schema that report.schema.json uses: $ref, type, const, enum, pattern,
+    minimum, required, properties, additionalProperties, items, minItems, maxItems."""
+    if "$ref" in node:
+        target: Any = root
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        _check_schema(value, target, root, where)
+        return
+    here = where or "(top level)"
+    if "type" in node:
+        kinds = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        if not any(_type_ok(value, k) for k in kinds):
+            raise _Invalid(here, "expected " + " or ".join(_TYPE_WORDS[k] for k in kinds)
+                           + f", got {_kind(value)}")
+    if "const" in node and (value != node["const"] or isinstance(value, bool)):
+        raise _Invalid(here, f"expected {json.dumps(node['const'])}, got {_kind(value)}")
+    if "enum" in node and (not isinstance(value, str) or value not in node["enum"]):
+        got = "other text" if isinstance(value, str) else _kind(value)
+        raise _Invalid(here, "expected one of " + ", ".join(node["enum"]) + f", got {got}")
+    if "pattern" in node and isinstance(value, str) and not re.search(node["pattern"], value):
+        raise _Invalid(here, "text of the wrong form (expected to match "
+                             f"{node['pattern']})")
+    if ("minimum" in node and isinstance(value, int | float) and not isinstance(value, bool)
+            and value < node["minimum"]):
+        raise _Invalid(here, f"expected a number of at least {node['minimum']}")
+    if isinstance(value, dict):
+        for key in node.get("required", []):
+            if key not in value:
+                raise _Invalid(_key_path(where, key, 0), "missing")
+        props = node.get("properties", {})
+        extra = node.get("additionalProperties")
+        for i, (key, v) in enumerate(value.items()):
+            if key in props:
+                _check_schema(v, props[key], root, _key_path(where, key, i))
+            elif isinstance(extra, dict):
+                _check_schema(v, extra, root, _key_path(where, key, i))
+    if isinstance(value, list):
+        if "minItems" in node and len(value) < node["minItems"]:
+            raise _Invalid(here, f"expected at least {node['minItems']} items, got {len(value)}")
+        if "maxItems" in node and len(value) > node["maxItems"]:
+            raise _Invalid(here, f"expected at most {node['maxItems']} items, got {len(value)}")
+        if "items" in node:
+            for i, v in enumerate(value):
+                _check_schema(v, node["items"], root, f"{where}[{i}]")
+
+
+def _check_rows(doc: dict[str, Any]) -> None:
+    """What the schema cannot say: one row per check and unit, versions that are versions."""
+    for where, version in (("dq_version", doc["dq_version"]),
+                           ("manifest.dq_version", doc["manifest"]["dq_version"])):
+        if not _VERSION.match(version):
+            raise _Invalid(where, "expected a version number such as 0.1.0")
+    seen: dict[tuple[str, str | None], int] = {}
+    for i, row in enumerate(doc["results"]):
+        key = (row["id"], row["unit"])
+        if key in seen:
+            raise _Invalid(f"results[{i}]", f"a second row for the check and unit of "
+                                            f"results[{seen[key]}]")
+        seen[key] = i
+        if row["id"].split(".", 1)[0] != row["dimension"]:
+            raise _Invalid(f"results[{i}].dimension", "not the dimension its id names")
 
 
 def check_pair(before: Result, after: Result) -> list[str]:
     """Refuse results of different registries or schemas; warn of other differences."""
+    b_name, a_name = plain(before.path), plain(after.path)
     if before.doc["schema_version"] != after.doc["schema_version"]:
-        raise InputError(f"{before.path} and {after.path} have different schema versions "
+        raise InputError(f"{b_name} and {a_name} have different schema versions "
                          f"({before.doc['schema_version']} and {after.doc['schema_version']})")
     if before.doc.get("registry") != after.doc.get("registry"):
-        raise InputError(f"{before.path} is for {before.doc.get('registry')!r} but {after.path} is "
-                         f"for {after.doc.get('registry')!r}; compare results of one registry")
+        raise InputError(f"{b_name} and {a_name} are results of different registries (their "
+                         "registry names differ); compare results of one registry")
     warnings = []
-    mb, ma = before.doc.get("manifest", {}), after.doc.get("manifest", {})
-    if mb.get("dq_version") != ma.get("dq_version"):
-        warnings.append(f"the results come from different dq versions ({mb.get('dq_version')} "
-                        f"and {ma.get('dq_version')})")
+    mb, ma = before.doc["manifest"], after.doc["manifest"]
+    if mb["dq_version"] != ma["dq_version"]:
+        # validated in load_result: version numbers, never free text
+        warnings.append(f"the results come from different dq versions ({mb['dq_version']} "
+                        f"and {ma['dq_version']})")
     if (mb.get("spec") or {}).get("sha256") != (ma.get("spec") or {}).get("sha256"):
         warnings.append("the results were made with different specs (spec sha256 differs)")
     thresholds_b = {(r["id"], r["unit"]): (r["warn"], r["fail"]) for r in before.rows}
@@ -89,21 +344,133 @@ def check_pair(before: Result, after: Result) -> list[str]:
                       and thresholds_b[(r["id"], r["unit"])] != (r["warn"], r["fail"])})
     if changed:
         warnings.append(f"{len(changed)} check(s) have different thresholds: "
-                        + ", ".join(changed[:8]) + (" …" if len(changed) > 8 else ""))
+                        + ", ".join(plain(c) for c in changed[:8])
+                        + (" …" if len(changed) > 8 else ""))
     return warnings
 
 
+def manifest(result: Result) -> dict[str, Any]:
+    """The stored manifest with only the keys the schema declares (nothing else passes through)."""
+    keys = ("dq_version", "spec", "inputs", "run_started", "run_seconds", "suppression",
+            "regraded_with")
+    return {k: result.doc["manifest"][k] for k in keys if k in result.doc["manifest"]}
+
+
+# ------------------------------------------------------------------------------ small cells
+
+
+def suppression_n(before: Result, after: Result, requested: int | None) -> int | None:
+    """The small-cell rule of a comparison: ``--suppress N`` if given (0: none beyond what the
+    results hid themselves), else the stricter of the results' own rules and the default 5."""
+    if requested is not None:
+        n = requested if requested >= 2 else None
+    else:
+        n = max([DEFAULT_SUPPRESS] + [n for n in (before.min_count, after.min_count) if n])
+    return min(n, MAX_SUPPRESS) if n is not None else None
+
+
+def published(result: Result, n: int | None) -> list[dict[str, Any]]:
+    """The rows of a stored result as they may be published under the rule "counts below n are
+    hidden" (dq.privacy: primary suppression of unit rows, secondary among the units of one
+    check): rows the result hid stay hidden, and every hidden row has its figures set to null
+    and ``suppressed`` true. Compare works on these rows only, so no renderer can show (or sort
+    by, or test with) a hidden figure."""
+    rows = result.rows
+    stored = [bool(r.get("suppressed")) for r in rows]
+    hidden = list(stored)
+    if n is not None and n >= 2 and rows:
+        from dq.privacy import suppress
+
+        def count(row: dict[str, Any], key: str, was_hidden: bool) -> int:
+            if was_hidden:
+                return 1  # hidden in the stored result: hidden here too (1 is below any n ≥ 2)
+            v = _number(row.get(key))
+            return 0 if v is None or not -2**62 < v < 2**62 else int(v)
+
+        df = pl.DataFrame({
+            "level": ["national" if r["unit"] is None else "unit" for r in rows],
+            "id": [r["id"] for r in rows],
+            "__num": [count(r, "numerator", h) for r, h in zip(rows, stored, strict=True)],
+            "__den": [count(r, "denominator", h) for r, h in zip(rows, stored, strict=True)],
+        }, schema={"level": pl.String, "id": pl.String, "__num": pl.Int64, "__den": pl.Int64})
+        df = suppress(df, ["__num", "__den"], n, period=["id"], has_units=False)
+        marked = (pl.col("level") == "unit") & (pl.col("__num__hidden") | pl.col("__den__hidden"))
+        new = df.select(marked.fill_null(False)).to_series().to_list()
+        hidden = [h or bool(m) for h, m in zip(stored, new, strict=True)]
+        # A unit hidden in one check is hidden in every check drawn from the same counts (the
+        # report's families: a variable's completeness and its funnel, say).
+        families = {(_family(r["id"]), r["unit"]) for r, h in zip(rows, hidden, strict=True)
+                    if h and r["unit"] is not None}
+        hidden = [h or (r["unit"] is not None and (_family(r["id"]), r["unit"]) in families)
+                  for r, h in zip(rows, hidden, strict=True)]
+    out = []
+    for row, hide in zip(rows, hidden, strict=True):
+        row = dict(row)
+        if hide:
+            row.update({k: None for k in FIGURES}, figure=None, suppressed=True)
+        else:
+            row["suppressed"] = False
+        out.append(row)
+    return out
+
+
+def _family(check_id: str) -> str:
+    """The family of checks drawn from the same unit counts, as the report's publish step
+    names it (dq.publish); without it, each check is its own family."""
+    try:
+        from dq.publish import _family as family
+    except ImportError:
+        return check_id
+    return family(check_id)
+
+
+def suppression_warnings(before: Result, after: Result, n: int | None) -> list[str]:
+    """A result written without suppression lacks the counts some figures were made from (the
+    report hides a row for any small one): compare can hide only what the stored numerators and
+    denominators show."""
+    if n is None:
+        return []
+    return [f"{plain(r.path.name)} was written without small-cell suppression: compare hides "
+            f"unit rows whose numerator or denominator is below {n}, but only dq report "
+            f"--suppress {n} sees every count behind a figure; compare results written with it"
+            for r in ([before] if before.path == after.path else [before, after])
+            if r.min_count is None]
+
+
+def suppression_rule(n: int | None) -> dict[str, Any]:
+    from dq.privacy import rule
+
+    return {"min_count": n, "rule": rule(n) if n else None}
+
+
+# ------------------------------------------------------------------------------ comparing
+
+
+def _number(value: Any) -> float | None:
+    """A finite float, or None (load_result refused anything else; this is belt and braces)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return v if math.isfinite(v) else None
+
+
 def _is_proportion(row: dict[str, Any]) -> bool:
-    num, den, est = row.get("numerator"), row.get("denominator"), row.get("estimate")
-    return (num is not None and den is not None and est is not None and den > 0
+    num, den, est = (_number(row.get(k)) for k in ("numerator", "denominator", "estimate"))
+    return (num is not None and den is not None and est is not None and 0 < den <= 2**53
             and 0 <= num <= den and abs(num / den - est) < 1e-9)
 
 
 def _se(row: dict[str, Any]) -> float | None:
-    if row.get("se") is not None:
-        return float(row["se"])
-    if row.get("ci_low") is not None and row.get("ci_high") is not None:
-        return (row["ci_high"] - row["ci_low"]) / (2 * Z_95)
+    se = _number(row.get("se"))
+    if se is not None:
+        return abs(se)
+    low, high = _number(row.get("ci_low")), _number(row.get("ci_high"))
+    if low is not None and high is not None:
+        se = (high - low) / (2 * Z_95)
+        return abs(se) if math.isfinite(se) else None
     return None
 
 
@@ -111,33 +478,84 @@ def _difference(b: dict[str, Any], a: dict[str, Any]) -> dict[str, Any]:
     from scipy.stats import norm
     from statsmodels.stats.proportion import confint_proportions_2indep
 
-    diff = (a["estimate"] - b["estimate"]
-            if a.get("estimate") is not None and b.get("estimate") is not None else None)
+    est_a, est_b = _number(a.get("estimate")), _number(b.get("estimate"))
+    diff = est_a - est_b if est_a is not None and est_b is not None else None
     out: dict[str, Any] = {"difference": diff, "ci_low": None, "ci_high": None, "p_value": None,
                            "method": None}
-    if diff is None:
+    if diff is None or not math.isfinite(diff):
+        out["difference"] = None
         return out
     if _is_proportion(b) and _is_proportion(a):
-        x1, n1, x2, n2 = (int(round(v)) for v in (a["numerator"], a["denominator"],
-                                                  b["numerator"], b["denominator"]))
-        low, high = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff")
-        p = float(two_proportion_p(np.array([x2]), np.array([n2]), np.array([x1]),
-                                   np.array([n1]))[0])
-        out.update(ci_low=float(low), ci_high=float(high), p_value=p,
+        x1, n1, x2, n2 = (int(round(float(v))) for v in (a["numerator"], a["denominator"],
+                                                         b["numerator"], b["denominator"]))
+        with np.errstate(all="ignore"):
+            low, high = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb",
+                                                   compare="diff")
+            p = (float(two_proportion_p(np.array([x2]), np.array([n2]), np.array([x1]),
+                                        np.array([n1]))[0])
+                 if n1 + n2 <= LARGE_N else _two_proportion_p_large(x2, n2, x1, n1))
+        out.update(ci_low=_number(low), ci_high=_number(high), p_value=_number(p),
                    method="Newcombe hybrid score CI; z or Fisher's exact test")
         return out
     se_b, se_a = _se(b), _se(a)
     if se_b is not None and se_a is not None and (se_a > 0 or se_b > 0):
-        se = math.sqrt(se_a**2 + se_b**2)
-        out.update(ci_low=diff - Z_95 * se, ci_high=diff + Z_95 * se,
-                   p_value=float(2 * norm.sf(abs(diff) / se)),
-                   method="Wald CI and z test from the two SEs")
+        se = math.hypot(se_a, se_b)  # no overflow where se² would
+        if math.isfinite(se):
+            out.update(ci_low=_number(diff - Z_95 * se), ci_high=_number(diff + Z_95 * se),
+                       p_value=_number(2 * norm.sf(abs(diff) / se)),
+                       method="Wald CI and z test from the two SEs")
     return out
 
 
-def compare(before: Result, after: Result) -> pl.DataFrame:
-    b_rows = {(r["id"], r["unit"]): r for r in before.rows}
-    a_rows = {(r["id"], r["unit"]): r for r in after.rows}
+LARGE_N = 10**7  # scipy's fisher_exact takes time linear in n: 10¹² (a tampered file) never ends
+
+
+def _two_proportion_p_large(x1: int, n1: int, x2: int, n2: int) -> float:
+    """``two_proportion_p`` for one pair of large counts, in bounded time: the same choice
+    (pooled z, or Fisher's exact test when an expected count is below 5), with Fisher's two-sided
+    p summed over the hypergeometric support directly (as scipy does, relative tolerance 1e-7)."""
+    from scipy.stats import hypergeom, norm
+
+    pooled = (x1 + x2) / (n1 + n2)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    small = min(pooled * n1, (1 - pooled) * n1, pooled * n2, (1 - pooled) * n2) < 5
+    if x1 * n2 == x2 * n1:
+        return 1.0
+    total, k = n1 + n2, x1 + x2
+    low, high = max(0, n1 + k - total), min(n1, k)
+    if not small or high - low > 10**6:
+        return float(2 * norm.sf(abs(x2 / n2 - x1 / n1) / se)) if se > 0 else 1.0
+    support = np.arange(low, high + 1)
+    logp = hypergeom.logpmf(support, total, k, n1)
+    observed = hypergeom.logpmf(x1, total, k, n1)
+    return float(min(1.0, np.exp(logp[logp <= observed + math.log1p(1e-7)]).sum()))
+
+
+SCHEMA = {"id": pl.String, "dimension": pl.String, "title": pl.String, "unit": pl.String,
+          "direction": pl.String, "status_before": pl.String, "status_after": pl.String,
+          "before": pl.Float64, "after": pl.Float64, "numerator_before": pl.Float64,
+          "denominator_before": pl.Float64, "numerator_after": pl.Float64,
+          "denominator_after": pl.Float64, "difference": pl.Float64, "ci_low": pl.Float64,
+          "ci_high": pl.Float64, "p_value": pl.Float64, "p_adjusted": pl.Float64,
+          "method": pl.String, "suppressed": pl.Boolean, "source": pl.String}
+INTERNAL = ("source",)  # for rendering only: not part of the JSON contract
+TITLE_FIELDS = ("definition", "params", "values", "period")
+
+
+def _title_source(row: dict[str, Any]) -> str:
+    """What a stored row's title is made of (its definition and the values the title names),
+    as JSON text; the values both as an object (``values``) and as JSON text (``params``)."""
+    source = {k: row[k] for k in TITLE_FIELDS if k in row}
+    if isinstance(source.get("values"), dict) and not isinstance(source.get("params"), str):
+        source["params"] = json.dumps(source["values"], ensure_ascii=False, sort_keys=True)
+    return json.dumps(source, ensure_ascii=False, sort_keys=True)
+
+
+def compare(before: Result, after: Result, suppress: int | None = None) -> pl.DataFrame:
+    """Every check id × unit of the two results, compared. ``suppress``: the small-cell rule
+    (see ``published``); rows either result hid are always hidden."""
+    b_rows = {(r["id"], r["unit"]): r for r in published(before, suppress)}
+    a_rows = {(r["id"], r["unit"]): r for r in published(after, suppress)}
     keys = list(dict.fromkeys([*b_rows, *a_rows]))
     records = []
     for key in keys:
@@ -148,28 +566,32 @@ def compare(before: Result, after: Result) -> pl.DataFrame:
             "id": key[0], "dimension": row["dimension"], "title": row["title"], "unit": key[1],
             "direction": row["direction"],
             "status_before": b["status"] if b else None, "status_after": a["status"] if a else None,
-            "before": b["estimate"] if b else None, "after": a["estimate"] if a else None,
-            "numerator_before": b.get("numerator") if b else None,
-            "denominator_before": b.get("denominator") if b else None,
-            "numerator_after": a.get("numerator") if a else None,
-            "denominator_after": a.get("denominator") if a else None,
+            "before": _number(b["estimate"]) if b else None,
+            "after": _number(a["estimate"]) if a else None,
+            "numerator_before": _number(b.get("numerator")) if b else None,
+            "denominator_before": _number(b.get("denominator")) if b else None,
+            "numerator_after": _number(a.get("numerator")) if a else None,
+            "denominator_after": _number(a.get("denominator")) if a else None,
             "difference": None, "ci_low": None, "ci_high": None, "p_value": None,
             "p_adjusted": None, "method": None,
+            "suppressed": bool((b and b["suppressed"]) or (a and a["suppressed"])),
+            # for the renderers' titles in the report's language: what the stored row says its
+            # title is made of (results of older dq versions have the English title only)
+            "source": _title_source(row),
         }
-        if b and a:
+        if rec["suppressed"]:
+            # hidden in either result: the whole change row is hidden (both exports may hold
+            # mostly the same records, so one side's figure would reveal the other's)
+            rec.update({k: None for k in ("before", "after", "numerator_before",
+                                          "denominator_before", "numerator_after",
+                                          "denominator_after")})
+        elif b and a:
             rec.update(_difference(b, a))
         records.append(rec)
-    schema = {"id": pl.String, "dimension": pl.String, "title": pl.String, "unit": pl.String,
-              "direction": pl.String, "status_before": pl.String, "status_after": pl.String,
-              "before": pl.Float64, "after": pl.Float64, "numerator_before": pl.Float64,
-              "denominator_before": pl.Float64, "numerator_after": pl.Float64,
-              "denominator_after": pl.Float64, "difference": pl.Float64, "ci_low": pl.Float64,
-              "ci_high": pl.Float64, "p_value": pl.Float64, "p_adjusted": pl.Float64,
-              "method": pl.String}
-    df = pl.DataFrame(records, schema=schema, orient="row")
+    df = pl.DataFrame(records, schema=SCHEMA, orient="row")
     # Holm across the units of each check; national rows keep their own p.
     adjusted = np.full(df.height, np.nan)
-    p = df["p_value"].to_numpy(allow_copy=True).astype(float)
+    p = df["p_value"].fill_null(np.nan).to_numpy(allow_copy=True).astype(float)
     is_unit = df["unit"].is_not_null().to_numpy()
     ids = df["id"].to_numpy()
     for cid in np.unique(ids[is_unit]):
@@ -179,7 +601,15 @@ def compare(before: Result, after: Result) -> pl.DataFrame:
     nat = ~is_unit & ~np.isnan(p)
     adjusted[nat] = p[nat]
     df = df.with_columns(pl.Series("p_adjusted", adjusted).fill_nan(None))
-    return df.with_columns(_change().alias("change"))
+    return df.with_columns(_change().alias("change")).select(
+        *(c for c in SCHEMA if c not in ("suppressed", *INTERNAL)), "change", "suppressed",
+        *INTERNAL)
+
+
+def counts(df: pl.DataFrame) -> dict[str, int]:
+    """Rows per change, in the fixed order of CHANGES (never the order of a hash table)."""
+    got = {r["change"]: int(r["count"]) for r in df["change"].value_counts().iter_rows(named=True)}
+    return {c: got[c] for c in CHANGES if got.get(c)}
 
 
 def _change() -> pl.Expr:
@@ -201,9 +631,26 @@ def regressed(df: pl.DataFrame) -> bool:
     return bool(df["change"].is_in(["new_failure", "worsened"]).any())
 
 
+# ------------------------------------------------------------------------------ regrade
+
+
+def _threshold(value: float | None, higher: bool, check_id: str, spec: Spec) -> float | None:
+    """A threshold as regrade applies it: NaN, and an infinity no figure can cross, mean no
+    threshold (null, as JSON has no infinity); an infinity every figure crosses is refused."""
+    if value is None or isinstance(value, bool):
+        return value
+    v = float(value)
+    if math.isnan(v) or (math.isinf(v) and (v < 0) == higher):
+        return None
+    if math.isinf(v):
+        raise ConfigError(f"{plain(spec.path)}: the threshold for {plain(check_id)} is infinite, "
+                          "so every figure would cross it; give a finite number")
+    return value
+
+
 def regrade(result: Result, spec: Spec) -> dict[str, Any]:
     """The result with the spec's [checks] thresholds applied and statuses recomputed."""
-    from dq.report import dimensions
+    from dq.report import STATUS_ORDER, dimensions
 
     doc = json.loads(json.dumps(result.doc))
     for row in doc["results"]:
@@ -213,6 +660,8 @@ def regrade(result: Result, spec: Spec) -> dict[str, Any]:
         base = spec_defaults(spec, row["id"])
         d_warn, d_fail = base if base is not None else (row["warn"], row["fail"])
         warn, fail = thresholds_for(spec, row["id"], higher, d_warn, d_fail)
+        warn, fail = (_threshold(warn, higher, row["id"], spec),
+                      _threshold(fail, higher, row["id"], spec))
         small = (row["unit"] is not None and row["denominator"] is not None
                  and row["denominator"] < spec.min_n)
         if row.get("suppressed"):
@@ -222,7 +671,11 @@ def regrade(result: Result, spec: Spec) -> dict[str, Any]:
             row["status"] = status_of(row["estimate"], higher, warn, fail, small)
     table = pl.DataFrame([{k: r[k] for k in ("dimension", "status")} for r in doc["results"]],
                          schema={"dimension": pl.String, "status": pl.String}, orient="row")
-    doc["dimensions"] = dimensions(table)
+    # counts in the fixed status order (never a hash table's): identical runs, identical bytes
+    doc["dimensions"] = [{**d, "counts": dict(sorted(d["counts"].items(),
+                                                     key=lambda kv: (STATUS_ORDER.get(kv[0], 99),
+                                                                     kv[0])))}
+                         for d in dimensions(table)]
     doc["manifest"]["regraded_with"] = {"path": str(spec.path), "sha256": spec.sha256}
     return doc
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import Lang, handle_errors, render_terminal, write_output
+from dq.cli._common import Lang, commit, handle_errors, plan_outputs, render_terminal
 from dq.errors import EXIT_CHECK_FAILED
 
 COMPARE_HELP = """Compare two dq report results — a data-quality project's baseline and follow-up,
@@ -43,6 +43,10 @@ def compare(
     fail_on_regression: Annotated[bool, typer.Option(
         "--fail-on-regression", help="Exit 1 when a check newly fails or got significantly "
                                      "worse.")] = False,
+    suppress: Annotated[Optional[int], typer.Option(
+        help="Hide unit rows with a count below N in every format (default: 5, or the stricter "
+             "rule a result was written with; 0: only the rows the results hid themselves, "
+             "which stay hidden always).", min=0)] = None,
     top: Annotated[int, typer.Option(help="Rows in the terminal table.", min=1)] = 25,
     width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)] = None,
 ) -> None:
@@ -50,28 +54,37 @@ def compare(
     from dq.render import compare as render
     from dq.render.envelope import dumps, rows
 
+    from dq.outputs import Input
+
+    # --output may not overwrite either result: checked before anything is read
+    plan = plan_outputs([Input(before, "the baseline result this command reads"),
+                         Input(after, "the follow-up result this command reads")], output)
+    top = min(top, 10**9)  # "all of them" (a larger int overflows the table's row index)
     b, a = cmp.load_result(before), cmp.load_result(after)
     warnings = cmp.check_pair(b, a)
-    df = cmp.compare(b, a)
+    n = cmp.suppression_n(b, a, suppress)
+    warnings += cmp.suppression_warnings(b, a, n)
+    df = cmp.compare(b, a, n)  # the published rows: every format below shows the same cells
     if fmt is CompareFormat.json:
-        counts = {r["change"]: int(r["count"]) for r in df["change"].value_counts().iter_rows(named=True)}
         text = dumps({"dq_version": __import__("dq").__version__, "schema_version": 1,
                       "command": "compare", "registry": a.doc.get("registry"),
                       "inputs": [{"role": "before", "path": str(before),
-                                  "manifest": b.doc.get("manifest")},
+                                  "manifest": cmp.manifest(b)},
                                  {"role": "after", "path": str(after),
-                                  "manifest": a.doc.get("manifest")}],
+                                  "manifest": cmp.manifest(a)}],
                       "method": render.WORDS["en"]["method"], "alpha": cmp.ALPHA,
                       "adjustment": "holm (unit rows, within each check)",
-                      "counts": counts, "results": rows(df), "warnings": warnings})
+                      "suppression": cmp.suppression_rule(n),
+                      "counts": cmp.counts(df), "results": rows(df.drop(cmp.INTERNAL)),
+                      "warnings": warnings})
     elif fmt is CompareFormat.markdown:
-        text = render.markdown(df, before.name, after.name, warnings, lang.value)
+        text = render.markdown(df, before.name, after.name, warnings, lang.value, n)
     elif fmt is CompareFormat.html:
-        text = render.to_html(df, before.name, after.name, warnings, lang.value)
+        text = render.to_html(df, before.name, after.name, warnings, lang.value, n)
     else:
         text = render_terminal(lambda c: render.terminal(df, c, lang.value, top, warnings),
                                output, width)
-    write_output(text, output)
+    commit(plan, {"--output": text})
     if fail_on_regression and cmp.regressed(df):
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -90,9 +103,14 @@ def regrade(
     from dq.cli.inputs import load_spec
     from dq.render.envelope import dumps
 
+    from dq.cli.inputs import protected
+    from dq.outputs import Input
+
     sp = load_spec(spec)
+    # --output may not overwrite the result, the spec or any file the spec names
+    plan = plan_outputs([Input(result, "the result this command reads"), *protected(sp)], output)
     doc = cmp.regrade(cmp.load_result(result), sp)
-    write_output(dumps(doc), output)
+    commit(plan, {"--output": dumps(doc)})
     statuses = {r["status"] for r in doc["results"]}
     if "fail" in statuses or (strict and "warn" in statuses):
         raise typer.Exit(EXIT_CHECK_FAILED)

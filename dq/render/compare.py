@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import polars as pl
 
 from dq.checks.model import DIMENSIONS, NAMES
 from dq.render.numbers import num, pct
-from dq.render.report import title_of
+from dq.render.report import suppression_rule, title_of
+from dq.render.text import html_text, md_cell, rich_text
 
 WORDS = {
     "nb": {"title": "Før og etter", "baseline": "Før", "followup": "Etter", "change": "Endring",
@@ -20,7 +20,8 @@ WORDS = {
                                             "score-intervall (1998) og z-test eller Fishers eksakte "
                                             "test; κ, α og AC1 med intervall fra standardfeilene. "
                                             "Enhetsrader er Holm-justert innen hver kontroll."),
-           "national": "Nasjonalt", "none": "Ingen endringer."},
+           "national": "Nasjonalt", "none": "Ingen endringer.", "hidden": "prikket",
+           "suppression": "Prikking", "notes": "Merknader"},
     "en": {"title": "Before and after", "baseline": "Baseline", "followup": "Follow-up",
            "change": "Change", "ci": "95 % CI", "p": "p", "unit": "Unit", "check": "Check",
            "new_failure": "new failure", "resolved": "resolved",
@@ -29,7 +30,8 @@ WORDS = {
            "method": ("Differences of proportions with Newcombe's hybrid score interval (1998) "
                       "and a z or Fisher's exact test; κ, α and AC1 with an interval from the "
                       "standard errors. Unit rows are Holm-adjusted within each check."),
-           "national": "National", "none": "No changes."},
+           "national": "National", "none": "No changes.", "hidden": "suppressed",
+           "suppression": "Small cells", "notes": "Notes"},
 }
 NOTABLE = ("new_failure", "worsened", "resolved", "improved", "persisting_failure", "added",
            "removed")
@@ -66,14 +68,40 @@ def _p(v: float | None, lang: str = "en") -> str:
     return num(v, lang, 3) if v >= 0.001 else "<" + num(0.001, lang, 3)
 
 
+def _title(row: dict[str, Any], lang: str) -> str:
+    """The check's title in ``lang`` from the message catalogue where the result names its
+    definition, else the title the result stored (English; also when a tampered result names
+    a definition or parameters this dq does not know)."""
+    import json
+
+    try:
+        source = json.loads(row.get("source") or "{}")
+        if isinstance(source, dict) and source.get("definition"):
+            return title_of({**source, **{k: v for k, v in row.items() if k != "source"}},
+                            lang)
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError):
+        pass
+    return row["title"]
+
+
 def _label(row: dict[str, Any], lang: str) -> str:
-    title = title_of(row, lang)
+    """The check and unit, as text from the results: escape it for the format it goes into."""
+    title = _title(row, lang)
     return f"{title} — {row['unit']}" if row["unit"] else title
 
 
-def markdown(df: pl.DataFrame, before: str, after: str, warnings: list[str], lang: str) -> str:
+def _change_text(row: dict[str, Any], lang: str) -> str:
     w = WORDS[lang]
-    out = [f"# {w['title']}", "", f"{w['baseline']}: `{before}` · {w['followup']}: `{after}`", "",
+    return w[row["change"]] + (f" ({w['hidden']})" if row.get("suppressed") else "")
+
+
+def markdown(df: pl.DataFrame, before: str, after: str, warnings: list[str], lang: str,
+             suppress_n: int | None = None) -> str:
+    """``df`` is compare's published result: hidden rows are already null (never recomputed
+    here). Every text that came from a file is escaped (``md_cell``)."""
+    w = WORDS[lang]
+    out = [f"# {w['title']}", "",
+           f"{w['baseline']}: {md_cell(before)} · {w['followup']}: {md_cell(after)}", "",
            w["method"], ""]
     counts = {r["change"]: r["count"] for r in df["change"].value_counts().iter_rows(named=True)}
     out.append(", ".join(f"{w[c]}: {counts[c]}" for c in CHANGE_ORDER if counts.get(c)))
@@ -90,14 +118,17 @@ def markdown(df: pl.DataFrame, before: str, after: str, warnings: list[str], lan
         out += [f"| {w['check']} | {w['baseline']} | {w['followup']} | {w['change']} ({w['ci']}) "
                 f"| p | |", "|---|---:|---:|---:|---:|---|"]
         for row in part.iter_rows(named=True):
-            out.append(f"| {_label(row, lang)} | {_value(row['before'], row, lang)} | "
+            out.append(f"| {md_cell(_label(row, lang))} | {_value(row['before'], row, lang)} | "
                        f"{_value(row['after'], row, lang)} | {_diff(row, lang)} | "
-                       f"{_p(row['p_adjusted'], lang)} | {w[row['change']]} |")
+                       f"{_p(row['p_adjusted'], lang)} | {_change_text(row, lang)} |")
         out.append("")
     if warnings:
-        out += ["**" + ("Merknader" if lang == "nb" else "Notes") + "**", ""]
-        out += [f"- {x}" for x in warnings]
+        out += [f"**{w['notes']}**", ""]
+        out += [f"- {md_cell(x)}" for x in warnings]
         out.append("")
+    rule = suppression_rule(suppress_n, lang)
+    if rule:
+        out += [f"_{w['suppression']}: {md_cell(rule)}_", ""]
     return "\n".join(out)
 
 
@@ -123,31 +154,35 @@ def terminal(df: pl.DataFrame, console, lang: str, top: int, warnings: list[str]
     notable = df.filter(pl.col("change").is_in(NOTABLE[:5])).sort(rank, "p_adjusted",
                                                                   nulls_last=True)
     for row in notable.head(top).iter_rows(named=True):
-        table.add_row(_label(row, lang), _value(row["before"], row, lang),
+        table.add_row(rich_text(_label(row, lang)), _value(row["before"], row, lang),
                       _value(row["after"], row, lang), _diff(row, lang),
-                      Text(w[row["change"]], style=style.get(row["change"], "")))
+                      Text(_change_text(row, lang), style=style.get(row["change"], "")))
     console.print(table)
     if notable.height > top:
         console.print(f"… {notable.height - top} more; --format markdown or json", style="dim")
     console.print(w["method"], style="dim")
     for x in warnings:
-        console.print(Text(f"warning: {x}", style="yellow"))
+        console.print(rich_text(f"warning: {x}", style="yellow"))
 
 
 CHANGE_ORDER = ("new_failure", "worsened", "persisting_failure", "resolved", "improved",
                 "unchanged", "added", "removed")
 
 
-def to_html(df: pl.DataFrame, before: str, after: str, warnings: list[str], lang: str) -> str:
+def to_html(df: pl.DataFrame, before: str, after: str, warnings: list[str], lang: str,
+            suppress_n: int | None = None) -> str:
     w = WORDS[lang]
-    esc = html.escape
+    esc = html_text
     rows = []
     for row in df.filter(pl.col("change").is_in(NOTABLE)).iter_rows(named=True):
         rows.append(f"<tr><td>{esc(NAMES[lang][row['dimension']])}</td><td>{esc(_label(row, lang))}"
                     f"</td><td>{esc(_value(row['before'], row, lang))}</td><td>"
                     f"{esc(_value(row['after'], row, lang))}</td><td>{esc(_diff(row, lang))}</td>"
-                    f"<td>{esc(_p(row['p_adjusted'], lang))}</td><td>{esc(w[row['change']])}</td></tr>")
+                    f"<td>{esc(_p(row['p_adjusted'], lang))}</td>"
+                    f"<td>{esc(_change_text(row, lang))}</td></tr>")
     notes = "".join(f"<li>{esc(x)}</li>" for x in warnings)
+    rule = suppression_rule(suppress_n, lang)
+    rule_html = f"<p>{esc(w['suppression'])}: {esc(rule)}</p>" if rule else ""
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{w["title"]}'
             "</title><style>body{font:15px/1.4 system-ui,sans-serif;max-width:1100px;margin:2rem auto;"
             "padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{padding:.3rem .5rem;"
@@ -156,4 +191,4 @@ def to_html(df: pl.DataFrame, before: str, after: str, warnings: list[str], lang
             f"{esc(w['followup'])}: <code>{esc(after)}</code></p><p>{esc(w['method'])}</p>"
             f"<table><tr><th></th><th>{w['check']}</th><th>{w['baseline']}</th><th>{w['followup']}"
             f"</th><th>{w['change']} ({w['ci']})</th><th>p</th><th></th></tr>{''.join(rows)}</table>"
-            f"<ul>{notes}</ul></body></html>\n")
+            f"<ul>{notes}</ul>{rule_html}</body></html>\n")

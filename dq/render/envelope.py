@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import polars as pl
 
 import dq
-from dq.io import SourceInfo
-from dq.spec import Spec
+from dq.render.text import plain
+
+if TYPE_CHECKING:  # types only: writing JSON needs neither the readers nor the spec parser
+    from dq.io import SourceInfo
+    from dq.spec import Spec
 
 SCHEMA_VERSION = 1
 
@@ -27,6 +32,45 @@ def _clean(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value
+
+
+def clean(value: Any) -> Any:
+    """``value`` made strict JSON, however deep: NaN and ±Infinity become null, dates ISO text,
+    NumPy scalars Python numbers, tuples and sets lists (a set sorted, so the order is stable),
+    text that is not valid Unicode (lone surrogates) visible escapes."""
+    if isinstance(value, dict):
+        return {_key(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return [clean(v) for v in sorted(value, key=repr)]
+    if isinstance(value, str):
+        return value if _utf8(value) else plain(value)
+    if isinstance(value, bool) or value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.generic):
+        return clean(value.item())
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _key(key: Any) -> Any:
+    if isinstance(key, str):
+        return key if _utf8(key) else plain(key)
+    if isinstance(key, float) and not math.isfinite(key):
+        return str(key)
+    return key
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def envelope(command: str, inputs: Iterable[SourceInfo], spec: Spec, results: pl.DataFrame,
@@ -46,12 +90,44 @@ def envelope(command: str, inputs: Iterable[SourceInfo], spec: Spec, results: pl
 
 def dumps(doc: dict[str, Any]) -> str:
     """One top-level key per line and one result row per line: readable in a diff, and written
-    by the json module's C encoder (``indent`` would fall back to the slow pure-Python one)."""
+    by the json module's C encoder (``indent`` would fall back to the slow pure-Python one).
+
+    Strict JSON (RFC 8259): never ``NaN``/``Infinity`` — a non-finite number anywhere in the
+    document, however deep, is written as null — and valid UTF-8 text only. The fast path
+    encodes as given; only a part the encoder refuses is cleaned first."""
+
+    def encode(v: Any) -> str:
+        try:
+            return json.dumps(v, ensure_ascii=False, allow_nan=False, default=_default)
+        except (ValueError, TypeError):
+            return json.dumps(clean(v), ensure_ascii=False, allow_nan=False, default=_default)
 
     def value(v: Any) -> str:
         if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
-            return "[\n    " + ",\n    ".join(json.dumps(x, ensure_ascii=False) for x in v) + "\n  ]"
-        return json.dumps(v, ensure_ascii=False)
+            return "[\n    " + ",\n    ".join(encode(x) for x in v) + "\n  ]"
+        return encode(v)
 
-    body = ",\n".join(f"  {json.dumps(k)}: {value(v)}" for k, v in doc.items())
-    return "{\n" + body + "\n}\n"
+    body = ",\n".join(f"  {encode(str(_key(k)))}: {value(v)}" for k, v in doc.items())
+    text = "{\n" + body + "\n}\n"
+    if not _utf8(text):  # a lone surrogate (a file name from a non-UTF-8 file system, say)
+        return dumps(clean(doc))
+    # The json module escapes C0 controls only: DEL, C1 controls (CSI U+009B moves a terminal's
+    # cursor) and bidirectional/invisible format characters are written as \uXXXX escapes too,
+    # so a file shown with cat or less cannot be recoloured or reordered. The same JSON value.
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# Outside strings JSON is ASCII, so these can only occur inside strings, where \uXXXX means them.
+_INVISIBLE = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e"
+                        "\u2060-\u2069\ufeff\ufff9-\ufffb]")
+
+
+def _default(value: Any) -> Any:
+    """What the json module cannot encode itself: dates, NumPy scalars, sets."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    raise TypeError(f"{type(value).__name__} is not JSON")
