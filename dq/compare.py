@@ -31,7 +31,9 @@ import numpy as np
 import polars as pl
 
 from dq.checks.comparability import holm, two_proportion_p
-from dq.checks.model import status_of, thresholds_for
+from dq.checks.model import thresholds_for
+from dq.grading import status
+from dq.publish import family
 from dq.errors import ConfigError, InputError
 from dq.render.text import plain
 from dq.spec import Spec
@@ -399,9 +401,9 @@ def published(result: Result, n: int | None) -> list[dict[str, Any]]:
         hidden = [h or bool(m) for h, m in zip(stored, new, strict=True)]
         # A unit hidden in one check is hidden in every check drawn from the same counts (the
         # report's families: a variable's completeness and its funnel, say).
-        families = {(_family(r["id"]), r["unit"]) for r, h in zip(rows, hidden, strict=True)
+        families = {(family(r["id"]), r["unit"]) for r, h in zip(rows, hidden, strict=True)
                     if h and r["unit"] is not None}
-        hidden = [h or (r["unit"] is not None and (_family(r["id"]), r["unit"]) in families)
+        hidden = [h or (r["unit"] is not None and (family(r["id"]), r["unit"]) in families)
                   for r, h in zip(rows, hidden, strict=True)]
     out = []
     for row, hide in zip(rows, hidden, strict=True):
@@ -412,16 +414,6 @@ def published(result: Result, n: int | None) -> list[dict[str, Any]]:
             row["suppressed"] = False
         out.append(row)
     return out
-
-
-def _family(check_id: str) -> str:
-    """The family of checks drawn from the same unit counts, as the report's publish step
-    names it (dq.publish); without it, each check is its own family."""
-    try:
-        from dq.publish import _family as family
-    except ImportError:
-        return check_id
-    return family(check_id)
 
 
 def suppression_warnings(before: Result, after: Result, n: int | None) -> list[str]:
@@ -668,7 +660,7 @@ def regrade(result: Result, spec: Spec) -> dict[str, Any]:
             continue  # the figure is hidden in the stored result: its status stays
         row["warn"], row["fail"] = warn, fail
         if row["status"] in ("pass", "warn", "fail", "info", "not_assessed"):
-            row["status"] = status_of(row["estimate"], higher, warn, fail, small)
+            row["status"] = status(row["estimate"], warn, fail, higher, small)
     table = pl.DataFrame([{k: r[k] for k in ("dimension", "status")} for r in doc["results"]],
                          schema={"dimension": pl.String, "status": pl.String}, orient="row")
     # counts in the fixed status order (never a hash table's): identical runs, identical bytes

@@ -24,10 +24,11 @@ def suppress(df: pl.DataFrame, counts: list[str], n: int, *, period: list[str],
              has_units: bool) -> pl.DataFrame:
     """Add a boolean column ``<count>__hidden`` for each count column."""
     if "level" not in df.columns:
-        return df.with_columns((pl.col(c).is_between(1, n - 1)).alias(f"{c}__hidden") for c in counts)
+        return df.with_columns((pl.col(c).is_between(1, n - 1)).fill_null(False)
+                               .alias(f"{c}__hidden") for c in counts)
     out = df.with_row_index("__row")
     for count in counts:
-        hidden = out[count].is_between(1, n - 1).to_list()
+        hidden = out[count].is_between(1, n - 1).fill_null(False).to_list()
         for level, parent in PARENT.items():
             if not has_units and level != "unit":
                 continue

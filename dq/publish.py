@@ -44,7 +44,7 @@ def _title_only(definition: str, params: str | None) -> str | None:
                       ensure_ascii=False, sort_keys=True)
 
 
-def _family(check_id: str) -> str:
+def family(check_id: str) -> str:
     """Checks drawn from the same unit counts share a family."""
     for prefix, family in (("sammenlignbarhet.trakt.kompletthet.", "kompletthet.variabel."),
                            ("sammenlignbarhet.trakt.dekningsgrad", "kompletthet.dekningsgrad"),
@@ -83,7 +83,7 @@ def publish(report: Report, min_count: int | None) -> Report:
         return replace(report, checks=checks.drop("cells"), suppressed_below=None)
     n = min_count
     checks = checks.with_columns(
-        pl.Series("__family", [_family(i) for i in checks["id"].to_list()], dtype=pl.String))
+        pl.Series("__family", [family(i) for i in checks["id"].to_list()], dtype=pl.String))
     units = pl.col("unit").is_not_null()
     # Primary and secondary suppression among the unit rows of each check, on the numerator and
     # denominator; any other count a row's figure was made from (e.g. the two years of a shift)
@@ -96,7 +96,7 @@ def publish(report: Report, min_count: int | None) -> Report:
     # Figures: their own rule over their counts, then joined with their family.
     figures: dict[str, pl.DataFrame] = {}
     for key, fr in report.figures.items():
-        family = _figure_family(key)
+        fam = _figure_family(key)
         counts: list[str] = [c for c in ("x", "n", "n_valid", "n_applicable", "within")
                              if c in fr.columns]
         if key == "heatmap":
@@ -104,7 +104,7 @@ def publish(report: Report, min_count: int | None) -> Report:
                 ("kompletthet.variabel." + pl.col("variable")).alias("__family"))
             own = _hidden_units(fr, counts, n, ["variable"])
         else:
-            fr = fr.with_columns(pl.lit(family).alias("__family"))
+            fr = fr.with_columns(pl.lit(fam).alias("__family"))
             own = _hidden_units(fr, counts, n, []) if counts else pl.Series([False] * fr.height)
         name = pl.col("unit_name") if "unit_name" in fr.columns else pl.col("unit")
         fr = fr.with_columns(own.alias("suppressed"), name.cast(pl.String).alias("__name"))

@@ -617,9 +617,9 @@ def _reject_non_finite(value: Any, where: str, key: str = "", depth: int = 0) ->
             _reject_non_finite(v, where, f"{key}[{i}]", depth + 1)
 
 
-def _count(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(f"{where}: expected a whole number of 0 or more, got {value!r}")
+def _count(value: Any, where: str, most: int = 10**9) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+        raise ConfigError(f"{where}: expected a whole number from 0 to {most:,}, got {value!r}")
     return value
 
 
@@ -661,7 +661,7 @@ def _coverage(table: dict[str, Any], name: str, base: Path) -> CoverageSpec:
     return CoverageSpec(
         mode=mode, references=tuple(base / r for r in refs), count=count, include=include,
         target=target, low=low, fail_on=fail_on,
-        window=_count(table.get("window", 30), f"{where} window"), same_unit=same_unit,
+        window=_count(table.get("window", 30), f"{where} window", 3650), same_unit=same_unit,
         min_n=_count(table["min_n"], f"{where} min_n") if "min_n" in table else None,
         reference=columns)
 
@@ -768,8 +768,8 @@ def _report_sections(raw: dict[str, Any], name: str) -> dict[str, Any]:
             "comparability_variables": comparability_variables,
             "comparability_alpha": alpha if alpha is not None else 0.05, "checks": checks,
             "report_lang": lang, "report_year": _year(rep.get("year"), f"{where} year"),
-            "report_suppress": _count(rep.get("suppress", 5), f"{where} suppress"),
-            "report_top_units": _count(rep.get("top_units", 5), f"{where} top_units")}
+            "report_suppress": _count(rep.get("suppress", 5), f"{where} suppress", 10_000),
+            "report_top_units": _count(rep.get("top_units", 5), f"{where} top_units", 100_000)}
 
 
 def _year(value: Any, where: str) -> int | str | None:

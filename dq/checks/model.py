@@ -114,14 +114,6 @@ def thresholds_for(spec: Spec, check_id: str, higher_is_better: bool, default_wa
     return warn, fail
 
 
-def status_of(value: float | None, higher_is_better: bool, warn: float | None,
-              fail: float | None, small: bool = False) -> str:
-    """dq.grading.status in the argument order ``dq regrade`` uses."""
-    from dq.grading import status
-
-    return status(value, warn, fail, higher_is_better, small)
-
-
 def grade(check: Check, spec: Spec, min_n: int) -> dict[str, Any]:
     rule = rule_for(spec, check.id)
     warn, fail = thresholds_for(spec, check.id, check.higher_is_better, check.default_warn,

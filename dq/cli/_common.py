@@ -51,7 +51,7 @@ OutputOption = Annotated[Optional[Path], typer.Option(
     "--output", "-o",
     help="Write to this file (whole, or not at all) instead of stdout; - is stdout. Refuses a "
          "file the command reads, a directory and a block device.")]
-WidthOption = Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)]
+WidthOption = Annotated[Optional[int], typer.Option(help="Terminal width.", min=40, max=1000)]
 CIOption = Annotated[CIMethod, typer.Option(help="Confidence interval method.")]
 
 

@@ -46,9 +46,9 @@ def compare(
     suppress: Annotated[Optional[int], typer.Option(
         help="Hide unit rows with a count below N in every format (default: 5, or the stricter "
              "rule a result was written with; 0: only the rows the results hid themselves, "
-             "which stay hidden always).", min=0)] = None,
-    top: Annotated[int, typer.Option(help="Rows in the terminal table.", min=1)] = 25,
-    width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)] = None,
+             "which stay hidden always).", min=0, max=10_000)] = None,
+    top: Annotated[int, typer.Option(help="Rows in the terminal table.", min=1, max=100_000)] = 25,
+    width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40, max=1000)] = None,
 ) -> None:
     from dq import compare as cmp
     from dq.render import compare as render

@@ -41,7 +41,7 @@ def completeness(
              "min_n, else 5); smaller rows are shown as info.", min=0)] = None,
     ci: CIOption = CIMethod.wilson,
     top: Annotated[int, typer.Option(help="Rows shown in the terminal table, worst first.",
-                                     min=1)] = 30,
+                                     min=1, max=100_000)] = 30,
     encoding: Annotated[Optional[str], typer.Option(
         help="CSV encoding: utf-8, cp1252 or latin-1 (default: detected).")] = None,
     separator: Annotated[Optional[str], typer.Option(

@@ -63,7 +63,7 @@ def coverage(
     by: Annotated[str, typer.Option(help="unit, hf, rhf and/or year, comma-separated; units roll "
                                          "up to HF, RHF and national.")] = "unit",
     window: Annotated[Optional[int], typer.Option(help="Linkage window in days (± around the "
-                                                       "event date; default 30).", min=0)] = None,
+                                                       "event date; default 30).", min=0, max=3650)] = None,
     same_unit: Annotated[Optional[bool], typer.Option(
         "--same-unit/--any-unit", help="Linkage: require the same unit.")] = None,
     target: Annotated[Optional[float], typer.Option(
@@ -75,7 +75,7 @@ def coverage(
         "--registry-count", help="Count registry events or distinct persons.")] = None,
     suppress: Annotated[Optional[int], typer.Option(
         help="Show counts below N as '<N' with secondary suppression (default 5 for markdown, "
-             "off otherwise; 0 turns it off).", min=0)] = None,
+             "off otherwise; 0 turns it off).", min=0, max=10_000)] = None,
     person: Annotated[Optional[str], typer.Option(help="Person id column.")] = None,
     unit: Annotated[Optional[str], typer.Option(help="Unit column.")] = None,
     date: Annotated[Optional[str], typer.Option(help="Event date column.")] = None,
@@ -86,7 +86,7 @@ def coverage(
     ci: CIOption = CIMethod.wilson,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    top: Annotated[int, typer.Option(help="Rows in the terminal table, worst first.", min=1)] = 30,
+    top: Annotated[int, typer.Option(help="Rows in the terminal table, worst first.", min=1, max=100_000)] = 30,
     width: WidthOption = None,
 ) -> None:
     from dq import coverage as cov

@@ -71,9 +71,10 @@ def reliability(
              "categories q (default: the spec's codes, else the codes seen).")] = None,
     bootstrap: Annotated[Optional[int], typer.Option(help="Percentile bootstrap with N resamples "
                                                           "of cases instead of asymptotic SEs.",
-                                                     min=100)] = None,
+                                                     min=100, max=100_000)] = None,
     seed: Annotated[Optional[int], typer.Option(
-        help="Seed for the bootstrap (default 0: identical runs give identical output).")] = None,
+        help="Seed for the bootstrap (default 0: identical runs give identical output).",
+        min=0, max=2**32 - 1)] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     width: WidthOption = None,

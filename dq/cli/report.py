@@ -54,14 +54,14 @@ def report(
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     suppress: Annotated[Optional[int], typer.Option(
         help="Hide unit counts below N (default: [report] suppress, 5, in Markdown and HTML; off "
-             "in terminal and JSON unless given; 0 turns it off).", min=0)] = None,
+             "in terminal and JSON unless given; 0 turns it off).", min=0, max=10_000)] = None,
     year: Annotated[Optional[str], typer.Option(
         "--year", metavar="YYYY|all",
         help="The report year: checks of the registry's state are graded on it, beside the year "
              "before and the trend (default: [report] year, else the latest year with a "
              "finished record); all pools every year.")] = None,
-    top: Annotated[int, typer.Option(help="Worst units shown per dimension.", min=1)] = 5,
-    width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40)] = None,
+    top: Annotated[int, typer.Option(help="Worst units shown per dimension.", min=1, max=100_000)] = 5,
+    width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40, max=1000)] = None,
 ) -> None:
     from dq import report as rep
     from dq import units as units_mod

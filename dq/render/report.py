@@ -60,6 +60,9 @@ def suppression_rule(n: int | None, lang: str) -> str | None:
 
 
 def _params(row: dict[str, Any]) -> dict[str, Any]:
+    """A check's values: JSON text in the report's frame, an object in a stored result."""
+    if isinstance(row.get("values"), dict):
+        return row["values"]
     return json.loads(row["params"]) if row.get("params") else {}
 
 
