@@ -342,3 +342,35 @@ def test_shift_detector_names_the_period():
     assert figure(u.definition, u.variant, u.params, "nb").startswith(
         "2022→2023: 95,0 % → 60,0 %")
     assert units[0].estimate == pytest.approx(-0.35)
+
+
+def test_ci_contract_strict_junit_verdict_line_and_annotations(tmp_path, monkeypatch):
+    junit = tmp_path / "j.xml"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    result = run("report", "--spec", EXAMPLE / "dq.toml", "--format", "json", "-o",
+                 tmp_path / "r.json", "--junit", junit, "--strict")
+    assert result.exit_code == 1
+    doc = json.loads((tmp_path / "r.json").read_text())
+    statuses = [r["status"] for r in doc["results"]]
+    root = ET.fromstring(junit.read_text())
+    # --strict: warnings are failures in JUnit too, as they are for the exit code
+    assert int(root.get("failures")) == statuses.count("fail") + statuses.count("warn")
+    lines = result.stderr.splitlines()
+    # one verdict line, always, last
+    assert lines[-1].startswith("dq: Kompletthet ikke bestått, Korrekthet ikke bestått")
+    assert lines[-1].endswith("— exit 1")
+    # annotations: every failing check once (its units counted) before any warning, across the
+    # dimensions, at most 20, and what was left out said
+    notes = [ln for ln in lines if ln.startswith("::")]
+    errors = [ln for ln in notes if ln.startswith("::error")]
+    failing_ids = {r["id"] for r in doc["results"] if r["status"] == "fail"}
+    assert len(errors) == min(len(failing_ids), 20)
+    first_warning = next(i for i, ln in enumerate(notes) if ln.startswith("::warning"))
+    assert all(ln.startswith("::error") for ln in notes[:first_warning])
+    dims = {ln.split("title=dq ")[1].split(".")[0] for ln in errors}
+    assert {"kompletthet", "korrekthet", "aktualitet"} <= dims
+    assert len([ln for ln in notes if not ln.startswith("::notice")]) <= 20
+    assert notes[-1].startswith("::notice") and "not annotated (at most 20)" in notes[-1]
+    # warnings are diagnostics: on stderr, not in the report
+    assert any(ln.startswith("dq: warning:") for ln in lines)

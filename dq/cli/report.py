@@ -11,8 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from dq.cli._common import (Lang, commit, handle_errors, plan_outputs, progress, render_terminal,
-                            say, step_summary_request)
-from dq.errors import EXIT_CHECK_FAILED
+                            say, step_summary_request, warn)
+from dq.errors import EXIT_CHECK_FAILED, ConfigError
 from dq.outputs import Request, reading
 
 HELP = """Check a registry against all six national data-quality dimensions in one run:
@@ -36,7 +36,12 @@ class ReportFormat(str, Enum):
 
 @handle_errors
 def report(
-    spec: Annotated[Path, typer.Argument(help="The registry spec (dq.toml).", dir_okay=False)],
+    spec: Annotated[Optional[Path], typer.Argument(
+        help="The registry spec (dq.toml); or --spec, as in the other commands.",
+        dir_okay=False, show_default=False)] = None,
+    spec_option: Annotated[Optional[Path], typer.Option(
+        "--spec", "-s", help="The registry spec (dq.toml), instead of the argument.",
+        dir_okay=False)] = None,
     data: Annotated[Optional[list[Path]], typer.Option(
         "--data", "-d", help="Check this export instead of [dataset] files (e.g. this month's "
                              "dump with the same spec); repeat for several files.",
@@ -69,6 +74,12 @@ def report(
     from dq.publish import publish
     from dq.render import report as render
 
+    if spec is not None and spec_option is not None and spec != spec_option:
+        raise ConfigError("name the spec once: as the argument or with --spec")
+    spec = spec or spec_option
+    if spec is None:
+        raise ConfigError("dq report needs the registry spec: dq report dq.toml (or --spec "
+                          "dq.toml)")
     sp = load_spec(spec)
     language = lang.value if lang else sp.report_lang
     published = fmt in (ReportFormat.markdown, ReportFormat.html)
@@ -107,7 +118,7 @@ def report(
         text = render_terminal(lambda c: render.terminal(shown, c, language, top), output, width)
     texts = {"--output": text}
     if junit is not None:
-        texts["--junit"] = render.junit(for_ci)
+        texts["--junit"] = render.junit(for_ci, strict=strict)
     if summary is not None:
         texts[summary.option] = render.markdown(for_ci, language)
     annotations = (render.github_annotations(for_ci)
@@ -115,8 +126,14 @@ def report(
     commit(plan, texts)
     for line in annotations:  # workflow commands, on stderr like every other message
         say(line)
-    if result.failed or (strict and result.warned):
-        raise typer.Exit(EXIT_CHECK_FAILED)
+    for message in result.warnings[:10]:  # diagnostics go to stderr, never into the report
+        warn(message)
+    if len(result.warnings) > 10:
+        warn(f"{len(result.warnings) - 10} more warnings in the JSON output (warnings)")
+    code = EXIT_CHECK_FAILED if result.failed or (strict and result.warned) else 0
+    say(render.verdict_line(result, language, code))  # the CI log's one-line verdict
+    if code:
+        raise typer.Exit(code)
 
 
 report.__doc__ = HELP

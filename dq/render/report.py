@@ -246,8 +246,6 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
         console.print(Panel(Group(*lines), title=f"{name} — {t[d['verdict']]}",
                             title_align="left", box=box.SQUARE,
                             border_style=STATUS_STYLE.get(d["verdict"], "")))
-    for w in report.warnings[:10]:
-        console.print(Text(f"warning: {plain(w)}", style="yellow"))
 
 
 # ------------------------------------------------------------------------------ Markdown
@@ -320,14 +318,17 @@ def _threshold(row: dict[str, Any], lang: str) -> str:
 # ------------------------------------------------------------------------------ JUnit, GitHub
 
 
-def junit(report) -> str:  # noqa: ANN001
+def junit(report, strict: bool = False) -> str:  # noqa: ANN001
+    """JUnit XML: one testcase per check × unit. ``strict`` (``--strict``): a warning is a
+    failure here too, as it is for the exit code."""
     checks = report.checks
+    failing = ("fail", "warn") if strict else ("fail",)
     suites = ET.Element("testsuites", name="dq report", tests=str(checks.height),
-                        failures=str(int((checks["status"] == "fail").sum())))
+                        failures=str(int(checks["status"].is_in(failing).sum())))
     for dim in DIMENSIONS:
         part = checks.filter(pl.col("dimension") == dim)
         suite = ET.SubElement(suites, "testsuite", name=dim, tests=str(part.height),
-                              failures=str(int((part["status"] == "fail").sum())),
+                              failures=str(int(part["status"].is_in(failing).sum())),
                               skipped=str(int(part["status"].is_in(["not_assessed", "info"]).sum())))
         for row in part.iter_rows(named=True):
             # plain(): XML 1.0 cannot carry control characters, and a name may hold them.
@@ -336,13 +337,21 @@ def junit(report) -> str:  # noqa: ANN001
             message = plain(f"{row['title']}: {figure_of(row, 'en')} "
                             f"({evidence_of(row, 'en', report.suppressed_below)}), threshold "
                             f"{_threshold(row, 'en')}")
-            if row["status"] == "fail":
-                ET.SubElement(case, "failure", message=message, type="threshold").text = message
+            if row["status"] in failing:
+                kind = "threshold" if row["status"] == "fail" else "warning (--strict)"
+                ET.SubElement(case, "failure", message=message, type=kind).text = message
             elif row["status"] in ("not_assessed", "info"):
                 ET.SubElement(case, "skipped", message=row["status"])
             elif row["status"] == "warn":
                 ET.SubElement(case, "system-out").text = "warning: " + message
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def verdict_line(report, lang: str, code: int) -> str:  # noqa: ANN001
+    """One line for a CI log, always on stderr: each dimension's verdict, then the exit code."""
+    t = TEXT[lang]
+    parts = [f"{NAMES[lang][d['id']]} {t[d['verdict']]}" for d in report.dimensions]
+    return "dq: " + ", ".join(parts) + f" — exit {code}"
 
 
 def _gh_data(text: str) -> str:
@@ -356,20 +365,39 @@ def _gh_property(text: str) -> str:
 
 
 def github_annotations(report, limit: int = 20) -> list[str]:  # noqa: ANN001
+    """GitHub workflow annotations, chosen by severity across dimensions: one per failing check
+    (its national row, or the number of failing units) before any warning, taking the
+    dimensions in turn so that no dimension can use up the cap; then warnings the same way. What
+    the cap left out is said in a closing notice."""
     lines: list[str] = []
-    for level in ("fail", "warn"):
+    left = {"fail": 0, "warn": 0}
+    for level, kind in (("fail", "error"), ("warn", "warning")):
         part = report.checks.filter(pl.col("status") == level)
-        for row in part.head(limit - len(lines)).iter_rows(named=True):
-            kind = "error" if level == "fail" else "warning"
-            where = f" [{row['unit']}]" if row["unit"] else ""
-            title = _gh_property(f"dq {row['id']}{where}")
-            lines.append(f"::{kind} title={title}::" + _gh_data(
-                f"{row['title']}: {figure_of(row, 'en')} (threshold {_threshold(row, 'en')})"))
-        if len(lines) >= limit:
-            break
-    hidden = int(report.checks["status"].is_in(["fail", "warn"]).sum()) - len(lines)
-    if hidden > 0:
-        lines.append(f"::notice title=dq::{hidden} more failing or warning checks; see the report")
+        per_dim: list[list[str]] = []
+        for dim in DIMENSIONS:
+            rows = part.filter(pl.col("dimension") == dim)
+            notes = []
+            for (cid,), group in rows.group_by("id", maintain_order=True):
+                national = group.filter(pl.col("unit").is_null())
+                row = (national if national.height else group).row(0, named=True)
+                units = group.filter(pl.col("unit").is_not_null()).height
+                where = f" ({units} unit{'s' if units != 1 else ''})" if units else ""
+                title = _gh_property(f"dq {cid}")
+                notes.append(f"::{kind} title={title}::" + _gh_data(
+                    f"{row['title']}: {figure_of(row, 'en')}{where} "
+                    f"(threshold {_threshold(row, 'en')})"))
+            per_dim.append(notes)
+        while any(per_dim):
+            for notes in per_dim:
+                if notes:
+                    note = notes.pop(0)
+                    if len(lines) < limit:
+                        lines.append(note)
+                    else:
+                        left[level] += 1
+    if left["fail"] or left["warn"]:
+        lines.append(f"::notice title=dq::{left['fail']} more failing and {left['warn']} more "
+                     f"warning checks not annotated (at most {limit}); see the report")
     return lines
 
 
