@@ -152,4 +152,15 @@ def report(spec: Spec | str | Path, data: Data | None = None, year: int | str | 
     return Result("report", shown.checks, shown, lambda: render.json_dumps(render.to_json(shown)))
 
 
-__all__ = ["Result", "completeness", "coverage", "load_spec", "report", "source"]
+def compare(before: str | Path, after: str | Path, suppress: int | None = None) -> Result:
+    """Two stored ``dq report`` results compared check by check (``dq compare``)."""
+    from dq import compare as cmp
+
+    b, a = cmp.load_result(Path(before)), cmp.load_result(Path(after))
+    df, warnings, n = cmp.run(b, a, suppress)
+    shown = df.drop(cmp.INTERNAL)
+    return Result("compare", shown, df,
+                  lambda: cmp.to_json(df, b, a, Path(before), Path(after), warnings, n))
+
+
+__all__ = ["Result", "compare", "completeness", "coverage", "load_spec", "report", "source"]

@@ -19,6 +19,8 @@ one result are added or removed.
 
 from __future__ import annotations
 
+from dq._callable import make_callable
+
 import json
 import math
 import re
@@ -692,3 +694,36 @@ def spec_defaults(spec: Spec, check_id: str) -> tuple[float | None, float | None
         t = spec.correctness.thresholds
         return t.warn_below, t.fail_below
     return None
+
+
+def run(before: Result, after: Result, suppress: int | None = None
+        ) -> tuple[pl.DataFrame, list[str], int | None]:
+    """The published change rows of two results, the warnings about the pair, and the
+    suppression rule applied (``dq compare`` and ``dq.compare``)."""
+    warnings = check_pair(before, after)
+    n = suppression_n(before, after, suppress)
+    warnings += suppression_warnings(before, after, n)
+    return compare(before, after, n), warnings, n
+
+
+def to_json(df: pl.DataFrame, before: Result, after: Result, before_path: Path,
+            after_path: Path, warnings: list[str], n: int | None) -> str:
+    """What ``dq compare --format json`` writes."""
+    import dq
+    from dq.render import compare as render
+    from dq.render.envelope import dumps, rows
+
+    return dumps({"dq_version": dq.__version__, "schema_version": 1, "command": "compare",
+                  "registry": after.doc.get("registry"),
+                  "inputs": [{"role": "before", "path": str(before_path),
+                              "manifest": manifest(before)},
+                             {"role": "after", "path": str(after_path),
+                              "manifest": manifest(after)}],
+                  "method": render.WORDS["en"]["method"], "alpha": ALPHA,
+                  "adjustment": "holm (unit rows, within each check)",
+                  "suppression": suppression_rule(n), "counts": counts(df),
+                  "results": rows(df.drop(INTERNAL)), "warnings": warnings})
+
+
+make_callable(__name__)  # dq.compare(...) calls dq.api.compare
+

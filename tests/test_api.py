@@ -74,3 +74,16 @@ def test_all_lists_the_api():
     from dq import completeness as module
 
     assert callable(module) and hasattr(module, "compute")
+
+
+def test_compare_equals_the_cli(tmp_path):
+    before, after = tmp_path / "b.json", tmp_path / "a.json"
+    run("report", SPEC, "--format", "json", "-o", before)
+    run("report", SPEC, "--data", EXAMPLE / "hoftebrudd_oppfolging.csv", "--format", "json",
+        "-o", after)
+    result = dq.compare(before, after)
+    cli = run("compare", before, after, "--format", "json")
+    assert json.loads(result.to_json()) == json.loads(cli.stdout)
+    olav = result.rows.filter(pl.col("id") == "kompletthet.variabel.ASA",
+                              pl.col("unit") == "St. Olavs")
+    assert olav["change"].item() == "resolved"

@@ -52,7 +52,6 @@ def compare(
 ) -> None:
     from dq import compare as cmp
     from dq.render import compare as render
-    from dq.render.envelope import dumps, rows
 
     from dq.outputs import Input
 
@@ -61,22 +60,9 @@ def compare(
                          Input(after, "the follow-up result this command reads")], output)
     top = min(top, 10**9)  # "all of them" (a larger int overflows the table's row index)
     b, a = cmp.load_result(before), cmp.load_result(after)
-    warnings = cmp.check_pair(b, a)
-    n = cmp.suppression_n(b, a, suppress)
-    warnings += cmp.suppression_warnings(b, a, n)
-    df = cmp.compare(b, a, n)  # the published rows: every format below shows the same cells
+    df, warnings, n = cmp.run(b, a, suppress)  # the published rows: every format shows the same
     if fmt is CompareFormat.json:
-        text = dumps({"dq_version": __import__("dq").__version__, "schema_version": 1,
-                      "command": "compare", "registry": a.doc.get("registry"),
-                      "inputs": [{"role": "before", "path": str(before),
-                                  "manifest": cmp.manifest(b)},
-                                 {"role": "after", "path": str(after),
-                                  "manifest": cmp.manifest(a)}],
-                      "method": render.WORDS["en"]["method"], "alpha": cmp.ALPHA,
-                      "adjustment": "holm (unit rows, within each check)",
-                      "suppression": cmp.suppression_rule(n),
-                      "counts": cmp.counts(df), "results": rows(df.drop(cmp.INTERNAL)),
-                      "warnings": warnings})
+        text = cmp.to_json(df, b, a, Path(before), Path(after), warnings, n)
     elif fmt is CompareFormat.markdown:
         text = render.markdown(df, before.name, after.name, warnings, lang.value, n)
     elif fmt is CompareFormat.html:
