@@ -24,6 +24,7 @@ from dq.checks import comparability, relevance, timeliness, verification
 from dq.checks.model import DIMENSIONS, Check, frame
 from dq.conditions import with_conditions
 from dq.errors import ConfigError
+from dq.grading import worst
 from dq.grouping import resolve
 from dq.io import Source, SourceInfo
 from dq.io.values import as_date, as_text
@@ -480,16 +481,34 @@ def _named(fr: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
     return fr.with_columns(pl.col("unit").cast(pl.String).replace(names).alias("unit_name"))
 
 
+# The core checks of each dimension (domain.md): a dimension passes only when these ran.
+CORE: dict[str, tuple[tuple[str, str], ...]] = {
+    # dimension: (check id or id prefix, the key of what is missing, in dq.messages WORDS)
+    "kompletthet": (("kompletthet.dekningsgrad", "dekningsgrad"),
+                    ("kompletthet.variabel.", "variabelkompletthet")),
+    "korrekthet": (("korrekthet.verdier.", "verdier"), ("korrekthet.duplikater", "duplikater"),
+                   ("korrekthet.validering.", "validering")),
+    "reliabilitet": (("reliabilitet.", "interrater"),),
+    "aktualitet": (("aktualitet.registrering", "registrering"),),
+    "sammenlignbarhet": (("sammenlignbarhet.trakt.", "trakt"),),
+    "relevans": (("relevans.bruk", "bruk"),),
+}
+
+
 def dimensions(table: pl.DataFrame) -> list[dict[str, Any]]:
-    """Each dimension's verdict: the worst graded status of its checks, else not assessed."""
+    """Each dimension's verdict: fail or warn when a check does; pass only when every core check
+    of the dimension ran (else ``partially_assessed``, naming what is missing); not assessed when
+    nothing was graded."""
     out = []
+    ids = table["id"].to_list()
     for dim in DIMENSIONS:
         part = table.filter(pl.col("dimension") == dim)
-        graded = part.filter(pl.col("status").is_in(["fail", "warn", "pass"]))
-        if graded.is_empty():
-            verdict = "not_assessed"
-        else:
-            verdict = min(graded["status"].to_list(), key=lambda s: STATUS_ORDER[s])
+        missing = [what for prefix, what in CORE[dim]
+                   if not any(i == prefix or (prefix.endswith(".") and i.startswith(prefix))
+                              for i in ids)]
+        verdict = worst(part["status"].to_list())
+        if verdict == "pass" and missing:
+            verdict = "partially_assessed"
         statuses = part["status"].to_list()
         out.append({
             "id": dim, "verdict": verdict,
@@ -497,6 +516,7 @@ def dimensions(table: pl.DataFrame) -> list[dict[str, Any]]:
             # In the fixed order of STATUS_ORDER: identical runs give identical JSON.
             "counts": {s: statuses.count(s) for s in STATUS_ORDER if s in statuses},
             "not_assessed_reason": NOT_ASSESSED[dim] if verdict == "not_assessed" else None,
+            "missing": missing if verdict != "not_assessed" else [],
         })
     return out
 

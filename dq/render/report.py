@@ -27,6 +27,7 @@ TEXT = {
     "nb": {"title": "Datakvalitet", "summary": "Oppsummering", "verdict": "Vurdering",
            "check": "Kontroll", "estimate": "Resultat", "ci": "95 % KI", "unit": "Enhet",
            "status": "Status", "worst": "Svakeste enheter", "not_assessed": "ikke vurdert",
+           "partially_assessed": "delvis vurdert", "missing": "Ikke vurdert",
            "pass": "bestått", "warn": "advarsel", "fail": "ikke bestått", "info": "info",
            "national": "Nasjonalt", "threshold": "Terskel", "method": "Metode",
            "suppression": "Prikking", "figures": "Figurer", "inputs": "Datagrunnlag",
@@ -37,6 +38,7 @@ TEXT = {
     "en": {"title": "Data quality", "summary": "Summary", "verdict": "Verdict",
            "check": "Check", "estimate": "Result", "ci": "95 % CI", "unit": "Unit",
            "status": "Status", "worst": "Worst units", "not_assessed": "not assessed",
+           "partially_assessed": "partially assessed", "missing": "Not assessed",
            "pass": "pass", "warn": "warning", "fail": "fail", "info": "info",
            "national": "National", "threshold": "Threshold", "method": "Method",
            "suppression": "Small cells", "figures": "Figures", "inputs": "Data",
@@ -74,6 +76,18 @@ def title_of(row: dict[str, Any], lang: str, period: str | None = None) -> str:
     if own and period and own != period and f"({own})" not in text:
         text += f" ({own})"
     return text
+
+
+def _missing(dimension: dict[str, Any], lang: str) -> str:
+    """What a partially assessed dimension lacks, in the report's language."""
+    return "; ".join(word(f"missing_{k}", lang) for k in dimension.get("missing") or [])
+
+
+def _reason(dimension: dict[str, Any], lang: str) -> str:
+    """Why a dimension was not assessed: what would assess it (its core checks)."""
+    from dq.report import CORE
+
+    return "; ".join(word(f"missing_{k}", lang) for _, k in CORE[dimension["id"]])
 
 
 def period_line(report, lang: str) -> str:  # noqa: ANN001
@@ -209,7 +223,7 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
         part = checks.filter(pl.col("dimension") == d["id"])
         name = NAMES[lang][d["id"]]
         if d["verdict"] == "not_assessed":
-            console.print(Panel(Text(f"{t['not_assessed']}: {d['not_assessed_reason']}"),
+            console.print(Panel(Text(f"{t['not_assessed']}: {_reason(d, lang)}"),
                                 title=name, title_align="left", box=box.SQUARE))
             continue
         table = Table(box=box.SIMPLE, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
@@ -231,6 +245,8 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
                           ci_of(row, lang), Text(t[row["status"]],
                                                  style=STATUS_STYLE.get(row["status"], "")))
         lines: list[Any] = [table]
+        if d.get("missing"):
+            lines.append(Text(f"{t['missing']}: {_missing(d, lang)}", style="dim"))
         if national.height > shown.height:
             lines.append(Text(f"… {national.height - shown.height} more: --format markdown, html "
                               "or json", style="dim"))
@@ -268,8 +284,10 @@ def markdown(report, lang: str) -> str:  # noqa: ANN001
     for d in report.dimensions:
         out += [f"## {NAMES[lang][d['id']]} — {t[d['verdict']]}", ""]
         if d["verdict"] == "not_assessed":
-            out += [f"_{t['not_assessed']}_: {d['not_assessed_reason']}", ""]
+            out += [f"_{t['not_assessed']}_: {_reason(d, lang)}", ""]
             continue
+        if d.get("missing"):
+            out += [f"_{t['missing']}_: {_missing(d, lang)}", ""]
         part = checks.filter(pl.col("dimension") == d["id"])
         out += [f"| {t['check']} | {t['estimate']} | {t['n']} | {t['ci']} | {t['threshold']} | "
                 f"{t['status']} |", "|---|---:|---:|---:|---:|---|"]
@@ -546,8 +564,10 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
         body.append(f'<h2>{esc(NAMES[lang][d["id"]])} — <span class="{d["verdict"]}">'
                     f'{esc(t[d["verdict"]])}</span></h2>')
         if d["verdict"] == "not_assessed":
-            body.append(f"<p><i>{esc(t['not_assessed'])}</i>: {esc(d['not_assessed_reason'])}</p>")
+            body.append(f"<p><i>{esc(t['not_assessed'])}</i>: {esc(_reason(d, lang))}</p>")
             continue
+        if d.get("missing"):
+            body.append(f"<p><i>{esc(t['missing'])}</i>: {esc(_missing(d, lang))}</p>")
         part = checks.filter(pl.col("dimension") == d["id"])
         body.append(f"<table><tr><th>{t['check']}</th><th>{t['estimate']}</th><th>{t['n']}</th>"
                     f"<th>{t['ci']}</th><th>{t['threshold']}</th><th>{t['status']}</th></tr>")
