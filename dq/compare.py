@@ -663,8 +663,10 @@ def regrade(result: Result, spec: Spec) -> dict[str, Any]:
         row["warn"], row["fail"] = warn, fail
         if row["status"] in ("pass", "warn", "fail", "info", "not_assessed"):
             row["status"] = status(row["estimate"], warn, fail, higher, small)
-    table = pl.DataFrame([{k: r[k] for k in ("dimension", "status")} for r in doc["results"]],
-                         schema={"dimension": pl.String, "status": pl.String}, orient="row")
+    table = pl.DataFrame([{k: r[k] for k in ("id", "dimension", "status")}
+                          for r in doc["results"]],
+                         schema={"id": pl.String, "dimension": pl.String, "status": pl.String},
+                         orient="row")
     # counts in the fixed status order (never a hash table's): identical runs, identical bytes
     doc["dimensions"] = [{**d, "counts": dict(sorted(d["counts"].items(),
                                                      key=lambda kv: (STATUS_ORDER.get(kv[0], 99),

@@ -85,8 +85,9 @@ CHECKS: dict[str, dict[str, str]] = {
     "korrekthet.pasienter.title": {
         "nb": "Korrekte pasienter (sanne positive / registrerte)",
         "en": "Correct patients (true positives / registered)"},
-    "reliabilitet.title": {"nb": "{statistic}: {variable}", "en": "{statistic}: {variable}"},
-    "reliabilitet.figure.label": {"nb": "{label}", "en": "{label}"},
+    "reliabilitet.title": {"nb": "{statistic:statistic}: {variable}",
+                           "en": "{statistic:statistic}: {variable}"},
+    "reliabilitet.figure.label": {"nb": "{label:label}", "en": "{label:label}"},
     "aktualitet.registrering.title": {
         "nb": "Registrert innen {limit} dager etter hendelsen ({year})",
         "en": "Registered within {limit} days of the event ({year})"},
@@ -188,6 +189,49 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
+# Agreement labels: Landis & Koch 1977 (κ, α, AC1) and Koo & Li 2016 (ICC); the Norwegian terms
+# as in Norwegian registry validation studies (e.g. doi:10.1186/s12874-018-0651-2).
+LABELS: dict[str, dict[str, str]] = {
+    "nb": {"poor": "dårlig", "slight": "svak", "fair": "rimelig", "moderate": "moderat",
+           "substantial": "betydelig", "almost perfect": "nesten perfekt", "good": "god",
+           "excellent": "utmerket"},
+    "en": {},
+}
+STATISTICS: dict[str, dict[str, str]] = {
+    "nb": {"percent_agreement": "Observert enighet", "cohen_kappa": "Cohens κ",
+           "fleiss_kappa": "Fleiss' κ", "gwet_ac1": "Gwets AC1", "gwet_ac2": "Gwets AC2",
+           "pabak": "PABAK", "brennan_prediger": "Brennan–Prediger",
+           "krippendorff_alpha": "Krippendorffs α",
+           "weighted_kappa_linear": "Vektet κ (lineær)",
+           "weighted_kappa_quadratic": "Vektet κ (kvadratisk)",
+           "weighted_kappa_spec": "Vektet κ (spesifikasjonens vekter)"},
+    "en": {"percent_agreement": "Percent agreement", "cohen_kappa": "Cohen's κ",
+           "fleiss_kappa": "Fleiss' κ", "gwet_ac1": "Gwet's AC1", "gwet_ac2": "Gwet's AC2",
+           "pabak": "PABAK", "brennan_prediger": "Brennan–Prediger",
+           "krippendorff_alpha": "Krippendorff's α",
+           "weighted_kappa_linear": "Weighted κ (linear)",
+           "weighted_kappa_quadratic": "Weighted κ (quadratic)",
+           "weighted_kappa_spec": "Weighted κ (the spec's weights)"},
+}
+
+
+def _statistic(stat: str, lang: str) -> str:
+    """A statistic's name; ICC forms as Shrout & Fleiss write them, e.g. icc_2_1 → ICC(2,1)."""
+    if stat.startswith("icc_") and stat.count("_") == 2:
+        _, model, k = stat.split("_")
+        return f"ICC({model},{k})"
+    return STATISTICS[lang].get(stat, stat)
+
+
+UI: dict[str, dict[str, str]] = {
+    "rows": {"nb": "rader", "en": "rows"},
+}
+
+
+def ui(key: str, lang: str) -> str:
+    return UI[key][lang]
+
+
 class _Formatter(string.Formatter):
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -202,6 +246,10 @@ class _Formatter(string.Formatter):
             return "; ".join(_change(c, lang) for c in value)
         if spec == "classes":
             return ", ".join(f"{k} {count(v, lang)}" for k, v in value.items() if v)
+        if spec == "statistic":
+            return _statistic(str(value), lang)
+        if spec == "label":
+            return LABELS[lang].get(str(value), str(value))
         if spec == "count":
             return count(value, lang)
         if spec in ("pct", "pct0"):

@@ -20,7 +20,7 @@ from dq.checks.model import DIMENSIONS, NAMES
 from dq.checks.model import figure as check_figure
 from dq.checks.model import title as check_title
 from dq.render.numbers import ci, count, num, pct
-from dq.messages import word
+from dq.messages import ui, word
 from dq.render.text import md_cell, plain
 
 TEXT = {
@@ -310,7 +310,7 @@ def markdown(report, lang: str) -> str:  # noqa: ANN001
         out.append("")
     out += [f"## {t['inputs']}", ""]
     for i in report.inputs:
-        out.append(f"- {md_cell(i.path.name)}: {count(i.rows, lang)} rows, sha256 "
+        out.append(f"- {md_cell(i.path.name)}: {count(i.rows, lang)} {ui('rows', lang)}, sha256 "
                    f"`{i.sha256[:16]}…`")
     if report.spec.path:
         out.append(f"- spec {md_cell(report.spec.path.name)}, sha256 "
@@ -628,7 +628,8 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
                       "dashed: the limit)</figcaption></figure>")
     body.append(f"<h2>{t['inputs']}</h2><ul>")
     for i in report.inputs:
-        body.append(f"<li><code>{esc(i.path.name)}</code>: {esc(count(i.rows, lang))} rows, "
+        body.append(f"<li><code>{esc(i.path.name)}</code>: {esc(count(i.rows, lang))} "
+                    f"{ui('rows', lang)}, "
                     f"sha256 <code>{esc(i.sha256)}</code></li>")
     body.append("</ul>")
     rule = suppression_rule(suppress_n, lang)
