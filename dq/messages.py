@@ -255,8 +255,9 @@ class _Formatter(string.Formatter):
         if spec in ("pct", "pct0"):
             return pct(value, lang, 0 if spec == "pct0" else 1).replace("-", MINUS)
         if spec == "pp":
-            text = num(100 * value, lang, 1)
-            sign = "+" if value > 0 else ""
+            points = round(100 * value, 1) + 0.0  # no "−0,0": a change that rounds to none
+            text = num(abs(points), lang, 1)
+            sign = "+" if points > 0 else "-" if points < 0 else ""
             unit = " prosentpoeng" if lang == "nb" else " pp"
             return (sign + text).replace("-", MINUS) + unit
         if spec in ("num1", "num2", "num3"):
