@@ -156,7 +156,7 @@ def test_markdown_golden_and_number_format(example_report):
     _golden("report_nb.md", nb)
     # 195 of the 315 complicated operations of 2023 have a complication type
     assert "| Variabelkompletthet: Komplikasjonstype | 61,9 %" in nb
-    assert "| 195/315 |" in nb and "3\u2009928/3\u2009928" in nb  # thin-space thousands
+    assert "| 195/315 |" in nb and "3\u202f928/3\u202f928" in nb  # narrow no-break space
     assert "2022: 58,2 % (+3,7 prosentpoeng)" in nb
     assert "Prikking: Antall under 5" in nb
     en = render.markdown(publish(example_report, 5), "en")

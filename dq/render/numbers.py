@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-THIN = "\u2009"
+THIN = "\u202f"  # narrow no-break space: 19 610 never breaks across lines
 
 
 def num(value: float | None, lang: str, digits: int = 1) -> str:

@@ -426,7 +426,8 @@ CSS = """body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-seri
 max-width:1100px;padding:0 1rem;color:#1b1f24}h1{font-size:1.6rem}h2{margin-top:2rem;
 border-bottom:1px solid #d0d7de;padding-bottom:.3rem}table{border-collapse:collapse;margin:.5rem 0;
 width:100%}th,td{padding:.3rem .5rem;border-bottom:1px solid #eaeef2;text-align:left;
-vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums}.fail{color:#b42318;
+vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.scroll{overflow-x:auto}code{overflow-wrap:anywhere}.fail{color:#b42318;
 font-weight:600}.warn{color:#9a6700;font-weight:600}.pass{color:#1a7f37}.info,.not_assessed{color:#57606a}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:.6rem}
 .card{border:1px solid #d0d7de;border-radius:8px;padding:.6rem .8rem}.card b{display:block}
@@ -569,7 +570,7 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
         if d.get("missing"):
             body.append(f"<p><i>{esc(t['missing'])}</i>: {esc(_missing(d, lang))}</p>")
         part = checks.filter(pl.col("dimension") == d["id"])
-        body.append(f"<table><tr><th>{t['check']}</th><th>{t['estimate']}</th><th>{t['n']}</th>"
+        body.append(f"<div class=scroll><table><tr><th>{t['check']}</th><th>{t['estimate']}</th><th>{t['n']}</th>"
                     f"<th>{t['ci']}</th><th>{t['threshold']}</th><th>{t['status']}</th></tr>")
         for row in part.filter(pl.col("unit").is_null()).iter_rows(named=True):
             extra = (f'<div class="small">{esc(figure_text(row, lang))}</div>'
@@ -579,10 +580,10 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
                         f"{esc(evidence_of(row, lang, suppress_n))}</td><td class=n>"
                         f"{esc(ci_of(row, lang))}</td><td class=n>{esc(_threshold(row, lang))}</td>"
                         f'<td class="{row["status"]}">{esc(t[row["status"]])}</td></tr>')
-        body.append("</table>")
+        body.append("</table></div>")
         worst = part.filter(pl.col("unit").is_not_null(), pl.col("status").is_in(["fail", "warn"]))
         if worst.height:
-            body.append(f"<p><b>{t['worst']}</b></p><table><tr><th>{t['unit']}</th>"
+            body.append(f"<p><b>{t['worst']}</b></p><div class=scroll><table><tr><th>{t['unit']}</th>"
                         f"<th>{t['check']}</th><th>{t['estimate']}</th><th>{t['n']}</th>"
                         f"<th>{t['status']}</th></tr>")
             for row in worst.sort("estimate", "unit").head(
@@ -592,7 +593,7 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
                             f"<td class=n>{esc(shown)}</td><td class=n>"
                             f"{esc(evidence_of(row, lang, suppress_n))}</td>"
                             f'<td class="{row["status"]}">{esc(t[row["status"]])}</td></tr>')
-            body.append("</table>")
+            body.append("</table></div>")
     body.append(f"<h2>{t['figures']}</h2>")
     figs = report.figures
     funnels = [k for k in figs if k.startswith("funnel_")]
