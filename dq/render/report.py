@@ -28,6 +28,7 @@ TEXT = {
            "check": "Kontroll", "estimate": "Resultat", "ci": "95 % KI", "unit": "Enhet",
            "status": "Status", "worst": "Svakeste enheter", "not_assessed": "ikke vurdert",
            "partially_assessed": "delvis vurdert", "missing": "Ikke vurdert",
+           "more": "… {n} til: --format markdown, html eller json",
            "pass": "bestått", "warn": "advarsel", "fail": "ikke bestått", "info": "info",
            "national": "Nasjonalt", "threshold": "Terskel", "method": "Metode",
            "suppression": "Prikking", "figures": "Figurer", "inputs": "Datagrunnlag",
@@ -39,6 +40,7 @@ TEXT = {
            "check": "Check", "estimate": "Result", "ci": "95 % CI", "unit": "Unit",
            "status": "Status", "worst": "Worst units", "not_assessed": "not assessed",
            "partially_assessed": "partially assessed", "missing": "Not assessed",
+           "more": "… {n} more: --format markdown, html or json",
            "pass": "pass", "warn": "warning", "fail": "fail", "info": "info",
            "national": "National", "threshold": "Threshold", "method": "Method",
            "suppression": "Small cells", "figures": "Figures", "inputs": "Data",
@@ -248,8 +250,7 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
         if d.get("missing"):
             lines.append(Text(f"{t['missing']}: {_missing(d, lang)}", style="dim"))
         if national.height > shown.height:
-            lines.append(Text(f"… {national.height - shown.height} more: --format markdown, html "
-                              "or json", style="dim"))
+            lines.append(Text(t["more"].format(n=national.height - shown.height), style="dim"))
         worst = part.filter(pl.col("unit").is_not_null(), pl.col("status").is_in(["fail", "warn"]))
         if worst.height:
             w = worst.sort(rank, "estimate", "unit").head(top)
