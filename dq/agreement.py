@@ -27,6 +27,9 @@ agreement and p_e the agreement expected by chance; coefficient = (p_a − p_e) 
   does not change when the weights are rescaled).
 * Krippendorff's α (Krippendorff 2011, "Computing Krippendorff's alpha-reliability"): from the
   coincidence matrix o_ck with metric δ²: α = 1 − D_o / D_e, nominal, ordinal, interval, ratio.
+  ``alpha`` computes the same from the pairable values without a q × q matrix per resample
+  (sums for nominal, ordinal and interval; blocked pairwise δ² for ratio), so continuous values
+  (q ≈ cases × raters) cost O(values²) once, not O(q²) per resample.
 * ICC (Shrout & Fleiss 1979, doi:10.1037/0033-2909.86.2.420; McGraw & Wong 1996,
   doi:10.1037/1082-989X.1.1.30): one-way (1), two-way random (2) and two-way mixed (3),
   single (·,1) and average (·,k) measures, from the ANOVA mean squares MSR, MSC, MSE, MSW,
@@ -176,9 +179,15 @@ def shares(t: CaseTerms, freq: np.ndarray | None = None) -> tuple[float, np.ndar
     return pa, pi, n, n2
 
 
-def gwet_se(kind: str, t: CaseTerms, freq: np.ndarray | None = None) -> float:
-    """Gwet's linearisation SE (irrCAC ``*.raw`` functions), finite population ignored; each
-    case counted ``freq`` times. NaN where it is undefined (fewer than two cases, p_e = 1)."""
+def gwet_se(kind: str, t: CaseTerms, freq: np.ndarray | None = None,
+            table: bool = False) -> float:
+    """Gwet's linearisation SE, finite population ignored; each case counted ``freq`` times.
+    NaN where it is undefined (fewer than two cases, p_e = 1).
+
+    ``table`` False: the raw-data form (irrCAC ``*.raw``), Var = Σ_i (c*_i − c)² / (n (n − 1)).
+    ``table`` True: the contingency-table form of two raters (irrCAC ``gwet.ac1.table``,
+    ``scott2.table``, ``bp2.table``, ``pa2.table``; Gwet 2014, ch. 5), Var = Σ_kl p_kl (…)² / n —
+    the same sum of squares over n² instead of n (n − 1), so SE_table = SE_raw · √((n − 1)/n)."""
     f = np.ones(len(t.r)) if freq is None else np.asarray(freq, dtype=float)
     pa, pi, n, n2 = shares(t, f)
     if n < 2 or n2 == 0:
@@ -200,7 +209,7 @@ def gwet_se(kind: str, t: CaseTerms, freq: np.ndarray | None = None) -> float:
     c_star = c_i - 2 * (1 - coef) * (pe_i - pe) / (1 - pe)
     if kind in ("brennan_prediger", "pabak", "percent_agreement"):
         c_star = c_i
-    return float(math.sqrt(float(f @ (c_star - coef) ** 2) / (n * (n - 1))))
+    return float(math.sqrt(float(f @ (c_star - coef) ** 2) / (n * (n if table else n - 1))))
 
 
 def fleiss_se0(counts: np.ndarray, freq: np.ndarray | None = None) -> float | None:
@@ -413,6 +422,127 @@ def alpha_interval_direct(x: np.ndarray, w: np.ndarray | None = None) -> np.ndar
         do = (w @ within) / n
         de = 2 * (n * (w @ s2) - (w @ s1) ** 2) / (n * (n - 1))
         return np.where(de > 0, 1 - do / de, np.nan)
+
+
+def _ratio_d2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Krippendorff's ratio δ² = ((a − b)/(a + b))², 0 where a + b = 0 (as ``delta2``)."""
+    s = a + b
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = np.where(s == 0, 0.0, (a - b) / s)
+    return d * d
+
+
+_BLOCK_BYTES = 32 * 2**20  # working memory of one block of α's kernel or of resamples
+
+
+def alpha(x: np.ndarray, metric: str, w: np.ndarray | None = None) -> np.ndarray:
+    """Krippendorff's α of the values ``x`` (units × raters, NaN = missing) for every row of the
+    case weights ``w`` (B × units; None: each unit once), at any level, without a q × q
+    coincidence matrix per resample (q distinct values: ~ units × raters for continuous data).
+
+    With N_c = Σ_u w_u n_uc the weighted count of value c among pairable units (m_u ≥ 2) and
+    n = Σ_c N_c, α = 1 − (n − 1) Σ_u w_u P_u / Σ_ck N_c N_k δ²_ck, where
+    P_u = Σ_{i≠j in u} δ²(x_i, x_j) / (m_u − 1) — the coincidence-matrix α of Krippendorff
+    (2011) rearranged (o_ck summed per unit). By metric:
+
+    * nominal: Σ_ck N_c N_k δ²_ck = n² − Σ_c N_c²; P_u = (m_u² − Σ_c n_uc²) / (m_u − 1).
+    * interval, and ordinal with ranks R_c = Σ_{g<c} N_g + N_c / 2 (δ_ck = R_k − R_c is
+      Krippendorff's ordinal δ, so it is computed per resample from the resample's N):
+      Σ_ck N_c N_k (R_c − R_k)² = 2 (n Σ N_c R_c² − (Σ N_c R_c)²), and per unit likewise.
+    * ratio: no such sums; Σ_ck N_c N_k δ²_ck is a quadratic form z G z over the distinct values
+      (z = N, G = δ²) or over the units (z = w, G_uv = Σ_{i∈u, j∈v} δ²), whichever is smaller;
+      G is built in blocks of rows and never held whole, so memory stays O(B·s + block) and
+      time O(U k q + B s²), s = min(q, U).
+    NaN where α is undefined (no pairable value, no variation)."""
+    x = np.asarray(x, dtype=float)
+    ok = ~np.isnan(x)
+    m_all = ok.sum(1)
+    keep = m_all >= 2
+    x, ok = x[keep], ok[keep]
+    m = m_all[keep].astype(float)
+    n_units = x.shape[0]
+    wk = np.ones((1, n_units)) if w is None else np.asarray(w, dtype=float)[:, keep]
+    n_boot = wk.shape[0]
+    if n_units == 0:
+        return np.full(n_boot, np.nan)
+    from scipy import sparse
+
+    vals, inv = np.unique(x[ok], return_inverse=True)
+    q = len(vals)
+    rows = np.nonzero(ok)[0]
+    counts = sparse.csr_matrix((np.ones(len(rows)), (rows, inv.reshape(-1))),
+                               shape=(n_units, q))  # n_uc, duplicates summed
+    n = wk @ m
+    step = max(1, _BLOCK_BYTES // (8 * max(q, n_units) * 3))  # resamples per block
+    do_num = np.empty(n_boot)
+    de_num = np.empty(n_boot)
+    if metric == "nominal":
+        p_u = (m**2 - np.asarray(counts.multiply(counts).sum(1)).ravel()) / (m - 1)
+        do_num = wk @ p_u
+        for b0 in range(0, n_boot, step):
+            nc = np.asarray(counts.T @ wk[b0:b0 + step].T).T  # block × q
+            de_num[b0:b0 + step] = n[b0:b0 + step] ** 2 - (nc**2).sum(1)
+    elif metric in ("interval", "ordinal"):
+        for b0 in range(0, n_boot, step):
+            wb = wk[b0:b0 + step]
+            nc = np.asarray(counts.T @ wb.T).T  # block × q
+            if metric == "ordinal":
+                r = np.cumsum(nc, 1) - nc / 2
+            else:
+                r = np.broadcast_to(vals, nc.shape)
+            # δ² depends on differences only: shift R to start at 0 (exactly 0 when there is one
+            # value, so no variation stays D_e = 0).
+            nb = n[b0:b0 + step, None]
+            r = r - r[:, :1]
+            s1 = np.asarray(counts @ r.T)  # units × block: Σ_c n_uc R_c
+            s2 = np.asarray(counts @ (r**2).T)
+            do_num[b0:b0 + step] = (wb * (2 * (m[:, None] * s2 - s1**2)
+                                          / (m[:, None] - 1)).T).sum(1)
+            de_num[b0:b0 + step] = 2 * (nb[:, 0] * (nc * r**2).sum(1) - (nc * r).sum(1) ** 2)
+    elif metric == "ratio":
+        xs = np.where(ok, x, np.nan)
+        d_within = _ratio_d2(xs[:, :, None], xs[:, None, :])
+        p_u = np.nansum(d_within, axis=(1, 2)) / (m - 1)  # NaN pairs (missing) add nothing
+        do_num = wk @ p_u
+        de_num[:] = 0.0
+        if q <= n_units:  # few distinct values: z = N over the values, G = δ²
+            z = np.asarray(counts.T @ wk.T).T  # B × q
+            v, starts = vals, None
+        else:  # z = w over the units, G_uv = Σ_{i∈u, j∈v} δ²(x_i, x_j)
+            z = wk
+            v = x[ok]  # unit-major: the values of unit u are v[starts[u]:starts[u + 1]]
+            starts = np.concatenate([[0], np.cumsum(m[:-1])]).astype(np.intp)
+        bounds = np.append(starts, len(v)) if starts is not None else np.arange(len(v) + 1)
+        size = z.shape[1]
+        safe = bool((v <= 0).any())  # a + b = 0 possible: δ² = 0 there
+        if starts is not None:  # unit × value indicator, to sum kernel rows by unit
+            unit_of = sparse.csr_matrix((np.ones(len(v)), (rows, np.arange(len(v)))),
+                                        shape=(n_units, len(v)))
+        per = max(1, _BLOCK_BYTES // (8 * len(v)))  # values per block of kernel rows
+        r0 = 0
+        while r0 < size:  # blocks of rows of G (whole units); G is symmetric: the upper part
+            r1 = int(np.searchsorted(bounds, bounds[r0] + per, side="right")) - 1
+            r1 = min(size, max(r0 + 1, r1))
+            a = v[bounds[r0]:bounds[r1], None]
+            b = v[None, bounds[r0]:]
+            if safe:
+                k = _ratio_d2(a, b)
+            else:  # in place: (a − b) / (a + b), squared
+                k = np.subtract(a, b)
+                k /= np.add(a, b)
+                k *= k
+            if starts is not None:  # sum over the values of each unit: rows, then columns
+                # a sparse sum of rows: faster than reduceat on axis 0
+                k = unit_of[r0:r1, bounds[r0]:bounds[r1]] @ k
+                k = np.add.reduceat(k, starts[r0:] - starts[r0], axis=1)
+            # z G z = Σ_blocks 2 z_R·(G[R, ≥R] z_≥R) − z_R·(G[R, R] z_R)
+            zr = z[:, r0:r1]
+            de_num += 2 * (zr * (z[:, r0:] @ k.T)).sum(1) - (zr * (zr @ k[:, :r1 - r0].T)).sum(1)
+            r0 = r1
+    else:
+        raise ValueError(metric)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(de_num > 0, 1 - (n - 1) * do_num / de_num, np.nan)
 
 
 # ---------------------------------------------------------------- ICC

@@ -521,6 +521,10 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
     w_boot = (_resample_weights(f, len(f), n_boot, rng) if n_boot and rng is not None else None)
     values = r.category_values
     n_single = int(round(float(f @ (rated == 1))))
+    # A contingency table of two raters with every case rated twice takes irrCAC's ``*.table``
+    # variance (over n); raw data, or a table where a rating became missing (an unknown code at
+    # the ordinal level), the raw-data variance (over n − 1).
+    table_form = r.freq is not None and k == 2 and bool((rated == 2).all())
     rows: list[_Row] = []
 
     for stat in stats:
@@ -541,8 +545,12 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
             point = (pa - pe) / (1 - pe)
             if w_boot is not None:
                 est = _percentile(point, A.coefficient(kind, t, w_boot), n_boot or 0, seed)
+            elif table_form:
+                est = A.wald(point, A.gwet_se(kind, t, f, table=True),
+                             "linearisation (Gwet 2014): irrCAC table formula (n)")
             else:
-                est = A.wald(point, A.gwet_se(kind, t, f), "linearisation (Gwet 2014; irrCAC)")
+                est = A.wald(point, A.gwet_se(kind, t, f),
+                             "linearisation (Gwet 2014): irrCAC raw data formula (n−1)")
             notes = []
             if stat == "gwet_ac2":
                 notes.append("quadratic weights on the code values" if values is not None
@@ -588,18 +596,18 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
             rows.append(_Row(stat, est, note=note, n_cases=int(round(n_c))))
         elif stat == "krippendorff_alpha":
             metric = "ordinal" if r.level == "ordinal" else "nominal"
-            ranks = np.arange(float(q))  # nominal and ordinal δ² depend on the order only
             if q < 2:
                 rows.append(_Row(stat, None, "only one category: α is undefined"))
                 continue
-            point = float(A.alpha_from_coincidences(A.coincidences(counts, case_w), ranks,
-                                                    metric)[0])
+            # Codes as values (their order is all nominal and ordinal δ² use); A.alpha needs no
+            # q × q matrix per resample (issue 12, bug 2).
+            as_values = np.where(codes >= 0, codes, np.nan).astype(float)
+            point = float(A.alpha(as_values, metric, case_w)[0])
             if not math.isfinite(point):
                 rows.append(_Row(stat, None, NO_VARIATION.format(name="α")))
                 continue
             if w_boot is not None:
-                est = _percentile(point, A.alpha_from_coincidences(
-                    A.coincidences(counts, w_boot), ranks, metric), n_boot or 0, seed)
+                est = _percentile(point, A.alpha(as_values, metric, w_boot), n_boot or 0, seed)
             else:
                 est = A.Estimate(point, None, None, None, None, None)
             rows.append(_Row(stat, est, note=f"{metric} metric; uses every case with two or more "
@@ -655,25 +663,31 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
             if n_a < 2:
                 rows.append(_Row(stat, None, ONE_CASE))
                 continue
+            # The resamples' weights are drawn first, so that the estimate and every resample
+            # are one call (ratio α's kernel is built once); where α turns out undefined the
+            # generator is put back, so later draws are what they were.
+            state = rng.bit_generator.state if rng is not None else None
+            w_a = (_resample_weights(None if r.freq is None else fa, len(fa), n_boot, rng)
+                   if n_boot and rng is not None else None)
+            both = fa[None, :] if w_a is None else np.vstack([fa[None, :], w_a])
             if metric == "interval":
-                point = float(A.alpha_interval_direct(xa, fa[None, :])[0])
-                draws_of = (lambda w: A.alpha_interval_direct(xa, w))  # noqa: E731
+                alphas = A.alpha_interval_direct(xa, both)
             else:
-                vals = np.unique(xa[~np.isnan(xa)])
-                codes = np.where(np.isnan(xa), -1, np.searchsorted(vals, np.nan_to_num(xa)))
-                counts = A.counts_matrix(codes.astype(np.int64), len(vals))
-                point = float(A.alpha_from_coincidences(A.coincidences(counts, fa[None, :]),
-                                                        vals, "ratio")[0])
-                draws_of = (lambda w: A.alpha_from_coincidences(  # noqa: E731
-                    A.coincidences(counts, w), vals, "ratio"))
+                # Pairwise δ² in blocks, no q × q coincidence matrix per resample (issue 12,
+                # bug 2: 100 cases × 3 raters took 15–31 s and 0.7–0.9 GB that way; 2,000 × 6
+                # now ~1.3 s and < 300 MB with the 1,000-resample fallback, on a loaded
+                # 2-core machine).
+                alphas = A.alpha(xa, "ratio", both)
+            point = float(alphas[0])
             if not math.isfinite(point):
+                if rng is not None and state is not None:
+                    rng.bit_generator.state = state
                 rows.append(_Row(stat, None, "no variation: every rating is the same, so α is "
                                              "undefined"))
                 continue
             est = A.Estimate(point, None, None, None, None, None)
-            if n_boot and rng is not None:
-                w = _resample_weights(None if r.freq is None else fa, len(fa), n_boot, rng)
-                est = _percentile(point, draws_of(w), n_boot, seed)
+            if w_a is not None:
+                est = _percentile(point, alphas[1:], n_boot or 0, seed)
             rows.append(_Row(stat, est, note=f"{metric} metric; uses incomplete cases",
                              n_cases=int(round(n_a))))
         elif stat.startswith("bland_altman"):

@@ -154,13 +154,27 @@ def test_table_equals_its_expansion(tmp_path, level):
     got_t = {r["statistic"]: r for r in rel.compute(t, {}).rows.iter_rows(named=True)}
     got_w = {r["statistic"]: r for r in rel.compute(w, {}).rows.iter_rows(named=True)}
     assert got_t.keys() == got_w.keys()
-    # abs=1e-9: the same sums in another order (weighted vs one row per case).
+    # abs=1e-9: the same sums in another order (weighted vs one row per case). Issue 12 bug 4:
+    # Gwet-family SEs of a table follow irrCAC's *.table formulas (variance over n), those of raw
+    # data its *.raw formulas (over n − 1): SE_table = SE_raw · √((n − 1)/n), and the Wald CI
+    # with it.
+    n = float(table.sum())
     for stat in got_t:
+        table_formula = (got_t[stat]["se_method"] or "").endswith("table formula (n)")
         for key in ("estimate", "ci_low", "ci_high", "n_cases", "se_null"):
             if stat == "krippendorff_alpha" and key.startswith("ci"):
                 continue  # α's interval is a bootstrap: its draws differ between the two shapes
+            if table_formula and key.startswith("ci"):
+                continue  # checked below from the SE
             assert got_t[stat][key] == pytest.approx(got_w[stat][key], abs=1e-9), (stat, key)
-        if got_t[stat]["se_method"] and "bootstrap" not in got_t[stat]["se_method"]:
+        if table_formula:
+            assert got_w[stat]["se_method"].endswith("raw data formula (n−1)"), stat
+            se = got_w[stat]["se"] * ((n - 1) / n) ** 0.5
+            assert got_t[stat]["se"] == pytest.approx(se, abs=1e-9), stat
+            est = got_t[stat]["estimate"]
+            assert got_t[stat]["ci_low"] == pytest.approx(est - A.Z * se, abs=1e-9), stat
+            assert got_t[stat]["ci_high"] == pytest.approx(min(1.0, est + A.Z * se), abs=1e-9), stat
+        elif got_t[stat]["se_method"] and "bootstrap" not in got_t[stat]["se_method"]:
             assert got_t[stat]["se"] == pytest.approx(got_w[stat]["se"], abs=1e-9), stat
 
 
