@@ -342,6 +342,16 @@ def check_pair(before: Result, after: Result) -> list[str]:
                         f"and {ma['dq_version']})")
     if (mb.get("spec") or {}).get("sha256") != (ma.get("spec") or {}).get("sha256"):
         warnings.append("the results were made with different specs (spec sha256 differs)")
+    # The export is expected to change between runs; a reference, a study, the unit table or
+    # the codebook changing under it is worth a word (the manifest lists them after the export).
+    inputs_b = {Path(str(i.get("path"))).name: i.get("sha256") for i in mb.get("inputs", [])[1:]}
+    changed_inputs = sorted(name for i in ma.get("inputs", [])[1:]
+                            if (name := Path(str(i.get("path"))).name) in inputs_b
+                            and inputs_b[name] != i.get("sha256"))
+    if changed_inputs:
+        warnings.append(f"{len(changed_inputs)} input(s) other than the export changed between "
+                        "the runs (sha256 differs): "
+                        + ", ".join(plain(n) for n in changed_inputs[:8]))
     thresholds_b = {(r["id"], r["unit"]): (r["warn"], r["fail"]) for r in before.rows}
     changed = sorted({r["id"] for r in after.rows
                       if (r["id"], r["unit"]) in thresholds_b

@@ -138,3 +138,22 @@ def test_regrade_with_the_same_spec_changes_nothing(results):
     assert before == after
     assert [d["verdict"] for d in doc["dimensions"]] == \
         [d["verdict"] for d in original.doc["dimensions"]]
+
+
+def test_compare_warns_when_a_reference_changed(tmp_path):
+    import shutil
+
+    ex = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, ex)
+    before, after = tmp_path / "b.json", tmp_path / "a.json"
+    run("report", ex / "dq.toml", "--format", "json", "-o", before)
+    ref = ex / "npr_aggregat.csv"
+    ref.write_text(ref.read_text(encoding="utf-8-sig").replace("Ahus;2019;S72.0;153",
+                                                               "Ahus;2019;S72.0;154", 1),
+                   encoding="utf-8")
+    run("report", ex / "dq.toml", "--format", "json", "-o", after)
+    result = run("compare", before, after, "--format", "json")
+    warnings = json.loads(result.stdout)["warnings"]
+    assert any("npr_aggregat.csv" in w and "changed" in w for w in warnings), warnings
+    same = json.loads(run("compare", before, before, "--format", "json").stdout)["warnings"]
+    assert not any("changed between" in w for w in same)
