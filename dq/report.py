@@ -24,7 +24,7 @@ from dq.checks import comparability, relevance, timeliness, verification
 from dq.checks.model import DIMENSIONS, Check, frame
 from dq.conditions import with_conditions
 from dq.errors import ConfigError
-from dq.grading import worst
+from dq.grading import RANK, worst
 from dq.grouping import resolve
 from dq.io import Source, SourceInfo
 from dq.io.values import as_date, as_text
@@ -32,7 +32,7 @@ from dq.spec import Spec
 from dq.units import public as public_unit
 
 SCHEMA_VERSION = 1
-STATUS_ORDER = {"fail": 0, "warn": 1, "pass": 2, "info": 3, "not_assessed": 4}
+STATUS_ORDER = RANK  # the one ranking of statuses (dq.grading)
 
 NOT_ASSESSED = {
     "kompletthet": "set [dataset] files (and [coverage] references for dekningsgrad)",

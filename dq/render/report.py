@@ -20,6 +20,7 @@ from dq.checks.model import DIMENSIONS, NAMES
 from dq.checks.model import figure as check_figure
 from dq.checks.model import title as check_title
 from dq.render.numbers import ci, count, num, pct
+from dq.grading import RANK
 from dq.messages import ui, word
 from dq.render.text import md_cell, plain
 
@@ -235,8 +236,7 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
         table.add_column(t["ci"], justify="right", no_wrap=True)
         table.add_column(t["status"], no_wrap=True)
         national = part.filter(pl.col("unit").is_null())
-        rank = pl.col("status").replace_strict({"fail": 0, "warn": 1, "pass": 2, "info": 3,
-                                                "not_assessed": 4}, return_dtype=pl.Int8)
+        rank = pl.col("status").replace_strict(RANK, return_dtype=pl.Int8)
         shown = national.sort(rank, maintain_order=True)
         flagged = shown.filter(pl.col("status").is_in(["fail", "warn"]))
         shown = pl.concat([flagged.head(2 * top),

@@ -13,11 +13,12 @@ from rich.table import Table
 from rich.text import Text
 
 from dq.render.tabular import fmt_ci, fmt_pct
+from dq.grading import RANK
 from dq.render.text import plain
 
 STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "info": "dim",
                 "not_assessed": "dim"}
-STATUS_RANK = {"fail": 0, "warn": 1, "pass": 2, "info": 3, "not_assessed": 4}
+STATUS_RANK = RANK  # the one ranking of statuses (dq.grading)
 
 
 def _s(value: object) -> Text:
