@@ -11,8 +11,9 @@ __version__ = "0.1.0"
 # The Python API (dq.api), loaded on first use so that ``dq --help`` stays instant:
 # ``dq.load_spec``, ``dq.completeness(data, spec=None, by=None)``, ``dq.coverage(data, reference,
 # spec=None)``, ``dq.report(spec, data=None, year=None)``, ``dq.compare(before, after)``.
-__all__ = ["compare", "completeness", "coverage", "load_spec", "report", "Result"]
-_MODULES = ("completeness", "coverage", "report", "compare")
+__all__ = ["compare", "completeness", "correctness", "coverage", "load_spec", "reliability",
+           "report", "Result"]
+_MODULES = ("completeness", "coverage", "report", "compare", "reliability", "correctness")
 
 
 def __getattr__(name: str):  # noqa: ANN202

@@ -135,6 +135,47 @@ def coverage(data: Data | None = None, reference: Data | list[Data] | None = Non
                   lambda: cov.to_json(result, machine, [src, *references], sp, suppress))
 
 
+def reliability(ratings: Data, spec: Spec | str | Path | None = None, *,
+                case: str | None = None, rater: str | None = None,
+                raters: list[str] | None = None, table: bool = False,
+                variables: list[str] | None = None, level: str | None = None,
+                categories: list[str] | None = None, bootstrap: int | None = None,
+                seed: int | None = None) -> Result:
+    """Inter-rater agreement (``dq reliability``): the study long (``case``, ``rater``), wide
+    (``raters``) or as a contingency table (``table``); bootstraps are seeded (default 0)."""
+    from dq import reliability as rel
+
+    sp = _spec(spec)
+    src = source(ratings, load_spec())
+    if bootstrap is not None and seed is None:
+        seed = 0
+    studies = rel.ratings(src, sp, case=case, rater=rater, raters=raters, table=table,
+                          variables=variables, level=level, categories=categories)
+    result = rel.compute(studies, sp.reliability.thresholds, bootstrap=bootstrap, seed=seed)
+    return Result("reliability", result.rows, result,
+                  lambda: rel.to_json(result, src.infos, sp, bootstrap, seed))
+
+
+def correctness(study: Data, spec: Spec | str | Path | None = None, *,
+                by_unit: bool = False, pairs: list[tuple[str, str]] | None = None,
+                unit: str | None = None, patient: str | None = None,
+                belongs: str | None = None, ci: str = "wilson") -> Result:
+    """Agreement with the medical record (``dq correctness``): Rapporteket's
+    valideringsdatasett, or a wide file with ``pairs`` of (registry, record) columns."""
+    from dq import correctness as corr
+
+    sp = _spec(spec)
+    cs = sp.correctness
+    src = source(study, load_spec())
+    unit_col, patient_col = unit or cs.unit, patient or cs.patient
+    ids = [c for c in (patient_col, unit_col, belongs or cs.belongs) if c]
+    df = corr.study(src, sp, pairs=pairs, ids=ids)
+    result = corr.compute(df, sp, unit=unit_col if by_unit else None,
+                          thresholds=cs.thresholds, patient=patient_col,
+                          belongs=belongs or cs.belongs, ci_method=ci)
+    return Result("correctness", result.rows, result, lambda: corr.to_json(result, src.infos, sp))
+
+
 def report(spec: Spec | str | Path, data: Data | None = None, year: int | str | None = None,
            suppress: int | None = None) -> Result:
     """Every configured check by the six dimensions (``dq report``); ``year``: the report
@@ -163,4 +204,5 @@ def compare(before: str | Path, after: str | Path, suppress: int | None = None) 
                   lambda: cmp.to_json(df, b, a, Path(before), Path(after), warnings, n))
 
 
-__all__ = ["Result", "compare", "completeness", "coverage", "load_spec", "report", "source"]
+__all__ = ["Result", "compare", "completeness", "correctness", "coverage", "load_spec",
+           "reliability", "report", "source"]

@@ -22,6 +22,8 @@ zero denominator are null, and a warning says which and why.
 
 from __future__ import annotations
 
+from dq._callable import make_callable
+
 import re
 from dataclasses import dataclass
 
@@ -273,3 +275,25 @@ def _undefined_2x2(name: str, counts: dict[str, int | None]) -> list[str]:
         if not (counts.get(x) or 0) + (counts.get(y) or 0):
             out.append(f"{name}: {figure} is undefined ({why}: its denominator is 0)")
     return out
+
+
+def study(source: Source, spec: Spec, *, pairs: list[tuple[str, str]] | None = None,
+          ids: list[str] | None = None) -> pl.DataFrame:
+    """The validation study in long form: Rapporteket's valideringsdatasett as it is, or a wide
+    file with ``pairs`` of (registry column, record column), keeping the ``ids`` columns."""
+    if pairs:
+        return wide_to_long(source, pairs, list(ids or []))
+    return read_long(source)
+
+
+def to_json(result: CorrectnessResult, infos: list, spec: Spec) -> str:  # noqa: ANN001
+    """What ``dq correctness --format json`` writes."""
+    from dq.render import envelope
+
+    return envelope.dumps(envelope.envelope("correctness", infos, spec, result.rows,
+                                            correct_patients=result.patients,
+                                            warnings=result.warnings))
+
+
+make_callable(__name__)  # dq.correctness(...) calls dq.api.correctness
+

@@ -28,6 +28,8 @@ Each such substitution is counted in a warning, never listed (the values may be 
 
 from __future__ import annotations
 
+from dq._callable import make_callable
+
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -36,7 +38,7 @@ import numpy as np
 import polars as pl
 
 from dq import agreement as A
-from dq.errors import InputError
+from dq.errors import ConfigError, InputError
 from dq.io import Source
 from dq.io.values import as_text, number
 from dq.spec import Spec, Thresholds, Variable
@@ -817,3 +819,43 @@ def level_of(name: str, spec: Spec, override: str | None) -> str:
         return var.level
     return {"categorical": "nominal", "integer": "interval", "decimal": "interval"}.get(
         var.type, "nominal")
+
+
+def ratings(source: Source, spec: Spec, *, case: str | None = None, rater: str | None = None,
+            raters: list[str] | None = None, table: bool = False,
+            variables: list[str] | None = None, level: str | None = None,
+            categories: list[str] | None = None) -> list[Ratings]:
+    """The study in whichever form it comes: a contingency table (``table``), wide (one column
+    per rater, ``raters``) or long (``case`` and ``rater`` columns, default the spec's); one
+    place for ``dq reliability``, ``dq.reliability`` and the report."""
+    rs = spec.reliability
+    if table or raters:
+        name = (variables or ["rating"])[0]
+        lvl = level_of(name, spec, level)
+        if table:
+            return ratings_from_table(source, name, lvl, spec=spec, categories=categories)
+        return ratings_from_wide(source, list(raters or []), name, lvl, spec=spec,
+                                 categories=categories)
+    case, rater = case or rs.case, rater or rs.rater
+    if not case or not rater:
+        raise ConfigError("long form needs --case-column and --rater-column (or [reliability] "
+                          "case and rater); wide form needs --raters; a table needs --table")
+    names = list(variables or []) or list(rs.variables) or [
+        c for c in source.columns if c not in (case, rater)]
+    return ratings_from_long(source, case, rater, names,
+                             {n: level_of(n, spec, level) for n in names}, spec=spec,
+                             categories=categories)
+
+
+def to_json(result: ReliabilityResult, infos: list, spec: Spec,  # noqa: ANN001
+            bootstrap: int | None, seed: int | None) -> str:
+    """What ``dq reliability --format json`` writes."""
+    from dq.render import envelope
+
+    return envelope.dumps(envelope.envelope("reliability", infos, spec, result.rows,
+                                            bootstrap=bootstrap, seed=seed,
+                                            warnings=result.warnings))
+
+
+make_callable(__name__)  # dq.reliability(...) calls dq.api.reliability
+

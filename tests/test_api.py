@@ -87,3 +87,15 @@ def test_compare_equals_the_cli(tmp_path):
     olav = result.rows.filter(pl.col("id") == "kompletthet.variabel.ASA",
                               pl.col("unit") == "St. Olavs")
     assert olav["change"].item() == "resolved"
+
+
+def test_reliability_and_correctness_equal_the_cli():
+    spec = dq.load_spec(SPEC)
+    rel = dq.reliability(EXAMPLE / "interrater.csv", spec)
+    cli = run("reliability", "--spec", SPEC, "--format", "json")
+    assert json.loads(rel.to_json()) == json.loads(cli.stdout)
+    cor = dq.correctness(EXAMPLE / "validering.csv", spec, by_unit=True)
+    cli = run("correctness", "--spec", SPEC, "--by", "unit", "--format", "json")
+    assert json.loads(cor.to_json()) == json.loads(cli.stdout)
+    asa = rel.rows.filter(pl.col("variable") == "Antibiotika", pl.col("statistic") == "cohen_kappa")
+    assert asa["status"].item() == "warn"  # the kappa paradox variable of the example

@@ -80,7 +80,7 @@ def reliability(
     width: WidthOption = None,
 ) -> None:
     from dq import reliability as rel
-    from dq.render import envelope, markdown, terminal
+    from dq.render import markdown, terminal
     from dq.render.tabular import to_csv
 
     sp = load_spec(spec)
@@ -93,33 +93,15 @@ def reliability(
     # Every output is checked against every input before any data is read.
     plan = plan_outputs([Input(path, "the study this command reads"), *protected(sp)], output)
     source = scan_input(path)
-    lvl = level.value if level else None
-    declared = _split(categories) or None
-    if table:
-        name = (_split(variables) or ["rating"])[0]
-        studies = rel.ratings_from_table(source, name, rel.level_of(name, sp, lvl), spec=sp,
-                                         categories=declared)
-    elif raters:
-        name = (_split(variables) or ["rating"])[0]
-        studies = rel.ratings_from_wide(source, _split(raters), name, rel.level_of(name, sp, lvl),
-                                        spec=sp, categories=declared)
-    else:
-        case = case_column or rs.case
-        rater = rater_column or rs.rater
-        if not case or not rater:
-            raise ConfigError("long form needs --case-column and --rater-column (or [reliability] "
-                              "case and rater); wide form needs --raters; a table needs --table")
-        names = _split(variables) or list(rs.variables) or [
-            c for c in source.columns if c not in (case, rater)]
-        studies = rel.ratings_from_long(source, case, rater, names,
-                                        {n: rel.level_of(n, sp, lvl) for n in names}, spec=sp,
-                                        categories=declared)
+    studies = rel.ratings(source, sp, case=case_column, rater=rater_column,
+                          raters=_split(raters) or None, table=table,
+                          variables=_split(variables) or None,
+                          level=level.value if level else None,
+                          categories=_split(categories) or None)
     with progress("Computing agreement…"):
         result = rel.compute(studies, rs.thresholds, bootstrap=bootstrap, seed=seed)
     emit(fmt, plan, output, width,
-         json=lambda: envelope.dumps(envelope.envelope(
-             "reliability", source.infos, sp, result.rows, bootstrap=bootstrap, seed=seed,
-             warnings=result.warnings)),
+         json=lambda: rel.to_json(result, source.infos, sp, bootstrap, seed),
          csv=lambda: to_csv(result.rows), markdown=lambda: markdown.reliability(result),
          terminal=lambda c: terminal.reliability(result, c))
     if result.failed:
@@ -148,7 +130,7 @@ def correctness(
     width: WidthOption = None,
 ) -> None:
     from dq import correctness as corr
-    from dq.render import envelope, markdown, terminal
+    from dq.render import markdown, terminal
     from dq.render.tabular import to_csv
     from dq.spec import Thresholds
 
@@ -165,26 +147,22 @@ def correctness(
     if by and by != "unit":
         raise ConfigError("--by takes only 'unit' for correctness")
     patient_col = patient or cs.patient
+    pair_list: list[tuple[str, str]] = []
     if pairs:
-        pair_list = []
         for item in _split(pairs):
             if ":" not in item:
                 raise ConfigError(f"--pairs {item!r}: write REGISTRYCOLUMN:RECORDCOLUMN")
             reg, rec = item.split(":", 1)
             pair_list.append((reg.strip(), rec.strip()))
-        ids = [c for c in (patient_col, unit_col, belongs or cs.belongs) if c]
-        df = corr.wide_to_long(source, pair_list, ids)
-    else:
-        df = corr.read_long(source)
+    ids = [c for c in (patient_col, unit_col, belongs or cs.belongs) if c]
+    df = corr.study(source, sp, pairs=pair_list or None, ids=ids)
     thresholds = cs.thresholds
     if fail_under is not None:
         thresholds = Thresholds(max(thresholds.warn_below or 0, fail_under), fail_under)
     result = corr.compute(df, sp, unit=unit_col if by == "unit" else None, thresholds=thresholds,
                           patient=patient_col, belongs=belongs or cs.belongs, ci_method=ci.value)
     emit(fmt, plan, output, width,
-         json=lambda: envelope.dumps(envelope.envelope(
-             "correctness", source.infos, sp, result.rows, correct_patients=result.patients,
-             warnings=result.warnings)),
+         json=lambda: corr.to_json(result, source.infos, sp),
          csv=lambda: to_csv(result.rows), markdown=lambda: markdown.correctness(result),
          terminal=lambda c: terminal.correctness(result, c))
     if result.failed:
