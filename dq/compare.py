@@ -19,8 +19,6 @@ one result are added or removed.
 
 from __future__ import annotations
 
-from dq._callable import make_callable
-
 import json
 import math
 import re
@@ -32,6 +30,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from dq._callable import make_callable
 from dq.checks.comparability import holm, two_proportion_p
 from dq.checks.model import thresholds_for
 from dq.grading import status

@@ -18,13 +18,12 @@ expression, and all variables are counted in one ``group_by().agg`` pass over a 
 
 from __future__ import annotations
 
-from dq._callable import make_callable
-
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import polars as pl
 
+from dq._callable import make_callable
 from dq import grading
 
 from dq.conditions import unreadable_columns, unreadable_warnings, with_conditions

@@ -22,13 +22,12 @@ zero denominator are null, and a warning says which and why.
 
 from __future__ import annotations
 
-from dq._callable import make_callable
-
 import re
 from dataclasses import dataclass
 
 import polars as pl
 
+from dq._callable import make_callable
 from dq.errors import InputError
 from dq.io import Source
 from dq.io.values import as_date, as_text, number

@@ -25,13 +25,12 @@ SKDE's results pages mark units below 60 % as "Lav dekningsgrad".
 
 from __future__ import annotations
 
-from dq._callable import make_callable
-
 import difflib
 from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from dq._callable import make_callable
 from dq import grading
 
 from dq import capture

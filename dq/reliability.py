@@ -28,15 +28,15 @@ Each such substitution is counted in a warning, never listed (the values may be 
 
 from __future__ import annotations
 
-from dq._callable import make_callable
-
 import math
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import polars as pl
 
+from dq._callable import make_callable
 from dq import agreement as A
 from dq.errors import ConfigError, InputError
 from dq.io import Source
@@ -114,6 +114,19 @@ def _canonical(value: str) -> str:
     if not math.isfinite(x):
         return text.upper()
     return str(int(x)) if x.is_integer() and abs(x) < MAX_COUNT else repr(x)
+
+
+def _unknown_as_missing(values: np.ndarray, unknown: Any,
+                        freq: np.ndarray | None = None) -> tuple[str, ...]:
+    """Numeric ratings that are a declared unknown code become missing (in place); the remark
+    says how many (``freq``: each row's number of cases, for a table)."""
+    codes = [u for u in (_as_number(c) for c in unknown) if u is not None]
+    mask = np.isin(values, codes) if codes else np.zeros(values.shape, dtype=bool)
+    if not mask.any():
+        return ()
+    values[mask] = np.nan
+    n = int((freq[:, None] * mask).sum()) if freq is not None else int(mask.sum())
+    return (f"{n} rating(s) with a declared unknown code counted as missing",)
 
 
 def _as_number(label: str) -> float | None:
@@ -327,14 +340,7 @@ def _from_table(name: str, level: str, labels: list[str], table: np.ndarray,
                            "set the level to nominal or ordinal", freq=freq)
         x = np.array(nums, dtype=float)
         values = x[cells]
-        remarks: tuple[str, ...] = ()
-        unknown_x = [u for u in (_as_number(c) for c in unknown) if u is not None]
-        if unknown_x:
-            mask = np.isin(values, unknown_x)
-            if mask.any():
-                values[mask] = np.nan
-                n_unknown = int((freq[:, None] * mask).sum())
-                remarks = (f"{n_unknown} rating(s) with a declared unknown code counted as missing",)
+        remarks = _unknown_as_missing(values, unknown, freq)
         return Ratings(name, level, raters, values, None, [], freq=freq, remarks=remarks)
     used = table.sum(1) + table.sum(0)  # ratings per category, both raters
     observed = {lab: int(used[i]) for i, lab in enumerate(labels) if used[i] > 0}
@@ -381,14 +387,7 @@ def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
                            "infinite number); set the level to nominal or ordinal, or clean the "
                            "values")
         values = nums.to_numpy().astype(float)
-        remarks: tuple[str, ...] = ()
-        unknown_x = [u for u in (_as_number(c) for c in unknown) if u is not None]
-        if unknown_x:
-            mask = np.isin(values, unknown_x)
-            if mask.any():
-                values[mask] = np.nan
-                remarks = (f"{int(mask.sum())} rating(s) with a declared unknown code counted as "
-                           "missing",)
+        remarks = _unknown_as_missing(values, unknown)
         return Ratings(var, level, raters, values, None, [], remarks=remarks)
     text = wide.select(as_text(pl.col(c), wide.schema[c]).alias(c) for c in raters)
     distinct = (pl.concat([text.select(pl.col(c).alias("v")) for c in raters])

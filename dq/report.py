@@ -10,8 +10,6 @@ derived from those counts.
 
 from __future__ import annotations
 
-from dq._callable import make_callable
-
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -19,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from dq._callable import make_callable
 from dq import completeness as comp
 from dq.checks import comparability, relevance, timeliness, verification
 from dq.checks.model import DIMENSIONS, Check, frame
