@@ -447,8 +447,11 @@ def _tilslutning(per_unit: pl.DataFrame, units: Units | None, other: list[str],
         rhf=pl.lit("National"))
     out = pl.concat([per_rhf, total], how="diagonal_relaxed").with_columns(
         pl.col("units_in_reference", "units_reporting").cast(pl.Int64))
-    out = with_ci(out, "units_reporting", "units_in_reference", estimate="tilslutning",
-                  method=opts.ci_method)
+    # Units reporting of the units in the reference: a full enumeration, not a sample, so the
+    # share has no confidence interval (ci_low and ci_high stay in the table, null).
+    out = out.with_columns(
+        (pl.col("units_reporting") / pl.col("units_in_reference")).alias("tilslutning"),
+        pl.lit(None, pl.Float64).alias("ci_low"), pl.lit(None, pl.Float64).alias("ci_high"))
     rank = pl.col("rhf") == "National"
     return out.sort([rank, *[pl.col(c) for c in ["rhf", *other]]]).select(
         "rhf", *other, "units_reporting", "units_in_reference", "tilslutning", "ci_low", "ci_high")

@@ -77,7 +77,9 @@ class Check:
 
     @classmethod
     def proportion(cls, id: str, definition: str, x: int, n: int, **kw: Any) -> Check:
-        low, high = wilson(x, n) if n else (None, None)
+        """x of n with a Wilson 95 % CI — none for a full enumeration (units, columns)."""
+        sample = n and not registry.definition(definition).enumeration
+        low, high = wilson(x, n) if sample else (None, None)
         return cls(id, definition, x / n if n else None, float(x), float(n), low, high, **kw)
 
 

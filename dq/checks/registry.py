@@ -20,19 +20,23 @@ class Definition:
     higher_is_better: bool
     thresholds: str  # where the spec sets its thresholds (for people: README, methods section)
     figures: tuple[str, ...] = ()  # figure variants in the catalogue
+    # A count of units or columns: a full enumeration, not a sample, so no confidence interval.
+    enumeration: bool = False
 
     @property
     def dimension(self) -> str:
         return self.key.split(".", 1)[0]
 
 
-def _d(key: str, kind: str, higher: bool, thresholds: str, *figures: str) -> Definition:
-    return Definition(key, kind, higher, thresholds, figures)
+def _d(key: str, kind: str, higher: bool, thresholds: str, *figures: str,
+       enumeration: bool = False) -> Definition:
+    return Definition(key, kind, higher, thresholds, figures, enumeration)
 
 
 _CHECKS = '[checks."<id>"] warn_below/fail_below (warn_above/fail_above)'
 DEFINITIONS: dict[str, Definition] = {d.key: d for d in (
-    _d("kompletthet.tilslutning", "proportion", True, _CHECKS, "not_reporting", "all_report"),
+    _d("kompletthet.tilslutning", "proportion", True, _CHECKS, "not_reporting", "all_report",
+       enumeration=True),
     _d("kompletthet.dekningsgrad", "proportion", True, "[coverage] target (warn), low (fail)",
        "national", "mismatch"),
     _d("kompletthet.variabel", "proportion", True,
@@ -53,13 +57,15 @@ DEFINITIONS: dict[str, Definition] = {d.key: d for d in (
        "national", "unit"),
     _d("aktualitet.ferskhet", "days", False, _CHECKS, "dates"),
     _d("sammenlignbarhet.trakt", "proportion", False, _CHECKS, "below", "above", "unit_below",
-       "unit_above"),
-    _d("sammenlignbarhet.skift", "proportion", False, _CHECKS, "units", "unit"),
+       "unit_above", enumeration=True),
+    _d("sammenlignbarhet.skift", "proportion", False, _CHECKS, "units", "unit", enumeration=True),
     _d("sammenlignbarhet.koder", "count", False, _CHECKS, "changes", "same"),
     _d("sammenlignbarhet.id", "proportion", True, _CHECKS),
-    _d("relevans.bruk", "proportion", True, _CHECKS, "undocumented", "all"),
-    _d("relevans.udokumenterte_kolonner", "proportion", False, _CHECKS, "names", "none"),
-    _d("relevans.manglende_variabler", "proportion", False, _CHECKS, "names", "none"),
+    _d("relevans.bruk", "proportion", True, _CHECKS, "undocumented", "all", enumeration=True),
+    _d("relevans.udokumenterte_kolonner", "proportion", False, _CHECKS, "names", "none",
+       enumeration=True),
+    _d("relevans.manglende_variabler", "proportion", False, _CHECKS, "names", "none",
+       enumeration=True),
 )}
 
 # Figures shared by several definitions of one dimension.
