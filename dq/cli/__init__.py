@@ -20,7 +20,7 @@ app = typer.Typer(
          "configuration error, 3 input data error, 4 internal error (a bug).",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,  # dq --install-completion: bash, zsh, fish, PowerShell
     rich_markup_mode=None,
 )
 

@@ -60,8 +60,9 @@ def completeness(
     keys = parse_by(by)
     # Every output is checked against every input before any data is read.
     plan = plan_outputs(protected(spec_obj, reads={"dataset", "units"}, data=data), output)
-    source = open_data(data or [], spec_obj, fmt=input_format, encoding=encoding,
-                       separator=separator, hashes=fmt is Format.json)
+    with progress("Reading the export…"):
+        source = open_data(data or [], spec_obj, fmt=input_format, encoding=encoding,
+                           separator=separator, hashes=fmt is Format.json)
     units = None
     if spec_obj.units is not None:
         with reading(spec_obj.units.path):

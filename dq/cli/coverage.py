@@ -113,8 +113,9 @@ def coverage(
     plan = plan_outputs([*(Input(p, "a reference this command reads") for p in refs),
                          *protected(sp, reads={"dataset", "units"},
                                     data=[registry] if registry else None)], output)
-    source = open_data([registry] if registry else [], replace(sp, variables={}), fmt=None,
-                       encoding=None, separator=None, hashes=fmt is Format.json)
+    with progress("Reading the export…"):
+        source = open_data([registry] if registry else [], replace(sp, variables={}), fmt=None,
+                           encoding=None, separator=None, hashes=fmt is Format.json)
     references = [scan_input(p, prefetch_hash=fmt is Format.json) for p in refs]
     units = None
     if sp.units is not None:
