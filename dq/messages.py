@@ -225,11 +225,25 @@ def _statistic(stat: str, lang: str) -> str:
 
 UI: dict[str, dict[str, str]] = {
     "rows": {"nb": "rader", "en": "rows"},
+    "fig_funnel": {"nb": "Traktplott: {measure} ({period}; 95 % stiplet, 99,8 % heltrukket; "
+                         "Spiegelhalter 2005); rødt: utenfor 99,8 %",
+                   "en": "Funnel plot: {measure} ({period}; 95 % dashed, 99.8 % solid; "
+                         "Spiegelhalter 2005); red: outside 99.8 %"},
+    "fig_heatmap": {"nb": "Variabelkompletthet per enhet ({period}; hvit 100 %, rød ≤ 70 %)",
+                    "en": "Variable completeness by unit ({period}; white 100 %, red ≤ 70 %)"},
+    "fig_coverage": {"nb": "Dekningsgrad per enhet ({period}; mål {target:pct0}, lav "
+                           "{low:pct0})",
+                     "en": "Dekningsgrad by unit ({period}; target {target:pct0}, low "
+                           "{low:pct0})"},
+    "fig_delay": {"nb": "Median dager fra hendelse til registrering per enhet ({period}; "
+                        "stiplet: fristen, {limit} dager)",
+                  "en": "Median days from event to registration by unit ({period}; dashed: "
+                        "the limit, {limit} days)"},
 }
 
 
-def ui(key: str, lang: str) -> str:
-    return UI[key][lang]
+def ui(key: str, lang: str, **params: Any) -> str:
+    return render(UI[key][lang], lang, params)
 
 
 class _Formatter(string.Formatter):

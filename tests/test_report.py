@@ -374,3 +374,14 @@ def test_ci_contract_strict_junit_verdict_line_and_annotations(tmp_path, monkeyp
     assert notes[-1].startswith("::notice") and "not annotated (at most 20)" in notes[-1]
     # warnings are diagnostics: on stderr, not in the report
     assert any(ln.startswith("dq: warning:") for ln in lines)
+
+
+def test_html_figure_captions_follow_the_language_and_the_spec(example_report):
+    nb = render.to_html(publish(example_report, 5), "nb")
+    assert "Traktplott:" in nb
+    assert "Dekningsgrad per enhet (2023; mål 80 %, lav 60 %)" in nb
+    assert "stiplet: fristen, 30 dager" in nb
+    for english in ("Funnel plot", "by unit", "dashed", "white 100"):
+        assert english not in nb, english
+    en = render.to_html(publish(example_report, 5), "en")
+    assert "Funnel plot:" in en and "Dekningsgrad by unit (2023; target 80 %, low 60 %)" in en

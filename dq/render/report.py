@@ -602,32 +602,39 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
         key = max(funnels, key=lambda k: (int(figs[k]["outside998"].sum()), k))
         fr = figs[key]
         name = key.removeprefix("funnel_")
-        body.append(f"<figure>{_svg_funnel(fr, name)}<figcaption>Funnel plot: {esc(name)} "
-                    "(95 % dashed, 99.8 % solid; Spiegelhalter 2005); red: outside 99.8 %"
+        kind, _, variable = name.partition(".")
+        measure = {"word": {"kompletthet": "funnel_completeness", "ukjent": "funnel_unknown"}
+                   .get(kind, "funnel_coverage"), "variable": variable}
+        caption = ui("fig_funnel", lang, measure=measure, period=report.period)
+        body.append(f"<figure>{_svg_funnel(fr, caption)}<figcaption>{esc(caption)}"
                     "</figcaption></figure>")
     small = f"<{suppress_n}" if suppress_n else "–"
     if "heatmap" in figs:
         hm = figs["heatmap"].filter(pl.col("mandatory") != "never")
-        body.append(f"<figure>{_svg_heatmap(hm, 'completeness', small)}<figcaption>"
-                    "Variable completeness by unit (white 100 %, red ≤ 70 %)</figcaption></figure>")
+        caption = ui("fig_heatmap", lang, period=report.period)
+        body.append(f"<figure>{_svg_heatmap(hm, caption, small)}<figcaption>{esc(caption)}"
+                    "</figcaption></figure>")
     if "coverage" in figs:
         cov = figs["coverage"].sort("coverage", nulls_last=True)
         labels = [str(u) for u in cov["unit_name"].to_list()]
         values = cov["coverage"].to_list()
         top_value = max([1.2, *(v for v in values if v is not None)])
-        body.append("<figure>" + _svg_bars(labels, values, [(0.8, "#1a7f37"), (0.6, "#b42318")],
-                                           lambda v: pct(v, lang), "coverage", vmax=top_value,
+        target, low = report.spec.coverage.target, report.spec.coverage.low
+        caption = ui("fig_coverage", lang, period=report.period, target=target, low=low)
+        body.append("<figure>" + _svg_bars(labels, values, [(target, "#1a7f37"), (low, "#b42318")],
+                                           lambda v: pct(v, lang), caption, vmax=top_value,
                                            hidden=small)
-                    + "<figcaption>Dekningsgrad by unit (target 80 %, low 60 %)</figcaption></figure>")
+                    + f"<figcaption>{esc(caption)}</figcaption></figure>")
     if "delay" in figs:
         dl = figs["delay"].sort("median", descending=True, nulls_last=True)
+        limit = report.spec.timeliness.limit_days
+        caption = ui("fig_delay", lang, period=report.period, limit=limit)
         body.append("<figure>" + _svg_bars([str(u) for u in dl["unit_name"].to_list()],
                                            [None if v is None else float(v)
                                             for v in dl["median"].to_list()],
-                                           [(float(report.spec.timeliness.limit_days), "#b42318")],
-                                           lambda v: f"{v:.0f} d", "delay", hidden=small)
-                    + "<figcaption>Median days from event to registration by unit (latest year; "
-                      "dashed: the limit)</figcaption></figure>")
+                                           [(float(limit), "#b42318")],
+                                           lambda v: f"{v:.0f} d", caption, hidden=small)
+                    + f"<figcaption>{esc(caption)}</figcaption></figure>")
     body.append(f"<h2>{t['inputs']}</h2><ul>")
     for i in report.inputs:
         body.append(f"<li><code>{esc(i.path.name)}</code>: {esc(count(i.rows, lang))} "
