@@ -36,7 +36,7 @@ from dq.checks.model import thresholds_for
 from dq.grading import status
 from dq.publish import family
 from dq.errors import ConfigError, InputError
-from dq.render.text import plain
+from dq.render.text import encodable, plain
 from dq.spec import Spec
 from dq.stats import Z_95
 
@@ -206,27 +206,19 @@ def _check_values(doc: Any) -> None:
             items = []
             for i, (k, v) in enumerate(value.items()):
                 here = _key_path(where, k, i)
-                if not _valid_text(k):
+                if not encodable(k):
                     raise _Invalid(here, "a key that is not valid Unicode text")
                 items.append((v, here, depth + 1))
             todo.extend(reversed(items))
         elif isinstance(value, list):
             todo.extend(reversed([(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]))
         elif isinstance(value, str):
-            if not _valid_text(value):
+            if not encodable(value):
                 raise _Invalid(where, "text that is not valid Unicode (a lone surrogate escape)")
         elif isinstance(value, float | int) and not isinstance(value, bool):
             if not _finite(value):
                 raise _Invalid(where, "a number that is not finite (NaN, Infinity or beyond "
                                       "±1.8e308); JSON has no such numbers")
-
-
-def _valid_text(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _finite(value: float | int) -> bool:

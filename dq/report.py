@@ -412,11 +412,8 @@ def open_studies(spec: Spec, scan: Any = None) -> dict[str, Any]:
         rs = spec.reliability
         src = scan(rs.study)
         inputs += src.infos
-        names = list(rs.variables) or [c for c in src.columns if c not in (rs.case, rs.rater)]
         with reading(rs.study):
-            ratings = rel.ratings_from_long(src, rs.case or "case", rs.rater or "rater", names,
-                                            {n: rel.level_of(n, spec, None) for n in names},
-                                            spec=spec)
+            ratings = rel.ratings(src, spec, case=rs.case or "case", rater=rs.rater or "rater")
         study = rel.compute(ratings, rs.thresholds)
     validation = None
     if spec.correctness.study is not None:

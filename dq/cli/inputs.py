@@ -37,11 +37,6 @@ def data_paths(paths: Iterable[Path] | None, spec) -> list[Path]:  # noqa: ANN00
     return chosen or list(spec.dataset.files)
 
 
-def _codebook(spec) -> Path | None:  # noqa: ANN001
-    """The spec's ``[dataset] codebook`` (read when the spec was loaded)."""
-    return spec.dataset.codebook
-
-
 def protected(spec, *, reads: Collection[str] = (),  # noqa: ANN001
               data: Iterable[Path] | None = None) -> list[Input]:
     """Every file the spec names (the spec, exports, unit table, codebook, references, studies),
@@ -65,7 +60,7 @@ def protected(spec, *, reads: Collection[str] = (),  # noqa: ANN001
     # The spec's exports are protected even when --data/an argument replaces them this time.
     add("dataset" if not data_list else "", list(spec.dataset.files), "the export")
     add("units", [spec.units.path if spec.units is not None else None], "the unit table")
-    items.append(Input(_codebook(spec), "the codebook this command reads", read=False))
+    items.append(Input(spec.dataset.codebook, "the codebook this command reads", read=False))
     add("references", list(spec.coverage.references), "a coverage reference")
     add("reliability", [spec.reliability.study], "the reliability study")
     add("correctness", [spec.correctness.study], "the validation study")

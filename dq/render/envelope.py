@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 import dq
-from dq.render.text import plain
+from dq.render.text import encodable, plain
 
 if TYPE_CHECKING:  # types only: writing JSON needs neither the readers nor the spec parser
     from dq.io import SourceInfo
@@ -45,7 +45,7 @@ def clean(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return [clean(v) for v in sorted(value, key=repr)]
     if isinstance(value, str):
-        return value if _utf8(value) else plain(value)
+        return value if encodable(value) else plain(value)
     if isinstance(value, bool) or value is None or isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -59,18 +59,10 @@ def clean(value: Any) -> Any:
 
 def _key(key: Any) -> Any:
     if isinstance(key, str):
-        return key if _utf8(key) else plain(key)
+        return key if encodable(key) else plain(key)
     if isinstance(key, float) and not math.isfinite(key):
         return str(key)
     return key
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def envelope(command: str, inputs: Iterable[SourceInfo], spec: Spec, results: pl.DataFrame,
@@ -109,7 +101,7 @@ def dumps(doc: dict[str, Any]) -> str:
 
     body = ",\n".join(f"  {encode(str(_key(k)))}: {value(v)}" for k, v in doc.items())
     text = "{\n" + body + "\n}\n"
-    if not _utf8(text):  # a lone surrogate (a file name from a non-UTF-8 file system, say)
+    if not encodable(text):  # a lone surrogate (a file name from a non-UTF-8 file system, say)
         return dumps(clean(doc))
     # The json module escapes C0 controls only: DEL, C1 controls (CSI U+009B moves a terminal's
     # cursor) and bidirectional/invisible format characters are written as \uXXXX escapes too,

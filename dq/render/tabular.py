@@ -65,25 +65,18 @@ def fmt_ci(low: float | None, high: float | None, digits: int = 1) -> str:
     return f"{100 * low:.{digits}f}–{100 * high:.{digits}f}"
 
 
-def md_text(text: str) -> str:
-    """Text for a Markdown table cell (dq.render.text.md_cell): no HTML (``<script>``,
-    ``<img onerror>``), no links or images, no line or cell breaks, no control or bidi
-    characters."""
-    return md_cell(text)
-
-
 def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:.4f}"
-    return md_text(str(value))
+    return md_cell(str(value))
 
 
 def markdown_table(df: pl.DataFrame) -> str:
     if df.is_empty():
         return "_No rows._\n"
-    header = "| " + " | ".join(md_text(c) for c in df.columns) + " |"
+    header = "| " + " | ".join(md_cell(c) for c in df.columns) + " |"
     rule = "|" + "|".join("---:" if df.schema[c].is_numeric() else "---" for c in df.columns) + "|"
     body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in df.iter_rows()]
     return "\n".join([header, rule, *body]) + "\n"

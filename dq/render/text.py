@@ -71,3 +71,13 @@ def rich_text(text: Any, style: str = "") -> Any:
     from rich.text import Text
 
     return Text(plain(text), style=style)
+
+
+def encodable(text: str) -> bool:
+    """``text`` can be written as UTF-8 (no lone surrogate escapes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
