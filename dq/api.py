@@ -62,8 +62,7 @@ def _spec(spec: Spec | str | Path | None) -> Spec:
 def source(data: Data | None, spec: Spec) -> Any:  # -> dq.io.Source
     """A path (or the spec's ``[dataset] files`` when None), or a frame, as dq's input."""
     from dq.cli.inputs import open_data
-    from dq.io.readers import Source, SourceInfo, _blank_to_null, _detect_date_formats, \
-        _detect_numeric
+    from dq.io.readers import Source, SourceInfo, _detect_date_formats, _detect_numeric
 
     if data is None or isinstance(data, str | Path):
         paths = [] if data is None else [Path(data)]
@@ -80,7 +79,7 @@ def source(data: Data | None, spec: Spec) -> Any:  # -> dq.io.Source
     info = SourceInfo(path=Path("<data frame>"), format="frame", rows=df.height,
                       columns=df.columns, date_formats=_detect_date_formats(text),
                       numeric_columns=_detect_numeric(text), _sha=digest)
-    src = Source(_blank_to_null(df.lazy()), [info])
+    src = Source(df.lazy(), [info])
     if spec.path is not None:
         spec.check_columns(src.columns, "the data frame")
     return src

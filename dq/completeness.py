@@ -30,8 +30,9 @@ from dq.conditions import unreadable_columns, unreadable_warnings, with_conditio
 from dq.errors import ConfigError
 from dq.grouping import Grouping, finish, output_keys
 from dq.io import Source
+from dq.io.readers import is_blank
 from dq.io.values import as_date, as_datetime, as_text, number
-from dq.spec import Spec, Thresholds, Variable
+from dq.spec import Spec, Thresholds, Variable, condition_columns
 from dq.stats import with_ci
 from dq.units import Units, roll_up
 
@@ -81,10 +82,16 @@ def _outside(value: pl.Expr, lo: object, hi: object) -> pl.Expr:
 
 def classify(var: Variable, dtype: pl.DataType, *, extra_unknown: list[object] = (),  # type: ignore[assignment]
              unknown_ranges: list[tuple[float, float]] = (),  # type: ignore[assignment]
-             date_format: str | None = None) -> dict[str, pl.Expr | None]:
-    """Row-wise boolean expressions: missing, unknown, invalid (None where a class cannot occur)."""
+             date_format: str | None = None,
+             blanks: bool = False) -> dict[str, pl.Expr | None]:
+    """Row-wise boolean expressions: missing, unknown, invalid (None where a class cannot occur).
+
+    ``blanks``: the column may still hold whitespace-only text (``Source.raw``), which is
+    missing like a null."""
     col = pl.col(var.name)
     missing = col.is_null()
+    if blanks and dtype == pl.String:
+        missing = missing | is_blank(col)
     codes = [*var.unknown, *(str(c) for c in extra_unknown)]
     unknown: pl.Expr | None = None
     if codes:
@@ -133,8 +140,7 @@ def _effective(var: Variable, fail_under: float | None) -> Thresholds:
 def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | None = None,
             fail_under: float | None = None, min_n: int | None = None,
             ci_method: str = "wilson") -> CompletenessResult:
-    lf = source.lf
-    schema = lf.collect_schema()
+    schema = source.raw.collect_schema()
     variables = _variables(spec, list(schema))
     info = source.info
     date_formats = source.date_formats
@@ -143,6 +149,11 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                   for i, v in enumerate(variables) if v.condition}
     if spec.dataset.finished:
         conditions["__finished"] = (spec.dataset.finished, "[dataset] finished")
+    # Whitespace-only cells are null in the columns conditions and groups read; every other
+    # variable counts them as missing in ``classify`` (no rewrite of each cell: wide files).
+    lf = source.blanks_as_null(
+        {c for cond, _ in conditions.values() for c in condition_columns(cond)}
+        | {c for e in grouping.exprs.values() for c in e.meta.root_names()})
     lf = with_conditions(lf, spec, source, conditions)
     finished = pl.col("__finished") if spec.dataset.finished else None
     aggs: list[pl.Expr] = [pl.len().alias("__rows")]
@@ -158,7 +169,8 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
         cls = classify(var, schema[var.name], extra_unknown=info.unknown_codes.get(var.name, []),
                        unknown_ranges=info.unknown_ranges.get(var.name, []),
                        date_format=date_formats.get(var.name) or (
-                           spec.dataset.date_format if var.type == "date" else None))
+                           spec.dataset.date_format if var.type == "date" else None),
+                       blanks=True)
 
         aggs.append(applicable.sum().alias(f"{i}|n_applicable") if applicable is not None
                     else pl.len().alias(f"{i}|n_applicable"))

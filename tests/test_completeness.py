@@ -205,14 +205,13 @@ def small_rows_spec(tmp_path_factory):
 def test_without_spec_every_column_counts_nulls(df):
     """Generated frames (polars.testing.parametric): per column, valid + missing = rows,
     units sum to the national figure, and row order does not matter."""
-    from dq.io.readers import _blank_to_null  # what every reader applies: blank text is missing
     from dq.spec import Dataset, Spec
 
     sp = Spec(path=None, sha256=None, dataset=Dataset(unit="unit"))
 
     def source(frame: pl.DataFrame) -> Source:
         info = SourceInfo(path=Path("memory.parquet"), format="parquet", columns=frame.columns)
-        return Source(_blank_to_null(frame.lazy()), [info])
+        return Source(frame.lazy(), [info])  # as read: blank text is still text
 
     src = source(df)
     res = completeness.compute(src, sp, resolve(["unit"], sp, src, has_units=False))
@@ -229,3 +228,25 @@ def test_without_spec_every_column_counts_nulls(df):
     rev = source(df.reverse())
     shuffled = completeness.compute(rev, sp, resolve(["unit"], sp, rev, has_units=False))
     assert shuffled.rows.equals(res.rows)
+
+
+def test_whitespace_only_cells_are_missing_everywhere(small_spec):
+    """A whitespace-only cell is missing (domain.md) in a variable, in the unit it is grouped
+    by and in the column a condition reads — the same result as an empty cell, although
+    completeness reads the raw table and rewrites only the columns conditions and groups use."""
+    blanks = DATA.with_columns(
+        pl.Series("unit", ["A", " ", "B", "B", "\t", "A"]),
+        pl.Series("status", ["2", "2", "  ", "2", "2", "1"]),
+        pl.Series("ASA", [" ", "9", None, "7", "3", "2"]),
+        pl.Series("Type", ["2", "   ", None, "9", "1", None]))
+    nulls = blanks.with_columns(pl.col(c).str.strip_chars().replace("", None)
+                                for c in ("unit", "status", "ASA", "Type"))
+    with_blanks = run(blanks, small_spec, by=["unit"], min_n=0)
+    with_nulls = run(nulls, small_spec, by=["unit"], min_n=0)
+    assert with_blanks.rows.equals(with_nulls.rows)
+    assert with_blanks.records.equals(with_nulls.records)
+    # ASA over finished forms (status 2: rows 1, 2, 4, 5; row 3's status is blank): " " on
+    # row 1 is missing, 9 unknown, 7 invalid, 3 valid.
+    assert counts(with_blanks, "ASA", level="national")[:2] == (4, 1)
+    assert set(with_blanks.rows.filter(pl.col("level") == "unit")["unit"]) == {
+        "A", "B", "(missing)"}

@@ -24,7 +24,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +104,14 @@ def format_pattern(fmt: str) -> str:
 
 
 SAMPLE_ROWS = 10_000
+SAMPLE_CELLS = 20_000_000
+
+
+def sample_rows(width: int) -> int:
+    """Rows read to detect dates and numbers: 10,000, fewer for very wide files (at least
+    1,000) so that opening 10,000 columns does not parse 10⁸ cells. Nothing else depends on the
+    sample: a value the sample missed is counted as unreadable or invalid where it is used."""
+    return max(1_000, min(SAMPLE_ROWS, SAMPLE_CELLS // max(width, 1)))
 
 _hash_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dq-sha256")
 
@@ -147,10 +155,25 @@ class SourceInfo:
 
 @dataclass
 class Source:
-    """A table to check: its LazyFrame and what was learned about each file behind it."""
+    """A table to check and what was learned about each file behind it.
 
-    lf: pl.LazyFrame
+    ``raw`` is the table as read: an empty cell is null, a whitespace-only cell is still text.
+    ``lf`` is what checks see: whitespace-only cells null too (domain.md: missing = null, empty
+    or whitespace-only). Rewriting every cell costs as much as reading a wide file, so a check
+    that classifies each value itself (completeness) reads ``raw`` and asks
+    ``blanks_as_null(columns)`` only for the few columns its conditions and groups use.
+    """
+
+    raw: pl.LazyFrame
     infos: list[SourceInfo]
+
+    @property
+    def lf(self) -> pl.LazyFrame:
+        return _blank_to_null(self.raw)
+
+    def blanks_as_null(self, columns: Iterable[str]) -> pl.LazyFrame:
+        """``raw`` with whitespace-only cells null in ``columns`` only."""
+        return _blank_to_null(self.raw, set(columns))
 
     @property
     def info(self) -> SourceInfo:
@@ -223,9 +246,16 @@ def _check_kind(path: Path, expected: str, fmt_given: bool) -> None:
     raise sniff.wrong_format(path, kind, expected, by_extension=not fmt_given)
 
 
-def _blank_to_null(lf: pl.LazyFrame) -> pl.LazyFrame:
-    text = cs.string()
-    return lf.with_columns(pl.when(text.str.strip_chars() == "").then(None).otherwise(text).name.keep())
+def is_blank(value: pl.Expr) -> pl.Expr:
+    """A text value that is whitespace only (an empty cell is already null)."""
+    return value.str.strip_chars() == ""
+
+
+def _blank_to_null(lf: pl.LazyFrame, columns: set[str] | None = None) -> pl.LazyFrame:
+    if columns is not None and not columns:
+        return lf
+    text = cs.string() if columns is None else cs.by_name(*columns, require_all=False) & cs.string()
+    return lf.with_columns(pl.when(is_blank(text)).then(None).otherwise(text).name.keep())
 
 
 def _check_duplicates(path: Path, names: list[str]) -> None:
@@ -315,16 +345,16 @@ def _csv_unreadable(path: Path, source_path: str, dialect: sniff.Dialect, width:
 def _scan_csv(path: Path, encoding: str | None, separator: str | None,
               notify: Callable[[str], None]) -> Source:
     dialect = sniff.sniff(path, encoding, separator)
-    sample_rows = sniff.sample(path, dialect)
-    names = sample_rows.header
+    head = sniff.sample(path, dialect)
+    names = head.header
     if not any(names):
         raise InputError(f"{_where(path)}: the first line is empty; the file needs a header row")
-    if not sample_rows.header_closed:
+    if not head.header_closed:
         raise InputError(f"{_where(path)}: a quoted column name in the header row is never "
                          "closed (a '\"' without its pair); fix the header row")
     _check_header(path, names)
     _check_duplicates(path, [n for n in names if n])
-    if not sample_rows.has_data:
+    if not head.has_data:
         raise InputError(f"{_where(path)}: the file has a header but no data rows; export it "
                          "again")
     if dialect.needs_copy:
@@ -343,8 +373,8 @@ def _scan_csv(path: Path, encoding: str | None, separator: str | None,
         # that is never closed shows up here, not later in a check whose error would quote it.
         checks.append(pl.first().null_count().alias("\x00dq-quotes"))
     try:
-        lf = _blank_to_null(raw.drop(list(unnamed.values())) if unnamed else raw)
-        sample = lf.head(SAMPLE_ROWS).collect()
+        lf = raw.drop(list(unnamed.values())) if unnamed else raw
+        sample = _blank_to_null(lf.head(sample_rows(len(names)))).collect()
         counts = raw.select(checks).collect().row(0, named=True) if checks else {}
     except pl.exceptions.PolarsError:
         raise _csv_unreadable(path, source_path, dialect, len(names)) from None
@@ -383,7 +413,7 @@ def _scan_parquet(path: Path) -> Source:
     _check_duplicates(path, [n.strip() for n in names])
     if rows == 0:
         raise InputError(f"{_where(path)}: the Parquet file has no rows")
-    lf = _blank_to_null(pl.scan_parquet(path))
+    lf = pl.scan_parquet(path)
     return Source(lf, [SourceInfo(path=path, format="parquet", rows=rows, columns=names)])
 
 
@@ -433,7 +463,7 @@ def _read_excel(path: Path) -> Source:
     df = _drop_unnamed(path, df.lazy(), unnamed, counts).collect()
     if df.height == 0:
         raise InputError(f"{_where(path)}: the first sheet has a header but no data rows")
-    lf = _blank_to_null(df.lazy())
+    lf = df.lazy()
     return Source(lf, [SourceInfo(path=path, format="xlsx", rows=df.height, columns=df.columns)])
 
 
@@ -459,7 +489,7 @@ def _read_stat(path: Path, fmt: str) -> Source:
                                      if isinstance(r.get("lo"), int | float)]
     info.value_labels = {k: {code: str(label) for code, label in v.items()}
                          for k, v in (meta.variable_value_labels or {}).items()}
-    return Source(_blank_to_null(df.lazy()), [info])
+    return Source(df.lazy(), [info])
 
 
 def scan(path: Path | str, *, fmt: str | None = None, encoding: str | None = None,
@@ -502,5 +532,5 @@ def concat(sources: list[Source]) -> Source:
             raise InputError(f"{_where(other.info.path)}: columns differ from "
                              f"{_where(first.path)} ({shown}); files of one dataset must have "
                              "the same columns")
-    lf = pl.concat([s.lf for s in sources], how="vertical_relaxed")
+    lf = pl.concat([s.raw for s in sources], how="vertical_relaxed")
     return Source(lf, [info for s in sources for info in s.infos])
