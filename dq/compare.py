@@ -31,7 +31,7 @@ import numpy as np
 import polars as pl
 
 from dq._callable import make_callable
-from dq.checks.comparability import holm, two_proportion_p
+from dq.stats import holm, two_proportion_p
 from dq.checks.model import thresholds_for
 from dq.grading import status
 from dq.publish import family

@@ -79,3 +79,60 @@ def wilson(x: int, n: int, z: float = Z_95) -> tuple[float, float]:
     centre = (p + z * z / (2 * n)) / denom
     half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+# ---------------------------------------------------------------- comparisons of units and years
+# Funnel limits (Spiegelhalter 2005), Holm's step-down adjustment (Holm 1979) and the two-
+# proportion test of the shift detector: used by dq.checks.comparability and dq compare.
+
+def funnel_limits(n: np.ndarray, theta: float, p: float) -> np.ndarray:
+    """Exact binomial control limit at probability ``p`` for denominators ``n`` (interpolated)."""
+    import numpy as np
+    from scipy.stats import binom
+
+    n = np.asarray(n, dtype=float)
+    r = binom.ppf(p, n, theta)
+    f_r = binom.cdf(r, n, theta)
+    f_r1 = binom.cdf(r - 1, n, theta)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = np.where(f_r > f_r1, (f_r - p) / (f_r - f_r1), 0.0)
+        limit = (r - alpha) / n
+    # At the ends of the range nothing lies beyond: r_p = n gives 1, r_p = 0 gives 0.
+    limit = np.where(r >= n, 1.0, np.where(r <= 0, 0.0, limit))
+    return np.where(n > 0, limit, np.nan)
+
+
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values (Holm 1979, Scand J Stat 6:65–70).
+
+    Written out because statsmodels' ``multipletests`` runs the garbage collector on every call
+    (seconds for a report); tests check it against ``multipletests(method="holm")``."""
+    import numpy as np
+
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    order = np.argsort(p)
+    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    out = np.empty(m)
+    out[order] = np.minimum(adjusted, 1.0)
+    return out
+
+
+def two_proportion_p(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray) -> np.ndarray:
+    """Two-sided p of a change in proportion: pooled z test, Fisher's exact test where an
+    expected count is below 5, 1 where both shares are equal."""
+    import numpy as np
+
+    from scipy.stats import fisher_exact, norm
+
+    x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (x1, n1, x2, n2))
+    pooled = (x1 + x2) / (n1 + n2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = (x2 / n2 - x1 / n1) / se
+    p = np.where(se > 0, 2 * norm.sf(np.abs(z)), 1.0)
+    small = np.minimum.reduce([pooled * n1, (1 - pooled) * n1, pooled * n2, (1 - pooled) * n2]) < 5
+    same = (x1 / np.maximum(n1, 1) == x2 / np.maximum(n2, 1))  # equal shares: p = 1, no test
+    for i in np.flatnonzero(small & ~same & (n1 > 0) & (n2 > 0)):
+        p[i] = fisher_exact([[x1[i], n1[i] - x1[i]], [x2[i], n2[i] - x2[i]]])[1]
+    return p

@@ -15,26 +15,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 
 from dq.checks.model import Check
-
-
-def funnel_limits(n: np.ndarray, theta: float, p: float) -> np.ndarray:
-    """Exact binomial control limit at probability ``p`` for denominators ``n`` (interpolated)."""
-    from scipy.stats import binom
-
-    n = np.asarray(n, dtype=float)
-    r = binom.ppf(p, n, theta)
-    f_r = binom.cdf(r, n, theta)
-    f_r1 = binom.cdf(r - 1, n, theta)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        alpha = np.where(f_r > f_r1, (f_r - p) / (f_r - f_r1), 0.0)
-        limit = (r - alpha) / n
-    # At the ends of the range nothing lies beyond: r_p = n gives 1, r_p = 0 gives 0.
-    limit = np.where(r >= n, 1.0, np.where(r <= 0, 0.0, limit))
-    return np.where(n > 0, limit, np.nan)
+from dq.stats import funnel_limits, holm, two_proportion_p  # noqa: F401 - used here and re-exported
 
 
 def funnel_frame(df: pl.DataFrame, x: str, n: str) -> tuple[pl.DataFrame, float]:
@@ -78,36 +62,6 @@ def funnel_check(check_id: str, measure: dict[str, str], df: pl.DataFrame, x: st
                             params={"measure": measure, "low": row["lo998"],
                                     "high": row["hi998"]}))
     return checks, fr.with_columns(theta=pl.lit(theta))
-
-
-def holm(p: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjusted p-values (Holm 1979, Scand J Stat 6:65–70).
-
-    Written out because statsmodels' ``multipletests`` runs the garbage collector on every call
-    (seconds for a report); tests check it against ``multipletests(method="holm")``."""
-    p = np.asarray(p, dtype=float)
-    m = len(p)
-    order = np.argsort(p)
-    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order])
-    out = np.empty(m)
-    out[order] = np.minimum(adjusted, 1.0)
-    return out
-
-
-def two_proportion_p(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray) -> np.ndarray:
-    from scipy.stats import fisher_exact, norm
-
-    x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (x1, n1, x2, n2))
-    pooled = (x1 + x2) / (n1 + n2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-        z = (x2 / n2 - x1 / n1) / se
-    p = np.where(se > 0, 2 * norm.sf(np.abs(z)), 1.0)
-    small = np.minimum.reduce([pooled * n1, (1 - pooled) * n1, pooled * n2, (1 - pooled) * n2]) < 5
-    same = (x1 / np.maximum(n1, 1) == x2 / np.maximum(n2, 1))  # equal shares: p = 1, no test
-    for i in np.flatnonzero(small & ~same & (n1 > 0) & (n2 > 0)):
-        p[i] = fisher_exact([[x1[i], n1[i] - x1[i]], [x2[i], n2[i] - x2[i]]])[1]
-    return p
 
 
 SHIFT_MEASURES = {

@@ -457,7 +457,7 @@ def _svg_funnel(fr: pl.DataFrame, title: str) -> str:
         return h - b - (h - b - 10) * (p - y_lo) / (y_hi - y_lo)
 
     theta = fr["theta"][0]
-    from dq.checks.comparability import funnel_limits
+    from dq.stats import funnel_limits
 
     grid = sorted({max(1, round(n_max * i / 80)) for i in range(1, 81)})  # binomial n: whole
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '

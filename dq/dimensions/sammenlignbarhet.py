@@ -1,0 +1,116 @@
+"""Sammenlignbarhet (comparability): are units and years comparable?
+
+- funnel plots of units against the national figure: dekningsgrad, completeness of every
+  mandatory variable, the share of unknown codes (report year);
+- shifts between consecutive years per unit (two-proportion tests, Holm-adjusted) and codes
+  that appear or vanish between years (every year of the export);
+- presence of the person and unit ids (report year)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dq.checks import comparability
+from dq.checks.model import Check
+from dq.dimensions.context import Assessment, Context, in_period, named
+from dq.io.values import as_text
+
+
+def assess(ctx: Context) -> Assessment:
+    out = Assessment()
+    _coverage_funnel(ctx, out)
+    _completeness_funnels(ctx, out)
+    _codes(ctx, out)
+    _ids(ctx, out)
+    return out
+
+
+def _coverage_funnel(ctx: Context, out: Assessment) -> None:
+    cov = ctx.coverage
+    if cov is None or not cov.tilslutning.filter(pl.col("rhf") == "National").height:
+        return
+    units = cov.rows.filter((pl.col("level") == "unit") & ~pl.col("mismatch")).select(
+        "unit", pl.col(cov.numerator).alias("x"), pl.col(cov.denominator).alias("n"))
+    if units.height < 3:
+        return
+    checks, frame = comparability.funnel_check(
+        "sammenlignbarhet.trakt.dekningsgrad", {"word": "funnel_coverage"}, units, "x", "n",
+        ctx.names)
+    out.checks += in_period(ctx.period, checks)
+    out.figures["funnel_dekningsgrad"] = named(frame, ctx.names)
+
+
+def _mandatory(ctx: Context, per_unit: pl.DataFrame) -> list[str]:
+    return ([v.name for v in ctx.present.values() if v.mandatory != "never"]
+            or per_unit["variable"].unique(maintain_order=True).to_list())
+
+
+def _completeness_funnels(ctx: Context, out: Assessment) -> None:
+    per_unit, names, period = ctx.per_unit, ctx.names, ctx.period
+    if per_unit is None:
+        return
+    mandatory = _mandatory(ctx, per_unit)
+    for var in mandatory:
+        df = per_unit.filter(pl.col("variable") == var).select(
+            "unit", pl.col("n_valid").alias("x"), pl.col("n_applicable").alias("n"))
+        if df.filter(pl.col("n") > 0).height < 3:
+            continue
+        checks, frame = comparability.funnel_check(
+            f"sammenlignbarhet.trakt.kompletthet.{var}",
+            {"word": "funnel_completeness", "variable": var}, df, "x", "n", names)
+        out.checks += in_period(period, checks)
+        out.figures[f"funnel_kompletthet.{var}"] = named(frame, names)
+    for var in [v.name for v in ctx.present.values() if v.unknown]:
+        df = per_unit.filter(pl.col("variable") == var).select(
+            "unit", pl.col("n_unknown").alias("x"),
+            (pl.col("n_applicable") - pl.col("n_missing")).alias("n"))
+        if df.filter(pl.col("n") > 0).height < 3:
+            continue
+        checks, frame = comparability.funnel_check(
+            f"sammenlignbarhet.trakt.ukjent.{var}",
+            {"word": "funnel_unknown", "variable": var}, df, "x", "n", names,
+            bad_side="above")
+        out.checks += in_period(period, checks)
+        out.figures[f"funnel_ukjent.{var}"] = named(frame, names)
+    if "year" in ctx.rows.columns:
+        shift_vars = list(ctx.spec.comparability_variables) or mandatory
+        rows, alpha = ctx.completeness.rows, ctx.spec.comparability_alpha
+        out.checks += in_period(ctx.every_year, comparability.shift_checks(
+            rows, shift_vars, names, alpha))
+        unknown_vars = [v for v in shift_vars if v in ctx.present and ctx.present[v].unknown]
+        out.checks += in_period(ctx.every_year, comparability.shift_checks(
+            rows, unknown_vars, names, alpha, measure="unknown"))
+
+
+def _codes(ctx: Context, out: Assessment) -> None:
+    """Codes that appear or vanish between years, per categorical variable."""
+    categorical = [v.name for v in ctx.present.values() if v.type == "categorical"]
+    if ctx.event is None or not categorical:
+        return
+    # Distinct codes per year: one hash aggregation per variable, streamed. Common-subplan
+    # elimination is off: sharing the scan would cache the whole export in memory (2 GB for
+    # 10M rows × 12 variables); separate scans of one column each stay small.
+    event_year = ctx.event.dt.year().alias("__year")
+    parts = [ctx.finished.group_by(event_year, pl.col(c).alias("code")).agg(pl.len().alias("n"))
+             .with_columns(pl.lit(c).alias("variable")) for c in categorical]
+    codes = pl.concat(parts, how="vertical_relaxed").collect(
+        engine="streaming", optimizations=pl.QueryOptFlags(comm_subplan_elim=False))
+    codes = codes.with_columns(as_text(pl.col("code"), codes.schema["code"]))
+    sets: dict[str, dict[int, set[str]]] = {c: {} for c in categorical}
+    for row in codes.filter(pl.col("code").is_not_null()).iter_rows(named=True):
+        sets[row["variable"]].setdefault(row["__year"], set()).add(row["code"])
+    declared = {c: {*(ctx.present[c].codes or {}), *ctx.present[c].unknown} for c in categorical}
+    out.checks += in_period(ctx.every_year, comparability.code_checks(sets, declared))
+
+
+def _ids(ctx: Context, out: Assessment) -> None:
+    ds = ctx.spec.dataset
+    roles = [(role, c) for role, c in (("person", ds.person_id), ("unit", ds.unit)) if c]
+    ids = ctx.finished_year.select(pl.len().alias("n"), *[
+        pl.col(c).is_not_null().sum().alias(role) for role, c in roles]).collect().row(
+        0, named=True)
+    for role, _ in roles:
+        out.checks.append(Check.proportion(
+            f"sammenlignbarhet.id.{role}", "sammenlignbarhet.id", ids[role], ids["n"],
+            default_warn=1.0, default_fail=0.95, params={"role": {"word": role}},
+            period=ctx.period))
