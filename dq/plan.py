@@ -72,6 +72,7 @@ REFERENCES: dict[str, str] = {
     "icc_width": "Bonett 2002, Stat Med 21:1331–1335; R presize prec_icc",
     "icc_power": "Walter, Eliasziw & Donner 1998, Stat Med 17:101–110",
     "wald": "Buderer 1996, Acad Emerg Med 3:895–900, Wald interval",
+    "wald_proportion": "Wald interval; statsmodels samplesize_confint_proportion",
     "wilson": "Wilson 1927, J Am Stat Assoc 22:209–212; R presize prec_prop",
     "clopper-pearson": "Clopper & Pearson 1934, Biometrika 26:404–413; R presize prec_prop",
     "fleiss_cc": "Fleiss, Tytun & Ury 1980, Biometrics 36:343–346, with continuity correction",
@@ -110,6 +111,8 @@ class Plan:
 
     @property
     def reference(self) -> str:
+        if self.method == "wald" and self.measure == "proportion":
+            return REFERENCES["wald_proportion"]
         return REFERENCES[self.method]
 
     def as_dict(self) -> dict[str, Any]:
