@@ -13,6 +13,7 @@ from dq.cli import reliability as _reliability
 from dq.cli import compare as _compare
 from dq.cli import report as _report
 from dq.cli import plan as _plan
+from dq.cli import sample as _sample
 
 app = typer.Typer(
     name="dq",
@@ -48,6 +49,7 @@ app.command("correctness", help=_reliability.CORRECTNESS_HELP)(_reliability.corr
 app.command("compare", help=_compare.COMPARE_HELP)(_compare.compare)
 app.command("regrade", help=_compare.REGRADE_HELP)(_compare.regrade)
 app.add_typer(_plan.app, name="plan", help=_plan.HELP)
+app.command("sample", help=_sample.HELP)(_sample.sample)
 
 
 def main() -> None:
