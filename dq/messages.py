@@ -476,7 +476,8 @@ PLAN: dict[str, dict[str, str]] = {
     "sample.col.unit_name": {"nb": "Navn", "en": "Name"},
     "sample.col.population": {"nb": "Registreringer", "en": "Records"},
     "sample.col.n": {"nb": "Utvalg", "en": "Sampled"},
-    "sample.col.oversampled": {"nb": "Herav overutvalg", "en": "Of which oversampled"},
+    "sample.col.oversampled": {"nb": "Mangler verdi (overutvalg)",
+                               "en": "Missing value (oversampled)"},
     "sample.col.weight": {"nb": "Vekt", "en": "Weight"},
     "sample.total": {"nb": "I alt", "en": "Total"},
     "sample.summary": {
