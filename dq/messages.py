@@ -313,3 +313,192 @@ def check_text(key: str, lang: str, params: dict[str, Any]) -> str:
 
 def word(key: str, lang: str, **params: Any) -> str:
     return render(WORDS[key][lang], lang, params)
+
+
+# ---------------------------------------------------------------- dq plan and dq sample
+# Texts of `dq plan` (sample-size planning, dq.plan) and `dq sample` (dq.sample). Keys:
+# "plan.sentence.<measure>" the paragraph a grant application can quote, "plan.method.<method>"
+# the method's name, "plan.note.<note>" a caveat, "plan.label.<field>" the terminal table's rows,
+# "sample.*" the allocation table and summary.
+PLAN: dict[str, dict[str, str]] = {
+    "plan.title": {"nb": "Planlagt utvalgsstørrelse: {measure}",
+                   "en": "Planned sample size: {measure}"},
+    "plan.measure.kappa": {"nb": "κ (samsvar mellom registratorer)",
+                           "en": "κ (agreement between raters)"},
+    "plan.measure.icc": {"nb": "ICC (reliabilitet, kontinuerlige mål)",
+                         "en": "ICC (reliability, continuous measures)"},
+    "plan.measure.sensitivity": {"nb": "sensitivitet", "en": "sensitivity"},
+    "plan.measure.specificity": {"nb": "spesifisitet", "en": "specificity"},
+    "plan.measure.proportion": {"nb": "andel", "en": "proportion"},
+    "plan.measure.difference": {"nb": "forskjell mellom to andeler (før/etter)",
+                                "en": "difference between two proportions (before/after)"},
+    "plan.prev.binary": {"nb": "andelen med egenskapen er {share:pct0}",
+                         "en": "the share with the trait is {share:pct0}"},
+    "plan.prev.multi": {"nb": "kategoriandelene er {shares}",
+                        "en": "the category shares are {shares}"},
+    "plan.sentence.kappa.ci": {
+        "nb": "Med {n:count} kasus, hvert vurdert av {raters} registratorer, blir forventet "
+              "{level:pct0} KI for κ {low:num2}–{high:num2} når κ = {kappa:num2} og {prev}.",
+        "en": "With {n:count} cases, each rated by {raters} raters, the expected {level:pct0} CI "
+              "for κ is {low:num2} to {high:num2} when κ = {kappa:num2} and {prev}."},
+    "plan.sentence.kappa.power": {
+        "nb": "Med {n:count} kasus, hvert vurdert av {raters} registratorer, har studien "
+              "{power:pct0} styrke til å forkaste κ = {kappa0:num2} når sann κ er {kappa:num2} "
+              "og {prev} ({sided}-sidig test, α = {alpha:g}).",
+        "en": "With {n:count} cases, each rated by {raters} raters, the study has {power:pct0} "
+              "power to reject κ = {kappa0:num2} when the true κ is {kappa:num2} and {prev} "
+              "({sided}-sided test, α = {alpha:g})."},
+    "plan.sentence.icc.ci": {
+        "nb": "Med {n:count} kasus, hvert målt av {raters} registratorer, blir forventet "
+              "{level:pct0} KI for ICC omtrent {width:num2} bredt når ICC = {icc:num2}.",
+        "en": "With {n:count} cases, each measured by {raters} raters, the expected {level:pct0} "
+              "CI for the ICC is about {width:num2} wide when the ICC is {icc:num2}."},
+    "plan.sentence.icc.power": {
+        "nb": "Med {n:count} kasus, hvert målt av {raters} registratorer, har studien "
+              "{power:pct0} styrke til å forkaste ICC = {icc0:num2} når sann ICC er {icc:num2} "
+              "({sided}-sidig test, α = {alpha:g}).",
+        "en": "With {n:count} cases, each measured by {raters} raters, the study has "
+              "{power:pct0} power to reject ICC = {icc0:num2} when the true ICC is {icc:num2} "
+              "({sided}-sided test, α = {alpha:g})."},
+    "plan.sentence.sensitivity": {
+        "nb": "Med {n:count} pasienter med tilstanden ({n_total:count} pasienter i alt ved en "
+              "forekomst på {prevalence:pct}) blir forventet {level:pct0} KI for sensitivitet "
+              "{low:pct}–{high:pct} når sensitiviteten er {value:pct}.",
+        "en": "With {n:count} patients with the condition ({n_total:count} patients in all at "
+              "a prevalence of {prevalence:pct}) the expected {level:pct0} CI for sensitivity "
+              "is {low:pct} to {high:pct} when the sensitivity is {value:pct}."},
+    "plan.sentence.specificity": {
+        "nb": "Med {n:count} pasienter uten tilstanden ({n_total:count} pasienter i alt ved en "
+              "forekomst på {prevalence:pct}) blir forventet {level:pct0} KI for spesifisitet "
+              "{low:pct}–{high:pct} når spesifisiteten er {value:pct}.",
+        "en": "With {n:count} patients without the condition ({n_total:count} patients in all "
+              "at a prevalence of {prevalence:pct}) the expected {level:pct0} CI for "
+              "specificity is {low:pct} to {high:pct} when the specificity is {value:pct}."},
+    "plan.sentence.proportion": {
+        "nb": "Med {n:count} registreringer blir forventet {level:pct0} KI for andelen "
+              "{low:pct}–{high:pct} når andelen er {value:pct}.",
+        "en": "With {n:count} records the expected {level:pct0} CI for the proportion is "
+              "{low:pct} to {high:pct} when the proportion is {value:pct}."},
+    "plan.sentence.difference": {
+        "nb": "Med {n:count} registreringer i hver gruppe ({n_total:count} i alt) har studien "
+              "{power:pct0} styrke til å påvise en endring fra {p1:pct} til {p2:pct} "
+              "({sided}-sidig test, α = {alpha:g}).",
+        "en": "With {n:count} records in each group ({n_total:count} in all) the study has "
+              "{power:pct0} power to detect a change from {p1:pct} to {p2:pct} ({sided}-sided "
+              "test, α = {alpha:g})."},
+    "plan.sentence.method": {"nb": "Metode: {method} ({reference}).",
+                             "en": "Method: {method} ({reference})."},
+    "plan.method.kappa_ci_binary": {
+        "nb": "konfidensintervall for κ, to kategorier", "en": "confidence interval for κ, two "
+                                                            "categories"},
+    "plan.method.kappa_ci_multi": {
+        "nb": "konfidensintervall for κ, {categories} kategorier",
+        "en": "confidence interval for κ, {categories} categories"},
+    "plan.method.kappa_power_binary": {
+        "nb": "styrke for κ (goodness-of-fit-test), to kategorier",
+        "en": "power for κ (goodness-of-fit test), two categories"},
+    "plan.method.kappa_power_multi": {
+        "nb": "styrke for κ (goodness-of-fit-test), {categories} kategorier",
+        "en": "power for κ (goodness-of-fit test), {categories} categories"},
+    "plan.method.icc_width": {"nb": "bredden av KI for ICC", "en": "width of the CI for the ICC"},
+    "plan.method.icc_power": {"nb": "styrke for ICC mot en nullverdi",
+                              "en": "power for the ICC against a null value"},
+    "plan.method.wald": {"nb": "Wald-intervall", "en": "Wald interval"},
+    "plan.method.wilson": {"nb": "Wilson-intervall", "en": "Wilson interval"},
+    "plan.method.clopper-pearson": {"nb": "eksakt intervall (Clopper–Pearson)",
+                                    "en": "exact interval (Clopper–Pearson)"},
+    "plan.method.fleiss_cc": {"nb": "to uavhengige andeler, med kontinuitetskorreksjon",
+                              "en": "two independent proportions, continuity-corrected"},
+    "plan.method.fleiss": {"nb": "to uavhengige andeler, uten kontinuitetskorreksjon",
+                           "en": "two independent proportions, no continuity correction"},
+    "plan.note.small_cells": {
+        "nb": "Minst én forventet celle har færre enn 5 kasus: χ²-tilnærmingen er grov "
+              "(kappaSize varsler det samme).",
+        "en": "At least one expected cell count is below 5: the χ² approximation is rough "
+              "(kappaSize warns the same)."},
+    "plan.note.limit_outside": {
+        "nb": "En grense for det forventede intervallet ligger utenfor 0–1 og vises ikke; "
+              "studien er for liten til å avgrense κ på den siden.",
+        "en": "A limit of the expected interval lies outside 0–1 and is not shown; the study "
+              "is too small to bound κ on that side."},
+    "plan.note.bonett_plus": {
+        "nb": "5·ICC er lagt til n, som Bonett (2002) anbefaler for to registratorer og "
+              "ICC ≥ 0,7.",
+        "en": "5·ICC is added to n, as Bonett (2002) recommends for two raters and ICC ≥ 0.7."},
+    "plan.note.wald_outside": {
+        "nb": "Wald-intervallet går utenfor 0–1; bruk --method wilson eller clopper-pearson.",
+        "en": "The Wald interval goes outside 0–1; use --method wilson or clopper-pearson."},
+    "plan.note.search": {
+        "nb": "n er den minste n der forventet intervall (ved x = p·n) ikke er bredere enn "
+              "ønsket.",
+        "en": "n is the smallest n whose expected interval (at x = p·n) is no wider than asked."},
+    "plan.label.n.kappa": {"nb": "Kasus (n)", "en": "Cases (n)"},
+    "plan.label.n.icc": {"nb": "Kasus (n)", "en": "Cases (n)"},
+    "plan.label.n.sensitivity": {"nb": "Pasienter med tilstanden (n)",
+                                 "en": "Patients with the condition (n)"},
+    "plan.label.n.specificity": {"nb": "Pasienter uten tilstanden (n)",
+                                 "en": "Patients without the condition (n)"},
+    "plan.label.n.proportion": {"nb": "Registreringer (n)", "en": "Records (n)"},
+    "plan.label.n.difference": {"nb": "Registreringer per gruppe (n)",
+                                "en": "Records per group (n)"},
+    "plan.label.n_total.sensitivity": {"nb": "Pasienter i alt", "en": "Patients in all"},
+    "plan.label.n_total.specificity": {"nb": "Pasienter i alt", "en": "Patients in all"},
+    "plan.label.n_total.difference": {"nb": "Registreringer i alt", "en": "Records in all"},
+    "plan.label.n_exact": {"nb": "n før avrunding", "en": "n before rounding up"},
+    "plan.label.ci": {"nb": "Forventet {level:pct0} KI", "en": "Expected {level:pct0} CI"},
+    "plan.label.width": {"nb": "KI-bredde", "en": "CI width"},
+    "plan.label.power": {"nb": "Styrke", "en": "Power"},
+    "plan.label.alpha": {"nb": "α ({sided}-sidig)", "en": "α ({sided}-sided)"},
+    "plan.label.method": {"nb": "Metode", "en": "Method"},
+    "plan.label.reference": {"nb": "Referanse", "en": "Reference"},
+    "plan.label.kappa": {"nb": "Forventet κ", "en": "Expected κ"},
+    "plan.label.kappa0": {"nb": "κ under nullhypotesen", "en": "κ under the null"},
+    "plan.label.icc": {"nb": "Forventet ICC", "en": "Expected ICC"},
+    "plan.label.icc0": {"nb": "ICC under nullhypotesen", "en": "ICC under the null"},
+    "plan.label.raters": {"nb": "Registratorer", "en": "Raters"},
+    "plan.label.categories": {"nb": "Kategorier", "en": "Categories"},
+    "plan.label.prevalence": {"nb": "Forekomst / andel med egenskapen",
+                              "en": "Prevalence / share with the trait"},
+    "plan.label.sensitivity": {"nb": "Forventet sensitivitet", "en": "Expected sensitivity"},
+    "plan.label.specificity": {"nb": "Forventet spesifisitet", "en": "Expected specificity"},
+    "plan.label.proportion": {"nb": "Forventet andel", "en": "Expected proportion"},
+    "plan.label.p1": {"nb": "Andel før (p1)", "en": "Proportion before (p1)"},
+    "plan.label.p2": {"nb": "Andel etter (p2)", "en": "Proportion after (p2)"},
+    "plan.label.notes": {"nb": "Merknader", "en": "Notes"},
+    "plan.label.assumptions": {"nb": "Forutsetninger", "en": "Assumptions"},
+    # dq sample
+    "sample.title": {"nb": "Tilfeldig utvalg for {purpose}: {n:count} av {population:count} "
+                           "registreringer",
+                     "en": "Random sample for {purpose}: {n:count} of {population:count} "
+                           "records"},
+    "sample.purpose": {"nb": "en datakvalitetsstudie", "en": "a data-quality study"},
+    "sample.col.stratum": {"nb": "Stratum", "en": "Stratum"},
+    "sample.col.unit_name": {"nb": "Navn", "en": "Name"},
+    "sample.col.population": {"nb": "Registreringer", "en": "Records"},
+    "sample.col.n": {"nb": "Utvalg", "en": "Sampled"},
+    "sample.col.oversampled": {"nb": "Mangler verdi (overutvalg)",
+                               "en": "Missing value (oversampled)"},
+    "sample.col.weight": {"nb": "Vekt", "en": "Weight"},
+    "sample.total": {"nb": "I alt", "en": "Total"},
+    "sample.summary": {
+        "nb": "Allokering: {allocation}; frø {seed}; uttrekk sha256 {sha}. Listen med "
+              "nøkler er skrevet til {output} (vises aldri i terminalen).",
+        "en": "Allocation: {allocation}; seed {seed}; export sha256 {sha}. The list of keys is "
+              "written to {output} (never shown in the terminal)."},
+    "sample.allocation.proportional": {"nb": "proporsjonal med antall registreringer",
+                                       "en": "proportional to the number of records"},
+    "sample.allocation.equal": {"nb": "likt antall per stratum", "en": "equal per stratum"},
+    "sample.allocation.neyman": {"nb": "Neyman (proporsjonal med N·√(p(1−p)))",
+                                 "en": "Neyman (proportional to N·√(p(1−p)))"},
+    "sample.allocation.simple": {"nb": "enkelt tilfeldig utvalg", "en": "simple random sample"},
+    "sample.small": {
+        "nb": "Strata med færre enn {min_n} registreringer i populasjonen vises som <{min_n}; "
+              "alle deres registreringer kan bli trukket.",
+        "en": "Strata with fewer than {min_n} records in the population are shown as "
+              "<{min_n}; all their records may be drawn."},
+}
+
+
+def plan_text(key: str, lang: str, **params: Any) -> str:
+    """A text of ``dq plan`` or ``dq sample`` (the PLAN block above)."""
+    return render(PLAN[key][lang], lang, params)

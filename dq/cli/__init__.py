@@ -12,6 +12,8 @@ from dq.cli import coverage as _coverage
 from dq.cli import reliability as _reliability
 from dq.cli import compare as _compare
 from dq.cli import report as _report
+from dq.cli import plan as _plan
+from dq.cli import sample as _sample
 
 app = typer.Typer(
     name="dq",
@@ -46,6 +48,8 @@ app.command("reliability", help=_reliability.RELIABILITY_HELP)(_reliability.reli
 app.command("correctness", help=_reliability.CORRECTNESS_HELP)(_reliability.correctness)
 app.command("compare", help=_compare.COMPARE_HELP)(_compare.compare)
 app.command("regrade", help=_compare.REGRADE_HELP)(_compare.regrade)
+app.add_typer(_plan.app, name="plan", help=_plan.HELP)
+app.command("sample", help=_sample.HELP)(_sample.sample)
 
 
 def main() -> None:

@@ -1,0 +1,249 @@
+"""``dq plan``: how many cases a data-quality study needs (no data read; starts at once)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from dq.cli._common import Lang, OutputOption, handle_errors, render_terminal, write_output
+from dq.errors import ConfigError
+
+HELP = """Plan a data-quality study: the number of cases an inter-rater study must
+double-register, or a correctness study must re-abstract, to estimate κ, ICC, sensitivity,
+specificity or a proportion with a useful precision (--width: the full width of the 95 % CI),
+or to show a difference with the power asked for; with --n instead, what a study of that size
+achieves. Each method is cited; no data is read.
+"""
+
+
+class PlanFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class Method(str, Enum):
+    wald = "wald"
+    wilson = "wilson"
+    clopper_pearson = "clopper-pearson"
+
+
+app = typer.Typer(help=HELP, no_args_is_help=True, pretty_exceptions_show_locals=False,
+                  rich_markup_mode=None)
+
+FormatOpt = Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.")]
+LangOpt = Annotated[Lang, typer.Option(help="Language of the table and the paragraph.")]
+WidthOpt = Annotated[Optional[float], typer.Option(
+    "--width", help="Full width of the confidence interval (0.2 means ±0.1).", min=0.0, max=1.0)]
+NOpt = Annotated[Optional[int], typer.Option(
+    "--n", help="A fixed number of cases: show what a study of this size achieves.", min=2,
+    max=10**9)]
+LevelOpt = Annotated[float, typer.Option(
+    "--level-of-confidence", help="Confidence level of the interval.", min=0.5, max=0.9999)]
+AlphaOpt = Annotated[float, typer.Option(help="Significance level of the test.", min=1e-6,
+                                         max=0.5)]
+PowerOpt = Annotated[Optional[float], typer.Option(
+    help="Power of the test (default 0.8).", min=0.05, max=0.9999)]
+OneSidedOpt = Annotated[bool, typer.Option("--one-sided", help="A one-sided test (default: "
+                                                                "two-sided).")]
+RatersOpt = Annotated[int, typer.Option(help="Raters who rate every case.", min=2, max=50)]
+
+
+def _emit(plan: Any, fmt: PlanFormat, lang: Lang, output: Path | None) -> None:
+    from dq.render import plan as render
+
+    if fmt is PlanFormat.json:
+        text = render.to_json(plan)
+    elif fmt is PlanFormat.markdown:
+        text = render.markdown(plan, lang.value)
+    else:
+        text = render_terminal(lambda c: render.terminal(plan, c, lang.value), output, None)
+    write_output(text, output)
+
+
+def _shares(text: str | None) -> list[float] | None:
+    """--prevalence: one share, or one per category separated by commas or semicolons."""
+    if text is None:
+        return None
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        return [float(p) for p in parts]
+    except ValueError:
+        raise ConfigError("--prevalence takes one share (0.3) or one share per category "
+                          "separated by commas (0.2,0.3,0.5), with a decimal point") from None
+
+
+@app.command("kappa", help="κ for nominal ratings by 2 or more raters: by CI width (Donner & "
+                           "Rotondi 2010; Rotondi & Donner 2012) or, with --kappa0, by power "
+                           "(Donner & Eliasziw 1992) — the methods of R kappaSize.")
+@handle_errors
+def kappa(
+    kappa: Annotated[float, typer.Option("--kappa", help="The expected κ.")],
+    width: WidthOpt = None,
+    n: NOpt = None,
+    kappa0: Annotated[Optional[float], typer.Option(
+        "--kappa0", help="κ under the null hypothesis: plan by power instead of width.")] = None,
+    power: PowerOpt = None,
+    alpha: AlphaOpt = 0.05,
+    prevalence: Annotated[Optional[str], typer.Option(
+        help="Share of cases with the trait (binary), or one share per category "
+             "(0.2,0.3,0.5).")] = None,
+    categories: Annotated[Optional[int], typer.Option(
+        help="Number of categories (equal shares unless --prevalence gives them).", min=2,
+        max=50)] = None,
+    raters: RatersOpt = 2,
+    level: LevelOpt = 0.95,
+    one_sided: OneSidedOpt = False,
+    fmt: FormatOpt = PlanFormat.table,
+    lang: LangOpt = Lang.nb,
+    output: OutputOption = None,
+) -> None:
+    from dq import plan as P
+
+    shares = _shares(prevalence)
+    if kappa0 is not None:
+        if width is not None:
+            raise ConfigError("--width plans by interval and --kappa0 by power: give one of them")
+        result = P.kappa_power(kappa, kappa0, power=power, n=n, alpha=alpha, prevalence=shares,
+                               categories=categories, raters=raters, sided=1 if one_sided else 2)
+    else:
+        if power is not None:
+            raise ConfigError("--power needs --kappa0, the κ to reject")
+        result = P.kappa_width(kappa, width=width, n=n, prevalence=shares, categories=categories,
+                               raters=raters, level=level)
+    _emit(result, fmt, lang, output)
+
+
+@app.command("icc", help="ICC for continuous measures: by CI width (Bonett 2002) or, with "
+                         "--icc0, by power (Walter, Eliasziw & Donner 1998).")
+@handle_errors
+def icc(
+    icc: Annotated[float, typer.Option("--icc", help="The expected ICC.")],
+    raters: RatersOpt = 2,
+    width: WidthOpt = None,
+    n: NOpt = None,
+    icc0: Annotated[Optional[float], typer.Option(
+        "--icc0", help="ICC under the null hypothesis: plan by power instead of width.")] = None,
+    power: PowerOpt = None,
+    alpha: AlphaOpt = 0.05,
+    level: LevelOpt = 0.95,
+    one_sided: OneSidedOpt = False,
+    fmt: FormatOpt = PlanFormat.table,
+    lang: LangOpt = Lang.nb,
+    output: OutputOption = None,
+) -> None:
+    from dq import plan as P
+
+    if icc0 is not None:
+        if width is not None:
+            raise ConfigError("--width plans by interval and --icc0 by power: give one of them")
+        result = P.icc_power(icc, icc0, raters=raters, power=power, n=n, alpha=alpha,
+                             sided=1 if one_sided else 2)
+    else:
+        if power is not None:
+            raise ConfigError("--power needs --icc0, the ICC to reject")
+        result = P.icc_width(icc, raters=raters, width=width, n=n, level=level)
+    _emit(result, fmt, lang, output)
+
+
+def _diagnostic(which: str, value: float, prevalence: float, width: float | None, n: int | None,
+                method: Method, level: float, fmt: PlanFormat, lang: Lang,
+                output: Path | None) -> None:
+    from dq import plan as P
+
+    result = P.diagnostic(value, prevalence, which=which, width=width, n=n, method=method.value,
+                          level=level)
+    _emit(result, fmt, lang, output)
+
+
+DiagPrevOpt = Annotated[float, typer.Option(
+    help="Prevalence of the condition among the patients to be sampled.")]
+DiagMethodOpt = Annotated[Method, typer.Option(
+    help="Interval method (Wald as in Buderer 1996; Wilson or exact by search).")]
+DiagNOpt = Annotated[Optional[int], typer.Option(
+    "--n", help="A fixed number of patients in all: show the interval it gives.", min=2,
+    max=10**9)]
+
+
+@app.command("sensitivity", help="Sensitivity of a registry variable against the medical "
+                                 "record (Buderer 1996): patients with the condition, and "
+                                 "patients in all at the prevalence.")
+@handle_errors
+def sensitivity(
+    sensitivity: Annotated[float, typer.Option("--sensitivity", help="Expected sensitivity.")],
+    prevalence: DiagPrevOpt,
+    width: WidthOpt = None,
+    n: DiagNOpt = None,
+    method: DiagMethodOpt = Method.wald,
+    level: LevelOpt = 0.95,
+    fmt: FormatOpt = PlanFormat.table,
+    lang: LangOpt = Lang.nb,
+    output: OutputOption = None,
+) -> None:
+    _diagnostic("sensitivity", sensitivity, prevalence, width, n, method, level, fmt, lang,
+                output)
+
+
+@app.command("specificity", help="Specificity (Buderer 1996): patients without the condition, "
+                                 "and patients in all at the prevalence.")
+@handle_errors
+def specificity(
+    specificity: Annotated[float, typer.Option("--specificity", help="Expected specificity.")],
+    prevalence: DiagPrevOpt,
+    width: WidthOpt = None,
+    n: DiagNOpt = None,
+    method: DiagMethodOpt = Method.wald,
+    level: LevelOpt = 0.95,
+    fmt: FormatOpt = PlanFormat.table,
+    lang: LangOpt = Lang.nb,
+    output: OutputOption = None,
+) -> None:
+    _diagnostic("specificity", specificity, prevalence, width, n, method, level, fmt, lang,
+                output)
+
+
+@app.command("proportion", help="A single proportion (completeness, share of correct values) "
+                                "to a CI width: Wald, Wilson or exact (Clopper–Pearson).")
+@handle_errors
+def proportion(
+    proportion: Annotated[float, typer.Option("--proportion", help="Expected proportion.")],
+    width: WidthOpt = None,
+    n: NOpt = None,
+    method: Annotated[Method, typer.Option(help="Interval method.")] = Method.wilson,
+    level: LevelOpt = 0.95,
+    fmt: FormatOpt = PlanFormat.table,
+    lang: LangOpt = Lang.nb,
+    output: OutputOption = None,
+) -> None:
+    from dq import plan as P
+
+    result = P.proportion(proportion, width=width, n=n, method=method.value, level=level)
+    _emit(result, fmt, lang, output)
+
+
+@app.command("difference", help="Two proportions, before and after a project (Fleiss, Tytun & "
+                                "Ury 1980, continuity-corrected): records per group.")
+@handle_errors
+def difference(
+    p1: Annotated[float, typer.Option("--p1", help="Proportion before (or in group 1).")],
+    p2: Annotated[float, typer.Option("--p2", help="Proportion after (or in group 2).")],
+    power: PowerOpt = None,
+    n: Annotated[Optional[int], typer.Option(
+        "--n", help="A fixed number of records per group: show the power it gives.", min=2,
+        max=10**9)] = None,
+    alpha: AlphaOpt = 0.05,
+    one_sided: OneSidedOpt = False,
+    continuity: Annotated[bool, typer.Option(
+        "--continuity/--no-continuity", help="Continuity correction (Fleiss et al. 1980).")] = True,
+    fmt: FormatOpt = PlanFormat.table,
+    lang: LangOpt = Lang.nb,
+    output: OutputOption = None,
+) -> None:
+    from dq import plan as P
+
+    result = P.difference(p1, p2, power=power, n=n, alpha=alpha, sided=1 if one_sided else 2,
+                          continuity=continuity)
+    _emit(result, fmt, lang, output)

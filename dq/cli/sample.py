@@ -1,0 +1,134 @@
+"""``dq sample``: the records a correctness or inter-rater study pulls, written to a file only."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from dq.cli._common import (Lang, handle_errors, plan_outputs, progress, render_terminal,
+                            commit, warn)
+from dq.cli.inputs import load_spec, open_data, protected
+from dq.errors import ConfigError
+from dq.outputs import Request, is_stdout
+
+HELP = """Draw a reproducible random sample of records for a correctness or inter-rater study,
+stratified by unit (proportional with --by, equal with --per, or Neyman), optionally
+oversampling records with a missing value. The list of record keys (with unit, stratum and
+sampling weight) goes only to the file named by -o, never to the terminal; the terminal shows
+the allocation. A manifest (seed, allocation, the export's sha256) is written beside it.
+The same seed and export give the same sample on every machine.
+"""
+
+
+class SampleFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _names(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+def _year_condition(spec: Any, year: int) -> str:
+    column = spec.dataset.event_date
+    if not column:
+        raise ConfigError("--year needs [dataset] event_date in the spec (the date that sets a "
+                          "record's year)")
+    return f'EXTRACT(YEAR FROM "{column}") = {year}'
+
+
+@handle_errors
+def sample(
+    data: Annotated[Optional[list[Path]], typer.Argument(
+        help="The registry export(s). Default: [dataset] files of the spec.",
+        show_default=False)] = None,
+    spec: Annotated[Optional[Path], typer.Option(
+        "--spec", "-s", help="Registry spec (dq.toml).", dir_okay=False)] = None,
+    n: Annotated[int, typer.Option("--n", help="Records to draw (in all; per stratum with "
+                                               "--per).", min=1, max=10**8)] = 80,
+    by: Annotated[Optional[str], typer.Option(
+        help="Stratify by these columns or roles (unit), allocating --n proportionally.")] = None,
+    per: Annotated[Optional[str], typer.Option(
+        help="Stratify by these columns or roles (unit), drawing --n in each stratum.")] = None,
+    allocation: Annotated[Optional[str], typer.Option(
+        help="proportional (default with --by), neyman (with --neyman VARIABLE).")] = None,
+    neyman: Annotated[Optional[str], typer.Option(
+        help="Neyman allocation on this variable's share missing per stratum.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the draw; recorded in the manifest.",
+                                      min=0, max=2**63 - 1)] = 2024,
+    year: Annotated[Optional[int], typer.Option(
+        help="Only records whose [dataset] event_date falls in this year.", min=1800,
+        max=2200)] = None,
+    where: Annotated[Optional[str], typer.Option(
+        help="Only records meeting this condition, e.g. \"SkjemaStatus = 2\".")] = None,
+    key: Annotated[Optional[str], typer.Option(
+        help="Column(s) that identify a record for the hospitals (default: [verification] "
+             "duplicate_keys, else [dataset] person_id).")] = None,
+    columns: Annotated[Optional[str], typer.Option(
+        help="More columns to write to the list (comma-separated).")] = None,
+    oversample_missing: Annotated[Optional[str], typer.Option(
+        help="Oversample records with a missing or unknown value of these variables.")] = None,
+    oversample_factor: Annotated[float, typer.Option(
+        help="Sampling fraction of those records relative to the rest.", min=1.0,
+        max=100.0)] = 2.0,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="The list of sampled records (CSV; ; separated, UTF-8). "
+                               "Required: the list never goes to the terminal.")] = None,
+    manifest: Annotated[Optional[Path], typer.Option(
+        help="Where the manifest goes (default: the list's name + .manifest.json).")] = None,
+    fmt: Annotated[SampleFormat, typer.Option("--format", "-f", help="Terminal output: the "
+                                              "allocation table or its JSON.")] =
+    SampleFormat.table,
+    lang: Annotated[Lang, typer.Option(help="Language of the allocation table.")] = Lang.nb,
+    suppress: Annotated[int, typer.Option(
+        help="Strata with fewer records than this are shown as <N.", min=0, max=10_000)] = 5,
+    encoding: Annotated[Optional[str], typer.Option(help="CSV encoding.")] = None,
+    separator: Annotated[Optional[str], typer.Option(help="CSV separator.")] = None,
+) -> None:
+    from dq import sample as smp
+    from dq.render import sample as render
+
+    if output is None or is_stdout(output):
+        raise ConfigError("dq sample writes the list of records only to a file: pass -o "
+                          "utvalg.csv (the list holds record keys and never goes to the "
+                          "terminal)")
+    if by and per:
+        raise ConfigError("give --by (proportional) or --per (equal per stratum), not both")
+    spec_obj = load_spec(spec)
+    method = allocation or ("equal" if per else "proportional" if by else "simple")
+    if method not in smp.ALLOCATIONS:
+        raise ConfigError(f"unknown --allocation {method!r}: choose proportional, equal, neyman "
+                          "or simple")
+    if method in ("proportional", "equal", "neyman") and not (by or per):
+        raise ConfigError(f"--allocation {method} needs strata: --by unit (or --per unit)")
+    strata = [spec_obj.role(s) or s for s in _names(by or per)]
+    keys = _names(key) or list(spec_obj.verification.duplicate_keys) or \
+        ([spec_obj.dataset.person_id] if spec_obj.dataset.person_id else [])
+    manifest = manifest or output.with_name(output.name + ".manifest.json")
+    plan = plan_outputs(protected(spec_obj, reads={"dataset"}, data=data), output,
+                        Request("--manifest", manifest),
+                        Request("--format json", None) if fmt is SampleFormat.json else None)
+    conditions = [c for c in (where, _year_condition(spec_obj, year) if year else None) if c]
+    with progress("Reading the export…"):
+        source = open_data(data or [], spec_obj, fmt=None, encoding=encoding,
+                           separator=separator, hashes=True)
+        result = smp.draw(source, spec_obj, n=n, seed=seed, keys=keys, strata=strata,
+                          method=method, where=" AND ".join(f"({c})" for c in conditions) or None,
+                          oversample=_names(oversample_missing), factor=oversample_factor,
+                          neyman=neyman, columns=_names(columns), min_n=suppress)
+    doc = render.manifest(result, source.infos, spec_obj, output, where=where, year=year)
+    texts = {"--output": render.to_csv(result), "--manifest": render.dumps(doc)}
+    if fmt is SampleFormat.json:
+        texts["--format json"] = render.dumps(render.public(doc))
+    commit(plan, texts)
+    if fmt is SampleFormat.table:
+        typer.echo(render_terminal(lambda c: render.terminal(result, c, lang.value, output,
+                                                             source.infos), None, None), nl=False)
+    for message in result.warnings:
+        warn(message)
+
+
+sample.__doc__ = HELP

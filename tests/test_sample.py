@@ -1,0 +1,144 @@
+"""dq sample: deterministic, uniform within strata, allocation sums to n, weights unbiased, the
+list only in the file."""
+
+import json
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dq import sample as S
+from dq.io import SourceInfo, Source
+from dq.spec import empty
+from tests.conftest import EXAMPLE, run
+
+SPEC = EXAMPLE / "dq.toml"
+
+
+def _source(df: pl.DataFrame) -> Source:
+    return Source(df.lazy(), [SourceInfo(path=__file__, format="csv", columns=df.columns)])
+
+
+def _frame(sizes: dict[str, int], missing_every: int = 0) -> pl.DataFrame:
+    rows = []
+    for unit, size in sizes.items():
+        for i in range(size):
+            rows.append({"id": f"{unit}-{i:05d}", "unit": unit,
+                         "asa": None if missing_every and i % missing_every == 0 else "2"})
+    return pl.DataFrame(rows)
+
+
+def test_largest_remainder_hand_computed():
+    # 10 over sizes 50/30/20: quotas 5, 3, 2 exactly
+    assert S.largest_remainder(10, [50, 30, 20], [50, 30, 20]) == [5, 3, 2]
+    # 7 over 50/30/20: quotas 3.5, 2.1, 1.4 → floors 3, 2, 1, one left to the largest remainder
+    assert S.largest_remainder(7, [50, 30, 20], [50, 30, 20]) == [4, 2, 1]
+    # a stratum smaller than its quota is taken whole and its excess shared: 30 over 100/5:
+    # quota 28.57/1.43 → 29/1; cap never binds; with weights 1:1, 30 → 15/5 (capped) + 10 more
+    assert S.largest_remainder(30, [100, 5], [1.0, 1.0]) == [25, 5]
+    assert S.largest_remainder(500, [100, 5], [100, 5]) == [100, 5]
+
+
+@settings(max_examples=50, deadline=None)
+@given(sizes=st.lists(st.integers(0, 60), min_size=1, max_size=8), n=st.integers(1, 300))
+def test_allocation_sums_to_n_and_respects_sizes(sizes, n):
+    alloc = S.largest_remainder(n, sizes, [float(s) for s in sizes])
+    assert sum(alloc) == min(n, sum(sizes))
+    assert all(0 <= a <= s for a, s in zip(alloc, sizes))
+
+
+def test_same_seed_same_sample_whatever_the_row_order():
+    df = _frame({"A": 120, "B": 60, "C": 20})
+    a = S.draw(_source(df), empty(), n=40, seed=7, keys=["id"], strata=["unit"])
+    b = S.draw(_source(df.reverse()), empty(), n=40, seed=7, keys=["id"], strata=["unit"])
+    assert a.records.get_column("id").sort().to_list() == \
+        b.records.get_column("id").sort().to_list()
+    c = S.draw(_source(df), empty(), n=40, seed=8, keys=["id"], strata=["unit"])
+    assert set(a.records["id"]) != set(c.records["id"])
+    assert a.records.height == 40
+    assert dict(a.allocation.select("unit", "n").iter_rows()) == {"A": 24, "B": 12, "C": 4}
+
+
+def test_the_draw_order_is_a_fixed_function_of_seed_and_key():
+    # BLAKE2b-64 pinned: the same on every machine and Polars version (hashlib, RFC 7693)
+    import hashlib
+
+    expected = int.from_bytes(hashlib.blake2b(b"2024\x00P000547", digest_size=8).digest(), "big")
+    assert S.draw_order(["P000547"], 2024) == [expected]
+
+
+def test_within_stratum_inclusion_is_uniform():
+    # Over 400 seeds each of 20 records of a stratum drawn 5 at a time should be drawn
+    # 400·5/20 = 100 times; χ² on 19 df, 99.9 % quantile 43.8.
+    df = _frame({"A": 20})
+    hits = {f"A-{i:05d}": 0 for i in range(20)}
+    for seed in range(400):
+        for key in S.draw(_source(df), empty(), n=5, seed=seed, keys=["id"],
+                          strata=["unit"]).records["id"]:
+            hits[key] += 1
+    chi2 = sum((h - 100) ** 2 / 100 for h in hits.values())
+    assert chi2 < 43.8
+
+
+def test_equal_allocation_and_small_strata():
+    df = _frame({"A": 120, "B": 3})
+    r = S.draw(_source(df), empty(), n=10, seed=1, keys=["id"], strata=["unit"], method="equal")
+    assert dict(r.allocation.select("unit", "n").iter_rows()) == {"A": 10, "B": 3}
+
+
+def test_oversampling_weights_add_up_to_the_population():
+    df = _frame({"A": 200, "B": 100}, missing_every=10)  # 10 % missing ASA
+    r = S.draw(_source(df), empty(), n=60, seed=3, keys=["id"], strata=["unit"],
+               oversample=["asa"], factor=3.0)
+    # Σ weights of the sampled records = the population of each stratum (Horvitz–Thompson)
+    by_unit = r.records.group_by("unit").agg(pl.col("weight").sum())
+    assert dict(by_unit.iter_rows()) == pytest.approx({"A": 200.0, "B": 100.0})
+    a = r.allocation.filter(pl.col("unit") == "A").sort("missing")
+    # A: 40 draws over 180 complete (weight 180) and 20 missing (weight 3·20 = 60): 30 and 10
+    assert a.get_column("n").to_list() == [30, 10]
+
+
+def test_neyman_allocation():
+    # share missing 0.5 in A (S = 0.5) and 0.1 in B (S = 0.3); N·S = 50 and 30 → 5:3 of 16
+    df = pl.concat([_frame({"A": 100}, missing_every=2), _frame({"B": 100}, missing_every=10)])
+    r = S.draw(_source(df), empty(), n=16, seed=1, keys=["id"], strata=["unit"],
+               method="neyman", neyman="asa")
+    assert dict(r.allocation.select("unit", "n").iter_rows()) == {"A": 10, "B": 6}
+
+
+def test_cli_list_only_in_the_file(tmp_path):
+    out = tmp_path / "utvalg.csv"
+    result = run("sample", "--spec", SPEC, "--n", "80", "--by", "unit", "--year", "2023",
+                 "--seed", "2024", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    listed = pl.read_csv(out, separator=";", infer_schema=False)
+    assert listed.height == 80
+    assert listed.columns == ["PasientID", "Operasjonsdato", "AvdRESH", "weight"]
+    for pid in listed["PasientID"]:
+        assert pid not in result.stdout and pid not in result.stderr
+    assert "80" in result.stdout and "3\u202f924" in result.stdout
+    doc = json.loads((tmp_path / "utvalg.csv.manifest.json").read_text(encoding="utf-8"))
+    assert doc["seed"] == 2024 and len(doc["inputs"][0]["sha256"]) == 64
+    assert sum(r["n"] for r in doc["results"]) == 80
+    again = tmp_path / "again.csv"
+    run("sample", "--spec", SPEC, "--n", "80", "--by", "unit", "--year", "2023", "--seed",
+        "2024", "-o", again)
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_cli_refuses_stdout_and_bad_columns(tmp_path):
+    result = run("sample", "--spec", SPEC, "--n", "10", "-o", "-")
+    assert result.exit_code == 2 and "only to a file" in result.stderr
+    result = run("sample", "--spec", SPEC, "--n", "10", "--key", "Nope", "-o", tmp_path / "x.csv")
+    assert result.exit_code == 3 and "'Nope'" in result.stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_cli_json_hides_small_strata(tmp_path):
+    result = run("sample", "--spec", SPEC, "--n", "10", "--per", "unit", "--where",
+                 "Alder > 99", "-o", tmp_path / "u.csv", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    small = [r for r in doc["results"] if r["suppressed"]]
+    assert small and all(r["population"] is None for r in small)
