@@ -38,6 +38,16 @@ from dq.units import Units, roll_up
 
 COUNTS = ("n_applicable", "n_missing", "n_unknown", "n_invalid")
 RECORD = "(all mandatory)"
+EXTRA = "__extra."
+# In ``extra`` aggregations: the row is a finished form (true when [dataset] finished is unset).
+FINISHED = pl.col("__finished")
+
+
+def present(name: str, dtype: pl.DataType) -> pl.Expr:
+    """The value is registered: not null and, for text as read, not whitespace only."""
+    col = pl.col(name)
+    return col.is_not_null() & ~is_blank(col).fill_null(False) if dtype == pl.String \
+        else col.is_not_null()
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,9 @@ class CompletenessResult:
     min_n: int  # rows with a smaller denominator are reported but not graded ("info")
     unmatched_units: list[str]
     warnings: list[str] = field(default_factory=list)
+    # The ``extra`` aggregations asked for, per group as counted (unit as text, before roll-up;
+    # a unit id merged into "(not a unit id)" may appear on several rows): sum them.
+    extra: pl.DataFrame | None = None
 
     @property
     def failed(self) -> bool:
@@ -139,7 +152,14 @@ def _effective(var: Variable, fail_under: float | None) -> Thresholds:
 
 def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | None = None,
             fail_under: float | None = None, min_n: int | None = None,
-            ci_method: str = "wilson") -> CompletenessResult:
+            ci_method: str = "wilson",
+            extra: dict[str, pl.Expr] | None = None) -> CompletenessResult:
+    """Counts per variable × group in one streamed pass over ``source.raw``.
+
+    ``extra``: more aggregations (name → expression) evaluated per group in the same pass, so
+    that other checks need no scan of their own (``dq.dimensions.context``). They may use
+    ``FINISHED``; text columns are as read (``present`` treats a whitespace-only cell as
+    missing)."""
     schema = source.raw.collect_schema()
     variables = _variables(spec, list(schema))
     info = source.info
@@ -156,6 +176,8 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
         | {c for e in grouping.exprs.values() for c in e.meta.root_names()})
     lf = with_conditions(lf, spec, source, conditions)
     finished = pl.col("__finished") if spec.dataset.finished else None
+    if extra and finished is None:
+        lf = lf.with_columns(pl.lit(True).alias("__finished"))
     aggs: list[pl.Expr] = [pl.len().alias("__rows")]
     unreadable = unreadable_columns(lf)
     aggs += [pl.col(c).sum() for c in unreadable]
@@ -190,11 +212,14 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     else:
         aggs.append(pl.lit(0).alias("__complete"))
 
+    aggs += [e.alias(f"{EXTRA}{k}") for k, e in (extra or {}).items()]
     cols = grouping.group_cols
     keyed = lf.with_columns(**grouping.exprs) if grouping.exprs else lf
     query = keyed.group_by(cols).agg(aggs) if cols else keyed.select(aggs)
     wide = finish(query.collect(engine="streaming"),
                   units.known() if units is not None else None)
+    extra_frame = (wide.select(*cols, *(pl.col(f"{EXTRA}{k}").alias(k) for k in extra))
+                   if extra else None)
     if grouping.lowest_level and "unit" in cols:
         # Units merged into "(not a unit id)" are summed into one group.
         sums = [c for c, t in wide.schema.items() if c not in cols and t.is_numeric()]
@@ -283,7 +308,7 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                              "warn_below", "fail_below", "status")
     return CompletenessResult(rows=long, records=records, keys=keys, n_records=n_rows,
                               n_finished=n_finished, ci_method=ci_method, min_n=min_n,
-                              unmatched_units=unmatched, warnings=warnings)
+                              unmatched_units=unmatched, warnings=warnings, extra=extra_frame)
 
 
 def status_expr(estimate: str, optional: pl.Expr) -> pl.Expr:

@@ -305,16 +305,21 @@ def _read_reference_counts(source: Source, cols: ReferenceColumns,
 
 def aggregate(registry: Source, references: list[Source], spec: Spec, units: Units | None,
               reg_cols: RegistryColumns, ref_cols: ReferenceColumns,
-              opts: Options) -> CoverageResult:
+              opts: Options, registry_counts: pl.DataFrame | None = None) -> CoverageResult:
+    """``registry_counts``: the registry's events per unit and year (unit, year, n, no_date,
+    bad_date; units as text) when another pass already counted them (``dq report``)."""
     warnings: list[str] = []
-    events = _registry_events(registry, spec, reg_cols, opts)
-    n_expr = (pl.col("person").n_unique() if opts.count == "persons" else pl.len()).alias("n")
-    reg = events.group_by("unit", pl.col("date").dt.year().cast(pl.Int32).alias("year")).agg(
-        n_expr, (~pl.col("__has_date")).sum().alias("no_date"),
-        (pl.col("__has_date") & pl.col("date").is_null()).sum().alias("bad_date"),
-    ).collect(engine="streaming")
     known = units.known() if units is not None else None
-    reg = _text_units(reg, known)
+    if registry_counts is not None:
+        reg = registry_counts
+    else:
+        events = _registry_events(registry, spec, reg_cols, opts)
+        n_expr = (pl.col("person").n_unique() if opts.count == "persons" else pl.len()).alias("n")
+        reg = events.group_by("unit", pl.col("date").dt.year().cast(pl.Int32).alias("year")).agg(
+            n_expr, (~pl.col("__has_date")).sum().alias("no_date"),
+            (pl.col("__has_date") & pl.col("date").is_null()).sum().alias("bad_date"),
+        ).collect(engine="streaming")
+        reg = _text_units(reg, known)
     _date_warnings(reg, reg_cols.date, warnings)
     # NPR's aggregate counts name units as NPR does: names are public and shown so that an
     # unmatched one can be mapped; only an ID number is never shown (dq.units.public).
@@ -596,9 +601,21 @@ def _linkage_figures(rows: pl.DataFrame, opts: Options) -> pl.DataFrame:
 
 def compute(registry: Source, references: list[Source], spec: Spec, units: Units | None,
             reg_cols: RegistryColumns, ref_cols: ReferenceColumns,
-            opts: Options) -> CoverageResult:
-    run = linkage if opts.mode == "linkage" else aggregate
-    return run(registry, references, spec, units, reg_cols, ref_cols, opts)
+            opts: Options, registry_counts: pl.DataFrame | None = None) -> CoverageResult:
+    if opts.mode == "linkage":
+        return linkage(registry, references, spec, units, reg_cols, ref_cols, opts)
+    return aggregate(registry, references, spec, units, reg_cols, ref_cols, opts,
+                     registry_counts=registry_counts)
+
+
+def counted_with_completeness(spec: Spec, reg_cols: RegistryColumns, opts: Options) -> bool:
+    """Aggregate coverage can take its registry counts from the completeness pass of ``dq
+    report`` (finished forms per unit and event year) when it counts the same thing: events,
+    no inclusion filter, the dataset's own unit and event-date columns and date format."""
+    ds = spec.dataset
+    return (opts.mode == "aggregate" and opts.count == "events" and opts.include is None
+            and reg_cols.unit == ds.unit and reg_cols.date == ds.event_date
+            and reg_cols.date_format == ds.date_format)
 
 
 def setup(spec: Spec, *, mode: str | None = None, keys: tuple[str, ...] = ("unit",),

@@ -20,7 +20,7 @@ from dq import completeness as comp
 from dq.checks.model import Check
 from dq.conditions import with_conditions
 from dq.errors import ConfigError
-from dq.grouping import resolve
+from dq.grouping import Grouping, resolve
 from dq.io import Source
 from dq.io.values import as_date
 from dq.spec import Spec, Variable
@@ -160,6 +160,28 @@ class Context:
             return self.finished
         return self.finished.filter(self.event.dt.year() == self.report_year)
 
+    # ---------------------------------------------------------------- shared counts
+    def counted(self, prefix: str) -> pl.DataFrame | None:
+        """The completeness pass's ``extra`` counts named ``prefix.*`` (prefix dropped), per
+        unit and year as counted; None when that pass did not count them."""
+        extra = self.completeness.extra
+        if extra is None:
+            return None
+        names = [c for c in extra.columns if c.startswith(prefix + ".")]
+        if not names:
+            return None
+        keys = [c for c in ("unit", "year") if c in extra.columns]
+        return extra.select(*keys, *(pl.col(c).alias(c.removeprefix(prefix + "."))
+                                     for c in names))
+
+    def _registry_counts(self) -> pl.DataFrame | None:
+        counts = self.counted("cov")
+        if counts is None:
+            return None
+        return (counts.group_by("unit", "year")
+                .agg(pl.col("n", "no_date", "bad_date").sum().cast(pl.UInt32))
+                .with_columns(pl.col("year").cast(pl.Int32)))
+
     # ---------------------------------------------------------------- coverage
     @cached_property
     def coverage(self) -> Coverage | None:
@@ -173,7 +195,7 @@ class Context:
         reg_cols, ref_cols, opts = cov.setup(
             self.spec, keys=("unit", "year") if year is not None else ("unit",))
         res = cov.compute(self.source, self.references, self.spec_present, self.units,
-                          reg_cols, ref_cols, opts)
+                          reg_cols, ref_cols, opts, registry_counts=self._registry_counts())
         warnings = list(res.warnings)
         rows, national, til = res.rows, res.national, res.tilslutning
         if year is not None:
@@ -194,7 +216,8 @@ def build(spec: Spec, source: Source, units: Any, *, references: list[Source] | 
     ds = spec.dataset
     keys = [k for k, ok in (("unit", ds.unit), ("year", ds.event_date)) if ok]
     grouping = resolve(keys, spec_present, source, has_units=units is not None)
-    result = comp.compute(source, spec_present, grouping, units=units)
+    extra = _shared_counts(spec, source, grouping, references)
+    result = comp.compute(source, spec_present, grouping, units=units, extra=extra)
     years = _years(result.records) if "year" in result.rows.columns else []
     if export_date is not None:  # a date after the export is an error, not a report year
         years = [y for y in years if y <= export_date.year]
@@ -207,6 +230,31 @@ def build(spec: Spec, source: Source, units: Any, *, references: list[Source] | 
                    spec_present=spec_present,
                    names=units.names() if units is not None else {}, completeness=result,
                    years=years, report_year=report_year, schema=source.lf.collect_schema())
+
+
+def _shared_counts(spec: Spec, source: Source, grouping: Grouping,
+                   references: list[Source] | None) -> dict[str, pl.Expr]:
+    """Counts other dimensions need, taken in the completeness pass instead of a scan each:
+    finished forms with a person and a unit id (Sammenlignbarhet), and the registry's events
+    per unit and year with no or no readable date (dekningsgrad, when it counts the same
+    events: ``coverage.counted_with_completeness``)."""
+    ds = spec.dataset
+    schema = source.raw.collect_schema()
+    extra: dict[str, pl.Expr] = {}
+    for role, column in (("person", ds.person_id), ("unit", ds.unit)):
+        if column and column in schema:
+            extra[f"id.has_{role}"] = (comp.FINISHED & comp.present(column, schema[column])).sum()
+    if references and "unit" in grouping.exprs and "year" in grouping.exprs:
+        from dq import coverage as cov
+
+        reg_cols, _, opts = cov.setup(spec, keys=("unit", "year"))
+        if cov.counted_with_completeness(spec, reg_cols, opts):
+            has_date = comp.present(reg_cols.date, schema[reg_cols.date])
+            extra["cov.n"] = comp.FINISHED.sum()
+            extra["cov.no_date"] = (comp.FINISHED & ~has_date).sum()
+            extra["cov.bad_date"] = (comp.FINISHED & has_date
+                                     & grouping.exprs["year"].is_null()).sum()
+    return extra
 
 
 def _export_date(spec: Spec) -> date | None:

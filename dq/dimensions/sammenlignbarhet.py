@@ -104,12 +104,18 @@ def _codes(ctx: Context, out: Assessment) -> None:
 
 
 def _ids(ctx: Context, out: Assessment) -> None:
-    ds = ctx.spec.dataset
-    roles = [(role, c) for role, c in (("person", ds.person_id), ("unit", ds.unit)) if c]
-    ids = ctx.finished_year.select(pl.len().alias("n"), *[
-        pl.col(c).is_not_null().sum().alias(role) for role, c in roles]).collect().row(
-        0, named=True)
-    for role, _ in roles:
+    """Finished forms of the report year with a person id and a unit id (counted in the
+    completeness pass)."""
+    counts = ctx.counted("id")
+    if counts is None:
+        return
+    records = ctx.national_records
+    if ctx.report_year is not None:
+        counts, records = counts.filter(ctx.in_year), records.filter(ctx.in_year)
+    roles = [r for r in ("person", "unit") if f"has_{r}" in counts.columns]
+    ids: dict[str, int] = {"n": int(records["n_records"].sum()),
+                           **{role: int(counts[f"has_{role}"].sum()) for role in roles}}
+    for role in roles:
         out.checks.append(Check.proportion(
             f"sammenlignbarhet.id.{role}", "sammenlignbarhet.id", ids[role], ids["n"],
             default_warn=1.0, default_fail=0.95, params={"role": {"word": role}},
