@@ -62,6 +62,9 @@ class Report:
     years: list[int] = field(default_factory=list)  # years with finished records
     registrations: pl.DataFrame | None = None  # finished records per year (national)
     tilslutning: pl.DataFrame | None = None  # reporting units per RHF in the report year
+    # Per funnel figure (same key), its control limits over a grid of denominators, for
+    # renderers to draw without computing: columns n, lo95, hi95, lo998, hi998. No unit in it.
+    limits: dict[str, pl.DataFrame] = field(default_factory=dict)
 
     @property
     def period(self) -> str | None:
@@ -103,6 +106,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
     names = units.names() if units is not None else {}
     checks: list[Check] = []
     figures: dict[str, pl.DataFrame] = {}
+    limits: dict[str, pl.DataFrame] = {}
     warnings: list[str] = []
     export_date = _export_date(spec)
     min_n = spec.min_n
@@ -238,6 +242,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                 cov_funnel, "x", "n", names)
             checks += _in(period, fc)
             figures["funnel_dekningsgrad"] = _named(fr, names)
+            limits["funnel_dekningsgrad"] = _limits(fr)
 
     checks += completeness_checks
     for info in source.infos:
@@ -296,7 +301,11 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                 default_warn=row["warn_below"], default_fail=row["fail_below"],
                 variant="label" if row["label"] else None, se=row["se"],
                 params={"variable": row["variable"], "statistic": row["statistic"],
-                        "label": row["label"]}))
+                        "label": row["label"],
+                        # κ low while the raters agree (dq.reliability marks the row's note):
+                        # the report explains the paradox and shows AC1 beside κ
+                        **({"paradox": True} if "kappa paradox" in (row.get("note") or "")
+                           else {})}))
         warnings += study.warnings
 
     # ---- Aktualitet
@@ -324,6 +333,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                 {"word": "funnel_completeness", "variable": var}, df, "x", "n", names)
             checks += _in(period, fc)
             figures[f"funnel_kompletthet.{var}"] = _named(fr, names)
+            limits[f"funnel_kompletthet.{var}"] = _limits(fr)
         for var in [v.name for v in present.values() if v.unknown]:
             df = per_unit.filter(pl.col("variable") == var).select(
                 "unit", pl.col("n_unknown").alias("x"),
@@ -336,6 +346,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                 bad_side="above")
             checks += _in(period, fc)
             figures[f"funnel_ukjent.{var}"] = _named(fr, names)
+            limits[f"funnel_ukjent.{var}"] = _limits(fr)
         if "year" in rows.columns:
             shift_vars = list(spec.comparability_variables) or mandatory
             every = _span(years)
@@ -387,7 +398,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                   dimensions=dims,
                   figures=figures, started=started, seconds=time.perf_counter() - start,
                   registry=ds.name, warnings=warnings, year=report_year, years=years,
-                  registrations=registrations,
+                  registrations=registrations, limits=limits,
                   tilslutning=tilslutning_rows.filter(pl.col("rhf") != "National")
                   if tilslutning_rows is not None else None)
 
@@ -471,6 +482,20 @@ def _trends(nat: pl.DataFrame, key: str, x: str, n: str) -> dict[str, tuple]:
     for row in per.iter_rows(named=True):
         out.setdefault(row[key], []).append((int(row["year"]), float(row[x]), float(row[n])))
     return {k: tuple(v) for k, v in out.items()}
+
+
+def _limits(fr: pl.DataFrame, points: int = 120) -> pl.DataFrame:
+    """A funnel's 95 % and 99.8 % limits over denominators 1 … the largest unit's (whole
+    numbers, denser at small n where the funnel bends), for drawing the curves."""
+    import numpy as np
+
+    n_max = int(fr["n"].cast(pl.Float64).max() or 1)  # type: ignore[arg-type]
+    grid = np.unique(np.concatenate([np.arange(1, min(n_max, 30) + 1),
+                                     np.geomspace(1, n_max, points).round()])).astype(float)
+    theta = float(fr["theta"][0]) if fr.height else float("nan")
+    return pl.DataFrame({"n": grid, **{
+        name: comparability.funnel_limits(grid, theta, p) for name, p in
+        (("lo95", 0.025), ("hi95", 0.975), ("lo998", 0.001), ("hi998", 0.999))}})
 
 
 def _named(fr: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
