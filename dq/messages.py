@@ -321,6 +321,7 @@ def word(key: str, lang: str, **params: Any) -> str:
 CHAPTER: dict[str, dict[str, str]] = {
     "contents": {"nb": "Innhold", "en": "Contents"},
     "unit_col": {"nb": "Enhet", "en": "Unit"},
+    "national_col": {"nb": "Nasjonalt", "en": "National"},
     "ci_col": {"nb": "95 % KI", "en": "95 % CI"},
     "paradox_short": {"nb": "κ-paradokset ({variables:list}): κ er lav selv om registratorene er "
                             "enige i de fleste tilfellene; les AC1 ved siden av.",
@@ -442,7 +443,7 @@ CHAPTER: dict[str, dict[str, str]] = {
                          "{outside}."},
     "alt_bars": {"nb": "{units:count} enheter: {parts}. {flagged}",
                  "en": "{units:count} units: {parts}. {flagged}"},
-    "alt_flagged": {"nb": "Under grensen: {list}.", "en": "Below the limit: {list}."},
+    "alt_flagged": {"nb": "Med avvik: {list}.", "en": "Flagged: {list}."},
     "alt_heatmap": {"nb": "{variables:count} variabler i {units:count} enheter; {cells:count} "
                           "celler ikke bestått og {warned:count} med advarsel. {list}",
                     "en": "{variables:count} variables in {units:count} units; {cells:count} "

@@ -398,7 +398,7 @@ def heatmap(report, lang: str) -> Figure | None:  # noqa: ANN001, C901
     body.append(f'<text x="{left}" y="{ly + 22}">{_esc(chapter("heat_marks", lang))}</text>')
     h = max(h, int(ly + 32))
     fails = [f for f in flagged if f[0] == "fail"]
-    listed = "; ".join(f"{u} {v_} {pct(x, lang)}" for _, u, v_, x in fails[:12])
+    listed = "; ".join(f"{u}: {v_} {pct(x, lang)}" for _, u, v_, x in fails[:12])
     if len(fails) > 12:
         listed += " " + chapter("more_units", lang, n=len(fails) - 12)
     alt = chapter("alt_heatmap", lang, variables=len(variables), units=len(units),

@@ -116,7 +116,7 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
     if picked:
         body.append(f'<h3>{esc(chapter("top_findings", lang))}</h3><div class="scroll"><table>'
                     f'<tr><th>{esc(chapter("dimension", lang))}</th><th>{esc(t["check"])}</th>'
-                    f'<th>{esc(t["estimate"])}</th><th>{esc(t["status"])}</th>'
+                    f'<th>{esc(t["estimate"])}</th><th>{esc(chapter("national_col", lang))}</th>'
                     f'<th>{esc(chapter("units_col", lang))}</th></tr>')
         for dim, f in picked:
             own = f.row["status"] if f.row["unit"] is None else f.status

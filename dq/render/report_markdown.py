@@ -65,7 +65,8 @@ def markdown(report, lang: str, figures_dir: str | None = None) -> str:  # noqa:
     if picked:
         out += [f"**{chapter('top_findings', lang)}**", "",
                 f"| {chapter('dimension', lang)} | {t['check']} | {t['estimate']} | "
-                f"{t['status']} | {chapter('units_col', lang)} |", "|---|---|---:|---|---|"]
+                f"{chapter('national_col', lang)} | {chapter('units_col', lang)} |",
+                "|---|---|---:|---|---|"]
         for dim, f in picked:
             own = f.row["status"] if f.row["unit"] is None else f.status
             out.append(f"| {NAMES[lang][dim]} | {md_cell(title_of(f.row, lang, report.period))} | "
