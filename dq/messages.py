@@ -502,3 +502,386 @@ PLAN: dict[str, dict[str, str]] = {
 def plan_text(key: str, lang: str, **params: Any) -> str:
     """A text of ``dq plan`` or ``dq sample`` (the PLAN block above)."""
     return render(PLAN[key][lang], lang, params)
+# ---- dq report: the published chapter (dq.render.chapter, report_html, report_markdown)
+# Headings, sentences and figure texts of the terminal, Markdown and HTML report. A key ending
+# in "_one" is the singular of the key without it (``chapter_n``).
+CHAPTER: dict[str, dict[str, str]] = {
+    "contents": {"nb": "Innhold", "en": "Contents"},
+    "unit_col": {"nb": "Enhet", "en": "Unit"},
+    "national_col": {"nb": "Nasjonalt", "en": "National"},
+    "ci_col": {"nb": "95 % KI", "en": "95 % CI"},
+    "paradox_short": {"nb": "κ-paradokset ({variables:list}): κ er lav selv om registratorene er "
+                            "enige i de fleste tilfellene; les AC1 ved siden av.",
+                      "en": "The kappa paradox ({variables:list}): κ is low although the raters "
+                            "agree on most cases; read AC1 beside it."},
+    "top_findings": {"nb": "De viktigste funnene", "en": "The main findings"},
+    "more_in_findings": {"nb": "{n:count} funn til under Funn", "en": "{n:count} more findings "
+                         "under Findings"},
+    "more_findings": {"nb": "… {n:count} funn til: --format html eller markdown",
+                      "en": "… {n:count} more findings: --format html or markdown"},
+    "summary": {"nb": "Oppsummering", "en": "Summary"},
+    "dimension": {"nb": "Dimensjon", "en": "Dimension"},
+    "key": {"nb": "Nøkkeltall", "en": "Key figure"},
+    "findings": {"nb": "Funn: kontroller som ikke er bestått eller gir advarsel",
+                 "en": "Findings: checks that fail or warn"},
+    "findings_short": {"nb": "Funn", "en": "Findings"},
+    "no_findings": {"nb": "Ingen kontroller er ikke bestått eller gir advarsel.",
+                    "en": "No check fails or warns."},
+    "passing": {"nb": "Bestått", "en": "Passed"},
+    "figures": {"nb": "Figurer", "en": "Figures"},
+    "methods": {"nb": "Metoder", "en": "Methods"},
+    "by_unit": {"nb": "Per enhet", "en": "By unit"},
+    "appendix": {"nb": "Vedlegg: alle kontroller", "en": "Appendix: every check"},
+    "appendix_reliability": {"nb": "Vedlegg: alle mål for enighet",
+                             "en": "Appendix: every agreement statistic"},
+    "reliability_headline": {"nb": "Reliabilitet: ett hovedmål per variabel",
+                             "en": "Reliability: one headline statistic per variable"},
+    "variable": {"nb": "Variabel", "en": "Variable"},
+    "statistic": {"nb": "Mål", "en": "Statistic"},
+    "beside": {"nb": "Ved siden av", "en": "Beside it"},
+    "label": {"nb": "Gradering", "en": "Grade"},
+    "units_col": {"nb": "Enheter", "en": "Units"},
+    "failing_col": {"nb": "Ikke bestått", "en": "Fail"},
+    "warning_col": {"nb": "Advarsel", "en": "Warning"},
+    "formula": {"nb": "Formel", "en": "Formula"},
+    "reference": {"nb": "Referanse", "en": "Reference"},
+    "thresholds_from": {"nb": "Terskler", "en": "Thresholds"},
+    "period": {"nb": "periode", "en": "period"},
+    "national": {"nb": "nasjonalt", "en": "national"},
+    "in_units": {"nb": "{status} i {n:count} enheter", "en": "{status} in {n:count} units"},
+    "in_units_one": {"nb": "{status} i 1 enhet", "en": "{status} in 1 unit"},
+    "more_units": {"nb": "og {n:count} til", "en": "and {n:count} more"},
+    "checks_n": {"nb": "{n:count} kontroller", "en": "{n:count} checks"},
+    "checks_n_one": {"nb": "1 kontroll", "en": "1 check"},
+    "variables_n": {"nb": "{n:count} variabler", "en": "{n:count} variables"},
+    "variables_n_one": {"nb": "1 variabel", "en": "1 variable"},
+    "n_fail": {"nb": "{n:count} ikke bestått", "en": "{n:count} fail"},
+    "n_warn": {"nb": "{n:count} med advarsel", "en": "{n:count} warn"},
+    "n_pass": {"nb": "{n:count} bestått", "en": "{n:count} pass"},
+    "n_info": {"nb": "{n:count} til orientering", "en": "{n:count} for information"},
+    "n_not_assessed": {"nb": "{n:count} ikke vurdert", "en": "{n:count} not assessed"},
+    "and": {"nb": "og", "en": "and"},
+    "sentence_checks": {"nb": "Av {what}: {parts}.", "en": "Of {what}: {parts}."},
+    "sentence_all_pass": {"nb": "Alle {what} er bestått.", "en": "All {what} pass."},
+    "sentence_units": {"nb": "{n:count} enheter har minst ett avvik.",
+                       "en": "{n:count} units are flagged by at least one check."},
+    "sentence_units_one": {"nb": "1 enhet har minst ett avvik.",
+                           "en": "1 unit is flagged by at least one check."},
+    "units_clean": {"nb": "{n:count} enheter uten avvik.", "en": "{n:count} units with no flag."},
+    "units_clean_one": {"nb": "1 enhet uten avvik.", "en": "1 unit with no flag."},
+    "info_more": {"nb": "{n:count} til orientering (ikke gradert)",
+                  "en": "{n:count} for information (not graded)"},
+    "paradox": {
+        "nb": "κ-paradokset: {variables:list}. κ er lav selv om registratorene er enige i de "
+              "fleste tilfellene, fordi nesten alle har samme verdi (skjev prevalens). Da sier "
+              "κ lite om enigheten; les observert enighet og Gwets AC1 ved siden av "
+              "(Feinstein & Cicchetti 1990; Gwet 2008).",
+        "en": "The kappa paradox: {variables:list}. κ is low although the raters agree on most "
+              "cases, because nearly all cases have the same value (skewed prevalence). κ then "
+              "says little about agreement; read observed agreement and Gwet's AC1 beside it "
+              "(Feinstein & Cicchetti 1990; Gwet 2008)."},
+    "full_report": {"nb": "Hele rapporten med figurer og metoder: --format html eller markdown",
+                    "en": "The full report with figures and methods: --format html or markdown"},
+    "figures_files": {"nb": "Figurene ligger som filer i {folder}.",
+                      "en": "The figures are files in {folder}."},
+    "figure_data": {"nb": "Tallene i figuren", "en": "The figure's numbers"},
+    "hidden": {"nb": "skjult", "en": "hidden"},
+    # figures: axes, legends and text alternatives
+    "axis_share": {"nb": "Andel (%)", "en": "Share (%)"},
+    "axis_n": {"nb": "Antall registreringer i enheten (n)", "en": "Records of the unit (n)"},
+    "axis_n_coverage": {"nb": "Antall i referansen (n)", "en": "Count in the reference (n)"},
+    "axis_coverage": {"nb": "Dekningsgrad (%) med 95 % KI", "en": "Dekningsgrad (%) with 95 % CI"},
+    "axis_timeliness": {"nb": "Andel registrert innen {limit} dager (%) med 95 % KI",
+                        "en": "Share registered within {limit} days (%) with 95 % CI"},
+    "legend_within": {"nb": "innenfor grensene", "en": "within the limits"},
+    "legend_outside95": {"nb": "utenfor 95 %", "en": "outside 95 %"},
+    "legend_outside998": {"nb": "utenfor 99,8 %", "en": "outside 99.8 %"},
+    "legend_limits": {"nb": "stiplet 95 %, heltrukket 99,8 %, grå linje: landet",
+                      "en": "dashed 95 %, solid 99.8 %, grey line: national"},
+    "legend_pass": {"nb": "bestått", "en": "pass"},
+    "legend_warn": {"nb": "advarsel", "en": "warning"},
+    "legend_fail": {"nb": "ikke bestått", "en": "fail"},
+    "legend_hidden": {"nb": "«{hidden}»: skjult (små tall)", "en": "«{hidden}»: hidden (small counts)"},
+    "line_target": {"nb": "mål {v:pct0}", "en": "target {v:pct0}"},
+    "line_low": {"nb": "lav {v:pct0}", "en": "low {v:pct0}"},
+    "line_warn": {"nb": "advarsel under {v:pct0}", "en": "warning below {v:pct0}"},
+    "line_fail": {"nb": "ikke bestått under {v:pct0}", "en": "fail below {v:pct0}"},
+    "heat_legend": {"nb": "Kompletthet", "en": "Completeness"},
+    "heat_marks": {"nb": "× ikke bestått, • advarsel, grå: skjult", "en": "× fail, • warning, "
+                   "grey: hidden"},
+    "fig_funnel": {"nb": "Traktplott: {measure} ({period}); kontrollgrenser 95 % og 99,8 % rundt "
+                         "landet {theta:pct} (Spiegelhalter 2005)",
+                   "en": "Funnel plot: {measure} ({period}); 95 % and 99.8 % control limits "
+                         "around the national {theta:pct} (Spiegelhalter 2005)"},
+    "fig_coverage": {"nb": "Dekningsgrad per enhet med 95 % KI ({period}; mål {target:pct0}, lav "
+                           "{low:pct0})",
+                     "en": "Dekningsgrad by unit with 95 % CI ({period}; target {target:pct0}, "
+                           "low {low:pct0})"},
+    "fig_timeliness": {"nb": "Andel registrert innen {limit} dager per enhet med 95 % KI "
+                             "({period}; advarsel under {warn:pct0}, ikke bestått under "
+                             "{fail:pct0})",
+                       "en": "Share registered within {limit} days by unit with 95 % CI "
+                             "({period}; warning below {warn:pct0}, fail below {fail:pct0})"},
+    "fig_heatmap": {"nb": "Variabelkompletthet per enhet og variabel ({period})",
+                    "en": "Variable completeness by unit and variable ({period})"},
+    "alt_funnel": {"nb": "{units:count} enheter; landet {theta:pct}. Utenfor 99,8 %-grensen: "
+                         "{outside}.",
+                   "en": "{units:count} units; national {theta:pct}. Outside the 99.8 % limit: "
+                         "{outside}."},
+    "alt_bars": {"nb": "{units:count} enheter: {parts}. {flagged}",
+                 "en": "{units:count} units: {parts}. {flagged}"},
+    "alt_flagged": {"nb": "Med avvik: {list}.", "en": "Flagged: {list}."},
+    "alt_heatmap": {"nb": "{variables:count} variabler i {units:count} enheter; {cells:count} "
+                          "celler ikke bestått og {warned:count} med advarsel. {list}",
+                    "en": "{variables:count} variables in {units:count} units; {cells:count} "
+                          "cells fail and {warned:count} warn. {list}"},
+    "none": {"nb": "ingen", "en": "none"},
+}
+
+# Passing checks of one definition, collapsed into one line: "29 variabler innenfor lovlige
+# koder og grenser". "_one": the singular.
+FAMILIES: dict[str, dict[str, str]] = {
+    "kompletthet.variabel": {"nb": "{n:count} variabler med kompletthet over grensen",
+                             "en": "{n:count} variables complete above the limit"},
+    "kompletthet.variabel_one": {"nb": "1 variabel med kompletthet over grensen",
+                                 "en": "1 variable complete above the limit"},
+    "korrekthet.verdier": {"nb": "{n:count} variabler innenfor lovlige koder og grenser",
+                           "en": "{n:count} variables within allowed codes and ranges"},
+    "korrekthet.verdier_one": {"nb": "1 variabel innenfor lovlige koder og grenser",
+                               "en": "1 variable within allowed codes and ranges"},
+    "korrekthet.datoer": {"nb": "{n:count} datorekkefølger holder", "en": "{n:count} date orders hold"},
+    "korrekthet.datoer_one": {"nb": "1 datorekkefølge holder", "en": "1 date order holds"},
+    "korrekthet.framtid": {"nb": "{n:count} datovariabler uten datoer etter uttrekket",
+                           "en": "{n:count} date variables with no date after the export"},
+    "korrekthet.framtid_one": {"nb": "1 datovariabel uten datoer etter uttrekket",
+                               "en": "1 date variable with no date after the export"},
+    "korrekthet.kodeformat": {"nb": "{n:count} kodevariabler med gyldig kodeformat",
+                              "en": "{n:count} code variables in a valid format"},
+    "korrekthet.kodeformat_one": {"nb": "1 kodevariabel med gyldig kodeformat",
+                                  "en": "1 code variable in a valid format"},
+    "korrekthet.validering": {"nb": "{n:count} variabler i samsvar med journalen",
+                              "en": "{n:count} variables agree with the medical record"},
+    "korrekthet.validering_one": {"nb": "1 variabel i samsvar med journalen",
+                                  "en": "1 variable agrees with the medical record"},
+    "reliabilitet": {"nb": "{n:count} variabler med god nok enighet mellom registratorer",
+                     "en": "{n:count} variables with enough agreement between registrars"},
+    "reliabilitet_one": {"nb": "1 variabel med god nok enighet mellom registratorer",
+                         "en": "1 variable with enough agreement between registrars"},
+    "aktualitet.registrering": {"nb": "{n:count} år registrert innen fristen",
+                                "en": "{n:count} years registered within the limit"},
+    "aktualitet.registrering_one": {"nb": "registrert innen fristen",
+                                    "en": "registered within the limit"},
+    "sammenlignbarhet.trakt": {"nb": "{n:count} mål uten enheter utenfor trakten",
+                               "en": "{n:count} measures with no unit outside the funnel"},
+    "sammenlignbarhet.trakt_one": {"nb": "1 mål uten enheter utenfor trakten",
+                                   "en": "1 measure with no unit outside the funnel"},
+    "sammenlignbarhet.skift": {"nb": "{n:count} mål uten signifikante skift mellom år",
+                               "en": "{n:count} measures with no significant shift between years"},
+    "sammenlignbarhet.skift_one": {"nb": "1 mål uten signifikante skift mellom år",
+                                   "en": "1 measure with no significant shift between years"},
+    "sammenlignbarhet.koder": {"nb": "{n:count} variabler med de samme kodene hvert år",
+                               "en": "{n:count} variables with the same codes every year"},
+    "sammenlignbarhet.koder_one": {"nb": "1 variabel med de samme kodene hvert år",
+                                   "en": "1 variable with the same codes every year"},
+    "sammenlignbarhet.id": {"nb": "{n:count} ID-er for kobling i alle registreringer",
+                            "en": "{n:count} linkage ids in every record"},
+    "sammenlignbarhet.id_one": {"nb": "1 ID for kobling i alle registreringer",
+                                "en": "1 linkage id in every record"},
+}
+
+# Methods: what each check measures and how, its formula by name, and the reference. Said once
+# per check definition in the report's methods section.
+METHODS: dict[str, dict[str, str]] = {
+    "kompletthet.tilslutning": {
+        "nb": "Enheter som rapporterer til registeret, delt på enhetene i referansen (NPR) for "
+              "samme år. En telling av alle enheter, ikke et utvalg: uten konfidensintervall.",
+        "en": "Units reporting to the registry divided by the units in the reference (NPR) for "
+              "the same year. A count of every unit, not a sample: no confidence interval."},
+    "kompletthet.dekningsgrad": {
+        "nb": "Registerets antall hendelser delt på referansens antall for samme "
+              "inklusjonskriterier (aggregert), eller registerets andel av unionen av de to "
+              "kildene etter kobling på person og dato (kobling). Wilsons 95 % KI.",
+        "en": "The registry's count of events divided by the reference's for the same inclusion "
+              "criteria (aggregate), or the registry's share of the union of both sources after "
+              "linking persons and dates (linkage). Wilson 95 % CI."},
+    "kompletthet.variabel": {
+        "nb": "Andel gyldige verdier blant registreringene der variabelen skal fylles ut: "
+              "(aktuelle − mangler − ukjent − ugyldig) / aktuelle. Wilsons 95 % KI.",
+        "en": "Share of valid values among the records where the variable applies: (applicable "
+              "− missing − unknown − invalid) / applicable. Wilson 95 % CI."},
+    "kompletthet.records": {
+        "nb": "Andel registreringer med gyldig verdi i alle obligatoriske variabler. Wilsons "
+              "95 % KI.",
+        "en": "Share of records valid on every mandatory variable. Wilson 95 % CI."},
+    "korrekthet.verdier": {
+        "nb": "Andel registrerte verdier utenfor kodelisten eller grensene i kodeboken. Verdiene "
+              "selv vises aldri, bare antallet.",
+        "en": "Share of registered values outside the codebook's codes or range. The values are "
+              "never shown, only counted."},
+    "korrekthet.datoer": {
+        "nb": "Andel registreringer der en påkrevd datorekkefølge ikke holder.",
+        "en": "Share of records where a required date order does not hold."},
+    "korrekthet.framtid": {
+        "nb": "Andel datoer etter uttrekksdatoen.", "en": "Share of dates after the export date."},
+    "korrekthet.kodeformat": {
+        "nb": "Andel koder som ikke har gyldig ICD-10- eller NCSP-format.",
+        "en": "Share of codes not in a valid ICD-10 or NCSP format."},
+    "korrekthet.duplikater": {
+        "nb": "Ekstra registreringer med samme nøkkel (f.eks. person og operasjonsdato), delt "
+              "på alle registreringer.",
+        "en": "Extra records with the same key (e.g. person and operation date) divided by all "
+              "records."},
+    "korrekthet.fodselsnummer": {
+        "nb": "Andel fødselsnummer som ikke består kontrollsifrene (modulus 11, begge regler "
+              "fra 2032), talt per klasse: fødselsnummer, D-, H- og syntetiske nummer.",
+        "en": "Share of national ID numbers failing the check digits (modulus 11, both rules "
+              "from 2032), counted by class: birth numbers, D-, H- and synthetic numbers."},
+    "korrekthet.validering": {
+        "nb": "Andel registreringer som stemmer med journalen (valideringsstudie); for "
+              "binære variabler også sensitivitet, for kontinuerlige største avvik. Wilsons "
+              "95 % KI.",
+        "en": "Share of registrations that agree with the medical record (validation study); "
+              "for binary variables also sensitivity, for continuous ones the largest "
+              "deviation. Wilson 95 % CI."},
+    "korrekthet.pasienter": {
+        "nb": "Sanne positive delt på registrerte pasienter i valideringsstudien.",
+        "en": "True positives divided by registered patients in the validation study."},
+    "reliabilitet": {
+        "nb": "Enighet mellom registratorer som registrerer de samme kasusene. Hovedmål per "
+              "variabel etter målenivå: Cohens κ (to registratorer) eller Fleiss' κ for "
+              "kategorier, vektet κ for ordnede koder, ICC(2,1) for tall; observert enighet og "
+              "Gwets AC1 ved siden av. Gradert etter Landis & Koch (κ) og Koo & Li (ICC).",
+        "en": "Agreement between registrars who register the same cases. Headline statistic "
+              "by level: Cohen's κ (two raters) or Fleiss' κ for categories, weighted κ for "
+              "ordered codes, ICC(2,1) for numbers; observed agreement and Gwet's AC1 beside "
+              "it. Graded by Landis & Koch (κ) and Koo & Li (ICC)."},
+    "aktualitet.registrering": {
+        "nb": "Andel hendelser registrert innen fristen (dager fra hendelse til opprettet "
+              "skjema); median og 90-persentil ved siden av. Wilsons 95 % KI.",
+        "en": "Share of events registered within the limit (days from the event to the form "
+              "being created); median and 90th percentile beside it. Wilson 95 % CI."},
+    "aktualitet.ferskhet": {
+        "nb": "Dager fra siste hendelse i uttrekket til uttrekksdatoen.",
+        "en": "Days from the last event in the export to the export date."},
+    "sammenlignbarhet.trakt": {
+        "nb": "Traktplott: hver enhets andel mot eksakte binomiske kontrollgrenser (95 % og "
+              "99,8 %) rundt landets andel; enheter utenfor 99,8 % på den dårlige siden nevnes. "
+              "En telling av alle enheter: uten konfidensintervall.",
+        "en": "Funnel plot: each unit's share against exact binomial control limits (95 % and "
+              "99.8 %) around the national share; units beyond 99.8 % on the bad side are "
+              "named. A count of every unit: no confidence interval."},
+    "sammenlignbarhet.skift": {
+        "nb": "For hver enhet og hvert par av påfølgende år: test av to andeler (z-test, "
+              "Fishers eksakte test ved små tall), Holm-justert over enheter og år.",
+        "en": "For each unit and each pair of consecutive years: a two-proportion test (z test, "
+              "Fisher's exact test for small counts), Holm-adjusted across units and years."},
+    "sammenlignbarhet.koder": {
+        "nb": "Koder som kommer til eller forsvinner mellom påfølgende år.",
+        "en": "Codes that appear or vanish between consecutive years."},
+    "sammenlignbarhet.id": {
+        "nb": "Andel registreringer med person-ID og enhets-ID for kobling.",
+        "en": "Share of records with a person id and a unit id for linkage."},
+    "relevans.bruk": {
+        "nb": "Andel variabler med dokumentert bruk (kvalitetsindikator, casemiks, forskning).",
+        "en": "Share of variables with a documented use (quality indicator, case mix, "
+              "research)."},
+    "relevans.udokumenterte_kolonner": {
+        "nb": "Kolonner i uttrekket som spesifikasjonen ikke beskriver.",
+        "en": "Export columns the spec does not describe."},
+    "relevans.manglende_variabler": {
+        "nb": "Variabler i spesifikasjonen som mangler i uttrekket.",
+        "en": "Spec variables missing from the export."},
+}
+
+# The formula (by name) and the reference of each check definition; citations are the same in
+# both languages.
+METHOD_SOURCES: dict[str, dict[str, str]] = {
+    "kompletthet.tilslutning": {"nb": "n / N", "en": "n / N",
+                                "ref": "kvalitetsregistre.no: Kompletthet"},
+    "kompletthet.dekningsgrad": {"nb": "DG = n(register) / n(NPR); Wilson",
+                                 "en": "DG = n(registry) / n(NPR); Wilson",
+                                 "ref": "Brown, Cai & DasGupta 2001, Stat Sci 16:101–133"},
+    "kompletthet.variabel": {"nb": "(N − mangler − ukjent − ugyldig) / N; Wilson",
+                             "en": "(N − missing − unknown − invalid) / N; Wilson",
+                             "ref": "Brown, Cai & DasGupta 2001, Stat Sci 16:101–133"},
+    "kompletthet.records": {"nb": "komplette / N; Wilson", "en": "complete / N; Wilson",
+                            "ref": "Brown, Cai & DasGupta 2001, Stat Sci 16:101–133"},
+    "korrekthet.verdier": {"nb": "utenfor / N", "en": "outside / N",
+                           "ref": "Kahn et al. 2016, eGEMs 4(1):1244"},
+    "korrekthet.datoer": {"nb": "brudd / N", "en": "violations / N",
+                          "ref": "Kahn et al. 2016, eGEMs 4(1):1244"},
+    "korrekthet.framtid": {"nb": "etter uttrekk / N", "en": "after the export / N",
+                           "ref": "Kahn et al. 2016, eGEMs 4(1):1244"},
+    "korrekthet.kodeformat": {"nb": "ugyldige / N", "en": "invalid / N",
+                              "ref": "WHO ICD-10; NOMESCO NCSP"},
+    "korrekthet.duplikater": {"nb": "ekstra / N", "en": "extra / N",
+                              "ref": "Kahn et al. 2016, eGEMs 4(1):1244"},
+    "korrekthet.fodselsnummer": {"nb": "modulus 11 (K1, K2)", "en": "modulus 11 (K1, K2)",
+                                 "ref": "Skatteetaten: fødselsnummer"},
+    "korrekthet.validering": {"nb": "riktige / N; Wilson", "en": "correct / N; Wilson",
+                              "ref": "Bray & Parkin 2009, Eur J Cancer 45:747–764"},
+    "korrekthet.pasienter": {"nb": "TP / registrerte; Wilson", "en": "TP / registered; Wilson",
+                             "ref": "kvalitetsregistre.no: Korrekthet"},
+    "reliabilitet": {"nb": "κ = (p_o − p_e) / (1 − p_e); AC1; ICC(2,1)",
+                     "en": "κ = (p_o − p_e) / (1 − p_e); AC1; ICC(2,1)",
+                     "ref": "Cohen 1960; Gwet 2008, Br J Math Stat Psychol 61:29–48; Shrout & "
+                            "Fleiss 1979; Landis & Koch 1977; Koo & Li 2016"},
+    "aktualitet.registrering": {"nb": "innen fristen / N; Wilson",
+                                "en": "within the limit / N; Wilson",
+                                "ref": "Bray & Parkin 2009, Eur J Cancer 45:747–764"},
+    "aktualitet.ferskhet": {"nb": "uttrekksdato − siste hendelse",
+                            "en": "export date − last event",
+                            "ref": "kvalitetsregistre.no: Aktualitet"},
+    "sammenlignbarhet.trakt": {"nb": "eksakte binomiske grenser", "en": "exact binomial limits",
+                               "ref": "Spiegelhalter 2005, Stat Med 24:1185–1202"},
+    "sammenlignbarhet.skift": {"nb": "z-test / Fisher; Holm", "en": "z test / Fisher; Holm",
+                               "ref": "Holm 1979, Scand J Stat 6:65–70"},
+    "sammenlignbarhet.koder": {"nb": "kodesett år mot år", "en": "code sets year on year",
+                               "ref": "kvalitetsregistre.no: Sammenlignbarhet"},
+    "sammenlignbarhet.id": {"nb": "med ID / N", "en": "with an id / N",
+                            "ref": "kvalitetsregistre.no: Sammenlignbarhet"},
+    "relevans.bruk": {"nb": "brukt / variabler", "en": "used / variables",
+                      "ref": "kvalitetsregistre.no: Relevans"},
+    "relevans.udokumenterte_kolonner": {"nb": "n / N", "en": "n / N",
+                                        "ref": "kvalitetsregistre.no: Relevans"},
+    "relevans.manglende_variabler": {"nb": "n / N", "en": "n / N",
+                                     "ref": "kvalitetsregistre.no: Relevans"},
+}
+
+
+# The name of each check definition in the methods section.
+METHOD_NAMES: dict[str, dict[str, str]] = {
+    "kompletthet.tilslutning": {"nb": "Tilslutningsgrad", "en": "Tilslutning (institution coverage)"},
+    "kompletthet.dekningsgrad": {"nb": "Dekningsgrad", "en": "Dekningsgrad (coverage)"},
+    "kompletthet.variabel": {"nb": "Variabelkompletthet", "en": "Variable completeness"},
+    "kompletthet.records": {"nb": "Komplette registreringer", "en": "Complete records"},
+    "korrekthet.verdier": {"nb": "Verdier utenfor lovlige koder eller grenser", "en": "Values outside allowed codes or range"},
+    "korrekthet.datoer": {"nb": "Datorekkefølge", "en": "Date order"},
+    "korrekthet.framtid": {"nb": "Datoer etter uttrekksdato", "en": "Dates after the export date"},
+    "korrekthet.kodeformat": {"nb": "Kodeformat (ICD-10, NCSP)", "en": "Code format (ICD-10, NCSP)"},
+    "korrekthet.duplikater": {"nb": "Dupliserte registreringer", "en": "Duplicate records"},
+    "korrekthet.fodselsnummer": {"nb": "Ugyldige fødselsnummer", "en": "Invalid national ID numbers"},
+    "korrekthet.validering": {"nb": "Samsvar med journal", "en": "Agreement with the medical record"},
+    "korrekthet.pasienter": {"nb": "Korrekte pasienter", "en": "Correct patients"},
+    "reliabilitet": {"nb": "Enighet mellom registratorer", "en": "Agreement between registrars"},
+    "aktualitet.registrering": {"nb": "Registrert innen fristen", "en": "Registered within the limit"},
+    "aktualitet.ferskhet": {"nb": "Dager fra siste hendelse til uttrekk", "en": "Days from the last event to the export"},
+    "sammenlignbarhet.trakt": {"nb": "Enheter utenfor trakten", "en": "Units outside the funnel"},
+    "sammenlignbarhet.skift": {"nb": "Skift mellom år", "en": "Shifts between years"},
+    "sammenlignbarhet.koder": {"nb": "Koder som kommer til eller forsvinner", "en": "Codes appearing or vanishing"},
+    "sammenlignbarhet.id": {"nb": "ID for kobling", "en": "Ids for linkage"},
+    "relevans.bruk": {"nb": "Dokumentert bruk", "en": "Documented use"},
+    "relevans.udokumenterte_kolonner": {"nb": "Udokumenterte kolonner", "en": "Undocumented columns"},
+    "relevans.manglende_variabler": {"nb": "Manglende variabler", "en": "Missing variables"},
+}
+
+
+def chapter(key: str, lang: str, **params: Any) -> str:
+    return render(CHAPTER[key][lang], lang, params)
+
+
+def chapter_n(key: str, n: int, lang: str, **params: Any) -> str:
+    """A counted text: the ``_one`` form when ``n`` is 1."""
+    table = FAMILIES if key in FAMILIES else CHAPTER
+    key = f"{key}_one" if n == 1 and f"{key}_one" in table else key
+    return render(table[key][lang], lang, {"n": n, **params})

@@ -240,14 +240,14 @@ class OutputPlan:
         t = self.target(option)
         return t is not None and t.kind == "stdout"
 
-    def commit(self, texts: Mapping[str, str]) -> list[str]:
-        """Write every output (texts by option; all must be rendered already). Returns warnings
-        (a non-fatal output that could not be written). Raises OutputWriteError."""
+    def commit(self, texts: Mapping[str, str | bytes]) -> list[str]:
+        """Write every output (texts by option; all must be rendered already; bytes for a
+        binary file such as a PNG figure). Returns warnings (a non-fatal output that could not
+        be written). Raises OutputWriteError."""
         missing = [t.request.option for t in self.targets if t.request.option not in texts]
         if missing:
             raise ValueError(f"no text rendered for {', '.join(missing)}")
-        data = {t.request.option: texts[t.request.option].encode("utf-8", "surrogateescape")
-                for t in self.targets}
+        data = {t.request.option: _bytes(texts[t.request.option]) for t in self.targets}
         staged: list[tuple[Target, Path]] = []
         try:
             for t in self.targets:
@@ -255,7 +255,9 @@ class OutputPlan:
                     staged.append((t, _stage(t, data[t.request.option])))
             for t in self.targets:
                 if t.kind in ("stdout", "stderr"):
-                    _write_stream(t, texts[t.request.option])
+                    text = texts[t.request.option]
+                    _write_stream(t, text if isinstance(text, str) else
+                                  text.decode("utf-8", "surrogateescape"))
                 elif t.kind == "device":
                     _write_device(t, data[t.request.option])
             while staged:
@@ -275,6 +277,10 @@ class OutputPlan:
                         raise
                     warnings.append(f"{exc}; the other outputs were written")
         return warnings
+
+
+def _bytes(text: str | bytes) -> bytes:
+    return text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
 
 
 def plan(inputs: Iterable[Input], requests: Iterable[Request]) -> OutputPlan:

@@ -57,6 +57,9 @@ class Report:
     years: list[int] = field(default_factory=list)  # years with finished records
     registrations: pl.DataFrame | None = None  # finished records per year (national)
     tilslutning: pl.DataFrame | None = None  # reporting units per RHF in the report year
+    # Per funnel figure (same key), its control limits over a grid of denominators, for
+    # renderers to draw without computing: columns n, lo95, hi95, lo998, hi998. No unit in it.
+    limits: dict[str, pl.DataFrame] = field(default_factory=dict)
 
     @property
     def period(self) -> str | None:
@@ -91,11 +94,13 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                                validation=validation, year=year)
     checks: list[Check] = []
     figures: dict[str, pl.DataFrame] = {}
+    limits: dict[str, pl.DataFrame] = {}
     warnings: list[str] = []
     for module in dimensions_mod.MODULES.values():
         part = module.assess(ctx)
         checks += part.checks
         figures.update(part.figures)
+        limits.update(part.limits)
         warnings += part.warnings
     table = frame(checks, spec, spec.min_n)
     registrations = None
@@ -108,7 +113,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
                   dimensions=dimensions(table), figures=figures, started=started,
                   seconds=time.perf_counter() - start, registry=spec.dataset.name,
                   warnings=warnings, year=ctx.report_year, years=ctx.years,
-                  registrations=registrations,
+                  registrations=registrations, limits=limits,
                   tilslutning=til.filter(pl.col("rhf") != "National") if til is not None
                   else None)
 

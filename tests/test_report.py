@@ -145,10 +145,20 @@ def _golden(name: str, text: str) -> None:
 
 
 def test_terminal_golden(example_report):
+    """At 80 columns the summary, the verdicts and the main findings fit one 50-line screen
+    (with the two lines dq writes on stderr), and the screen ends in Norwegian."""
     buf = StringIO()
-    console = Console(file=buf, width=100, no_color=True, force_terminal=False, highlight=False)
+    console = Console(file=buf, width=80, no_color=True, force_terminal=False, highlight=False)
     render.terminal(publish(example_report, None), console, "nb", 5)
-    _golden("report_terminal_nb.txt", buf.getvalue())
+    text = buf.getvalue()
+    _golden("report_terminal_nb.txt", text)
+    lines = text.splitlines()
+    assert len(lines) <= 46 and max(len(line) for line in lines) <= 80
+    assert lines[-1].startswith("… 28 funn til: --format html eller markdown")
+    # per dimension the verdict and its key figure with CI and period; counts are of checks
+    assert "Kompletthet       ikke bestått  Dekningsgrad 89,9 % (89,0–90,8), 2023" in text
+    assert "Av 15 variabler: 2 med advarsel og 13 bestått." in text
+    assert "κ-paradokset (Antibiotika, Komplikasjon)" in text
 
 
 def test_markdown_golden_and_number_format(example_report):
@@ -379,9 +389,12 @@ def test_ci_contract_strict_junit_verdict_line_and_annotations(tmp_path, monkeyp
 def test_html_figure_captions_follow_the_language_and_the_spec(example_report):
     nb = render.to_html(publish(example_report, 5), "nb")
     assert "Traktplott:" in nb
-    assert "Dekningsgrad per enhet (2023; mål 80 %, lav 60 %)" in nb
-    assert "stiplet: fristen, 30 dager" in nb
+    assert "Dekningsgrad per enhet med 95 % KI (2023; mål 80 %, lav 60 %)" in nb
+    # timeliness shows the graded measure: the share within the limit, with the spec's limits
+    assert ("Andel registrert innen 30 dager per enhet med 95 % KI (2023; advarsel under 80 %, "
+            "ikke bestått under 60 %)") in nb
     for english in ("Funnel plot", "by unit", "dashed", "white 100"):
         assert english not in nb, english
     en = render.to_html(publish(example_report, 5), "en")
-    assert "Funnel plot:" in en and "Dekningsgrad by unit (2023; target 80 %, low 60 %)" in en
+    assert "Funnel plot:" in en
+    assert "Dekningsgrad by unit with 95 % CI (2023; target 80 %, low 60 %)" in en

@@ -141,3 +141,18 @@ def code_checks(per_year: dict[str, dict[int, set[str]]],
                          variant="changes" if changes else "same",
                          params={"variable": var, "changes": changes}))
     return out
+
+
+def funnel_curve(fr: pl.DataFrame, points: int = 120) -> pl.DataFrame:
+    """A funnel's 95 % and 99.8 % limits over denominators 1 … the largest unit's (whole
+    numbers, denser at small n where the funnel bends), for drawing the curves: renderers
+    compute nothing. No unit is in it."""
+    import numpy as np
+
+    n_max = int(fr["n"].cast(pl.Float64).max() or 1)  # type: ignore[arg-type]
+    grid = np.unique(np.concatenate([np.arange(1, min(n_max, 30) + 1),
+                                     np.geomspace(1, n_max, points).round()])).astype(float)
+    theta = float(fr["theta"][0]) if fr.height else float("nan")
+    return pl.DataFrame({"n": grid, **{
+        name: funnel_limits(grid, theta, p) for name, p in
+        (("lo95", 0.025), ("hi95", 0.975), ("lo998", 0.001), ("hi998", 0.999))}})

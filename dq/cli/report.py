@@ -10,10 +10,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (Lang, commit, handle_errors, plan_outputs, progress, render_terminal,
-                            say, step_summary_request, warn)
+from dq.cli._common import (Lang, handle_errors, plan_outputs, progress, render_terminal, say,
+                            step_summary_request, warn)
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
-from dq.outputs import Request, reading
+from dq.outputs import Request, plan, reading
 
 HELP = """Check a registry against all six national data-quality dimensions in one run:
 Kompletthet (tilslutning, dekningsgrad, variable completeness), Korrekthet (values, dates,
@@ -65,6 +65,12 @@ def report(
         help="The report year: checks of the registry's state are graded on it, beside the year "
              "before and the trend (default: [report] year, else the latest year with a "
              "finished record); all pools every year.")] = None,
+    figures: Annotated[Optional[Path], typer.Option(
+        "--figures", metavar="DIR",
+        help="Also write the report's figures into this folder (created if missing) as SVG, "
+             "and PNG when CairoSVG is installed (pip install 'dq[png]'); the Markdown links "
+             "them. Each file is written whole; an input is never overwritten.",
+        file_okay=False)] = None,
     top: Annotated[int, typer.Option(help="Worst units shown per dimension.", min=1, max=100_000)] = 5,
     width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40, max=1000)] = None,
 ) -> None:
@@ -72,6 +78,7 @@ def report(
     from dq import units as units_mod
     from dq.cli.inputs import load_spec, open_data, protected, scan_input
     from dq.publish import publish
+    from dq.reliability import PARADOX_NOTE
     from dq.render import report as render
 
     if spec is not None and spec_option is not None and spec != spec_option:
@@ -88,10 +95,12 @@ def report(
     # Every output (the report, --junit, the GitHub step summary) is checked against every input
     # and against each other before any data is read.
     summary = step_summary_request()
-    plan = plan_outputs(
-        protected(sp, reads={"dataset", "units", "references", "reliability", "correctness"},
-                  data=data),
+    protects = protected(sp, reads={"dataset", "units", "references", "reliability",
+                                    "correctness"}, data=data)
+    plan_ = plan_outputs(
+        protects,
         output, Request("--junit", junit) if junit is not None else None, summary)
+    figure_folder = _figure_folder(figures) if figures is not None else None
     with progress("Reading the export and the studies…"):
         source = open_data(list(data or []), replace(sp, variables={}), fmt=None, encoding=None,
                            separator=None, hashes=fmt is not ReportFormat.terminal)
@@ -104,36 +113,83 @@ def report(
         result = rep.run(sp, source, units, year=year, **studies)
     # One publish step, then every format renders the published report; everything is rendered
     # before anything is written. CI outputs (JUnit, annotations, step summary) are published
-    # documents: they use the report's rule even when the main format shows every cell.
+    # documents: they use the report's rule even when the main format shows every cell; so are
+    # the --figures files.
     shown = publish(result, suppress_n)
     ci_n = suppress_n or sp.report_suppress
     for_ci = shown if ci_n == suppress_n else publish(result, ci_n)
+    figure_texts: dict[str, str | bytes] = {}
+    if figure_folder is not None:
+        from dq.render import figures as figs
+        from dq.render.chapter import build
+        from dq.render.report_markdown import report_figures
+
+        drawn = report_figures(for_ci, build(for_ci), language)
+        figure_texts, rasterised = figs.files(drawn)
+        if not rasterised:
+            warn("--figures: SVG only; PNG needs CairoSVG and the cairo library (pip install "
+                 "'dq[png]')")
+        # The figure files join the outputs planned before reading: every one is checked
+        # against the inputs and the other outputs again, all together.
+        plan_ = plan(protects, [*(t.request for t in plan_.targets),
+                                *(Request(f"--figures {name}", figure_folder / name)
+                                  for name in figure_texts)])
     if fmt is ReportFormat.json:
         text = render.json_dumps(render.to_json(shown))
     elif fmt is ReportFormat.markdown:
-        text = render.markdown(shown, language)
+        text = render.markdown(shown, language, _link(figure_folder, output))
     elif fmt is ReportFormat.html:
         text = render.to_html(shown, language)
     else:
         text = render_terminal(lambda c: render.terminal(shown, c, language, top), output, width)
-    texts = {"--output": text}
+    texts: dict[str, str | bytes] = {"--output": text}
     if junit is not None:
         texts["--junit"] = render.junit(for_ci, strict=strict)
     if summary is not None:
         texts[summary.option] = render.markdown(for_ci, language)
     annotations = (render.github_annotations(for_ci)
                    if os.environ.get("GITHUB_ACTIONS") == "true" else [])
-    commit(plan, texts)
+    texts.update({f"--figures {name}": value for name, value in figure_texts.items()})
+    for message in plan_.commit(texts):
+        warn(message)
     for line in annotations:  # workflow commands, on stderr like every other message
         say(line)
-    for message in result.warnings[:10]:  # diagnostics go to stderr, never into the report
+    # Diagnostics go to stderr, never into the report; the κ paradox is explained in the
+    # terminal, Markdown and HTML report itself, so only JSON users get it here too.
+    shown_warnings = result.warnings if fmt is ReportFormat.json else [
+        w for w in result.warnings if PARADOX_NOTE not in w]
+    for message in shown_warnings[:10]:
         warn(message)
-    if len(result.warnings) > 10:
-        warn(f"{len(result.warnings) - 10} more warnings in the JSON output (warnings)")
+    if len(shown_warnings) > 10:
+        warn(f"{len(shown_warnings) - 10} more warnings in the JSON output (warnings)")
     code = EXIT_CHECK_FAILED if result.failed or (strict and result.warned) else 0
     say(render.verdict_line(result, language, code))  # the CI log's one-line verdict
     if code:
         raise typer.Exit(code)
+
+
+def _figure_folder(folder: Path) -> Path:
+    """The --figures folder, created when missing (its parent must exist); never a file."""
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"--figures {folder}: is a file; name a folder")
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            raise ConfigError(f"--figures {folder}: the folder {folder.parent} does not exist")
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise ConfigError(f"--figures {folder}: cannot create the folder "
+                              f"({exc.strerror or 'error'}); choose a writable folder") from None
+    return folder
+
+
+def _link(folder: Path | None, output: Path | None) -> str | None:
+    """The figure folder as the Markdown should name it: relative to the Markdown file."""
+    if folder is None:
+        return None
+    if output is None or str(output) == "-":
+        return folder.as_posix()
+    return Path(os.path.relpath(folder.resolve(), output.resolve().parent)).as_posix()
 
 
 report.__doc__ = HELP

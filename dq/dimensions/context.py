@@ -35,6 +35,8 @@ class Assessment:
     checks: list[Check] = field(default_factory=list)
     figures: dict[str, pl.DataFrame] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Per funnel figure (same key): its control limits over a grid of denominators.
+    limits: dict[str, pl.DataFrame] = field(default_factory=dict)
 
 
 @dataclass

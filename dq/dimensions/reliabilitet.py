@@ -22,6 +22,10 @@ def assess(ctx: Context) -> Assessment:
             default_warn=row["warn_below"], default_fail=row["fail_below"],
             variant="label" if row["label"] else None, se=row["se"],
             params={"variable": row["variable"], "statistic": row["statistic"],
-                    "label": row["label"]}))
+                    "label": row["label"],
+                    # κ low while the raters agree (dq.reliability marks the row's note):
+                    # the report explains the paradox and shows AC1 beside κ
+                    **({"paradox": True} if "kappa paradox" in (row.get("note") or "")
+                       else {})}))
     out.warnings += study.warnings
     return out

@@ -38,6 +38,7 @@ def _coverage_funnel(ctx: Context, out: Assessment) -> None:
         ctx.names)
     out.checks += in_period(ctx.period, checks)
     out.figures["funnel_dekningsgrad"] = named(frame, ctx.names)
+    out.limits["funnel_dekningsgrad"] = comparability.funnel_curve(frame)
 
 
 def _mandatory(ctx: Context, per_unit: pl.DataFrame) -> list[str]:
@@ -60,6 +61,7 @@ def _completeness_funnels(ctx: Context, out: Assessment) -> None:
             {"word": "funnel_completeness", "variable": var}, df, "x", "n", names)
         out.checks += in_period(period, checks)
         out.figures[f"funnel_kompletthet.{var}"] = named(frame, names)
+        out.limits[f"funnel_kompletthet.{var}"] = comparability.funnel_curve(frame)
     for var in [v.name for v in ctx.present.values() if v.unknown]:
         df = per_unit.filter(pl.col("variable") == var).select(
             "unit", pl.col("n_unknown").alias("x"),
@@ -72,6 +74,7 @@ def _completeness_funnels(ctx: Context, out: Assessment) -> None:
             bad_side="above")
         out.checks += in_period(period, checks)
         out.figures[f"funnel_ukjent.{var}"] = named(frame, names)
+        out.limits[f"funnel_ukjent.{var}"] = comparability.funnel_curve(frame)
     if "year" in ctx.rows.columns:
         shift_vars = list(ctx.spec.comparability_variables) or mandatory
         rows, alpha = ctx.completeness.rows, ctx.spec.comparability_alpha
