@@ -756,10 +756,24 @@ def _rating_sums(v: np.ndarray, wv: np.ndarray, metric: str,
         idx = vals.astype(int)
         g = ordinal_d2[np.ix_(idx, idx)] @ cnt
     elif metric == "ratio":
-        g = np.empty(len(vals))
+        # δ² is symmetric: each block of rows against the columns from its first row on,
+        # adding the block to the rows' sums and its transpose to the columns' (half the work).
+        g = np.zeros(len(vals))
         per = max(1, _BLOCK_BYTES // (8 * len(vals)))
+        safe = bool((vals <= 0).any())  # a + b = 0 possible: δ² = 0 there
         for b0 in range(0, len(vals), per):
-            g[b0:b0 + per] = _ratio_d2(vals[b0:b0 + per, None], vals[None, :]) @ cnt
+            b1 = min(len(vals), b0 + per)
+            a, b = vals[b0:b1, None], vals[None, b0:]
+            if safe:
+                k = _ratio_d2(a, b)
+            else:  # in place: (a − b) / (a + b), squared
+                k = np.subtract(a, b)
+                k /= np.add(a, b)
+                k *= k
+            g[b0:b1] += k @ cnt[b0:]
+            # columns after the block: their pairs with the block's rows (the block's own pairs
+            # are all in the row sums already)
+            g[b1:] += cnt[b0:b1] @ k[:, b1 - b0:]
     else:
         raise ValueError(metric)
     return np.asarray(g, dtype=float)[inv]
