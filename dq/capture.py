@@ -302,7 +302,8 @@ def loglinear(histories: dict[tuple[int, ...], int], sources: tuple[str, ...],
         mu0 = math.exp(b0)
         se = math.sqrt(mu0 + mu0**2 * var0) if math.isfinite(var0) else math.nan
         se0 = math.sqrt(var0) if math.isfinite(var0) and var0 >= 0 else math.nan
-        lo, hi = ((n_obs + math.exp(b0 - z * se0), n_obs + math.exp(min(b0 + z * se0, 700)))
+        lo, hi = ((n_obs + math.exp(b0 - z * se0),
+                   n_obs + math.exp(b0 + z * se0) if b0 + z * se0 < 700 else math.inf)
                   if math.isfinite(se0) else (n_obs, math.inf))
         params = x.shape[1] + 1
         aic = float(fit.aic)
