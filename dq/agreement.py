@@ -70,15 +70,43 @@ class Estimate:
     se_method: str | None = None
     ci_method: str | None = None
     se0: float | None = None  # SE under the null hypothesis, where a source gives one
+    test: "Test | None" = None  # a significance test that goes with the estimate
 
 
-def wald(estimate: float, se: float | None, method: str, upper: float | None = 1.0) -> Estimate:
+@dataclass(frozen=True)
+class Test:
+    """A test statistic, its degrees of freedom (None where it has none), its p-value and the
+    null value it tests against."""
+
+    statistic: float
+    df1: float | None
+    df2: float | None
+    p_value: float
+    null: float
+    name: str
+
+
+def wald(estimate: float, se: float | None, method: str, upper: float | None = 1.0,
+         n: float | None = None, interval: "Interval | None" = None) -> Estimate:
+    """estimate ± c·SE, c the normal quantile (no ``interval``: 1.96) or that of ``interval``
+    (Student's t with n − 1 df by default, as irrCAC); the upper limit capped at ``upper``."""
     if se is None or not math.isfinite(se):
         return Estimate(estimate, None, None, None, method, None)
-    low, high = estimate - Z * se, estimate + Z * se
+    c = Z if interval is None else interval.quantile(n)
+    low, high = estimate - c * se, estimate + c * se
     if upper is not None:
         high = min(high, upper)
-    return Estimate(estimate, se, low, high, method, "Wald (estimate ± 1.96 SE)")
+    name = "Wald (estimate ± 1.96 SE)" if interval is None else interval.name(n)
+    test = None
+    if interval is not None and se > 0:
+        from scipy.stats import norm, t
+
+        z = estimate / se
+        use_t = interval.distribution == "t" and n is not None and n > 1
+        p = float(t.sf(z, n - 1)) if use_t and n is not None else float(norm.sf(z))
+        test = Test(z, n - 1 if use_t and n is not None else None, None, p, 0.0,
+                    "one-sided Wald test of 0 (irrCAC p.value)")
+    return Estimate(estimate, se, low, high, method, name, test=test)
 
 
 # ---------------------------------------------------------------- any number of raters
@@ -92,23 +120,105 @@ def counts_matrix(codes: np.ndarray, q: int) -> np.ndarray:
     return np.bincount(rows * q + codes.ravel()[valid.ravel()], minlength=n * q).reshape(n, q)
 
 
+WEIGHTS = ("identity", "linear", "quadratic", "ordinal", "radical", "ratio", "circular",
+           "bipolar")
+
+
+def agreement_weights(kind: str, values: np.ndarray) -> np.ndarray:
+    """irrCAC's predefined agreement weights (``weights.gen.r``; Gwet 2014, ch. 3) on the sorted
+    category values x_1 < … < x_q (the codes when they are numbers, else the ranks 1..q), with
+    x_min, x_max their range:
+
+        identity   w_kl = [k = l]
+        linear     1 − |x_k − x_l| / (x_max − x_min)
+        quadratic  1 − (x_k − x_l)² / (x_max − x_min)²
+        radical    1 − √|x_k − x_l| / √(x_max − x_min)
+        ratio      1 − ((x_k − x_l)/(x_k + x_l))² / ((x_max − x_min)/(x_max + x_min))²
+        circular   1 − sin²(π (x_k − x_l)/U) / max, U = x_max − x_min + 1
+        bipolar    1 − (x_k − x_l)² / ((x_k + x_l − 2 x_min)(2 x_max − x_k − x_l)) / max,
+                   0 on the diagonal before the rescaling
+        ordinal    1 − C(|k − l| + 1, 2) / max  (on the ranks only)
+    """
+    x = np.asarray(values, dtype=float)
+    q = len(x)
+    if kind == "identity" or q < 2:
+        return np.eye(q)
+    lo, hi = float(x.min()), float(x.max())
+    diff = np.subtract.outer(x, x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if kind == "linear":
+            return 1 - np.abs(diff) / abs(hi - lo)
+        if kind == "quadratic":
+            return 1 - diff**2 / (hi - lo) ** 2
+        if kind == "radical":
+            return 1 - np.sqrt(np.abs(diff)) / math.sqrt(abs(hi - lo))
+        if kind == "ratio":
+            return 1 - (diff / np.add.outer(x, x)) ** 2 / ((hi - lo) / (hi + lo)) ** 2
+        if kind == "circular":
+            v = np.sin(np.pi * diff / (hi - lo + 1)) ** 2
+            return 1 - v / v.max()
+        if kind == "bipolar":
+            s = np.add.outer(x, x)
+            v = np.where(np.eye(q, dtype=bool), 0.0, diff**2 / ((s - 2 * lo) * (2 * hi - s)))
+            return 1 - v / v.max()
+        if kind == "ordinal":
+            ranks = np.arange(q)
+            nkl = np.abs(np.subtract.outer(ranks, ranks)) + 1.0
+            v = nkl * (nkl - 1) / 2
+            return 1 - v / v.max()
+    raise ValueError(kind)
+
+
 def ordinal_weights(q: int, kind: str, disagreement: np.ndarray | None = None,
                     values: np.ndarray | None = None) -> np.ndarray:
-    """Agreement weights: identity, linear or quadratic (Cohen 1968) on the category values
-    ``values`` (the codes when they are numbers; default the ranks 0..q − 1), as irrCAC's
-    ``linear.weights``/``quadratic.weights``: w_kl = 1 − |x_k − x_l|/(max − min), squared for
-    quadratic; or 1 − v/max(v) for a matrix of disagreement weights v ("custom"; the same κ_w)."""
+    """Agreement weights of ``kind`` (see ``agreement_weights``) on the category values
+    ``values`` (the codes when they are numbers; default the ranks 1..q), or 1 − v/max(v) for a
+    matrix of disagreement weights v ("custom"; the same κ_w)."""
     if kind == "custom":
         v = np.asarray(disagreement, dtype=float)
         return 1 - v / v.max() if v.max() > 0 else np.ones_like(v)
-    if kind == "identity" or q < 2:
+    x = np.arange(1, q + 1, dtype=float) if values is None else np.asarray(values, dtype=float)
+    if kind != "identity" and q >= 2 and not x.max() > x.min():
         return np.eye(q)
-    x = np.arange(q, dtype=float) if values is None else np.asarray(values, dtype=float)
-    span = x.max() - x.min()
-    if not span > 0:
-        return np.eye(q)
-    d = np.abs(np.subtract.outer(x, x)) / span
-    return 1 - d if kind == "linear" else 1 - d**2
+    return agreement_weights(kind, x)
+
+
+# ---------------------------------------------------------------- intervals
+
+
+@dataclass(frozen=True)
+class Interval:
+    """How an SE becomes an interval: the confidence level, the reference distribution of the
+    Wald interval (``t``: Student's t with n − 1 df, as irrCAC; ``z``: the normal), and the size
+    N of the population the cases were sampled from, for the finite-population correction
+    Var × (1 − n/N) of Gwet's (irrCAC's ``N``) and Cohen's variances (None: infinite)."""
+
+    level: float = 0.95
+    distribution: str = "t"
+    population: float | None = None
+
+    def quantile(self, n: float | None) -> float:
+        from scipy.stats import norm, t
+
+        p = 1 - (1 - self.level) / 2
+        if self.distribution == "t" and n is not None and n > 1:
+            return float(t.ppf(p, n - 1))
+        return float(norm.ppf(p))
+
+    def fpc(self, n: float) -> float:
+        """1 − n/N, the factor on the variance (1 without a population size)."""
+        if self.population is None:
+            return 1.0
+        return max(0.0, 1 - n / self.population)
+
+    def name(self, n: float | None) -> str:
+        pct = f"{100 * self.level:g} %"
+        if self.distribution == "t" and n is not None and n > 1:
+            return f"Wald, t with {int(round(n)) - 1} df ({pct})"
+        return f"Wald, normal ({pct})"
+
+
+DEFAULT_INTERVAL = Interval()
 
 
 @dataclass(frozen=True)
@@ -180,8 +290,9 @@ def shares(t: CaseTerms, freq: np.ndarray | None = None) -> tuple[float, np.ndar
 
 
 def gwet_se(kind: str, t: CaseTerms, freq: np.ndarray | None = None,
-            table: bool = False) -> float:
-    """Gwet's linearisation SE, finite population ignored; each case counted ``freq`` times.
+            table: bool = False, fpc: float = 1.0) -> float:
+    """Gwet's linearisation SE, each case counted ``freq`` times, the variance times ``fpc``
+    (1 − n/N, the finite-population correction; 1: infinite population).
     NaN where it is undefined (fewer than two cases, p_e = 1).
 
     ``table`` False: the raw-data form (irrCAC ``*.raw``), Var = Σ_i (c*_i − c)² / (n (n − 1)).
@@ -209,7 +320,7 @@ def gwet_se(kind: str, t: CaseTerms, freq: np.ndarray | None = None,
     c_star = c_i - 2 * (1 - coef) * (pe_i - pe) / (1 - pe)
     if kind in ("brennan_prediger", "pabak", "percent_agreement"):
         c_star = c_i
-    return float(math.sqrt(float(f @ (c_star - coef) ** 2) / (n * (n if table else n - 1))))
+    return float(math.sqrt(fpc * float(f @ (c_star - coef) ** 2) / (n * (n if table else n - 1))))
 
 
 def fleiss_se0(counts: np.ndarray, freq: np.ndarray | None = None) -> float | None:
@@ -225,6 +336,85 @@ def fleiss_se0(counts: np.ndarray, freq: np.ndarray | None = None) -> float | No
     if not s > 0:
         return None
     return float(math.sqrt(2 / (n * m0 * (m0 - 1))) * math.sqrt(s**2 - (pq * (1 - 2 * p)).sum()) / s)
+
+
+def conger(codes: np.ndarray, q: int, weights: np.ndarray, freq: np.ndarray | None = None,
+           fpc: float = 1.0) -> tuple[float, float]:
+    """Conger's κ (Conger 1980, Psychol Bull 88:322–328, doi:10.1037/0033-2909.88.3.322) and
+    Gwet's linearisation SE, as irrCAC ``conger.kappa.raw``; cases × raters codes (−1 missing),
+    each row counted ``freq`` times. With p_gk the share of rater g's ratings in category k,
+    p̄_k their mean over the r raters and s²_kl = (Σ_g p_gk p_gl − r p̄_k p̄_l)/(r − 1):
+
+        p_e = Σ_kl w_kl (p̄_k p̄_l − s²_kl / r)
+
+    p_a as Fleiss' κ. The SE's per-case chance term is irrCAC's λ_ig sum. (NaN, NaN) where a
+    rater has no rating (p_gk undefined)."""
+    f = np.ones(codes.shape[0]) if freq is None else np.asarray(freq, dtype=float)
+    n_rows, r = codes.shape
+    rated = codes >= 0
+    safe = np.where(rated, codes, 0)
+    onehot = np.zeros((n_rows, r, q))
+    onehot[np.arange(n_rows)[:, None], np.arange(r)[None, :], safe] = rated
+    classif = np.einsum("i,igk->gk", f, onehot)  # r × q
+    ng = classif.sum(1)
+    if (ng == 0).any() or r < 2:
+        return math.nan, math.nan
+    p = classif / ng[:, None]
+    pbar = p.mean(0)
+    s2 = (p.T @ p - r * np.outer(pbar, pbar)) / (r - 1)
+    pe = float((weights * (np.outer(pbar, pbar) - s2 / r)).sum())
+    t = case_terms(counts_matrix(codes, q), weights)
+    pa, _, n, n2 = shares(t, f)
+    if not pe < 1 or n2 == 0:
+        return math.nan, math.nan
+    kappa = (pa - pe) / (1 - pe)
+    # λ_ig = (n/n_g) Σ_k c_gk Σ_l w_kl (δ_igl − (ε_ig − n_g/n) p_gl),  c_gk = r p̄_k − p_gk
+    c = r * pbar[None, :] - p  # r × q
+    cw = c @ weights  # Σ_k c_gk w_kl, per rater and category l
+    h = (c * (p @ weights.T)).sum(1)  # Σ_k c_gk Σ_l w_kl p_gl
+    eps = rated.astype(float)
+    lam = (n / ng)[None, :] * (eps * cw[np.arange(r)[None, :], safe]
+                               - (eps - (ng / n)[None, :]) * h[None, :])
+    pe_i = lam.sum(1) / (r * (r - 1))
+    c_i = (n / n2) * (t.pa_i - pe * t.has2) / (1 - pe)
+    c_star = c_i - 2 * (1 - kappa) * (pe_i - pe) / (1 - pe)
+    if n < 2:
+        return float(kappa), math.nan
+    return float(kappa), float(math.sqrt(fpc * float(f @ (c_star - kappa) ** 2) / (n * (n - 1))))
+
+
+def fleiss_per_category(counts: np.ndarray, freq: np.ndarray | None = None,
+                        fpc: float = 1.0) -> list[tuple[float, float, float | None]]:
+    """Fleiss' κ of each category against the rest (Fleiss 1971, Psychol Bull 76:378–382,
+    eq. 13: κ_j = 1 − Σ_i x_ij (m − x_ij) / (n m (m − 1) p_j q_j) for m raters per case): the
+    Fleiss κ of the two-category table (r_ij, r_i − r_ij), which with unequal raters per case is
+    Gwet's generalisation (irrCAC ``fleiss.kappa.raw`` on the dichotomised ratings). Per category
+    (κ_j, Gwet's SE, SE under κ_j = 0 of Fleiss, Nee & Landis 1979 — √(2/(n m (m − 1))), equal
+    raters only); NaN where the category is never or always used."""
+    out: list[tuple[float, float, float | None]] = []
+    r = counts.sum(1)
+    for j in range(counts.shape[1]):
+        two = np.column_stack([counts[:, j], r - counts[:, j]])
+        t = case_terms(two, np.eye(2))
+        pa, pi, n, n2 = shares(t, freq)
+        pe = float(chance("fleiss_kappa", pi[None, :], t.weights)[0])
+        if not pe < 1 - 1e-12 or n2 == 0:
+            out.append((math.nan, math.nan, None))
+            continue
+        m = r[r >= 2]
+        se0 = (math.sqrt(2 / (n * m[0] * (m[0] - 1)))
+               if len(m) and m.min() == m.max() and (r == m[0]).all() else None)
+        out.append(((pa - pe) / (1 - pe), gwet_se("fleiss_kappa", t, freq, fpc=fpc), se0))
+    return out
+
+
+def prevalence_bias(table: np.ndarray) -> tuple[float, float]:
+    """Byrt, Bishop & Carlin (1993, J Clin Epidemiol 46:423–429, doi:10.1016/0895-4356(93)90018-V)
+    for a 2 × 2 table [[a, b], [c, d]] of n cases: prevalence index (a − d)/n and bias index
+    (b − c)/n, the two quantities PABAK adjusts κ for."""
+    t = np.asarray(table, dtype=float)
+    n = t.sum()
+    return float((t[0, 0] - t[1, 1]) / n), float((t[0, 1] - t[1, 0]) / n)
 
 
 # ---------------------------------------------------------------- two raters: Cohen
@@ -545,6 +735,131 @@ def alpha(x: np.ndarray, metric: str, w: np.ndarray | None = None) -> np.ndarray
         return np.where(de_num > 0, 1 - (n - 1) * do_num / de_num, np.nan)
 
 
+def _rating_sums(v: np.ndarray, wv: np.ndarray, metric: str,
+                 ordinal_d2: np.ndarray | None) -> np.ndarray:
+    """g(v_a) = Σ_b w_b δ²(v_a, v_b) over every pairable rating b (weight w_b: its unit's
+    frequency), for each rating a (``v``: the pairable ratings, flat). Nominal and interval from
+    counts and sums; ordinal through the q × q δ² of the codes; ratio from the distinct values
+    in blocks (no q × q matrix)."""
+    vals, inv = np.unique(v, return_inverse=True)
+    inv = inv.reshape(-1)
+    cnt = np.bincount(inv, weights=wv, minlength=len(vals))
+    total = float(cnt.sum())
+    if metric == "nominal":
+        g = total - cnt
+    elif metric == "interval":
+        c = vals - vals[0]  # differences only: shifted for accuracy
+        s1, s2 = float(cnt @ c), float(cnt @ c**2)
+        g = total * c**2 - 2 * c * s1 + s2
+    elif metric == "ordinal":
+        assert ordinal_d2 is not None
+        idx = vals.astype(int)
+        g = ordinal_d2[np.ix_(idx, idx)] @ cnt
+    elif metric == "ratio":
+        # δ² is symmetric: each block of rows against the columns from its first row on,
+        # adding the block to the rows' sums and its transpose to the columns' (half the work).
+        g = np.zeros(len(vals))
+        per = max(1, _BLOCK_BYTES // (8 * len(vals)))
+        safe = bool((vals <= 0).any())  # a + b = 0 possible: δ² = 0 there
+        for b0 in range(0, len(vals), per):
+            b1 = min(len(vals), b0 + per)
+            a, b = vals[b0:b1, None], vals[None, b0:]
+            if safe:
+                k = _ratio_d2(a, b)
+            else:  # in place: (a − b) / (a + b), squared
+                k = np.subtract(a, b)
+                k /= np.add(a, b)
+                k *= k
+            g[b0:b1] += k @ cnt[b0:]
+            # columns after the block: their pairs with the block's rows (the block's own pairs
+            # are all in the row sums already)
+            g[b1:] += cnt[b0:b1] @ k[:, b1 - b0:]
+    else:
+        raise ValueError(metric)
+    return np.asarray(g, dtype=float)[inv]
+
+
+def ordinal_delta2(codes_as_values: np.ndarray, q: int,
+                   freq: np.ndarray | None = None) -> np.ndarray:
+    """Krippendorff's ordinal δ² between the codes 0..q − 1, from the pairable values'
+    marginal counts n_c (each unit counted ``freq`` times)."""
+    x = np.asarray(codes_as_values, dtype=float)
+    ok = ~np.isnan(x)
+    keep = ok.sum(1) >= 2
+    f = np.ones(x.shape[0]) if freq is None else np.asarray(freq, dtype=float)
+    w = np.broadcast_to(f[:, None], x.shape)[keep][ok[keep]]
+    nc = np.bincount(x[keep][ok[keep]].astype(int), weights=w, minlength=q)
+    return delta2(np.arange(q, dtype=float), "ordinal", nc)
+
+
+def alpha_gwet(x: np.ndarray, metric: str, fpc: float = 1.0,
+               ordinal_d2: np.ndarray | None = None,
+               freq: np.ndarray | None = None) -> tuple[float, float, float]:
+    """Krippendorff's α with Gwet's linearisation SE (Gwet 2014, ch. 5; irrCAC
+    ``krippen.alpha.raw``), for the values ``x`` (units × raters, NaN missing; each unit counted
+    ``freq`` times) at any level, without a q × q matrix: (α, SE, n pairable units).
+
+    irrCAC writes α with agreement weights w = 1 − δ²/max δ²; α and its SE do not change when
+    δ² is rescaled, so here they are written with δ² itself. Over the n units with r_i ≥ 2
+    ratings, r̄ = mean r_i, N = Σ r_i, D_i = Σ_{a≠b∈i} δ²(x_a, x_b) and g_a = Σ_b δ²(x_a, x_b)
+    over all N ratings:
+
+        d_i = D_i / (r̄ (r_i − 1)),  A = mean d_i (= D_o),  D'_e = Σ_a g_a / N²
+        α = 1 − D_o / D_e  (D_e = D'_e N/(N − 1)),  α' = 1 − A / D'_e
+        α_i = (D'_e − d_i + A (r_i − r̄)/r̄) / D'_e
+        e_i = (D'_e r_i − Σ_{a∈i} g_a / N) / (r̄ D'_e)
+        α*_i = α_i − 2 (1 − α') e_i,   Var(α) = fpc · Σ_i (α*_i − α')² / (n (n − 1))
+
+    (the same algebra as irrCAC's pa.ivec, pe.ivec and krippen.ivec.x). ``ordinal_d2``: the
+    ordinal δ² of the codes 0..q − 1 (``ordinal_delta2``), held fixed as irrCAC holds a weight
+    matrix. NaN SE where fewer than two units are pairable; NaN α where D_e = 0 (no
+    variation)."""
+    x = np.asarray(x, dtype=float)
+    ok = ~np.isnan(x)
+    keep = ok.sum(1) >= 2
+    f = (np.ones(x.shape[0]) if freq is None else np.asarray(freq, dtype=float))[keep]
+    x, ok = x[keep], ok[keep]
+    n = float(f.sum())
+    if x.shape[0] == 0:
+        return math.nan, math.nan, 0.0
+    r = ok.sum(1).astype(float)
+    big_n = float(f @ r)
+    rbar = big_n / n
+    xs = np.where(ok, x, np.nan)
+    with np.errstate(invalid="ignore"):
+        if metric == "nominal":
+            pair = (xs[:, :, None] != xs[:, None, :]).astype(float)
+        elif metric == "interval":
+            pair = (xs[:, :, None] - xs[:, None, :]) ** 2
+        elif metric == "ratio":
+            pair = _ratio_d2(xs[:, :, None], xs[:, None, :])
+        elif metric == "ordinal":
+            assert ordinal_d2 is not None
+            ci = np.where(ok, x, 0).astype(int)
+            pair = ordinal_d2[ci[:, :, None], ci[:, None, :]]
+        else:
+            raise ValueError(metric)
+    both = ok[:, :, None] & ok[:, None, :]
+    d_pairs = np.where(both, np.nan_to_num(pair), 0.0).sum((1, 2))
+    rows = np.nonzero(ok)[0]
+    g = _rating_sums(x[ok], f[rows], metric, ordinal_d2)
+    g_i = np.bincount(rows, weights=g, minlength=x.shape[0])
+    de1 = float(f[rows] @ g) / big_n**2
+    if not de1 > 0:
+        return math.nan, math.nan, n
+    d_i = d_pairs / (rbar * (r - 1))
+    a = float(f @ d_i) / n
+    alpha_point = 1 - a / (de1 * big_n / (big_n - 1))
+    alpha_prime = 1 - a / de1
+    alpha_i = (de1 - d_i + a * (r - rbar) / rbar) / de1
+    e_i = (de1 * r - g_i / big_n) / (rbar * de1)
+    star = alpha_i - 2 * (1 - alpha_prime) * e_i
+    if n < 2:
+        return float(alpha_point), math.nan, n
+    var = fpc * float(f @ (star - alpha_prime) ** 2) / (n * (n - 1))
+    return float(alpha_point), math.sqrt(var), n
+
+
 # ---------------------------------------------------------------- ICC
 
 
@@ -605,7 +920,44 @@ def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def icc(x: np.ndarray, form: str, alpha: float = 0.05, freq: np.ndarray | None = None) -> Estimate:
+def icc_f_test(ms: MeanSquares, form: str, rho0: float = 0.0) -> Test | None:
+    """F test of H0: ρ = ρ₀ against ρ > ρ₀ (McGraw & Wong 1996, Table 8; irr::icc ``r0``).
+
+        ICC(1,1)  F = MSR/MSW · (1 − ρ₀)/(1 + (k − 1)ρ₀),  df n − 1, n(k − 1)
+        ICC(1,k)  F = MSR/MSW · (1 − ρ₀)
+        ICC(3,1)  F = MSR/MSE · (1 − ρ₀)/(1 + (k − 1)ρ₀),  df n − 1, (n − 1)(k − 1)
+        ICC(3,k)  F = MSR/MSE · (1 − ρ₀)
+        ICC(2,·)  F = MSR/(a MSC + b MSE),  df n − 1, v = (a MSC + b MSE)² /
+                  ((a MSC)²/(k − 1) + (b MSE)²/((n − 1)(k − 1))), with
+                  a = kρ₀/(n(1 − ρ₀)), b = 1 + kρ₀(n − 1)/(n(1 − ρ₀)) for single measures and
+                  a = ρ₀/(n(1 − ρ₀)),  b = 1 + ρ₀(n − 1)/(n(1 − ρ₀)) for the average.
+    None where a mean square it divides by is 0."""
+    from scipy.stats import f
+
+    n, k = ms.n, ms.k
+    kind, avg = form[4], form.endswith("k")
+    df1 = n - 1
+    if kind in "13":
+        den, df2 = (ms.msw, n * (k - 1)) if kind == "1" else (ms.mse, (n - 1) * (k - 1))
+        if not den > 0:
+            return None
+        stat = ms.msr / den * (1 - rho0) / (1 if avg else 1 + (k - 1) * rho0)
+    else:
+        kk = 1 if avg else k
+        a = kk * rho0 / (n * (1 - rho0))
+        b = 1 + kk * rho0 * (n - 1) / (n * (1 - rho0))
+        den = a * ms.msc + b * ms.mse
+        if not den > 0:
+            return None
+        df2 = ((n - 1) * (k - 1) if rho0 == 0 else
+               den**2 / ((a * ms.msc) ** 2 / (k - 1) + (b * ms.mse) ** 2 / ((n - 1) * (k - 1))))
+        stat = ms.msr / den
+    return Test(float(stat), float(df1), float(df2), float(f.sf(stat, df1, df2)), rho0,
+                "F test of ρ = ρ₀ (McGraw & Wong 1996, Table 8)")
+
+
+def icc(x: np.ndarray, form: str, alpha: float = 0.05, freq: np.ndarray | None = None,
+        rho0: float = 0.0) -> Estimate:
     """ICC with the F-based interval of McGraw & Wong (1996), Table 7. Raises ``Undefined``
     where the point estimate is 0/0; a limit that is undefined (an F ratio with a zero mean
     square) is left empty."""
@@ -643,35 +995,79 @@ def icc(x: np.ndarray, form: str, alpha: float = 0.05, freq: np.ndarray | None =
             if avg:
                 low, high = k * low / (1 + (k - 1) * low), k * high / (1 + (k - 1) * high)
     lo, hi = _finite(float(low)), _finite(float(high))
+    pct = f"{100 * (1 - alpha):g} %"
     return Estimate(float(est), None, lo, hi, None,
-                    "F-based (Shrout & Fleiss 1979; McGraw & Wong 1996)"
-                    if lo is not None and hi is not None else None)
+                    f"F-based (Shrout & Fleiss 1979; McGraw & Wong 1996) ({pct})"
+                    if lo is not None and hi is not None else None,
+                    test=icc_f_test(ms, form, rho0))
 
 
 # ---------------------------------------------------------------- Bland–Altman
 
 
-def bland_altman(a: np.ndarray, b: np.ndarray,
-                 freq: np.ndarray | None = None) -> dict[str, Estimate]:
-    """Bias and limits of agreement; each pair counted ``freq`` times (default once)."""
+def loa_exact_factors(n: float, z: float, level: float = 0.95) -> tuple[float, float]:
+    """Exact confidence factors (k_low, k_high) for the limit μ + zσ of a normal distribution,
+    from n pairs: the interval is d̄ + k·SD (Carkeet 2015, Optom Vis Sci 92:e71–e80,
+    doi:10.1097/OPX.0000000000000513, limits considered individually: one-sided tolerance
+    factors, Owen 1968), k = t'_γ(n − 1, z√n)/√n with t' the noncentral t quantile at
+    γ = (1 ∓ level)/2."""
+    from scipy.stats import nct
+
+    a = (1 - level) / 2
+    delta = z * math.sqrt(n)
+    return (float(nct.ppf(a, n - 1, delta)) / math.sqrt(n),
+            float(nct.ppf(1 - a, n - 1, delta)) / math.sqrt(n))
+
+
+def bland_altman(a: np.ndarray, b: np.ndarray, freq: np.ndarray | None = None,
+                 level: float = 0.95) -> dict[str, Estimate]:
+    """Bias and limits of agreement; each pair counted ``freq`` times (default once).
+
+    The bias has the t interval; each limit bias ± 1.96 SD the approximate SE √(3 SD²/n) of
+    Bland & Altman (1986) and the exact interval of Carkeet (2015) (``loa_exact_factors``).
+    ``bland_altman_proportional_bias``: the slope of the least-squares regression of the
+    difference on the mean of the pair (Bland & Altman 1999, Stat Methods Med Res 8:135–160,
+    §3.2), with its SE, t interval (n − 2 df) and the two-sided t test of slope 0."""
     from scipy.stats import t
 
     d = a - b
+    mean = (a + b) / 2
     f = np.ones(len(d)) if freq is None else np.asarray(freq, dtype=float)
     n = float(f.sum())
     if n < 3:
         raise Undefined("fewer than three cases rated by both raters")
     bias = float(f @ d) / n
     sd = math.sqrt(float(f @ (d - bias) ** 2) / (n - 1))
-    tq = float(t.ppf(0.975, n - 1))
+    pct = f"{100 * level:g} %"
+    tq = float(t.ppf(1 - (1 - level) / 2, n - 1))
     se_bias = sd / math.sqrt(n)
     se_loa = math.sqrt(3 * sd**2 / n)
     method = "Bland & Altman 1986"
     out = {"bland_altman_bias": Estimate(bias, se_bias, bias - tq * se_bias, bias + tq * se_bias,
-                                         method, "t (n − 1 df)")}
-    for name, loa in (("bland_altman_loa_low", bias - Z * sd), ("bland_altman_loa_high", bias + Z * sd)):
-        out[name] = Estimate(loa, se_loa, loa - tq * se_loa, loa + tq * se_loa, method,
-                             "t (n − 1 df)")
+                                         method, f"t ({int(n) - 1} df) ({pct})")}
+    k_lo, k_hi = loa_exact_factors(n, Z, level) if sd > 0 else (Z, Z)
+    exact = f"exact, noncentral t (Carkeet 2015) ({pct})"
+    out["bland_altman_loa_low"] = Estimate(bias - Z * sd, se_loa, bias - k_hi * sd,
+                                           bias - k_lo * sd, method, exact)
+    out["bland_altman_loa_high"] = Estimate(bias + Z * sd, se_loa, bias + k_lo * sd,
+                                            bias + k_hi * sd, method, exact)
+    mbar = float(f @ mean) / n
+    sxx = float(f @ (mean - mbar) ** 2)
+    if sxx > 0 and n >= 3:
+        slope = float(f @ ((mean - mbar) * (d - bias))) / sxx
+        resid = d - bias - slope * (mean - mbar)
+        s2 = float(f @ resid**2) / (n - 2)
+        se_slope = math.sqrt(s2 / sxx)
+        t2 = float(t.ppf(1 - (1 - level) / 2, n - 2))
+        test = None
+        if se_slope > 0:
+            stat = slope / se_slope
+            test = Test(stat, n - 2, None, float(2 * t.sf(abs(stat), n - 2)), 0.0,
+                        "two-sided t test of slope 0")
+        out["bland_altman_proportional_bias"] = Estimate(
+            slope, se_slope, slope - t2 * se_slope, slope + t2 * se_slope,
+            "least squares: difference on mean (Bland & Altman 1999)",
+            f"t ({int(n) - 2} df) ({pct})", test=test)
     return out
 
 

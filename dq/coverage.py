@@ -567,6 +567,7 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
         hist = per_event.group_by(bits).agg(pl.col("n").sum())
         histories = {tuple(int(v) for v in r[:-1]): int(r[-1]) for r in hist.select(*bits, "n").iter_rows()}
         loglin = capture.loglinear(histories, names)
+        warnings += list(loglin.warnings)
     per_unit_nat = per_unit.with_columns(
         n_registry=pl.col("only_registry") + pl.col("both"),
         n_reference=pl.col("only_reference") + pl.col("both"))
@@ -681,9 +682,7 @@ def to_json(result: CoverageResult, machine_rows: pl.DataFrame, sources: list[So
         national=result.national, tilslutning=result.tilslutning,
         not_reporting=result.not_reporting, unmatched_registry_units=result.unmatched_registry,
         unmatched_reference_units=result.unmatched_reference,
-        loglinear=None if ll is None else {
-            "model": ll.model, "sources": list(ll.sources), "n_observed": ll.n_observed,
-            "n_hat": ll.n_hat, "ci_low": ll.ci_low, "ci_high": ll.ci_high},
+        loglinear=None if ll is None else ll.as_json(),
         target=result.options.target, fail_on=result.options.fail_on, warnings=result.warnings,
         suppression=privacy.rule(n) if n else None))
 

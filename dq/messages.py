@@ -215,6 +215,26 @@ STATISTICS: dict[str, dict[str, str]] = {
 }
 
 
+# ---- dq reliability: statistics added for issue 12 (Conger's κ, irrCAC's weighted coefficients)
+STATISTICS["nb"].update({
+    "conger_kappa": "Congers κ",
+    "percent_agreement_weighted": "Vektet observert enighet",
+    "fleiss_kappa_weighted": "Vektet Fleiss' κ",
+    "brennan_prediger_weighted": "Vektet Brennan–Prediger",
+    "conger_kappa_weighted": "Vektet Congers κ",
+    "weighted_kappa": "Vektet κ (valgte vekter)",
+    "bland_altman_proportional_bias": "Proporsjonal skjevhet (Bland–Altman)",
+})
+STATISTICS["en"].update({
+    "conger_kappa": "Conger's κ",
+    "percent_agreement_weighted": "Weighted percent agreement",
+    "fleiss_kappa_weighted": "Weighted Fleiss' κ",
+    "brennan_prediger_weighted": "Weighted Brennan–Prediger",
+    "conger_kappa_weighted": "Weighted Conger's κ",
+    "weighted_kappa": "Weighted κ (chosen weights)",
+    "bland_altman_proportional_bias": "Proportional bias (Bland–Altman)",
+})
+
 def _statistic(stat: str, lang: str) -> str:
     """A statistic's name; ICC forms as Shrout & Fleiss write them, e.g. icc_2_1 → ICC(2,1)."""
     if stat.startswith("icc_") and stat.count("_") == 2:

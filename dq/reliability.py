@@ -50,7 +50,7 @@ STATISTICS = {
     "ordinal": ("percent_agreement", "weighted_kappa_linear", "weighted_kappa_quadratic",
                 "weighted_kappa_spec", "gwet_ac2", "krippendorff_alpha"),
     "interval": (*A.ICC_FORMS, "krippendorff_alpha", "bland_altman_bias", "bland_altman_loa_low",
-                 "bland_altman_loa_high"),
+                 "bland_altman_loa_high", "bland_altman_proportional_bias"),
 }
 STATISTICS["ratio"] = STATISTICS["interval"]
 KAPPA_LIKE = ("cohen_kappa", "fleiss_kappa")
@@ -76,6 +76,7 @@ class Ratings:
     freq: np.ndarray | None = None
     category_values: np.ndarray | None = None  # the codes as numbers (None: ranks are used)
     remarks: tuple[str, ...] = ()  # what was done to the ratings (counted, never listed)
+    declared: frozenset[str] = frozenset()  # categories that are declared codes (may be shown)
 
     @property
     def n_cases(self) -> int:
@@ -89,6 +90,10 @@ class ReliabilityResult:
     warnings: list[str] = field(default_factory=list)
     bootstrap: int | None = None
     seed: int | None = None
+    #: Fleiss' κ of each category against the rest (Fleiss 1971), one row per variable ×
+    #: category; ``category`` is the code where it is declared, else null (never a data value).
+    per_category: pl.DataFrame | None = None
+    population: float | None = None  # the population size of the finite-population correction
 
     @property
     def failed(self) -> bool:
@@ -148,6 +153,7 @@ class _CategorySet:
     index: dict[str, int]  # canonical observed value → category index, −1 = counted as missing
     values: np.ndarray | None
     remarks: tuple[str, ...]
+    declared: frozenset[str] = frozenset()
 
 
 def _category_set(observed: dict[str, int], level: str, declared: list[str] | None,
@@ -187,7 +193,7 @@ def _category_set(observed: dict[str, int], level: str, declared: list[str] | No
         values = np.array([numbers[i] for i in order], dtype=float)
     index = {c: i for i, c in enumerate(cats)}
     full = {v: index.get(v, -1) for v in observed}
-    return _CategorySet(cats, full, values, tuple(remarks))
+    return _CategorySet(cats, full, values, tuple(remarks), frozenset(decl))
 
 
 def ratings_from_long(source: Source, case: str, rater: str, variables: list[str],
@@ -350,7 +356,7 @@ def _from_table(name: str, level: str, labels: list[str], table: np.ndarray,
     to_cat = np.array([cs.index.get(lab, -1) for lab in labels])
     codes = to_cat[cells]
     return Ratings(name, level, raters, np.empty(0), codes, cs.categories, freq=freq,
-                   category_values=cs.values, remarks=cs.remarks,
+                   category_values=cs.values, remarks=cs.remarks, declared=cs.declared,
                    kappa_weights=_spec_weights(variable, cs) if level == "ordinal" else None)
 
 
@@ -408,7 +414,7 @@ def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
                         for c in raters).to_numpy()
     return Ratings(var, level, raters, np.empty(0), codes, cs.categories,
                    kappa_weights=_spec_weights(variable, cs) if level == "ordinal" else None,
-                   category_values=cs.values, remarks=cs.remarks)
+                   category_values=cs.values, remarks=cs.remarks, declared=cs.declared)
 
 
 # ------------------------------------------------------------------------------ statistics
@@ -421,6 +427,7 @@ class _Row:
     reason: str | None = None
     note: str | None = None
     n_cases: int = 0
+    extra: dict[str, float] = field(default_factory=dict)  # further columns of the row
 
 
 FALLBACK_BOOTSTRAP = 1000  # resamples for statistics with no published SE (α; ICC's SE)
@@ -450,16 +457,18 @@ def _resample_weights(freq: np.ndarray | None, rows: int, b: int,
     return rng.multinomial(n, freq / freq.sum(), size=b).astype(np.float64)
 
 
-def _percentile(est: float, draws: np.ndarray, n_boot: int, seed: int | None) -> A.Estimate:
+def _percentile(est: float, draws: np.ndarray, n_boot: int, seed: int | None,
+                level: float = 0.95) -> A.Estimate:
     finite = draws[np.isfinite(draws)]
     if finite.size < 2:
         return A.Estimate(est, None, None, None, None, None)
-    lo, hi = np.percentile(finite, [2.5, 97.5])
+    a = 100 * (1 - level) / 2
+    lo, hi = np.percentile(finite, [a, 100 - a])
     left_out = draws.size - finite.size
     extra = f"; {left_out} resamples where it is undefined left out" if left_out else ""
+    name = "percentile bootstrap" if level == 0.95 else f"percentile bootstrap ({100 * level:g} %)"
     return A.Estimate(est, float(finite.std(ddof=1)), float(lo), float(hi),
-                      f"bootstrap SD ({n_boot} resamples of cases, seed {seed}{extra})",
-                      "percentile bootstrap")
+                      f"bootstrap SD ({n_boot} resamples of cases, seed {seed}{extra})", name)
 
 
 def kappa_draws(pairs: np.ndarray, q: int, kind: str, weights: np.ndarray,
@@ -485,15 +494,52 @@ def kappa_bootstrap(pairs: np.ndarray, q: int, n_boot: int, seed: int | None = F
 
 GWET_FAMILY = ("percent_agreement", "gwet_ac1", "gwet_ac2", "brennan_prediger", "pabak",
                "fleiss_kappa")
+#: With ``weights``: the weighted form of each coefficient of Gwet's framework (irrCAC's
+#: ``weights=`` argument), rows named ``<coefficient>_weighted``.
+WEIGHTED = {"percent_agreement_weighted": "percent_agreement",
+            "fleiss_kappa_weighted": "fleiss_kappa",
+            "brennan_prediger_weighted": "brennan_prediger",
+            "conger_kappa_weighted": "conger_kappa", "weighted_kappa": "custom_cohen"}
 COHEN_FAMILY = {"cohen_kappa": "identity", "weighted_kappa_linear": "linear",
                 "weighted_kappa_quadratic": "quadratic", "weighted_kappa_spec": "custom"}
 DISPLAY = {"fleiss_kappa": "Fleiss' κ", "gwet_ac1": "AC1", "gwet_ac2": "AC2",
            "brennan_prediger": "Brennan–Prediger's coefficient", "pabak": "PABAK",
-           "cohen_kappa": "κ", "krippendorff_alpha": "α"}
+           "cohen_kappa": "κ", "krippendorff_alpha": "α", "conger_kappa": "Conger's κ"}
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the statistics are computed beyond the data: resamples, the interval, weights."""
+
+    n_boot: int | None = None
+    seed: int | None = FALLBACK_SEED
+    interval: A.Interval = A.DEFAULT_INTERVAL
+    weights: str | None = None  # irrCAC's weights for every coefficient (ordinal level)
+    icc_null: float = 0.0  # ρ₀ of the ICC F tests
+
+
+def _gwet_stats(r: Ratings, q: int, k: int, opts: Options) -> list[str]:
+    stats = [s for s in STATISTICS[r.level]
+             if not (s == "pabak" and q != 2)  # PABAK is Brennan–Prediger for two categories
+             and not (s == "brennan_prediger" and q == 2 and r.level == "nominal")  # = PABAK
+             and not (s == "weighted_kappa_spec" and r.kappa_weights is None)]
+    if k >= 3:  # with two raters Conger's κ is Cohen's
+        at = stats.index("fleiss_kappa") + 1 if "fleiss_kappa" in stats else len(stats)
+        if r.level == "nominal":
+            stats.insert(at, "conger_kappa")
+    if opts.weights and r.level == "ordinal":
+        extra = ["percent_agreement_weighted", "fleiss_kappa_weighted",
+                 "brennan_prediger_weighted"]
+        extra.append("conger_kappa_weighted" if k >= 3 else "weighted_kappa")
+        if k != 2:
+            extra = [e for e in extra if e != "weighted_kappa"]
+        stats += extra
+    return stats
 
 
 def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
-                 seed: int | None) -> list[_Row]:
+                 seed: int | None, opts: Options = Options(),
+                 per_category: list[dict[str, Any]] | None = None) -> list[_Row]:
     assert r.codes is not None
     q = len(r.categories)
     k = len(r.raters)
@@ -510,10 +556,10 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
     rated = counts.sum(1)
     n = float(f.sum())
     n2 = float(f @ (rated >= 2))
-    stats = [s for s in STATISTICS[r.level]
-             if not (s == "pabak" and q != 2)  # PABAK is Brennan–Prediger for two categories
-             and not (s == "brennan_prediger" and q == 2 and r.level == "nominal")  # = PABAK
-             and not (s == "weighted_kappa_spec" and r.kappa_weights is None)]
+    iv = opts.interval
+    fpc = iv.fpc(n)
+    level = iv.level
+    stats = _gwet_stats(r, q, k, opts)
     if n2 == 0:
         return [_Row(s, None, "no case has two or more ratings") for s in stats]
     if n2 < 2:
@@ -521,54 +567,91 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
     case_w = f[None, :]
     w_boot = (_resample_weights(f, len(f), n_boot, rng) if n_boot and rng is not None else None)
     values = r.category_values
+    scale = "code values" if values is not None else "category ranks"
     n_single = int(round(float(f @ (rated == 1))))
     # A contingency table of two raters with every case rated twice takes irrCAC's ``*.table``
     # variance (over n); raw data, or a table where a rating became missing (an unknown code at
     # the ordinal level), the raw-data variance (over n − 1).
     table_form = r.freq is not None and k == 2 and bool((rated == 2).all())
+    fpc_note = (f"finite-population correction 1 − n/N, N = {iv.population:g}"
+                if iv.population is not None else None)
     rows: list[_Row] = []
 
+    def weights_for(kind: str) -> np.ndarray:
+        return A.ordinal_weights(q, kind, values=values)
+
     for stat in stats:
-        if stat in GWET_FAMILY:
-            kind = "brennan_prediger" if stat == "pabak" else stat
-            if q < 2 and stat != "percent_agreement":
+        base = WEIGHTED.get(stat, stat)
+        weighted = stat in WEIGHTED
+        wkind = (opts.weights or "quadratic") if (weighted or stat == "gwet_ac2") else "identity"
+        if base in GWET_FAMILY:
+            kind = "brennan_prediger" if base == "pabak" else base
+            if q < 2 and base != "percent_agreement":
                 rows.append(_Row(stat, None, "only one category: chance-corrected agreement "
                                              "is undefined"))
                 continue
-            weights = (A.ordinal_weights(q, "quadratic", values=values) if stat == "gwet_ac2"
-                       else np.eye(q))
+            weights = weights_for(wkind)
             t = A.case_terms(counts, weights)
             pa, pi, _, _ = A.shares(t, f)
             pe = float(A.chance(kind, pi[None, :], weights)[0])
             if not pe < 1 - 1e-12:
-                rows.append(_Row(stat, None, NO_VARIATION.format(name=DISPLAY.get(stat, stat))))
+                rows.append(_Row(stat, None, NO_VARIATION.format(name=DISPLAY.get(base, base))))
                 continue
             point = (pa - pe) / (1 - pe)
             if w_boot is not None:
-                est = _percentile(point, A.coefficient(kind, t, w_boot), n_boot or 0, seed)
+                est = _percentile(point, A.coefficient(kind, t, w_boot), n_boot or 0, seed, level)
             elif table_form:
-                est = A.wald(point, A.gwet_se(kind, t, f, table=True),
-                             "linearisation (Gwet 2014): irrCAC table formula (n)")
+                est = A.wald(point, A.gwet_se(kind, t, f, table=True, fpc=fpc),
+                             "linearisation (Gwet 2014): irrCAC table formula (n)", n=n,
+                             interval=iv)
             else:
-                est = A.wald(point, A.gwet_se(kind, t, f),
-                             "linearisation (Gwet 2014): irrCAC raw data formula (n−1)")
+                est = A.wald(point, A.gwet_se(kind, t, f, fpc=fpc),
+                             "linearisation (Gwet 2014): irrCAC raw data formula (n−1)", n=n,
+                             interval=iv)
             notes = []
-            if stat == "gwet_ac2":
-                notes.append("quadratic weights on the code values" if values is not None
-                             else "quadratic weights on the category ranks")
-            if stat == "fleiss_kappa":
-                se0 = A.fleiss_se0(counts, f)
-                est = A.Estimate(est.estimate, est.se, est.ci_low, est.ci_high, est.se_method,
-                                 est.ci_method, se0)
+            if stat == "gwet_ac2" or weighted:
+                notes.append(f"{wkind} weights on the {scale}")
+            if base == "fleiss_kappa":
+                se0 = A.fleiss_se0(counts, f) if not weighted else None
+                est = replace(est, se0=se0)
                 m = rated[rated >= 2]
                 if m.min() != m.max():
                     notes.append(f"cases have {m.min()} to {m.max()} ratings: Gwet's "
                                  "generalisation of Fleiss' κ (irrCAC fleiss.kappa.raw)")
+                if not weighted and per_category is not None:
+                    _per_category(r, counts, f, fpc, n, iv, per_category)
             if n_single:
                 notes.append(f"{n_single} case(s) rated once count in the category shares and "
                              "in n (Gwet 2014; irrCAC)")
+            if fpc_note:
+                notes.append(fpc_note)
+            row = _Row(stat, est, note="; ".join(notes) or None, n_cases=int(round(n)))
+            if stat == "pabak" and k == 2:
+                complete = (codes >= 0).all(1)
+                if f[complete].sum() > 0:
+                    row.extra = dict(zip(("prevalence_index", "bias_index"), A.prevalence_bias(
+                        A.pair_table(codes[complete], 2, f[complete]))))
+            rows.append(row)
+        elif base == "conger_kappa":
+            weights = weights_for(wkind)
+            kappa, se = A.conger(codes, q, weights, f, fpc)
+            if not math.isfinite(kappa):
+                rows.append(_Row(stat, None, NO_VARIATION.format(name="Conger's κ")
+                                 if (codes >= 0).any(0).all() else
+                                 "a rater has no rating: Conger's κ needs every rater's "
+                                 "category shares"))
+                continue
+            if w_boot is not None:
+                draws = np.array([A.conger(codes, q, weights, w)[0] for w in w_boot])
+                est = _percentile(kappa, draws, n_boot or 0, seed, level)
+            else:
+                est = A.wald(kappa, se, "linearisation (Gwet 2014): irrCAC conger.kappa.raw",
+                             n=n, interval=iv)
+            notes = [f"{wkind} weights on the {scale}"] if weighted else []
+            if fpc_note:
+                notes.append(fpc_note)
             rows.append(_Row(stat, est, note="; ".join(notes) or None, n_cases=int(round(n))))
-        elif stat in COHEN_FAMILY:
+        elif stat in COHEN_FAMILY or stat == "weighted_kappa":
             if k != 2:
                 rows.append(_Row(stat, None, f"Cohen's κ is for two raters ({k} here); see "
                                              "fleiss_kappa and gwet_ac1"))
@@ -578,22 +661,30 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
             if n_c < 2:
                 rows.append(_Row(stat, None, "fewer than two cases rated by both raters"))
                 continue
-            kind = COHEN_FAMILY[stat]
+            kind = COHEN_FAMILY.get(stat, "custom")
             table = A.pair_table(codes[complete], q, f[complete])
+            custom = r.kappa_weights
+            if stat == "weighted_kappa":  # irrCAC kappa2.table with the chosen weights
+                custom = 1 - weights_for(wkind)
             try:
-                est = A.cohen(table, kind, r.kappa_weights, values)
+                est = A.cohen(table, kind, custom, values)
             except A.Undefined as exc:
                 rows.append(_Row(stat, None, str(exc)))
                 continue
             if w_boot is not None:
                 draws = kappa_draws(codes[complete], q, kind, w_boot[:, complete],
-                                    r.kappa_weights, values)
-                est = _percentile(est.estimate, draws, n_boot or 0, seed)
+                                    custom, values)
+                est = _percentile(est.estimate, draws, n_boot or 0, seed, level)
+            elif est.se is not None:
+                se0 = est.se0
+                fpc_c = iv.fpc(n_c)
+                est = replace(A.wald(est.estimate, est.se * math.sqrt(fpc_c), est.se_method or "",
+                                     n=n_c, interval=iv), se0=se0)
             dropped = int(round(n - n_c))
             note = f"{dropped} case(s) without both ratings left out" if dropped else None
-            if kind in ("linear", "quadratic"):
-                scale = "code values" if values is not None else "category ranks"
-                note = f"{kind} weights on the {scale}" + (f"; {note}" if note else "")
+            if kind in ("linear", "quadratic") or stat == "weighted_kappa":
+                wname = wkind if stat == "weighted_kappa" else kind
+                note = f"{wname} weights on the {scale}" + (f"; {note}" if note else "")
             rows.append(_Row(stat, est, note=note, n_cases=int(round(n_c))))
         elif stat == "krippendorff_alpha":
             metric = "ordinal" if r.level == "ordinal" else "nominal"
@@ -608,18 +699,56 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
                 rows.append(_Row(stat, None, NO_VARIATION.format(name="α")))
                 continue
             if w_boot is not None:
-                est = _percentile(point, A.alpha(as_values, metric, w_boot), n_boot or 0, seed)
+                est = _percentile(point, A.alpha(as_values, metric, w_boot), n_boot or 0, seed,
+                                  level)
             else:
-                est = A.Estimate(point, None, None, None, None, None)
+                est = _alpha_analytic(as_values, metric, f, n, iv, q)
             rows.append(_Row(stat, est, note=f"{metric} metric; uses every case with two or more "
                                                  "ratings", n_cases=int(round(n2))))
     return rows
 
 
+def _alpha_analytic(x: np.ndarray, metric: str, f: np.ndarray, n0: float, iv: A.Interval,
+                    q: int | None = None) -> A.Estimate:
+    """α with Gwet's SE (irrCAC krippen.alpha.raw): variance over the n pairable units, the
+    interval's t with n0 − 1 df (n0: cases with a rating), finite-population factor 1 − n0/N."""
+    d2 = A.ordinal_delta2(x, q or 0, f) if metric == "ordinal" else None
+    point, se, _ = A.alpha_gwet(x, metric, iv.fpc(n0), d2, f)
+    return A.wald(point, se if math.isfinite(se) else None,
+                  "linearisation (Gwet 2014): irrCAC krippen.alpha.raw"
+                  + ("; ordinal δ² held fixed" if metric == "ordinal" else ""), n=n0, interval=iv)
+
+
+def _category_label(r: Ratings, j: int) -> str | None:
+    """A category's code where it is declared (spec, --categories or a table's headers); None
+    for a value seen only in the data, which is never written out."""
+    c = r.categories[j]
+    return c if c in r.declared else None
+
+
+def _per_category(r: Ratings, counts: np.ndarray, f: np.ndarray, fpc: float, n: float,
+                  iv: A.Interval, out: list[dict[str, Any]]) -> None:
+    for j, (kappa, se, se0) in enumerate(A.fleiss_per_category(counts, f, fpc)):
+        finite = math.isfinite(kappa)
+        est = A.wald(kappa, se if finite and math.isfinite(se) else None,
+                     "linearisation (Gwet 2014)", n=n, interval=iv) if finite else None
+        out.append({"variable": r.variable, "statistic": "fleiss_kappa",
+                    "category_index": j + 1, "category": _category_label(r, j),
+                    "estimate": kappa if finite else None,
+                    "se": None if est is None else _finite(est.se),
+                    "ci_low": None if est is None else _finite(est.ci_low),
+                    "ci_high": None if est is None else _finite(est.ci_high),
+                    "se_null": se0 if finite else None,
+                    "note": None if finite else "the category is used by every rating or by none"})
+
+
 def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
-             seed: int | None) -> list[_Row]:
+             seed: int | None, opts: Options = Options(),
+             only: tuple[str, ...] | None = None) -> list[_Row]:
     x = r.values
     k = len(r.raters)
+    iv = opts.interval
+    level = iv.level
     f = np.ones(x.shape[0]) if r.freq is None else np.asarray(r.freq, float)
     complete = ~np.isnan(x).any(1)
     xc, fc = x[complete], f[complete]
@@ -628,14 +757,17 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
     note = f"{dropped} incomplete case(s) left out" if dropped else None
     rows: list[_Row] = []
     boot_ms: list[A.MeanSquares] | None = None
-    if n_boot and rng is not None and n_c >= 2:
+    stats = [s for s in STATISTICS[r.level] if only is None or s in only]
+    if n_boot and rng is not None and n_c >= 2 and any(s.startswith("icc_") for s in stats):
         # One set of resamples for all six ICC forms.
         if r.freq is None:
             boot_ms = [A.mean_squares(xc[rng.integers(0, len(xc), len(xc))])
                        for _ in range(n_boot)]
         else:
             boot_ms = [A.mean_squares(xc, w) for w in _resample_weights(fc, len(fc), n_boot, rng)]
-    for stat in STATISTICS[r.level]:
+    ba: dict[str, A.Estimate] | None = None
+    ba_reason: str | None = None
+    for stat in stats:
         if stat.startswith("icc_"):
             if n_c < 2:
                 rows.append(_Row(stat, None, "fewer than two cases rated by every rater"))
@@ -645,13 +777,16 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
                                              "undefined"))
                 continue
             try:
-                est = A.icc(xc, stat, freq=None if r.freq is None else fc)
+                est = A.icc(xc, stat, alpha=1 - level, freq=None if r.freq is None else fc,
+                            rho0=opts.icc_null)
             except A.Undefined as exc:
                 rows.append(_Row(stat, None, str(exc)))
                 continue
             if boot_ms is not None:
                 draws = np.array([A.icc_point(ms, stat) for ms in boot_ms])
-                est = _percentile(est.estimate, draws, n_boot or 0, seed)
+                test = est.test
+                est = replace(_percentile(est.estimate, draws, n_boot or 0, seed, level),
+                              test=test)
             rows.append(_Row(stat, est, note=note, n_cases=int(round(n_c))))
         elif stat == "krippendorff_alpha":
             metric = r.level
@@ -664,44 +799,48 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
             if n_a < 2:
                 rows.append(_Row(stat, None, ONE_CASE))
                 continue
-            # The resamples' weights are drawn first, so that the estimate and every resample
-            # are one call (ratio α's kernel is built once); where α turns out undefined the
-            # generator is put back, so later draws are what they were.
-            state = rng.bit_generator.state if rng is not None else None
-            w_a = (_resample_weights(None if r.freq is None else fa, len(fa), n_boot, rng)
-                   if n_boot and rng is not None else None)
-            both = fa[None, :] if w_a is None else np.vstack([fa[None, :], w_a])
-            if metric == "interval":
-                alphas = A.alpha_interval_direct(xa, both)
-            else:
-                # Pairwise δ² in blocks, no q × q coincidence matrix per resample (issue 12,
-                # bug 2: 100 cases × 3 raters took 15–31 s and 0.7–0.9 GB that way; 2,000 × 6
-                # now ~1.3 s and < 300 MB with the 1,000-resample fallback, on a loaded
-                # 2-core machine).
-                alphas = A.alpha(xa, "ratio", both)
-            point = float(alphas[0])
-            if not math.isfinite(point):
-                if rng is not None and state is not None:
+            n0 = float(f[(~np.isnan(x)).any(1)].sum())
+            if n_boot and rng is not None:
+                # The resamples' weights are drawn first, so that the estimate and every
+                # resample are one call (ratio α's kernel is built once); where α turns out
+                # undefined the generator is put back, so later draws are what they were.
+                state = rng.bit_generator.state
+                w_a = _resample_weights(None if r.freq is None else fa, len(fa), n_boot, rng)
+                both = np.vstack([fa[None, :], w_a])
+                alphas = (A.alpha_interval_direct(xa, both) if metric == "interval"
+                          else A.alpha(xa, "ratio", both))
+                point = float(alphas[0])
+                if not math.isfinite(point):
                     rng.bit_generator.state = state
-                rows.append(_Row(stat, None, "no variation: every rating is the same, so α is "
-                                             "undefined"))
-                continue
-            est = A.Estimate(point, None, None, None, None, None)
-            if w_a is not None:
-                est = _percentile(point, alphas[1:], n_boot or 0, seed)
+                    rows.append(_Row(stat, None, "no variation: every rating is the same, so α "
+                                                 "is undefined"))
+                    continue
+                est = _percentile(point, alphas[1:], n_boot, seed, level)
+            else:
+                # Gwet's analytic SE, matrix-free (issue 12: 2,000 cases × 6 raters of
+                # continuous values at any level well under 2 s and 500 MB).
+                est = _alpha_analytic(xa, metric, fa, n0, iv)
+                if not math.isfinite(est.estimate):
+                    rows.append(_Row(stat, None, "no variation: every rating is the same, so α "
+                                                 "is undefined"))
+                    continue
             rows.append(_Row(stat, est, note=f"{metric} metric; uses incomplete cases",
                              n_cases=int(round(n_a))))
         elif stat.startswith("bland_altman"):
             if k != 2:
                 rows.append(_Row(stat, None, f"Bland–Altman compares two raters ({k} here)"))
                 continue
-            try:
-                est = A.bland_altman(xc[:, 0], xc[:, 1], fc)[stat]
-            except A.Undefined as exc:
-                rows.append(_Row(stat, None, str(exc)))
+            if ba is None and ba_reason is None:
+                try:
+                    ba = A.bland_altman(xc[:, 0], xc[:, 1], fc, level=level)
+                except A.Undefined as exc:
+                    ba_reason = str(exc)
+            if ba is None or stat not in ba:
+                rows.append(_Row(stat, None, ba_reason or "the means of the pairs do not vary: "
+                                                          "no regression on the mean"))
                 continue
-            rows.append(_Row(stat, est, note=(f"{r.raters[0]} − {r.raters[1]}"
-                                              + (f"; {note}" if note else "")),
+            rows.append(_Row(stat, ba[stat], note=(f"{r.raters[0]} − {r.raters[1]}"
+                                                   + (f"; {note}" if note else "")),
                              n_cases=int(round(n_c))))
     return rows
 
@@ -709,21 +848,21 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
 def _label(stat: str, value: float | None) -> str | None:
     if stat.startswith("icc_"):
         return A.koo_li(value)
-    if stat.startswith("bland_altman") or stat == "percent_agreement":
+    if stat.startswith("bland_altman") or stat.startswith("percent_agreement"):
         return None
     return A.landis_koch(value)
 
 
-def _fill_missing_se(r: Ratings, rows: list[_Row]) -> None:
-    """α has no published analytic SE and ICC only an F-based interval: their SE (and α's CI)
-    come from a percentile bootstrap of cases (1,000 resamples, seed 0), said in se_method."""
+def _fill_missing_se(r: Ratings, rows: list[_Row], opts: Options) -> None:
+    """ICC has only an F-based interval: its SE comes from a percentile bootstrap of cases
+    (1,000 resamples, seed 0), said in se_method."""
     need = [row for row in rows if row.est is not None and row.est.se is None
-            and (row.statistic == "krippendorff_alpha" or row.statistic.startswith("icc_"))]
-    if not need:
+            and row.statistic.startswith("icc_")]
+    if not need or r.codes is not None:
         return
     rng = np.random.default_rng(FALLBACK_SEED)
-    boot = (_categorical(r, FALLBACK_BOOTSTRAP, rng, FALLBACK_SEED) if r.codes is not None
-            else _numeric(r, FALLBACK_BOOTSTRAP, rng, FALLBACK_SEED))
+    boot = _numeric(r, FALLBACK_BOOTSTRAP, rng, FALLBACK_SEED, opts,
+                    only=tuple(row.statistic for row in need))
     by_stat = {b.statistic: b for b in boot}
     for row in need:
         b = by_stat.get(row.statistic)
@@ -731,42 +870,68 @@ def _fill_missing_se(r: Ratings, rows: list[_Row]) -> None:
             continue
         e = row.est
         assert e is not None  # ``need`` holds rows with an estimate
-        if row.statistic.startswith("icc_"):
-            row.est = A.Estimate(e.estimate, b.est.se, e.ci_low, e.ci_high, b.est.se_method,
-                                 e.ci_method)
-        else:
-            row.est = b.est
+        row.est = replace(e, se=b.est.se, se_method=b.est.se_method)
 
 
 def _finite(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
+PER_CATEGORY_SCHEMA = {"variable": pl.String, "statistic": pl.String,
+                       "category_index": pl.Int64, "category": pl.String,
+                       "estimate": pl.Float64, "se": pl.Float64, "ci_low": pl.Float64,
+                       "ci_high": pl.Float64, "se_null": pl.Float64, "note": pl.String}
+
+
 def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
-            bootstrap: int | None = None, seed: int | None = FALLBACK_SEED) -> ReliabilityResult:
+            bootstrap: int | None = None, seed: int | None = FALLBACK_SEED,
+            level: float = 0.95, distribution: str = "t", population: float | None = None,
+            weights: str | None = None, icc_null: float = 0.0) -> ReliabilityResult:
     """Every statistic of every study. The bootstrap is seeded: ``seed`` None means
-    ``FALLBACK_SEED`` (0), so identical input gives identical output."""
+    ``FALLBACK_SEED`` (0), so identical input gives identical output.
+
+    ``level``: the confidence level; ``distribution``: ``t`` (Student's t with n − 1 df, as
+    irrCAC) or ``z`` for the Wald intervals; ``population``: the number of cases the study was
+    sampled from (irrCAC's N: the variances get the factor 1 − n/N); ``weights``: irrCAC's
+    weights (``A.WEIGHTS``) for the weighted coefficients at the ordinal level (AC2 and the
+    ``*_weighted`` rows; default quadratic AC2 only); ``icc_null``: ρ₀ of the ICC F tests."""
     seed = FALLBACK_SEED if seed is None else seed
+    if not 0 < level < 1:
+        raise ConfigError(f"the confidence level must be between 0 and 1 (got {level})")
+    if distribution not in ("t", "z"):
+        raise ConfigError(f"the interval distribution is t or z (got {distribution!r})")
+    if population is not None and not population > 0:
+        raise ConfigError(f"the population size must be positive (got {population})")
+    if weights is not None and weights not in A.WEIGHTS:
+        raise ConfigError(f"unknown weights {weights!r}; use one of {', '.join(A.WEIGHTS)}")
+    if not 0 <= icc_null < 1:
+        raise ConfigError(f"the ICC null value ρ₀ must be in [0, 1) (got {icc_null})")
+    opts = Options(bootstrap, seed, A.Interval(level, distribution, population), weights,
+                   icc_null)
     rng = np.random.default_rng(seed) if bootstrap else None
     records = []
+    per_category: list[dict[str, Any]] = []
     warnings: list[str] = []
     for r in studies:
         n_cases = r.n_cases
         n_raters = len(r.raters)
         warnings += [f"{r.variable}: {remark}" for remark in r.remarks]
+        if population is not None and n_cases > population:
+            raise ConfigError(f"{r.variable}: the study has {n_cases} cases, more than the "
+                              f"population size {population:g}; give the registry's size")
         if r.problem:
             rows = [_Row(s, None, r.problem) for s in STATISTICS[r.level]
                     if s != "weighted_kappa_spec"]
             warnings.append(f"{r.variable}: {r.problem}; no statistic computed")
         elif r.level in ("nominal", "ordinal"):
-            rows = _categorical(r, bootstrap, rng, seed)
+            rows = _categorical(r, bootstrap, rng, seed, opts, per_category)
         else:
-            rows = _numeric(r, bootstrap, rng, seed)
+            rows = _numeric(r, bootstrap, rng, seed, opts)
         for row in rows:  # last guard: an estimate that is not a number is not an estimate
             if row.est is not None and not math.isfinite(row.est.estimate):
                 row.est, row.reason = None, "undefined for these data"
         if not bootstrap and not r.problem:
-            _fill_missing_se(r, rows)
+            _fill_missing_se(r, rows, opts)
         by_stat = {row.statistic: row for row in rows}
         pa = by_stat.get("percent_agreement")
         for name in KAPPA_LIKE:
@@ -787,6 +952,7 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
             se = None if est is None else _finite(est.se)
             low = None if est is None else _finite(est.ci_low)
             high = None if est is None else _finite(est.ci_high)
+            test = None if est is None else est.test
             records.append({
                 "variable": r.variable, "level": r.level, "statistic": row.statistic,
                 "estimate": value, "se": se, "ci_low": low, "ci_high": high,
@@ -797,15 +963,29 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
                 "label": _label(row.statistic, value), "warn_below": t.warn_below,
                 "fail_below": t.fail_below, "status": status,
                 "note": row.reason if est is None else row.note,
+                "test": None if test is None else test.name,
+                "test_statistic": None if test is None else _finite(test.statistic),
+                "df1": None if test is None else _finite(test.df1),
+                "df2": None if test is None else _finite(test.df2),
+                "p_value": None if test is None else _finite(test.p_value),
+                "null_value": None if test is None else test.null,
+                "prevalence_index": row.extra.get("prevalence_index"),
+                "bias_index": row.extra.get("bias_index"),
+                "confidence_level": level,
             })
     schema = {"variable": pl.String, "level": pl.String, "statistic": pl.String,
               "estimate": pl.Float64, "se": pl.Float64, "ci_low": pl.Float64,
               "ci_high": pl.Float64, "se_method": pl.String, "ci_method": pl.String,
               "se_null": pl.Float64, "n_cases": pl.Int64, "n_raters": pl.Int64,
               "label": pl.String, "warn_below": pl.Float64, "fail_below": pl.Float64,
-              "status": pl.String, "note": pl.String}
+              "status": pl.String, "note": pl.String, "test": pl.String,
+              "test_statistic": pl.Float64, "df1": pl.Float64, "df2": pl.Float64,
+              "p_value": pl.Float64, "null_value": pl.Float64, "prevalence_index": pl.Float64,
+              "bias_index": pl.Float64, "confidence_level": pl.Float64}
     return ReliabilityResult(pl.DataFrame(records, schema=schema, orient="row"), warnings,
-                             bootstrap, seed if bootstrap else None)
+                             bootstrap, seed if bootstrap else None,
+                             pl.DataFrame(per_category, schema=PER_CATEGORY_SCHEMA, orient="row"),
+                             population)
 
 
 def level_of(name: str, spec: Spec, override: str | None) -> str:
@@ -851,9 +1031,14 @@ def to_json(result: ReliabilityResult, infos: list, spec: Spec,  # noqa: ANN001
     """What ``dq reliability --format json`` writes."""
     from dq.render import envelope
 
+    extra: dict[str, Any] = {}
+    if result.per_category is not None and result.per_category.height:
+        extra["per_category"] = result.per_category
+    if result.population is not None:
+        extra["population"] = result.population
     return envelope.dumps(envelope.envelope("reliability", infos, spec, result.rows,
                                             bootstrap=bootstrap, seed=seed,
-                                            warnings=result.warnings))
+                                            warnings=result.warnings, **extra))
 
 
 make_callable(__name__)  # dq.reliability(...) calls dq.api.reliability

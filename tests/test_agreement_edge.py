@@ -172,8 +172,12 @@ def test_table_equals_its_expansion(tmp_path, level):
             se = got_w[stat]["se"] * ((n - 1) / n) ** 0.5
             assert got_t[stat]["se"] == pytest.approx(se, abs=1e-9), stat
             est = got_t[stat]["estimate"]
-            assert got_t[stat]["ci_low"] == pytest.approx(est - A.Z * se, abs=1e-9), stat
-            assert got_t[stat]["ci_high"] == pytest.approx(min(1.0, est + A.Z * se), abs=1e-9), stat
+            # irrCAC's interval: estimate ± t(0.975, n − 1) SE, upper limit at most 1.
+            from scipy.stats import t as student
+
+            tq = student.ppf(0.975, n - 1)
+            assert got_t[stat]["ci_low"] == pytest.approx(est - tq * se, abs=1e-9), stat
+            assert got_t[stat]["ci_high"] == pytest.approx(min(1.0, est + tq * se), abs=1e-9), stat
         elif got_t[stat]["se_method"] and "bootstrap" not in got_t[stat]["se_method"]:
             assert got_t[stat]["se"] == pytest.approx(got_w[stat]["se"], abs=1e-9), stat
 

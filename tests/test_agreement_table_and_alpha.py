@@ -191,7 +191,11 @@ def test_ratio_alpha_through_compute_matches_the_package():
         theirs = krippendorff.alpha(reliability_data=x.T, level_of_measurement=level)
         assert row["estimate"] == pytest.approx(theirs, abs=1e-9), level
         assert row["se"] is not None and row["se"] > 0
-        assert row["se_method"].startswith("bootstrap SD (1000 resamples")
+        # Gwet's analytic SE (irrCAC krippen.alpha.raw), no bootstrap unless asked for
+        assert row["se_method"].startswith("linearisation (Gwet 2014): irrCAC krippen.alpha.raw")
+        boot = rows_of(rel.compute([r], {}, bootstrap=200))["krippendorff_alpha"]
+        assert boot["estimate"] == pytest.approx(theirs, abs=1e-9), level
+        assert boot["se_method"].startswith("bootstrap SD (200 resamples")
 
 
 def test_categorical_alpha_through_compute_matches_the_package():

@@ -39,6 +39,22 @@ REGCOL:RECORDCOL,...
 """
 
 
+class Distribution(str, Enum):
+    t = "t"
+    z = "z"
+
+
+class Weights(str, Enum):
+    identity = "identity"
+    linear = "linear"
+    quadratic = "quadratic"
+    ordinal = "ordinal"
+    radical = "radical"
+    ratio = "ratio"
+    circular = "circular"
+    bipolar = "bipolar"
+
+
 class Level(str, Enum):
     nominal = "nominal"
     ordinal = "ordinal"
@@ -75,6 +91,20 @@ def reliability(
     seed: Annotated[Optional[int], typer.Option(
         help="Seed for the bootstrap (default 0: identical runs give identical output).",
         min=0, max=2**32 - 1)] = None,
+    level_of_confidence: Annotated[float, typer.Option(
+        help="Confidence level of every interval.", min=0.5, max=0.9999)] = 0.95,
+    interval: Annotated[Distribution, typer.Option(
+        help="Wald intervals from Student's t with n - 1 df (as irrCAC) or the normal (z).")]
+        = Distribution.t,
+    population_size: Annotated[Optional[int], typer.Option(
+        help="Number of cases the study was sampled from (the registry's size): the variances "
+             "get the finite-population factor 1 - n/N (irrCAC's N).", min=1)] = None,
+    weights: Annotated[Optional[Weights], typer.Option(
+        help="Ordinal level: irrCAC's weights on the code values for AC2 and the weighted "
+             "Fleiss, Conger, Brennan-Prediger, percent agreement and Cohen rows.")] = None,
+    icc_null: Annotated[float, typer.Option(
+        help="The null value rho0 of the ICC F tests (McGraw & Wong 1996).", min=0.0,
+        max=0.99)] = 0.0,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     width: WidthOption = None,
@@ -99,7 +129,10 @@ def reliability(
                           level=level.value if level else None,
                           categories=_split(categories) or None)
     with progress("Computing agreement…"):
-        result = rel.compute(studies, rs.thresholds, bootstrap=bootstrap, seed=seed)
+        result = rel.compute(studies, rs.thresholds, bootstrap=bootstrap, seed=seed,
+                             level=level_of_confidence, distribution=interval.value,
+                             population=population_size,
+                             weights=weights.value if weights else None, icc_null=icc_null)
     emit(fmt, plan, output, width,
          json=lambda: rel.to_json(result, source.infos, sp, bootstrap, seed),
          csv=lambda: to_csv(result.rows), markdown=lambda: markdown.reliability(result),
