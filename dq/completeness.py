@@ -43,6 +43,12 @@ EXTRA = "__extra."
 FINISHED = pl.col("__finished")
 
 
+def missing_flag(name: str, dtype: pl.DataType) -> pl.Expr:
+    """Missing as read: null, or text that is whitespace only."""
+    col = pl.col(name)
+    return col.is_null() | is_blank(col) if dtype == pl.String else col.is_null()
+
+
 def present(name: str, dtype: pl.DataType) -> pl.Expr:
     """The value is registered: not null and, for text as read, not whitespace only."""
     col = pl.col(name)
@@ -96,15 +102,14 @@ def _outside(value: pl.Expr, lo: object, hi: object) -> pl.Expr:
 def classify(var: Variable, dtype: pl.DataType, *, extra_unknown: list[object] = (),  # type: ignore[assignment]
              unknown_ranges: list[tuple[float, float]] = (),  # type: ignore[assignment]
              date_format: str | None = None,
-             blanks: bool = False) -> dict[str, pl.Expr | None]:
+             missing: pl.Expr | None = None) -> dict[str, pl.Expr | None]:
     """Row-wise boolean expressions: missing, unknown, invalid (None where a class cannot occur).
 
-    ``blanks``: the column may still hold whitespace-only text (``Source.raw``), which is
-    missing like a null."""
+    ``missing``: the row's missing flag when the caller computed it (``compute`` does, once per
+    variable, because text as read may be whitespace only — ``missing_flag``); default: null."""
     col = pl.col(var.name)
-    missing = col.is_null()
-    if blanks and dtype == pl.String:
-        missing = missing | is_blank(col)
+    if missing is None:
+        missing = col.is_null()
     codes = [*var.unknown, *(str(c) for c in extra_unknown)]
     unknown: pl.Expr | None = None
     if codes:
@@ -178,6 +183,10 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     finished = pl.col("__finished") if spec.dataset.finished else None
     if extra and finished is None:
         lf = lf.with_columns(pl.lit(True).alias("__finished"))
+    # One missing flag per variable, computed once per row and read by every class (a
+    # whitespace-only cell is missing; the source is not rewritten: wide files).
+    lf = lf.with_columns(missing_flag(v.name, schema[v.name]).alias(f"__missing{i}")
+                         for i, v in enumerate(variables))
     aggs: list[pl.Expr] = [pl.len().alias("__rows")]
     unreadable = unreadable_columns(lf)
     aggs += [pl.col(c).sum() for c in unreadable]
@@ -192,7 +201,7 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                        unknown_ranges=info.unknown_ranges.get(var.name, []),
                        date_format=date_formats.get(var.name) or (
                            spec.dataset.date_format if var.type == "date" else None),
-                       blanks=True)
+                       missing=pl.col(f"__missing{i}"))
 
         aggs.append(applicable.sum().alias(f"{i}|n_applicable") if applicable is not None
                     else pl.len().alias(f"{i}|n_applicable"))
