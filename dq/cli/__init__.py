@@ -12,6 +12,7 @@ from dq.cli import coverage as _coverage
 from dq.cli import reliability as _reliability
 from dq.cli import compare as _compare
 from dq.cli import report as _report
+from dq.cli import init as _init
 
 app = typer.Typer(
     name="dq",
@@ -46,6 +47,8 @@ app.command("reliability", help=_reliability.RELIABILITY_HELP)(_reliability.reli
 app.command("correctness", help=_reliability.CORRECTNESS_HELP)(_reliability.correctness)
 app.command("compare", help=_compare.COMPARE_HELP)(_compare.compare)
 app.command("regrade", help=_compare.REGRADE_HELP)(_compare.regrade)
+app.command("init", help=_init.HELP)(_init.init)
+app.add_typer(_init.spec_app, name="spec")
 
 
 def main() -> None:
