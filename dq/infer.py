@@ -49,6 +49,9 @@ DATE_ORDER_SHARE = 0.90
 UNKNOWN_NUMBERS = ("-1", "9", "99", "999", "9999")
 UNKNOWN_WORDS = ("ukjent", "vet ikke", "velg verdi", "ikke besvart", "ikke kjent", "---",
                  "unknown", "not known", "don't know", "missing", "ikke oppgitt", "uoppgitt")
+# Written for "no value" by R, SAS, Excel and databases: not a value of the variable. They stand as
+# unknown codes in the spec (counted, never invalid), and are left out when typing a column.
+NA_TOKENS = ("NA", "N/A", "#N/A", "NULL", "NAN", "NONE", ".", "-")
 # Answer words registries (and public data sets) use as values of categorical variables: a value
 # that is one of these (case-insensitive) is a code, not free text.
 ANSWER_WORDS = frozenset({
@@ -84,7 +87,7 @@ def _norm(name: str) -> str:
 
 # Role names, matched on the lower-cased name without separators.
 PERSON = re.compile(r"^(pasient|patient|person|pers|pt|subject|individ)(id|nr|nummer|no|key|guid|"
-                    r"lopenr|løpenr|pseudonym)$|^(lopenr|løpenr|pseudonym|pid|pseudoid|mrn)$")
+                    r"lopenr|løpenr|pseudonym)$|^(lopenr|løpenr|pseudonym|pid|pseudoid|mrn|id)$")
 UNIT = re.compile(r"resh|^(avd|avdeling|enhet|unit|centre|center|sykehus|hospital|site|"
                   r"behandlingssted|institusjon)(id|nr|kode|navn|name)?$")
 STATUS = re.compile(r"^(skjema|form|basisreg|reg|registrerings)?status$")
@@ -121,6 +124,7 @@ class Profile:
     year_min: int | None
     year_max: int | None
     fnr_valid: int
+    na: dict[str, int]  # NA tokens as written → records
     max_len: int
     with_space: int
     icd10: int
@@ -128,7 +132,8 @@ class Profile:
 
     @property
     def present(self) -> int:
-        return self.rows - self.missing
+        """Records with a value (NA tokens are no value)."""
+        return self.rows - self.missing - sum(self.na.values())
 
     def share(self, n: int) -> float:
         return n / self.present if self.present else 0.0
@@ -163,6 +168,8 @@ def _profile_exprs(name: str, dtype: pl.DataType) -> dict[str, pl.Expr]:
     }
     for s in UNKNOWN_NUMBERS:
         exprs[f"sentinel{s}"] = (num == float(s)).sum()
+    exprs["na"] = (text.filter(text.str.to_uppercase().is_in(list(NA_TOKENS)))
+                   .value_counts().implode())
     cls, _ = fnr.classify(text)
     exprs["fnr_valid"] = cls.is_in(list(fnr.VALID)).sum()
     if dtype == pl.String:
@@ -195,6 +202,8 @@ def profile(source: Source) -> tuple[int, list[Profile]]:
 
         top = tuple((str(d[next(k for k in d if k != "count")]), int(d["count"]))
                     for d in (get("top") or []))
+        na = {str(d[next(k for k in d if k != "count")]): int(d["count"])
+              for d in (get("na") or [])}
         dates = {k.split("|", 2)[2]: int(v) for k, v in row.items()
                  if k.startswith(f"{i}|date|") and v}
 
@@ -209,7 +218,7 @@ def profile(source: Source) -> tuple[int, list[Profile]]:
             sentinels={s: int(get(f"sentinel{s}") or 0) for s in UNKNOWN_NUMBERS},
             core_min=fin(get("core_min")), core_max=fin(get("core_max")), dates=dates,
             year_min=get("year_min"), year_max=get("year_max"),
-            fnr_valid=int(get("fnr_valid") or 0), max_len=int(get("max_len") or 0),
+            fnr_valid=int(get("fnr_valid") or 0), na=na, max_len=int(get("max_len") or 0),
             with_space=int(get("with_space") or 0), icd10=int(get("icd10") or 0),
             ncsp=int(get("ncsp") or 0)))
     return rows, out
@@ -244,6 +253,7 @@ class Guess:
     uses: tuple[str, ...] = ()
     notes: list[Note] = field(default_factory=list)
     in_codebook: bool = False
+    write_type: bool = False  # write type although the codebook gives one
 
 
 @dataclass
@@ -364,7 +374,11 @@ def unknown_candidates(codes: list[str]) -> list[str]:
 def _type_guess(p: Profile, g: Guess, value_labels: dict[str, str] | None,
                 user_missing: list[str]) -> None:
     """type, codes, unknown codes and range of one column, with the evidence."""
-    pct_missing = p.missing / p.rows if p.rows else 0.0
+    declared_missing = list(user_missing)
+    if p.na:
+        user_missing = [*user_missing, *sorted(p.na)]
+        g.notes.append(Note("na_tokens", {"codes": sorted(p.na), "n": sum(p.na.values())}))
+    g.unknown = tuple(dict.fromkeys(user_missing))
     if p.present == 0:
         g.type = "text"
         g.notes.append(Note("empty", {}, todo=True))
@@ -377,9 +391,14 @@ def _type_guess(p: Profile, g: Guess, value_labels: dict[str, str] | None,
         return
     numeric = p.share(p.numbers) >= TYPE_SHARE
     integer = numeric and p.integers == p.numbers
-    if value_labels or (p.distinct <= MAX_CODES and p.distinct <= max(2, p.present // 5)):
-        codes, hidden, hidden_n = _codes_of(p, value_labels)
-        unknown = [c for c in unknown_candidates(list(codes)) if c not in (user_missing or [])]
+    small = p.distinct <= MAX_CODES and p.distinct <= max(2, p.present // 5)
+    codes, hidden, hidden_n = _codes_of(p, value_labels)
+    if value_labels or (small and (numeric or set(codes) - set(user_missing))):
+        unknown = [c for c in unknown_candidates(list(codes)) if c not in user_missing]
+        # a declared label that says "unknown" ("Vet ikke", "Ukjent")
+        unknown += [c for c, label in (value_labels or {}).items()
+                    if label.strip().lower() in UNKNOWN_WORDS and c not in unknown
+                    and c not in user_missing]
         for c in [*unknown, *user_missing]:
             codes.pop(c, None)
         g.type = "categorical"
@@ -392,8 +411,8 @@ def _type_guess(p: Profile, g: Guess, value_labels: dict[str, str] | None,
                                 todo=True))
         if unknown:
             g.notes.append(Note("unknown_guess", {"codes": unknown}, todo=True))
-        if user_missing:
-            g.notes.append(Note("user_missing", {"codes": user_missing}))
+        if declared_missing:
+            g.notes.append(Note("user_missing", {"codes": declared_missing}))
         return
     if numeric:
         big = p.num_max is not None and max(abs(p.num_min or 0), abs(p.num_max)) >= 100_000
@@ -413,7 +432,7 @@ def _type_guess(p: Profile, g: Guess, value_labels: dict[str, str] | None,
         unknown = [u for u in unknown if float(u) < 0 or
                    (p.core_max is not None and float(u) > 1.5 * p.core_max)]
         g.unknown = tuple(dict.fromkeys([*user_missing, *unknown]))
-        use_core = bool(unknown)
+        use_core = any(u in UNKNOWN_NUMBERS for u in g.unknown)
         g.min = p.core_min if use_core else p.num_min
         g.max = p.core_max if use_core else p.num_max
         g.notes.append(Note("range", {"share": p.share(p.numbers)}, todo=True))
@@ -429,7 +448,6 @@ def _type_guess(p: Profile, g: Guess, value_labels: dict[str, str] | None,
     else:
         g.type = "text"
         g.notes.append(Note("free_text", {"distinct": p.distinct}))
-    del pct_missing
 
 
 def _name_score(name: str) -> int:
@@ -463,7 +481,8 @@ def infer(source: Source, *, codebook: dict[str, Variable] | None = None,
     if person:
         p = person[0]
         roles["person_id"] = Role(p.name, [Note("person", {"distinct": p.distinct,
-                                                           "records": p.present})])
+                                                           "records": p.present},
+                                                todo=_norm(p.name) == "id")])
     elif nid.column:
         roles["person_id"] = Role(nid.column, [Note("person_fnr", {}, todo=True)])
     else:
@@ -540,6 +559,8 @@ def infer(source: Source, *, codebook: dict[str, Variable] | None = None,
         cb = codebook.get(p.name)
         labels = _labels(p.name, codebook, info.value_labels)
         user_missing = [code_text(v) for v in info.unknown_codes.get(p.name, [])]
+        user_missing += [code_text(lo) for lo, hi in info.unknown_ranges.get(p.name, [])
+                         if lo == hi and code_text(lo) not in user_missing]
         if cb is not None:
             g.in_codebook = True
             g.type, g.codes = cb.type, cb.codes  # not written: the codebook says them
@@ -551,6 +572,8 @@ def infer(source: Source, *, codebook: dict[str, Variable] | None = None,
             g.type = "id"
             g.codes, g.unknown, g.min, g.max = None, (), None, None
             g.notes = [n for n in g.notes if n.key in ("id_text", "id_number", "free_text")]
+        if p.name == nid.column and cb is not None and cb.type == "text":
+            g.type, g.write_type = "id", True  # the codebook's "tekst", made precise
         if p.name == roles["unit"].column and cb is None:
             g.type = "id"
             g.codes, g.unknown, g.min, g.max = None, (), None, None

@@ -59,7 +59,7 @@ def toml_value(value: Any) -> str:
 
 def _comment(text: str) -> str:
     """One comment line: no line break, no control or bidi character can reach the file raw."""
-    flat = " ".join(text.split())
+    flat = " ".join(text.splitlines())
     return safe_name(flat, limit=2000)
 
 
@@ -84,6 +84,9 @@ class _Writer:
                   for k, v in note.params.items()}
         if note.key == "status":
             params["values"] = ", ".join(f"{c} ({count(n, self.lang)})" for c, n in params["values"])
+        if note.key == "dates":
+            first, last = params.pop("first"), params.pop("last")
+            params["years"] = f"{first}" if first == last else f"{first}–{last}"
         if note.key == "condition":
             params["condition"] = safe_name(params["condition"])
         self.comment(self.text(note.key, **params), note.todo)
@@ -281,7 +284,7 @@ def _variable(w: _Writer, g: Guess) -> None:
     w.table(f"variables.{toml_key(g.name)}")
     for note in g.notes:
         w.note(note)
-    if not g.in_codebook and g.type is not None:
+    if (not g.in_codebook or g.write_type) and g.type is not None:
         w.key("type", g.type)
     if g.label is not None:
         w.key("label", g.label)

@@ -398,8 +398,8 @@ INIT: dict[str, dict[str, str]] = {
                          "en": "in the codebook but not in the export: {names:list}"},
     "empty": {"nb": "ingen verdier i uttrekket; velg type", "en": "no values in the export; "
                                                                    "choose the type"},
-    "dates": {"nb": "{share:pct} av verdiene er datoer, {first}–{last}",
-              "en": "{share:pct} of the values are dates, {first}–{last}"},
+    "dates": {"nb": "{share:pct} av verdiene er datoer, {years}",
+              "en": "{share:pct} of the values are dates, {years}"},
     "categorical": {"nb": "{distinct:count} ulike verdier; {written:count} skrevet som koder",
                     "en": "{distinct:count} distinct values; {written:count} written as codes"},
     "hidden_values": {
@@ -409,6 +409,10 @@ INIT: dict[str, dict[str, str]] = {
               "than 5 records, or not code-like); add the valid ones"},
     "unknown_guess": {"nb": "{codes:list} ser ut som «ukjent»-koder; bekreft",
                       "en": "{codes:list} look like \"unknown\" codes; confirm"},
+    "na_tokens": {"nb": "{codes:list} står for «ingen verdi» i {n:count} registreringer; telles "
+                         "som ukjent",
+                  "en": "{codes:list} stand for \"no value\" in {n:count} records; counted as "
+                        "unknown"},
     "user_missing": {"nb": "brukerdefinerte manglende verdier i filen: {codes:list}",
                      "en": "user-defined missing values in the file: {codes:list}"},
     "id_number": {"nb": "identifikator ({distinct:count} ulike tall)",

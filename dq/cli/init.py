@@ -36,16 +36,15 @@ spec_app = typer.Typer(name="spec", help="Work with the registry spec (dq.toml).
 @handle_errors
 def init(
     export: Annotated[Path, typer.Argument(
-        help="The registry export: CSV, Parquet, XLSX, SAV or DTA.", dir_okay=False,
-        show_default=False)],
+        help="The registry export: CSV, Parquet, XLSX, SAV or DTA.", show_default=False)],
     codebook: Annotated[Optional[Path], typer.Option(
         help="Codebook in rapwhale's columns (variabel_id, variabeltype, verdi, verditekst, "
-             "obligatorisk, …): types, codes and labels come from it.", dir_okay=False)] = None,
+             "obligatorisk, …): types, codes and labels come from it.")] = None,
     reference: Annotated[Optional[list[Path]], typer.Option(
         help="A coverage reference (NPR counts per unit and year, or a person-level extract); "
-             "repeat for several.", dir_okay=False)] = None,
+             "repeat for several.")] = None,
     units: Annotated[Optional[Path], typer.Option(
-        help="The unit table (unit id, name, HF, RHF).", dir_okay=False)] = None,
+        help="The unit table (unit id, name, HF, RHF).")] = None,
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="Where to write the spec; - is stdout.")] = Path("dq.toml"),
     force: Annotated[bool, typer.Option("--force", help="Replace an existing spec.")] = False,
