@@ -41,6 +41,9 @@ TYPE_SHARE = 0.95
 FNR_SHARE = 0.90
 #: Missing in at least this share of the (finished) records: not mandatory, unless a condition.
 OPTIONAL_SHARE = 0.10
+#: Bounds on the pairs (variable, condition column) looked at, for wide exports.
+MAX_OPTIONAL = 200
+MAX_CONDITIONS = 30
 #: A date order that holds in this share of the records is suggested (the rest are the errors
 #: the check is for).
 DATE_ORDER_SHARE = 0.90
@@ -145,7 +148,39 @@ class Profile:
         return fmt, self.dates[fmt]
 
 
-def _profile_exprs(name: str, dtype: pl.DataType) -> dict[str, pl.Expr]:
+_DATE_LIKE = r"^\s*[0-9]{1,4}[.-][0-9]"
+_ELEVEN = r"^\s*[0-9]{11}\s*$"
+_CODE_LIKE = r"^\s*[A-Za-z]{1,3}[0-9]{2}"
+
+
+def _shapes(lf: pl.LazyFrame, schema: pl.Schema) -> dict[str, set[str]]:
+    """Which costly measures a text column needs, from the first rows: date formats only where
+    a value looks like a date, the fødselsnummer rule where one has 11 digits, ICD-10/NCSP where
+    one starts like a code. A column without values in the sample gets them all."""
+    text = [n for n, t in schema.items() if t == pl.String]
+    if not text:
+        return {}
+    sample = lf.select(text).head(SAMPLE_ROWS).collect()
+    shapes: dict[str, set[str]] = {}
+    flags = sample.select(
+        *(pl.col(n).str.contains(_DATE_LIKE).any().alias(f"d{i}") for i, n in enumerate(text)),
+        *(pl.col(n).str.contains(_ELEVEN).any().alias(f"f{i}") for i, n in enumerate(text)),
+        *(pl.col(n).str.contains(_CODE_LIKE).any().alias(f"c{i}") for i, n in enumerate(text)),
+        *(pl.col(n).is_not_null().any().alias(f"v{i}") for i, n in enumerate(text)),
+    ).row(0, named=True)
+    for i, n in enumerate(text):
+        if not flags[f"v{i}"]:
+            shapes[n] = {"date", "fnr", "code"}
+        else:
+            shapes[n] = {k for k, key in (("date", "d"), ("fnr", "f"), ("code", "c"))
+                         if flags[f"{key}{i}"]}
+    return shapes
+
+
+SAMPLE_ROWS = 10_000
+
+
+def _profile_exprs(name: str, dtype: pl.DataType, shapes: set[str]) -> dict[str, pl.Expr]:
     col = pl.col(name)
     text = as_text(col, dtype)
     num = number(col, dtype)
@@ -163,16 +198,18 @@ def _profile_exprs(name: str, dtype: pl.DataType) -> dict[str, pl.Expr]:
         "core_max": core.max(),
         "max_len": text.str.len_chars().max(),
         "with_space": text.str.contains(r"\s").sum(),
-        "icd10": text.str.to_uppercase().str.contains(ICD10.pattern).sum(),
-        "ncsp": text.str.to_uppercase().str.contains(NCSP.pattern).sum(),
     }
+    if "code" in shapes:
+        exprs["icd10"] = text.str.to_uppercase().str.contains(ICD10.pattern).sum()
+        exprs["ncsp"] = text.str.to_uppercase().str.contains(NCSP.pattern).sum()
     for s in UNKNOWN_NUMBERS:
         exprs[f"sentinel{s}"] = (num == float(s)).sum()
     exprs["na"] = (text.filter(text.str.to_uppercase().is_in(list(NA_TOKENS)))
                    .value_counts().implode())
-    cls, _ = fnr.classify(text)
-    exprs["fnr_valid"] = cls.is_in(list(fnr.VALID)).sum()
-    if dtype == pl.String:
+    if "fnr" in shapes or dtype.is_integer():
+        cls, _ = fnr.classify(text)
+        exprs["fnr_valid"] = cls.is_in(list(fnr.VALID)).sum()
+    if dtype == pl.String and "date" in shapes:
         for fmt in (*DATE_FORMATS, *DATETIME_FORMATS):
             parse = as_date if fmt in DATE_FORMATS else as_datetime
             exprs[f"date|{fmt}"] = parse(col, dtype, fmt).is_not_null().sum()
@@ -180,25 +217,29 @@ def _profile_exprs(name: str, dtype: pl.DataType) -> dict[str, pl.Expr]:
         exprs["date|date"] = col.is_not_null().sum()
     elif isinstance(dtype, pl.Datetime):
         exprs["date|datetime"] = col.is_not_null().sum()
-    year = as_date(col, dtype).dt.year()
-    exprs["year_min"] = year.min()
-    exprs["year_max"] = year.max()
+    if dtype.is_temporal() or (dtype == pl.String and "date" in shapes):
+        year = as_date(col, dtype).dt.year()
+        exprs["year_min"] = year.min()
+        exprs["year_max"] = year.max()
     return exprs
 
 
 def profile(source: Source) -> tuple[int, list[Profile]]:
-    """(rows, one profile per column) from one streaming pass over the export."""
+    """(rows, one profile per column) from one streaming pass over the export (after a look at
+    its first rows to leave out measures a column cannot need)."""
     lf = source.lf
     schema = lf.collect_schema()
+    shapes = _shapes(lf, schema)
     aggs: list[pl.Expr] = [pl.len().alias("__rows")]
     for i, (name, dtype) in enumerate(schema.items()):
-        aggs += [e.alias(f"{i}|{k}") for k, e in _profile_exprs(name, dtype).items()]
+        exprs = _profile_exprs(name, dtype, shapes.get(name, set()))
+        aggs += [e.alias(f"{i}|{k}") for k, e in exprs.items()]
     row = lf.select(aggs).collect(engine="streaming").row(0, named=True)
     rows = int(row["__rows"])
     out = []
     for i, (name, dtype) in enumerate(schema.items()):
         def get(key: str, i: int = i) -> Any:
-            return row[f"{i}|{key}"]
+            return row.get(f"{i}|{key}")
 
         top = tuple((str(d[next(k for k in d if k != "count")]), int(d["count"]))
                     for d in (get("top") or []))
@@ -304,15 +345,6 @@ class Inference:
     coverage: CoverageGuess | None = None
     notes: list[Note] = field(default_factory=list)
 
-    @property
-    def todos(self) -> int:
-        notes = [*self.notes, *(n for r in self.roles.values() for n in r.notes),
-                 *(n for g in self.variables for n in g.notes),
-                 *(n for _, n in self.date_order),
-                 *(self.units.notes if self.units else []),
-                 *(self.coverage.notes if self.coverage else [])]
-        return sum(1 for n in notes if n.todo)
-
 
 def _date_type(p: Profile) -> tuple[str | None, str | None]:
     """('date' | 'datetime' | None, the text format) when the column holds dates."""
@@ -391,6 +423,13 @@ def _type_guess(p: Profile, g: Guess, value_labels: dict[str, str] | None,
         return
     numeric = p.share(p.numbers) >= TYPE_SHARE
     integer = numeric and p.integers == p.numbers
+    # Whole numbers of six digits or more are identifiers (national ID numbers, phone numbers,
+    # organisation numbers), not measures or codes: their min/max would be a person's value.
+    big = p.num_max is not None and max(abs(p.num_min or 0), abs(p.num_max)) >= 100_000
+    if integer and big and not value_labels:
+        g.type = "id"
+        g.notes.append(Note("id_number", {"distinct": p.distinct}))
+        return
     small = p.distinct <= MAX_CODES and p.distinct <= max(2, p.present // 5)
     codes, hidden, hidden_n = _codes_of(p, value_labels)
     if value_labels or (small and (numeric or set(codes) - set(user_missing))):
@@ -415,11 +454,6 @@ def _type_guess(p: Profile, g: Guess, value_labels: dict[str, str] | None,
             g.notes.append(Note("user_missing", {"codes": declared_missing}))
         return
     if numeric:
-        big = p.num_max is not None and max(abs(p.num_min or 0), abs(p.num_max)) >= 100_000
-        if integer and big and p.distinct >= 0.5 * p.present:
-            g.type = "id"
-            g.notes.append(Note("id_number", {"distinct": p.distinct}))
-            return
         g.type = "integer" if integer else "decimal"
         present = [s for s, n in p.sentinels.items() if n]
         unknown = unknown_candidates([*present, *( [code_text(p.core_min)] if p.core_min is not None
@@ -719,7 +753,9 @@ def _relations(source: Source, inf: Inference, by_name: dict[str, Profile],
         elif share >= OPTIONAL_SHARE and cb is not None:
             g.notes.append(Note("codebook_mandatory_missing", {"share": share}, todo=True))
     if optional and conditions:
-        _conditions(lf, schema, optional, conditions, n_finished)
+        # bounded for wide exports: the few-coded candidates first (yes/no questions)
+        candidates = sorted(conditions, key=lambda c: len(c.codes or {}))[:MAX_CONDITIONS]
+        _conditions(lf, schema, optional[:MAX_OPTIONAL], candidates, n_finished)
     for g in optional:
         if g.mandatory is None and (g.name not in codebook
                                     or codebook[g.name].mandatory == "always"):

@@ -118,12 +118,6 @@ def render(inf: Inference, *, spec_path: Path, folder: Path, lang: str = "nb") -
     """The dq.toml text. ``folder``: where the spec will live (paths are relative to it)."""
     w = _Writer(lang)
     data = _rel(inf.path, folder)
-    w.comment(w.text("header", file=safe_name(inf.path.name), rows=inf.rows,
-                     columns=len(inf.columns)))
-    w.comment(w.text("header_todo", todos=inf.todos, spec=safe_name(spec_path.name),
-                     data=safe_name(data)))
-    w.comment(w.text("header_paths", min=MIN_CODE_COUNT))
-
     _dataset(w, inf, folder, data)
     if inf.units is not None:
         _units(w, inf.units, folder)
@@ -154,7 +148,22 @@ def render(inf: Inference, *, spec_path: Path, folder: Path, lang: str = "nb") -
         w.comment(w.text("codebook_missing", names=_names(inf.codebook_missing)), todo=True)
     for g in inf.variables:
         _variable(w, g)
-    return "\n".join(w.lines).rstrip("\n") + "\n"
+    body = w.lines
+    w.lines = []
+    w.comment(w.text("header", file=safe_name(inf.path.name), rows=inf.rows,
+                     columns=len(inf.columns)))
+    w.comment(w.text("header_todo", todos=todo_count(body), spec=safe_name(spec_path.name),
+                     data=safe_name(data)))
+    w.comment(w.text("header_paths", min=MIN_CODE_COUNT))
+    w.blank()
+    return "\n".join(w.lines + body).rstrip("\n") + "\n"
+
+
+def todo_count(lines: list[str] | str) -> int:
+    """The decisions left to the user: comment lines that start with "# TODO:"."""
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    return sum(1 for line in lines if line.startswith("# TODO:"))
 
 
 def _dataset(w: _Writer, inf: Inference, folder: Path, data: str) -> None:

@@ -407,8 +407,8 @@ INIT: dict[str, dict[str, str]] = {
               "(færre enn 5 registreringer, eller ser ikke ut som koder); legg til de gyldige",
         "en": "{values:count} other values in {records:count} records are not written (fewer "
               "than 5 records, or not code-like); add the valid ones"},
-    "unknown_guess": {"nb": "{codes:list} ser ut som «ukjent»-koder; bekreft",
-                      "en": "{codes:list} look like \"unknown\" codes; confirm"},
+    "unknown_guess": {"nb": "trolig «ukjent»-kode(r): {codes:list}; bekreft",
+                      "en": "likely \"unknown\" code(s): {codes:list}; confirm"},
     "na_tokens": {"nb": "{codes:list} står for «ingen verdi» i {n:count} registreringer; telles "
                          "som ukjent",
                   "en": "{codes:list} stand for \"no value\" in {n:count} records; counted as "

@@ -258,11 +258,12 @@ def _privacy_export(folder: Path) -> Path:
     """Markers (fødselsnummer with and without valid check digits, a name, a phone number, a
     person-id-like token) planted in free text, in a small categorical column (each held by ≥ 5
     records, so only the code-likeness rule keeps them out), in an id column and in the unit
-    column."""
+    column, and phone numbers in a numeric column."""
     rng = random.Random(7)
     markers = [privacy_corpus.FNR_PLAIN, privacy_corpus.FNR_VALID, privacy_corpus.NAME,
                privacy_corpus.PHONE, privacy_corpus.PID]
-    rows = ["PasientID;AvdRESH;Status;Kirurg;Merknad;Svar;Dato"]
+    rows = ["PasientID;AvdRESH;Status;Kirurg;Merknad;Svar;Dato;Telefon"]
+    phones = [privacy_corpus.PHONE.replace(" ", "")[3:], "41234567", "99887766"]
     for i in range(400):
         kirurg = markers[i % len(markers)] if i % 3 == 0 else rng.choice(["Ola Hansen",
                                                                           "Per Olsen"])
@@ -272,7 +273,8 @@ def _privacy_export(folder: Path) -> Path:
         svar = rng.choice(["Ja", "Nei", "Ukjent"]) if i % 50 else privacy_corpus.NAME
         pid = privacy_corpus.PID if i == 9 else f"P{i:05d}"
         rows.append(f"{pid};{unit};{rng.choice(['1', '2'])};{kirurg};{merknad};{svar};"
-                    f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.2023")
+                    f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.2023;"
+                    f"{phones[i % 3] if i % 2 else ''}")
     path = folder / "planted.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
@@ -295,6 +297,9 @@ def test_no_planted_value_reaches_the_spec_or_the_terminal(tmp_path):
     assert got.variables["Svar"].unknown == ("Ukjent",)
     assert got.variables["Merknad"].type == "text" and got.variables["Merknad"].codes is None
     assert got.variables["Kirurg"].codes is None  # names, though each is held by ≥ 5 records
+    # phone numbers repeat (3 distinct) but are whole numbers of 8 digits: an identifier, so
+    # no min/max (which would be a person's number)
+    assert got.variables["Telefon"].type == "id" and got.variables["Telefon"].max is None
     assert "4003" in text  # a unit id the table lacks may be listed (a plain number) …
     assert "1 verdier i enhetskolonnen er ikke enhets-ID-er (ikke vist)" in text  # … not others
     check = run("spec", "check", out, "--data", export)

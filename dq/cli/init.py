@@ -61,6 +61,7 @@ def init(
     from dq import init as render_init
     from dq import infer
     from dq.cli.inputs import _note, scan_input
+    from dq.io.sniff import safe_name
     from dq.messages import init_text
     from dq.outputs import Input, is_stdout, note_columns, reading
     from dq.spec import Thresholds, read_codebook
@@ -96,9 +97,11 @@ def init(
     text = render_init.render(inference, spec_path=spec_path, folder=folder, lang=lang.value)
     _validate(text, folder)
     commit(plan, {"--output": text})
-    roles = ", ".join(f"{k} {v.column}" for k, v in inference.roles.items() if v.column)
+    roles = ", ".join(f"{k} {safe_name(v.column)}" for k, v in inference.roles.items()
+                      if v.column) or "–"
     say(init_text("written", lang.value, spec=str(output) if not to_stdout else "dq.toml",
-                  variables=len(inference.variables), roles=roles, todos=inference.todos))
+                  variables=len(inference.variables), roles=roles,
+                  todos=render_init.todo_count(text)))
 
 
 def infer_source(export: Path, fmt: str | None, encoding: str | None, separator: str | None,
