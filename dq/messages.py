@@ -905,3 +905,186 @@ def chapter_n(key: str, n: int, lang: str, **params: Any) -> str:
     table = FAMILIES if key in FAMILIES else CHAPTER
     key = f"{key}_one" if n == 1 and f"{key}_one" in table else key
     return render(table[key][lang], lang, {"n": n, **params})
+# ---------------------------------------------------------------- dq init and dq spec check
+# The comments dq init writes into a drafted dq.toml, and the lines of dq spec check. Names and
+# declared codes arrive as parameters; values of the data never do.
+INIT: dict[str, dict[str, str]] = {
+    "header": {
+        "nb": "dq-spesifikasjon laget av «dq init» fra {file} ({rows:count} registreringer, "
+              "{columns:count} kolonner).",
+        "en": "dq spec drafted by `dq init` from {file} ({rows:count} records, {columns:count} "
+              "columns)."},
+    "header_todo": {
+        "nb": "Gå gjennom hver linje merket TODO ({todos:count} stykker), og kjør så: "
+              "dq spec check {spec} --data {data}, deretter dq report {spec}",
+        "en": "Go through every line marked TODO ({todos:count} of them), then run: "
+              "dq spec check {spec} --data {data}, then dq report {spec}"},
+    "header_paths": {
+        "nb": "Stier er relative til denne filen. Ingen verdier fra uttrekket er skrevet her, "
+              "bortsett fra koder som finnes i minst {min:count} registreringer.",
+        "en": "Paths are relative to this file. No value of the export is written here except "
+              "codes held by at least {min:count} records."},
+    "name_todo": {"nb": "navnet på registeret", "en": "the registry's name"},
+    "detected": {"nb": "funnet i filen: {what}", "en": "detected in the file: {what}"},
+    "encoding_guessed": {
+        "nb": "filen er ikke UTF-8; lest som {encoding}",
+        "en": "the file is not UTF-8; read as {encoding}"},
+    "export_date_todo": {
+        "nb": "datoen uttrekket ble tatt (gir sjekkene av datoer etter uttrekket og ferskhet)",
+        "en": "the day the export was taken (enables the checks of dates after the export and "
+              "of freshness)"},
+    "fnr": {"nb": "{share:pct} av verdiene er gyldige fødselsnummer (kontrollsifre)",
+            "en": "{share:pct} of the values are valid fødselsnummer (check digits)"},
+    "person": {"nb": "{distinct:count} ulike verdier i {records:count} registreringer",
+               "en": "{distinct:count} distinct values in {records:count} records"},
+    "person_fnr": {"nb": "ingen kolonne for pasient-ID funnet; fødselsnummeret brukes",
+                   "en": "no person id column found; the national ID is used"},
+    "no_person": {"nb": "ingen kolonne for pasient-ID funnet: person_id = \"KOLONNE\"",
+                  "en": "no person id column found: person_id = \"COLUMN\""},
+    "unit": {"nb": "{distinct:count} ulike enheter", "en": "{distinct:count} distinct units"},
+    "no_unit": {"nb": "ingen enhetskolonne (RESH-ID) funnet: unit = \"KOLONNE\"",
+                "en": "no unit column (RESH id) found: unit = \"COLUMN\""},
+    "status": {"nb": "skjemastatus (registreringer): {values}",
+               "en": "form status (records): {values}"},
+    "finished_label": {"nb": "{code} betyr ferdigstilt etter kodeboken",
+                       "en": "{code} means finished by the codebook"},
+    "finished_mrs": {"nb": "{code} = ferdigstilt i MRS; bekreft", "en": "{code} = finished in MRS; confirm"},
+    "finished_oqr": {"nb": "{code} = ferdigstilt i OQR (−1 opprettet, 0 lagret); bekreft",
+                     "en": "{code} = finished in OQR (−1 created, 0 saved); confirm"},
+    "no_finished": {"nb": "hvilken skjemastatus betyr ferdigstilt? finished = \"Status = KODE\"",
+                    "en": "which form status means finished? finished = \"Status = CODE\""},
+    "no_status": {"nb": "ingen skjemastatus funnet; teller alle registreringer som ferdige",
+                  "en": "no form status found; every record counts as finished"},
+    "event": {"nb": "hendelsesdato; andre datoer: {others:list}",
+              "en": "event date; other dates: {others:list}"},
+    "no_event": {"nb": "ingen datokolonne funnet: event_date = \"KOLONNE\"",
+                 "en": "no date column found: event_date = \"COLUMN\""},
+    "created": {"nb": "når skjemaet ble opprettet", "en": "when the form was created"},
+    "no_created": {"nb": "ingen registreringstidspunkt funnet: created = \"KOLONNE\"",
+                   "en": "no registration timestamp found: created = \"COLUMN\""},
+    "closed": {"nb": "når skjemaet ble ferdigstilt", "en": "when the form was finished"},
+    "limit_todo": {"nb": "registerets frist i dager", "en": "the registry's limit in days"},
+    "thresholds_todo": {"nb": "registerets egne grenser (dette er startverdier)",
+                        "en": "the registry's own thresholds (these are starting points)"},
+    "duplicate_keys": {"nb": "én registrering per pasient og hendelsesdato; bekreft",
+                       "en": "one record per person and event date; confirm"},
+    "date_order": {"nb": "gjelder i {share:pct} av {n:count} ferdige registreringer med begge "
+                         "datoer",
+                   "en": "holds in {share:pct} of {n:count} finished records with both dates"},
+    "no_future": {"nb": "datoer som ikke kan ligge etter uttrekket (krever export_date)",
+                  "en": "dates that cannot lie after the export (needs export_date)"},
+    "icd10": {"nb": "verdiene har formen til ICD-10-koder", "en": "values shaped like ICD-10 codes"},
+    "ncsp": {"nb": "verdiene har formen til NCSP-koder", "en": "values shaped like NCSP codes"},
+    "variables": {
+        "nb": "Én tabell per kolonne. Fyll inn uses (quality_indicator, case_mix, research, "
+              "administration, other) for variabler dere bruker (Relevans).",
+        "en": "One table per column. Fill in uses (quality_indicator, case_mix, research, "
+              "administration, other) for the variables you use (Relevans)."},
+    "codebook_file": {"nb": "typer, koder, ledetekster og obligatorisk kommer fra kodeboken; "
+                            "tabellene under legger bare til det dataene viser",
+                      "en": "types, codes, labels and mandatory come from the codebook; the "
+                            "tables below only add what the data show"},
+    "codebook_missing": {"nb": "i kodeboken, men ikke i uttrekket: {names:list}",
+                         "en": "in the codebook but not in the export: {names:list}"},
+    "empty": {"nb": "ingen verdier i uttrekket; velg type", "en": "no values in the export; "
+                                                                   "choose the type"},
+    "dates": {"nb": "{share:pct} av verdiene er datoer, {years}",
+              "en": "{share:pct} of the values are dates, {years}"},
+    "categorical": {"nb": "{distinct:count} ulike verdier; {written:count} skrevet som koder",
+                    "en": "{distinct:count} distinct values; {written:count} written as codes"},
+    "hidden_values": {
+        "nb": "{values:count} andre verdier i {records:count} registreringer er ikke skrevet "
+              "(færre enn 5 registreringer, eller ser ikke ut som koder); legg til de gyldige",
+        "en": "{values:count} other values in {records:count} records are not written (fewer "
+              "than 5 records, or not code-like); add the valid ones"},
+    "unknown_guess": {"nb": "trolig «ukjent»-kode(r): {codes:list}; bekreft",
+                      "en": "likely \"unknown\" code(s): {codes:list}; confirm"},
+    "na_tokens": {"nb": "{codes:list} står for «ingen verdi» i {n:count} registreringer; telles "
+                         "som ukjent",
+                  "en": "{codes:list} stand for \"no value\" in {n:count} records; counted as "
+                        "unknown"},
+    "user_missing": {"nb": "brukerdefinerte manglende verdier i filen: {codes:list}",
+                     "en": "user-defined missing values in the file: {codes:list}"},
+    "id_number": {"nb": "identifikator ({distinct:count} ulike tall)",
+                  "en": "identifier ({distinct:count} distinct numbers)"},
+    "id_text": {"nb": "identifikator ({distinct:count} ulike verdier)",
+                "en": "identifier ({distinct:count} distinct values)"},
+    "free_text": {"nb": "fritekst ({distinct:count} ulike verdier); verdiene skrives aldri hit",
+                  "en": "free text ({distinct:count} distinct values); values are never written "
+                        "here"},
+    "range": {"nb": "{share:pct} er tall; min og max er observert, sett de lovlige grensene",
+              "en": "{share:pct} are numbers; min and max are observed, set the allowed range"},
+    "missing": {"nb": "mangler i {share:pct} av registreringene",
+                "en": "missing in {share:pct} of the records"},
+    "optional": {"nb": "mangler ofte: ikke obligatorisk? Eller skriv betingelsen den kreves under",
+                 "en": "often missing: not mandatory? Or write the condition it is required "
+                       "under"},
+    "condition": {"nb": "fylt ut i {filled:pct} der {condition}, og {elsewhere:pct} av verdiene "
+                        "står ellers; bekreft",
+                  "en": "filled in {filled:pct} where {condition}, and {elsewhere:pct} of its "
+                        "values stand elsewhere; confirm"},
+    "codebook": {"nb": "kodeboken: {type}, «{label}»", "en": "codebook: {type}, \"{label}\""},
+    "codebook_codes": {"nb": "kodeboken: {type}, «{label}», {codes:count} koder",
+                       "en": "codebook: {type}, \"{label}\", {codes:count} codes"},
+    "codebook_unseen": {"nb": "koder i kodeboken som ikke finnes i uttrekket: {codes:list}",
+                        "en": "codebook codes not seen in the export: {codes:list}"},
+    "codebook_undeclared": {
+        "nb": "{values:count} verdier i {records:count} registreringer står ikke i kodeboken",
+        "en": "{values:count} values in {records:count} records are not in the codebook"},
+    "codebook_not_numbers": {"nb": "kodeboken sier tall, men bare {share:pct} er tall",
+                             "en": "the codebook says numbers, but only {share:pct} are numbers"},
+    "codebook_not_dates": {"nb": "kodeboken sier dato, men verdiene er ikke datoer",
+                           "en": "the codebook says dates, but the values are not dates"},
+    "codebook_mandatory_missing": {
+        "nb": "obligatorisk etter kodeboken, men mangler i {share:pct}",
+        "en": "mandatory by the codebook, but missing in {share:pct}"},
+    "units": {"nb": "{matched:count} av {total:count} enheter i uttrekket finnes i enhetstabellen",
+              "en": "{matched:count} of {total:count} units in the export are in the unit table"},
+    "units_unmatched": {"nb": "ikke i enhetstabellen: {ids:list}",
+                        "en": "not in the unit table: {ids:list}"},
+    "units_unmatched_hidden": {
+        "nb": "{n:count} verdier i enhetskolonnen er ikke enhets-ID-er (ikke vist)",
+        "en": "{n:count} values of the unit column are not unit ids (not shown)"},
+    "units_columns": {"nb": "enhetstabellen mangler kolonne for {roles:list}; [units] trenger "
+                            "id, name, hf og rhf",
+                      "en": "the unit table lacks a column for {roles:list}; [units] needs id, "
+                            "name, hf and rhf"},
+    "coverage": {"nb": "{mode}: kolonner gjenkjent i {files:list}",
+                 "en": "{mode}: columns recognised in {files:list}"},
+    "coverage_other": {"nb": "også: dq coverage --mode {mode} --reference {files:list}",
+                       "en": "also: dq coverage --mode {mode} --reference {files:list}"},
+    "coverage_units": {"nb": "{matched:count} av {total:count} enheter i referansen finnes i "
+                             "enhetstabellen",
+                       "en": "{matched:count} of {total:count} units in the reference are in "
+                             "the unit table"},
+    "coverage_column_todo": {"nb": "fant ingen kolonne for {key}", "en": "no column found for "
+                                                                          "{key}"},
+    "coverage_none": {"nb": "referansen har verken antall (aggregert) eller person og dato "
+                            "(kobling)",
+                      "en": "the reference has neither counts (aggregate) nor person and date "
+                            "(linkage)"},
+    "coverage_template": {
+        "nb": "Dekningsgrad: dq init --reference npr.csv gjenkjenner kolonnene",
+        "en": "Dekningsgrad: dq init --reference npr.csv recognises the columns"},
+    "studies_template": {
+        "nb": "Reliabilitet og korrekthet: en interrater-studie ([reliability] study, case, "
+              "rater) og et valideringsdatasett ([correctness] study, patient, unit)",
+        "en": "Reliability and correctness: an inter-rater study ([reliability] study, case, "
+              "rater) and a validation data set ([correctness] study, patient, unit)"},
+    # stderr lines
+    "written": {"nb": "dq: skrev {spec}: {variables:count} variabler; roller: {roles}; "
+                      "{todos:count} TODO. Neste steg: rediger TODO-ene, så dq report {spec}",
+                "en": "dq: wrote {spec}: {variables:count} variables; roles: {roles}; "
+                      "{todos:count} TODOs. Next: edit the TODOs, then dq report {spec}"},
+    "check_clean": {"nb": "{spec}: i orden ({variables:count} variabler{data})",
+                    "en": "{spec}: clean ({variables:count} variables{data})"},
+    "check_data": {"nb": "; kontrollert mot {file}, {rows:count} registreringer",
+                   "en": "; checked against {file}, {rows:count} records"},
+    "check_problems": {"nb": "{spec}: {n:count} problem(er); rett dem og kjør dq spec check igjen",
+                       "en": "{spec}: {n:count} problem(s); fix them and run dq spec check again"},
+}
+
+
+def init_text(key: str, lang: str, **params: Any) -> str:
+    """A text of dq init / dq spec check in ``lang``."""
+    return render(INIT[key][lang], lang, params)

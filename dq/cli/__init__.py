@@ -14,6 +14,7 @@ from dq.cli import compare as _compare
 from dq.cli import report as _report
 from dq.cli import plan as _plan
 from dq.cli import sample as _sample
+from dq.cli import init as _init
 
 app = typer.Typer(
     name="dq",
@@ -50,6 +51,8 @@ app.command("compare", help=_compare.COMPARE_HELP)(_compare.compare)
 app.command("regrade", help=_compare.REGRADE_HELP)(_compare.regrade)
 app.add_typer(_plan.app, name="plan", help=_plan.HELP)
 app.command("sample", help=_sample.HELP)(_sample.sample)
+app.command("init", help=_init.HELP)(_init.init)
+app.add_typer(_init.spec_app, name="spec")
 
 
 def main() -> None:

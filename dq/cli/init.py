@@ -1,0 +1,182 @@
+"""``dq init`` (a first dq.toml from an export) and ``dq spec check`` (every problem of a spec)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dq.cli._common import Lang, commit, handle_errors, plan_outputs, progress, say, warn
+from dq.errors import EXIT_USAGE, ConfigError
+
+HELP = """Draft a registry spec (dq.toml) from an export, so dq report runs at once.
+
+Reads the export once and writes [dataset] with the detected format, encoding, separator and
+date format and the roles it can infer (person id, unit, event date, form status and the value
+that means finished, registration timestamp, national ID by the check-digit rule), a
+[variables.NAME] table for every column (type, codes, likely unknown codes, mandatory), and
+[units] and [coverage] when a unit table and references are given. Every decision carries its
+evidence as a comment; "TODO:" marks what to confirm. No value of the export is written except
+codes held by at least 5 records. An existing file is never replaced without --force.
+"""
+
+CHECK_HELP = """Validate a spec without running checks: every problem at once (unknown keys, bad
+values, conditions that do not parse, files not found) and, with --data, against the export
+(missing columns, types the values do not have, codes no record holds, conditions that are never
+true). Exit 0 with a one-line summary when clean, 2 when there are problems.
+"""
+
+spec_app = typer.Typer(name="spec", help="Work with the registry spec (dq.toml).",
+                       no_args_is_help=True, pretty_exceptions_show_locals=False,
+                       rich_markup_mode=None)
+
+
+@handle_errors
+def init(
+    export: Annotated[Path, typer.Argument(
+        help="The registry export: CSV, Parquet, XLSX, SAV or DTA.", show_default=False)],
+    codebook: Annotated[Optional[Path], typer.Option(
+        help="Codebook in rapwhale's columns (variabel_id, variabeltype, verdi, verditekst, "
+             "obligatorisk, …): types, codes and labels come from it.")] = None,
+    reference: Annotated[Optional[list[Path]], typer.Option(
+        help="A coverage reference (NPR counts per unit and year, or a person-level extract); "
+             "repeat for several.")] = None,
+    units: Annotated[Optional[Path], typer.Option(
+        help="The unit table (unit id, name, HF, RHF).")] = None,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="Where to write the spec; - is stdout.")] = Path("dq.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing spec.")] = False,
+    lang: Annotated[Lang, typer.Option(help="Language of the comments.")] = Lang.nb,
+    encoding: Annotated[Optional[str], typer.Option(
+        help="CSV encoding: utf-8, cp1252 or latin-1 (default: detected).")] = None,
+    separator: Annotated[Optional[str], typer.Option(
+        help="CSV separator (default: detected among ; , tab |).")] = None,
+    input_format: Annotated[Optional[str], typer.Option(
+        help="Override the format the file extension implies: csv, parquet, xlsx, sav, dta.")] = None,
+) -> None:
+    import os
+
+    from dq import init as render_init
+    from dq import infer
+    from dq.cli.inputs import _note, scan_input
+    from dq.io.sniff import safe_name
+    from dq.messages import init_text
+    from dq.outputs import Input, is_stdout, note_columns, reading
+    from dq.spec import Thresholds, read_codebook
+
+    to_stdout = is_stdout(output)
+    if not to_stdout and (os.path.isfile(output) or os.path.islink(output)) and not force:
+        raise ConfigError(f"{output} exists; dq init never replaces a spec: choose another file "
+                          "with -o, or pass --force to replace it")
+    inputs = [Input(export, "the export this command reads"),
+              *(Input(p, "the codebook this command reads") for p in [codebook] if p),
+              *(Input(p, "the unit table this command reads") for p in [units] if p),
+              *(Input(p, "a reference this command reads") for p in reference or [])]
+    plan = plan_outputs(inputs, output)
+    folder = Path.cwd() if to_stdout else Path(os.path.realpath(output)).parent
+
+    cb = None
+    if codebook is not None:
+        with reading(codebook):
+            cb = read_codebook(codebook, Thresholds(), ())
+    with progress("Reading the export…"):
+        with reading(export):
+            source = infer_source(export, input_format, encoding, separator, _note)
+        note_columns(source.columns)
+        inference = infer.infer(source, codebook=cb, codebook_path=codebook)
+    units_src = None
+    if units is not None:
+        units_src = scan_input(units)
+        inference.units = infer.infer_units(units, units_src, inference, source)
+    if reference:
+        refs = [(p, scan_input(p)) for p in reference]
+        inference.coverage = infer.infer_coverage(refs, inference, units_src, inference.units)
+    spec_path = Path("dq.toml") if to_stdout else output
+    text = render_init.render(inference, spec_path=spec_path, folder=folder, lang=lang.value)
+    _validate(text, folder)
+    commit(plan, {"--output": text})
+    roles = ", ".join(f"{k} {safe_name(v.column)}" for k, v in inference.roles.items()
+                      if v.column) or "–"
+    say(init_text("written", lang.value, spec=str(output) if not to_stdout else "dq.toml",
+                  variables=len(inference.variables), roles=roles,
+                  todos=render_init.todo_count(text)))
+
+
+def infer_source(export: Path, fmt: str | None, encoding: str | None, separator: str | None,
+                 notify):  # noqa: ANN001, ANN201 - dq.io.Source
+    from dq.io import scan
+
+    return scan(export, fmt=fmt, encoding=encoding, separator=separator, notify=notify,
+                prefetch_hash=False)
+
+
+def _validate(text: str, folder: Path) -> None:
+    """The drafted spec must load as it is: checked in a private file beside the target (so its
+    relative paths resolve) before anything is written. A failure is a bug in dq init."""
+    import os
+
+    from dq import spec as spec_mod
+    from dq import tempfiles
+
+    fd, tmp = tempfiles.private_file(folder, ".dq-init-check.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        spec_mod.load(Path(str(tmp)))
+    except ConfigError as exc:
+        raise RuntimeError(f"dq init drafted a spec that does not load: {exc}") from None
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        tempfiles.forget(tmp)
+
+
+@spec_app.command("check", help=CHECK_HELP)
+@handle_errors
+def check(
+    spec: Annotated[Path, typer.Argument(help="The registry spec (dq.toml).", dir_okay=False,
+                                         show_default=False)],
+    data: Annotated[Optional[list[Path]], typer.Option(
+        "--data", "-d", help="Check the spec against this export too; repeat for several "
+                             "files.", dir_okay=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings (codes no record holds, a "
+                                                          "date order never checked) count "
+                                                          "as problems too.")] = False,
+    lang: Annotated[Lang, typer.Option(help="Language of the summary line.")] = Lang.nb,
+) -> None:
+    from dq import spec_check
+    from dq.cli.inputs import open_data
+    from dq.messages import init_text
+    from dq.outputs import reading
+
+    if not spec.is_file():
+        raise ConfigError(f"{spec}: spec file not found" + (" (it is a directory)"
+                                                            if spec.is_dir() else ""))
+
+    def opener(paths, sp):  # noqa: ANN001, ANN202
+        # open without the column check: missing columns are listed as problems
+        return open_data(list(paths), replace(sp, path=None), fmt=None, encoding=None,
+                         separator=None, hashes=False)
+
+    with reading(spec), progress("Checking the spec…"):
+        result = spec_check.check(spec, list(data or []), opener)
+    for p in result.problems:
+        (warn if p.level == "warning" else lambda m: say(f"dq: error: {m}"))(p.message)
+    bad = result.errors or (strict and result.warnings)
+    if bad:
+        say(init_text("check_problems", lang.value, spec=str(spec),
+                      n=len(result.errors) + (len(result.warnings) if strict else 0)))
+        raise typer.Exit(EXIT_USAGE)
+    detail = ""
+    if result.data:
+        detail = init_text("check_data", lang.value,
+                           file=", ".join(str(p) for p in result.data), rows=result.rows)
+    typer.echo(init_text("check_clean", lang.value, spec=str(spec), variables=result.variables,
+                         data=detail))
+
+
+init.__doc__ = HELP

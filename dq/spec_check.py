@@ -1,0 +1,310 @@
+"""``dq spec check``: every problem of a spec at once, without running a check.
+
+``dq.spec.load`` stops at the first error, which suits a run but not someone editing a spec. Here
+each part of the spec (each top-level table, each ``[variables.NAME]``) is validated on its own
+with the validators of :mod:`dq.spec`, so one pass lists every problem; ``dq.spec.load`` runs
+first and its own error is always among those listed, so nothing it refuses can pass here.
+
+Against the data (``--data``), in one streaming pass: columns the spec names that the export
+lacks (with the closest names), types the values do not have (a variable typed integer whose
+values are mostly not numbers), categorical codes no record holds, and conditions that cannot be
+evaluated or are never true. Only names, declared codes and counts are printed: values that are
+not declared codes are counted, never shown.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import partial
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dq import spec as spec_mod
+from dq.errors import ConfigError, DQError
+from dq.io import Source
+from dq.io.sniff import safe_name
+from dq.io.values import as_date, as_datetime, as_text, number
+
+#: Below this share of registered values having the declared type, the type is wrong (not the
+#: data): the values would all be counted invalid.
+TYPE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    level: str = "error"  # "error" (exit 2) or "warning"
+
+
+@dataclass
+class CheckResult:
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    variables: int = 0
+    data: list[Path] = field(default_factory=list)
+    rows: int | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+
+def _attempt(problems: list[Problem], run: Callable[[], Any]) -> Any:
+    try:
+        return run()
+    except ConfigError as exc:
+        problems.append(Problem(str(exc)))
+    except RecursionError:
+        problems.append(Problem("the spec is nested too deeply to be a registry spec"))
+    return None
+
+
+def structure(path: Path) -> tuple[spec_mod.Spec | None, list[Problem]]:
+    """The spec (None when it does not load) and every problem of its structure."""
+    problems: list[Problem] = []
+    loaded = _attempt(problems, lambda: spec_mod.load(path))
+    if loaded is not None:
+        return loaded, []
+    first = problems[0].message
+    try:
+        raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return None, problems  # load said what is wrong with the file itself
+    found: list[Problem] = []
+    _sections(raw, path, found)
+    if all(p.message != first for p in found):
+        found.insert(0, Problem(first))
+    return None, list({p.message: p for p in found}.values())
+
+
+def _sections(raw: dict[str, Any], path: Path, out: list[Problem]) -> None:
+    """Each part of the spec validated on its own, with dq.spec's own validators."""
+    s = spec_mod
+    name, base = path.name, path.parent
+    _attempt(out, lambda: s._reject_non_finite(raw, name))
+    _attempt(out, lambda: s._reject_unknown(raw, s._TOP_KEYS, name))
+
+    def table(key: str) -> dict[str, Any]:
+        got = _attempt(out, lambda: s._table(raw, key, name))
+        return got if isinstance(got, dict) else {}
+
+    ds = table("dataset")
+    where = f"{name}: [dataset]"
+    _attempt(out, lambda: s._reject_unknown(ds, s._DATASET_KEYS, where))
+    files = ds.get("files", [])
+    if not isinstance(files, str | list) or (isinstance(files, list)
+                                              and not all(isinstance(f, str) for f in files)):
+        out.append(Problem(f"{where} files: expected a list of paths, e.g. [\"export.csv\"]"))
+    for key in sorted(s._DATASET_KEYS - {"files"}):
+        if key in ds and not isinstance(ds[key], str):
+            out.append(Problem(f"{where} {key}: expected text, got {ds[key]!r}"))
+    if isinstance(ds.get("finished"), str):
+        _attempt(out, lambda: s.parse_condition(ds["finished"], f"{where} finished"))
+
+    units = table("units")
+    if units:
+        _attempt(out, lambda: s._reject_unknown(units, s._UNITS_KEYS, f"{name}: [units]"))
+        if "table" not in units:
+            out.append(Problem(f"{name}: [units] needs table = \"path/to/units.csv\" with "
+                               "columns unit_id, unit_name, hf, rhf"))
+
+    comp = table("completeness")
+    where = f"{name}: [completeness]"
+    _attempt(out, lambda: s._reject_unknown(comp, s._COMPLETENESS_KEYS, where))
+    thresholds = _attempt(out, lambda: s._thresholds(comp, where, s.Thresholds())) \
+        or s.Thresholds()
+    default_unknown = _attempt(out, lambda: s._string_list(comp.get("unknown", []),
+                                                           f"{where} unknown")) or ()
+    _attempt(out, lambda: s._thresholds(
+        {k.removeprefix("records_"): v for k, v in comp.items() if k.startswith("records_")},
+        f"{where} records_", s.Thresholds()))
+    if "min_n" in comp:
+        _attempt(out, lambda: s._count(comp["min_n"], f"{where} min_n"))
+
+    _attempt(out, lambda: s._coverage(table("coverage"), name, base))
+    _attempt(out, lambda: s._reliability(table("reliability"), name, base))
+    _attempt(out, lambda: s._correctness(table("correctness"), name, base))
+    for key in ("verification", "timeliness", "comparability", "checks", "report"):
+        if key in raw:
+            _attempt(out, partial(s._report_sections, {key: raw[key]}, name))
+
+    codebook: dict[str, spec_mod.Variable] = {}
+    if isinstance(ds.get("codebook"), str):
+        cb_path = base / ds["codebook"]
+        if not cb_path.is_file():
+            out.append(Problem(f"{name}: [dataset] codebook: {cb_path} not found; check the "
+                               "path (relative to the spec's folder)"))
+        else:
+            codebook = _attempt(out, lambda: s.read_codebook(cb_path, thresholds,
+                                                             default_unknown)) or {}
+    for vname, vtable in table("variables").items():
+        _attempt(out, partial(s._variable, vname, vtable, f"{name}: [variables.{vname}]",
+                              thresholds, default_unknown, base=codebook.get(vname)))
+
+
+def files(sp: spec_mod.Spec) -> list[Problem]:
+    """Files the spec names that are not there."""
+    name = sp.path.name if sp.path else "the spec"
+    named: list[tuple[str, Path | None]] = [("[dataset] files", p) for p in sp.dataset.files]
+    named += [("[units] table", sp.units.path if sp.units else None),
+              ("[reliability] study", sp.reliability.study),
+              ("[correctness] study", sp.correctness.study)]
+    named += [("[coverage] references", p) for p in sp.coverage.references]
+    return [Problem(f"{name}: {key}: {safe_name(p)} not found; check the path (relative to the "
+                    "spec's folder)")
+            for key, p in named if p is not None and not p.is_file()]
+
+
+def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]:
+    """(rows, problems) of the spec against an export, in one streaming pass."""
+    from dq.conditions import with_conditions
+
+    name = sp.path.name if sp.path else "the spec"
+    problems: list[Problem] = []
+    columns = source.columns
+    present = set(columns)
+    for column, keys in sorted(sp.referenced_columns().items()):
+        if column not in present:
+            lower = {c.lower(): c for c in columns}
+            close = [lower[m] for m in difflib.get_close_matches(column.lower(), list(lower),
+                                                                 n=1, cutoff=0.6)]
+            fix = (f"did you mean {safe_name(close[0])!r}?" if close
+                   else "rename it to a column of the export or remove it")
+            problems.append(Problem(f"{name}: {', '.join(sorted(keys))}: column "
+                                    f"{safe_name(column)!r} is not in the export; {fix}"))
+    lf = source.lf
+    schema = lf.collect_schema()
+
+    conditions: dict[str, tuple[str, str]] = {}
+    if sp.dataset.finished and all(c in present for c in
+                                   spec_mod.condition_columns(sp.dataset.finished)):
+        conditions["__finished"] = (sp.dataset.finished, "[dataset] finished")
+    for i, v in enumerate(sp.variables.values()):
+        if v.condition and v.name in present and all(
+                c in present for c in spec_mod.condition_columns(v.condition)):
+            conditions[f"__cond{i}"] = (v.condition, f"[variables.{v.name}] mandatory")
+    if sp.coverage.include and all(c in present for c in
+                                   spec_mod.condition_columns(sp.coverage.include)):
+        conditions["__include"] = (sp.coverage.include, "[coverage] include")
+    for i, cond in enumerate(sp.verification.date_order):
+        if all(c in present for c in spec_mod.condition_columns(cond)):
+            conditions[f"__order{i}"] = (cond, "[verification] date_order")
+    usable: dict[str, tuple[str, str]] = {}
+    for key, (cond, where) in conditions.items():
+        try:  # each on its own, so every condition that cannot be evaluated is listed
+            with_conditions(lf.head(1), sp, source, {key: (cond, where)})
+        except ConfigError as exc:
+            problems.append(Problem(str(exc)))
+        else:
+            usable[key] = (cond, where)
+    typed = with_conditions(lf, sp, source, usable) if usable else lf
+
+    aggs: list[pl.Expr] = [pl.len().alias("__rows")]
+    aggs += [pl.col(k).sum().alias(k) for k in usable]
+    for i, cond in enumerate(sp.verification.date_order):
+        key = f"__order{i}"
+        if key in usable:
+            cols = spec_mod.condition_columns(cond)
+            aggs.append(pl.all_horizontal(pl.col(c).is_not_null() for c in cols).sum()
+                        .alias(f"{key}_n"))
+    checked = []
+    for i, v in enumerate(sp.variables.values()):
+        if v.name not in present:
+            continue
+        col, dtype = pl.col(v.name), schema[v.name]
+        fmt = source.date_formats.get(v.name) or (sp.dataset.date_format
+                                                  if v.type == "date" else None)
+        aggs.append(col.is_not_null().sum().alias(f"v{i}_n"))
+        if v.type in ("integer", "decimal"):
+            aggs.append(number(col, dtype).is_not_null().sum().alias(f"v{i}_ok"))
+        elif v.type == "date":
+            aggs.append(as_date(col, dtype, fmt).is_not_null().sum().alias(f"v{i}_ok"))
+        elif v.type == "datetime":
+            aggs.append(as_datetime(col, dtype, fmt).is_not_null().sum().alias(f"v{i}_ok"))
+        elif v.type == "categorical" and v.codes:
+            text = as_text(col, dtype)
+            declared = [*v.codes, *v.unknown,
+                        *(str(c) for c in source.info.unknown_codes.get(v.name, []))]
+            aggs.append(text.is_in(declared).sum().alias(f"v{i}_ok"))
+            aggs.append(text.filter(text.is_in(list(v.codes))).unique().implode()
+                        .alias(f"v{i}_seen"))
+        checked.append((i, v))
+    if sp.verification.national_id in present:
+        from dq import fnr
+
+        cls, _ = fnr.classify(pl.col(sp.verification.national_id))
+        aggs.append(cls.is_in(list(fnr.VALID)).sum().alias("__fnr_ok"))
+        aggs.append(pl.col(sp.verification.national_id).is_not_null().sum().alias("__fnr_n"))
+    row = typed.select(aggs).collect(engine="streaming").row(0, named=True)
+    rows = int(row["__rows"])
+
+    for key, (cond, where) in usable.items():
+        if key.startswith("__order"):
+            if not row[f"{key}_n"]:
+                problems.append(Problem(f"{name}: {where}: {cond!r}: no record has all of its "
+                                        "dates, so it is never checked; check the column names",
+                                        "warning"))
+        elif not row[key]:
+            problems.append(Problem(f"{name}: {where}: the condition {cond!r} is true in none "
+                                    f"of the {rows} records; check the column and the code "
+                                    "(compare with a code the data hold)"))
+    for i, v in checked:
+        n, ok = int(row[f"v{i}_n"]), row.get(f"v{i}_ok")
+        where = f"{name}: [variables.{v.name}]"
+        if ok is not None and n and int(ok) / n < TYPE_SHARE:
+            share = f"{100 * int(ok) / n:.0f} %"
+            if v.type == "categorical":
+                problems.append(Problem(f"{where} codes: only {share} of the {n} registered "
+                                        "values are declared codes; add the codes the export "
+                                        "uses (or check the column)"))
+            else:
+                fix = ("set [dataset] date_format to the export's format"
+                       if v.type in ("date", "datetime") else
+                       "use type = \"text\" or \"categorical\" if it is not a number")
+                problems.append(Problem(f"{where} type = {v.type!r}: only {share} of the {n} "
+                                        f"registered values are read as {v.type}; {fix}"))
+        if v.type == "categorical" and v.codes and n:
+            seen = set(row[f"v{i}_seen"] or [])
+            never = [c for c in v.codes if c not in seen]
+            if never:
+                shown = ", ".join(safe_name(c) for c in never[:20]) + (
+                    " …" if len(never) > 20 else "")
+                problems.append(Problem(f"{where} codes: {len(never)} declared code(s) no "
+                                        f"record holds: {shown}", "warning"))
+    if "__fnr_n" in row and row["__fnr_n"] and row["__fnr_ok"] / row["__fnr_n"] < TYPE_SHARE:
+        problems.append(Problem(
+            f"{name}: [verification] national_id: only "
+            f"{100 * row['__fnr_ok'] / row['__fnr_n']:.0f} % of the values of "
+            f"{safe_name(sp.verification.national_id)!r} are valid national ID numbers; is it "
+            "the right column?"))
+    return rows, problems
+
+
+def check(path: Path, data: list[Path], open_data: Callable[..., Source]) -> CheckResult:
+    """Every problem of the spec at ``path``, and of the spec against ``data`` when given.
+    ``open_data(paths, spec)`` opens the export (the CLI's, which names the file in errors)."""
+    sp, problems = structure(path)
+    result = CheckResult(path, problems)
+    if sp is None:
+        return result
+    result.variables = len(sp.variables)
+    result.problems += files(sp)
+    if data:
+        result.data = list(data)
+        try:
+            source = open_data(data, sp)
+        except DQError:
+            raise
+        rows, found = against_data(sp, source)
+        result.rows = rows
+        result.problems += found
+    return result
