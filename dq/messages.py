@@ -564,3 +564,56 @@ def statistic_name(stat: str, lang: str) -> str:
 def label_word(label: str | None, lang: str) -> str:
     """A Landis & Koch or Koo & Li label in ``lang``."""
     return "" if not label else LABELS[lang].get(label, label)
+
+# dq compare: the results section of a project report (before and after)
+SUB.update({
+    "cmp.title": {"nb": "Før og etter", "en": "Before and after"},
+    "cmp.title_registry": {"nb": "Før og etter: {registry}", "en": "Before and after: {registry}"},
+    "cmp.baseline": {"nb": "Før", "en": "Baseline"},
+    "cmp.followup": {"nb": "Etter", "en": "Follow-up"},
+    "cmp.run": {"nb": "Kjørt", "en": "Run"},
+    "cmp.period": {"nb": "Periode", "en": "Period"},
+    "cmp.file": {"nb": "Resultatfil", "en": "Result file"},
+    "cmp.change": {"nb": "Endring (95 % KI)", "en": "Change (95 % CI)"},
+    "cmp.change_short": {"nb": "Endring", "en": "Change"},
+    "cmp.p": {"nb": "p (justert)", "en": "p (adjusted)"},
+    "cmp.check": {"nb": "Kontroll", "en": "Check"},
+    "cmp.dimension": {"nb": "Dimensjon", "en": "Dimension"},
+    "cmp.outcome": {"nb": "Utfall", "en": "Outcome"},
+    "cmp.ci_to": {"nb": "{low} til {high}", "en": "{low} to {high}"},
+    "cmp.h.better": {"nb": "Forbedringer", "en": "Improvements"},
+    "cmp.h.worse": {"nb": "Forverringer", "en": "Deteriorations"},
+    "cmp.h.same": {"nb": "Uendret", "en": "Unchanged"},
+    "cmp.h.changed_set": {"nb": "Kontroller som kom til eller falt bort",
+                          "en": "Checks added or removed"},
+    "cmp.none": {"nb": "Ingen.", "en": "None."},
+    "cmp.unchanged_line": {"nb": "{n} uten signifikant endring (bestått, advarsel eller info i "
+                                 "begge kjøringene).",
+                           "en": "{n} without a significant change (pass, warning or info in "
+                                 "both runs)."},
+    "cmp.persisting_line": {"nb": "Ikke bestått i begge kjøringene:",
+                            "en": "Failing in both runs:"},
+    "cmp.counts": {"nb": "Oppsummering", "en": "Summary"},
+    "cmp.more": {"nb": "… {n:count} til: --format markdown, html eller json",
+                 "en": "… {n:count} more: --format markdown, html or json"},
+    "cmp.shift": {"nb": "{change:pp} ({year0}→{year1})", "en": "{change:pp} ({year0}→{year1})"},
+    "cmp.method": {
+        "nb": "Forskjeller i andeler med Newcombes hybride score-intervall (1998) og z-test eller "
+              "Fishers eksakte test; κ, α og AC1 med intervall fra standardfeilene. Enhetsrader er "
+              "Holm-justert innen hver kontroll. En enhet utenfor trakten eller med et skift som "
+              "ikke lenger er der, regnes som løst.",
+        "en": "Differences of proportions with Newcombe's hybrid score interval (1998) and a z or "
+              "Fisher's exact test; κ, α and AC1 with an interval from the standard errors. Unit "
+              "rows are Holm-adjusted within each check. A unit outside the funnel or with a "
+              "shift that is no longer there counts as resolved."},
+    "cmp.hidden": {"nb": "prikket", "en": "suppressed"},
+    "change.new_failure": {"nb": "ny feil", "en": "new failure"},
+    "change.resolved": {"nb": "løst", "en": "resolved"},
+    "change.persisting_failure": {"nb": "vedvarende feil", "en": "persisting failure"},
+    "change.unchanged": {"nb": "uendret", "en": "unchanged"},
+    "change.improved": {"nb": "bedre", "en": "improved"},
+    "change.worsened": {"nb": "verre", "en": "worsened"},
+    "change.added": {"nb": "ny kontroll", "en": "added"},
+    "change.removed": {"nb": "kontroll falt bort", "en": "removed"},
+})
+NOUNS["check"] = {"nb": ("kontroll", "kontroller"), "en": ("check", "checks")}

@@ -29,7 +29,9 @@ thresholds. A dimension without data says what would assess it. Exit code 1 when
 
 class ReportFormat(str, Enum):
     terminal = "terminal"
+    table = "table"  # the same as terminal: every command takes both names
     json = "json"
+    csv = "csv"  # the results rows, as in the JSON
     markdown = "markdown"
     html = "html"
 
@@ -94,7 +96,8 @@ def report(
         output, Request("--junit", junit) if junit is not None else None, summary)
     with progress("Reading the export and the studies…"):
         source = open_data(list(data or []), replace(sp, variables={}), fmt=None, encoding=None,
-                           separator=None, hashes=fmt is not ReportFormat.terminal)
+                           separator=None,
+                           hashes=fmt not in (ReportFormat.terminal, ReportFormat.table))
         units = None
         if sp.units is not None:
             with reading(sp.units.path):
@@ -110,6 +113,10 @@ def report(
     for_ci = shown if ci_n == suppress_n else publish(result, ci_n)
     if fmt is ReportFormat.json:
         text = render.json_dumps(render.to_json(shown))
+    elif fmt is ReportFormat.csv:
+        from dq.render.tabular import results_csv
+
+        text = results_csv(render.to_json(shown)["results"])
     elif fmt is ReportFormat.markdown:
         text = render.markdown(shown, language)
     elif fmt is ReportFormat.html:

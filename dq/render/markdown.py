@@ -59,7 +59,7 @@ def completeness(result, lang: str = "en") -> str:  # noqa: ANN001 - Completenes
                 (sub("col.status", lang), "left")]
     body = []
     for row in rows.iter_rows(named=True):
-        cells = [Data(row["variable"])]
+        cells: list[str] = [Data(row["variable"])]
         if keys:
             cells.append(Data(group_label(row, keys, lang)))
         cells += [count(row[c], lang) for c in ("n_applicable", "n_valid", "n_missing",
@@ -252,7 +252,7 @@ def correctness(result, lang: str = "en", ci_method: str = "wilson") -> str:  # 
     headers.append((sub("col.status", lang), "left"))
     body = []
     for r in rows.iter_rows(named=True):
-        cells = [Data(r["variable"])]
+        cells: list[str] = [Data(r["variable"])]
         if by_unit:
             cells.append(Data(r["unit"]) if r.get("unit") else sub("national", lang))
         cells += [count(r["n_correct"], lang), count(r["n"], lang),
