@@ -64,16 +64,19 @@ def compare(
     top = min(top, 10**9)  # "all of them" (a larger int overflows the table's row index)
     b, a = cmp.load_result(before), cmp.load_result(after)
     df, warnings, n = cmp.run(b, a, suppress)  # the published rows: every format shows the same
+    notes: list[str] = []  # diagnostics go to stderr (below), never into the document
     if fmt is CompareFormat.json:
         text = cmp.to_json(df, b, a, Path(before), Path(after), warnings, n)
     elif fmt is CompareFormat.markdown:
-        text = render.markdown(df, b, a, warnings, lang.value, n)
+        text = render.markdown(df, b, a, notes, lang.value, n)
     elif fmt is CompareFormat.html:
-        text = render.to_html(df, b, a, warnings, lang.value, n)
+        text = render.to_html(df, b, a, notes, lang.value, n)
     else:
-        text = render_terminal(lambda c: render.terminal(df, c, lang.value, top, warnings, b, a,
-                                                         n), output, width)
+        text = render_terminal(lambda c: render.terminal(df, c, lang.value, top, notes, b, a, n),
+                               output, width)
     commit(plan, {"--output": text})
+    for message in warnings:  # in the JSON too (warnings)
+        say(f"dq: warning: {message}")
     if fail_on_regression and cmp.regressed(df):
         raise typer.Exit(EXIT_CHECK_FAILED)
 
