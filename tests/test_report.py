@@ -155,9 +155,9 @@ def test_markdown_golden_and_number_format(example_report):
     nb = render.markdown(publish(example_report, 5), "nb")
     _golden("report_nb.md", nb)
     # 195 of the 315 complicated operations of 2023 have a complication type
-    assert "| Variabelkompletthet: Komplikasjonstype | 61,9 %" in nb
+    assert "| Variabelkompletthet: Komplikasjonstype | 61,9\u202f%" in nb
     assert "| 195/315 |" in nb and "3\u202f928/3\u202f928" in nb  # narrow no-break space
-    assert "2022: 58,2 % (+3,7 prosentpoeng)" in nb
+    assert "2022: 58,2\u202f% (+3,7 prosentpoeng)" in nb
     assert "Prikking: Antall under 5" in nb
     en = render.markdown(publish(example_report, 5), "en")
     assert "| Variable completeness: Komplikasjonstype | 61.9 %" in en
@@ -340,7 +340,7 @@ def test_shift_detector_names_the_period():
     u = units[0]
     assert u.unit == "Sykehus A" and u.params["year0"] == 2022 and u.params["year1"] == 2023
     assert figure(u.definition, u.variant, u.params, "nb").startswith(
-        "2022→2023: 95,0 % → 60,0 %")
+        "2022→2023: 95,0\u202f% → 60,0\u202f%")
     assert units[0].estimate == pytest.approx(-0.35)
 
 
@@ -379,7 +379,7 @@ def test_ci_contract_strict_junit_verdict_line_and_annotations(tmp_path, monkeyp
 def test_html_figure_captions_follow_the_language_and_the_spec(example_report):
     nb = render.to_html(publish(example_report, 5), "nb")
     assert "Traktplott:" in nb
-    assert "Dekningsgrad per enhet (2023; mål 80 %, lav 60 %)" in nb
+    assert "Dekningsgrad per enhet (2023; mål 80\u202f%, lav 60\u202f%)" in nb
     assert "stiplet: fristen, 30 dager" in nb
     for english in ("Funnel plot", "by unit", "dashed", "white 100"):
         assert english not in nb, english

@@ -206,8 +206,8 @@ def coverage(result, suppress_n: int | None, lang: str = "en",  # noqa: ANN001
     if suppress_n:
         from dq.render.report import suppression_rule
 
-        parts.append(f"_{sub('suppression', lang)}: "
-                     f"{md_cell(suppression_rule(suppress_n, lang))}_\n")
+        # dq's own text, as the report writes it
+        parts.append(f"_{sub('suppression', lang)}: {suppression_rule(suppress_n, lang)}_\n")
     return "\n".join(parts)
 
 
