@@ -12,7 +12,9 @@ For each check id × unit present in both results:
 Significance: national rows at α = 0.05 each; unit rows with Holm's adjustment across the units
 of one check (Holm 1979). ``change`` is new_failure, resolved, persisting_failure (by status),
 else improved / worsened (significant, in the check's direction) or unchanged; checks only in
-one result are added or removed.
+one result are added or removed — except a unit's funnel outlier or shift row, which exists only
+while the unit stands out: gone in the follow-up it is resolved, new in it worsened (or
+new_failure when it fails).
 
 ``regrade`` applies a spec's thresholds to a stored result without reading any data.
 """
@@ -612,7 +614,16 @@ def _change() -> pl.Expr:
     significant = (pl.col("p_adjusted") <= ALPHA).fill_null(False)
     better = pl.when(pl.col("direction") == "higher_is_better").then(pl.col("difference") > 0) \
         .otherwise(pl.col("difference") < 0)
-    return (pl.when(before.is_null()).then(pl.lit("added"))
+    # A funnel outlier or a shift is a unit row that exists only while the unit stands out:
+    # gone in the follow-up, the finding is resolved; new in it, the unit got worse.
+    finding = (pl.col("unit").is_not_null()
+               & pl.col("id").str.starts_with("sammenlignbarhet.trakt.")
+               | pl.col("unit").is_not_null()
+               & pl.col("id").str.starts_with("sammenlignbarhet.skift."))
+    return (pl.when(before.is_null() & finding & (after == "fail")).then(pl.lit("new_failure"))
+            .when(before.is_null() & finding).then(pl.lit("worsened"))
+            .when(after.is_null() & finding).then(pl.lit("resolved"))
+            .when(before.is_null()).then(pl.lit("added"))
             .when(after.is_null()).then(pl.lit("removed"))
             .when((after == "fail") & (before == "fail")).then(pl.lit("persisting_failure"))
             .when(after == "fail").then(pl.lit("new_failure"))
@@ -722,7 +733,7 @@ def to_json(df: pl.DataFrame, before: Result, after: Result, before_path: Path,
                               "manifest": manifest(before)},
                              {"role": "after", "path": str(after_path),
                               "manifest": manifest(after)}],
-                  "method": render.WORDS["en"]["method"], "alpha": ALPHA,
+                  "method": render.method_text("en"), "alpha": ALPHA,
                   "adjustment": "holm (unit rows, within each check)",
                   "suppression": suppression_rule(n), "counts": counts(df),
                   "results": rows(df.drop(INTERNAL)), "warnings": warnings})

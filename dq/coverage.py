@@ -96,6 +96,7 @@ class CoverageResult:
     method: str
     warnings: list[str] = field(default_factory=list)
     loglinear: capture.LogLinearResult | None = None
+    years: tuple[int, ...] = ()  # the years compared (the period of every figure)
 
     @property
     def count_columns(self) -> list[str]:
@@ -379,7 +380,7 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     return CoverageResult(mode="aggregate", rows=rows, tilslutning=tilslutning, national=national,
                           not_reporting=not_reporting, unmatched_registry=unmatched_registry,
                           unmatched_reference=unmatched_reference, keys=keys, options=opts,
-                          method=method, warnings=warnings)
+                          method=method, warnings=warnings, years=tuple(sorted(years)))
 
 
 def _date_warnings(reg: pl.DataFrame, column: str, warnings: list[str]) -> None:
@@ -585,7 +586,7 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
     return CoverageResult(mode="linkage", rows=rows, tilslutning=tilslutning, national=national,
                           not_reporting=not_reporting, unmatched_registry=[],
                           unmatched_reference=[], keys=keys, options=opts, method=method,
-                          warnings=warnings, loglinear=loglin)
+                          warnings=warnings, loglinear=loglin, years=tuple(years))
 
 
 def _linkage_figures(rows: pl.DataFrame, opts: Options) -> pl.DataFrame:

@@ -323,6 +323,8 @@ def _change(change: dict[str, Any], lang: str) -> str:
 
 
 def render(template: str, lang: str, params: dict[str, Any]) -> str:
+    if lang == "nb":  # Norwegian typography: a non-breaking thin space before % ("95 % KI")
+        template = template.replace(" %", "\u202f%")
     return _Formatter(lang).format(template, **params)
 
 
@@ -1088,3 +1090,305 @@ INIT: dict[str, dict[str, str]] = {
 def init_text(key: str, lang: str, **params: Any) -> str:
     """A text of dq init / dq spec check in ``lang``."""
     return render(INIT[key][lang], lang, params)
+# ---- dq completeness, coverage, reliability, correctness, compare (the sub-commands' own text)
+# Terminal, Markdown and HTML of the sub-commands take every word from here; JSON and CSV are the
+# machine contract (English keys) and carry no prose.
+SUB: dict[str, dict[str, str]] = {
+    # shared
+    "status.pass": {"nb": "bestått", "en": "pass"},
+    "status.warn": {"nb": "advarsel", "en": "warning"},
+    "status.fail": {"nb": "ikke bestått", "en": "fail"},
+    "status.info": {"nb": "info", "en": "info"},
+    "status.not_assessed": {"nb": "ikke vurdert", "en": "not assessed"},
+    "national": {"nb": "Nasjonalt", "en": "National"},
+    "missing_group": {"nb": "(mangler)", "en": "(missing)"},
+    "unmatched_group": {"nb": "(uten treff)", "en": "(unmatched)"},
+    "col.ci": {"nb": "95 % KI", "en": "95 % CI"},
+    "col.status": {"nb": "Status", "en": "Status"},
+    "col.variable": {"nb": "Variabel", "en": "Variable"},
+    "col.group": {"nb": "Gruppe", "en": "Group"},
+    "col.unit": {"nb": "Enhet", "en": "Unit"},
+    "col.year": {"nb": "År", "en": "Year"},
+    "summary": {"nb": "Oppsummering", "en": "Summary"},
+    "more_rows": {"nb": "Viser de {shown:count} svakeste av {total:count} radene; --top N viser "
+                        "flere, --format csv alle.",
+                  "en": "Showing the {shown:count} worst of {total:count} rows; --top N shows "
+                        "more, --format csv all."},
+    "ci_method.wilson": {"nb": "Wilson", "en": "Wilson"},
+    "ci_method.clopper-pearson": {"nb": "Clopper–Pearson (eksakt)",
+                                  "en": "Clopper–Pearson (exact)"},
+    "suppression": {"nb": "Prikking", "en": "Small cells"},
+    "notes": {"nb": "Merknader", "en": "Notes"},
+    "no_rows": {"nb": "Ingen rader.", "en": "No rows."},
+    # dq completeness
+    "comp.title": {"nb": "Variabelkompletthet (Kompletthet)",
+                   "en": "Variable completeness (Kompletthet)"},
+    "comp.read": {"nb": "{finished} av {read} lest; {variables}; 95 % KI: {ci}",
+                  "en": "{finished} of {read} read; {variables}; 95 % CI: {ci}"},
+    "comp.method": {
+        "nb": "Kompletthet = gyldige / aktuelle registreringer: en verdi er gyldig når den ikke "
+              "mangler, ikke er en ukjent-kode og ligger innenfor lovlige koder og grenser. "
+              "«Kun tomme» regner bare tomme verdier som manglende.",
+        "en": "Completeness = valid / applicable records: a value is valid when it is not "
+              "missing, not an unknown code and within the allowed codes and range. "
+              "\"Empty only\" counts only empty values as missing."},
+    "comp.col.valid_n": {"nb": "gyldige/N", "en": "valid/N"},
+    "comp.col.completeness": {"nb": "Kompl.", "en": "Compl."},
+    "comp.col.unk_inv": {"nb": "ukj./ugy.", "en": "unk/inv"},
+    "comp.col.applicable": {"nb": "Aktuelle", "en": "Applicable"},
+    "comp.col.valid": {"nb": "Gyldige", "en": "Valid"},
+    "comp.col.missing": {"nb": "Mangler", "en": "Missing"},
+    "comp.col.unknown": {"nb": "Ukjent", "en": "Unknown"},
+    "comp.col.invalid": {"nb": "Ugyldig", "en": "Invalid"},
+    "comp.col.full": {"nb": "Kompletthet", "en": "Completeness"},
+    "comp.col.nulls_only": {"nb": "Kun tomme", "en": "Empty only"},
+    "comp.records": {"nb": "Komplette registreringer (alle obligatoriske variabler gyldige): "
+                           "{n:count}/{total:count} = {share:pct} (95 % KI {ci})",
+                     "en": "Record-level completeness (all mandatory variables valid): "
+                           "{n:count}/{total:count} = {share:pct} (95 % CI {ci})"},
+    "comp.records.title": {"nb": "Komplette registreringer", "en": "Record-level completeness"},
+    "comp.records.col": {"nb": "Komplette", "en": "Complete"},
+    "comp.records.total": {"nb": "Registreringer", "en": "Records"},
+    "comp.unmatched": {"nb": "{units} finnes ikke i enhetstabellen og er samlet som (uten treff): "
+                             "{names}",
+                       "en": "{units} not in the unit table, rolled up as (unmatched): {names}"},
+    "comp.min_n": {"nb": "Rader med færre enn {n:count} aktuelle registreringer vises, men "
+                         "vurderes ikke (info).",
+                   "en": "Rows with fewer than {n:count} applicable records are shown but not "
+                         "graded (info)."},
+    # dq coverage
+    "cov.title.aggregate": {"nb": "Dekningsgrad (Kompletthet), aggregert mot referansens antall",
+                            "en": "Coverage (Kompletthet → dekningsgrad), aggregate against "
+                                  "reference counts"},
+    "cov.title.linkage": {"nb": "Dekningsgrad (Kompletthet), ved kobling på personnivå",
+                          "en": "Coverage (Kompletthet → dekningsgrad), by record linkage"},
+    "cov.method.aggregate": {
+        "nb": "Dekningsgrad = registerets {what} per enhet og år / referansens antall ({ref}){years}"
+              "; 95 % KI: {ci}.",
+        "en": "Coverage = registry {what} per unit and year / reference counts ({ref}){years}; "
+              "95 % CI: {ci}."},
+    "cov.method.linkage": {
+        "nb": "Hendelser koblet på person-ID innenfor {window}{same_unit}, én til én, nærmeste "
+              "dato først; kilder: {ref}{years}; 95 % KI: {ci}. DG = (a + m) / (a + b + m). "
+              "Chapman-estimatoren med Chaos log-transformerte intervall antar uavhengige kilder; "
+              "positiv avhengighet gir for lavt estimat av totalen.",
+        "en": "Events linked on person id within {window}{same_unit}, one-to-one, nearest date "
+              "first; sources: {ref}{years}; 95 % CI: {ci}. DG = (a + m) / (a + b + m). "
+              "Chapman's estimator with Chao's log-transformed interval assumes independent "
+              "sources; positive dependence biases the total downwards."},
+    "cov.what.events": {"nb": "hendelser", "en": "events"},
+    "cov.what.persons": {"nb": "personer", "en": "persons"},
+    "cov.years": {"nb": ", år {span}", "en": ", years {span}"},
+    "cov.same_day": {"nb": "samme dag", "en": "the same day"},
+    "cov.window": {"nb": "±{days:days}", "en": "±{days:days}"},
+    "cov.same_unit": {"nb": " på samme enhet", "en": " at the same unit"},
+    "cov.scope.all_units": {"nb": "alle enheter", "en": "all units"},
+    "cov.scope.reporting_units": {"nb": "kun rapporterende enheter",
+                                  "en": "reporting units only"},
+    "cov.national": {"nb": "Nasjonalt{period}, {scope}: {figure} {n}/{d} = {p:pct} "
+                           "(95 % KI {ci}, {units})",
+                     "en": "National{period}, {scope}: {figure} {n}/{d} = {p:pct} "
+                           "(95 % CI {ci}, {units})"},
+    "cov.figure.coverage": {"nb": "dekningsgrad", "en": "coverage"},
+    "cov.figure.dg": {"nb": "DG registeret", "en": "DG registry"},
+    "cov.linkage": {"nb": "  kun registeret {a:count}, kun referansen {b:count}, begge {m:count}; "
+                          "DG referansen {dg:pct}; Chapman N̂ {n_hat:count} (95 % KI {n_ci}): "
+                          "registerets kompletthet {rc:pct} (95 % KI {rc_ci})",
+                    "en": "  only registry {a:count}, only reference {b:count}, both {m:count}; "
+                          "DG reference {dg:pct}; Chapman N̂ {n_hat:count} (95 % CI {n_ci}): "
+                          "registry completeness {rc:pct} (95 % CI {rc_ci})"},
+    "cov.tilslutning": {"nb": "Tilslutning{period}: {n:count} av {d} rapporterer = {p:pct}",
+                        "en": "Tilslutning{period}: {n:count} of {d} report = {p:pct}"},
+    "cov.loglinear": {"nb": "Log-lineært estimat ({model}; {sources} kilder): totalt {n:count} "
+                            "(95 % KI {ci}), observert {observed:count}",
+                      "en": "Log-linear estimate ({model}; {sources} sources): total {n:count} "
+                            "(95 % CI {ci}), observed {observed:count}"},
+    "cov.col.unit": {"nb": "Enhet", "en": "Unit"},
+    "cov.col.reg_ref": {"nb": "reg./ref.", "en": "reg/ref"},
+    "cov.col.reg_all": {"nb": "reg./alle", "en": "reg/all"},
+    "cov.col.coverage": {"nb": "Dekn.", "en": "Cover."},
+    "cov.col.coverage_full": {"nb": "Dekningsgrad", "en": "Coverage"},
+    "cov.col.registry": {"nb": "Registeret", "en": "Registry"},
+    "cov.col.reference": {"nb": "Referansen", "en": "Reference"},
+    "cov.col.only_registry": {"nb": "Kun registeret", "en": "Only registry"},
+    "cov.col.only_reference": {"nb": "Kun referansen", "en": "Only reference"},
+    "cov.col.both": {"nb": "Begge", "en": "Both"},
+    "cov.col.dg_reference": {"nb": "DG referansen", "en": "DG reference"},
+    "cov.col.chapman": {"nb": "Chapman N̂ (95 % KI)", "en": "Chapman N̂ (95 % CI)"},
+    "cov.col.scope": {"nb": "Omfang", "en": "Scope"},
+    "cov.col.units": {"nb": "Enheter", "en": "Units"},
+    "cov.col.rhf": {"nb": "RHF", "en": "RHF"},
+    "cov.col.reporting": {"nb": "Rapporterende", "en": "Reporting"},
+    "cov.col.in_reference": {"nb": "I referansen", "en": "In the reference"},
+    "cov.col.tilslutning": {"nb": "Tilslutning", "en": "Tilslutning"},
+    "cov.col.band": {"nb": "Bånd", "en": "Band"},
+    "cov.h.national": {"nb": "Nasjonalt", "en": "National"},
+    "cov.h.tilslutning": {"nb": "Tilslutning (rapporterende enheter)",
+                          "en": "Tilslutning (reporting units)"},
+    "cov.h.units": {"nb": "Per enhet", "en": "By unit"},
+    "cov.more": {"nb": "Viser de {shown:count} svakeste av {total:count} enhetsradene; --top N "
+                       "viser flere, --format csv alle nivåer.",
+                 "en": "Showing the {shown:count} worst of {total:count} unit rows; --top N shows "
+                       "more, --format csv all levels."},
+    "cov.not_reporting": {"nb": "Rapporterer ikke ({n:count}): {names}",
+                          "en": "Not reporting ({n:count}): {names}"},
+    "cov.legend": {"nb": "lav = under grensen for lav dekningsgrad ({low:pct0}), ≠ = registeret "
+                         "teller flere enn referansen (ulik definisjon); mål {target:pct0}.",
+                   "en": "low = below the low-coverage mark ({low:pct0}), ≠ = registry counts "
+                         "more than the reference (definition mismatch); target {target:pct0}."},
+    "cov.low": {"nb": "lav", "en": "low"},
+    "cov.band.mismatch": {"nb": "over 100 % (ulik definisjon)", "en": "over 100 % (mismatch)"},
+    # dq reliability
+    "rel.title": {"nb": "Interrater-reliabilitet (Reliabilitet)",
+                  "en": "Inter-rater reliability (Reliabilitet)"},
+    "rel.bootstrap": {"nb": "95 % KI: persentil-bootstrap over kasus, {n:count} trekninger, "
+                            "frø {seed}.",
+                      "en": "95 % CIs: percentile bootstrap over cases, {n:count} resamples, "
+                            "seed {seed}."},
+    "rel.asymptotic": {"nb": "95 % KI fra asymptotiske standardfeil (metoden for hver står i "
+                             "JSON-utdata, se_method).",
+                       "en": "95 % CIs from asymptotic standard errors (the method of each is in "
+                             "the JSON output, se_method)."},
+    "rel.labels": {"nb": "Tolkning: Landis & Koch 1977 (κ, α, AC1), Koo & Li 2016 (ICC).",
+                   "en": "Labels: Landis & Koch 1977 (κ, α, AC1), Koo & Li 2016 (ICC)."},
+    "rel.col.statistic": {"nb": "Variabel / statistikk", "en": "Variable / statistic"},
+    "rel.col.stat": {"nb": "Statistikk", "en": "Statistic"},
+    "rel.col.estimate": {"nb": "Estimat", "en": "Estimate"},
+    "rel.col.n": {"nb": "Kasus", "en": "Cases"},
+    "rel.col.raters": {"nb": "Ratere", "en": "Raters"},
+    "rel.col.label": {"nb": "Tolkning", "en": "Label"},
+    "rel.level.nominal": {"nb": "nominal", "en": "nominal"},
+    "rel.level.ordinal": {"nb": "ordinal", "en": "ordinal"},
+    "rel.level.interval": {"nb": "intervall", "en": "interval"},
+    "rel.level.ratio": {"nb": "forholdstall", "en": "ratio"},
+    "rel.paradox": {"nb": "{variable}: {statistic} er {kappa:num2} selv om raterne er enige i "
+                          "{agreement:pct0} av kasusene. Fordelingen er skjev (kappa-paradokset, "
+                          "Feinstein & Cicchetti 1990): les Gwets AC1 og PABAK ved siden av.",
+                    "en": "{variable}: {statistic} is {kappa:num2} while the raters agree on "
+                          "{agreement:pct0} of cases. Prevalence is skewed (the kappa paradox, "
+                          "Feinstein & Cicchetti 1990): read Gwet's AC1 and PABAK beside it."},
+    "rel.not_computed": {"nb": "ikke beregnet", "en": "not computed"},
+    "stat.bland_altman_bias": {"nb": "Bland–Altman: gjennomsnittlig forskjell",
+                               "en": "Bland–Altman: mean difference"},
+    "stat.bland_altman_loa_low": {"nb": "Bland–Altman: nedre enighetsgrense",
+                                  "en": "Bland–Altman: lower limit of agreement"},
+    "stat.bland_altman_loa_high": {"nb": "Bland–Altman: øvre enighetsgrense",
+                                   "en": "Bland–Altman: upper limit of agreement"},
+    # dq correctness
+    "corr.title": {"nb": "Korrekthet mot journal (Korrekthet)",
+                   "en": "Correctness against the medical record (Korrekthet)"},
+    "corr.method": {"nb": "Andel registreringer som stemmer med journalen (95 % KI: {ci}); tall "
+                          "og datoer innenfor variabelens toleranse regnes som riktige.",
+                    "en": "Share of registrations that agree with the record (95 % CI: {ci}); "
+                          "numbers and dates within the variable's tolerance count as agreeing."},
+    "corr.col.correct_n": {"nb": "riktige/n", "en": "correct/n"},
+    "corr.col.correct": {"nb": "Riktige", "en": "Correct"},
+    "corr.col.n": {"nb": "n", "en": "n"},
+    "corr.col.share": {"nb": "Andel", "en": "Share"},
+    "corr.col.share_full": {"nb": "Andel riktige", "en": "Share correct"},
+    "corr.col.detail": {"nb": "Detalj", "en": "Detail"},
+    "corr.col.sensitivity": {"nb": "Sensitivitet", "en": "Sensitivity"},
+    "corr.col.specificity": {"nb": "Spesifisitet", "en": "Specificity"},
+    "corr.col.ppv": {"nb": "PPV", "en": "PPV"},
+    "corr.col.npv": {"nb": "NPV", "en": "NPV"},
+    "corr.col.deviation": {"nb": "Avvik (snitt / største)", "en": "Deviation (mean / largest)"},
+    "corr.sens": {"nb": "sens. {v}", "en": "sens {v}"},
+    "corr.spec": {"nb": "spes. {v}", "en": "spec {v}"},
+    "corr.dev": {"nb": "|Δ| snitt {mean:g}, maks {max:g}", "en": "|Δ| mean {mean:g}, max {max:g}"},
+    "corr.patients": {"nb": "Korrekte pasienter (sanne positive / registrerte): {n:count}/{d:count}"
+                            " = {p:pct} (95 % KI {ci})",
+                      "en": "Correct patients (true positives / registered): {n:count}/{d:count} "
+                            "= {p:pct} (95 % CI {ci})"},
+    "corr.problems": {"nb": "Problemvariabler (under terskelen): {names}",
+                      "en": "Problem variables (below the threshold): {names}"},
+}
+
+# Nouns counted in a sentence: (one, many) per language — "1 variabel", "29 variabler".
+NOUNS: dict[str, dict[str, tuple[str, str]]] = {
+    "variable": {"nb": ("variabel", "variabler"), "en": ("variable", "variables")},
+    "unit": {"nb": ("enhet", "enheter"), "en": ("unit", "units")},
+    "finished": {"nb": ("ferdigstilt registrering", "ferdigstilte registreringer"),
+                 "en": ("finished record", "finished records")},
+    "record": {"nb": ("registrering", "registreringer"), "en": ("record", "records")},
+    "row": {"nb": ("rad", "rader"), "en": ("row", "rows")},
+    "source": {"nb": ("kilde", "kilder"), "en": ("source", "sources")},
+}
+
+
+def sub(key: str, lang: str, **params: Any) -> str:
+    """A sub-command's text (``SUB``) in ``lang`` with its values written in that language."""
+    return render(SUB[key][lang], lang, params)
+
+
+def counted(n: int, noun: str, lang: str) -> str:
+    """``n`` with its noun in the right number: "1 enhet", "2 enheter", "19 610 registreringer"."""
+    one, many = NOUNS[noun][lang]
+    return f"{count(n, lang)} {one if n == 1 else many}"
+
+
+def status_word(status: str, lang: str) -> str:
+    return SUB[f"status.{status}"][lang] if f"status.{status}" in SUB else status
+
+
+def statistic_name(stat: str, lang: str) -> str:
+    """A reliability statistic's name: Cohens κ, ICC(2,1), Bland–Altman: …"""
+    key = f"stat.{stat}"
+    return SUB[key][lang] if key in SUB else _statistic(stat, lang)
+
+
+def label_word(label: str | None, lang: str) -> str:
+    """A Landis & Koch or Koo & Li label in ``lang``."""
+    return "" if not label else LABELS[lang].get(label, label)
+
+# dq compare: the results section of a project report (before and after)
+SUB.update({
+    "cmp.title": {"nb": "Før og etter", "en": "Before and after"},
+    "cmp.title_registry": {"nb": "Før og etter: {registry}", "en": "Before and after: {registry}"},
+    "cmp.baseline": {"nb": "Før", "en": "Baseline"},
+    "cmp.followup": {"nb": "Etter", "en": "Follow-up"},
+    "cmp.run": {"nb": "Kjørt", "en": "Run"},
+    "cmp.period": {"nb": "Periode", "en": "Period"},
+    "cmp.file": {"nb": "Resultatfil", "en": "Result file"},
+    "cmp.change": {"nb": "Endring (95 % KI)", "en": "Change (95 % CI)"},
+    "cmp.change_short": {"nb": "Endring", "en": "Change"},
+    "cmp.p": {"nb": "p (justert)", "en": "p (adjusted)"},
+    "cmp.check": {"nb": "Kontroll", "en": "Check"},
+    "cmp.dimension": {"nb": "Dimensjon", "en": "Dimension"},
+    "cmp.outcome": {"nb": "Utfall", "en": "Outcome"},
+    "cmp.ci_to": {"nb": "{low} til {high}", "en": "{low} to {high}"},
+    "cmp.h.better": {"nb": "Forbedringer", "en": "Improvements"},
+    "cmp.h.worse": {"nb": "Forverringer", "en": "Deteriorations"},
+    "cmp.h.same": {"nb": "Uendret", "en": "Unchanged"},
+    "cmp.h.changed_set": {"nb": "Kontroller som kom til eller falt bort",
+                          "en": "Checks added or removed"},
+    "cmp.none": {"nb": "Ingen.", "en": "None."},
+    "cmp.unchanged_line": {"nb": "{n} uten signifikant endring (bestått, advarsel eller info i "
+                                 "begge kjøringene).",
+                           "en": "{n} without a significant change (pass, warning or info in "
+                                 "both runs)."},
+    "cmp.persisting_line": {"nb": "Ikke bestått i begge kjøringene:",
+                            "en": "Failing in both runs:"},
+    "cmp.counts": {"nb": "Oppsummering", "en": "Summary"},
+    "cmp.more": {"nb": "… {n:count} til: --format markdown, html eller json",
+                 "en": "… {n:count} more: --format markdown, html or json"},
+    "cmp.shift": {"nb": "{change:pp} ({year0}→{year1})", "en": "{change:pp} ({year0}→{year1})"},
+    "cmp.method": {
+        "nb": "Forskjeller i andeler med Newcombes hybride score-intervall (1998) og z-test eller "
+              "Fishers eksakte test; κ, α og AC1 med intervall fra standardfeilene. Enhetsrader er "
+              "Holm-justert innen hver kontroll. En enhet utenfor trakten eller med et skift som "
+              "ikke lenger er der, regnes som løst.",
+        "en": "Differences of proportions with Newcombe's hybrid score interval (1998) and a z or "
+              "Fisher's exact test; κ, α and AC1 with an interval from the standard errors. Unit "
+              "rows are Holm-adjusted within each check. A unit outside the funnel or with a "
+              "shift that is no longer there counts as resolved."},
+    "cmp.hidden": {"nb": "prikket", "en": "suppressed"},
+    "change.new_failure": {"nb": "ny feil", "en": "new failure"},
+    "change.resolved": {"nb": "løst", "en": "resolved"},
+    "change.persisting_failure": {"nb": "vedvarende feil", "en": "persisting failure"},
+    "change.unchanged": {"nb": "uendret", "en": "unchanged"},
+    "change.improved": {"nb": "bedre", "en": "improved"},
+    "change.worsened": {"nb": "verre", "en": "worsened"},
+    "change.added": {"nb": "ny kontroll", "en": "added"},
+    "change.removed": {"nb": "kontroll falt bort", "en": "removed"},
+})
+NOUNS["check"] = {"nb": ("kontroll", "kontroller"), "en": ("check", "checks")}

@@ -16,14 +16,14 @@ SPEC = EXAMPLE / "dq.toml"
 
 
 def test_example_table_output_and_exit_code():
-    result = run("completeness", "--spec", SPEC, "--width", "80")
+    result = run("completeness", "--spec", SPEC, "--width", "80", "--lang", "en")
     assert result.exit_code == 1  # Komplikasjonstype fails: the planted conditional gap
     out = result.stdout
-    assert "19 610 finished records of 20 000 read" in out
+    assert "19,610 finished records of 20,000 read" in out
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= 80
     first = next(line for line in lines if line.startswith("Komplikasjonstype"))
-    assert "986/1 621" in first and "fail" in first
+    assert "986/1,621" in first and "fail" in first
     assert "\x1b[" not in out  # plain when not a terminal
 
 
@@ -54,10 +54,11 @@ def test_json_contract(tmp_path):
 def test_csv_and_markdown_have_the_same_rows(tmp_path):
     csv_out = run("completeness", "--spec", SPEC, "--by", "rhf", "--format", "csv")
     df = pl.read_csv(csv_out.stdout.encode())
-    md = run("completeness", "--spec", SPEC, "--by", "rhf", "--format", "markdown").stdout
+    md = run("completeness", "--spec", SPEC, "--by", "rhf", "--format", "markdown",
+             "--lang", "en").stdout
     assert md.startswith("# Variable completeness")
     table_rows = [line for line in md.split("## Record-level")[0].splitlines()
-                  if line.startswith("| ") and not line.startswith("| variable")]
+                  if line.startswith("| ") and not line.startswith("| Variable")]
     assert len(table_rows) == df.height == 29 * 5  # 4 RHFs + national per variable
 
 

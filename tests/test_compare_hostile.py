@@ -632,8 +632,8 @@ def test_names_cannot_inject_markdown_or_html(hostile_names, small):
     assert not re.search(r"(?<!\\)\]\(javascript", md.stdout)
     rows = [x for x in md.stdout.splitlines() if x.startswith("| ") and "onerror" in x]
     assert rows
-    for line in rows:  # six columns: seven unescaped pipes
-        assert len(re.findall(r"(?<!\\)\|", line)) == 7, line
+    for line in rows:  # seven columns: eight unescaped pipes
+        assert len(re.findall(r"(?<!\\)\|", line)) == 8, line
     html = run("compare", hostile_names, hostile_names, "-f", "html")
     assert html.exit_code == 0 and "<script" not in html.stdout and "<img" not in html.stdout
 

@@ -240,7 +240,8 @@ def test_cli_example_aggregate_json():
 def test_cli_fail_on_unit_and_markdown_suppression():
     spec_path = EXAMPLE / "dq.toml"
     assert run("coverage", "--spec", spec_path, "--fail-on", "unit").exit_code == 1
-    md = run("coverage", "--spec", spec_path, "--by", "unit,year", "--format", "markdown")
+    md = run("coverage", "--spec", spec_path, "--by", "unit,year", "--format", "markdown",
+             "--lang", "en")
     assert md.exit_code == 0
     assert "Counts below 5 are shown as \"<5\"" in md.stdout
 

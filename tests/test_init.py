@@ -80,10 +80,10 @@ def test_roles_without_codebook_equal_the_hand_written_spec(example):  # noqa: A
     assert got.variables["Fodselsnummer"].type == "id"
     text = out.read_text(encoding="utf-8")
     # evidence as comments: the fødselsnummer share, the status counts, the condition's
-    assert "# 99,8 % av verdiene er gyldige fødselsnummer (kontrollsifre)" in text
+    assert "# 99,8\u202f% av verdiene er gyldige fødselsnummer (kontrollsifre)" in text
     assert "# skjemastatus (registreringer): 1 (390), 2 (19\u202f610)" in text
-    assert "# TODO: fylt ut i 60,9 % der Komplikasjon = 1" in text or \
-        "# TODO: fylt ut i 60,8 % der Komplikasjon = 1" in text
+    assert "# TODO: fylt ut i 60,9\u202f% der Komplikasjon = 1" in text or \
+        "# TODO: fylt ut i 60,8\u202f% der Komplikasjon = 1" in text
     assert "dq: skrev" in result.stderr and result.stdout == ""
 
 

@@ -65,12 +65,12 @@ def test_norwegian_number_typography():
     assert nb == "median 4 dager, 90-persentil 16 dager"
     change = {"year": 2022, "previous": 0.964, "change": -0.075}
     assert messages.word("previous_change", "nb", **change) == \
-        "2022: 96,4 % (\u22127,5 prosentpoeng)"
+        "2022: 96,4\u202f% (\u22127,5 prosentpoeng)"
     assert messages.word("previous_change", "en", **change) == "2022: 96.4 % (\u22127.5 pp)"
     assert messages.word("previous_change", "nb", year=2022, previous=0.5, change=0.021) == \
-        "2022: 50,0 % (+2,1 prosentpoeng)"
+        "2022: 50,0\u202f% (+2,1 prosentpoeng)"
     assert messages.word("previous_change", "nb", year=2022, previous=0.5, change=-0.0004) == \
-        "2022: 50,0 % (0,0 prosentpoeng)"
+        "2022: 50,0\u202f% (0,0 prosentpoeng)"
     assert messages.check_text("aktualitet.ferskhet.figure.dates", "nb",
                                {"last": "2023-12-31", "export": "2024-03-01"}) == \
         "siste hendelse 31.12.2023, uttrekk 01.03.2024"

@@ -300,8 +300,10 @@ def test_cli_markdown_paragraph_in_norwegian():
     result = run("plan", "sensitivity", "--sensitivity", "0.9", "--width", "0.1",
                  "--prevalence", "0.2", "--format", "markdown")
     assert result.exit_code == 0, result.stderr
-    assert ("Med 139 pasienter med tilstanden (692 pasienter i alt ved en forekomst på 20,0 %) "
-            "blir forventet 95 % KI for sensitivitet 85,0 %–95,0 %") in result.stdout
+    # Norwegian typography: a non-breaking thin space (U+202F) before every %
+    assert ("Med 139 pasienter med tilstanden (692 pasienter i alt ved en forekomst på "
+            "20,0\u202f%) blir forventet 95\u202f% KI for sensitivitet 85,0\u202f%–95,0\u202f%"
+            ) in result.stdout
     assert "with" not in result.stdout.lower().replace("wilson", "")
 
 

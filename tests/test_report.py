@@ -156,7 +156,7 @@ def test_terminal_golden(example_report):
     assert len(lines) <= 46 and max(len(line) for line in lines) <= 80
     assert lines[-1].startswith("… 28 funn til: --format html eller markdown")
     # per dimension the verdict and its key figure with CI and period; counts are of checks
-    assert "Kompletthet       ikke bestått  Dekningsgrad 89,9 % (89,0–90,8), 2023" in text
+    assert "Kompletthet       ikke bestått  Dekningsgrad 89,9\u202f% (89,0–90,8), 2023" in text
     assert "Av 15 variabler: 2 med advarsel og 13 bestått." in text
     assert "κ-paradokset (Antibiotika, Komplikasjon)" in text
 
@@ -165,9 +165,9 @@ def test_markdown_golden_and_number_format(example_report):
     nb = render.markdown(publish(example_report, 5), "nb")
     _golden("report_nb.md", nb)
     # 195 of the 315 complicated operations of 2023 have a complication type
-    assert "| Variabelkompletthet: Komplikasjonstype | 61,9 %" in nb
+    assert "| Variabelkompletthet: Komplikasjonstype | 61,9\u202f%" in nb
     assert "| 195/315 |" in nb and "3\u202f928/3\u202f928" in nb  # narrow no-break space
-    assert "2022: 58,2 % (+3,7 prosentpoeng)" in nb
+    assert "2022: 58,2\u202f% (+3,7 prosentpoeng)" in nb
     assert "Prikking: Antall under 5" in nb
     en = render.markdown(publish(example_report, 5), "en")
     assert "| Variable completeness: Komplikasjonstype | 61.9 %" in en
@@ -350,7 +350,7 @@ def test_shift_detector_names_the_period():
     u = units[0]
     assert u.unit == "Sykehus A" and u.params["year0"] == 2022 and u.params["year1"] == 2023
     assert figure(u.definition, u.variant, u.params, "nb").startswith(
-        "2022→2023: 95,0 % → 60,0 %")
+        "2022→2023: 95,0\u202f% → 60,0\u202f%")
     assert units[0].estimate == pytest.approx(-0.35)
 
 
@@ -389,6 +389,7 @@ def test_ci_contract_strict_junit_verdict_line_and_annotations(tmp_path, monkeyp
 def test_html_figure_captions_follow_the_language_and_the_spec(example_report):
     nb = render.to_html(publish(example_report, 5), "nb")
     assert "Traktplott:" in nb
+    nb = nb.replace("\u202f%", " %")  # Norwegian: a non-breaking thin space before %
     assert "Dekningsgrad per enhet med 95 % KI (2023; mål 80 %, lav 60 %)" in nb
     # timeliness shows the graded measure: the share within the limit, with the spec's limits
     assert ("Andel registrert innen 30 dager per enhet med 95 % KI (2023; advarsel under 80 %, "

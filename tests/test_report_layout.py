@@ -194,11 +194,11 @@ def test_figures_show_the_graded_measure_and_the_specs_lines(published):
     assert "Antall registreringer i enheten (n)" in kog.svg and "Andel (%)" in kog.svg
     assert ">90</text>" in kog.svg and ">80</text>" in kog.svg  # round ticks
     tim = drawn["timeliness"]
-    assert "Harstad: 20,0 %" in tim.svg and "median" not in tim.svg
-    assert "advarsel under 80 %" in tim.svg and "ikke bestått under 60 %" in tim.svg
+    assert "Harstad: 20,0\u202f%" in tim.svg and "median" not in tim.svg
+    assert "advarsel under 80\u202f%" in tim.svg and "ikke bestått under 60\u202f%" in tim.svg
     cov = drawn["coverage"]
-    assert "mål 80 %" in cov.svg and "lav 60 %" in cov.svg
-    assert "Aleris Nesttun" in cov.alt and "Kristiansand 57,4 %" in cov.alt
+    assert "mål 80\u202f%" in cov.svg and "lav 60\u202f%" in cov.svg
+    assert "Aleris Nesttun" in cov.alt and "Kristiansand 57,4\u202f%" in cov.alt
 
 
 def _chromium() -> str | None:

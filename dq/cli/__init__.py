@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from dq import __version__
+from dq.cli import _common
 from dq.cli import completeness as _completeness
 from dq.cli import coverage as _coverage
 from dq.cli import reliability as _reliability
@@ -25,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     add_completion=True,  # dq --install-completion: bash, zsh, fish, PowerShell
     rich_markup_mode=None,
+    cls=_common.ReadableGroup,  # readable --help placeholders (FILE, N), not <list[Path]>
 )
 
 

@@ -30,6 +30,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class Format(str, Enum):
     table = "table"
+    terminal = "terminal"  # the same as table: every command takes both names
     json = "json"
     csv = "csv"
     markdown = "markdown"
@@ -53,6 +54,67 @@ OutputOption = Annotated[Optional[Path], typer.Option(
          "file the command reads, a directory and a block device.")]
 WidthOption = Annotated[Optional[int], typer.Option(help="Terminal width.", min=40, max=1000)]
 CIOption = Annotated[CIMethod, typer.Option(help="Confidence interval method.")]
+LangOption = Annotated[Optional[Lang], typer.Option(
+    help="Language of the terminal and Markdown output (default: the spec's [report] lang, "
+         "else nb). JSON and CSV are the same in every language.")]
+
+
+def language(lang: Lang | None, spec: Any) -> str:
+    """--lang, else the spec's [report] lang (nb when the spec does not say)."""
+    return lang.value if lang is not None else getattr(spec, "report_lang", "nb")
+
+
+# Readable placeholders in --help (the parser's own are <list[Path]>, <str>, <int range>): by
+# the option's name, else by its type.
+METAVARS = {"by": "KEYS", "raters": "COLUMNS", "variables": "NAMES", "categories": "CODES",
+            "pairs": "REG:REC,...", "encoding": "ENCODING", "separator": "CHAR",
+            "input_format": "FORMAT", "width": "COLUMNS", "top": "N", "min_n": "N",
+            "suppress": "N", "bootstrap": "N", "seed": "N", "window": "DAYS",
+            "fail_under": "FRACTION", "target": "FRACTION", "data": "FILE"}
+
+
+def readable_metavars(command: Any) -> Any:
+    """Give every parameter of a command without a metavar of its own a readable one: FILE for
+    paths (FILE... for several), N, FRACTION, COLUMN for column names, TEXT; choices keep
+    theirs (<table|json|…>)."""
+    for param in getattr(command, "params", []):
+        desc = getattr(param, "type_descriptor", None)
+        if param.metavar is not None or desc is None or desc.is_choice:
+            continue
+        if getattr(param, "is_flag", False) or desc.annotation is bool:
+            continue
+        name = param.name or ""
+        many = param.nargs != 1
+        base = desc.annotation
+        if param.param_type_name == "argument":
+            # the argument's own name (DATA, REGISTRY, STUDY), its help says what it is; the
+            # parser's type (<list[Path]>) is not shown beside it
+            param.metavar = name.upper()
+            param.display_type_rich = lambda ctx: None
+            continue
+        if name in METAVARS:
+            meta = METAVARS[name]
+        elif desc.is_path or base is Path or desc.is_list and "Path" in str(base):
+            meta = "FILE"
+        elif base is float:
+            meta = "X"
+        elif base is int:
+            meta = "N"
+        elif name in ("person", "unit", "date", "count", "year", "patient", "belongs",
+                      "case_column", "rater_column"):
+            meta = "COLUMN"
+        else:
+            meta = "TEXT"
+        param.metavar = meta + ("..." if many else "")
+    return command
+
+
+class ReadableGroup(typer.core.TyperGroup):
+    """The dq group: each command's --help shows readable placeholders (readable_metavars)."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        return readable_metavars(command) if command is not None else None
 
 
 def visible(text: str, *, keep_newlines: bool = False) -> str:

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import Lang, commit, handle_errors, plan_outputs, render_terminal
+from dq.cli._common import (Lang, LangOption, commit, handle_errors, language, plan_outputs,
+                            render_terminal, say)
 from dq.errors import EXIT_CHECK_FAILED
 
 COMPARE_HELP = """Compare two dq report results — a data-quality project's baseline and follow-up,
@@ -26,6 +27,7 @@ the data again: statuses, verdicts and the exit code are recomputed.
 
 class CompareFormat(str, Enum):
     table = "table"
+    terminal = "terminal"  # the same as table: every command takes both names
     json = "json"
     markdown = "markdown"
     html = "html"
@@ -39,7 +41,8 @@ def compare(
     CompareFormat.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
                                                    help="Write to this file.")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of terminal, Markdown and HTML.")] = Lang.nb,
+    lang: Annotated[Lang, typer.Option(help="Language of terminal, Markdown and HTML (JSON is "
+                                            "the same in every language).")] = Lang.nb,
     fail_on_regression: Annotated[bool, typer.Option(
         "--fail-on-regression", help="Exit 1 when a check newly fails or got significantly "
                                      "worse.")] = False,
@@ -61,16 +64,19 @@ def compare(
     top = min(top, 10**9)  # "all of them" (a larger int overflows the table's row index)
     b, a = cmp.load_result(before), cmp.load_result(after)
     df, warnings, n = cmp.run(b, a, suppress)  # the published rows: every format shows the same
+    notes: list[str] = []  # diagnostics go to stderr (below), never into the document
     if fmt is CompareFormat.json:
         text = cmp.to_json(df, b, a, Path(before), Path(after), warnings, n)
     elif fmt is CompareFormat.markdown:
-        text = render.markdown(df, before.name, after.name, warnings, lang.value, n)
+        text = render.markdown(df, b, a, notes, lang.value, n)
     elif fmt is CompareFormat.html:
-        text = render.to_html(df, before.name, after.name, warnings, lang.value, n)
+        text = render.to_html(df, b, a, notes, lang.value, n)
     else:
-        text = render_terminal(lambda c: render.terminal(df, c, lang.value, top, warnings),
+        text = render_terminal(lambda c: render.terminal(df, c, lang.value, top, notes, b, a, n),
                                output, width)
     commit(plan, {"--output": text})
+    for message in warnings:  # in the JSON too (warnings)
+        say(f"dq: warning: {message}")
     if fail_on_regression and cmp.regressed(df):
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -84,6 +90,7 @@ def regrade(
                                                    help="Write the regraded result here "
                                                         "(default: stdout).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    lang: LangOption = None,
 ) -> None:
     from dq import compare as cmp
     from dq.cli.inputs import load_spec
@@ -98,8 +105,15 @@ def regrade(
     doc = cmp.regrade(cmp.load_result(result), sp)
     commit(plan, {"--output": dumps(doc)})
     statuses = {r["status"] for r in doc["results"]}
-    if "fail" in statuses or (strict and "warn" in statuses):
-        raise typer.Exit(EXIT_CHECK_FAILED)
+    code = EXIT_CHECK_FAILED if "fail" in statuses or (strict and "warn" in statuses) else 0
+    from types import SimpleNamespace
+
+    from dq.render.report import verdict_line
+
+    # the CI log's one-line verdict in the chosen language, as dq report writes it
+    say(verdict_line(SimpleNamespace(dimensions=doc["dimensions"]), language(lang, sp), code))
+    if code:
+        raise typer.Exit(code)
 
 
 compare.__doc__ = COMPARE_HELP

@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, OutputOption, WidthOption,
-                            emit, handle_errors, plan_outputs, progress, warn)
+from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
+                            WidthOption, emit, handle_errors, language, plan_outputs, progress,
+                            warn)
 from dq.cli.inputs import load_spec, open_data, protected
 from dq.errors import EXIT_CHECK_FAILED
 from dq.outputs import reading
@@ -49,6 +50,7 @@ def completeness(
     input_format: Annotated[Optional[str], typer.Option(
         help="Override the format the file extension implies: csv, parquet, xlsx, sav, dta.")] = None,
     width: WidthOption = None,
+    lang: LangOption = None,
 ) -> None:
     from dq import completeness as comp
     from dq import units as units_mod
@@ -57,6 +59,7 @@ def completeness(
     from dq.render.tabular import to_csv
 
     spec_obj = load_spec(spec)
+    lang_code = language(lang, spec_obj)
     keys = parse_by(by)
     # Every output is checked against every input before any data is read.
     plan = plan_outputs(protected(spec_obj, reads={"dataset", "units"}, data=data), output)
@@ -73,8 +76,8 @@ def completeness(
                               min_n=min_n, ci_method=ci.value)
     emit(fmt, plan, output, width,
          json=lambda: comp.to_json(result, source.infos, spec_obj),
-         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.completeness(result),
-         terminal=lambda console: terminal.completeness(result, console, top))
+         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.completeness(result, lang_code),
+         terminal=lambda console: terminal.completeness(result, console, top, lang_code))
     for message in result.warnings:
         warn(message)
     if result.failed:

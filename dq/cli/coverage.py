@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, OutputOption, WidthOption,
-                            emit, handle_errors, plan_outputs, progress)
+from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
+                            WidthOption, emit, handle_errors, language, plan_outputs, progress,
+                            warn)
 from dq.cli.inputs import load_spec, open_data, protected, scan_input
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 from dq.outputs import Input, reading
@@ -88,6 +89,7 @@ def coverage(
     output: OutputOption = None,
     top: Annotated[int, typer.Option(help="Rows in the terminal table, worst first.", min=1, max=100_000)] = 30,
     width: WidthOption = None,
+    lang: LangOption = None,
 ) -> None:
     from dq import coverage as cov
     from dq import units as units_mod
@@ -96,6 +98,7 @@ def coverage(
     from dq.render.tabular import to_csv
 
     sp = load_spec(spec)
+    lang_code = language(lang, sp)
     cs = sp.coverage
     keys = parse_by(by)
     bad = [k for k in keys if k not in ("unit", "hf", "rhf", "year")]
@@ -128,13 +131,17 @@ def coverage(
     suppress_n = suppress_n or None
     result, machine_rows = cov.published(result, suppress_n, units is not None)
 
+    names = [p.name for p in refs]
+
     def to_json() -> str:
         return cov.to_json(result, machine_rows, [source, *references], sp, suppress_n)
 
     emit(fmt, plan, output, width, json=to_json,
          csv=lambda: to_csv(machine_rows.drop("suppressed", strict=False)),
-         markdown=lambda: markdown.coverage(result, suppress_n),
-         terminal=lambda c: terminal.coverage(result, c, top, suppress_n))
+         markdown=lambda: markdown.coverage(result, suppress_n, lang_code, names),
+         terminal=lambda c: terminal.coverage(result, c, top, suppress_n, lang_code, names))
+    for message in result.warnings:  # diagnostics go to stderr, never into the document
+        warn(message)
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 

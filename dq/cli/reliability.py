@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, OutputOption, WidthOption,
-                            emit, handle_errors, plan_outputs, progress)
+from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
+                            WidthOption, emit, handle_errors, language, plan_outputs, progress,
+                            warn)
 from dq.cli.inputs import load_spec, protected, scan_input
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 from dq.outputs import Input
@@ -108,6 +109,7 @@ def reliability(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     width: WidthOption = None,
+    lang: LangOption = None,
 ) -> None:
     from dq import reliability as rel
     from dq.render import markdown, terminal
@@ -135,8 +137,10 @@ def reliability(
                              weights=weights.value if weights else None, icc_null=icc_null)
     emit(fmt, plan, output, width,
          json=lambda: rel.to_json(result, source.infos, sp, bootstrap, seed),
-         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.reliability(result),
-         terminal=lambda c: terminal.reliability(result, c))
+         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.reliability(result, language(lang, sp)),
+         terminal=lambda c: terminal.reliability(result, c, language(lang, sp)))
+    for message in result.warnings:  # diagnostics on stderr, never in the document
+        warn(message)
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -161,6 +165,7 @@ def correctness(
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     width: WidthOption = None,
+    lang: LangOption = None,
 ) -> None:
     from dq import correctness as corr
     from dq.render import markdown, terminal
@@ -196,8 +201,10 @@ def correctness(
                           patient=patient_col, belongs=belongs or cs.belongs, ci_method=ci.value)
     emit(fmt, plan, output, width,
          json=lambda: corr.to_json(result, source.infos, sp),
-         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.correctness(result),
-         terminal=lambda c: terminal.correctness(result, c))
+         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.correctness(result, language(lang, sp), ci.value),
+         terminal=lambda c: terminal.correctness(result, c, language(lang, sp)))
+    for message in result.warnings:  # diagnostics on stderr, never in the document
+        warn(message)
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 

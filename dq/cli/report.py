@@ -29,7 +29,9 @@ thresholds. A dimension without data says what would assess it. Exit code 1 when
 
 class ReportFormat(str, Enum):
     terminal = "terminal"
+    table = "table"  # the same as terminal: every command takes both names
     json = "json"
+    csv = "csv"  # the results rows, as in the JSON
     markdown = "markdown"
     html = "html"
 
@@ -103,7 +105,8 @@ def report(
     figure_folder = _figure_folder(figures) if figures is not None else None
     with progress("Reading the export and the studies…"):
         source = open_data(list(data or []), replace(sp, variables={}), fmt=None, encoding=None,
-                           separator=None, hashes=fmt is not ReportFormat.terminal)
+                           separator=None,
+                           hashes=fmt not in (ReportFormat.terminal, ReportFormat.table))
         units = None
         if sp.units is not None:
             with reading(sp.units.path):
@@ -136,6 +139,10 @@ def report(
                                   for name in figure_texts)])
     if fmt is ReportFormat.json:
         text = render.json_dumps(render.to_json(shown))
+    elif fmt is ReportFormat.csv:
+        from dq.render.tabular import results_csv
+
+        text = results_csv(render.to_json(shown)["results"])
     elif fmt is ReportFormat.markdown:
         text = render.markdown(shown, language, _link(figure_folder, output))
     elif fmt is ReportFormat.html:

@@ -1,68 +1,85 @@
-"""Renderers of ``dq compare``: terminal, JSON, Markdown (a project report's results section), HTML."""
+"""Renderers of ``dq compare`` — terminal, Markdown and HTML — as the results section of a
+project report: the registry, both runs' dates and periods, then what improved (with CIs), what
+got worse, what stayed the same, and the checks that came or went. Every word from the message
+catalogue (``dq.messages.SUB``, keys ``cmp.*`` and ``change.*``); numbers in the language's
+typography. ``df`` is compare's published result: hidden rows are already null."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import polars as pl
 
-from dq.checks.model import DIMENSIONS, NAMES
-from dq.render.numbers import num, pct
+from dq.checks.model import NAMES
+from dq.messages import MINUS, SUB, counted, render, sub
+from dq.render.numbers import count, num, pct
 from dq.render.report import suppression_rule, title_of
-from dq.render.text import html_text, md_cell, rich_text
+from dq.render.text import html_text, md_cell, plain
 
-WORDS = {
-    "nb": {"title": "Før og etter", "baseline": "Før", "followup": "Etter", "change": "Endring",
-           "ci": "95 % KI", "p": "p", "unit": "Enhet", "check": "Kontroll",
-           "new_failure": "ny feil", "resolved": "løst", "persisting_failure": "vedvarende feil",
-           "unchanged": "uendret", "improved": "bedre", "worsened": "verre", "added": "ny kontroll",
-           "removed": "fjernet", "method": ("Forskjeller i andeler med Newcombes hybride "
-                                            "score-intervall (1998) og z-test eller Fishers eksakte "
-                                            "test; κ, α og AC1 med intervall fra standardfeilene. "
-                                            "Enhetsrader er Holm-justert innen hver kontroll."),
-           "national": "Nasjonalt", "none": "Ingen endringer.", "hidden": "prikket",
-           "suppression": "Prikking", "notes": "Merknader"},
-    "en": {"title": "Before and after", "baseline": "Baseline", "followup": "Follow-up",
-           "change": "Change", "ci": "95 % CI", "p": "p", "unit": "Unit", "check": "Check",
-           "new_failure": "new failure", "resolved": "resolved",
-           "persisting_failure": "persisting failure", "unchanged": "unchanged",
-           "improved": "improved", "worsened": "worsened", "added": "added", "removed": "removed",
-           "method": ("Differences of proportions with Newcombe's hybrid score interval (1998) "
-                      "and a z or Fisher's exact test; κ, α and AC1 with an interval from the "
-                      "standard errors. Unit rows are Holm-adjusted within each check."),
-           "national": "National", "none": "No changes.", "hidden": "suppressed",
-           "suppression": "Small cells", "notes": "Notes"},
-}
-NOTABLE = ("new_failure", "worsened", "resolved", "improved", "persisting_failure", "added",
-           "removed")
+BETTER = ("resolved", "improved")
+WORSE = ("new_failure", "worsened")
+NOTABLE = (*WORSE, *BETTER, "persisting_failure", "added", "removed")
+
+
+def method_text(lang: str) -> str:
+    return sub("cmp.method", lang)
+
+
+def _signed(text: str) -> str:
+    return text.replace("-", MINUS)
+
+
+def _source(row: dict[str, Any]) -> dict[str, Any]:
+    try:
+        source = json.loads(row.get("source") or "{}")
+    except ValueError:
+        return {}
+    return source if isinstance(source, dict) else {}
+
+
+def _is_shift(row: dict[str, Any]) -> bool:
+    return row["unit"] is not None and row["id"].startswith("sammenlignbarhet.skift.")
 
 
 def _value(v: float | None, row: dict[str, Any], lang: str) -> str:
     if v is None:
         return "–"
+    if _is_shift(row):  # a shift between two years: signed percentage points, with its years
+        values = _source(row).get("values") or {}
+        if isinstance(values, dict) and {"year0", "year1"} <= set(values):
+            return render(SUB["cmp.shift"][lang], lang,
+                          {"change": v, "year0": values["year0"], "year1": values["year1"]})
+        return render("{change:pp}", lang, {"change": v})
     if row["id"].startswith("reliabilitet."):
-        return num(v, lang, 3)
+        return _signed(num(v, lang, 3))
     if row["denominator_before"] is not None or row["denominator_after"] is not None:
         return pct(v, lang)
-    return num(v, lang, 1)
+    return _signed(num(v, lang, 1))
 
 
 def _diff(row: dict[str, Any], lang: str) -> str:
     d = row["difference"]
     if d is None:
         return "–"
+    low, high = row["ci_low"], row["ci_high"]
     if row["id"].startswith("reliabilitet.") or row["denominator_before"] is None:
-        text = num(d, lang, 3 if row["id"].startswith("reliabilitet.") else 1)
-        ci = ("" if row["ci_low"] is None else
-              f" ({num(row['ci_low'], lang, 3)} – {num(row['ci_high'], lang, 3)})")
-        return ("+" if d > 0 else "") + text + ci
-    text = num(100 * d, lang, 1) + " pp"
-    ci = ("" if row["ci_low"] is None else
-          f" ({num(100 * row['ci_low'], lang, 1)} – {num(100 * row['ci_high'], lang, 1)})")
-    return ("+" if d > 0 else "") + text + ci
+        digits = 3 if row["id"].startswith("reliabilitet.") else 1
+        text = ("+" if d > 0 else "") + _signed(num(d, lang, digits))
+        if low is not None and high is not None:
+            text += " (" + sub("cmp.ci_to", lang, low=_signed(num(low, lang, digits)),
+                               high=_signed(num(high, lang, digits))) + ")"
+        return text
+    text = render("{d:pp}", lang, {"d": d})
+    if low is not None and high is not None:
+        text += " (" + sub("cmp.ci_to", lang, low=_signed(num(100 * low, lang, 1)),
+                           high=_signed(num(100 * high, lang, 1))) + ")"
+    return text
 
 
-def _p(v: float | None, lang: str = "en") -> str:
+def _p(v: float | None, lang: str) -> str:
     if v is None:
         return "–"
     return num(v, lang, 3) if v >= 0.001 else "<" + num(0.001, lang, 3)
@@ -72,11 +89,9 @@ def _title(row: dict[str, Any], lang: str) -> str:
     """The check's title in ``lang`` from the message catalogue where the result names its
     definition, else the title the result stored (English; also when a tampered result names
     a definition or parameters this dq does not know)."""
-    import json
-
+    source = _source(row)
     try:
-        source = json.loads(row.get("source") or "{}")
-        if isinstance(source, dict) and source.get("definition"):
+        if source.get("definition"):
             return title_of({**source, **{k: v for k, v in row.items() if k != "source"}},
                             lang)
     except (KeyError, ValueError, TypeError, AttributeError, IndexError):
@@ -90,105 +105,238 @@ def _label(row: dict[str, Any], lang: str) -> str:
     return f"{title} — {row['unit']}" if row["unit"] else title
 
 
-def _change_text(row: dict[str, Any], lang: str) -> str:
-    w = WORDS[lang]
-    return w[row["change"]] + (f" ({w['hidden']})" if row.get("suppressed") else "")
+def _outcome(row: dict[str, Any], lang: str) -> str:
+    return sub(f"change.{row['change']}", lang) + (
+        f" ({sub('cmp.hidden', lang)})" if row.get("suppressed") else "")
 
 
-def markdown(df: pl.DataFrame, before: str, after: str, warnings: list[str], lang: str,
-             suppress_n: int | None = None) -> str:
-    """``df`` is compare's published result: hidden rows are already null (never recomputed
-    here). Every text that came from a file is escaped (``md_cell``)."""
-    w = WORDS[lang]
-    out = [f"# {w['title']}", "",
-           f"{w['baseline']}: {md_cell(before)} · {w['followup']}: {md_cell(after)}", "",
-           w["method"], ""]
-    counts = {r["change"]: r["count"] for r in df["change"].value_counts().iter_rows(named=True)}
-    out.append(", ".join(f"{w[c]}: {counts[c]}" for c in CHANGE_ORDER if counts.get(c)))
-    out.append("")
-    rank = pl.col("change").replace_strict({c: i for i, c in enumerate(CHANGE_ORDER)},
+# ------------------------------------------------------------------------------ structure
+
+
+@dataclass(frozen=True)
+class Run:
+    """What the header says of one result: its file, the date it was run, its period."""
+
+    file: str
+    run: str
+    period: str
+
+
+def _run(result: Any, name: str, lang: str) -> Run:
+    started = str(result.doc.get("manifest", {}).get("run_started") or "")
+    try:
+        day = render("{d:date}", lang, {"d": date.fromisoformat(started[:10])})
+    except ValueError:
+        day = "–"
+    period = result.doc.get("period")
+    return Run(plain(name), day, plain(period) if period else "–")
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    rows: list[dict[str, Any]]
+    lines: list[str]  # sentences after the table
+
+
+def _rank(changes: tuple[str, ...]) -> pl.Expr:
+    return pl.col("change").replace_strict({c: i for i, c in enumerate(changes)}, default=99,
                                            return_dtype=pl.Int32)
-    for dim in DIMENSIONS:
-        part = df.filter(pl.col("dimension") == dim, pl.col("change").is_in(NOTABLE)).sort(
-            rank, maintain_order=True)
-        out += [f"## {NAMES[lang][dim]}", ""]
-        if part.is_empty():
-            out += [w["none"], ""]
-            continue
-        out += [f"| {w['check']} | {w['baseline']} | {w['followup']} | {w['change']} ({w['ci']}) "
-                f"| p | |", "|---|---:|---:|---:|---:|---|"]
-        for row in part.iter_rows(named=True):
-            out.append(f"| {md_cell(_label(row, lang))} | {_value(row['before'], row, lang)} | "
-                       f"{_value(row['after'], row, lang)} | {_diff(row, lang)} | "
-                       f"{_p(row['p_adjusted'], lang)} | {_change_text(row, lang)} |")
-        out.append("")
+
+
+def sections(df: pl.DataFrame, lang: str) -> list[Section]:
+    """Improvements first (resolved, then improved; most significant first), deteriorations,
+    what stayed the same (failures in both runs listed, the rest counted), checks added or
+    removed."""
+    from dq.checks.model import DIMENSIONS
+
+    dim = pl.col("dimension").replace_strict({d: i for i, d in enumerate(DIMENSIONS)},
+                                             default=99, return_dtype=pl.Int32)
+
+    def pick(changes: tuple[str, ...]) -> list[dict[str, Any]]:
+        part = df.filter(pl.col("change").is_in(changes))
+        return part.sort([_rank(changes), dim, "p_adjusted"], nulls_last=True,
+                         maintain_order=True).to_dicts()
+
+    unchanged = int((df["change"] == "unchanged").sum())
+    same_lines = [sub("cmp.unchanged_line", lang, n=counted(unchanged, "check", lang))]
+    return [Section("better", sub("cmp.h.better", lang), pick(BETTER), []),
+            Section("worse", sub("cmp.h.worse", lang), pick(WORSE), []),
+            Section("same", sub("cmp.h.same", lang), pick(("persisting_failure",)), same_lines),
+            Section("changed_set", sub("cmp.h.changed_set", lang), pick(("added", "removed")),
+                    [])]
+
+
+def _counts(df: pl.DataFrame, lang: str) -> str:
+    from dq.compare import counts
+
+    got = counts(df)
+    order = (*BETTER, *WORSE, "persisting_failure", "unchanged", "added", "removed")
+    return ", ".join(f"{sub(f'change.{c}', lang)} {count(got[c], lang)}" for c in order
+                     if got.get(c))
+
+
+def _cells(row: dict[str, Any], lang: str) -> list[str]:
+    return [NAMES[lang].get(row["dimension"], row["dimension"]), _label(row, lang),
+            _value(row["before"], row, lang), _value(row["after"], row, lang), _diff(row, lang),
+            _p(row["p_adjusted"], lang), _outcome(row, lang)]
+
+
+def _headers(lang: str) -> list[tuple[str, str]]:
+    return [(sub("cmp.dimension", lang), "left"), (sub("cmp.check", lang), "left"),
+            (sub("cmp.baseline", lang), "right"), (sub("cmp.followup", lang), "right"),
+            (sub("cmp.change", lang), "right"), (sub("cmp.p", lang), "right"),
+            (sub("cmp.outcome", lang), "left")]
+
+
+def _title_line(registry: Any, lang: str) -> str:
+    return (sub("cmp.title_registry", lang, registry=plain(registry)) if registry
+            else sub("cmp.title", lang))
+
+
+# ------------------------------------------------------------------------------ Markdown
+
+
+def markdown(df: pl.DataFrame, before: Any, after: Any, warnings: list[str], lang: str,
+             suppress_n: int | None = None) -> str:
+    """``before``/``after``: the stored results (dq.compare.Result). Every text that came from
+    a file is escaped (``md_cell``)."""
+    from dq.render.markdown import Data, table
+
+    b, a = _run(before, before.path.name, lang), _run(after, after.path.name, lang)
+    out = [f"# {md_cell(_title_line(after.doc.get('registry'), lang))}", "",
+           table([("", "left"), (sub("cmp.baseline", lang), "left"),
+                  (sub("cmp.followup", lang), "left")],
+                 [[sub("cmp.run", lang), b.run, a.run],
+                  [sub("cmp.period", lang), Data(b.period), Data(a.period)],
+                  [sub("cmp.file", lang), Data(b.file), Data(a.file)]], lang),
+           method_text(lang), "", f"**{sub('cmp.counts', lang)}:** {_counts(df, lang)}", ""]
+    for section in sections(df, lang):
+        out += [f"## {section.title}", ""]
+        if section.rows:
+            out.append(table(_headers(lang),
+                             [[c if i != 1 else Data(c) for i, c in enumerate(_cells(r, lang))]
+                              for r in section.rows], lang))
+        elif not section.lines:
+            out += [sub("cmp.none", lang), ""]
+        out += [*section.lines, ""] if section.lines else []
     if warnings:
-        out += [f"**{w['notes']}**", ""]
+        out += [f"**{sub('notes', lang)}**", ""]
         out += [f"- {md_cell(x)}" for x in warnings]
         out.append("")
     rule = suppression_rule(suppress_n, lang)
     if rule:
-        out += [f"_{w['suppression']}: {md_cell(rule)}_", ""]
+        out += [f"_{sub('suppression', lang)}: {md_cell(rule)}_", ""]
     return "\n".join(out)
 
 
-def terminal(df: pl.DataFrame, console, lang: str, top: int, warnings: list[str]) -> None:  # noqa: ANN001
-    from rich import box
-    from rich.table import Table
+# ------------------------------------------------------------------------------ terminal
+
+
+def terminal(df: pl.DataFrame, console: Any, lang: str, top: int, warnings: list[str],
+             before: Any = None, after: Any = None, suppress_n: int | None = None) -> None:
     from rich.text import Text
 
-    w = WORDS[lang]
-    console.print(Text(w["title"], style="bold"))
-    counts = {r["change"]: r["count"] for r in df["change"].value_counts().iter_rows(named=True)}
-    console.print("  ".join(f"{w[c]}: {counts[c]}" for c in CHANGE_ORDER if counts.get(c)))
+    from dq.render.terminal import print_table, say
+
     style = {"new_failure": "bold red", "worsened": "red", "resolved": "green",
              "improved": "green", "persisting_failure": "yellow"}
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column(w["check"], overflow="fold", max_width=40)
-    table.add_column(w["baseline"], justify="right", no_wrap=True)
-    table.add_column(w["followup"], justify="right", no_wrap=True)
-    table.add_column(w["change"], justify="right")
-    table.add_column("", no_wrap=True)
-    rank = pl.col("change").replace_strict({c: i for i, c in enumerate(NOTABLE)}, default=99,
-                                           return_dtype=pl.Int32)
-    notable = df.filter(pl.col("change").is_in(NOTABLE[:5])).sort(rank, "p_adjusted",
-                                                                  nulls_last=True)
-    for row in notable.head(top).iter_rows(named=True):
-        table.add_row(rich_text(_label(row, lang)), _value(row["before"], row, lang),
-                      _value(row["after"], row, lang), _diff(row, lang),
-                      Text(_change_text(row, lang), style=style.get(row["change"], "")))
-    console.print(table)
-    if notable.height > top:
-        console.print(f"… {notable.height - top} more; --format markdown or json", style="dim")
-    console.print(w["method"], style="dim")
-    for x in warnings:
-        console.print(rich_text(f"warning: {x}", style="yellow"))
-
-
-CHANGE_ORDER = ("new_failure", "worsened", "persisting_failure", "resolved", "improved",
-                "unchanged", "added", "removed")
-
-
-def to_html(df: pl.DataFrame, before: str, after: str, warnings: list[str], lang: str,
-            suppress_n: int | None = None) -> str:
-    w = WORDS[lang]
-    esc = html_text
-    rows = []
-    for row in df.filter(pl.col("change").is_in(NOTABLE)).iter_rows(named=True):
-        rows.append(f"<tr><td>{esc(NAMES[lang][row['dimension']])}</td><td>{esc(_label(row, lang))}"
-                    f"</td><td>{esc(_value(row['before'], row, lang))}</td><td>"
-                    f"{esc(_value(row['after'], row, lang))}</td><td>{esc(_diff(row, lang))}</td>"
-                    f"<td>{esc(_p(row['p_adjusted'], lang))}</td>"
-                    f"<td>{esc(_change_text(row, lang))}</td></tr>")
-    notes = "".join(f"<li>{esc(x)}</li>" for x in warnings)
+    registry = after.doc.get("registry") if after is not None else None
+    say(console, Text(_title_line(registry, lang), style="bold"))
+    if before is not None and after is not None:
+        b, a = _run(before, before.path.name, lang), _run(after, after.path.name, lang)
+        for label, x, y in ((sub("cmp.run", lang), b.run, a.run),
+                            (sub("cmp.period", lang), b.period, a.period)):
+            say(console, f"{label}: {sub('cmp.baseline', lang)} {x} · "
+                         f"{sub('cmp.followup', lang)} {y}")
+    say(console, f"{sub('cmp.counts', lang)}: {_counts(df, lang)}")
+    left = top
+    hidden = 0
+    headers = [h for i, h in enumerate(_headers(lang)) if i not in (0, 5)]
+    for section in sections(df, lang):
+        if section.key == "changed_set":
+            hidden += len(section.rows)
+            continue
+        console.print()
+        say(console, Text(section.title, style="bold"))
+        shown, rest = section.rows[:left], section.rows[left:]
+        left -= len(shown)
+        hidden += len(rest)
+        rows: list[list[str | Text]] = []
+        for r in shown:
+            cells = [c for i, c in enumerate(_cells(r, lang)) if i not in (0, 5)]
+            rows.append([Text(plain(cells[0])), *cells[1:4],
+                         Text(cells[4], style=style.get(r["change"], ""))])
+        print_table(console, headers, rows)
+        if not section.rows and not section.lines:
+            say(console, sub("cmp.none", lang))
+        for line in section.lines:
+            say(console, line)
+    if hidden:
+        say(console, sub("cmp.more", lang, n=hidden), style="dim")
+    say(console, method_text(lang), style="dim")
     rule = suppression_rule(suppress_n, lang)
-    rule_html = f"<p>{esc(w['suppression'])}: {esc(rule)}</p>" if rule else ""
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{w["title"]}'
-            "</title><style>body{font:15px/1.4 system-ui,sans-serif;max-width:1100px;margin:2rem auto;"
-            "padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{padding:.3rem .5rem;"
-            "border-bottom:1px solid #eaeef2;text-align:left}</style></head><body>"
-            f"<h1>{w['title']}</h1><p>{esc(w['baseline'])}: <code>{esc(before)}</code> · "
-            f"{esc(w['followup'])}: <code>{esc(after)}</code></p><p>{esc(w['method'])}</p>"
-            f"<table><tr><th></th><th>{w['check']}</th><th>{w['baseline']}</th><th>{w['followup']}"
-            f"</th><th>{w['change']} ({w['ci']})</th><th>p</th><th></th></tr>{''.join(rows)}</table>"
-            f"<ul>{notes}</ul>{rule_html}</body></html>\n")
+    if rule:
+        say(console, f"{sub('suppression', lang)}: {rule}", style="dim")
+
+
+# ------------------------------------------------------------------------------ HTML
+
+
+CSS = """*{box-sizing:border-box}body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,
+sans-serif;margin:0 auto;max-width:1100px;padding:1rem;color:#1b1f24}h1{font-size:1.5rem;
+overflow-wrap:anywhere}h2{margin-top:1.8rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
+.scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;margin:.5rem 0}
+th,td{padding:.3rem .5rem;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.c{min-width:12rem;overflow-wrap:anywhere}.new_failure,.worsened{color:#b42318;font-weight:600}
+.resolved,.improved{color:#1a7f37;font-weight:600}.persisting_failure{color:#9a6700}
+.small{color:#57606a;font-size:.9rem}code{overflow-wrap:anywhere}
+@media (max-width:600px){body{font-size:15px;padding:.6rem}td.c{min-width:9rem}}
+@media print{body{max-width:none}.scroll{overflow:visible}}"""
+
+
+def to_html(df: pl.DataFrame, before: Any, after: Any, warnings: list[str], lang: str,
+            suppress_n: int | None = None) -> str:
+    """A self-contained page (no script, no external file), every text escaped, tables that
+    scroll inside their own box so the page never scrolls sideways at 390 px."""
+    esc = html_text
+    b, a = _run(before, before.path.name, lang), _run(after, after.path.name, lang)
+    title = _title_line(after.doc.get("registry"), lang)
+    head = "".join(f"<th>{esc(t)}</th>" for t, _ in _headers(lang))
+    body = [f"<h1>{esc(title)}</h1>",
+            '<div class="scroll"><table><tr><th></th>'
+            f"<th>{esc(sub('cmp.baseline', lang))}</th><th>{esc(sub('cmp.followup', lang))}</th>"
+            "</tr>"
+            + "".join(f"<tr><th>{esc(label)}</th><td>{esc(x)}</td><td>{esc(y)}</td></tr>"
+                      for label, x, y in ((sub("cmp.run", lang), b.run, a.run),
+                                          (sub("cmp.period", lang), b.period, a.period),
+                                          (sub("cmp.file", lang), b.file, a.file)))
+            + "</table></div>",
+            f'<p class="small">{esc(method_text(lang))}</p>',
+            f"<p><b>{esc(sub('cmp.counts', lang))}:</b> {esc(_counts(df, lang))}</p>"]
+    for section in sections(df, lang):
+        body.append(f'<h2 id="{section.key}">{esc(section.title)}</h2>')
+        if section.rows:
+            rows = []
+            for r in section.rows:
+                c = _cells(r, lang)
+                rows.append(f"<tr><td>{esc(c[0])}</td><td class=c>{esc(c[1])}</td>"
+                            + "".join(f"<td class=n>{esc(x)}</td>" for x in c[2:6])
+                            + f'<td class="{esc(r["change"])}">{esc(c[6])}</td></tr>')
+            body.append(f'<div class="scroll"><table><tr>{head}</tr>{"".join(rows)}</table>'
+                        "</div>")
+        elif not section.lines:
+            body.append(f"<p>{esc(sub('cmp.none', lang))}</p>")
+        body += [f"<p>{esc(line)}</p>" for line in section.lines]
+    if warnings:
+        body.append(f"<h2>{esc(sub('notes', lang))}</h2><ul>"
+                    + "".join(f"<li>{esc(x)}</li>" for x in warnings) + "</ul>")
+    rule = suppression_rule(suppress_n, lang)
+    if rule:
+        body.append(f'<p class="small">{esc(sub("suppression", lang))}: {esc(rule)}</p>')
+    return (f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
+            + "\n".join(body) + "</body></html>\n")

@@ -1,8 +1,14 @@
-"""Numbers for people, in Norwegian (decimal comma, "12,3 %", thin-space thousands) or English."""
+"""Numbers for people, in Norwegian (decimal comma, "12,3 %", thin-space thousands, true minus)
+or English.
+
+Norwegian typography (Språkrådet): a narrow no-break space (U+202F) between thousands and before
+the per cent sign, so "19 610" and "84,1 %" never break across lines; a true minus (U+2212).
+"""
 
 from __future__ import annotations
 
 THIN = "\u202f"  # narrow no-break space: 19 610 never breaks across lines
+MINUS = "\u2212"  # true minus sign
 
 
 def num(value: float | None, lang: str, digits: int = 1) -> str:
@@ -13,7 +19,7 @@ def num(value: float | None, lang: str, digits: int = 1) -> str:
     else:
         text = f"{value:,.{digits}f}"
     if lang == "nb":
-        return text.replace(",", THIN).replace(".", ",")
+        return text.replace(",", THIN).replace(".", ",").replace("-", MINUS)
     return text
 
 
@@ -22,7 +28,9 @@ def count(value: float | None, lang: str) -> str:
 
 
 def pct(value: float | None, lang: str, digits: int = 1) -> str:
-    return "–" if value is None else f"{num(100 * value, lang, digits)} %"
+    if value is None:
+        return "–"
+    return f"{num(100 * value, lang, digits)}{THIN if lang == 'nb' else ' '}%"
 
 
 def ci(low: float | None, high: float | None, lang: str, as_pct: bool = True) -> str:

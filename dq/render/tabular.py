@@ -80,3 +80,21 @@ def markdown_table(df: pl.DataFrame) -> str:
     rule = "|" + "|".join("---:" if df.schema[c].is_numeric() else "---" for c in df.columns) + "|"
     body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in df.iter_rows()]
     return "\n".join([header, rule, *body]) + "\n"
+
+
+def results_csv(results: list[dict[str, object]]) -> str:
+    """``dq report --format csv``: one line per check and unit, the JSON ``results`` with
+    nested values (a check's parameters, the trend) as JSON text, safe for a spreadsheet."""
+    import json
+
+    flat = [{k: (json.dumps(v, ensure_ascii=False, sort_keys=True)
+                 if isinstance(v, dict | list) else v) for k, v in row.items()}
+            for row in results]
+    columns = list(dict.fromkeys(k for row in flat for k in row))
+    schema = {c: pl.String for c in columns}
+    df = pl.DataFrame([{c: (None if row.get(c) is None else str(row.get(c))) for c in columns}
+                       for row in flat], schema=schema, orient="row")
+    numeric = [c for c in ("numerator", "denominator", "estimate", "ci_low", "ci_high", "se",
+                           "warn", "fail", "previous", "change") if c in columns]
+    df = df.with_columns(pl.col(c).cast(pl.Float64, strict=False) for c in numeric)
+    return to_csv(df)

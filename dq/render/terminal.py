@@ -1,19 +1,26 @@
-"""Rich terminal output: worst first, coloured by status, numerator and denominator visible.
+"""Rich terminal output of the sub-commands: worst first, coloured by status, numerator and
+denominator visible, every word from the message catalogue (``dq.messages.SUB``) in the chosen
+language and every number in its typography (``dq.render.numbers``).
 
-Fits 80 columns; plain text (no colour, no box characters beyond ASCII) when stdout is not a
-terminal.
+Plain text (no colour) when stdout is not a terminal. A table that does not fit the terminal is
+written as a list instead — each row's name on its own line, its figures indented below — so
+nothing is folded one letter per line at 60 columns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from dq.render.tabular import fmt_ci, fmt_pct
 from dq.grading import RANK
+from dq.messages import counted, label_word, statistic_name, status_word, sub
+from dq.render.numbers import ci, count, num, pct
 from dq.render.text import plain
 
 STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "info": "dim",
@@ -27,15 +34,17 @@ def _s(value: object) -> Text:
     return Text(plain(value))
 
 
-def status_text(status: str) -> Text:
-    return Text(status.replace("_", " "), style=STATUS_STYLE.get(status, ""))
+def status_text(status: str, lang: str = "en") -> Text:
+    return Text(status_word(status, lang), style=STATUS_STYLE.get(status, ""))
 
 
-def _group_label(row: dict[str, object], keys: list[str]) -> str:
+def group_label(row: dict[str, object], keys: Sequence[str], lang: str) -> str:
+    """A result row's group in words: the unit's name (or HF, RHF, Nasjonalt) and the year or
+    other grouping values."""
     parts = []
     level = row.get("level")
     if level == "national":
-        parts.append("National")
+        parts.append(sub("national", lang))
     elif level == "rhf":
         parts.append(str(row.get("rhf")))
     elif level == "hf":
@@ -46,13 +55,9 @@ def _group_label(row: dict[str, object], keys: list[str]) -> str:
     for key in keys:
         if key not in ("level", "unit", "unit_name", "hf", "rhf"):
             value = row.get(key)
-            value = "(missing)" if value is None else value
+            value = sub("missing_group", lang) if value is None else value
             parts.append(str(value) if key == "year" else f"{key}={value}")
     return " ".join(parts)
-
-
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
 
 
 def worst_first(df: pl.DataFrame, estimate: str = "completeness") -> pl.DataFrame:
@@ -60,69 +65,123 @@ def worst_first(df: pl.DataFrame, estimate: str = "completeness") -> pl.DataFram
     return df.sort([rank, pl.col(estimate)], nulls_last=True)
 
 
-def completeness(result, console: Console, top: int) -> None:  # noqa: ANN001 - CompletenessResult
-    rows = result.rows
-    keys = result.keys
+def say(console: Console, text: str | Text, style: str = "") -> None:
+    """A line of prose, wrapped at the console's width only at ordinary spaces: a number's
+    narrow no-break spaces (19 610, 84,1 %) never become a line break (Rich would break there;
+    textwrap breaks only at ASCII whitespace)."""
+    import textwrap
+
+    plain_text = text.plain if isinstance(text, Text) else text
+    style = style or (str(text.style) if isinstance(text, Text) else "")
+    for line in textwrap.wrap(plain_text, width=max(console.width, 20), break_long_words=False,
+                              break_on_hyphens=False) or [""]:
+        console.print(Text(line, style=style), overflow="fold")
+
+
+def _ci(low: float | None, high: float | None, lang: str) -> str:
+    return ci(low, high, lang)
+
+
+def print_table(console: Console, headers: Sequence[tuple[str, str]],
+                rows: Sequence[Sequence[str | Text]]) -> None:
+    """A table whose first column names the row; ``headers`` are (title, justify). When it does
+    not fit the console, each row is written as its name, then ``title value`` pairs indented
+    below, wrapped at word boundaries (numbers never break: they hold no-break spaces)."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
+    for title, justify in headers:
+        table.add_column(title, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(*row)
+    if not rows:
+        return
+    natural = Measurement.get(console, console.options.update_width(100_000), table).maximum
+    if natural <= console.width:
+        console.print(table)
+        return
+    for row in rows:
+        name = row[0].copy() if isinstance(row[0], Text) else Text(row[0])
+        name.stylize("bold")
+        console.print(name, overflow="fold")
+        chunks = []
+        for (title, _), cell in zip(headers[1:], row[1:], strict=True):
+            cell = cell if isinstance(cell, Text) else Text(cell)
+            if cell.plain.strip():
+                chunk = Text(title + " ", style="dim") if title else Text()
+                chunks.append(chunk + cell)
+        pad = " " * (len(name.plain) - len(name.plain.lstrip(" ")) + 2)
+        line = Text(pad)
+        for chunk in chunks:  # each "title value" stays whole; lines break between them
+            if len(line) > len(pad) and len(line) + 3 + len(chunk) > console.width:
+                console.print(line, overflow="fold")
+                line = Text(pad)
+            if len(line) > len(pad):
+                line.append(" · ", style="dim")
+            line.append_text(chunk)
+        if len(line) > len(pad):
+            console.print(line, overflow="fold")
+
+
+def _summary(console: Console, rows: pl.DataFrame, lang: str) -> None:
     statuses = rows["status"].value_counts()
     counts = dict(zip(statuses["status"], statuses["count"], strict=True))
-    title = "Variable completeness (Kompletthet → variabelkompletthet)"
-    console.print(Text(title, style="bold"))
-    console.print(
-        f"{_count(result.n_finished)} finished records of {_count(result.n_records)} read; "
-        f"{rows['variable'].n_unique()} variables; CI: {result.ci_method} 95 %"
-    )
+    summary = Text(sub("summary", lang) + ": ")
+    for status in ("fail", "warn", "pass", "info", "not_assessed"):
+        if counts.get(status):
+            summary.append(f"{count(counts[status], lang)} {status_word(status, lang)}  ",
+                           style=STATUS_STYLE[status])
+    console.print(summary)
+
+
+def completeness(result, console: Console, top: int, lang: str = "en") -> None:  # noqa: ANN001
+    rows = result.rows
+    keys = result.keys
+    say(console, Text(sub("comp.title", lang), style="bold"))
+    say(console, sub("comp.read", lang, finished=counted(result.n_finished, "finished", lang),
+                      read=count(result.n_records, lang),
+                      variables=counted(rows["variable"].n_unique(), "variable", lang),
+                      ci=sub(f"ci_method.{result.ci_method}", lang)))
     shown = worst_first(rows).head(top)
-    grouped = bool(keys)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
-    table.add_column("Variable", overflow="fold", max_width=22)
-    if grouped:
-        table.add_column("Group", overflow="fold", max_width=24)
-    table.add_column("valid/N", justify="right")
-    table.add_column("Compl.", justify="right")
-    table.add_column("95 % CI", justify="right")
-    table.add_column("unk/inv", justify="right")
-    table.add_column("Status")
+    headers = [(sub("col.variable", lang), "left")]
+    if keys:
+        headers.append((sub("col.group", lang), "left"))
+    headers += [(sub("comp.col.valid_n", lang), "right"),
+                (sub("comp.col.completeness", lang), "right"), (sub("col.ci", lang), "right"),
+                (sub("comp.col.unk_inv", lang), "right"), (sub("col.status", lang), "left")]
+    table_rows: list[list[str | Text]] = []
     for row in shown.iter_rows(named=True):
         cells: list[str | Text] = [_s(row["variable"])]
-        if grouped:
-            cells.append(_s(_group_label(row, keys)))
-        cells += [f"{_count(row['n_valid'])}/{_count(row['n_applicable'])}",
-                  fmt_pct(row["completeness"]), fmt_ci(row["ci_low"], row["ci_high"]),
-                  f"{_count(row['n_unknown'])}/{_count(row['n_invalid'])}"]
-        table.add_row(*cells, status_text(row["status"]))
-    console.print(table)
+        if keys:
+            cells.append(_s(group_label(row, keys, lang)))
+        cells += [f"{count(row['n_valid'], lang)}/{count(row['n_applicable'], lang)}",
+                  pct(row["completeness"], lang), _ci(row["ci_low"], row["ci_high"], lang),
+                  f"{count(row['n_unknown'], lang)}/{count(row['n_invalid'], lang)}",
+                  status_text(row["status"], lang)]
+        table_rows.append(cells)
+    print_table(console, headers, table_rows)
     if rows.height > shown.height:
-        console.print(f"Showing the {shown.height} worst of {rows.height} rows; --top N shows more, "
-                      "--format csv all.", style="dim")
+        say(console, sub("more_rows", lang, shown=shown.height, total=rows.height), style="dim")
     rec = result.records
     if not rec.is_empty():
         whole = rec.filter(pl.col("level") == "national") if "level" in rec.columns else rec
         if whole.height == 1:
             r = whole.row(0, named=True)
-            console.print(
-                f"Record-level completeness (all mandatory variables valid): "
-                f"{_count(r['n_complete'])}/{_count(r['n_records'])} = {fmt_pct(r['completeness'])} "
-                f"(95 % CI {fmt_ci(r['ci_low'], r['ci_high'])})")
+            say(console, sub("comp.records", lang, n=r["n_complete"], total=r["n_records"],
+                              share=r["completeness"], ci=_ci(r["ci_low"], r["ci_high"], lang)))
     if result.unmatched_units:
-        console.print(Text(f"{len(result.unmatched_units)} unit(s) not in the unit table, rolled up "
-                           f"as (unmatched): {plain(', '.join(result.unmatched_units[:10]))}",
+        say(console, Text(sub("comp.unmatched", lang,
+                               units=counted(len(result.unmatched_units), "unit", lang),
+                               names=plain(", ".join(result.unmatched_units[:10]))),
                            style="yellow"))
-    summary = Text("Summary: ")
-    for status in ("fail", "warn", "pass", "info", "not_assessed"):
-        if counts.get(status):
-            summary.append(f"{counts[status]} {status.replace('_', ' ')}  ",
-                           style=STATUS_STYLE[status])
-    console.print(summary)
-    console.print(f"Rows with fewer than {result.min_n} applicable records are shown but not "
-                  "graded (info).", style="dim")
+    _summary(console, rows, lang)
+    say(console, sub("comp.min_n", lang, n=result.min_n), style="dim")
 
 
-def bar(value: float | None, width: int = 10) -> Text:
+def bar(value: float | None, width: int = 10, target: float = 0.8, low: float = 0.6) -> Text:
     """A coverage bar: filled to the value, capped at 100 %; over 100 % ends in '+'."""
     if value is None:
         return Text(" " * width)
     filled = round(min(value, 1.0) * width)
-    style = "green" if value >= 0.8 else "yellow" if value >= 0.6 else "red"
+    style = "green" if value >= target else "yellow" if value >= low else "red"
     text = Text("█" * filled, style=style)
     text.append("░" * (width - filled), style="dim")
     if value > 1:
@@ -130,156 +189,211 @@ def bar(value: float | None, width: int = 10) -> Text:
     return text
 
 
-def _count_cell(row: dict[str, object], col: str, n_suppress: int | None) -> str:
+def count_cell(row: dict[str, object], col: str, n_suppress: int | None, lang: str) -> str:
+    """A count, or ``<n`` where small-cell suppression hid it."""
     if n_suppress and row.get(f"{col}__hidden"):
         return f"<{n_suppress}"
     value = row.get(col)
-    return "–" if value is None else _count(int(value))  # type: ignore[call-overload]
+    return "–" if value is None else count(value, lang)  # type: ignore[arg-type]
 
 
-def coverage(result, console: Console, top: int, suppress_n: int | None) -> None:  # noqa: ANN001
+def coverage_method(result, lang: str, references: Sequence[str] = ()) -> str:  # noqa: ANN001
+    """How the coverage figures were made, in words (the method must be stated: domain.md)."""
     opts = result.options
-    title = ("Coverage (Kompletthet → dekningsgrad), "
-             + ("aggregate against reference counts" if result.mode == "aggregate"
-                else "by record linkage"))
-    console.print(Text(title, style="bold"))
-    console.print(result.method, style="dim")
+    span = (f"{result.years[0]}–{result.years[-1]}" if len(result.years) > 1
+            else str(result.years[0]) if result.years else "")
+    years = sub("cov.years", lang, span=span) if span else ""
+    ref = ", ".join(plain(r) for r in references) or "–"
+    ci_name = sub(f"ci_method.{opts.ci_method}", lang)
+    if result.mode == "aggregate":
+        return sub("cov.method.aggregate", lang, what=sub(f"cov.what.{opts.count}", lang),
+                   ref=ref, years=years, ci=ci_name)
+    window = (sub("cov.same_day", lang) if opts.window == 0
+              else sub("cov.window", lang, days=opts.window))
+    return sub("cov.method.linkage", lang, window=window,
+               same_unit=sub("cov.same_unit", lang) if opts.same_unit else "", ref=ref,
+               years=years, ci=ci_name)
+
+
+def _period(row: dict[str, object]) -> str:
+    return f" {row['year']}" if row.get("year") is not None else ""
+
+
+def coverage(result, console: Console, top: int, suppress_n: int | None,  # noqa: ANN001
+             lang: str = "en", references: Sequence[str] = ()) -> None:
+    opts = result.options
+    say(console, Text(sub(f"cov.title.{result.mode}", lang), style="bold"))
+    say(console, coverage_method(result, lang, references), style="dim")
     linkage = result.mode == "linkage"
     denominator = "n_union" if linkage else "n_reference"
     for row in result.national.iter_rows(named=True):
-        scope = "all units" if row["scope"] == "all_units" else "reporting units only"
-        period = f" {row['year']}" if "year" in row else ""
-        figure = "DG registry" if linkage else "coverage"
-        console.print(f"National{period}, {scope}: {figure} {_count(row['n_registry'])}/"
-                      f"{_count(row[denominator])} = {fmt_pct(row['coverage'])} "
-                      f"(95 % CI {fmt_ci(row['ci_low'], row['ci_high'])}, {row['units']} units)")
+        say(console, sub(
+            "cov.national", lang, period=_period(row), scope=sub(f"cov.scope.{row['scope']}", lang),
+            figure=sub("cov.figure.dg" if linkage else "cov.figure.coverage", lang),
+            n=count(row["n_registry"], lang), d=count(row[denominator], lang), p=row["coverage"],
+            ci=_ci(row["ci_low"], row["ci_high"], lang),
+            units=counted(row["units"], "unit", lang)))
         if linkage and row["scope"] == "all_units":
-            console.print(
-                f"  only registry {_count(row['only_registry'])}, only reference "
-                f"{_count(row['only_reference'])}, both {_count(row['both'])}; DG reference "
-                f"{fmt_pct(row['dg_reference'])}; Chapman N̂ {_count(round(row['chapman_n']))} "
-                f"(95 % CI {_count(round(row['chapman_ci_low']))}–"
-                f"{_count(round(row['chapman_ci_high']))}): registry completeness "
-                f"{fmt_pct(row['registry_completeness'])} (95 % CI "
-                f"{fmt_ci(row['registry_completeness_ci_low'], row['registry_completeness_ci_high'])})")
+            say(console, sub(
+                "cov.linkage", lang, a=row["only_registry"], b=row["only_reference"],
+                m=row["both"], dg=row["dg_reference"], n_hat=round(row["chapman_n"]),
+                n_ci=f"{count(round(row['chapman_ci_low']), lang)}–"
+                     f"{count(round(row['chapman_ci_high']), lang)}",
+                rc=row["registry_completeness"],
+                rc_ci=_ci(row["registry_completeness_ci_low"],
+                          row["registry_completeness_ci_high"], lang)))
     total = result.tilslutning.filter(pl.col("rhf") == "National")
     for row in total.iter_rows(named=True):
-        period = f" {row['year']}" if "year" in row else ""
-        console.print(f"Tilslutning{period}: {row['units_reporting']}/{row['units_in_reference']} "
-                      f"units report = {fmt_pct(row['tilslutning'])} "
-                      f"(95 % CI {fmt_ci(row['ci_low'], row['ci_high'])})")
+        # a full enumeration of units: a count, no confidence interval
+        say(console, sub("cov.tilslutning", lang, period=_period(row),
+                          n=row["units_reporting"],
+                          d=counted(row["units_in_reference"], "unit", lang),
+                          p=row["tilslutning"]))
     if result.loglinear is not None:
         ll = result.loglinear
-        console.print(f"Log-linear estimate ({ll.model}; {len(ll.sources)} sources): total "
-                      f"{_count(round(ll.n_hat))} (95 % CI {_count(round(ll.ci_low))}–"
-                      f"{_count(round(ll.ci_high))}), observed {_count(ll.n_observed)}")
+        say(console, sub("cov.loglinear", lang, model=plain(ll.model),
+                          sources=count(len(ll.sources), lang), n=round(ll.n_hat),
+                          ci=f"{count(round(ll.ci_low), lang)}–{count(round(ll.ci_high), lang)}",
+                          observed=ll.n_observed))
     rows = result.rows
     lowest = rows["level"][0] if rows.height else "national"
     units_only = rows.filter(pl.col("level") == lowest) if lowest != "national" else rows.clear()
     shown = worst_first(units_only, "coverage").head(top)
-    keys = result.keys
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("Unit", overflow="fold", max_width=24)
-    table.add_column("reg/all" if linkage else "reg/ref", justify="right")
-    table.add_column("Cover.", justify="right")
-    table.add_column("95 % CI", justify="right")
-    table.add_column("", no_wrap=True)
-    table.add_column("Status")
+    headers = [(sub("cov.col.unit", lang), "left"),
+               (sub("cov.col.reg_all" if linkage else "cov.col.reg_ref", lang), "right"),
+               (sub("cov.col.coverage", lang), "right"), (sub("col.ci", lang), "right"),
+               ("", "left"), (sub("col.status", lang), "left")]
+    table_rows: list[list[str | Text]] = []
     for row in shown.iter_rows(named=True):
         hidden = suppress_n and any(row.get(f"{c}__hidden") for c in ("n_registry", denominator))
         value = None if hidden else row["coverage"]
-        mark = " lav" if row["low_coverage"] and not hidden else ""
+        mark = " " + sub("cov.low", lang) if row["low_coverage"] and not hidden else ""
         mark = " ≠" if row["mismatch"] and not hidden else mark
-        table.add_row(_s(_group_label(row, keys)),
-                      f"{_count_cell(row, 'n_registry', suppress_n)}/"
-                      f"{_count_cell(row, denominator, suppress_n)}",
-                      fmt_pct(value), "–" if hidden else fmt_ci(row["ci_low"], row["ci_high"]),
-                      bar(value), status_text(row["status"]) + Text(mark, style="red"))
-    if shown.height:
-        console.print(table)
+        table_rows.append([
+            _s(group_label(row, result.keys, lang)),
+            f"{count_cell(row, 'n_registry', suppress_n, lang)}/"
+            f"{count_cell(row, denominator, suppress_n, lang)}",
+            pct(value, lang), "–" if hidden else _ci(row["ci_low"], row["ci_high"], lang),
+            bar(value, target=opts.target, low=opts.low),
+            status_text(row["status"], lang) + Text(mark, style="red")])
+    print_table(console, headers, table_rows)
     if units_only.height > shown.height:
-        console.print(f"Showing the {shown.height} worst of {units_only.height} {lowest} rows; "
-                      "--top N shows more, --format csv all levels.", style="dim")
+        say(console, sub("cov.more", lang, shown=shown.height, total=units_only.height),
+                      style="dim")
     if result.not_reporting:
-        console.print(Text(f"Not reporting ({len(result.not_reporting)}): "
-                           + plain(", ".join(result.not_reporting)), style="yellow"))
-    for warning in result.warnings:
-        console.print(Text(f"warning: {plain(warning)}", style="yellow"))
-    console.print("lav = below the low-coverage mark (" + fmt_pct(result.options.low, 0)
-                  + "), ≠ = registry counts more than the reference (definition mismatch); "
-                  f"target {fmt_pct(opts.target, 0)}.", style="dim")
+        say(console, Text(sub("cov.not_reporting", lang, n=len(result.not_reporting),
+                               names=plain(", ".join(result.not_reporting))), style="yellow"))
+    say(console, sub("cov.legend", lang, low=opts.low, target=opts.target), style="dim")
     if suppress_n:
-        from dq.privacy import rule
+        from dq.render.report import suppression_rule
 
-        console.print(rule(suppress_n), style="dim")
-
-
-def _num(value: float | None, digits: int = 3) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+        say(console, f"{sub('suppression', lang)}: {suppression_rule(suppress_n, lang)}",
+                      style="dim")
 
 
-def reliability(result, console: Console) -> None:  # noqa: ANN001 - ReliabilityResult
-    console.print(Text("Inter-rater reliability (Reliabilitet)", style="bold"))
-    boot = (f"percentile bootstrap, {result.bootstrap} resamples of cases, seed {result.seed}"
-            if result.bootstrap else "asymptotic SEs (see se_method in JSON)")
-    console.print(f"95 % CIs: {boot}. Labels: Landis & Koch 1977 (κ, α, AC1), Koo & Li 2016 (ICC).",
-                  style="dim")
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
-    table.add_column("Variable / statistic", no_wrap=True)
-    table.add_column("Est.", justify="right", no_wrap=True)
-    table.add_column("95 % CI", justify="right", no_wrap=True)
-    table.add_column("n", justify="right")
-    table.add_column("Label", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
+def estimate_text(value: float | None, statistic: str, lang: str) -> str:
+    """A reliability estimate: three decimals; percent agreement as a percentage."""
+    if value is None:
+        return "–"
+    if statistic == "percent_agreement":
+        return pct(value, lang)
+    return num(value, lang, 3)
+
+
+def estimate_ci(row: dict[str, object], lang: str) -> str:
+    low, high = row["ci_low"], row["ci_high"]
+    if low is None or high is None:
+        return "–"
+    if row["statistic"] == "percent_agreement":
+        return ci(low, high, lang)  # type: ignore[arg-type]
+    return f"{num(low, lang, 2)}–{num(high, lang, 2)}"  # type: ignore[arg-type]
+
+
+def paradoxes(result, lang: str) -> list[str]:  # noqa: ANN001 - ReliabilityResult
+    """The κ paradox where it applies: κ below 0.60 while the raters agree on 80 % of cases or
+    more (the rule of dq.reliability.compute; Feinstein & Cicchetti 1990)."""
+    from dq.reliability import KAPPA_LIKE
+
+    out = []
+    rows = result.rows
+    for variable in rows["variable"].unique(maintain_order=True).to_list():
+        own = {r["statistic"]: r for r in rows.filter(pl.col("variable") == variable)
+               .iter_rows(named=True)}
+        agreement = (own.get("percent_agreement") or {}).get("estimate")
+        for name in KAPPA_LIKE:
+            kappa = (own.get(name) or {}).get("estimate")
+            if agreement is not None and kappa is not None and agreement >= 0.8 and kappa < 0.6:
+                out.append(sub("rel.paradox", lang, variable=plain(variable),
+                               statistic=statistic_name(name, lang), kappa=kappa,
+                               agreement=agreement))
+    return out
+
+
+def reliability_method(result, lang: str) -> str:  # noqa: ANN001
+    boot = (sub("rel.bootstrap", lang, n=result.bootstrap, seed=result.seed)
+            if result.bootstrap else sub("rel.asymptotic", lang))
+    return f"{boot} {sub('rel.labels', lang)}"
+
+
+def reliability(result, console: Console, lang: str = "en") -> None:  # noqa: ANN001
+    say(console, Text(sub("rel.title", lang), style="bold"))
+    say(console, reliability_method(result, lang), style="dim")
+    headers = [(sub("rel.col.statistic", lang), "left"), (sub("rel.col.estimate", lang), "right"),
+               (sub("col.ci", lang), "right"), (sub("rel.col.n", lang), "right"),
+               (sub("rel.col.label", lang), "left"), (sub("col.status", lang), "left")]
+    table_rows: list[list[str | Text]] = []
     last = None
     for row in result.rows.iter_rows(named=True):
         if row["variable"] != last:
             last = row["variable"]
-            table.add_row(Text(plain(f"{row['variable']} ({row['level']})"), style="bold"), "", "", "",
-                          "", "")
-        ci = ("–" if row["ci_low"] is None else f"{row['ci_low']:.2f}–{row['ci_high']:.2f}")
-        label = {"almost perfect": "almost perf."}.get(row["label"] or "", row["label"] or "")
-        table.add_row("  " + row["statistic"], _num(row["estimate"]), ci, str(row["n_cases"]),
-                      label, status_text(row["status"]))
-    console.print(table)
-    for warning in result.warnings:
-        console.print(Text(f"warning: {plain(warning)}", style="yellow"))
+            level = sub(f"rel.level.{row['level']}", lang)
+            table_rows.append([Text(plain(f"{row['variable']} ({level})"), style="bold"),
+                               "", "", "", "", ""])
+        table_rows.append(["  " + statistic_name(row["statistic"], lang),
+                           estimate_text(row["estimate"], row["statistic"], lang),
+                           estimate_ci(row, lang), count(row["n_cases"], lang),
+                           label_word(row["label"], lang), status_text(row["status"], lang)])
+    print_table(console, headers, table_rows)
+    for note in paradoxes(result, lang):
+        say(console, Text(note, style="yellow"))
 
 
-def correctness(result, console: Console) -> None:  # noqa: ANN001 - CorrectnessResult
-    console.print(Text("Correctness against the medical record (Korrekthet)", style="bold"))
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("Variable", overflow="fold", max_width=18)
-    if "unit" in result.keys:
-        table.add_column("Unit", overflow="fold", max_width=14)
-    table.add_column("correct/n", justify="right")
-    table.add_column("Share", justify="right")
-    table.add_column("95 % CI", justify="right")
-    table.add_column("Detail", no_wrap=True)
-    table.add_column("Status")
+def correctness_detail(row: dict[str, object], lang: str) -> str:
+    if row["type"] == "binary" and row["sensitivity"] is not None:
+        sens, spec = row["sensitivity"], row["specificity"]
+        return (sub("corr.sens", lang, v=pct(sens, lang, 0)) + " "  # type: ignore[arg-type]
+                + sub("corr.spec", lang, v=pct(spec, lang, 0)))  # type: ignore[arg-type]
+    if row["max_abs_deviation"] is not None:
+        return sub("corr.dev", lang, mean=float(f"{row['mean_abs_deviation']:.2g}"),
+                   max=float(f"{row['max_abs_deviation']:.3g}"))
+    return ""
+
+
+def correctness(result, console: Console, lang: str = "en") -> None:  # noqa: ANN001
+    say(console, Text(sub("corr.title", lang), style="bold"))
+    by_unit = "unit" in result.keys
+    headers = [(sub("col.variable", lang), "left")]
+    if by_unit:
+        headers.append((sub("col.unit", lang), "left"))
+    headers += [(sub("corr.col.correct_n", lang), "right"), (sub("corr.col.share", lang), "right"),
+                (sub("col.ci", lang), "right"), (sub("corr.col.detail", lang), "left"),
+                (sub("col.status", lang), "left")]
+    table_rows: list[list[str | Text]] = []
     for row in worst_first(result.rows, "share_correct").iter_rows(named=True):
-        if row["type"] == "binary" and row["sensitivity"] is not None:
-            sens, spec = row["sensitivity"], row["specificity"]
-            detail = (f"sens {100 * sens:.0f}%" if sens is not None else "sens –") + (
-                f" spec {100 * spec:.0f}%" if spec is not None else " spec –")
-        elif row["max_abs_deviation"] is not None:
-            detail = f"|Δ| mean {row['mean_abs_deviation']:.2g} max {row['max_abs_deviation']:.3g}"
-        else:
-            detail = ""
         cells: list[str | Text] = [_s(row["variable"])]
-        if "unit" in result.keys:
-            cells.append(_s(row.get("unit") or "National"))
-        cells += [f"{_count(row['n_correct'])}/{_count(row['n'])}", fmt_pct(row["share_correct"]),
-                  fmt_ci(row["ci_low"], row["ci_high"]), detail]
-        table.add_row(*cells, status_text(row["status"]))
-    console.print(table)
+        if by_unit:
+            cells.append(_s(row.get("unit") or sub("national", lang)))
+        cells += [f"{count(row['n_correct'], lang)}/{count(row['n'], lang)}",
+                  pct(row["share_correct"], lang), _ci(row["ci_low"], row["ci_high"], lang),
+                  correctness_detail(row, lang), status_text(row["status"], lang)]
+        table_rows.append(cells)
+    print_table(console, headers, table_rows)
     if result.patients is not None:
         p = result.patients.row(0, named=True)
-        console.print(f"Correct patients: {p['n_true_positive']}/{p['n_registered']} = "
-                      f"{fmt_pct(p['correct_patients'])} (95 % CI {fmt_ci(p['ci_low'], p['ci_high'])})")
+        say(console, sub("corr.patients", lang, n=p["n_true_positive"], d=p["n_registered"],
+                          p=p["correct_patients"], ci=_ci(p["ci_low"], p["ci_high"], lang)))
     problems = result.rows.filter(pl.col("problem_variable") & (pl.col("level") == "national"))
     if problems.height:
-        console.print(Text("Problem variables (below the threshold): "
-                           + plain(", ".join(problems["variable"].to_list())), style="yellow"))
-    for warning in result.warnings:
-        console.print(Text(f"warning: {plain(warning)}", style="yellow"))
+        say(console, Text(sub("corr.problems", lang,
+                               names=plain(", ".join(problems["variable"].to_list()))),
+                           style="yellow"))
