@@ -13,6 +13,7 @@ import typer
 from dq.cli._common import (Lang, commit, handle_errors, plan_outputs, progress, render_terminal,
                             say, step_summary_request, warn)
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
+from dq.cli.inputs import DataUrlOption, QueryOption, TableOption
 from dq.outputs import Request, reading
 
 HELP = """Check a registry against all six national data-quality dimensions in one run:
@@ -67,10 +68,13 @@ def report(
              "finished record); all pools every year.")] = None,
     top: Annotated[int, typer.Option(help="Worst units shown per dimension.", min=1, max=100_000)] = 5,
     width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40, max=1000)] = None,
+    data_url: DataUrlOption = None,
+    table: TableOption = None,
+    query: QueryOption = None,
 ) -> None:
     from dq import report as rep
     from dq import units as units_mod
-    from dq.cli.inputs import load_spec, open_data, protected, scan_input
+    from dq.cli.inputs import database_option, load_spec, open_data, protected, scan_input
     from dq.publish import publish
     from dq.render import report as render
 
@@ -81,6 +85,7 @@ def report(
         raise ConfigError("dq report needs the registry spec: dq report dq.toml (or --spec "
                           "dq.toml)")
     sp = load_spec(spec)
+    database = database_option(data_url, table, query, data)
     language = lang.value if lang else sp.report_lang
     published = fmt in (ReportFormat.markdown, ReportFormat.html)
     suppress_n = suppress if suppress is not None else (sp.report_suppress if published else None)
@@ -94,7 +99,8 @@ def report(
         output, Request("--junit", junit) if junit is not None else None, summary)
     with progress("Reading the export and the studies…"):
         source = open_data(list(data or []), replace(sp, variables={}), fmt=None, encoding=None,
-                           separator=None, hashes=fmt is not ReportFormat.terminal)
+                           separator=None, hashes=fmt is not ReportFormat.terminal,
+                           database=database)
         units = None
         if sp.units is not None:
             with reading(sp.units.path):
