@@ -152,7 +152,7 @@ def scan_input(path: Path | DatabaseSource, **kwargs):  # noqa: ANN003, ANN201 -
     from dq.io import scan
 
     kwargs.setdefault("notify", _note)
-    with reading(path):
+    with reading(str(path)):
         src = scan(path, **kwargs)
     note_columns(src.columns)
     return src

@@ -370,12 +370,27 @@ def _codes(exc: BaseException) -> tuple[int | None, str | None]:
     state = getattr(exc, "sqlstate", None)
     args = getattr(exc, "args", ())
     code = args[0] if args and isinstance(args[0], int) else None
-    if code is None:  # connectorx: "MySqlError { ERROR 1045 (28000): …" / "db error: FATAL: …"
+    if code is None and not isinstance(state, str):
+        # Messages without a code (psycopg's connection errors, connectorx's): classified by
+        # their wording here, never shown.
         text = str(exc)
         found = re.search(r"ERROR (\d{4}) \(([0-9A-Z]{5})\)", text)
         if found:
             return int(found.group(1)), found.group(2)
+        for pattern, sqlstate in _CONNECT_WORDING:
+            if re.search(pattern, text, re.IGNORECASE):
+                return None, sqlstate
     return code, state if isinstance(state, str) else None
+
+
+_CONNECT_WORDING = (
+    (r"password authentication failed|no password supplied|authentication failed|"
+     r"password is required|Login failed for user", "28P01"),
+    (r"database \S+ does not exist|Cannot open database", "3D000"),
+    (r"relation \S+ does not exist|Invalid object name", "42P01"),
+    (r"column \S+ does not exist|Invalid column name", "42703"),
+    (r"permission denied", "42501"),
+)
 
 
 def _looks_unreachable(exc: BaseException) -> bool:
@@ -612,7 +627,9 @@ def open_source(src: DatabaseSource, *, date_format: str | None = None,
         sql = select_sql(src, conn.kind, read or names[:1], text_dates,
                          n_rows if predicate is None else None)
         left = n_rows
+        seen = 0
         for batch in _cx_batches(src, conn, sql, batch_rows):
+            seen += batch.num_rows
             df = pl.from_arrow(batch)
             assert isinstance(df, pl.DataFrame)
             df = _to_dq(df, date_format, dates).cast({n: schema[n] for n in df.columns})
@@ -625,6 +642,12 @@ def open_source(src: DatabaseSource, *, date_format: str | None = None,
             yield df
             if left is not None and left <= 0:
                 return
+        if predicate is None and n_rows is None and seen != rows:
+            # A whole read must give the rows counted: fewer is a connection that ended early,
+            # a different number a table that changed while dq read it.
+            raise InputError(f"{conn.where}, {src.target} ({src.origin}): {rows} rows were "
+                             f"counted but {seen} read; the connection ended early or the table "
+                             "changed during the read; run dq again")
 
     lf = pl.io.plugins.register_io_source(batches, schema=schema, is_pure=True,
                                           explain_name="dq-database",
