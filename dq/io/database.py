@@ -405,10 +405,13 @@ def _looks_unreachable(exc: BaseException) -> bool:
 # ---------------------------------------------------------------- the first look: one login
 
 
-def _preflight(src: DatabaseSource, conn: Connection) -> int:
+def _preflight(src: DatabaseSource, conn: Connection) -> tuple[list[str], set[str], set[str]]:
     """Log in once with the database's own driver (fails fast: a wrong password is one failed
-    attempt, not 30 s of retries), read-only, and count the rows of the table or query."""
-    sql = f"SELECT COUNT(*) FROM {relation(src, conn.kind)}"
+    attempt, not 30 s of retries) in a read-only session and ask for the table's (or query's)
+    columns without reading a row: this checks the login, the database, the table or query and
+    the rights. Returns, for MariaDB/MySQL, the column names and the DATE and DATETIME/TIMESTAMP
+    columns among them (read as text)."""
+    sql = f"SELECT * FROM {relation(src, conn.kind)} LIMIT 0"
     try:
         if conn.kind == "postgresql":
             import psycopg
@@ -417,9 +420,11 @@ def _preflight(src: DatabaseSource, conn: Connection) -> int:
                                  user=conn.user, password=conn.password or "",
                                  connect_timeout=CONNECT_TIMEOUT,
                                  options="-c default_transaction_read_only=on") as db:
-                return int(db.execute(sql).fetchone()[0])  # type: ignore[index]
+                db.execute(sql)
+            return [], set(), set()
         if conn.kind == "mysql":
             import pymysql
+            from pymysql.constants import FIELD_TYPE
 
             db = pymysql.connect(host=conn.host, port=conn.port, user=conn.user or "",
                                  password=conn.password or "", database=conn.database,
@@ -428,13 +433,21 @@ def _preflight(src: DatabaseSource, conn: Connection) -> int:
                 with db.cursor() as cur:
                     cur.execute("SET SESSION TRANSACTION READ ONLY")
                     cur.execute(sql)
-                    return int(cur.fetchone()[0])  # type: ignore[index]
+                    described = [(d[0], d[1]) for d in cur.description or ()]
             finally:
                 db.close()
+            dates = {n for n, t in described if t in (FIELD_TYPE.DATE, FIELD_TYPE.NEWDATE)}
+            datetimes = {n for n, t in described
+                         if t in (FIELD_TYPE.DATETIME, FIELD_TYPE.TIMESTAMP)}
+            return [n for n, _ in described], dates, datetimes
     except Exception as exc:  # noqa: BLE001 - every driver error is re-worded
         raise _failure(src, conn, exc) from None
-    # SQL Server: connectorx alone (no second driver); its pool retries a failed login.
-    table = _cx_read(src, conn, sql)
+    return [], set(), set()  # SQL Server: connectorx alone; its pool retries a failed login
+
+
+def _count(src: DatabaseSource, conn: Connection) -> int:
+    """The rows of the table or query, counted on the server."""
+    table = _cx_read(src, conn, f"SELECT COUNT(*) AS n FROM {relation(src, conn.kind)}")
     return int(table.column(0)[0].as_py())
 
 
@@ -486,25 +499,6 @@ def _cx_read(src: DatabaseSource, conn: Connection, sql: str) -> Any:
         raise _failure(src, conn, exc) from None
 
 
-def _cx_stream_schema(src: DatabaseSource, conn: Connection, sql: str) -> Any:
-    """The Arrow schema of a streamed result (a stream's types can differ from a whole read's:
-    PostgreSQL INTEGER comes as int64)."""
-    import connectorx as cx
-
-    try:
-        with _quiet_rust_stderr():
-            reader = cx.read_sql(conn.driver_url(), sql, return_type="arrow_stream",
-                                 batch_size=1, pre_execution_query=_read_only(conn.kind))
-            schema = reader.schema
-            for _ in reader:
-                pass
-            return schema
-    except BaseException as exc:  # noqa: BLE001
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise _failure(src, conn, exc) from None
-
-
 def _cx_batches(src: DatabaseSource, conn: Connection, sql: str,
                 batch_rows: int) -> Iterator[Any]:
     """The result as Arrow record batches, streamed."""
@@ -546,28 +540,19 @@ def _to_dq(df: pl.DataFrame, date_format: str | None, date_columns: set[str]) ->
     return df.with_columns(exprs) if exprs else df
 
 
-def _schema(arrow_schema: Any, kind: str) -> tuple[dict[str, pl.DataType], set[str], set[str]]:
-    """dq's schema of the source, the MariaDB/MySQL date columns and datetime columns (read as
-    text)."""
+def _schema(arrow_schema: Any) -> dict[str, pl.DataType]:
+    """dq's schema of the source: decimals as Float64, booleans as 0/1."""
     empty = pl.from_arrow(arrow_schema.empty_table())
     assert isinstance(empty, pl.DataFrame)
-    dates: set[str] = set()
-    datetimes: set[str] = set()
     schema: dict[str, pl.DataType] = {}
     for name, dtype in empty.schema.items():
-        if kind == "mysql" and dtype == pl.Date:
-            dates.add(name)
-            schema[name] = pl.String()
-        elif kind == "mysql" and isinstance(dtype, pl.Datetime):
-            datetimes.add(name)
-            schema[name] = pl.String()
-        elif isinstance(dtype, pl.Decimal):
+        if isinstance(dtype, pl.Decimal):
             schema[name] = pl.Float64()
         elif dtype == pl.Boolean:
             schema[name] = pl.Int8()
         else:
             schema[name] = dtype
-    return schema, dates, datetimes
+    return schema
 
 
 # ---------------------------------------------------------------- the source
@@ -577,16 +562,21 @@ def _schema(arrow_schema: Any, kind: str) -> tuple[dict[str, pl.DataType], set[s
 class DatabaseInfo(SourceInfo):
     """What was read from a database. ``path`` is a label (no file); the manifest records kind,
     host, port, database, user, table or query text and the query's sha256, the row count and
-    when the rows were counted — never the password or the URL."""
+    when the source was opened — never the password or the URL. ``rows`` is the count of the
+    first whole read (every later whole read must give the same); a manifest asked for before
+    any whole read counts on the server."""
 
     database: dict[str, Any] = field(default_factory=dict)
     statement_sha256: str = ""
+    counter: Any = field(default=None, repr=False)
 
     @property
     def sha256(self) -> str:
         return self.statement_sha256
 
     def manifest(self) -> dict[str, object]:
+        if self.rows is None and self.counter is not None:
+            self.rows = self.counter()
         return {"path": str(self.path), "format": self.format, "rows": self.rows,
                 "sha256": self.sha256, "database": self.database}
 
@@ -607,17 +597,33 @@ def open_source(src: DatabaseSource, *, date_format: str | None = None,
     columns a plan uses, in batches of ``batch_rows``), and its manifest entry. Raises InputError
     (exit 3) naming server, database and table; ConfigError (exit 2) for a bad URL."""
     conn = connection(src, resolve_password=True)
-    rows = _preflight(src, conn)
+    described, dates, datetimes = _preflight(src, conn)
+    text_dates = dates | datetimes
     read_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    arrow_schema = _cx_stream_schema(src, conn, select_sql(src, conn.kind, [], set(), 0))
-    schema, dates, datetimes = _schema(arrow_schema, conn.kind)
+    # One read gives the schema (as streamed: PostgreSQL INTEGER comes as int64) and the sample
+    # that tells which text columns hold dates or numbers, as for a CSV export.
+    first = list(_cx_batches(src, conn, select_sql(src, conn.kind, described, text_dates,
+                                                   SAMPLE_ROWS), SAMPLE_ROWS))
+    if not first:
+        raise InputError(f"{conn.where}, {src.target} ({src.origin}): no columns or rows came "
+                         "back; check the table or the query")
+    schema = _schema(first[0].schema)
     names = list(schema)
     where = label(src, conn)
     _check_duplicates(Path(where), names)
-    if rows == 0:
+    sample_rows = sum(b.num_rows for b in first)
+    if sample_rows == 0:
         raise InputError(f"{conn.where}, {src.target} ({src.origin}): has no rows; check the "
                          "table or the query's WHERE")
-    text_dates = dates | datetimes
+    statement = src.query if src.query is not None else select_sql(src, conn.kind, names,
+                                                                   text_dates, None)
+    db: dict[str, Any] = {"kind": conn.kind, "host": conn.host, "port": conn.port,
+                          "database": conn.database, "user": conn.user, "read_at": read_at}
+    db["table" if src.table is not None else "query"] = src.table if src.table is not None \
+        else src.query
+    info = DatabaseInfo(path=Path(where), format=conn.kind, rows=None, columns=names,
+                        database=db, statement_sha256=_sha(statement),
+                        counter=lambda: _count(src, conn))
 
     def batches(with_columns: list[str] | None, predicate: pl.Expr | None, n_rows: int | None,
                 batch_size: int | None) -> Iterator[pl.DataFrame]:
@@ -642,34 +648,38 @@ def open_source(src: DatabaseSource, *, date_format: str | None = None,
             yield df
             if left is not None and left <= 0:
                 return
-        if predicate is None and n_rows is None and seen != rows:
-            # A whole read must give the rows counted: fewer is a connection that ended early,
-            # a different number a table that changed while dq read it.
-            raise InputError(f"{conn.where}, {src.target} ({src.origin}): {rows} rows were "
-                             f"counted but {seen} read; the connection ended early or the table "
-                             "changed during the read; run dq again")
+        if predicate is None and n_rows is None:
+            if info.rows is None:
+                info.rows = seen
+            elif seen != info.rows:
+                # Every whole read must give the same rows: fewer is a connection that ended
+                # early, a different number a table that changed between dq's reads.
+                raise InputError(f"{conn.where}, {src.target} ({src.origin}): {info.rows} rows "
+                                 f"were read before, {seen} now; the connection ended early or "
+                                 "the table changed while dq read it; run dq again (on a "
+                                 "snapshot or a replica if the table is being written)")
 
     lf = pl.io.plugins.register_io_source(batches, schema=schema, is_pure=True,
                                           explain_name="dq-database",
                                           explain_detail=where)
     lf = _blank_to_null(lf)
-    statement = src.query if src.query is not None else select_sql(src, conn.kind, names,
-                                                                   text_dates, None)
-    db: dict[str, Any] = {"kind": conn.kind, "host": conn.host, "port": conn.port,
-                          "database": conn.database, "user": conn.user, "read_at": read_at}
-    db["table" if src.table is not None else "query"] = src.table if src.table is not None \
-        else src.query
-    info = DatabaseInfo(path=Path(where), format=conn.kind, rows=rows, columns=names,
-                        database=db, statement_sha256=_sha(statement))
     text = [n for n, t in schema.items() if t == pl.String]
     if text:  # as for a CSV export: text columns that hold dates or numbers are read as such
-        sample = lf.select(text).head(SAMPLE_ROWS).collect()
+        frame = pl.from_arrow(pyarrow_table(first))
+        assert isinstance(frame, pl.DataFrame)
+        sample = _blank_to_null(_to_dq(frame, date_format, dates).lazy()).select(text).collect()
         info.date_formats = _detect_date_formats(sample)
         info.numeric_columns = _detect_numeric(sample)
         for name in dates:  # valid dates were written in the declared format
             if date_format:
                 info.date_formats[name] = date_format
     return Source(lf, [info])
+
+
+def pyarrow_table(batches: list[Any]) -> Any:
+    import pyarrow as pa
+
+    return pa.Table.from_batches(batches)
 
 
 def describe(src: DatabaseSource) -> str:
