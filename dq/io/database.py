@@ -583,7 +583,8 @@ class DatabaseInfo(SourceInfo):
 
 def label(src: DatabaseSource, conn: Connection) -> str:
     """How the source is named in messages and reports: one line, no slash, no credentials."""
-    what = safe_name(src.table) if src.table else "query " + _sha(src.query or "")[:12]
+    # A query is named by its statement's hash (language-neutral: the label stands in reports).
+    what = safe_name(src.table) if src.table else "SELECT#" + _sha(src.query or "")[:12]
     return safe_name(f"{conn.kind} {conn.host}:{conn.port} {conn.database} {what}").replace("/", "∕")
 
 
