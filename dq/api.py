@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 
 from dq.errors import ConfigError
-from dq.spec import Spec
+from dq.spec import Location, Spec
 
 Data = str | Path | pl.DataFrame | pl.LazyFrame
 
@@ -59,15 +59,20 @@ def _spec(spec: Spec | str | Path | None) -> Spec:
     return spec if isinstance(spec, Spec) else load_spec(spec)
 
 
-def source(data: Data | None, spec: Spec) -> Any:  # -> dq.io.Source
+def source(data: Data | Location | None, spec: Spec) -> Any:  # -> dq.io.Source
     """A path (or the spec's ``[dataset] files`` when None), or a frame, as dq's input."""
     from dq.cli.inputs import open_data
     from dq.io.readers import Source, SourceInfo, _detect_date_formats, _detect_numeric
+
+    from dq.io.database import DatabaseSource
 
     if data is None or isinstance(data, str | Path):
         paths = [] if data is None else [Path(data)]
         return open_data(paths, replace(spec, variables={}), fmt=None, encoding=None,
                          separator=None)
+    if isinstance(data, DatabaseSource):  # a reference or study the spec names in a database
+        return open_data([], replace(spec, variables={}), fmt=None, encoding=None,
+                         separator=None, database=data)
     if not isinstance(data, pl.DataFrame | pl.LazyFrame):
         raise ConfigError(f"data must be a path, a polars DataFrame or LazyFrame, not "
                           f"{type(data).__name__}")

@@ -138,7 +138,7 @@ def open_studies(spec: Spec, scan: Any = None) -> dict[str, Any]:
         rs = spec.reliability
         src = scan(rs.study)
         inputs += src.infos
-        with reading(rs.study):
+        with reading(str(rs.study)):
             ratings = rel.ratings(src, spec, case=rs.case or "case", rater=rs.rater or "rater")
         study = rel.compute(ratings, rs.thresholds)
     validation = None

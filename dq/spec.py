@@ -14,11 +14,18 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 import polars as pl
 
 from dq.errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from dq.io.database import DatabaseSource
+
+# Where the spec names a file, it may name a database table or query instead:
+# { url = "postgresql://…", table = "…" } or { url = "…", query = "SELECT …" } (dq.io.database).
+Location = Union[Path, "DatabaseSource"]
 
 VARIABLE_TYPES = ("categorical", "integer", "decimal", "date", "datetime", "text", "id")
 USES = ("quality_indicator", "case_mix", "research", "administration", "other")
@@ -30,7 +37,7 @@ _TIMELINESS_KEYS = {"created", "closed", "limit_days", "warn_below", "fail_below
 _COMPARABILITY_KEYS = {"variables", "alpha"}
 _CHECK_KEYS = {"warn_below", "fail_below", "warn_above", "fail_above", "notes"}
 _REPORT_KEYS = {"lang", "suppress", "top_units", "year"}
-_DATASET_KEYS = {"name", "files", "format", "encoding", "separator", "person_id", "unit",
+_DATASET_KEYS = {"name", "files", "url", "table", "query", "format", "encoding", "separator", "person_id", "unit",
                  "event_date", "date_format", "finished", "codebook", "export_date"}
 _UNITS_KEYS = {"table", "id", "name", "hf", "rhf"}
 _COMPLETENESS_KEYS = {"warn_below", "fail_below", "unknown", "records_warn_below",
@@ -90,7 +97,7 @@ class Variable:
 
 @dataclass(frozen=True)
 class UnitTable:
-    path: Path
+    path: Location
     id: str = "unit_id"
     name: str = "unit_name"
     hf: str = "hf"
@@ -110,7 +117,8 @@ class Dataset:
     date_format: str | None = None
     finished: str | None = None
     export_date: str | None = None
-    codebook: Path | None = None
+    codebook: Location | None = None
+    database: DatabaseSource | None = None  # [dataset] url + table | query, instead of files
 
 
 @dataclass(frozen=True)
@@ -130,7 +138,7 @@ class ReferenceColumns:
 @dataclass(frozen=True)
 class CoverageSpec:
     mode: str | None = None
-    references: tuple[Path, ...] = ()
+    references: tuple[Location, ...] = ()
     count: str = "events"  # count registry events, or distinct persons
     include: str | None = None  # inclusion filter on the registry (SQL)
     target: float = 0.80  # national goal (domain.md)
@@ -148,7 +156,7 @@ _CORRECTNESS_KEYS = {"study", "patient", "unit", "warn_below", "fail_below", "be
 
 @dataclass(frozen=True)
 class ReliabilitySpec:
-    study: Path | None = None
+    study: Location | None = None
     case: str | None = None
     rater: str | None = None
     variables: tuple[str, ...] = ()
@@ -157,7 +165,7 @@ class ReliabilitySpec:
 
 @dataclass(frozen=True)
 class CorrectnessSpec:
-    study: Path | None = None
+    study: Location | None = None
     patient: str | None = None
     unit: str | None = None
     belongs: str | None = None  # column: does the registered patient truly belong (1/0)?
@@ -440,7 +448,7 @@ def _variable(name: str, table: Any, where: str, defaults: Thresholds,
                     tolerance=None if tolerance is None else float(tolerance))
 
 
-def read_codebook(path: Path, defaults: Thresholds,
+def read_codebook(path: Location, defaults: Thresholds,
                   default_unknown: tuple[str, ...]) -> dict[str, Variable]:
     """Variables from a codebook in rapwhale's canonical columns (CSV or XLSX).
 
@@ -548,16 +556,18 @@ def load(path: Path | str) -> Spec:
         files = [files]
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
         raise ConfigError(f"{name}: [dataset] files: expected a list of paths")
-    text_keys = _DATASET_KEYS - {"files"}
+    text_keys = _DATASET_KEYS - {"files", "url", "table", "query", "codebook"}
     for key in text_keys:
         if key in ds and not isinstance(ds[key], str):
             raise ConfigError(f"{name}: [dataset] {key}: expected text, got {ds[key]!r}")
     finished = ds.get("finished")
     if finished is not None:
         parse_condition(finished, f"{name}: [dataset] finished")
-    dataset = Dataset(files=tuple(base / f for f in files),
-                      codebook=base / ds["codebook"] if "codebook" in ds else None,
-                      **{k: ds.get(k) for k in text_keys if k != "codebook"})
+    database = _dataset_database(ds, files, name)
+    codebook = (_location(ds["codebook"], f"{name}: [dataset] codebook", base)
+                if "codebook" in ds else None)
+    dataset = Dataset(files=tuple(base / f for f in files), codebook=codebook, database=database,
+                      **{k: ds.get(k) for k in text_keys})
 
     units = None
     ut = _table(raw, "units", name)
@@ -566,7 +576,7 @@ def load(path: Path | str) -> Spec:
         if "table" not in ut:
             raise ConfigError(f"{name}: [units] needs table = \"path/to/units.csv\" with columns "
                               "unit_id, unit_name, hf, rhf")
-        units = UnitTable(path=base / ut["table"],
+        units = UnitTable(path=_location(ut["table"], f"{name}: [units] table", base),
                           **{k: str(ut[k]) for k in ("id", "name", "hf", "rhf") if k in ut})
 
     comp = _table(raw, "completeness", name)
@@ -587,9 +597,8 @@ def load(path: Path | str) -> Spec:
     extra = _report_sections(raw, name)
 
     variables: dict[str, Variable] = {}
-    if "codebook" in ds:
-        codebook = base / ds["codebook"]
-        if not codebook.is_file():
+    if codebook is not None:
+        if isinstance(codebook, Path) and not codebook.is_file():
             raise ConfigError(f"{name}: [dataset] codebook: {codebook} not found")
         variables = read_codebook(codebook, thresholds, default_unknown)
     vtables = _table(raw, "variables", name)
@@ -630,9 +639,10 @@ def _coverage(table: dict[str, Any], name: str, base: Path) -> CoverageSpec:
     if mode is not None and mode not in COVERAGE_MODES:
         raise ConfigError(f"{where} mode: {mode!r}; use {' or '.join(COVERAGE_MODES)}")
     refs = table.get("references", [])
-    refs = [refs] if isinstance(refs, str) else refs
-    if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
-        raise ConfigError(f"{where} references: expected a list of paths")
+    refs = [refs] if isinstance(refs, str | dict) else refs
+    if not isinstance(refs, list) or not all(isinstance(r, str | dict) for r in refs):
+        raise ConfigError(f"{where} references: expected a list of paths (or of database "
+                          "sources { url = \"…\", table = \"…\" })")
     count = table.get("count", "events")
     if count not in ("events", "persons"):
         raise ConfigError(f"{where} count: {count!r}; use \"events\" or \"persons\"")
@@ -659,11 +669,48 @@ def _coverage(table: dict[str, Any], name: str, base: Path) -> CoverageSpec:
         **{k: v for k, v in ref.items() if k != "code_groups"},
         code_groups=_string_list(ref.get("code_groups", []), f"{where}.reference code_groups"))
     return CoverageSpec(
-        mode=mode, references=tuple(base / r for r in refs), count=count, include=include,
+        mode=mode, references=tuple(_location(r, f"{where} references", base) for r in refs),
+        count=count, include=include,
         target=target, low=low, fail_on=fail_on,
         window=_count(table.get("window", 30), f"{where} window", 3650), same_unit=same_unit,
         min_n=_count(table["min_n"], f"{where} min_n") if "min_n" in table else None,
         reference=columns)
+
+
+def _location(value: Any, where: str, base: Path) -> Location:
+    """A file (a path, relative to the spec's folder) or a database source (an inline table
+    ``{ url = "…", table = "…" }`` or ``{ url = "…", query = "SELECT …" }``)."""
+    if isinstance(value, str) and value.strip():
+        return base / value
+    if isinstance(value, dict):
+        from dq.io.database import from_spec
+
+        if "url" not in value:
+            raise ConfigError(f"{where}: a database source needs url = \"…\" and table = \"…\" "
+                              "(or query = \"SELECT …\")")
+        return from_spec(value, where)
+    raise ConfigError(f"{where}: expected a file path, or a database source "
+                      "{ url = \"…\", table = \"…\" }")
+
+
+def _study(table: dict[str, Any], where: str, base: Path) -> Location | None:
+    value = table.get("study")
+    return None if value is None or value == "" else _location(value, f"{where} study", base)
+
+
+def _dataset_database(ds: dict[str, Any], files: list[str], name: str) -> DatabaseSource | None:
+    """``[dataset] url`` with ``table`` or ``query``: the export is read from the database."""
+    where = f"{name}: [dataset]"
+    given = [k for k in ("url", "table", "query") if k in ds]
+    if not given:
+        return None
+    if "url" not in ds:
+        raise ConfigError(f"{where} {given[0]}: needs url = \"…\" (the database to read it from)")
+    if files:
+        raise ConfigError(f"{where}: name the data once: files, or url with table/query")
+    from dq.io.database import from_spec
+
+    return from_spec({k: ds[k] for k in given}, where)
 
 
 def _text(table: dict[str, Any], key: str, where: str) -> str | None:
@@ -678,7 +725,7 @@ def _reliability(table: dict[str, Any], name: str, base: Path) -> ReliabilitySpe
 
     where = f"{name}: [reliability]"
     _reject_unknown(table, _RELIABILITY_KEYS, where)
-    study = _text(table, "study", where)
+    study = _study(table, where, base)
     variables = table.get("variables", [])
     if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
         raise ConfigError(f"{where} variables: expected a list of column names")
@@ -695,7 +742,7 @@ def _reliability(table: dict[str, Any], name: str, base: Path) -> ReliabilitySpe
             raise ConfigError(f"{where}.thresholds.{stat}: expected warn_below / fail_below")
         _reject_unknown(t, {"warn_below", "fail_below"}, f"{where}.thresholds.{stat}")
         thresholds[stat] = _thresholds(t, f"{where}.thresholds.{stat}", Thresholds())
-    return ReliabilitySpec(study=base / study if study else None, case=_text(table, "case", where),
+    return ReliabilitySpec(study=study, case=_text(table, "case", where),
                            rater=_text(table, "rater", where), variables=tuple(variables),
                            thresholds=thresholds)
 
@@ -703,8 +750,7 @@ def _reliability(table: dict[str, Any], name: str, base: Path) -> ReliabilitySpe
 def _correctness(table: dict[str, Any], name: str, base: Path) -> CorrectnessSpec:
     where = f"{name}: [correctness]"
     _reject_unknown(table, _CORRECTNESS_KEYS, where)
-    study = _text(table, "study", where)
-    return CorrectnessSpec(study=base / study if study else None,
+    return CorrectnessSpec(study=_study(table, where, base),
                            patient=_text(table, "patient", where), unit=_text(table, "unit", where),
                            belongs=_text(table, "belongs", where),
                            thresholds=_thresholds(table, where, Thresholds(0.90, 0.80)))

@@ -154,14 +154,14 @@ def _sections(raw: dict[str, Any], path: Path, out: list[Problem]) -> None:
 def files(sp: spec_mod.Spec) -> list[Problem]:
     """Files the spec names that are not there."""
     name = sp.path.name if sp.path else "the spec"
-    named: list[tuple[str, Path | None]] = [("[dataset] files", p) for p in sp.dataset.files]
+    named: list[tuple[str, object]] = [("[dataset] files", p) for p in sp.dataset.files]
     named += [("[units] table", sp.units.path if sp.units else None),
               ("[reliability] study", sp.reliability.study),
               ("[correctness] study", sp.correctness.study)]
     named += [("[coverage] references", p) for p in sp.coverage.references]
     return [Problem(f"{name}: {key}: {safe_name(p)} not found; check the path (relative to the "
                     "spec's folder)")
-            for key, p in named if p is not None and not p.is_file()]
+            for key, p in named if isinstance(p, Path) and not p.is_file()]  # a database: not a file
 
 
 def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]:

@@ -10,7 +10,8 @@ import typer
 from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
                             WidthOption, emit, handle_errors, language, plan_outputs, progress,
                             warn)
-from dq.cli.inputs import load_spec, open_data, protected
+from dq.cli.inputs import (DataUrlOption, QueryOption, TableOption, database_option, load_spec,
+                           open_data, protected)
 from dq.errors import EXIT_CHECK_FAILED
 from dq.outputs import reading
 
@@ -51,6 +52,9 @@ def completeness(
         help="Override the format the file extension implies: csv, parquet, xlsx, sav, dta.")] = None,
     width: WidthOption = None,
     lang: LangOption = None,
+    data_url: DataUrlOption = None,
+    table: TableOption = None,
+    query: QueryOption = None,
 ) -> None:
     from dq import completeness as comp
     from dq import units as units_mod
@@ -60,12 +64,13 @@ def completeness(
 
     spec_obj = load_spec(spec)
     lang_code = language(lang, spec_obj)
+    database = database_option(data_url, table, query, data)
     keys = parse_by(by)
     # Every output is checked against every input before any data is read.
     plan = plan_outputs(protected(spec_obj, reads={"dataset", "units"}, data=data), output)
     with progress("Reading the export…"):
         source = open_data(data or [], spec_obj, fmt=input_format, encoding=encoding,
-                           separator=separator, hashes=fmt is Format.json)
+                           separator=separator, hashes=fmt is Format.json, database=database)
     units = None
     if spec_obj.units is not None:
         with reading(spec_obj.units.path):

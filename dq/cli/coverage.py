@@ -12,7 +12,8 @@ import typer
 from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
                             WidthOption, emit, handle_errors, language, plan_outputs, progress,
                             warn)
-from dq.cli.inputs import load_spec, open_data, protected, scan_input
+from dq.cli.inputs import (DataUrlOption, QueryOption, TableOption, database_option, load_spec,
+                           open_data, protected, scan_input)
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 from dq.outputs import Input, reading
 
@@ -90,6 +91,9 @@ def coverage(
     top: Annotated[int, typer.Option(help="Rows in the terminal table, worst first.", min=1, max=100_000)] = 30,
     width: WidthOption = None,
     lang: LangOption = None,
+    data_url: DataUrlOption = None,
+    table: TableOption = None,
+    query: QueryOption = None,
 ) -> None:
     from dq import coverage as cov
     from dq import units as units_mod
@@ -99,6 +103,7 @@ def coverage(
 
     sp = load_spec(spec)
     lang_code = language(lang, sp)
+    database = database_option(data_url, table, query, [registry] if registry else None)
     cs = sp.coverage
     keys = parse_by(by)
     bad = [k for k in keys if k not in ("unit", "hf", "rhf", "year")]
@@ -118,7 +123,8 @@ def coverage(
                                     data=[registry] if registry else None)], output)
     with progress("Reading the export…"):
         source = open_data([registry] if registry else [], replace(sp, variables={}), fmt=None,
-                           encoding=None, separator=None, hashes=fmt is Format.json)
+                           encoding=None, separator=None, hashes=fmt is Format.json,
+                           database=database)
     references = [scan_input(p, prefetch_hash=fmt is Format.json) for p in refs]
     units = None
     if sp.units is not None:

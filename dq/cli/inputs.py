@@ -5,9 +5,47 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
 
 from dq.errors import ConfigError
 from dq.outputs import Input, note_columns, reading
+
+if TYPE_CHECKING:
+    from dq.io.database import DatabaseSource
+
+# The registry database instead of an export file (dq.io.database), shared by every command
+# that reads an export: --data-url URL with --table NAME or --query SQL.
+_DB_PANEL = "Read from a database instead of a file"
+DataUrlOption = Annotated[Optional[str], typer.Option(
+    "--data-url", metavar="URL", rich_help_panel=_DB_PANEL,
+    help="Read the registry from this database instead of an export file: "
+         "mysql://, postgresql:// or mssql://user:${PASSWORD_VARIABLE}@host:port/database "
+         "(quote it so the shell leaves ${…} to dq). With --table or --query.")]
+TableOption = Annotated[Optional[str], typer.Option(
+    "--table", metavar="NAME", rich_help_panel=_DB_PANEL,
+    help="With --data-url: the table (or schema.table) to read.")]
+QueryOption = Annotated[Optional[str], typer.Option(
+    "--query", metavar="SQL", rich_help_panel=_DB_PANEL,
+    help="With --data-url: one SELECT whose result is read (statements that write are "
+         "refused).")]
+
+
+def database_option(url: str | None, table: str | None, query: str | None,
+                    data: Iterable[Path] | None = None) -> DatabaseSource | None:
+    """The database source --data-url/--table/--query name, if any (exit 2 when incomplete or
+    given beside a data file)."""
+    if url is None:
+        if table is not None or query is not None:
+            raise ConfigError("--table and --query name what to read from the database given "
+                              "with --data-url URL; add it")
+        return None
+    if list(data or []):
+        raise ConfigError("name the data once: an export file or --data-url, not both")
+    from dq.io.database import make
+
+    return make(url, table, query, "--data-url")
 
 
 def _note(message: str) -> None:
@@ -47,10 +85,12 @@ def protected(spec, *, reads: Collection[str] = (),  # noqa: ANN001
     items: list[Input] = []
     name = Path(spec.path).name if spec.path is not None else "the spec"
 
-    def add(part: str, paths: Iterable[Path | None], noun: str) -> None:
+    def add(part: str, paths: Iterable[object], noun: str) -> None:
         read = part in reads
         what = f"{noun} this command reads" if read else f"{noun} named in {name}"
-        items.extend(Input(p, what, read=read) for p in paths if p is not None)
+        # A database source is no file to protect; its description names it in errors.
+        items.extend(Input(p if isinstance(p, Path) else str(p), what, read=read)
+                     for p in paths if p is not None)
 
     data_list = list(data or [])
     if data_list:
@@ -59,8 +99,11 @@ def protected(spec, *, reads: Collection[str] = (),  # noqa: ANN001
         items.append(Input(Path(spec.path), "the spec this command reads", read=False))
     # The spec's exports are protected even when --data/an argument replaces them this time.
     add("dataset" if not data_list else "", list(spec.dataset.files), "the export")
+    add("dataset" if not data_list else "", [spec.dataset.database], "the registry table")
     add("units", [spec.units.path if spec.units is not None else None], "the unit table")
-    items.append(Input(spec.dataset.codebook, "the codebook this command reads", read=False))
+    codebook = spec.dataset.codebook
+    items.append(Input(codebook if isinstance(codebook, Path | None) else str(codebook),
+                       "the codebook this command reads", read=False))
     add("references", list(spec.coverage.references), "a coverage reference")
     add("reliability", [spec.reliability.study], "the reliability study")
     add("correctness", [spec.correctness.study], "the validation study")
@@ -68,15 +111,27 @@ def protected(spec, *, reads: Collection[str] = (),  # noqa: ANN001
 
 
 def open_data(paths: list[Path], spec, *, fmt: str | None, encoding: str | None,  # noqa: ANN001
-              separator: str | None, hashes: bool = True):  # noqa: ANN201 - dq.io.Source
-    """The export named on the command line, else the spec's ``[dataset] files``. ``hashes``:
-    start the files' sha256 at once (the output will show it)."""
+              separator: str | None, hashes: bool = True,
+              database: DatabaseSource | None = None):  # noqa: ANN201 - dq.io.Source
+    """The export named on the command line (a file, or ``database``: --data-url), else the
+    spec's ``[dataset] files`` or ``[dataset] url``. ``hashes``: start the files' sha256 at once
+    (the output will show it)."""
     from dq.io import concat, scan
 
+    db = database if database is not None else (spec.dataset.database if not paths else None)
+    if db is not None:
+        from dq.io.database import open_source
+
+        with reading(str(db)):
+            src = open_source(db, date_format=spec.dataset.date_format)
+        note_columns(src.columns)
+        if spec.path is not None:
+            spec.check_columns(src.columns, str(db))
+        return src
     paths = data_paths(paths, spec)
     if not paths:
-        raise ConfigError("no data file: name one on the command line or set [dataset] files "
-                          "in dq.toml")
+        raise ConfigError("no data file: name one on the command line (or --data-url) or set "
+                          "[dataset] files (or url) in dq.toml")
     ds = spec.dataset
     sources = []
     for p in paths:
@@ -91,13 +146,13 @@ def open_data(paths: list[Path], spec, *, fmt: str | None, encoding: str | None,
     return source
 
 
-def scan_input(path: Path, **kwargs):  # noqa: ANN003, ANN201 - dq.io.Source
+def scan_input(path: Path | DatabaseSource, **kwargs):  # noqa: ANN003, ANN201 - dq.io.Source
     """dq.io.scan of one more input (a reference, a study); its errors name it, its column names
     may appear in messages."""
     from dq.io import scan
 
     kwargs.setdefault("notify", _note)
-    with reading(path):
+    with reading(str(path)):
         src = scan(path, **kwargs)
     note_columns(src.columns)
     return src

@@ -13,6 +13,7 @@ import typer
 from dq.cli._common import (Lang, handle_errors, plan_outputs, progress, render_terminal, say,
                             step_summary_request, warn)
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
+from dq.cli.inputs import DataUrlOption, QueryOption, TableOption
 from dq.outputs import Request, plan, reading
 
 HELP = """Check a registry against all six national data-quality dimensions in one run:
@@ -75,10 +76,13 @@ def report(
         file_okay=False)] = None,
     top: Annotated[int, typer.Option(help="Worst units shown per dimension.", min=1, max=100_000)] = 5,
     width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40, max=1000)] = None,
+    data_url: DataUrlOption = None,
+    table: TableOption = None,
+    query: QueryOption = None,
 ) -> None:
     from dq import report as rep
     from dq import units as units_mod
-    from dq.cli.inputs import load_spec, open_data, protected, scan_input
+    from dq.cli.inputs import database_option, load_spec, open_data, protected, scan_input
     from dq.publish import publish
     from dq.reliability import PARADOX_NOTE
     from dq.render import report as render
@@ -90,6 +94,7 @@ def report(
         raise ConfigError("dq report needs the registry spec: dq report dq.toml (or --spec "
                           "dq.toml)")
     sp = load_spec(spec)
+    database = database_option(data_url, table, query, data)
     language = lang.value if lang else sp.report_lang
     published = fmt in (ReportFormat.markdown, ReportFormat.html)
     suppress_n = suppress if suppress is not None else (sp.report_suppress if published else None)
@@ -106,7 +111,8 @@ def report(
     with progress("Reading the export and the studies…"):
         source = open_data(list(data or []), replace(sp, variables={}), fmt=None, encoding=None,
                            separator=None,
-                           hashes=fmt not in (ReportFormat.terminal, ReportFormat.table))
+                           hashes=fmt not in (ReportFormat.terminal, ReportFormat.table),
+                           database=database)
         units = None
         if sp.units is not None:
             with reading(sp.units.path):

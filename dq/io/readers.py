@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import polars.selectors as cs
@@ -36,6 +37,9 @@ from dq.errors import ConfigError, InputError
 from dq.io import sniff
 from dq.io.sniff import quoted, safe_name
 from dq.tempfiles import unlinked_file
+
+if TYPE_CHECKING:
+    from dq.io.database import DatabaseSource
 
 FORMATS = ("csv", "parquet", "xlsx", "sav", "dta")
 _EXTENSIONS = {
@@ -492,13 +496,19 @@ def _read_stat(path: Path, fmt: str) -> Source:
     return Source(df.lazy(), [info])
 
 
-def scan(path: Path | str, *, fmt: str | None = None, encoding: str | None = None,
+def scan(path: Path | str | DatabaseSource, *, fmt: str | None = None, encoding: str | None = None,
          separator: str | None = None, notify: Callable[[str], None] | None = None,
          prefetch_hash: bool = True) -> Source:
     """Open one data file. Raises InputError (exit 3) with a one-line message on bad input.
 
     The file's sha256 (for manifests) is computed in a background thread while the checks run
-    when ``prefetch_hash``; otherwise only if something asks for it."""
+    when ``prefetch_hash``; otherwise only if something asks for it. A database source
+    (``dq.io.database.DatabaseSource``: the spec's ``{ url, table | query }``, --data-url) is
+    read from its server."""
+    from dq.io.database import DatabaseSource, open_source
+
+    if isinstance(path, DatabaseSource):
+        return open_source(path)
     path = Path(path)
     notify = notify or (lambda msg: print(msg, file=sys.stderr))
     _check_path(path)
