@@ -483,16 +483,20 @@ class _UnitText:
     def __call__(self, i: int, df: pl.DataFrame) -> pl.DataFrame:
         from dq.units import public
 
-        unit = public(as_text(pl.col("unit"), self.dtypes[i]), self.known).fill_null("(missing)")
-        df = df.with_columns(unit.alias("unit"))
-        if self.matcher.units is None:
-            return df
-        new = sorted(set(df["unit"].unique().to_list()) - self.seen[i])
-        self.seen[i].update(new)
-        mapping, unmatched = self.matcher.mapping(new)
-        self.mappings[i].update(mapping)
-        self.unmatched[i].update(unmatched)
-        return _apply(df, self.mappings[i])
+        # Each distinct value once: the frames held can have millions of rows but few units.
+        raw = df["unit"].unique().drop_nulls()
+        text = pl.DataFrame({"unit": raw}).select(
+            public(as_text(pl.col("unit"), self.dtypes[i]), self.known).alias("unit"))["unit"]
+        if self.matcher.units is not None:
+            new = sorted(set(text.drop_nulls().to_list()) - self.seen[i])
+            self.seen[i].update(new)
+            mapping, unmatched = self.matcher.mapping(new)
+            self.mappings[i].update(mapping)
+            self.unmatched[i].update(unmatched)
+            if self.mappings[i]:
+                text = text.replace(self.mappings[i])
+        unit = pl.col("unit").replace_strict(raw, text, default=None, return_dtype=pl.String)
+        return df.with_columns(unit.fill_null("(missing)"))
 
     def warnings(self, labels: list[str]) -> list[str]:
         out = []
@@ -534,7 +538,6 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
     labels = ["registry"] + [f"reference {r.info.path.name}" for r in references]
     matcher = UnitMatcher(units)
     frames, unit_text = _unify([events, *refs], matcher)
-    frames = [f.with_columns(pl.col("date").dt.year().cast(pl.Int32).alias("year")) for f in frames]
     names = ("registry", *[r.info.path.stem for r in references])
     linked = link(frames, names, opts.window, opts.same_unit, unit_text)
     warnings += unit_text.warnings(labels)

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-EVENT_COLUMNS = ("person", "date", "unit", "year")
+EVENT_COLUMNS = ("person", "date", "unit")  # what each source gives; "year" is the date's
+YEAR = pl.col("date").dt.year().cast(pl.Int32).alias("year")
 
 UnitHook = Callable[[int, pl.DataFrame], pl.DataFrame]
 
@@ -78,13 +79,14 @@ def _as_is(_: int, df: pl.DataFrame) -> pl.DataFrame:
 
 def link(sources: list[pl.LazyFrame], names: tuple[str, ...], window: int,
          same_unit: bool, units: UnitHook = _as_is) -> Linked:
-    """Link the events of every source (each a LazyFrame with EVENT_COLUMNS).
+    """Link the events of every source (each a LazyFrame with EVENT_COLUMNS; an event's year is
+    the year of its date).
 
     ``units(i, df)`` returns ``df`` with the unit values of source ``i`` as printed; it is only
     ever given frames held in memory (see the module docstring)."""
     k = len(sources)
     union = units(0, sources[0].select(EVENT_COLUMNS).collect(engine="streaming"))
-    union = union.with_row_index("lid").with_columns(h0=pl.lit(True))
+    union = union.with_row_index("lid").with_columns(YEAR, h0=pl.lit(True))
     tail: pl.DataFrame | None = None
     for i in range(1, k):
         src = sources[i].select(EVENT_COLUMNS).with_row_index("rid")
@@ -93,7 +95,8 @@ def link(sources: list[pl.LazyFrame], names: tuple[str, ...], window: int,
             held = src.filter(pl.col("person").is_in(persons.implode()))
         else:
             held = src
-        events = units(i, held.collect(engine="streaming"))
+        # The year after the filter: computed for the events held, not for every event read.
+        events = units(i, held.with_columns(YEAR).collect(engine="streaming"))
         pairs = candidates(union.lazy(), events.lazy(), window, same_unit).collect()
         matched = greedy(pairs)
         union = union.with_columns(pl.col("lid").is_in(matched["lid"].implode()).alias(f"h{i}"))
@@ -117,7 +120,7 @@ def _only_last(src: pl.LazyFrame, matched: pl.DataFrame, units: UnitHook,
                i: int) -> pl.DataFrame:
     """Events of the last source that matched nothing, per unit and year: all its events per
     (raw) unit and year, streamed, less the matched ones."""
-    totals = src.group_by("unit", "year").agg(pl.len().alias("n")).collect(engine="streaming")
+    totals = src.group_by("unit", YEAR).agg(pl.len().alias("n")).collect(engine="streaming")
     totals = (units(i, totals).group_by("unit", "year").agg(pl.col("n").sum())
               .with_columns(pl.col("n").cast(pl.Int64)))
     used = (matched.group_by(pl.col("r_unit").alias("unit"), pl.col("r_year").alias("year"))

@@ -72,8 +72,7 @@ def _frame(events: list[Event]) -> pl.LazyFrame:
     df = pl.DataFrame(events, schema={"person": pl.Int64, "day": pl.Int64, "unit": pl.String},
                       orient="row")
     when = pl.lit(DAY0) + pl.duration(days=pl.col("day"))
-    return df.lazy().select("person", when.alias("date"), "unit",
-                            when.dt.year().cast(pl.Int32).alias("year"))
+    return df.lazy().select("person", when.alias("date"), "unit")
 
 
 def _dq_link(sources: list[list[Event]], window: int,
