@@ -70,6 +70,15 @@ def machine() -> str:
             f"{mem:.0f} GiB RAM, Python {platform.python_version()}, Polars {polars.__version__}")
 
 
+def load() -> str:
+    """The load average (1, 5, 15 minutes), to print beside figures from a shared machine."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
 def stamp() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 

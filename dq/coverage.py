@@ -473,34 +473,58 @@ def _reference_events(source: Source, cols: ReferenceColumns) -> pl.LazyFrame:
                             pl.col(cols.unit).alias("unit"))
 
 
-def _unify(frames: list[pl.LazyFrame], matcher: UnitMatcher, warnings: list[str],
-           labels: list[str]) -> list[pl.LazyFrame]:
-    """Same person-id and unit types in every source; units mapped through the unit table."""
+class _UnitText:
+    """Unit values of each linkage source as printed (``dq.units.public``), mapped through the
+    unit table by id or name: applied by ``dq.linkage.link`` to frames it holds in memory, so a
+    national register's units are turned into text once per distinct value, not once per row."""
+
+    def __init__(self, matcher: UnitMatcher, dtypes: list[pl.DataType]) -> None:
+        self.matcher = matcher
+        self.dtypes = dtypes
+        self.known = matcher.units.known() if matcher.units is not None else None
+        self.mappings: list[dict[str, str]] = [{} for _ in dtypes]
+        self.seen: list[set[str]] = [set() for _ in dtypes]
+        self.unmatched: list[set[str]] = [set() for _ in dtypes]
+
+    def __call__(self, i: int, df: pl.DataFrame) -> pl.DataFrame:
+        from dq.units import public
+
+        # Each distinct value once: the frames held can have millions of rows but few units.
+        raw = df["unit"].unique().drop_nulls()
+        text = pl.DataFrame({"unit": raw}).select(
+            public(as_text(pl.col("unit"), self.dtypes[i]), self.known).alias("unit"))["unit"]
+        if self.matcher.units is not None:
+            new = sorted(set(text.drop_nulls().to_list()) - self.seen[i])
+            self.seen[i].update(new)
+            mapping, unmatched = self.matcher.mapping(new)
+            self.mappings[i].update(mapping)
+            self.unmatched[i].update(unmatched)
+            if self.mappings[i]:
+                text = text.replace(self.mappings[i])
+        unit = pl.col("unit").replace_strict(raw, text, default=None, return_dtype=pl.String)
+        return df.with_columns(unit.fill_null("(missing)"))
+
+    def warnings(self, labels: list[str]) -> list[str]:
+        out = []
+        for label, values in zip(labels, self.unmatched, strict=True):
+            for u in sorted(values):
+                close = _closest(u, self.matcher.candidates())
+                out.append(f"{label} unit {u!r} matches no unit in the unit table"
+                           + (f" (closest: {', '.join(close)})" if close else ""))
+        return out
+
+
+def _unify(frames: list[pl.LazyFrame], matcher: UnitMatcher) -> tuple[list[pl.LazyFrame],
+                                                                      _UnitText]:
+    """Same person-id type in every source; the units as read, with the hook that maps them."""
     schemas = [f.collect_schema() for f in frames]
     person_types = {s["person"] for s in schemas}
-    from dq.units import public
-
     out = []
-    known = matcher.units.known() if matcher.units is not None else None
     for frame, schema in zip(frames, schemas, strict=True):
-        person = pl.col("person")
         if len(person_types) > 1:
-            person = as_text(person, schema["person"])
-        # Units as they may be printed: listed in the unit table (by id or name) or a plain id.
-        unit = public(as_text(pl.col("unit"), schema["unit"]), known)
-        unit = unit.fill_null("(missing)")
-        out.append(frame.with_columns(person.alias("person"), unit.alias("unit")))
-    if matcher.units is not None:
-        for i, (frame, label) in enumerate(zip(out, labels, strict=True)):
-            values = frame.select(pl.col("unit").unique()).collect()["unit"].sort().to_list()
-            mapping, unmatched = matcher.mapping(values)
-            for u in unmatched:
-                close = _closest(u, matcher.candidates())
-                warnings.append(f"{label} unit {u!r} matches no unit in the unit table"
-                                + (f" (closest: {', '.join(close)})" if close else ""))
-            if mapping:
-                out[i] = frame.with_columns(pl.col("unit").replace(mapping))
-    return out
+            frame = frame.with_columns(as_text(pl.col("person"), schema["person"]).alias("person"))
+        out.append(frame)
+    return out, _UnitText(matcher, [s["unit"] for s in schemas])
 
 
 def linkage(registry: Source, references: list[Source], spec: Spec, units: Units | None,
@@ -519,10 +543,10 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
     refs = [_reference_events(r, ref_cols) for r in references]
     labels = ["registry"] + [f"reference {r.info.path.name}" for r in references]
     matcher = UnitMatcher(units)
-    frames = _unify([events, *refs], matcher, warnings, labels)
-    frames = [f.with_columns(pl.col("date").dt.year().cast(pl.Int32).alias("year")) for f in frames]
+    frames, unit_text = _unify([events, *refs], matcher)
     names = ("registry", *[r.info.path.stem for r in references])
-    linked = link(frames, names, opts.window, opts.same_unit)
+    linked = link(frames, names, opts.window, opts.same_unit, unit_text)
+    warnings += unit_text.warnings(labels)
     cells = linked.cells
     for j, src in enumerate(references, start=1):
         # Reference events without a valid date never link and have no year.

@@ -8,17 +8,27 @@ on that order. It is computed in rounds of "mutual best" pairs (each event's bes
 candidate is the other's best too), which under a strict order gives exactly the greedy matching.
 
 With k sources the first is linked to the second, the union to the third, and so on; every event
-ends with a capture history (one bit per source). The last source is never held in memory:
-its unmatched events are counted per unit and year.
+ends with a capture history (one bit per source). The last source is never held in memory: only
+the events of persons already in the union can have a candidate, so only those are read into
+memory (a filter on the union's person ids, streamed); every other event of the last source is
+"only in that source" and is counted per unit and year in a second streamed pass, never joined.
+
+Unit values are turned into the units that are printed (``units`` hook) only on what is held in
+memory: the union, the last source's linkable events and its counts per raw unit and year — not
+row by row over a national register.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 
-EVENT_COLUMNS = ("person", "date", "unit", "year")
+EVENT_COLUMNS = ("person", "date", "unit")  # what each source gives; "year" is the date's
+YEAR = pl.col("date").dt.year().cast(pl.Int32).alias("year")
+
+UnitHook = Callable[[int, pl.DataFrame], pl.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -43,38 +53,58 @@ def candidates(left: pl.LazyFrame, right: pl.LazyFrame, window: int,
 
 
 def greedy(pairs: pl.DataFrame) -> pl.DataFrame:
-    """One-to-one matching: nearest first, ties by lid then rid (see module docstring)."""
-    remaining = pairs.sort("dist", "lid", "rid")
-    chosen = []
+    """One-to-one matching: nearest first, ties by lid then rid (see module docstring).
+
+    A pair whose two events have no other candidate is its own component of the candidate
+    graph: every order takes it, so it is chosen without sorting. The rest is sorted once; in
+    each round a pair is mutual best when it is the first row of its lid and of its rid."""
+    if not pairs.height:
+        return pairs.clear()
+    alone = (pl.len().over("lid") == 1) & (pl.len().over("rid") == 1)
+    flagged = pairs.with_columns(alone.alias("__alone"))
+    chosen = [flagged.filter(pl.col("__alone")).drop("__alone")]
+    remaining = flagged.filter(~pl.col("__alone")).drop("__alone").sort("dist", "lid", "rid")
     while remaining.height:
-        best_l = remaining.unique(subset="lid", keep="first", maintain_order=True)
-        best_r = remaining.unique(subset="rid", keep="first", maintain_order=True)
-        mutual = best_l.join(best_r.select("lid", "rid"), on=["lid", "rid"], how="semi")
+        best = pl.col("lid").is_first_distinct() & pl.col("rid").is_first_distinct()
+        mutual = remaining.filter(best)
         chosen.append(mutual)
         remaining = remaining.filter(~pl.col("lid").is_in(mutual["lid"].implode())
                                      & ~pl.col("rid").is_in(mutual["rid"].implode()))
-    return pl.concat(chosen) if chosen else pairs.clear()
+    return pl.concat(chosen)
+
+
+def _as_is(_: int, df: pl.DataFrame) -> pl.DataFrame:
+    return df
 
 
 def link(sources: list[pl.LazyFrame], names: tuple[str, ...], window: int,
-         same_unit: bool) -> Linked:
-    """Link the events of every source (each a LazyFrame with EVENT_COLUMNS)."""
+         same_unit: bool, units: UnitHook = _as_is) -> Linked:
+    """Link the events of every source (each a LazyFrame with EVENT_COLUMNS; an event's year is
+    the year of its date).
+
+    ``units(i, df)`` returns ``df`` with the unit values of source ``i`` as printed; it is only
+    ever given frames held in memory (see the module docstring)."""
     k = len(sources)
-    union = (sources[0].select(EVENT_COLUMNS).with_row_index("lid")
-             .with_columns(h0=pl.lit(True)).collect(engine="streaming"))
+    union = units(0, sources[0].select(EVENT_COLUMNS).collect(engine="streaming"))
+    union = union.with_row_index("lid").with_columns(YEAR, h0=pl.lit(True))
     tail: pl.DataFrame | None = None
     for i in range(1, k):
         src = sources[i].select(EVENT_COLUMNS).with_row_index("rid")
-        pairs = candidates(union.lazy(), src, window, same_unit).collect(engine="streaming")
+        if i == k - 1:
+            persons = union["person"].drop_nulls().unique()
+            held = src.filter(pl.col("person").is_in(persons.implode()))
+        else:
+            held = src
+        # The year after the filter: computed for the events held, not for every event read.
+        events = units(i, held.with_columns(YEAR).collect(engine="streaming"))
+        pairs = candidates(union.lazy(), events.lazy(), window, same_unit).collect()
         matched = greedy(pairs)
         union = union.with_columns(pl.col("lid").is_in(matched["lid"].implode()).alias(f"h{i}"))
-        unmatched = src.filter(~pl.col("rid").is_in(matched["rid"].implode()))
         if i == k - 1:
-            tail = (unmatched.group_by("unit", "year").agg(pl.len().alias("n"))
-                    .collect(engine="streaming")
-                    .with_columns(pl.lit(i == j).alias(f"h{j}") for j in range(k)))
+            tail = _only_last(src, matched, units, i)
+            tail = tail.with_columns(pl.lit(i == j).alias(f"h{j}") for j in range(k))
         else:
-            new = unmatched.select(EVENT_COLUMNS).collect(engine="streaming")
+            new = events.filter(~pl.col("rid").is_in(matched["rid"].implode())).drop("rid")
             new = new.with_row_index("lid", offset=union.height).with_columns(
                 pl.lit(j == i).alias(f"h{j}") for j in range(i + 1))
             union = pl.concat([union, new], how="diagonal")
@@ -84,3 +114,17 @@ def link(sources: list[pl.LazyFrame], names: tuple[str, ...], window: int,
         cells = pl.concat([cells, tail.select(cells.columns)], how="vertical_relaxed")
     cells = cells.with_columns(pl.col("n").cast(pl.Int64))
     return Linked(cells=cells, sources=names)
+
+
+def _only_last(src: pl.LazyFrame, matched: pl.DataFrame, units: UnitHook,
+               i: int) -> pl.DataFrame:
+    """Events of the last source that matched nothing, per unit and year: all its events per
+    (raw) unit and year, streamed, less the matched ones."""
+    totals = src.group_by("unit", YEAR).agg(pl.len().alias("n")).collect(engine="streaming")
+    totals = (units(i, totals).group_by("unit", "year").agg(pl.col("n").sum())
+              .with_columns(pl.col("n").cast(pl.Int64)))
+    used = (matched.group_by(pl.col("r_unit").alias("unit"), pl.col("r_year").alias("year"))
+            .agg(pl.len().cast(pl.Int64).alias("m")))
+    out = totals.join(used, on=["unit", "year"], how="left", nulls_equal=True)
+    return (out.with_columns((pl.col("n") - pl.col("m").fill_null(0)).alias("n"))
+            .filter(pl.col("n") > 0).drop("m"))

@@ -24,6 +24,7 @@ import logging
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -120,12 +121,52 @@ def sample_rows(width: int) -> int:
 _hash_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dq-sha256")
 
 
+# sha256 costs about 2–5 CPU-seconds per GB on a CPU without SHA instructions: a quarter of a
+# 2-core run over a national extract. The digest of a large file is kept, like git's index, under
+# the file's identity and change stamps (device, inode, size, mtime and ctime in ns: any write
+# changes ctime, and ctime cannot be set back), so a file checked again is not read again. Only
+# the digest and those numbers are stored, never a path or a value. DQ_HASH_CACHE names the
+# folder ("off": none).
+HASH_CACHE_MIN_BYTES = 64 << 20
+_RACY_SECONDS = 2.0  # a file written this recently may change again within the same stamp
+
+
+def _hash_cache_dir() -> Path | None:
+    where = os.environ.get("DQ_HASH_CACHE")
+    if where == "off":
+        return None
+    if where:
+        return Path(where)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dq" / "sha256"
+
+
 def _sha256(path: Path) -> str:
+    st = path.stat()
+    folder = _hash_cache_dir() if st.st_size >= HASH_CACHE_MIN_BYTES else None
+    key = f"{st.st_dev}-{st.st_ino}-{st.st_size}-{st.st_mtime_ns}-{st.st_ctime_ns}"
+    if folder is not None:
+        try:
+            hit = (folder / key).read_text(encoding="ascii").strip()
+            if re.fullmatch(r"[0-9a-f]{64}", hit):
+                return hit
+        except OSError:
+            pass
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
+            digest.update(chunk)  # releases the GIL: the query runs on meanwhile
+    hexdigest = digest.hexdigest()
+    if folder is not None and time.time() - max(st.st_mtime, st.st_ctime) > _RACY_SECONDS \
+            and path.stat() == st:
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = folder / f".{key}.{os.getpid()}"
+            tmp.write_text(hexdigest, encoding="ascii")
+            os.replace(tmp, folder / key)
+        except OSError:  # a read-only home: hashing again next time is all it costs
+            pass
+    return hexdigest
 
 
 @dataclass
