@@ -237,8 +237,7 @@ def build(spec: Spec, source: Source, units: Any, *, references: list[Source] | 
 def _shared_counts(spec: Spec, source: Source, grouping: Grouping,
                    references: list[Source] | None) -> dict[str, pl.Expr]:
     """Counts other dimensions need, taken in the completeness pass instead of a scan each:
-    finished forms with a person and a unit id and the codes of each categorical variable per
-    year (Sammenlignbarhet), and the registry's events
+    finished forms with a person and a unit id (Sammenlignbarhet), and the registry's events
     per unit and year with no or no readable date (dekningsgrad, when it counts the same
     events: ``coverage.counted_with_completeness``)."""
     ds = spec.dataset
@@ -247,12 +246,6 @@ def _shared_counts(spec: Spec, source: Source, grouping: Grouping,
     for role, column in (("person", ds.person_id), ("unit", ds.unit)):
         if column and column in schema:
             extra[f"id.has_{role}"] = (comp.FINISHED & comp.present(column, schema[column])).sum()
-    if "year" in grouping.exprs:
-        # The codes of each categorical variable per year (code changes between years).
-        for var in spec.variables.values():
-            if var.type == "categorical" and var.name in schema:
-                keep = comp.FINISHED & comp.present(var.name, schema[var.name])
-                extra[f"codes.{var.name}"] = pl.col(var.name).filter(keep).unique()
     if references and "unit" in grouping.exprs and "year" in grouping.exprs:
         from dq import coverage as cov
 

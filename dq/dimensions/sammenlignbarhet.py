@@ -86,22 +86,22 @@ def _completeness_funnels(ctx: Context, out: Assessment) -> None:
 
 
 def _codes(ctx: Context, out: Assessment) -> None:
-    """Codes that appear or vanish between years, per categorical variable (the distinct codes
-    per unit and year were collected in the completeness pass)."""
+    """Codes that appear or vanish between years, per categorical variable."""
     categorical = [v.name for v in ctx.present.values() if v.type == "categorical"]
-    codes = ctx.counted("codes")
-    if ctx.event is None or not categorical or codes is None:
+    if ctx.event is None or not categorical:
         return
+    # Distinct codes per year: one hash aggregation per variable, streamed. Common-subplan
+    # elimination is off: sharing the scan would cache the whole export in memory (2 GB for
+    # 10M rows × 12 variables); separate scans of one column each stay small.
+    event_year = ctx.event.dt.year().alias("__year")
+    parts = [ctx.finished.group_by(event_year, pl.col(c).alias("code")).agg(pl.len().alias("n"))
+             .with_columns(pl.lit(c).alias("variable")) for c in categorical]
+    codes = pl.concat(parts, how="vertical_relaxed").collect(
+        engine="streaming", optimizations=pl.QueryOptFlags(comm_subplan_elim=False))
+    codes = codes.with_columns(as_text(pl.col("code"), codes.schema["code"]))
     sets: dict[str, dict[int, set[str]]] = {c: {} for c in categorical}
-    for c in categorical:
-        if c not in codes.columns:
-            continue
-        per_year = (codes.select("year", pl.col(c).alias("code")).explode("code")
-                    .filter(pl.col("year").is_not_null() & pl.col("code").is_not_null()))
-        per_year = per_year.with_columns(
-            as_text(pl.col("code"), per_year.schema["code"])).unique()
-        for year, code in per_year.iter_rows():
-            sets[c].setdefault(int(year), set()).add(code)
+    for row in codes.filter(pl.col("code").is_not_null()).iter_rows(named=True):
+        sets[row["variable"]].setdefault(row["__year"], set()).add(row["code"])
     declared = {c: {*(ctx.present[c].codes or {}), *ctx.present[c].unknown} for c in categorical}
     out.checks += in_period(ctx.every_year, comparability.code_checks(sets, declared))
 
