@@ -185,8 +185,9 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
         lf = lf.with_columns(pl.lit(True).alias("__finished"))
     # One missing flag per variable, computed once per row and read by every class (a
     # whitespace-only cell is missing; the source is not rewritten: wide files).
-    lf = lf.with_columns(missing_flag(v.name, schema[v.name]).alias(f"__missing{i}")
-                         for i, v in enumerate(variables))
+    text = {i for i, v in enumerate(variables) if schema[v.name] == pl.String}
+    lf = lf.with_columns(missing_flag(variables[i].name, pl.String).alias(f"__missing{i}")
+                         for i in sorted(text))
     aggs: list[pl.Expr] = [pl.len().alias("__rows")]
     unreadable = unreadable_columns(lf)
     aggs += [pl.col(c).sum() for c in unreadable]
@@ -201,7 +202,7 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                        unknown_ranges=info.unknown_ranges.get(var.name, []),
                        date_format=date_formats.get(var.name) or (
                            spec.dataset.date_format if var.type == "date" else None),
-                       missing=pl.col(f"__missing{i}"))
+                       missing=pl.col(f"__missing{i}") if i in text else None)
 
         aggs.append(applicable.sum().alias(f"{i}|n_applicable") if applicable is not None
                     else pl.len().alias(f"{i}|n_applicable"))
