@@ -50,7 +50,9 @@ def coverage(result, suppress_n: int | None) -> str:  # noqa: ANN001 - CoverageR
         cols = [*result.keys, *counts, "coverage", "ci_low", "ci_high", "band", "status"]
     else:
         cols = [*result.keys, *counts, "dg_registry", "dg_registry_ci_low", "dg_registry_ci_high",
-                "dg_reference", "chapman_n", "chapman_ci_low", "chapman_ci_high", "status"]
+                "dg_reference", "chapman_n", "chapman_ci_low", "chapman_ci_high",
+                "chao_lower_bound", "chao_lower_bound_ci_low", "chao_lower_bound_ci_high",
+                "status"]
     hidden = [c for c in result.rows.columns if c.endswith("__hidden")]
     parts = ["# Coverage (dekningsgrad)\n", result.method + "\n",
              "## National\n", markdown_table(result.national),
@@ -59,8 +61,16 @@ def coverage(result, suppress_n: int | None) -> str:  # noqa: ANN001 - CoverageR
              _suppressed_table(result.rows.select(*cols, *hidden), counts, derived, suppress_n)]
     if result.loglinear is not None:
         ll = result.loglinear
-        parts.append(f"\nLog-linear estimate of the total ({ll.model}): {ll.n_hat:.0f} "
-                     f"(95 % CI {ll.ci_low:.0f}–{ll.ci_high:.0f}), {ll.n_observed} observed.\n")
+        parts.append(f"\nLog-linear estimate of the total, chosen by AIC ({ll.model}): "
+                     f"{ll.n_hat:.0f} (95 % CI {ll.ci_low:.0f}–{ll.ci_high:.0f}, Wald on the log "
+                     f"scale; profile likelihood {ll.profile_ci_low:.0f}–{ll.profile_ci_high:.0f},"
+                     f" Cormack 1992), {ll.n_observed} observed; Chao's lower bound "
+                     f"{ll.chao_lower_bound:.0f}.\n")
+        if ll.models:
+            models = pl.DataFrame([{"model": m.name, "n_hat": m.n_hat, "se": m.se,
+                                    "deviance": m.deviance, "df": m.df, "aic": m.aic,
+                                    "bic": m.bic} for m in ll.models])
+            parts.append("Models (Rcapture's table):\n\n" + markdown_table(models))
     if result.not_reporting:
         parts.append("\n**Not reporting:** " + ", ".join(result.not_reporting) + "\n")
     if result.warnings:

@@ -6,6 +6,8 @@ terminal.
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 from rich import box
 from rich.console import Console
@@ -159,7 +161,9 @@ def coverage(result, console: Console, top: int, suppress_n: int | None) -> None
                 f"{_count(row['only_reference'])}, both {_count(row['both'])}; DG reference "
                 f"{fmt_pct(row['dg_reference'])}; Chapman N̂ {_count(round(row['chapman_n']))} "
                 f"(95 % CI {_count(round(row['chapman_ci_low']))}–"
-                f"{_count(round(row['chapman_ci_high']))}): registry completeness "
+                f"{_count(round(row['chapman_ci_high']))}), Chao's lower bound "
+                f"{_total(row['chao_lower_bound'], row['chao_lower_bound_ci_low'], row['chao_lower_bound_ci_high'])}"
+                "; registry completeness "
                 f"{fmt_pct(row['registry_completeness'])} (95 % CI "
                 f"{fmt_ci(row['registry_completeness_ci_low'], row['registry_completeness_ci_high'])})")
     total = result.tilslutning.filter(pl.col("rhf") == "National")
@@ -169,10 +173,7 @@ def coverage(result, console: Console, top: int, suppress_n: int | None) -> None
                       f"units report = {fmt_pct(row['tilslutning'])} "
                       f"(95 % CI {fmt_ci(row['ci_low'], row['ci_high'])})")
     if result.loglinear is not None:
-        ll = result.loglinear
-        console.print(f"Log-linear estimate ({ll.model}; {len(ll.sources)} sources): total "
-                      f"{_count(round(ll.n_hat))} (95 % CI {_count(round(ll.ci_low))}–"
-                      f"{_count(round(ll.ci_high))}), observed {_count(ll.n_observed)}")
+        _loglinear(result.loglinear, console)
     rows = result.rows
     lowest = rows["level"][0] if rows.height else "national"
     units_only = rows.filter(pl.col("level") == lowest) if lowest != "national" else rows.clear()
@@ -212,6 +213,40 @@ def coverage(result, console: Console, top: int, suppress_n: int | None) -> None
         from dq.privacy import rule
 
         console.print(rule(suppress_n), style="dim")
+
+
+def _whole(x: float | None) -> str:
+    """An estimated total as a whole number; an infinite or missing value is '–'."""
+    return "–" if x is None or not math.isfinite(x) else _count(round(x))
+
+
+def _total(n: float | None, low: float | None, high: float | None) -> str:
+    return f"{_whole(n)} (95 % CI {_whole(low)}–{_whole(high)})"
+
+
+def _fixed(x: float, digits: int) -> str:
+    return f"{x:.{digits}f}" if math.isfinite(x) else "–"
+
+
+def _loglinear(ll, console: Console) -> None:  # noqa: ANN001 - capture.LogLinearResult
+    """Three or more sources: the chosen model's total with both intervals, Chao's lower bound
+    and Rcapture's model table (the model-uncertainty warning comes with the warnings)."""
+    console.print(f"Log-linear estimate ({len(ll.sources)} sources, {_count(ll.n_observed)} "
+                  f"observed), chosen by AIC: {plain(ll.model)}, total "
+                  f"{_total(ll.n_hat, ll.ci_low, ll.ci_high)} (Wald on the log scale), profile "
+                  f"likelihood CI {_whole(ll.profile_ci_low)}–{_whole(ll.profile_ci_high)} "
+                  f"(Cormack 1992); Chao's lower bound {_whole(ll.chao_lower_bound)}")
+    if not ll.models:
+        return
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
+    for name, justify in (("Model", "left"), ("N̂", "right"), ("SE", "right"),
+                          ("Deviance", "right"), ("df", "right"), ("AIC", "right"),
+                          ("BIC", "right")):
+        table.add_column(name, justify=justify, no_wrap=name != "Model")  # type: ignore[arg-type]
+    for m in ll.models:
+        table.add_row(_s(m.name), _fixed(m.n_hat, 1), _fixed(m.se, 1), _fixed(m.deviance, 2),
+                      str(m.df), _fixed(m.aic, 2), _fixed(m.bic, 2))
+    console.print(table)
 
 
 def _num(value: float | None, digits: int = 3) -> str:
