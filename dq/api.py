@@ -144,18 +144,32 @@ def reliability(ratings: Data, spec: Spec | str | Path | None = None, *,
                 raters: list[str] | None = None, table: bool = False,
                 variables: list[str] | None = None, level: str | None = None,
                 categories: list[str] | None = None, bootstrap: int | None = None,
-                seed: int | None = None) -> Result:
+                seed: int | None = None, level_of_confidence: float = 0.95,
+                interval: str = "t", population_size: int | None = None,
+                weights: str | None = None, icc_null: float = 0.0) -> Result:
     """Inter-rater agreement (``dq reliability``): the study long (``case``, ``rater``), wide
-    (``raters``) or as a contingency table (``table``); bootstraps are seeded (default 0)."""
+    (``raters``) or as a contingency table (``table``); bootstraps are seeded (default 0).
+    The options are the command's: ``level_of_confidence`` of every interval, ``interval``
+    ``"t"`` (Student's t with n − 1 df, as irrCAC) or ``"z"``, ``population_size`` (the
+    finite-population factor 1 − n/N), ``weights`` (irrCAC's: identity, linear, quadratic,
+    ordinal, radical, ratio, circular, bipolar), ``icc_null`` (ρ₀ of the ICC F tests).
+    Warnings are ``dq.messages.Message`` values: ``dq.messages.localise(w, "nb")``."""
     from dq import reliability as rel
 
     sp = _spec(spec)
     src = source(ratings, load_spec())
+    if bootstrap is not None and not 100 <= bootstrap <= 100_000:
+        raise ConfigError(f"bootstrap={bootstrap}: give 100 to 100,000 resamples (or None for "
+                          "the analytic SEs)")
+    if seed is not None and not 0 <= seed < 2**32:
+        raise ConfigError(f"seed={seed}: give a whole number from 0 to 2^32 − 1")
     if bootstrap is not None and seed is None:
         seed = 0
     studies = rel.ratings(src, sp, case=case, rater=rater, raters=raters, table=table,
                           variables=variables, level=level, categories=categories)
-    result = rel.compute(studies, sp.reliability.thresholds, bootstrap=bootstrap, seed=seed)
+    result = rel.compute(studies, sp.reliability.thresholds, bootstrap=bootstrap, seed=seed,
+                         level=level_of_confidence, distribution=interval,
+                         population=population_size, weights=weights, icc_null=icc_null)
     return Result("reliability", result.rows, result,
                   lambda: rel.to_json(result, src.infos, sp, bootstrap, seed))
 

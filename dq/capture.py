@@ -15,6 +15,18 @@ Notation as in domain.md: n1 = a + m registry events, n2 = b + m reference event
 Both estimators assume a closed population and independent sources; positive dependence
 (an event that is easy for one source is easy for the other) biases N̂ downwards.
 
+Beside Chapman, Chao's lower bound for two sources (Chao 1987, Biometrics 43:783–791; Chao 1989,
+Biometrics 45:427–438, doi:10.2307/2532490), which holds when the events differ in how easily
+they are caught (heterogeneity) instead of assuming independence. With t = 2 sources,
+f₁ = a + b events seen by one source and f₂ = m by both:
+
+    N̂_Chao  = n + ((t − 1)/t) f₁² / (2 f₂) = n + f₁² / (4 f₂)
+    Var     = f₂ (A r²/2 + A² r³ + A² r⁴/4),  r = f₁/f₂, A = (t − 1)/t = 1/2   (Chao 1987)
+    95 % CI: log-transformed as above (Chao 1987), from n_obs + f̂0/C to n_obs + f̂0·C
+
+Since (a + b)² ≥ 4ab, N̂_Chao ≥ n + ab/m, the Lincoln–Petersen estimate. With m = 0 it is the
+bias-corrected n + f₁(f₁ − 1)/4 (as ``chao_lower_bound``), without a variance.
+
 Three or more sources — log-linear models (Fienberg 1972, Biometrika 59:591–603) fitted as a
 Poisson GLM on the 2^k − 1 observed capture-history cells (statsmodels); the unobserved cell is
 exp(intercept). As Rcapture (Baillargeon & Rivest 2007, J Stat Softw 19(5),
@@ -95,6 +107,43 @@ def chapman(a: int, b: int, m: int) -> dict[str, float]:
     """Scalar form of ``chapman_exprs``."""
     df = pl.DataFrame({"a": [a], "b": [b], "m": [m]})
     return df.select(**chapman_exprs(pl.col("a"), pl.col("b"), pl.col("m"))).row(0, named=True)
+
+
+CHAO_TWO_SOURCES = ("Chao's lower bound for two sources, n + (a + b)²/(4m) (Chao 1987, Biometrics "
+                    "43:783–791; Chao 1989, Biometrics 45:427–438), variance of Chao (1987), "
+                    "log-transformed 95 % CI; a lower bound for the total when events differ in "
+                    "how easily they are caught")
+
+
+def chao_two_source_exprs(a: pl.Expr, b: pl.Expr, m: pl.Expr,
+                          z: float = Z_95) -> dict[str, pl.Expr]:
+    """Chao's lower bound for two sources, its variance and log-transformed 95 % CI (see the
+    module docstring), as Polars expressions; the same N̂ as ``chao_lower_bound`` with t = 2."""
+    f1 = (a + b).cast(pl.Float64)
+    f2 = m.cast(pl.Float64)
+    n_obs = f1 + f2
+    r = f1 / f2
+    n_hat = pl.when(f2 > 0).then(n_obs + f1 * f1 / (4 * f2)).otherwise(n_obs + f1 * (f1 - 1) / 4)
+    var = pl.when(f2 > 0).then(f2 * (r**2 / 4 + r**3 / 4 + r**4 / 16))
+    f0 = n_hat - n_obs
+    c = (z * (1 + var / (f0 * f0)).log().sqrt()).exp()
+    positive = f0 > 0
+    low = pl.when(var.is_null()).then(None).when(positive).then(n_obs + f0 / c).otherwise(n_hat)
+    high = pl.when(var.is_null()).then(None).when(positive).then(n_obs + f0 * c).otherwise(n_hat)
+    valid = n_obs > 0
+    return {
+        "chao_lower_bound": pl.when(valid).then(n_hat),
+        "chao_lower_bound_var": pl.when(valid).then(var),
+        "chao_lower_bound_ci_low": pl.when(valid).then(low),
+        "chao_lower_bound_ci_high": pl.when(valid).then(high),
+    }
+
+
+def chao_two_sources(a: int, b: int, m: int) -> dict[str, float]:
+    """Scalar form of ``chao_two_source_exprs``."""
+    df = pl.DataFrame({"a": [a], "b": [b], "m": [m]})
+    return df.select(**chao_two_source_exprs(pl.col("a"), pl.col("b"),
+                                             pl.col("m"))).row(0, named=True)
 
 
 @dataclass(frozen=True)

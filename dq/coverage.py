@@ -431,7 +431,8 @@ def _national_linkage(per_unit: pl.DataFrame, other: list[str], opts: Options) -
     return out.select(
         "scope", *other, "units", *counts, "n_registry", "n_reference", "n_union", "coverage",
         "ci_low", "ci_high", "dg_reference", "dg_reference_ci_low", "dg_reference_ci_high",
-        "chapman_n", "chapman_ci_low", "chapman_ci_high", "registry_completeness",
+        "chapman_n", "chapman_ci_low", "chapman_ci_high", "chao_lower_bound",
+        "chao_lower_bound_ci_low", "chao_lower_bound_ci_high", "registry_completeness",
         "registry_completeness_ci_low", "registry_completeness_ci_high").sort("scope", *other)
 
 
@@ -583,8 +584,10 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
         *keys, "only_registry", "only_reference", "both", "n_registry", "n_reference", "n_union",
         "dg_registry", "dg_registry_ci_low", "dg_registry_ci_high", "dg_reference",
         "dg_reference_ci_low", "dg_reference_ci_high", "coverage", "ci_low", "ci_high",
-        "chapman_n", "chapman_var", "chapman_ci_low", "chapman_ci_high", "registry_completeness",
-        "registry_completeness_ci_low", "registry_completeness_ci_high", "band", "low_coverage",
+        "chapman_n", "chapman_var", "chapman_ci_low", "chapman_ci_high", "chao_lower_bound",
+        "chao_lower_bound_var", "chao_lower_bound_ci_low", "chao_lower_bound_ci_high",
+        "registry_completeness", "registry_completeness_ci_low", "registry_completeness_ci_high",
+        "band", "low_coverage",
         "mismatch", "target", "status")
     loglin = None
     if len(names) >= 3:
@@ -606,7 +609,8 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
               + (" at the same unit" if opts.same_unit else "")
               + ", one-to-one, nearest date first; sources: " + ", ".join(names)
               + f"; years {_span(set(years))}; 95 % CI: {opts.ci_method}; Chapman estimator with "
-              "Chao's log-transformed interval. " + capture.INDEPENDENCE_NOTE)
+              "Chao's log-transformed interval; beside it " + capture.CHAO_TWO_SOURCES + ". "
+              + capture.INDEPENDENCE_NOTE)
     return CoverageResult(mode="linkage", rows=rows, tilslutning=tilslutning, national=national,
                           not_reporting=not_reporting, unmatched_registry=[],
                           unmatched_reference=[], keys=keys, options=opts, method=method,
@@ -620,7 +624,8 @@ def _linkage_figures(rows: pl.DataFrame, opts: Options) -> pl.DataFrame:
                    low="dg_registry_ci_low", high="dg_registry_ci_high", method=opts.ci_method)
     rows = with_ci(rows, "n_reference", "n_union", estimate="dg_reference",
                    low="dg_reference_ci_low", high="dg_reference_ci_high", method=opts.ci_method)
-    rows = rows.with_columns(**capture.chapman_exprs(a, b, m))
+    rows = rows.with_columns(**capture.chapman_exprs(a, b, m),
+                             **capture.chao_two_source_exprs(a, b, m))
     return rows.with_columns(coverage=pl.col("dg_registry"), ci_low=pl.col("dg_registry_ci_low"),
                              ci_high=pl.col("dg_registry_ci_high"))
 
@@ -690,6 +695,15 @@ def published(result: CoverageResult, n: int | None, has_units: bool) -> tuple[C
     return replace(result, rows=rows), privacy.apply_to_json(rows, counts, derived)
 
 
+#: Linkage mode's two-source estimators in the JSON: each column's formula and source.
+CAPTURE_RECAPTURE = {
+    "chapman_n": "Chapman (1951) nearly unbiased Lincoln–Petersen estimator "
+                 "(n1 + 1)(n2 + 1)/(m + 1) − 1, variance Seber (1970), log-transformed 95 % CI "
+                 "(Chao 1987); assumes independent sources",
+    "chao_lower_bound": capture.CHAO_TWO_SOURCES,
+}
+
+
 def to_json(result: CoverageResult, machine_rows: pl.DataFrame, sources: list[Source],
             spec: Spec, n: int | None) -> str:
     """What ``dq coverage --format json`` writes; counts the rows of inputs not yet counted."""
@@ -708,6 +722,7 @@ def to_json(result: CoverageResult, machine_rows: pl.DataFrame, sources: list[So
         not_reporting=result.not_reporting, unmatched_registry_units=result.unmatched_registry,
         unmatched_reference_units=result.unmatched_reference,
         loglinear=None if ll is None else ll.as_json(),
+        capture_recapture=CAPTURE_RECAPTURE if result.mode == "linkage" else None,
         target=result.options.target, fail_on=result.options.fail_on, warnings=result.warnings,
         suppression=privacy.rule(n) if n else None))
 

@@ -1171,11 +1171,17 @@ SUB: dict[str, dict[str, str]] = {
         "nb": "Hendelser koblet på person-ID innenfor {window}{same_unit}, én til én, nærmeste "
               "dato først; kilder: {ref}{years}; 95 % KI: {ci}. DG = (a + m) / (a + b + m). "
               "Chapman-estimatoren med Chaos log-transformerte intervall antar uavhengige kilder; "
-              "positiv avhengighet gir for lavt estimat av totalen.",
+              "positiv avhengighet gir for lavt estimat av totalen. Ved siden av står Chaos nedre "
+              "grense for to kilder, n + (a + b)²/(4m) (Chao 1987, Biometrics 43:783–791; Chao "
+              "1989), med log-transformert 95 % KI: en nedre grense for totalen når hendelsene "
+              "er ulikt lette å fange (heterogenitet).",
         "en": "Events linked on person id within {window}{same_unit}, one-to-one, nearest date "
               "first; sources: {ref}{years}; 95 % CI: {ci}. DG = (a + m) / (a + b + m). "
               "Chapman's estimator with Chao's log-transformed interval assumes independent "
-              "sources; positive dependence biases the total downwards."},
+              "sources; positive dependence biases the total downwards. Beside it, Chao's lower "
+              "bound for two sources, n + (a + b)²/(4m) (Chao 1987, Biometrics 43:783–791; Chao "
+              "1989), with a log-transformed 95 % CI: a lower bound for the total when events "
+              "differ in how easily they are caught (heterogeneity)."},
     "cov.what.events": {"nb": "hendelser", "en": "events"},
     "cov.what.persons": {"nb": "personer", "en": "persons"},
     "cov.years": {"nb": ", år {span}", "en": ", years {span}"},
@@ -1192,17 +1198,36 @@ SUB: dict[str, dict[str, str]] = {
     "cov.figure.coverage": {"nb": "dekningsgrad", "en": "coverage"},
     "cov.figure.dg": {"nb": "DG registeret", "en": "DG registry"},
     "cov.linkage": {"nb": "  kun registeret {a:count}, kun referansen {b:count}, begge {m:count}; "
-                          "DG referansen {dg:pct}; Chapman N̂ {n_hat:count} (95 % KI {n_ci}): "
-                          "registerets kompletthet {rc:pct} (95 % KI {rc_ci})",
+                          "DG referansen {dg:pct}; Chapman N̂ {chapman}: registerets kompletthet "
+                          "{rc:pct} (95 % KI {rc_ci}); Chaos nedre grense {chao}",
                     "en": "  only registry {a:count}, only reference {b:count}, both {m:count}; "
-                          "DG reference {dg:pct}; Chapman N̂ {n_hat:count} (95 % CI {n_ci}): "
-                          "registry completeness {rc:pct} (95 % CI {rc_ci})"},
+                          "DG reference {dg:pct}; Chapman N̂ {chapman}: registry completeness "
+                          "{rc:pct} (95 % CI {rc_ci}); Chao's lower bound {chao}"},
+    # an estimated total with its interval: "337 (95 % KI 291–410)"
+    "cov.total_ci": {"nb": "{n} (95 % KI {ci})", "en": "{n} (95 % CI {ci})"},
     "cov.tilslutning": {"nb": "Tilslutning{period}: {n:count} av {d} rapporterer = {p:pct}",
                         "en": "Tilslutning{period}: {n:count} of {d} report = {p:pct}"},
-    "cov.loglinear": {"nb": "Log-lineært estimat ({model}; {sources} kilder): totalt {n:count} "
-                            "(95 % KI {ci}), observert {observed:count}",
-                      "en": "Log-linear estimate ({model}; {sources} sources): total {n:count} "
-                            "(95 % CI {ci}), observed {observed:count}"},
+    "cov.loglinear": {"nb": "Log-lineært estimat ({sources} kilder, {observed:count} observert), "
+                            "valgt etter AIC: {model}, totalt {n} (95 % KI {ci}, Wald på "
+                            "log-skala; profil-likelihood {profile}, Cormack 1992); Chaos nedre "
+                            "grense {chao}",
+                      "en": "Log-linear estimate ({sources} sources, {observed:count} observed), "
+                            "chosen by AIC: {model}, total {n} (95 % CI {ci}, Wald on the log "
+                            "scale; profile likelihood {profile}, Cormack 1992); Chao's lower "
+                            "bound {chao}"},
+    # Rcapture's table of the log-linear and heterogeneity models (Baillargeon & Rivest 2007)
+    "cov.models": {"nb": "Modellene (som tabellen i Rcapture)", "en": "The models (as Rcapture's "
+                                                                      "table)"},
+    "cov.model.col.model": {"nb": "Modell", "en": "Model"},
+    "cov.model.col.n_hat": {"nb": "N̂", "en": "N̂"},
+    "cov.model.col.se": {"nb": "Std.feil", "en": "SE"},
+    "cov.model.col.deviance": {"nb": "Devians", "en": "Deviance"},
+    "cov.model.col.df": {"nb": "fg", "en": "df"},
+    "cov.model.col.aic": {"nb": "AIC", "en": "AIC"},
+    "cov.model.col.bic": {"nb": "BIC", "en": "BIC"},
+    "cov.model.independence": {"nb": "uavhengighet", "en": "independence"},
+    "cov.model.registry": {"nb": "registeret", "en": "registry"},
+    "cov.col.chao": {"nb": "Chaos nedre grense (95 % KI)", "en": "Chao's lower bound (95 % CI)"},
     "cov.col.unit": {"nb": "Enhet", "en": "Unit"},
     "cov.col.reg_ref": {"nb": "reg./ref.", "en": "reg/ref"},
     "cov.col.reg_all": {"nb": "reg./alle", "en": "reg/all"},
@@ -1392,3 +1417,179 @@ SUB.update({
     "change.removed": {"nb": "kontroll falt bort", "en": "removed"},
 })
 NOUNS["check"] = {"nb": ("kontroll", "kontroller"), "en": ("check", "checks")}
+
+
+# ---- dq reliability: warnings and reasons of dq.reliability, as Message values
+# A result keeps a Message (key and values), not a sentence: its str is the English text (JSON,
+# row notes), and each output writes it in its own language with ``localise``. "<key>_one" is
+# the singular of "<key>", chosen when the value ``n`` is 1 (Norwegian and English both inflect).
+RELIABILITY: dict[str, dict[str, str]] = {
+    "reliability.remark": {"nb": "{variable}: {remark}", "en": "{variable}: {remark}"},
+    "reliability.problem": {"nb": "{variable}: {problem}; ingen mål er beregnet",
+                            "en": "{variable}: {problem}; no statistic computed"},
+    "reliability.left_out": {"nb": "{variable}: {statistic:statistic} er utelatt: {reason}",
+                             "en": "{variable}: {statistic} left out: {reason}"},
+    "reliability.paradox": {
+        "nb": "{variable}: {statistic:statistic} = {kappa:num2} mens enigheten er "
+              "{agreement:pct0}: κ er lav selv om registratorene er enige i de fleste tilfellene, "
+              "fordi prevalensen er skjev (κ-paradokset, Feinstein & Cicchetti 1990); les Gwets "
+              "AC1 og PABAK ved siden av",
+        "en": "{variable}: {statistic} = {kappa:num2} while agreement is {agreement:pct0}: κ is "
+              "low while the raters agree on most cases: prevalence is skewed (the kappa "
+              "paradox, Feinstein & Cicchetti 1990); read gwet_ac1 and pabak beside it"},
+    # what was done to the ratings (counted, never listed)
+    "reliability.unknown_missing": {
+        "nb": "{n:count} vurderinger med en kode for ukjent er regnet som manglende",
+        "en": "{n:count} ratings with a declared unknown code counted as missing"},
+    "reliability.unknown_missing_one": {
+        "nb": "1 vurdering med en kode for ukjent er regnet som manglende",
+        "en": "1 rating with a declared unknown code counted as missing"},
+    "reliability.unknown_ordinal": {
+        "nb": "{n:count} vurderinger med en kode for ukjent er regnet som manglende (en kode for "
+              "ukjent har ingen plass på ordinalskalaen)",
+        "en": "{n:count} ratings with a declared unknown code counted as missing (an unknown "
+              "code has no place on the ordinal scale)"},
+    "reliability.unknown_ordinal_one": {
+        "nb": "1 vurdering med en kode for ukjent er regnet som manglende (en kode for ukjent har "
+              "ingen plass på ordinalskalaen)",
+        "en": "1 rating with a declared unknown code counted as missing (an unknown code has no "
+              "place on the ordinal scale)"},
+    "reliability.undeclared_missing": {
+        "nb": "{n:count} vurderinger utenfor kodelisten er regnet som manglende",
+        "en": "{n:count} ratings outside the declared codes counted as missing"},
+    "reliability.undeclared_missing_one": {
+        "nb": "1 vurdering utenfor kodelisten er regnet som manglende",
+        "en": "1 rating outside the declared codes counted as missing"},
+    "reliability.undeclared_category": {
+        "nb": "{n:count} vurderinger utenfor kodelisten; hver ulik verdi telles som en egen "
+              "kategori",
+        "en": "{n:count} ratings outside the declared codes; each distinct value is counted as "
+              "a further category"},
+    "reliability.undeclared_category_one": {
+        "nb": "1 vurdering utenfor kodelisten; den telles som en egen kategori",
+        "en": "1 rating outside the declared codes; it is counted as a further category"},
+    "reliability.unplaced": {"nb": "{n:count} rader uten kasus-ID eller registrator er utelatt",
+                             "en": "{n:count} rows without a case id or a rater left out"},
+    "reliability.unplaced_one": {"nb": "1 rad uten kasus-ID eller registrator er utelatt",
+                                 "en": "1 row without a case id or a rater left out"},
+    # why a variable has no statistic at all
+    "reliability.reason.all_missing": {"nb": "alle vurderingene mangler",
+                                       "en": "all ratings are missing"},
+    "reliability.reason.one_rater": {"nb": "bare én registrator", "en": "only one rater"},
+    "reliability.reason.text_values": {
+        "nb": "{n:count} vurderinger er tekst (eller et uendelig tall) på {level}; velg "
+              "nominal- eller ordinalnivå (--level nominal eller ordinal), eller rens verdiene",
+        "en": "{n:count} ratings are text where the level is {level} (or an infinite number); "
+              "set the level to nominal or ordinal, or clean the values"},
+    "reliability.reason.text_values_one": {
+        "nb": "1 vurdering er tekst (eller et uendelig tall) på {level}; velg nominal- eller "
+              "ordinalnivå (--level nominal eller ordinal), eller rens verdien",
+        "en": "1 rating is text where the level is {level} (or an infinite number); set the "
+              "level to nominal or ordinal, or clean the value"},
+    "reliability.reason.table_text": {
+        "nb": "kategorinavnene i tabellen er tekst på {level}; velg nominal- eller ordinalnivå "
+              "(--level nominal eller ordinal)",
+        "en": "category labels of the table are text where the level is {level}; set the "
+              "level to nominal or ordinal"},
+    # why one statistic is left out
+    "reliability.reason.no_pairs": {"nb": "ingen kasus har to eller flere vurderinger",
+                                    "en": "no case has two or more ratings"},
+    "reliability.reason.one_case": {
+        "nb": "bare ett kasus er vurdert av to eller flere registratorer: enighet krever minst "
+              "to kasus",
+        "en": "only one case was rated by two or more raters: agreement needs at least two "
+              "cases"},
+    "reliability.reason.one_category_chance": {
+        "nb": "bare én kategori: sjansekorrigert enighet er udefinert",
+        "en": "only one category: chance-corrected agreement is undefined"},
+    "reliability.reason.one_category": {"nb": "bare én kategori: {name} er udefinert",
+                                        "en": "only one category: {name} is undefined"},
+    "reliability.reason.no_variation": {
+        "nb": "ingen variasjon: alle vurderingene er i én og samme kategori, så forventet "
+              "tilfeldig enighet er 1 og {statistic:statistic} er udefinert",
+        "en": "no variation: every rating is in one and the same category, so chance "
+              "agreement is 1 and {name} is undefined"},
+    "reliability.reason.no_variation_pair": {
+        "nb": "ingen variasjon: begge registratorene brukte én og samme kategori, så forventet "
+              "tilfeldig enighet er 1 og κ er udefinert",
+        "en": "no variation: both raters used one and the same category, so chance agreement "
+              "is 1 and κ is undefined"},
+    "reliability.reason.same_values": {
+        "nb": "ingen variasjon: alle vurderingene er like, så {name} er udefinert",
+        "en": "no variation: every rating is the same, so {name} is undefined"},
+    "reliability.reason.conger_rater": {
+        "nb": "en registrator har ingen vurdering: Congers κ trenger kategorifordelingen til "
+              "hver registrator",
+        "en": "a rater has no rating: Conger's κ needs every rater's category shares"},
+    "reliability.reason.cohen_two": {
+        "nb": "Cohens κ er for to registratorer ({k} her); se Fleiss' κ og Gwets AC1",
+        "en": "Cohen's κ is for two raters ({k} here); see fleiss_kappa and gwet_ac1"},
+    "reliability.reason.both_raters": {
+        "nb": "færre enn to kasus er vurdert av begge registratorene",
+        "en": "fewer than two cases rated by both raters"},
+    "reliability.reason.three_both": {
+        "nb": "færre enn tre kasus er vurdert av begge registratorene",
+        "en": "fewer than three cases rated by both raters"},
+    "reliability.reason.every_rater": {
+        "nb": "færre enn to kasus er vurdert av alle registratorene",
+        "en": "fewer than two cases rated by every rater"},
+    "reliability.reason.kappa_table": {"nb": "κ er udefinert for denne tabellen",
+                                       "en": "κ is undefined for this table"},
+    "reliability.reason.icc_mean_squares": {
+        "nb": "ICC er udefinert: middelkvadratene den deler på er 0 (ingen variasjon mellom "
+              "kasusene eller mellom vurderingene)",
+        "en": "ICC is undefined: the mean squares it divides by are 0 (no variation between "
+              "the cases or between the ratings)"},
+    "reliability.reason.ba_two": {"nb": "Bland–Altman sammenligner to registratorer ({k} her)",
+                                  "en": "Bland–Altman compares two raters ({k} here)"},
+    "reliability.reason.flat_means": {
+        "nb": "gjennomsnittene av parene varierer ikke: ingen regresjon på gjennomsnittet",
+        "en": "the means of the pairs do not vary: no regression on the mean"},
+    "reliability.reason.undefined": {"nb": "udefinert for disse dataene",
+                                     "en": "undefined for these data"},
+    # an A.Undefined text dq.reliability has no key for: English as it is, else the general text
+    "reliability.reason.undefined_other": {"nb": "udefinert for disse dataene", "en": "{text}"},
+}
+# The levels of measurement where a text names one (WORDS: the template gets {"word": key}).
+WORDS.update({
+    "level_nominal": {"nb": "nominalnivå", "en": "nominal"},
+    "level_ordinal": {"nb": "ordinalnivå", "en": "ordinal"},
+    "level_interval": {"nb": "intervallnivå", "en": "interval"},
+    "level_ratio": {"nb": "forholdstallsnivå", "en": "ratio"},
+})
+
+
+def _message(key: str, lang: str, params: dict[str, Any]) -> str:
+    if params.get("n") == 1 and f"{key}_one" in RELIABILITY:
+        key = f"{key}_one"
+    values = {k: v.text(lang) if isinstance(v, Message) else v for k, v in params.items()}
+    return render(RELIABILITY[key][lang], lang, values)
+
+
+class Message(str):
+    """A catalogue text with its values. It *is* its English text (so JSON, a row's note and
+    every caller that takes a str keep working) and writes itself in any language with
+    :meth:`text`; a Message among the values is written in the same language."""
+
+    key: str
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, **params: Any) -> Message:
+        self = super().__new__(cls, _message(key, "en", params))
+        self.key, self.params = key, params
+        return self
+
+    def text(self, lang: str) -> str:
+        return _message(self.key, lang, self.params)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.key, self.params))
+
+
+def _rebuild(key: str, params: dict[str, Any]) -> Message:
+    return Message(key, **params)
+
+
+def localise(text: str, lang: str) -> str:
+    """A warning or note in ``lang``: a Message in that language, any other text as it is."""
+    return text.text(lang) if isinstance(text, Message) else text

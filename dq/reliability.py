@@ -41,6 +41,7 @@ from dq import agreement as A
 from dq.errors import ConfigError, InputError
 from dq.io import Source
 from dq.io.values import as_text, number
+from dq.messages import Message
 from dq.spec import Spec, Thresholds, Variable
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -71,11 +72,11 @@ class Ratings:
     values: np.ndarray  # float matrix, NaN = missing (interval/ratio)
     codes: np.ndarray | None  # int matrix, −1 = missing (nominal/ordinal)
     categories: list[str]
-    problem: str | None = None  # why nothing can be computed
+    problem: Message | None = None  # why nothing can be computed
     kappa_weights: np.ndarray | None = None  # the spec's disagreement weights, categories order
     freq: np.ndarray | None = None
     category_values: np.ndarray | None = None  # the codes as numbers (None: ranks are used)
-    remarks: tuple[str, ...] = ()  # what was done to the ratings (counted, never listed)
+    remarks: tuple[Message, ...] = ()  # what was done to the ratings (counted, never listed)
     declared: frozenset[str] = frozenset()  # categories that are declared codes (may be shown)
 
     @property
@@ -87,6 +88,7 @@ class Ratings:
 @dataclass(frozen=True)
 class ReliabilityResult:
     rows: pl.DataFrame
+    #: dq.messages.Message values: English as str (JSON), any language with ``localise``.
     warnings: list[str] = field(default_factory=list)
     bootstrap: int | None = None
     seed: int | None = None
@@ -122,7 +124,7 @@ def _canonical(value: str) -> str:
 
 
 def _unknown_as_missing(values: np.ndarray, unknown: Any,
-                        freq: np.ndarray | None = None) -> tuple[str, ...]:
+                        freq: np.ndarray | None = None) -> tuple[Message, ...]:
     """Numeric ratings that are a declared unknown code become missing (in place); the remark
     says how many (``freq``: each row's number of cases, for a table)."""
     codes = [u for u in (_as_number(c) for c in unknown) if u is not None]
@@ -131,7 +133,7 @@ def _unknown_as_missing(values: np.ndarray, unknown: Any,
         return ()
     values[mask] = np.nan
     n = int((freq[:, None] * mask).sum()) if freq is not None else int(mask.sum())
-    return (f"{n} rating(s) with a declared unknown code counted as missing",)
+    return (Message("reliability.unknown_missing", n=n),)
 
 
 def _as_number(label: str) -> float | None:
@@ -152,12 +154,12 @@ class _CategorySet:
     categories: list[str]
     index: dict[str, int]  # canonical observed value → category index, −1 = counted as missing
     values: np.ndarray | None
-    remarks: tuple[str, ...]
+    remarks: tuple[Message, ...]
     declared: frozenset[str] = frozenset()
 
 
 def _category_set(observed: dict[str, int], level: str, declared: list[str] | None,
-                  unknown: tuple[str, ...], what: str = "rating(s)") -> _CategorySet:
+                  unknown: tuple[str, ...]) -> _CategorySet:
     """The categories of a nominal/ordinal variable from the ratings seen (canonical value →
     number of ratings) and the declared codes; see the module docstring for the rules."""
     ordinal = level == "ordinal"
@@ -170,8 +172,7 @@ def _category_set(observed: dict[str, int], level: str, declared: list[str] | No
     remarks = []
     n_unknown = sum(k for v, k in observed.items() if ordinal and v in unknown_set)
     if n_unknown:
-        remarks.append(f"{n_unknown} {what} with a declared unknown code counted as missing "
-                       "(an unknown code has no place on the ordinal scale)")
+        remarks.append(Message("reliability.unknown_ordinal", n=n_unknown))
     if decl and not ordinal:  # an unknown code that was used is a category, not an invalid value
         decl += sorted((v for v in observed if v in unknown_set and v not in decl), key=_sort_key)
     extra = sorted((v for v in observed if v not in decl and not (ordinal and v in unknown_set)),
@@ -179,11 +180,10 @@ def _category_set(observed: dict[str, int], level: str, declared: list[str] | No
     if decl and extra:
         n_extra = sum(observed[v] for v in extra)
         if ordinal:
-            remarks.append(f"{n_extra} {what} outside the declared codes counted as missing")
+            remarks.append(Message("reliability.undeclared_missing", n=n_extra))
             extra = []
         else:
-            remarks.append(f"{n_extra} {what} outside the declared codes; each distinct value "
-                           "is counted as a further category")
+            remarks.append(Message("reliability.undeclared_category", n=n_extra))
     cats = decl + extra if decl else extra
     numbers = [x for x in (_as_number(c) for c in cats) if x is not None]
     values = None
@@ -214,7 +214,7 @@ def ratings_from_long(source: Source, case: str, rater: str, variables: list[str
     # case id would otherwise all be one case).
     unplaced = int(df.select((pl.col("__case").is_null() | pl.col("__rater").is_null()).sum()).item())
     df = df.filter(pl.col("__case").is_not_null() & pl.col("__rater").is_not_null())
-    remarks = ((f"{unplaced} row(s) without a case id or a rater left out",) if unplaced else ())
+    remarks = (Message("reliability.unplaced", n=unplaced),) if unplaced else ()
     dups = df.select("__case", "__rater").is_duplicated().sum()
     if dups:
         raise InputError(f"{source.info.path}: {dups} rows repeat a case × rater pair in "
@@ -342,8 +342,8 @@ def _from_table(name: str, level: str, labels: list[str], table: np.ndarray,
         nums = [_as_number(lab) for lab in labels]
         if any(x is None for x in nums):
             return Ratings(name, level, raters, np.empty((0, 2)), None, [],
-                           f"category labels of the table are text where the level is {level}; "
-                           "set the level to nominal or ordinal", freq=freq)
+                           Message("reliability.reason.table_text",
+                                   level={"word": f"level_{level}"}), freq=freq)
         x = np.array(nums, dtype=float)
         values = x[cells]
         remarks = _unknown_as_missing(values, unknown, freq)
@@ -379,9 +379,10 @@ def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
     wide = wide.filter(~pl.all_horizontal(pl.all().is_null()))
     empty = np.empty((wide.height, len(raters)))
     if wide.height == 0:
-        return Ratings(var, level, raters, empty, None, [], "all ratings are missing")
+        return Ratings(var, level, raters, empty, None, [],
+                       Message("reliability.reason.all_missing"))
     if len(raters) < 2:
-        return Ratings(var, level, raters, empty, None, [], "only one rater")
+        return Ratings(var, level, raters, empty, None, [], Message("reliability.reason.one_rater"))
     unknown = variable.unknown if variable else ()
     if level in ("interval", "ratio"):
         nums = wide.select(number(pl.col(c), wide.schema[c]).alias(c) for c in raters)
@@ -389,9 +390,8 @@ def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
         n_text += sum(int(nums[c].is_infinite().sum()) for c in raters)
         if n_text:
             return Ratings(var, level, raters, empty, None, [],
-                           f"{n_text} rating(s) are text where the level is {level} (or an "
-                           "infinite number); set the level to nominal or ordinal, or clean the "
-                           "values")
+                           Message("reliability.reason.text_values", n=n_text,
+                                   level={"word": f"level_{level}"}))
         values = nums.to_numpy().astype(float)
         remarks = _unknown_as_missing(values, unknown)
         return Ratings(var, level, raters, values, None, [], remarks=remarks)
@@ -424,19 +424,45 @@ def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
 class _Row:
     statistic: str
     est: A.Estimate | None
-    reason: str | None = None
+    reason: Message | None = None  # why there is no estimate
     note: str | None = None
     n_cases: int = 0
     extra: dict[str, float] = field(default_factory=dict)  # further columns of the row
+    paradox: bool = False  # κ low while the raters agree (set in ``compute``)
 
 
 FALLBACK_BOOTSTRAP = 1000  # resamples for statistics with no published SE (α; ICC's SE)
 FALLBACK_SEED = 0  # the bootstrap's seed when none is given: runs are reproducible by default
 
-ONE_CASE = ("only one case was rated by two or more raters: agreement needs at least two "
-            "cases")
-NO_VARIATION = ("no variation: every rating is in one and the same category, so chance "
-                "agreement is 1 and {name} is undefined")
+ONE_CASE = Message("reliability.reason.one_case")
+NO_PAIRS = Message("reliability.reason.no_pairs")
+
+
+def _no_variation(stat: str, name: str) -> Message:
+    return Message("reliability.reason.no_variation", statistic=stat, name=name)
+
+
+def _same_values(name: str) -> Message:
+    return Message("reliability.reason.same_values", name=name)
+
+
+#: dq.agreement's Undefined texts as catalogue keys (tests check that every one is here).
+UNDEFINED = {
+    "only one category: κ is undefined": ("reliability.reason.one_category", {"name": "κ"}),
+    "fewer than two cases rated by both raters": ("reliability.reason.both_raters", {}),
+    "no variation: both raters used one and the same category, so chance agreement is 1 and κ "
+    "is undefined": ("reliability.reason.no_variation_pair", {}),
+    "κ is undefined for this table": ("reliability.reason.kappa_table", {}),
+    "ICC is undefined: the mean squares it divides by are 0 (no variation between the cases or "
+    "between the ratings)": ("reliability.reason.icc_mean_squares", {}),
+    "fewer than three cases rated by both raters": ("reliability.reason.three_both", {}),
+}
+
+
+def _undefined(exc: A.Undefined) -> Message:
+    key, params = UNDEFINED.get(str(exc), ("reliability.reason.undefined_other",
+                                           {"text": str(exc)}))
+    return Message(key, **params)
 
 
 def _boot_weights(n: int, b: int, rng: np.random.Generator) -> np.ndarray:
@@ -561,7 +587,7 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
     level = iv.level
     stats = _gwet_stats(r, q, k, opts)
     if n2 == 0:
-        return [_Row(s, None, "no case has two or more ratings") for s in stats]
+        return [_Row(s, None, NO_PAIRS) for s in stats]
     if n2 < 2:
         return [_Row(s, None, ONE_CASE) for s in stats]
     case_w = f[None, :]
@@ -587,15 +613,14 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
         if base in GWET_FAMILY:
             kind = "brennan_prediger" if base == "pabak" else base
             if q < 2 and base != "percent_agreement":
-                rows.append(_Row(stat, None, "only one category: chance-corrected agreement "
-                                             "is undefined"))
+                rows.append(_Row(stat, None, Message("reliability.reason.one_category_chance")))
                 continue
             weights = weights_for(wkind)
             t = A.case_terms(counts, weights)
             pa, pi, _, _ = A.shares(t, f)
             pe = float(A.chance(kind, pi[None, :], weights)[0])
             if not pe < 1 - 1e-12:
-                rows.append(_Row(stat, None, NO_VARIATION.format(name=DISPLAY.get(base, base))))
+                rows.append(_Row(stat, None, _no_variation(base, DISPLAY.get(base, base))))
                 continue
             point = (pa - pe) / (1 - pe)
             if w_boot is not None:
@@ -636,10 +661,9 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
             weights = weights_for(wkind)
             kappa, se = A.conger(codes, q, weights, f, fpc)
             if not math.isfinite(kappa):
-                rows.append(_Row(stat, None, NO_VARIATION.format(name="Conger's κ")
+                rows.append(_Row(stat, None, _no_variation("conger_kappa", "Conger's κ")
                                  if (codes >= 0).any(0).all() else
-                                 "a rater has no rating: Conger's κ needs every rater's "
-                                 "category shares"))
+                                 Message("reliability.reason.conger_rater")))
                 continue
             if w_boot is not None:
                 draws = np.array([A.conger(codes, q, weights, w)[0] for w in w_boot])
@@ -653,13 +677,12 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
             rows.append(_Row(stat, est, note="; ".join(notes) or None, n_cases=int(round(n))))
         elif stat in COHEN_FAMILY or stat == "weighted_kappa":
             if k != 2:
-                rows.append(_Row(stat, None, f"Cohen's κ is for two raters ({k} here); see "
-                                             "fleiss_kappa and gwet_ac1"))
+                rows.append(_Row(stat, None, Message("reliability.reason.cohen_two", k=k)))
                 continue
             complete = (codes >= 0).all(1)
             n_c = float(f[complete].sum())
             if n_c < 2:
-                rows.append(_Row(stat, None, "fewer than two cases rated by both raters"))
+                rows.append(_Row(stat, None, Message("reliability.reason.both_raters")))
                 continue
             kind = COHEN_FAMILY.get(stat, "custom")
             table = A.pair_table(codes[complete], q, f[complete])
@@ -669,7 +692,7 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
             try:
                 est = A.cohen(table, kind, custom, values)
             except A.Undefined as exc:
-                rows.append(_Row(stat, None, str(exc)))
+                rows.append(_Row(stat, None, _undefined(exc)))
                 continue
             if w_boot is not None:
                 draws = kappa_draws(codes[complete], q, kind, w_boot[:, complete],
@@ -689,14 +712,15 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
         elif stat == "krippendorff_alpha":
             metric = "ordinal" if r.level == "ordinal" else "nominal"
             if q < 2:
-                rows.append(_Row(stat, None, "only one category: α is undefined"))
+                rows.append(_Row(stat, None, Message("reliability.reason.one_category",
+                                                     name="α")))
                 continue
             # Codes as values (their order is all nominal and ordinal δ² use); A.alpha needs no
             # q × q matrix per resample (issue 12, bug 2).
             as_values = np.where(codes >= 0, codes, np.nan).astype(float)
             point = float(A.alpha(as_values, metric, case_w)[0])
             if not math.isfinite(point):
-                rows.append(_Row(stat, None, NO_VARIATION.format(name="α")))
+                rows.append(_Row(stat, None, _no_variation(stat, "α")))
                 continue
             if w_boot is not None:
                 est = _percentile(point, A.alpha(as_values, metric, w_boot), n_boot or 0, seed,
@@ -766,21 +790,20 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
         else:
             boot_ms = [A.mean_squares(xc, w) for w in _resample_weights(fc, len(fc), n_boot, rng)]
     ba: dict[str, A.Estimate] | None = None
-    ba_reason: str | None = None
+    ba_reason: Message | None = None
     for stat in stats:
         if stat.startswith("icc_"):
             if n_c < 2:
-                rows.append(_Row(stat, None, "fewer than two cases rated by every rater"))
+                rows.append(_Row(stat, None, Message("reliability.reason.every_rater")))
                 continue
             if np.allclose(xc, xc.flat[0]):
-                rows.append(_Row(stat, None, "no variation: every rating is the same, so ICC is "
-                                             "undefined"))
+                rows.append(_Row(stat, None, _same_values("ICC")))
                 continue
             try:
                 est = A.icc(xc, stat, alpha=1 - level, freq=None if r.freq is None else fc,
                             rho0=opts.icc_null)
             except A.Undefined as exc:
-                rows.append(_Row(stat, None, str(exc)))
+                rows.append(_Row(stat, None, _undefined(exc)))
                 continue
             if boot_ms is not None:
                 draws = np.array([A.icc_point(ms, stat) for ms in boot_ms])
@@ -794,7 +817,7 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
             xa, fa = x[pairable], f[pairable]
             n_a = float(fa.sum())
             if n_a == 0:
-                rows.append(_Row(stat, None, "no case has two or more ratings"))
+                rows.append(_Row(stat, None, NO_PAIRS))
                 continue
             if n_a < 2:
                 rows.append(_Row(stat, None, ONE_CASE))
@@ -812,8 +835,7 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
                 point = float(alphas[0])
                 if not math.isfinite(point):
                     rng.bit_generator.state = state
-                    rows.append(_Row(stat, None, "no variation: every rating is the same, so α "
-                                                 "is undefined"))
+                    rows.append(_Row(stat, None, _same_values("α")))
                     continue
                 est = _percentile(point, alphas[1:], n_boot, seed, level)
             else:
@@ -821,23 +843,22 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
                 # continuous values at any level well under 2 s and 500 MB).
                 est = _alpha_analytic(xa, metric, fa, n0, iv)
                 if not math.isfinite(est.estimate):
-                    rows.append(_Row(stat, None, "no variation: every rating is the same, so α "
-                                                 "is undefined"))
+                    rows.append(_Row(stat, None, _same_values("α")))
                     continue
             rows.append(_Row(stat, est, note=f"{metric} metric; uses incomplete cases",
                              n_cases=int(round(n_a))))
         elif stat.startswith("bland_altman"):
             if k != 2:
-                rows.append(_Row(stat, None, f"Bland–Altman compares two raters ({k} here)"))
+                rows.append(_Row(stat, None, Message("reliability.reason.ba_two", k=k)))
                 continue
             if ba is None and ba_reason is None:
                 try:
                     ba = A.bland_altman(xc[:, 0], xc[:, 1], fc, level=level)
                 except A.Undefined as exc:
-                    ba_reason = str(exc)
+                    ba_reason = _undefined(exc)
             if ba is None or stat not in ba:
-                rows.append(_Row(stat, None, ba_reason or "the means of the pairs do not vary: "
-                                                          "no regression on the mean"))
+                rows.append(_Row(stat, None,
+                                 ba_reason or Message("reliability.reason.flat_means")))
                 continue
             rows.append(_Row(stat, ba[stat], note=(f"{r.raters[0]} − {r.raters[1]}"
                                                    + (f"; {note}" if note else "")),
@@ -915,21 +936,23 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
     for r in studies:
         n_cases = r.n_cases
         n_raters = len(r.raters)
-        warnings += [f"{r.variable}: {remark}" for remark in r.remarks]
+        warnings += [Message("reliability.remark", variable=r.variable, remark=remark)
+                     for remark in r.remarks]
         if population is not None and n_cases > population:
             raise ConfigError(f"{r.variable}: the study has {n_cases} cases, more than the "
                               f"population size {population:g}; give the registry's size")
         if r.problem:
             rows = [_Row(s, None, r.problem) for s in STATISTICS[r.level]
                     if s != "weighted_kappa_spec"]
-            warnings.append(f"{r.variable}: {r.problem}; no statistic computed")
+            warnings.append(Message("reliability.problem", variable=r.variable,
+                                    problem=r.problem))
         elif r.level in ("nominal", "ordinal"):
             rows = _categorical(r, bootstrap, rng, seed, opts, per_category)
         else:
             rows = _numeric(r, bootstrap, rng, seed, opts)
         for row in rows:  # last guard: an estimate that is not a number is not an estimate
             if row.est is not None and not math.isfinite(row.est.estimate):
-                row.est, row.reason = None, "undefined for these data"
+                row.est, row.reason = None, Message("reliability.reason.undefined")
         if not bootstrap and not r.problem:
             _fill_missing_se(r, rows, opts)
         by_stat = {row.statistic: row for row in rows}
@@ -938,12 +961,15 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
             kap = by_stat.get(name)
             if (kap and kap.est and pa and pa.est and pa.est.estimate >= 0.8
                     and kap.est.estimate < 0.6):
-                warnings.append(f"{r.variable}: {name} = {kap.est.estimate:.2f} while agreement is "
-                                f"{100 * pa.est.estimate:.0f} %: {PARADOX_NOTE}")
+                warnings.append(Message("reliability.paradox", variable=r.variable,
+                                        statistic=name, kappa=kap.est.estimate,
+                                        agreement=pa.est.estimate))
                 kap.note = (kap.note + "; " if kap.note else "") + "kappa paradox: see gwet_ac1"
+                kap.paradox = True
         for row in rows:
             if row.reason and not r.problem:
-                warnings.append(f"{r.variable}: {row.statistic} left out: {row.reason}")
+                warnings.append(Message("reliability.left_out", variable=r.variable,
+                                        statistic=row.statistic, reason=row.reason))
             est = row.est
             value = None if est is None else _finite(est.estimate)
             t = thresholds.get(row.statistic, Thresholds())
@@ -962,7 +988,9 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
                 "n_cases": row.n_cases if est is not None else n_cases, "n_raters": n_raters,
                 "label": _label(row.statistic, value), "warn_below": t.warn_below,
                 "fail_below": t.fail_below, "status": status,
-                "note": row.reason if est is None else row.note,
+                "note": (None if row.reason is None else str(row.reason)) if est is None
+                else row.note,
+                "paradox": row.paradox,
                 "test": None if test is None else test.name,
                 "test_statistic": None if test is None else _finite(test.statistic),
                 "df1": None if test is None else _finite(test.df1),
@@ -978,7 +1006,7 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
               "ci_high": pl.Float64, "se_method": pl.String, "ci_method": pl.String,
               "se_null": pl.Float64, "n_cases": pl.Int64, "n_raters": pl.Int64,
               "label": pl.String, "warn_below": pl.Float64, "fail_below": pl.Float64,
-              "status": pl.String, "note": pl.String, "test": pl.String,
+              "status": pl.String, "note": pl.String, "paradox": pl.Boolean, "test": pl.String,
               "test_statistic": pl.Float64, "df1": pl.Float64, "df2": pl.Float64,
               "p_value": pl.Float64, "null_value": pl.Float64, "prevalence_index": pl.Float64,
               "bias_index": pl.Float64, "confidence_level": pl.Float64}

@@ -325,7 +325,7 @@ def test_text_codes_compare_without_case_and_rows_without_case_id_are_left_out()
                                  schema={"case": pl.String, "rater": pl.String, "x": pl.String})])
     got, res = stats_of(df)
     assert got["percent_agreement"]["n_cases"] == 3
-    assert any("2 row(s) without a case id or a rater left out" in w for w in res.warnings)
+    assert any("2 rows without a case id or a rater left out" in w for w in res.warnings)
 
 
 def test_unknown_codes_are_missing_on_an_ordinal_scale(tmp_path):
@@ -336,7 +336,7 @@ def test_unknown_codes_are_missing_on_an_ordinal_scale(tmp_path):
     data = [("1", "1"), ("2", "2"), ("3", "4"), ("5", "9"), ("4", "4"), ("2", "3")]
     got, res = stats_of(long_rows(data), level="ordinal", spec=sp)
     assert got["weighted_kappa_quadratic"]["n_cases"] == 5
-    assert any("1 rating(s) with a declared unknown code counted as missing" in w
+    assert any("1 rating with a declared unknown code counted as missing" in w
                for w in res.warnings)
     # …the same as leaving the 9 out by hand.
     got2, _ = stats_of(long_rows(data[:3] + [("5", None)] + data[4:]), level="ordinal",
@@ -359,7 +359,7 @@ def test_undeclared_values_are_counted_never_shown(tmp_path):
         got, res = stats_of(long_rows(data), level=level, spec=sp)
         text = json.dumps(res.rows.to_dicts()) + json.dumps(res.warnings)
         assert FNR not in text and NAME not in text
-        assert any("2 rating(s) outside the declared codes" in w for w in res.warnings)
+        assert any("2 ratings outside the declared codes" in w for w in res.warnings)
     got, _ = stats_of(long_rows(data), level="ordinal", spec=sp)
     assert got["weighted_kappa_linear"]["n_cases"] == 3  # left out as missing
 

@@ -99,3 +99,53 @@ def test_reliability_and_correctness_equal_the_cli():
     assert json.loads(cor.to_json()) == json.loads(cli.stdout)
     asa = rel.rows.filter(pl.col("variable") == "Antibiotika", pl.col("statistic") == "cohen_kappa")
     assert asa["status"].item() == "warn"  # the kappa paradox variable of the example
+
+
+# irrCAC's cac.raw4raters (12 subjects, 4 raters, codes 1–5, missing ratings), as in
+# tests/test_reliability.py.
+RAW4 = [[1, 1, None, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4],
+        [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [None, 5, 5, 5], [None, None, 1, 1],
+        [None, None, 3, None]]
+
+
+def test_reliability_options_pass_through_like_the_cli(tmp_path):
+    from scipy.stats import norm
+
+    path = write_text(tmp_path / "raw4.csv", "r1;r2;r3;r4\n" + "".join(
+        ";".join("" if v is None else str(v) for v in row) + "\n" for row in RAW4))
+    options = dict(level_of_confidence=0.90, interval="z", population_size=100,
+                   weights="linear")
+    res = dq.reliability(path, raters=["r1", "r2", "r3", "r4"], level="ordinal",
+                         categories=["1", "2", "3", "4", "5"], **options)
+    cli = run("reliability", path, "--raters", "r1,r2,r3,r4", "--level", "ordinal",
+              "--categories", "1,2,3,4,5", "--level-of-confidence", "0.90", "--interval", "z",
+              "--population-size", "100", "--weights", "linear", "--format", "json")
+    assert cli.exit_code == 0, cli.stderr
+    assert json.loads(res.to_json()) == json.loads(cli.stdout)
+    rows = {r["statistic"]: r for r in res.rows.iter_rows(named=True)}
+    assert "fleiss_kappa_weighted" in rows and "conger_kappa_weighted" in rows  # --weights
+    assert res.rows["confidence_level"].unique().to_list() == [0.90]
+    # By hand from irrCAC's nominal AC1 on the same data (gwet.ac1.raw: 0.77544, SE 0.14295;
+    # the full-precision SE 0.1429499506, README): at the nominal level, with N = 100 the
+    # variance takes the factor 1 − 12/100 (irrCAC's N), and a z interval at 90 % is
+    # AC1 ± 1.644854 · SE.
+    nominal = dq.reliability(path, raters=["r1", "r2", "r3", "r4"],
+                             categories=["1", "2", "3", "4", "5"], **options)
+    ac1 = nominal.rows.filter(pl.col("statistic") == "gwet_ac1").row(0, named=True)
+    se = 0.1429499506 * (1 - 12 / 100) ** 0.5
+    assert ac1["estimate"] == pytest.approx(0.77544, abs=5e-6)
+    assert ac1["se"] == pytest.approx(se, abs=1e-9)
+    assert ac1["ci_low"] == pytest.approx(0.7754434 - norm.ppf(0.95) * se, abs=1e-6)
+    # ICC's null value and a seeded bootstrap, on the example study (Alder is interval).
+    spec = dq.load_spec(SPEC)
+    boot = dq.reliability(EXAMPLE / "interrater.csv", spec, variables=["Alder"],
+                          icc_null=0.5, bootstrap=200, seed=3)
+    cli = run("reliability", "--spec", SPEC, "--variables", "Alder", "--icc-null", "0.5",
+              "--bootstrap", "200", "--seed", "3", "--format", "json")
+    assert json.loads(boot.to_json()) == json.loads(cli.stdout)
+    icc = boot.rows.filter(pl.col("statistic") == "icc_2_1").row(0, named=True)
+    assert icc["null_value"] == 0.5 and icc["ci_method"] == "percentile bootstrap"
+    with pytest.raises(dq.errors.ConfigError, match="weights"):
+        dq.reliability(path, raters=["r1", "r2"], weights="cubic")
+    with pytest.raises(dq.errors.ConfigError, match="resamples"):
+        dq.reliability(path, raters=["r1", "r2"], bootstrap=-5)

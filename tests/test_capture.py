@@ -116,3 +116,114 @@ def test_no_warning_when_the_model_is_clear():
     assert res.model == "independence"
     assert res.n_hat == pytest.approx(1000, rel=1e-6)
     assert res.warnings == ()
+
+
+# ---- Chao's lower bound for two sources, beside Chapman in dq coverage --mode linkage
+
+# Lists P and Q of the same hepatitis A data: P only (1,0,·) 69 + 17 = 86, Q only (0,1,·)
+# 55 + 18 = 73, both 28 + 21 = 49; list totals 135 and 122, 208 seen.
+P_ONLY, Q_ONLY, PQ = 86, 73, 49
+
+
+def test_chao_two_sources_hand_computed():
+    # Chao (1987, Biometrics 43:783–791) with t = 2 (Chao 1989; Böhning, van der Heijden &
+    # Bunge 2017, "Capture–Recapture Methods for the Social and Medical Sciences", ch. 1):
+    # N̂ = n + f1²/(4 f2), f1 = 86 + 73 = 159, f2 = 49 → 208 + 25281/196 = 336.984693877…
+    got = capture.chao_two_sources(P_ONLY, Q_ONLY, PQ)
+    assert got["chao_lower_bound"] == pytest.approx(208 + 159**2 / 196, rel=1e-12)
+    assert got["chao_lower_bound"] == pytest.approx(336.984694, abs=1e-6)
+    assert got["chao_lower_bound"] == pytest.approx(capture.chao_lower_bound({1: 159, 2: 49}, 2))
+    # Chao's (1987) variance with A = (t − 1)/t = 1/2, r = f1/f2:
+    # f2 (A r²/2 + A² r³ + A² r⁴/4) = 49 (r²/4 + r³/4 + r⁴/16) = 887.0585…
+    r = 159 / 49
+    var = 49 * (r**2 / 4 + r**3 / 4 + r**4 / 16)
+    assert got["chao_lower_bound_var"] == pytest.approx(var, rel=1e-12)
+    assert var == pytest.approx(887.0585, abs=1e-4)
+    # Log-transformed interval (Chao 1987): f0 = 128.98…, C = exp(1.96 √ln(1 + var/f0²)).
+    f0 = 159**2 / 196
+    c = math.exp(1.959963984540054 * math.sqrt(math.log(1 + var / f0**2)))
+    assert got["chao_lower_bound_ci_low"] == pytest.approx(208 + f0 / c, rel=1e-12)
+    assert got["chao_lower_bound_ci_high"] == pytest.approx(208 + f0 * c, rel=1e-12)
+    assert got["chao_lower_bound_ci_low"] == pytest.approx(290.5156, abs=1e-4)
+    assert got["chao_lower_bound_ci_high"] == pytest.approx(409.6230, abs=1e-4)
+    # (a + b)² ≥ 4ab: never below Lincoln–Petersen n1 n2 / m = 135 · 122 / 49 = 336.12.
+    assert got["chao_lower_bound"] >= 135 * 122 / 49
+    # Nobody in both lists: the bias-corrected n + f1(f1 − 1)/4 and no variance.
+    none = capture.chao_two_sources(5, 3, 0)
+    assert none["chao_lower_bound"] == 8 + 8 * 7 / 4
+    assert none["chao_lower_bound_var"] is None and none["chao_lower_bound_ci_low"] is None
+
+
+def _lists(tmp_path, histories, names):
+    files = {s: ["person_id;unit;event_date"] for s in names}
+    person = 0
+    for h, n in histories.items():
+        for _ in range(n):
+            person += 1
+            for bit, s in zip(h, names, strict=True):
+                if bit:
+                    files[s].append(f"p{person:04d};college;1995-06-01")
+    for s, lines in files.items():
+        (tmp_path / f"{s}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [tmp_path / f"{s}.csv" for s in names]
+
+
+def test_linkage_shows_chao_beside_chapman(tmp_path):
+    import json
+
+    from tests.conftest import run
+
+    two = {(1, 0): P_ONLY, (0, 1): Q_ONLY, (1, 1): PQ}
+    p, q = _lists(tmp_path, two, "PQ")
+    doc = json.loads(run("coverage", p, "--reference", q, "--mode", "linkage",
+                         "--format", "json").stdout)
+    row = next(r for r in doc["results"] if r["level"] == "national")
+    assert row["chapman_n"] == pytest.approx(136 * 123 / 50 - 1)
+    assert row["chao_lower_bound"] == pytest.approx(208 + 159**2 / 196, rel=1e-12)
+    assert "Chao 1987" in doc["capture_recapture"]["chao_lower_bound"]
+    assert "Chapman (1951)" in doc["capture_recapture"]["chapman_n"]
+    assert doc["loglinear"] is None  # two sources: no log-linear models
+    nat = next(r for r in doc["national"] if r["scope"] == "all_units")
+    assert nat["chao_lower_bound"] == pytest.approx(row["chao_lower_bound"])
+    # Terminal and Markdown in both languages, every word from the catalogue (dq.messages.SUB)
+    # and Norwegian typography; the figures are the JSON's above, rounded: Chapman 333.6
+    # (289–403), Chao 336.98 (290.52–409.62).
+    nb = run("coverage", p, "--reference", q, "--mode", "linkage", "--width", "200",
+             "--lang", "nb").stdout
+    assert ("Chapman N̂ 334 (95\u202f% KI 289–403): registerets kompletthet" in nb
+            and "Chaos nedre grense 337 (95\u202f% KI 291–410)" in nb)
+    en = run("coverage", p, "--reference", q, "--mode", "linkage", "--width", "200",
+             "--lang", "en").stdout
+    assert ("Chapman N̂ 334 (95 % CI 289–403): registry completeness" in en
+            and "Chao's lower bound 337 (95 % CI 291–410)" in en)
+    for lang, words in (("nb", ("Chaos nedre grense", "| 334 (289–403) | 337 (291–410) |")),
+                        ("en", ("Chao's lower bound for two sources",
+                                "| 334 (289–403) | 337 (291–410) |"))):
+        markdown = run("coverage", p, "--reference", q, "--mode", "linkage", "--format",
+                       "markdown", "--suppress", "0", "--lang", lang).stdout
+        assert "Chao 1987" in markdown and all(w in markdown for w in words)
+    assert "lower bound" not in run("coverage", p, "--reference", q, "--mode", "linkage",
+                                    "--format", "markdown", "--lang", "nb").stdout
+
+
+def test_linkage_with_three_sources_shows_the_model_table(tmp_path):
+    paths = _lists(tmp_path, HEPATITIS, "PQE")
+    from tests.conftest import run
+
+    args = ("coverage", paths[0], "--reference", paths[1], "--reference", paths[2],
+            "--mode", "linkage", "--width", "200")
+    # Rcapture's table as in test_model_table_…: the chosen Mh Chao (LB), N̂ 479.1, AIC 45.44;
+    # independence N̂ 388.5 (Chao et al. 2001: N̂ ≈ 388).
+    en = run(*args, "--lang", "en").stdout
+    assert "chosen by AIC: Mh Chao (LB), total 479 (95 % CI" in en
+    assert "profile likelihood" in en and "Chao's lower bound 479" in en
+    assert "independence  " in en and "388.5" in en and "45.44" in en
+    nb = run(*args, "--lang", "nb").stdout
+    assert "valgt etter AIC: Mh Chao (LB), totalt 479 (95\u202f% KI" in nb
+    assert "profil-likelihood" in nb and "Chaos nedre grense 479" in nb
+    assert "uavhengighet  " in nb and "388,5" in nb and "45,44" in nb
+    assert "uavhengighet + registeret×Q" in nb
+    assert "independence" not in nb and "registry" not in nb and "lower bound" not in nb
+    markdown = run(*args, "--format", "markdown", "--suppress", "0", "--lang", "nb").stdout
+    assert "| Mh Chao (LB) | 479,1 | 43,7 | 2,05 | 4 | 45,44 | 56,25 |" in markdown
+    assert "| uavhengighet | 388,5 |" in markdown

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from dq import agreement as A
 from dq import reliability as rel
-from dq.io import Source, SourceInfo
+from dq import spec as spec_mod
+from dq.io import Source, SourceInfo, scan
 from tests.conftest import EXAMPLE, run, write_text
 
 # Fleiss 1971, Psychol Bull 76:378: 30 patients × 6 psychiatrists, 5 diagnoses (the data as in
@@ -546,3 +547,122 @@ def test_gwet_family_equals_the_reference(matrix, declare):
             continue
         assert rows[stat]["estimate"] == pytest.approx(ref[0], abs=1e-9), stat
         assert rows[stat]["se"] == pytest.approx(ref[1], abs=1e-9), stat
+
+
+# ---- warnings from the message catalogue; the κ-paradox flag as a column
+
+
+def unknown_study(tmp_path, n_unknown):
+    sp = spec_mod.load(write_text(tmp_path / "dq.toml",
+                                  "[variables.x]\ncodes = [1, 2, 3]\nunknown = [9]\n"))
+    rows = [(f"c{i}", r, str(1 + i % 3)) for i in range(6) for r in ("r1", "r2")]
+    for i in range(n_unknown):
+        rows[2 * i + 1] = (f"c{i}", "r2", "9")
+    return rel.compute(rel.ratings_from_long(long_source(rows), "case", "rater", ["x"],
+                                             {"x": "ordinal"}, spec=sp), {})
+
+
+def test_warnings_are_catalogue_messages_with_plural_forms(tmp_path):
+    from dq.messages import Message, localise
+
+    two, one = unknown_study(tmp_path, 2), unknown_study(tmp_path, 1)
+    (w2,), (w1,) = two.warnings, one.warnings
+    assert isinstance(w2, Message) and w2.key == "reliability.remark"
+    # English is the str (JSON and row notes keep it), Norwegian comes from the catalogue with
+    # the noun inflected by the count: "1 vurdering", "2 vurderinger" — never "vurdering(er)".
+    assert w2 == ("x: 2 ratings with a declared unknown code counted as missing (an unknown "
+                  "code has no place on the ordinal scale)")
+    assert localise(w2, "nb") == ("x: 2 vurderinger med en kode for ukjent er regnet som "
+                                  "manglende (en kode for ukjent har ingen plass på "
+                                  "ordinalskalaen)")
+    assert localise(w1, "nb").startswith("x: 1 vurdering med en kode for ukjent")
+    assert w1.startswith("x: 1 rating with")
+    assert json.loads(json.dumps(two.warnings)) == [str(w2)]
+    assert localise("plain text", "nb") == "plain text"
+
+
+def test_every_reliability_warning_has_norwegian_text(tmp_path):
+    from dq.messages import RELIABILITY, Message
+
+    for key, texts in RELIABILITY.items():
+        assert set(texts) == {"nb", "en"}, key
+        assert "(s)" not in texts["en"] and "(er)" not in texts["nb"], key
+    # Studies that make dq.reliability warn in every way it can: one rater, text at the
+    # interval level, a left-out statistic (Cohen's κ with three raters, one category), the
+    # κ paradox, rows without a case id, undeclared codes.
+    studies = [
+        [("c1", "r1", "1"), ("c2", "r1", "2")],
+        [("c1", "r1", "a"), ("c1", "r2", "b"), ("c2", "r1", "1"), ("c2", "r2", "2")],
+        [(f"c{i}", r, "1") for i in range(4) for r in ("r1", "r2", "r3")],
+        [(f"c{i}", r, "0" if i in (0, 1) and r == "r1" else "1") for i in range(20)
+         for r in ("r1", "r2")],
+        [("c1", "r1", "1"), ("c1", "r2", "2"), (None, "r1", "1"), ("c2", "r1", "2"),
+         ("c2", "r2", "2")],
+    ]
+    levels = ["nominal", "interval", "nominal", "nominal", "nominal"]
+    seen = set()
+    for rows, level in zip(studies, levels, strict=True):
+        res = rel.compute(rel.ratings_from_long(long_source(rows), "case", "rater", ["x"],
+                                                {"x": level}), {})
+        assert res.warnings
+        for w in res.warnings:
+            assert isinstance(w, Message)
+            seen.add(w.key)
+            nb = w.text("nb")
+            assert nb != str(w) and "(s)" not in nb and "(er)" not in nb
+            for english in (" left out", " rating", " rater", "undefined", "no statistic",
+                            "while agreement"):
+                assert english not in nb, (english, nb)
+    assert {"reliability.problem", "reliability.left_out", "reliability.paradox",
+            "reliability.remark"} <= seen
+
+
+def test_every_undefined_text_of_the_agreement_module_has_a_catalogue_key():
+    # dq.agreement raises Undefined with English texts; dq.reliability maps each to a catalogue
+    # key (the fallback would show Norwegian users only "udefinert for disse dataene").
+    import ast
+
+    tree = ast.parse(Path(A.__file__).read_text(encoding="utf-8"))
+    raised = [node.exc.args[0].value for node in ast.walk(tree)
+              if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
+              and getattr(node.exc.func, "id", None) == "Undefined"
+              and isinstance(node.exc.args[0], ast.Constant)]
+    assert len(raised) >= 6
+    assert set(raised) <= set(rel.UNDEFINED)
+
+
+def test_report_writes_reliability_warnings_in_its_language():
+    # [report] lang / --lang: the example study has two ASA ratings with the unknown code 9.
+    result = run("report", EXAMPLE / "dq.toml", "--lang", "nb")
+    assert result.exit_code == 1
+    assert ("ASA: 2 vurderinger med en kode for ukjent er regnet som manglende"
+            in result.stderr)
+    assert "ratings with a declared unknown code" not in result.stderr
+    assert "kappa paradox" not in result.stderr  # explained in the report itself
+
+
+def test_paradox_is_a_column_not_a_string_in_the_note():
+    # The example's planted paradox (Antibiotika, Komplikasjon: κ < 0.6 at ≥ 80 % agreement).
+    res = rel.compute(rel.ratings(scan(EXAMPLE / "interrater.csv"),
+                                  spec_mod.load(EXAMPLE / "dq.toml")), {})
+    flagged = res.rows.filter(pl.col("paradox"))
+    assert sorted(zip(flagged["variable"], flagged["statistic"])) == [
+        ("Antibiotika", "cohen_kappa"), ("Antibiotika", "fleiss_kappa"),
+        ("Komplikasjon", "cohen_kappa"), ("Komplikasjon", "fleiss_kappa")]
+    for row in flagged.iter_rows(named=True):  # κ low while the raters agree
+        pa = res.rows.filter((pl.col("variable") == row["variable"])
+                             & (pl.col("statistic") == "percent_agreement"))["estimate"][0]
+        assert row["estimate"] < 0.6 and pa >= 0.8
+        assert "kappa paradox" in row["note"]  # the note stays for readers of the JSON
+    assert res.rows["paradox"].null_count() == 0
+    # The report reads the column: a flagged row whose note says nothing still flags.
+    from dq.dimensions import reliabilitet
+    from dq.reliability import ReliabilityResult
+
+    rows = flagged.head(1).with_columns(note=pl.lit(None, pl.String))
+    ctx = type("Ctx", (), {"study": ReliabilityResult(rows)})()
+    (check,) = reliabilitet.assess(ctx).checks
+    assert check.params["paradox"] is True
+    unflagged = rows.with_columns(paradox=pl.lit(False), note=pl.lit("kappa paradox"))
+    (check,) = reliabilitet.assess(type("Ctx", (), {"study": ReliabilityResult(unflagged)})()).checks
+    assert "paradox" not in check.params

@@ -139,8 +139,10 @@ def reliability(
          json=lambda: rel.to_json(result, source.infos, sp, bootstrap, seed),
          csv=lambda: to_csv(result.rows), markdown=lambda: markdown.reliability(result, language(lang, sp)),
          terminal=lambda c: terminal.reliability(result, c, language(lang, sp)))
-    for message in result.warnings:  # diagnostics on stderr, never in the document
-        warn(message)
+    from dq.messages import localise
+
+    for message in result.warnings:  # diagnostics on stderr, never in the document, in the
+        warn(localise(message, language(lang, sp)))  # chosen language (dq.messages.Message)
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 

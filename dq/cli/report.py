@@ -84,7 +84,7 @@ def report(
     from dq import units as units_mod
     from dq.cli.inputs import database_option, load_spec, open_data, protected, scan_input
     from dq.publish import publish
-    from dq.reliability import PARADOX_NOTE
+    from dq.messages import localise
     from dq.render import report as render
 
     if spec is not None and spec_option is not None and spec != spec_option:
@@ -168,11 +168,12 @@ def report(
     for line in annotations:  # workflow commands, on stderr like every other message
         say(line)
     # Diagnostics go to stderr, never into the report; the κ paradox is explained in the
-    # terminal, Markdown and HTML report itself, so only JSON users get it here too.
+    # terminal, Markdown and HTML report itself, so only JSON users get it here too. Warnings
+    # that are catalogue messages (dq.messages.Message) are written in the report's language.
     shown_warnings = result.warnings if fmt is ReportFormat.json else [
-        w for w in result.warnings if PARADOX_NOTE not in w]
+        w for w in result.warnings if getattr(w, "key", None) != "reliability.paradox"]
     for message in shown_warnings[:10]:
-        warn(message)
+        warn(localise(message, language))
     if len(shown_warnings) > 10:
         warn(f"{len(shown_warnings) - 10} more warnings in the JSON output (warnings)")
     code = EXIT_CHECK_FAILED if result.failed or (strict and result.warned) else 0

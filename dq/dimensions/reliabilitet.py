@@ -23,9 +23,8 @@ def assess(ctx: Context) -> Assessment:
             variant="label" if row["label"] else None, se=row["se"],
             params={"variable": row["variable"], "statistic": row["statistic"],
                     "label": row["label"],
-                    # κ low while the raters agree (dq.reliability marks the row's note):
+                    # κ low while the raters agree (dq.reliability's ``paradox`` column):
                     # the report explains the paradox and shows AC1 beside κ
-                    **({"paradox": True} if "kappa paradox" in (row.get("note") or "")
-                       else {})}))
+                    **({"paradox": True} if row["paradox"] else {})}))
     out.warnings += study.warnings
     return out

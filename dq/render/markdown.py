@@ -12,9 +12,10 @@ from collections.abc import Sequence
 import polars as pl
 
 from dq.messages import counted, label_word, statistic_name, status_word, sub
-from dq.render.numbers import ci, count, num, pct
+from dq.render.numbers import ci, count, estimate, interval, num, pct
 from dq.render.terminal import (correctness_detail, coverage_method, estimate_ci, estimate_text,
-                                group_label, paradoxes, reliability_method)
+                                group_label, loglinear_text, model_headers, model_rows, paradoxes,
+                                reliability_method)
 from dq.render.text import md_cell
 
 
@@ -94,6 +95,16 @@ def completeness(result, lang: str = "en") -> str:  # noqa: ANN001 - Completenes
     return "\n".join(parts)
 
 
+def _total(n: float | None, low: float | None, high: float | None, lang: str) -> str:
+    """An estimated total with its interval in brackets, "337 (291–410)", as _pct_ci writes a
+    share; the total alone when it has no interval."""
+    if n is None:
+        return "–"
+    if low is None or high is None:
+        return estimate(n, lang)
+    return f"{estimate(n, lang)} ({interval(low, high, lang)})"
+
+
 def _cell(row: dict[str, object], col: str, n: int | None, lang: str) -> str:
     if n and row.get(f"{col}__hidden"):
         return f"<{n}"
@@ -116,7 +127,8 @@ def coverage(result, suppress_n: int | None, lang: str = "en",  # noqa: ANN001
                  *[(sub(f"cov.col.{c}", lang), "right")
                    for c in ("only_registry", "only_reference", "both")],
                  (sub("cov.figure.dg", lang), "right"), (sub("cov.col.dg_reference", lang), "right"),
-                 (sub("cov.col.chapman", lang), "right"), (sub("cov.col.units", lang), "right")]
+                 (sub("cov.col.chapman", lang), "right"), (sub("cov.col.chao", lang), "right"),
+                 (sub("cov.col.units", lang), "right")]
     else:
         nat_h = [(sub("cov.col.scope", lang), "left"), *year_h,
                  (sub("cov.col.registry", lang), "right"), (sub("cov.col.reference", lang), "right"),
@@ -125,14 +137,15 @@ def coverage(result, suppress_n: int | None, lang: str = "en",  # noqa: ANN001
     for r in result.national.iter_rows(named=True):
         scope = [sub(f"cov.scope.{r['scope']}", lang), *year(r)]
         if linkage:
-            chapman = ("–" if r.get("chapman_n") is None else
-                       f"{count(round(r['chapman_n']), lang)} "
-                       f"({count(round(r['chapman_ci_low']), lang)}–"
-                       f"{count(round(r['chapman_ci_high']), lang)})")
             nat_rows.append([*scope, count(r["only_registry"], lang),
                              count(r["only_reference"], lang), count(r["both"], lang),
                              _pct_ci(r["coverage"], r["ci_low"], r["ci_high"], lang),
-                             pct(r["dg_reference"], lang), chapman, count(r["units"], lang)])
+                             pct(r["dg_reference"], lang),
+                             _total(r.get("chapman_n"), r.get("chapman_ci_low"),
+                                    r.get("chapman_ci_high"), lang),
+                             _total(r.get("chao_lower_bound"), r.get("chao_lower_bound_ci_low"),
+                                    r.get("chao_lower_bound_ci_high"), lang),
+                             count(r["units"], lang)])
         else:
             nat_rows.append([*scope, count(r["n_registry"], lang), count(r["n_reference"], lang),
                              _pct_ci(r["coverage"], r["ci_low"], r["ci_high"], lang),
@@ -193,11 +206,12 @@ def coverage(result, suppress_n: int | None, lang: str = "en",  # noqa: ANN001
              f"\n## {sub('cov.h.units', lang)}\n", table(unit_h, unit_rows, lang)]
     if result.loglinear is not None:
         ll = result.loglinear
-        parts.append(md_cell(sub(
-            "cov.loglinear", lang, model=ll.model, sources=count(len(ll.sources), lang),
-            n=round(ll.n_hat),
-            ci=f"{count(round(ll.ci_low), lang)}–{count(round(ll.ci_high), lang)}",
-            observed=ll.n_observed)) + "\n")
+        parts.append(md_cell(loglinear_text(ll, lang)) + "\n")
+        if ll.models:
+            parts += [f"### {sub('cov.models', lang)}\n",
+                      table(model_headers(lang),
+                            [[Data(name), *cells] for name, *cells in model_rows(ll, lang)],
+                            lang)]
     if result.not_reporting:
         parts.append(md_cell(sub("cov.not_reporting", lang, n=len(result.not_reporting),
                                         names=", ".join(result.not_reporting))) + "\n")

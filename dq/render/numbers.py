@@ -7,6 +7,8 @@ the per cent sign, so "19 610" and "84,1 %" never break across lines; a true min
 
 from __future__ import annotations
 
+import math
+
 THIN = "\u202f"  # narrow no-break space: 19 610 never breaks across lines
 MINUS = "\u2212"  # true minus sign
 
@@ -39,3 +41,18 @@ def ci(low: float | None, high: float | None, lang: str, as_pct: bool = True) ->
     if as_pct:
         return f"{num(100 * low, lang)}–{num(100 * high, lang)}"
     return f"{num(low, lang, 2)}–{num(high, lang, 2)}"
+
+
+def estimate(value: float | None, lang: str, digits: int = 0) -> str:
+    """An estimate that may be missing or infinite (an overflowing upper limit, a model that
+    did not fit): "–" then, else a whole number (``digits`` 0) or ``digits`` decimals."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return count(value, lang) if digits == 0 else num(value, lang, digits)
+
+
+def interval(low: float | None, high: float | None, lang: str) -> str:
+    """An interval of estimated totals as whole numbers: "291–410"; "–" when it is missing."""
+    if low is None or high is None or math.isnan(low) or math.isnan(high):
+        return "–"
+    return f"{estimate(low, lang)}–{'∞' if high == math.inf else estimate(high, lang)}"

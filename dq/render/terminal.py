@@ -20,7 +20,7 @@ from rich.text import Text
 
 from dq.grading import RANK
 from dq.messages import counted, label_word, statistic_name, status_word, sub
-from dq.render.numbers import ci, count, num, pct
+from dq.render.numbers import ci, count, estimate, interval, num, pct
 from dq.render.text import plain
 
 STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "info": "dim",
@@ -215,6 +215,52 @@ def coverage_method(result, lang: str, references: Sequence[str] = ()) -> str:  
                years=years, ci=ci_name)
 
 
+def total_ci(n: float | None, low: float | None, high: float | None, lang: str) -> str:
+    """An estimated total with its 95 % CI, "337 (95 % KI 291–410)"; the total alone when it
+    has no interval (Chao's bound with nobody in both sources)."""
+    if n is None:
+        return "–"
+    if low is None or high is None:
+        return estimate(n, lang)
+    return sub("cov.total_ci", lang, n=estimate(n, lang), ci=interval(low, high, lang))
+
+
+def model_name(name: str, lang: str) -> str:
+    """A capture–recapture model's name in ``lang``: "independence + registry×A" with dq's own
+    words (independence, the registry, which dq.coverage names "registry") from the catalogue
+    and the references by their file names; Rcapture's heterogeneity models (Mh Chao (LB),
+    Mth Darroch) keep Rcapture's names."""
+    terms = name.split(" + ")
+    if terms[0] != "independence":
+        return name
+    own = {"independence": sub("cov.model.independence", lang),
+           "registry": sub("cov.model.registry", lang)}
+    return " + ".join("×".join(own.get(s, s) for s in term.split("×")) for term in terms)
+
+
+def loglinear_text(ll, lang: str) -> str:  # noqa: ANN001 - capture.LogLinearResult
+    """Three or more sources: the model chosen by AIC, its total with the Wald interval on the
+    log scale and the profile-likelihood interval (Cormack 1992), and Chao's lower bound."""
+    return sub("cov.loglinear", lang, sources=count(len(ll.sources), lang),
+               observed=ll.n_observed, model=plain(model_name(ll.model, lang)),
+               n=estimate(ll.n_hat, lang), ci=interval(ll.ci_low, ll.ci_high, lang),
+               profile=interval(ll.profile_ci_low, ll.profile_ci_high, lang),
+               chao=estimate(ll.chao_lower_bound, lang))
+
+
+def model_headers(lang: str) -> list[tuple[str, str]]:
+    return [(sub(f"cov.model.col.{c}", lang), "left" if c == "model" else "right")
+            for c in ("model", "n_hat", "se", "deviance", "df", "aic", "bic")]
+
+
+def model_rows(ll, lang: str) -> list[list[str]]:  # noqa: ANN001 - capture.LogLinearResult
+    """Rcapture's model table (Baillargeon & Rivest 2007): name, N̂, SE, deviance, df, AIC, BIC;
+    the name comes first and is a model's name, not a number."""
+    return [[model_name(m.name, lang), estimate(m.n_hat, lang, 1), estimate(m.se, lang, 1),
+             estimate(m.deviance, lang, 2), count(m.df, lang), estimate(m.aic, lang, 2),
+             estimate(m.bic, lang, 2)] for m in ll.models]
+
+
 def _period(row: dict[str, object]) -> str:
     return f" {row['year']}" if row.get("year") is not None else ""
 
@@ -236,12 +282,14 @@ def coverage(result, console: Console, top: int, suppress_n: int | None,  # noqa
         if linkage and row["scope"] == "all_units":
             say(console, sub(
                 "cov.linkage", lang, a=row["only_registry"], b=row["only_reference"],
-                m=row["both"], dg=row["dg_reference"], n_hat=round(row["chapman_n"]),
-                n_ci=f"{count(round(row['chapman_ci_low']), lang)}–"
-                     f"{count(round(row['chapman_ci_high']), lang)}",
+                m=row["both"], dg=row["dg_reference"],
+                chapman=total_ci(row["chapman_n"], row["chapman_ci_low"],
+                                 row["chapman_ci_high"], lang),
                 rc=row["registry_completeness"],
                 rc_ci=_ci(row["registry_completeness_ci_low"],
-                          row["registry_completeness_ci_high"], lang)))
+                          row["registry_completeness_ci_high"], lang),
+                chao=total_ci(row["chao_lower_bound"], row["chao_lower_bound_ci_low"],
+                              row["chao_lower_bound_ci_high"], lang)))
     total = result.tilslutning.filter(pl.col("rhf") == "National")
     for row in total.iter_rows(named=True):
         # a full enumeration of units: a count, no confidence interval
@@ -251,10 +299,11 @@ def coverage(result, console: Console, top: int, suppress_n: int | None,  # noqa
                           p=row["tilslutning"]))
     if result.loglinear is not None:
         ll = result.loglinear
-        say(console, sub("cov.loglinear", lang, model=plain(ll.model),
-                          sources=count(len(ll.sources), lang), n=round(ll.n_hat),
-                          ci=f"{count(round(ll.ci_low), lang)}–{count(round(ll.ci_high), lang)}",
-                          observed=ll.n_observed))
+        say(console, loglinear_text(ll, lang))
+        if ll.models:
+            say(console, sub("cov.models", lang))
+            print_table(console, model_headers(lang),
+                        [[_s(name), *cells] for name, *cells in model_rows(ll, lang)])
     rows = result.rows
     lowest = rows["level"][0] if rows.height else "national"
     units_only = rows.filter(pl.col("level") == lowest) if lowest != "national" else rows.clear()
