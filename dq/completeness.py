@@ -186,7 +186,7 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     # One missing flag per variable, computed once per row and read by every class (a
     # whitespace-only cell is missing; the source is not rewritten: wide files).
     text = {i for i, v in enumerate(variables) if schema[v.name] == pl.String}
-    lf = lf.with_columns(missing_flag(variables[i].name, pl.String).alias(f"__missing{i}")
+    lf = lf.with_columns(missing_flag(variables[i].name, pl.String()).alias(f"__missing{i}")
                          for i in sorted(text))
     aggs: list[pl.Expr] = [pl.len().alias("__rows")]
     unreadable = unreadable_columns(lf)
