@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from common import DATA, Timing, interleaved, load, report, update_results
+from common import DUCKDB, DATA, Timing, interleaved, load, report, update_results
 
 DAYS = 5 * 365
 START = np.datetime64("2019-01-01")
@@ -89,40 +89,6 @@ def make_linkage(reg_path: Path, ref_path: Path, n_reg: int, n_ref: int, units: 
             writer.close()
 
 
-DUCKDB = textwrap.dedent("""
-    import json, sys, duckdb
-    reg, ref, window, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-    con = duckdb.connect()
-    con.execute(f"CREATE TEMP TABLE reg AS SELECT file_row_number AS lid, person_id, event_date, unit "
-                f"FROM read_parquet('{reg}', file_row_number = true)")
-    con.execute(f"CREATE TEMP TABLE ref AS SELECT file_row_number AS rid, person_id, event_date, unit "
-                f"FROM read_parquet('{ref}', file_row_number = true)")
-    con.execute(f\"\"\"CREATE TEMP TABLE cand AS
-        SELECT lid, rid, abs(date_diff('day', reg.event_date, ref.event_date)) AS dist
-        FROM reg JOIN ref USING (person_id)
-        WHERE abs(date_diff('day', reg.event_date, ref.event_date)) <= {window}\"\"\")
-    con.execute("CREATE TEMP TABLE matched (lid BIGINT, rid BIGINT)")
-    while con.execute("SELECT count(*) FROM cand").fetchone()[0]:
-        con.execute(\"\"\"INSERT INTO matched SELECT lid, rid FROM (
-            SELECT lid, rid,
-                   row_number() OVER (PARTITION BY lid ORDER BY dist, lid, rid) AS rl,
-                   row_number() OVER (PARTITION BY rid ORDER BY dist, lid, rid) AS rr
-            FROM cand) WHERE rl = 1 AND rr = 1\"\"\")
-        con.execute(\"\"\"DELETE FROM cand WHERE lid IN (SELECT lid FROM matched)
-                       OR rid IN (SELECT rid FROM matched)\"\"\")
-    rows = con.execute(\"\"\"
-        WITH m AS (SELECT reg.unit, year(reg.event_date) AS year, count(*) AS both_
-                   FROM matched JOIN reg USING (lid) GROUP BY ALL),
-             a AS (SELECT unit, year(event_date) AS year, count(*) AS only_registry
-                   FROM reg ANTI JOIN matched USING (lid) GROUP BY ALL),
-             b AS (SELECT unit, year(event_date) AS year, count(*) AS only_reference
-                   FROM ref ANTI JOIN matched USING (rid) GROUP BY ALL)
-        SELECT unit, year, coalesce(only_registry, 0), coalesce(only_reference, 0),
-               coalesce(both_, 0)
-        FROM a FULL JOIN b USING (unit, year) FULL JOIN m USING (unit, year)
-        ORDER BY unit, year\"\"\").fetchall()
-    json.dump(rows, open(out, "w"))
-""")
 
 
 def _cells_duck(path: Path) -> dict[tuple[str, int], tuple[int, int, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 import platform
 import statistics
 import subprocess
@@ -106,3 +107,41 @@ def update_results(section: str, text: str) -> None:
     else:
         old = old.rstrip() + "\n\n" + text.rstrip() + "\n"
     path.write_text(old, encoding="utf-8")
+
+
+# The linkage rule of dq.linkage (±window days, greedy one-to-one by distance, then ids) in
+# DuckDB SQL: the anchor of bench_coverage.py and bench_scale.py. Writes [unit, year, a, b, m].
+DUCKDB = textwrap.dedent("""
+    import json, sys, duckdb
+    reg, ref, window, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    con = duckdb.connect()
+    con.execute(f"CREATE TEMP TABLE reg AS SELECT file_row_number AS lid, person_id, event_date, unit "
+                f"FROM read_parquet('{reg}', file_row_number = true)")
+    con.execute(f"CREATE TEMP TABLE ref AS SELECT file_row_number AS rid, person_id, event_date, unit "
+                f"FROM read_parquet('{ref}', file_row_number = true)")
+    con.execute(f\"\"\"CREATE TEMP TABLE cand AS
+        SELECT lid, rid, abs(date_diff('day', reg.event_date, ref.event_date)) AS dist
+        FROM reg JOIN ref USING (person_id)
+        WHERE abs(date_diff('day', reg.event_date, ref.event_date)) <= {window}\"\"\")
+    con.execute("CREATE TEMP TABLE matched (lid BIGINT, rid BIGINT)")
+    while con.execute("SELECT count(*) FROM cand").fetchone()[0]:
+        con.execute(\"\"\"INSERT INTO matched SELECT lid, rid FROM (
+            SELECT lid, rid,
+                   row_number() OVER (PARTITION BY lid ORDER BY dist, lid, rid) AS rl,
+                   row_number() OVER (PARTITION BY rid ORDER BY dist, lid, rid) AS rr
+            FROM cand) WHERE rl = 1 AND rr = 1\"\"\")
+        con.execute(\"\"\"DELETE FROM cand WHERE lid IN (SELECT lid FROM matched)
+                       OR rid IN (SELECT rid FROM matched)\"\"\")
+    rows = con.execute(\"\"\"
+        WITH m AS (SELECT reg.unit, year(reg.event_date) AS year, count(*) AS both_
+                   FROM matched JOIN reg USING (lid) GROUP BY ALL),
+             a AS (SELECT unit, year(event_date) AS year, count(*) AS only_registry
+                   FROM reg ANTI JOIN matched USING (lid) GROUP BY ALL),
+             b AS (SELECT unit, year(event_date) AS year, count(*) AS only_reference
+                   FROM ref ANTI JOIN matched USING (rid) GROUP BY ALL)
+        SELECT unit, year, coalesce(only_registry, 0), coalesce(only_reference, 0),
+               coalesce(both_, 0)
+        FROM a FULL JOIN b USING (unit, year) FULL JOIN m USING (unit, year)
+        ORDER BY unit, year\"\"\").fetchall()
+    json.dump(rows, open(out, "w"))
+""")
