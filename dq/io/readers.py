@@ -150,7 +150,7 @@ def _sha256(path: Path) -> str:
             hit = (folder / key).read_text(encoding="ascii").strip()
             if re.fullmatch(r"[0-9a-f]{64}", hit):
                 return hit
-        except OSError:
+        except (OSError, ValueError):  # unreadable or damaged entry: hash again
             pass
     digest = hashlib.sha256()
     with path.open("rb") as fh:
