@@ -488,6 +488,13 @@ PLAN: dict[str, dict[str, str]] = {
     "plan.label.p2": {"nb": "Andel etter (p2)", "en": "Proportion after (p2)"},
     "plan.label.notes": {"nb": "Merknader", "en": "Notes"},
     "plan.label.assumptions": {"nb": "Forutsetninger", "en": "Assumptions"},
+    # dq correctness --weights (the weighted estimates of a study drawn by dq sample)
+    "corr.weighted": {
+        "nb": "Andelene er vektet med utvalgsvektene i {column} (Hájek-estimator); «riktige/n» "
+              "er registreringene i studien, og KI bruker Kish' effektive utvalgsstørrelse.",
+        "en": "The shares are weighted by the sampling weights in {column} (Hájek estimator); "
+              "\"correct/n\" are the study's records, and the CIs use Kish's effective sample "
+              "size."},
     # dq sample
     "sample.title": {"nb": "Tilfeldig utvalg for {purpose}: {n:count} av {population:count} "
                            "registreringer",
