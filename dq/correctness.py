@@ -18,6 +18,23 @@ differ by at most the variable's ``tolerance`` (numbers; days for dates). Every 
 number, an impossible date, "kanskje" in a yes/no variable, an infinite number) makes its pair
 disagree and is counted in a warning, never shown. Sensitivity, specificity, PPV and NPV with a
 zero denominator are null, and a warning says which and why.
+
+Weighted studies (``weights``: a column with each record's sampling weight, as ``dq sample``
+writes it). A study drawn with unequal probabilities (oversampled records with a missing value,
+Neyman or equal allocation across units of different size) estimates the export's shares only
+when each record counts with its weight w_i = N_h / n_h. Every share (correct, sensitivity,
+specificity, PPV, NPV, correct patients) is then the ratio (Hájek) estimator
+p̂_w = Σ w_i y_i / Σ w_i — the Horvitz–Thompson estimates of the numerator and of the
+denominator (Horvitz & Thompson 1952, JASA 47:663–685, doi:10.1080/01621459.1952.10483446;
+Särndal, Swensson & Wretman 1992, Model Assisted Survey Sampling, §5.7). Its interval is the
+Wilson (or Clopper–Pearson) interval computed at Kish's effective sample size
+n_eff = (Σ w_i)² / Σ w_i² (Kish 1992, J Off Stat 8:183–200: the design effect of unequal
+weights, deff = n Σw² / (Σw)²), with x = p̂_w · n_eff — the effective-sample-size approach of
+Korn & Graubard 1998 (Survey Methodology 24:193–201), with Kish's design effect in place of an
+estimated one. With equal weights n_eff = n and x = the count: the unweighted result exactly.
+The weighted numerator and denominator (estimated records of the export) and n_eff are added as
+``weighted_correct``, ``weighted_n`` and ``n_effective``; ``n`` and ``n_correct`` stay the
+records of the study.
 """
 
 from __future__ import annotations
@@ -106,11 +123,41 @@ def read_long(source: Source) -> pl.DataFrame:
     return df
 
 
+def check_weights(df: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The study with ``column`` as a Float64 column ``__w``: every weight a finite number
+    ≥ 1 (a sampling weight N_h/n_h is never below 1); otherwise an InputError that counts the
+    bad values without showing them."""
+    if column not in df.columns:
+        raise InputError(f"weight column {column!r} (--weights) is not in the validation study "
+                         f"(columns: {', '.join(df.columns)})")
+    w = number(pl.col(column), df.schema[column])
+    bad = df.select((w.is_null() | ~w.is_finite()).sum().alias("unread"),
+                    (w.is_finite() & (w < 1)).sum().alias("small")).row(0, named=True)
+    if bad["unread"] or bad["small"]:
+        raise InputError(f"weight column {column!r}: {bad['unread']} value(s) missing or not a "
+                         f"number and {bad['small']} below 1; every record needs its sampling "
+                         "weight (records of its stratum / records drawn, as dq sample writes it)")
+    return df.with_columns(w.cast(pl.Float64).alias("__w"))
+
+
+def _weighted_ci(rows: pl.DataFrame, w_x: str, w_n: str, w2_n: str, *, estimate: str, low: str,
+                 high: str, method: str) -> pl.DataFrame:
+    """p̂_w = w_x / w_n with the interval at Kish's n_eff = w_n² / w2_n (module docstring)."""
+    n_eff = pl.when(pl.col(w2_n) > 0).then(pl.col(w_n) ** 2 / pl.col(w2_n))
+    rows = rows.with_columns(n_eff.alias("__neff")).with_columns(
+        (pl.col(w_x) / pl.col(w_n) * pl.col("__neff")).alias("__x"))
+    return with_ci(rows, "__x", "__neff", estimate=estimate, low=low, high=high,
+                   method=method).drop("__x", "__neff")
+
+
 def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thresholds,
             patient: str | None = None, belongs: str | None = None,
-            ci_method: str = "wilson") -> CorrectnessResult:
-    """Per variable (and unit, when ``unit`` names a column): share correct and its companions."""
+            ci_method: str = "wilson", weights: str | None = None) -> CorrectnessResult:
+    """Per variable (and unit, when ``unit`` names a column): share correct and its companions;
+    weighted by the sampling weights in column ``weights`` when given (module docstring)."""
     warnings: list[str] = []
+    if weights:
+        df = check_weights(df, weights)
     keys = ["unit"] if unit else []
     # Unit values as they may be printed: in the unit table (by id or name), or a plain id.
     from dq.units import load, public
@@ -156,7 +203,7 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
                             f"value(s) cannot be read as {what}; each such pair counts as not "
                             "agreeing")
         correct = both_missing | (~one_missing & equal.fill_null(False))
-        cols = [correct.alias("__correct")]
+        cols = [correct.alias("__correct"), *([pl.col("__w")] if weights else [])]
         if dev is not None:
             cols.append(pl.when(~one_missing).then(dev).alias("__dev"))
         if kind == "binary":
@@ -171,8 +218,16 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
                     pl.col("__dev").abs().max().alias("max_abs_deviation")]
         if kind == "binary":
             reg, rec = pl.col("__reg"), pl.col("__rec")
-            agg += [(reg & rec).sum().alias("tp"), (reg & ~rec).sum().alias("fp"),
-                    (~reg & rec).sum().alias("fn"), (~reg & ~rec).sum().alias("tn")]
+            cells = {"tp": reg & rec, "fp": reg & ~rec, "fn": ~reg & rec, "tn": ~reg & ~rec}
+            agg += [cell.sum().alias(name) for name, cell in cells.items()]
+            if weights:
+                w = pl.col("__w")
+                agg += [(w * cell).sum().alias(f"w_{name}") for name, cell in cells.items()]
+                agg += [(w * w * cell).sum().alias(f"w2_{name}") for name, cell in cells.items()]
+        if weights:
+            w = pl.col("__w")
+            agg += [w.sum().alias("weighted_n"), (w * pl.col("__correct")).sum()
+                    .alias("weighted_correct"), (w * w).sum().alias("__w2")]
         levels = [evaluated.group_by("unit").agg(agg).with_columns(level=pl.lit("unit"))] if unit else []
         national = evaluated.select(agg)
         if kind == "binary":
@@ -191,13 +246,28 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
         if col not in rows.columns:
             rows = rows.with_columns(pl.lit(None, pl.Float64).alias(col))
     rows = rows.with_columns(pl.col("n", "n_correct", "tp", "fp", "fn", "tn").cast(pl.Int64))
-    rows = with_ci(rows, "n_correct", "n", estimate="share_correct", method=ci_method)
-    for name, x, n in (("sensitivity", "tp", pl.col("tp") + pl.col("fn")),
-                       ("specificity", "tn", pl.col("tn") + pl.col("fp")),
-                       ("ppv", "tp", pl.col("tp") + pl.col("fp")),
-                       ("npv", "tn", pl.col("tn") + pl.col("fn"))):
-        rows = with_ci(rows.with_columns(n.alias("__den")), x, "__den", estimate=name,
-                       low=f"{name}_ci_low", high=f"{name}_ci_high", method=ci_method).drop("__den")
+    figures = (("sensitivity", "tp", "fn"), ("specificity", "tn", "fp"), ("ppv", "tp", "fp"),
+               ("npv", "tn", "fn"))
+    if weights:
+        rows = _weighted_ci(rows, "weighted_correct", "weighted_n", "__w2",
+                            estimate="share_correct", low="ci_low", high="ci_high",
+                            method=ci_method)
+        rows = rows.with_columns((pl.col("weighted_n") ** 2 / pl.col("__w2"))
+                                 .alias("n_effective"))
+        for name, x, y in figures:
+            w_x, w_y = pl.col(f"w_{x}").fill_null(0), pl.col(f"w_{y}").fill_null(0)
+            w2 = pl.col(f"w2_{x}").fill_null(0) + pl.col(f"w2_{y}").fill_null(0)
+            rows = _weighted_ci(rows.with_columns((w_x + w_y).alias("__den"), w2.alias("__den2"),
+                                                  w_x.alias("__num")),
+                                "__num", "__den", "__den2", estimate=name, low=f"{name}_ci_low",
+                                high=f"{name}_ci_high", method=ci_method
+                                ).drop("__den", "__den2", "__num")
+    else:
+        rows = with_ci(rows, "n_correct", "n", estimate="share_correct", method=ci_method)
+        for name, x, y in figures:
+            rows = with_ci(rows.with_columns((pl.col(x) + pl.col(y)).alias("__den")), x, "__den",
+                           estimate=name, low=f"{name}_ci_low", high=f"{name}_ci_high",
+                           method=ci_method).drop("__den")
     rows = rows.with_columns(
         pl.lit(thresholds.warn_below, pl.Float64).alias("warn_below"),
         pl.lit(thresholds.fail_below, pl.Float64).alias("fail_below"))
@@ -212,6 +282,7 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
     rows = rows.sort(["variable", "type", level_rank, *([pl.col("unit")] if unit else [])],
                      nulls_last=True, maintain_order=True)
     rows = rows.select("variable", "type", "level", *(["unit"] if unit else []), "n", "n_correct",
+                       *(["weighted_n", "weighted_correct", "n_effective"] if weights else []),
                        "share_correct", "ci_low", "ci_high", "tolerance", "mean_deviation",
                        "mean_abs_deviation", "max_abs_deviation", "tp", "fp", "fn", "tn",
                        "sensitivity", "sensitivity_ci_low", "sensitivity_ci_high", "specificity",
@@ -225,6 +296,7 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
                              f"{belongs!r} (does the patient belong in the registry) in the study")
         per = df.group_by(patient, maintain_order=True).agg(
             _truth(pl.col(belongs)).first().alias("belongs"),
+            *([pl.col("__w").first()] if weights else []),
             _truth(pl.col(belongs)).drop_nulls().n_unique().alias("__answers"))
         conflicting = int((per["__answers"] > 1).sum())
         if conflicting:
@@ -236,10 +308,20 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
             warnings.append(f"{unknown} patient(s) have no value in {belongs!r} and are left out "
                             "of correct patients")
         per = per.drop_nulls("belongs")
-        patients = with_ci(per.select(pl.len().alias("n_registered"),
-                                      pl.col("belongs").sum().cast(pl.Int64).alias("n_true_positive")),
-                           "n_true_positive", "n_registered", estimate="correct_patients",
-                           method=ci_method)
+        counts = per.select(pl.len().alias("n_registered"),
+                            pl.col("belongs").sum().cast(pl.Int64).alias("n_true_positive"))
+        if weights:  # a patient's weight: that of its first row (one record, one weight)
+            w = pl.col("__w")
+            counts = pl.concat([counts, per.select(
+                w.sum().alias("weighted_registered"),
+                (w * pl.col("belongs")).sum().alias("weighted_true_positive"),
+                (w * w).sum().alias("__w2"))], how="horizontal")
+            patients = _weighted_ci(counts, "weighted_true_positive", "weighted_registered",
+                                    "__w2", estimate="correct_patients", low="ci_low",
+                                    high="ci_high", method=ci_method).drop("__w2")
+        else:
+            patients = with_ci(counts, "n_true_positive", "n_registered",
+                               estimate="correct_patients", method=ci_method)
     return CorrectnessResult(rows, patients, ["level", *keys], warnings)
 
 

@@ -488,6 +488,33 @@ PLAN: dict[str, dict[str, str]] = {
     "plan.label.p2": {"nb": "Andel etter (p2)", "en": "Proportion after (p2)"},
     "plan.label.notes": {"nb": "Merknader", "en": "Notes"},
     "plan.label.assumptions": {"nb": "Forutsetninger", "en": "Assumptions"},
+    # dq plan --from-study (planning values from a pilot inter-rater study)
+    "plan.sentence.pilot": {
+        "nb": "Fra pilotstudien {file} (variabel {variable}, {n:count} kasus, {raters:count} "
+              "registratorer): {statistic} = {value:num2} (95 % KI {low:num2}–{high:num2}); "
+              "herfra er hentet {taken}.",
+        "en": "From the pilot study {file} (variable {variable}, {n:count} cases, "
+              "{raters:count} raters): {statistic} = {value:num2} (95 % CI {low:num2} to "
+              "{high:num2}); taken from it: {taken}."},
+    "plan.pilot.kappa": {"nb": "forventet κ", "en": "the expected κ"},
+    "plan.pilot.icc": {"nb": "forventet ICC", "en": "the expected ICC"},
+    "plan.pilot.prevalence": {"nb": "kategoriandelene", "en": "the category shares"},
+    "plan.pilot.raters": {"nb": "antall registratorer", "en": "the number of raters"},
+    "plan.pilot.none": {"nb": "ingenting (alle verdier er gitt)",
+                        "en": "nothing (every value was given)"},
+    "plan.pilot.and": {"nb": " og ", "en": " and "},
+    "plan.pilot.fleiss_kappa": {"nb": "Fleiss' κ", "en": "Fleiss' κ"},
+    "plan.pilot.icc_2_1": {"nb": "ICC(2,1)", "en": "ICC(2,1)"},
+    "plan.label.pilot": {"nb": "Pilotstudie", "en": "Pilot study"},
+    "plan.pilot.row": {"nb": "{file}, {variable}: {statistic} = {value:num2}, {n:count} kasus",
+                       "en": "{file}, {variable}: {statistic} = {value:num2}, {n:count} cases"},
+    # dq correctness --weights (the weighted estimates of a study drawn by dq sample)
+    "corr.weighted": {
+        "nb": "Andelene er vektet med utvalgsvektene i {column} (Hájek-estimator); «riktige/n» "
+              "er registreringene i studien, og KI bruker Kish' effektive utvalgsstørrelse.",
+        "en": "The shares are weighted by the sampling weights in {column} (Hájek estimator); "
+              "\"correct/n\" are the study's records, and the CIs use Kish's effective sample "
+              "size."},
     # dq sample
     "sample.title": {"nb": "Tilfeldig utvalg for {purpose}: {n:count} av {population:count} "
                            "registreringer",

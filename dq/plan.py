@@ -45,6 +45,14 @@ Two proportions (before/after a data-quality project)
     n = n'/4 (1 + √(1 + 4/(n'Δ)))² (Fleiss, Levin & Paik 2003, eq. 4.14); n' equals statsmodels'
     ``samplesize_proportions_2indep_onetail``.
 
+From a pilot (``--from-study``)
+    :func:`pilot` reads the planning values from a pilot inter-rater study through
+    dq.reliability: for κ Fleiss' κ (Fleiss 1971, the estimator of the common-correlation κ the
+    models above assume) and the category shares pooled over all ratings (the π_j of the
+    model, estimated as in Fleiss 1971, p_j = Σ_i n_ij / (n m)); for the ICC the two-way
+    random-effects, single-rater, absolute-agreement ICC(2,1) (Shrout & Fleiss 1979) and the
+    pilot's number of raters. A pilot's estimate is itself uncertain: its CI is shown beside it.
+
 SciPy and statsmodels are imported inside the functions (``dq --help`` must not load them).
 """
 
@@ -108,6 +116,7 @@ class Plan:
     sided: int = 2
     inputs: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    pilot: Pilot | None = None  # where the planning values came from (``--from-study``)
 
     @property
     def reference(self) -> str:
@@ -121,7 +130,34 @@ class Plan:
                 "n_total": self.n_total, "level": self.level, "width": self.width,
                 "ci_low": self.ci_low, "ci_high": self.ci_high, "alpha": self.alpha,
                 "power": self.power, "sided": self.sided, "inputs": dict(self.inputs),
-                "notes": list(self.notes)}
+                "notes": list(self.notes),
+                "pilot": None if self.pilot is None else self.pilot.as_dict()}
+
+
+@dataclass(frozen=True)
+class Pilot:
+    """The planning values a pilot inter-rater study gives (module docstring, "From a pilot").
+
+    ``taken``: which inputs of the plan came from the pilot (``kappa``, ``prevalence``,
+    ``raters``, ``icc``); the others were given on the command line."""
+
+    file: str
+    variable: str
+    statistic: str  # fleiss_kappa or icc_2_1
+    value: float
+    ci_low: float | None
+    ci_high: float | None
+    n: int  # cases of the pilot
+    raters: int
+    shares: tuple[float, ...] | None = None  # category shares (κ), categories with ratings
+    taken: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "variable": self.variable, "statistic": self.statistic,
+                "value": self.value, "ci_low": self.ci_low, "ci_high": self.ci_high,
+                "n": self.n, "raters": self.raters,
+                "shares": None if self.shares is None else list(self.shares),
+                "taken": list(self.taken)}
 
 
 # ----------------------------------------------------------------------------- checks
@@ -535,3 +571,63 @@ def difference(p1: float, p2: float, *, power: float | None = None, n: int | Non
     got = float(norm.cdf((math.sqrt(n1) * delta - z_a * s0) / s1))
     return Plan("difference", "n", method, n, 1 - alpha, n_total=2 * n, alpha=alpha, power=got,
                 sided=sided, inputs=inputs)
+
+
+# ----------------------------------------------------------------------------- a pilot study
+
+
+PILOT_STATISTIC = {"kappa": "fleiss_kappa", "icc": "icc_2_1"}
+
+
+def pilot(studies: Sequence[Any], *, measure: str, file: str,
+          variable: str | None = None) -> Pilot:
+    """κ (Fleiss) and the category shares, or ICC(2,1), of one variable of a pilot study read by
+    ``dq.reliability.ratings`` (``studies``: one :class:`dq.reliability.Ratings` per variable,
+    nominal for κ, interval for the ICC)."""
+    import numpy as np
+    import polars as pl
+
+    from dq import reliability as rel
+    from dq.messages import localise
+
+    if measure not in PILOT_STATISTIC:
+        raise ValueError(measure)
+    names = [r.variable for r in studies]
+    if variable is None:
+        if len(studies) != 1:
+            raise ConfigError(f"the pilot study {file} has {len(studies)} variables: name the one "
+                              f"to plan for with --variable (one of {', '.join(names)})")
+        study = studies[0]
+    else:
+        found = [r for r in studies if r.variable == variable]
+        if not found:
+            raise ConfigError(f"--variable {variable!r} is not in the pilot study {file} "
+                              f"(variables: {', '.join(names)})")
+        study = found[0]
+    if study.problem is not None:
+        raise ConfigError(f"the pilot study {file}, variable {study.variable!r}: "
+                          f"{localise(study.problem, 'en')}")
+    stat = PILOT_STATISTIC[measure]
+    result = rel.compute([study], {})
+    row = result.rows.filter(pl.col("statistic") == stat)
+    value = row["estimate"][0] if row.height else None
+    if value is None or not math.isfinite(value):
+        raise ConfigError(f"the pilot study {file} gives no {stat} for {study.variable!r} "
+                          "(no variation in the ratings?): give the value yourself")
+    shares = None
+    if measure == "kappa":
+        assert study.codes is not None
+        codes = study.codes
+        freq = np.ones(codes.shape[0]) if study.freq is None else np.asarray(study.freq, float)
+        counts = np.array([float(((codes == j) * freq[:, None]).sum())
+                           for j in range(len(study.categories))])
+        seen = counts[counts > 0]
+        if len(seen) < 2:
+            raise ConfigError(f"the pilot study {file}: every rating of {study.variable!r} is in "
+                              "one category; κ cannot be planned from it")
+        shares = tuple(float(c) for c in seen / seen.sum())
+    ci_low, ci_high = row["ci_low"][0], row["ci_high"][0]
+    return Pilot(file=file, variable=study.variable, statistic=stat, value=float(value),
+                 ci_low=None if ci_low is None else float(ci_low),
+                 ci_high=None if ci_high is None else float(ci_high),
+                 n=int(row["n_cases"][0]), raters=len(study.raters), shares=shares)

@@ -47,7 +47,7 @@ KEY_SEP = "\x1f"  # unit separator: cannot occur in a CSV field a registry write
 class SampleResult:
     """The allocation (safe to print: strata, counts, weights) and the list (keys: file only)."""
 
-    allocation: pl.DataFrame  # stratum, missing (bool), population, n, weight
+    allocation: pl.DataFrame  # stratum (+ unit_name), missing (bool), population, n, weight
     records: pl.DataFrame  # key columns, stratum columns, weight (+ --columns): the list
     seed: int
     method: str
@@ -57,6 +57,8 @@ class SampleResult:
     n: int
     min_n: int = 5
     warnings: list[str] = field(default_factory=list)
+    #: the stratum that is the spec's unit column, when the allocation carries its names
+    unit_column: str | None = None
 
 
 def draw_order(keys: list[str], seed: int) -> list[int]:
@@ -224,6 +226,32 @@ def draw(source: Source, spec: Spec, *, n: int, seed: int, keys: list[str],
     out_cols = list(dict.fromkeys([*keys, *strata, *columns]))
     records = (take.sort([*strata, "__h"], nulls_last=True)
                .select(*out_cols, *(["missing"] if oversample else []), "weight"))
+    unit_column = _with_unit_names(spec, strata)
+    if unit_column:
+        allocation = unit_names(allocation, spec, unit_column, strata)
     return SampleResult(allocation=allocation, records=records, seed=seed, method=method,
                         strata=strata, keys=keys, population=df.height, n=records.height,
-                        min_n=min_n, warnings=warnings)
+                        min_n=min_n, warnings=warnings, unit_column=unit_column)
+
+
+def _with_unit_names(spec: Spec, strata: list[str]) -> str | None:
+    """The stratum that is the spec's unit column, when a unit table can name its units."""
+    unit = spec.dataset.unit
+    return unit if spec.units is not None and unit and unit in strata else None
+
+
+def unit_names(allocation: pl.DataFrame, spec: Spec, unit_column: str,
+               strata: list[str]) -> pl.DataFrame:
+    """The allocation with ``unit_name`` beside the unit stratum: the name the unit table
+    (``[units] table``) gives the id, compared as text; null for an id the table lacks — a
+    name never comes from the export."""
+    from dq.units import load
+
+    assert spec.units is not None
+    names = {k.strip(): v for k, v in load(spec.units).names().items() if v and v.strip()}
+    ids = pl.col(unit_column).cast(pl.String).str.strip_chars()
+    named = allocation.with_columns(
+        ids.replace_strict(names, default=None, return_dtype=pl.String).alias("unit_name"))
+    at = strata.index(unit_column) + 1
+    order = [*strata[:at], "unit_name", *strata[at:]]
+    return named.select(*order, *[c for c in allocation.columns if c not in strata])

@@ -339,3 +339,110 @@ def test_plan_help_does_not_import_heavy_statistics():
             "print(sorted(m for m in ('scipy', 'statsmodels', 'polars') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+# ----------------------------------------------------------------------------- --from-study
+
+PILOT_ARGS = ("--from-study", "examples/hoftebrudd/interrater.csv", "--spec",
+              "examples/hoftebrudd/dq.toml")
+
+
+def _pilot_frame():
+    import polars as pl
+
+    from tests.conftest import EXAMPLE
+
+    return pl.read_csv(EXAMPLE / "interrater.csv", separator=";", decimal_comma=True,
+                       encoding="utf8-lossy", infer_schema_length=0)
+
+
+def test_from_study_kappa_takes_fleiss_kappa_and_shares_from_the_pilot():
+    """The pilot's Fleiss' κ is checked against statsmodels 0.14 ``fleiss_kappa`` on the same
+    ratings, its prevalence counted directly (positive ratings / all ratings); the plan then
+    equals kappa_width with those values (itself tested against kappaSize above)."""
+    from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
+
+    df = _pilot_frame()
+    wide = (df.select("Kasus", "Registrar", "Komplikasjon")
+            .pivot(on="Registrar", index="Kasus", values="Komplikasjon").drop("Kasus"))
+    table, _ = aggregate_raters(wide.to_numpy().astype(int))
+    kappa = float(fleiss_kappa(table, method="fleiss"))
+    prevalence = float((df["Komplikasjon"].cast(int) == 1).mean())
+    assert prevalence == pytest.approx(8 / 120)  # 8 positive ratings of 120 (60 cases × 2)
+    result = run("plan", "kappa", *PILOT_ARGS, "--variable", "Komplikasjon", "--width", "0.3",
+                 "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)["results"][0]
+    pilot = doc["pilot"]
+    assert pilot["value"] == pytest.approx(kappa, abs=1e-9)
+    assert (pilot["n"], pilot["raters"], pilot["statistic"]) == (60, 2, "fleiss_kappa")
+    assert pilot["shares"] == pytest.approx([1 - prevalence, prevalence])
+    assert pilot["taken"] == ["kappa", "prevalence", "raters"]
+    expected = P.kappa_width(kappa, width=0.3, prevalence=[prevalence], raters=2)
+    assert doc["n"] == expected.n and doc["inputs"]["prevalence"] == pytest.approx(prevalence)
+
+
+def test_from_study_says_where_the_values_came_from():
+    result = run("plan", "kappa", *PILOT_ARGS, "--variable", "Komplikasjon", "--kappa", "0.6",
+                 "--width", "0.3", "--format", "markdown", "--lang", "nb")
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert "Fra pilotstudien interrater.csv (variabel Komplikasjon, 60 kasus, 2 registratorer)" \
+        in text
+    # --kappa was given: only the shares and the raters come from the pilot
+    assert "herfra er hentet kategoriandelene og antall registratorer." in text
+    assert "κ = 0,60" in text and "the pilot" not in text
+
+
+def test_from_study_icc_uses_icc_2_1_and_bonett():
+    """ICC(2,1) of the pilot (dq reliability's row, itself tested against irr/irrCAC), then
+    Bonett's n = 8z²(1 − ρ)²(1 + ρ)²/(2w²) + 1 + 5ρ for two raters and ρ ≥ 0.7."""
+    rel = run("reliability", "examples/hoftebrudd/interrater.csv", "--spec",
+              "examples/hoftebrudd/dq.toml", "--variables", "Operasjonstid", "--format", "json")
+    icc = next(r for r in json.loads(rel.stdout)["results"] if r["statistic"] == "icc_2_1")
+    result = run("plan", "icc", *PILOT_ARGS, "--variable", "Operasjonstid", "--width", "0.1",
+                 "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)["results"][0]
+    rho, z = icc["estimate"], 1.959963984540054
+    n = 8 * z**2 * (1 - rho) ** 2 * (1 + rho) ** 2 / (2 * 0.1**2) + 1 + 5 * rho
+    assert doc["pilot"]["value"] == pytest.approx(rho)
+    assert doc["pilot"]["n"] == icc["n_cases"]
+    assert doc["n"] == math.ceil(n) and doc["inputs"]["raters"] == 2
+
+
+@pytest.mark.parametrize("args, code, says", [
+    (("--width", "0.3"), 2, "has 15 variables: name the one to plan for with --variable"),
+    (("--variable", "Kjonn", "--width", "0.3"), 2, "fleiss_kappa = 1 for 'Kjonn'"),
+    (("--variable", "Nope", "--width", "0.3"), 3, "column(s) 'Nope' not found"),
+])
+def test_from_study_errors(args, code, says):
+    result = run("plan", "kappa", *PILOT_ARGS, *args)
+    assert result.exit_code == code and says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_from_study_wide_form(tmp_path):
+    """Wide form (--rater-columns): 10 cases, binary; Fleiss' κ by hand. Ratings (a, b):
+    6 × (1, 1), 2 × (0, 0), 1 × (1, 0), 1 × (0, 1): p_o = 8/10; pooled p = 14/20 = 0.7,
+    p_e = 0.7² + 0.3² = 0.58; Fleiss' κ = (p_o − p_e)/(1 − p_e) = 0.22/0.42 = 0.5238."""
+    from tests.conftest import write_text
+
+    rows = ["1;1"] * 6 + ["0;0"] * 2 + ["1;0", "0;1"]
+    path = write_text(tmp_path / "pilot.csv", "a;b\n" + "\n".join(rows) + "\n")
+    result = run("plan", "kappa", "--from-study", path, "--rater-columns", "a,b", "--width",
+                 "0.4", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    pilot = json.loads(result.stdout)["results"][0]["pilot"]
+    assert pilot["value"] == pytest.approx(0.22 / 0.42)
+    assert pilot["shares"] == pytest.approx([0.3, 0.7]) and pilot["n"] == 10
+
+
+def test_from_study_never_overwrites_the_pilot(tmp_path):
+    from tests.conftest import write_text
+
+    path = write_text(tmp_path / "pilot.csv", "a;b\n1;1\n0;0\n1;0\n")
+    before = path.read_bytes()
+    result = run("plan", "kappa", "--from-study", path, "--rater-columns", "a,b", "--width",
+                 "0.4", "-o", path)
+    assert result.exit_code == 2 and path.read_bytes() == before

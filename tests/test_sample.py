@@ -142,3 +142,39 @@ def test_cli_json_hides_small_strata(tmp_path):
     doc = json.loads(result.stdout)
     small = [r for r in doc["results"] if r["suppressed"]]
     assert small and all(r["population"] is None for r in small)
+
+
+def test_allocation_names_units_from_the_unit_table_only(tmp_path):
+    """Names come from [units] table, beside the ids; an id the table lacks gets no name, and a
+    name-like column of the export (here the patient's name) is never printed."""
+    from tests.conftest import write_text
+
+    rows = [f"P{i:03d};{unit};Kari Nordmann {i}" for unit, k in (("101", 10), ("102", 6),
+                                                                  ("103", 4))
+            for i in range(k * 100, k * 100 + k)]
+    write_text(tmp_path / "export.csv", "pid;resh;pasientnavn\n" + "\n".join(rows) + "\n")
+    write_text(tmp_path / "enheter.csv", "unit_id;unit_name;hf;rhf\n101;Bergen;Helse Bergen HF;"
+                                         "Helse Vest RHF\n102;Førde;Helse Førde HF;Helse Vest RHF\n")
+    spec = write_text(tmp_path / "dq.toml", '[dataset]\nfiles = ["export.csv"]\nunit = "resh"\n'
+                                            'person_id = "pid"\n[units]\ntable = "enheter.csv"\n')
+    out = tmp_path / "utvalg.csv"
+    result = run("sample", "--spec", spec, "--n", "10", "--by", "unit", "-o", out, "--lang",
+                 "en")
+    assert result.exit_code == 0, result.stderr
+    lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines()
+             if line.count("│") > 3}
+    assert "Bergen" in lines["101"] and "Førde" in lines["102"]
+    assert lines["103"].split("│")[2].strip() == "–"  # not in the unit table: no name
+    assert "Name" in result.stdout and "Kari" not in result.stdout + result.stderr
+    doc = json.loads(run("sample", "--spec", spec, "--n", "10", "--by", "unit", "-o", out,
+                         "--format", "json").stdout)
+    # ids matched as text (the export and the unit table both read "101")
+    assert [(r["resh"], r["unit_name"]) for r in doc["results"]] == [
+        ("101", "Bergen"), ("102", "Førde"), ("103", None)]
+    assert "Kari" not in out.read_text(encoding="utf-8-sig")
+
+
+def test_no_unit_table_no_name_column():
+    df = _frame({"A": 30, "B": 20})
+    res = S.draw(_source(df), empty(), n=10, seed=1, keys=["id"], strata=["unit"])
+    assert res.unit_column is None and "unit_name" not in res.allocation.columns

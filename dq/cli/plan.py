@@ -8,7 +8,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dq.cli._common import Lang, OutputOption, handle_errors, render_terminal, write_output
+from dq.cli._common import (Lang, OutputOption, commit, handle_errors, plan_outputs,
+                            render_terminal, write_output)
 from dq.errors import ConfigError
 
 HELP = """Plan a data-quality study: the number of cases an inter-rater study must
@@ -50,9 +51,27 @@ PowerOpt = Annotated[Optional[float], typer.Option(
 OneSidedOpt = Annotated[bool, typer.Option("--one-sided", help="A one-sided test (default: "
                                                                 "two-sided).")]
 RatersOpt = Annotated[int, typer.Option(help="Raters who rate every case.", min=2, max=50)]
+PilotRatersOpt = Annotated[Optional[int], typer.Option(
+    help="Raters who rate every case (default: the pilot's with --from-study, else 2).", min=2,
+    max=50)]
+# --from-study: the pilot inter-rater study, read as dq reliability reads it
+FromStudyOpt = Annotated[Optional[Path], typer.Option(
+    "--from-study", help="A pilot inter-rater study (the inputs dq reliability reads): take the "
+                         "expected value, the category shares and the raters from it.",
+    dir_okay=False)]
+SpecOpt = Annotated[Optional[Path], typer.Option(
+    "--spec", "-s", dir_okay=False, help="Registry spec (dq.toml): the pilot's [reliability] "
+                                         "case and rater columns and the variables' codes.")]
+CaseOpt = Annotated[Optional[str], typer.Option(help="Pilot, long form: the case column.")]
+RaterColOpt = Annotated[Optional[str], typer.Option(help="Pilot, long form: the rater column.")]
+RaterColsOpt = Annotated[Optional[str], typer.Option(
+    help="Pilot, wide form: the rater columns, comma-separated.")]
+VariableOpt = Annotated[Optional[str], typer.Option(
+    help="Pilot: the variable to plan for (needed when the pilot has several).")]
 
 
-def _emit(plan: Any, fmt: PlanFormat, lang: Lang, output: Path | None) -> None:
+def _emit(plan: Any, fmt: PlanFormat, lang: Lang, output: Path | None,
+          outputs: Any = None) -> None:
     from dq.render import plan as render
 
     if fmt is PlanFormat.json:
@@ -61,7 +80,37 @@ def _emit(plan: Any, fmt: PlanFormat, lang: Lang, output: Path | None) -> None:
         text = render.markdown(plan, lang.value)
     else:
         text = render_terminal(lambda c: render.terminal(plan, c, lang.value), output, None)
-    write_output(text, output)
+    if outputs is not None:  # planned before the pilot was read
+        commit(outputs, {"--output": text})
+    else:
+        write_output(text, output)
+
+
+def _pilot(measure: str, path: Path, spec: Path | None, case: str | None, rater: str | None,
+           rater_columns: str | None, variable: str | None, output: Path | None) -> Any:
+    """(the pilot's planning values, the output plan checked against the pilot file)."""
+    from dq import plan as P
+    from dq import reliability as rel
+    from dq.cli.inputs import load_spec, protected, scan_input
+    from dq.outputs import Input
+
+    sp = load_spec(spec)
+    outputs = plan_outputs([Input(path, "the pilot study this command reads"), *protected(sp)],
+                           output)
+    source = scan_input(path)
+    wide = [c.strip() for c in (rater_columns or "").split(",") if c.strip()]
+    studies = rel.ratings(source, sp, case=case, rater=rater, raters=wide or None,
+                          variables=[variable] if variable else None,
+                          level="nominal" if measure == "kappa" else "interval")
+    return P.pilot(studies, measure=measure, file=path.name, variable=variable), outputs
+
+
+def _taken(pilot: Any, measure: str, value: float) -> None:
+    """The pilot's estimate must lie in (0, 1) for the planning formulas."""
+    if not 0 < value < 1:
+        raise ConfigError(f"the pilot study {pilot.file} gives {pilot.statistic} = {value:.3g} "
+                          f"for {pilot.variable!r}: the plan needs a value between 0 and 1; "
+                          f"give --{measure} yourself")
 
 
 def _shares(text: str | None) -> list[float] | None:
@@ -81,7 +130,9 @@ def _shares(text: str | None) -> list[float] | None:
                            "(Donner & Eliasziw 1992) — the methods of R kappaSize.")
 @handle_errors
 def kappa(
-    kappa: Annotated[float, typer.Option("--kappa", help="The expected κ.")],
+    kappa: Annotated[Optional[float], typer.Option(
+        "--kappa", help="The expected κ (default with --from-study: the pilot's Fleiss' κ).")]
+        = None,
     width: WidthOpt = None,
     n: NOpt = None,
     kappa0: Annotated[Optional[float], typer.Option(
@@ -94,16 +145,39 @@ def kappa(
     categories: Annotated[Optional[int], typer.Option(
         help="Number of categories (equal shares unless --prevalence gives them).", min=2,
         max=50)] = None,
-    raters: RatersOpt = 2,
+    raters: PilotRatersOpt = None,
     level: LevelOpt = 0.95,
     one_sided: OneSidedOpt = False,
+    from_study: FromStudyOpt = None,
+    spec: SpecOpt = None,
+    case_column: CaseOpt = None,
+    rater_column: RaterColOpt = None,
+    rater_columns: RaterColsOpt = None,
+    variable: VariableOpt = None,
     fmt: FormatOpt = PlanFormat.table,
     lang: LangOpt = Lang.nb,
     output: OutputOption = None,
 ) -> None:
+    from dataclasses import replace
+
     from dq import plan as P
 
     shares = _shares(prevalence)
+    pilot, outputs, taken = None, None, list[str]()
+    if from_study is not None:
+        pilot, outputs = _pilot("kappa", from_study, spec, case_column, rater_column,
+                                rater_columns, variable, output)
+        if kappa is None:
+            _taken(pilot, "kappa", pilot.value)
+            kappa, taken = pilot.value, [*taken, "kappa"]
+        if shares is None and categories is None:
+            shares, taken = list(pilot.shares), [*taken, "prevalence"]
+        if raters is None:
+            raters, taken = pilot.raters, [*taken, "raters"]
+    if kappa is None:
+        raise ConfigError("give --kappa (the expected κ), or --from-study PILOT to take it from a "
+                          "pilot study")
+    raters = 2 if raters is None else raters
     if kappa0 is not None:
         if width is not None:
             raise ConfigError("--width plans by interval and --kappa0 by power: give one of them")
@@ -114,15 +188,19 @@ def kappa(
             raise ConfigError("--power needs --kappa0, the κ to reject")
         result = P.kappa_width(kappa, width=width, n=n, prevalence=shares, categories=categories,
                                raters=raters, level=level)
-    _emit(result, fmt, lang, output)
+    if pilot is not None:
+        result = replace(result, pilot=replace(pilot, taken=tuple(taken)))
+    _emit(result, fmt, lang, output, outputs)
 
 
 @app.command("icc", help="ICC for continuous measures: by CI width (Bonett 2002) or, with "
                          "--icc0, by power (Walter, Eliasziw & Donner 1998).")
 @handle_errors
 def icc(
-    icc: Annotated[float, typer.Option("--icc", help="The expected ICC.")],
-    raters: RatersOpt = 2,
+    icc: Annotated[Optional[float], typer.Option(
+        "--icc", help="The expected ICC (default with --from-study: the pilot's ICC(2,1)).")]
+        = None,
+    raters: PilotRatersOpt = None,
     width: WidthOpt = None,
     n: NOpt = None,
     icc0: Annotated[Optional[float], typer.Option(
@@ -131,12 +209,33 @@ def icc(
     alpha: AlphaOpt = 0.05,
     level: LevelOpt = 0.95,
     one_sided: OneSidedOpt = False,
+    from_study: FromStudyOpt = None,
+    spec: SpecOpt = None,
+    case_column: CaseOpt = None,
+    rater_column: RaterColOpt = None,
+    rater_columns: RaterColsOpt = None,
+    variable: VariableOpt = None,
     fmt: FormatOpt = PlanFormat.table,
     lang: LangOpt = Lang.nb,
     output: OutputOption = None,
 ) -> None:
+    from dataclasses import replace
+
     from dq import plan as P
 
+    pilot, outputs, taken = None, None, list[str]()
+    if from_study is not None:
+        pilot, outputs = _pilot("icc", from_study, spec, case_column, rater_column,
+                                rater_columns, variable, output)
+        if icc is None:
+            _taken(pilot, "icc", pilot.value)
+            icc, taken = pilot.value, [*taken, "icc"]
+        if raters is None:
+            raters, taken = pilot.raters, [*taken, "raters"]
+    if icc is None:
+        raise ConfigError("give --icc (the expected ICC), or --from-study PILOT to take it from "
+                          "a pilot study")
+    raters = 2 if raters is None else raters
     if icc0 is not None:
         if width is not None:
             raise ConfigError("--width plans by interval and --icc0 by power: give one of them")
@@ -146,7 +245,9 @@ def icc(
         if power is not None:
             raise ConfigError("--power needs --icc0, the ICC to reject")
         result = P.icc_width(icc, raters=raters, width=width, n=n, level=level)
-    _emit(result, fmt, lang, output)
+    if pilot is not None:
+        result = replace(result, pilot=replace(pilot, taken=tuple(taken)))
+    _emit(result, fmt, lang, output, outputs)
 
 
 def _diagnostic(which: str, value: float, prevalence: float, width: float | None, n: int | None,

@@ -164,6 +164,9 @@ def correctness(
     fail_under: Annotated[Optional[float], typer.Option(help="Fail variables whose share correct "
                                                              "is below this.", min=0, max=1)] = None,
     ci: CIOption = CIMethod.wilson,
+    sampling_weights: Annotated[Optional[str], typer.Option(
+        "--weights", help="Column with each record's sampling weight (as dq sample writes it): "
+                          "weighted shares with CIs at Kish's effective sample size.")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     width: WidthOption = None,
@@ -194,19 +197,24 @@ def correctness(
                 raise ConfigError(f"--pairs {item!r}: write REGISTRYCOLUMN:RECORDCOLUMN")
             reg, rec = item.split(":", 1)
             pair_list.append((reg.strip(), rec.strip()))
-    ids = [c for c in (patient_col, unit_col, belongs or cs.belongs) if c]
+    ids = [c for c in (patient_col, unit_col, belongs or cs.belongs, sampling_weights) if c]
     df = corr.study(source, sp, pairs=pair_list or None, ids=ids)
     thresholds = cs.thresholds
     if fail_under is not None:
         thresholds = Thresholds(max(thresholds.warn_below or 0, fail_under), fail_under)
     result = corr.compute(df, sp, unit=unit_col if by == "unit" else None, thresholds=thresholds,
-                          patient=patient_col, belongs=belongs or cs.belongs, ci_method=ci.value)
+                          patient=patient_col, belongs=belongs or cs.belongs, ci_method=ci.value,
+                          weights=sampling_weights)
     emit(fmt, plan, output, width,
          json=lambda: corr.to_json(result, source.infos, sp),
          csv=lambda: to_csv(result.rows), markdown=lambda: markdown.correctness(result, language(lang, sp), ci.value),
          terminal=lambda c: terminal.correctness(result, c, language(lang, sp)))
     for message in result.warnings:  # diagnostics on stderr, never in the document
         warn(message)
+    if sampling_weights:
+        from dq.messages import plan_text
+
+        warn(plan_text("corr.weighted", language(lang, sp), column=sampling_weights))
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 

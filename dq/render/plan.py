@@ -47,9 +47,27 @@ def method_name(plan: Plan, lang: str) -> str:
                      categories=plan.inputs.get("categories"))
 
 
+def pilot_sentence(plan: Plan, lang: str) -> str | None:
+    """Which planning values came from the pilot study, and what it showed."""
+    p = plan.pilot
+    if p is None:
+        return None
+    words = [plan_text(f"plan.pilot.{key}", lang) for key in p.taken]
+    if not words:
+        taken = plan_text("plan.pilot.none", lang)
+    elif len(words) == 1:
+        taken = words[0]
+    else:
+        taken = ", ".join(words[:-1]) + plan_text("plan.pilot.and", lang) + words[-1]
+    return plan_text("plan.sentence.pilot", lang, file=p.file, variable=p.variable, n=p.n,
+                     raters=p.raters, statistic=plan_text(f"plan.pilot.{p.statistic}", lang),
+                     value=p.value, low=p.ci_low, high=p.ci_high, taken=taken)
+
+
 def paragraph(plan: Plan, lang: str) -> str:
-    """The sentence, the method with its reference, and the notes: one quotable paragraph."""
-    parts = [sentence(plan, lang),
+    """The sentence, where the values came from (a pilot), the method with its reference, and
+    the notes: one quotable paragraph."""
+    parts = [sentence(plan, lang), *([s] if (s := pilot_sentence(plan, lang)) else []),
              plan_text("plan.sentence.method", lang, method=method_name(plan, lang),
                        reference=plan.reference)]
     parts += [plan_text(f"plan.note.{note}", lang) for note in plan.notes]
@@ -93,6 +111,12 @@ def rows(plan: Plan, lang: str) -> list[tuple[str, str]]:
         if key in ("categories",) and plan.measure == "kappa" and value == 2:
             continue
         out.append((plan_text(f"plan.label.{key}", lang), _value(key, value, lang)))
+    if plan.pilot is not None:
+        p = plan.pilot
+        out.append((plan_text("plan.label.pilot", lang),
+                    plan_text("plan.pilot.row", lang, file=p.file, variable=p.variable, n=p.n,
+                              statistic=plan_text(f"plan.pilot.{p.statistic}", lang),
+                              value=p.value)))
     out.append((plan_text("plan.label.method", lang), method_name(plan, lang)))
     out.append((plan_text("plan.label.reference", lang), plan.reference))
     return out

@@ -60,8 +60,11 @@ def terminal(result: SampleResult, console: Any, lang: str, output: Path,
     title = plan_text("sample.title", lang, purpose=plan_text("sample.purpose", lang),
                       n=result.n, population=result.population)
     table = Table(title=title, title_justify="left")
+    named = result.unit_column is not None and "unit_name" in result.allocation.columns
     for s in result.strata:
         table.add_column(s)
+        if named and s == result.unit_column:  # the unit table's name beside the id
+            table.add_column(plan_text("sample.col.unit_name", lang))
     oversampled = result.allocation.get_column("missing").any()
     if oversampled:
         table.add_column(plan_text("sample.col.oversampled", lang))
@@ -70,7 +73,11 @@ def terminal(result: SampleResult, console: Any, lang: str, output: Path,
     small = f"<{result.min_n}"
     for row in result.allocation.iter_rows(named=True):
         hide = row["population"] < result.min_n
-        cells = ["–" if row[s] is None else str(row[s]) for s in result.strata]
+        cells = []
+        for s in result.strata:
+            cells.append("–" if row[s] is None else str(row[s]))
+            if named and s == result.unit_column:
+                cells.append(row["unit_name"] or "–")
         if oversampled:
             cells.append("✓" if row["missing"] else "")
         cells += [small if hide else count(row["population"], lang), count(row["n"], lang),
@@ -78,7 +85,7 @@ def terminal(result: SampleResult, console: Any, lang: str, output: Path,
         table.add_row(*cells)
     if result.strata:  # without strata the one row is the total
         table.add_section()
-        total = [plan_text("sample.total", lang)] + [""] * (len(result.strata) - 1)
+        total = [plan_text("sample.total", lang)] + [""] * (len(result.strata) - 1 + named)
         table.add_row(*total, *([""] if oversampled else []), count(result.population, lang),
                       count(result.n, lang), "")
     console.print(table)
