@@ -229,6 +229,7 @@ def draw(source: Source, spec: Spec, *, n: int, seed: int, keys: list[str],
     unit_column = _with_unit_names(spec, strata)
     if unit_column:
         allocation = unit_names(allocation, spec, unit_column, strata)
+    allocation = public_strata(allocation, spec, strata)
     return SampleResult(allocation=allocation, records=records, seed=seed, method=method,
                         strata=strata, keys=keys, population=df.height, n=records.height,
                         min_n=min_n, warnings=warnings, unit_column=unit_column)
@@ -255,3 +256,29 @@ def unit_names(allocation: pl.DataFrame, spec: Spec, unit_column: str,
     at = strata.index(unit_column) + 1
     order = [*strata[:at], "unit_name", *strata[at:]]
     return named.select(*order, *[c for c in allocation.columns if c not in strata])
+
+
+def public_strata(allocation: pl.DataFrame, spec: Spec, strata: list[str]) -> pl.DataFrame:
+    """The allocation as it may be printed (terminal, JSON, manifest): a stratum value is shown
+    only when it cannot be patient data (domain.md "Privacy") — the unit column through
+    ``dq.units.public`` (never an 11-digit number; with a unit table only listed or plain ids);
+    any other column's value only when it is a declared code or a whole number of at most four
+    digits (a year, a small code), else ``(other value)``. The list written to ``-o`` keeps the
+    real values: the hospitals need them."""
+    from dq.grouping import OTHER_VALUE
+    from dq.io.values import as_text
+    from dq.units import load, public
+
+    exprs = []
+    for name in strata:
+        text = as_text(pl.col(name), allocation.schema[name])
+        if name == spec.dataset.unit:
+            known = set(load(spec.units).names()) if spec.units is not None else None
+            exprs.append(public(text, known).alias(name))
+            continue
+        var = spec.variables.get(name)
+        declared = sorted({*(var.codes or {}), *var.unknown}) if var is not None else []
+        shown = text.is_in(declared) | text.str.contains(r"^-?\d{1,4}$")
+        exprs.append(pl.when(text.is_null()).then(None).when(shown).then(text)
+                     .otherwise(pl.lit(OTHER_VALUE)).alias(name))
+    return allocation.with_columns(exprs) if exprs else allocation

@@ -10,10 +10,17 @@ from hypothesis import strategies as st
 
 from dq import sample as S
 from dq.io import SourceInfo, Source
-from dq.spec import empty
+from dataclasses import replace
+
+from dq.spec import Dataset, empty
 from tests.conftest import EXAMPLE, run
 
 SPEC = EXAMPLE / "dq.toml"
+
+
+def _unit_spec():
+    """A spec whose unit role is the column "unit" (its values may be printed as unit ids)."""
+    return replace(empty(), dataset=Dataset(unit="unit"))
 
 
 def _source(df: pl.DataFrame) -> Source:
@@ -50,11 +57,11 @@ def test_allocation_sums_to_n_and_respects_sizes(sizes, n):
 
 def test_same_seed_same_sample_whatever_the_row_order():
     df = _frame({"A": 120, "B": 60, "C": 20})
-    a = S.draw(_source(df), empty(), n=40, seed=7, keys=["id"], strata=["unit"])
-    b = S.draw(_source(df.reverse()), empty(), n=40, seed=7, keys=["id"], strata=["unit"])
+    a = S.draw(_source(df), _unit_spec(), n=40, seed=7, keys=["id"], strata=["unit"])
+    b = S.draw(_source(df.reverse()), _unit_spec(), n=40, seed=7, keys=["id"], strata=["unit"])
     assert a.records.get_column("id").sort().to_list() == \
         b.records.get_column("id").sort().to_list()
-    c = S.draw(_source(df), empty(), n=40, seed=8, keys=["id"], strata=["unit"])
+    c = S.draw(_source(df), _unit_spec(), n=40, seed=8, keys=["id"], strata=["unit"])
     assert set(a.records["id"]) != set(c.records["id"])
     assert a.records.height == 40
     assert dict(a.allocation.select("unit", "n").iter_rows()) == {"A": 24, "B": 12, "C": 4}
@@ -74,7 +81,7 @@ def test_within_stratum_inclusion_is_uniform():
     df = _frame({"A": 20})
     hits = {f"A-{i:05d}": 0 for i in range(20)}
     for seed in range(400):
-        for key in S.draw(_source(df), empty(), n=5, seed=seed, keys=["id"],
+        for key in S.draw(_source(df), _unit_spec(), n=5, seed=seed, keys=["id"],
                           strata=["unit"]).records["id"]:
             hits[key] += 1
     chi2 = sum((h - 100) ** 2 / 100 for h in hits.values())
@@ -83,13 +90,13 @@ def test_within_stratum_inclusion_is_uniform():
 
 def test_equal_allocation_and_small_strata():
     df = _frame({"A": 120, "B": 3})
-    r = S.draw(_source(df), empty(), n=10, seed=1, keys=["id"], strata=["unit"], method="equal")
+    r = S.draw(_source(df), _unit_spec(), n=10, seed=1, keys=["id"], strata=["unit"], method="equal")
     assert dict(r.allocation.select("unit", "n").iter_rows()) == {"A": 10, "B": 3}
 
 
 def test_oversampling_weights_add_up_to_the_population():
     df = _frame({"A": 200, "B": 100}, missing_every=10)  # 10 % missing ASA
-    r = S.draw(_source(df), empty(), n=60, seed=3, keys=["id"], strata=["unit"],
+    r = S.draw(_source(df), _unit_spec(), n=60, seed=3, keys=["id"], strata=["unit"],
                oversample=["asa"], factor=3.0)
     # Σ weights of the sampled records = the population of each stratum (Horvitz–Thompson)
     by_unit = r.records.group_by("unit").agg(pl.col("weight").sum())
@@ -102,7 +109,7 @@ def test_oversampling_weights_add_up_to_the_population():
 def test_neyman_allocation():
     # share missing 0.5 in A (S = 0.5) and 0.1 in B (S = 0.3); N·S = 50 and 30 → 5:3 of 16
     df = pl.concat([_frame({"A": 100}, missing_every=2), _frame({"B": 100}, missing_every=10)])
-    r = S.draw(_source(df), empty(), n=16, seed=1, keys=["id"], strata=["unit"],
+    r = S.draw(_source(df), _unit_spec(), n=16, seed=1, keys=["id"], strata=["unit"],
                method="neyman", neyman="asa")
     assert dict(r.allocation.select("unit", "n").iter_rows()) == {"A": 10, "B": 6}
 
@@ -176,5 +183,22 @@ def test_allocation_names_units_from_the_unit_table_only(tmp_path):
 
 def test_no_unit_table_no_name_column():
     df = _frame({"A": 30, "B": 20})
-    res = S.draw(_source(df), empty(), n=10, seed=1, keys=["id"], strata=["unit"])
+    res = S.draw(_source(df), _unit_spec(), n=10, seed=1, keys=["id"], strata=["unit"])
     assert res.unit_column is None and "unit_name" not in res.allocation.columns
+
+
+def test_printed_strata_never_show_patient_data():
+    """The allocation (terminal, JSON, manifest) shows a stratum value only when it cannot be
+    patient data: a national ID typed into the unit column becomes "(not a unit id)", a name in
+    another stratum column "(other value)"; the list for the hospitals keeps the real values."""
+    fnr, name = "01017012345", "Kari Nordmann"
+    df = pl.DataFrame({"id": [f"k{i}" for i in range(40)],
+                       "unit": ["4001"] * 20 + [fnr] * 20,
+                       "ward": ["3"] * 10 + [name] * 10 + ["2023"] * 20})
+    r = S.draw(_source(df), _unit_spec(), n=8, seed=1, keys=["id"], strata=["unit", "ward"])
+    shown = r.allocation.select("unit", "ward").rows()
+    assert all(fnr not in map(str, row) and name not in map(str, row) for row in shown)
+    assert {row[0] for row in shown} == {"4001", "(not a unit id)"}
+    assert {row[1] for row in shown} == {"3", "(other value)", "2023"}
+    assert int(r.allocation["n"].sum()) == 8
+    assert fnr in r.records["unit"].to_list() or name in r.records["ward"].to_list()
