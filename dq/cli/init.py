@@ -217,6 +217,8 @@ def check(
                       n=len(result.errors) + (len(result.warnings) if strict else 0)))
         raise typer.Exit(EXIT_USAGE)
     detail = ""
+    if result.database is not None:
+        detail = init_text("check_database", lang.value, source=result.database)
     if result.data:
         detail = init_text("check_data", lang.value,
                            file=", ".join(str(p) for p in result.data), rows=result.rows)

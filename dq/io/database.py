@@ -426,8 +426,8 @@ def _preflight(src: DatabaseSource, conn: Connection,
                                  user=conn.user, password=conn.password or "",
                                  connect_timeout=CONNECT_TIMEOUT,
                                  options="-c default_transaction_read_only=on") as db:
-                described = db.execute(sql).description or ()
-            return [d.name for d in described] if names else [], set(), set()
+                found = db.execute(sql).description or ()
+            return [d.name for d in found] if names else [], set(), set()
         if conn.kind == "mysql":
             import pymysql
             from pymysql.constants import FIELD_TYPE
