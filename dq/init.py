@@ -120,7 +120,7 @@ class DatabaseDraft:
     """Where ``[dataset]`` reads from when the export is a database table or query. ``url`` is
     as the spec holds it: ``${VAR}`` placeholders, never a password (``replaced``: a password
     given on the command line was replaced by ``${var}``). ``label`` names the source (no
-    credentials); ``name`` is the registry's first name (the table, else the database)."""
+    credentials); ``name`` is the registry's first name (the database's)."""
 
     url: str
     table: str | None

@@ -147,7 +147,7 @@ def _database_draft(db):  # noqa: ANN001, ANN202 - DatabaseSource → dq.init.Da
     conn = connection(db)
     url, replaced = spec_url(db.url)
     return DatabaseDraft(url=url, table=db.table, query=db.query, label=label(db, conn),
-                         name=db.table or conn.database, replaced=replaced,
+                         name=conn.database, replaced=replaced,
                          var=PASSWORD_PLACEHOLDER[2:-1])
 
 
