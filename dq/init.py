@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -114,11 +115,32 @@ def _rel(path: Path, folder: Path) -> str:
     return rel.replace(os.sep, "/")
 
 
-def render(inf: Inference, *, spec_path: Path, folder: Path, lang: str = "nb") -> str:
-    """The dq.toml text. ``folder``: where the spec will live (paths are relative to it)."""
+@dataclass(frozen=True)
+class DatabaseDraft:
+    """Where ``[dataset]`` reads from when the export is a database table or query. ``url`` is
+    as the spec holds it: ``${VAR}`` placeholders, never a password (``replaced``: a password
+    given on the command line was replaced by ``${var}``). ``label`` names the source (no
+    credentials); ``name`` is the registry's first name (the database's)."""
+
+    url: str
+    table: str | None
+    query: str | None
+    label: str
+    name: str
+    replaced: bool = False
+    var: str = "DQ_DB_PASSWORD"
+
+
+def render(inf: Inference, *, spec_path: Path, folder: Path, lang: str = "nb",
+           database: DatabaseDraft | None = None) -> str:
+    """The dq.toml text. ``folder``: where the spec will live (paths are relative to it).
+    ``database``: the export was read from this table or query."""
     w = _Writer(lang)
-    data = _rel(inf.path, folder)
-    _dataset(w, inf, folder, data)
+    data = _rel(inf.path, folder) if database is None else ""
+    if database is None:
+        _dataset(w, inf, folder, data)
+    else:
+        _dataset_database(w, inf, folder, database)
     if inf.units is not None:
         _units(w, inf.units, folder)
     _completeness(w)
@@ -150,10 +172,16 @@ def render(inf: Inference, *, spec_path: Path, folder: Path, lang: str = "nb") -
         _variable(w, g)
     body = w.lines
     w.lines = []
-    w.comment(w.text("header", file=safe_name(inf.path.name), rows=inf.rows,
-                     columns=len(inf.columns)))
-    w.comment(w.text("header_todo", todos=todo_count(body), spec=safe_name(spec_path.name),
-                     data=safe_name(data)))
+    if database is None:
+        w.comment(w.text("header", file=safe_name(inf.path.name), rows=inf.rows,
+                         columns=len(inf.columns)))
+        w.comment(w.text("header_todo", todos=todo_count(body), spec=safe_name(spec_path.name),
+                         data=safe_name(data)))
+    else:
+        w.comment(w.text("header_database", source=safe_name(database.label), rows=inf.rows,
+                         columns=len(inf.columns)))
+        w.comment(w.text("header_todo_database", todos=todo_count(body),
+                         spec=safe_name(spec_path.name)))
     w.comment(w.text("header_paths", min=MIN_CODE_COUNT))
     w.blank()
     return "\n".join(w.lines + body).rstrip("\n") + "\n"
@@ -179,6 +207,25 @@ def _dataset(w: _Writer, inf: Inference, folder: Path, data: str) -> None:
             detected.append(inf.encoding)
         if inf.separator:
             w.key("separator", inf.separator)
+    _roles(w, inf, folder)
+
+
+def _dataset_database(w: _Writer, inf: Inference, folder: Path, db: DatabaseDraft) -> None:
+    """``[dataset]`` with ``url`` (placeholders only) and ``table`` or ``query``."""
+    w.table("dataset")
+    w.comment(w.text("name_todo"), todo=True)
+    w.key("name", db.name)
+    if db.replaced:
+        w.comment(w.text("password_replaced", var=db.var), todo=True)
+    w.key("url", db.url)
+    if db.table is not None:
+        w.key("table", db.table)
+    else:
+        w.key("query", db.query)
+    _roles(w, inf, folder)
+
+
+def _roles(w: _Writer, inf: Inference, folder: Path) -> None:
     if inf.codebook is not None:
         w.key("codebook", _rel(inf.codebook, folder))
     for role, key in (("national_id", None), ("person_id", "person_id"), ("unit", "unit"),

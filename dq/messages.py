@@ -1117,6 +1117,36 @@ INIT: dict[str, dict[str, str]] = {
 def init_text(key: str, lang: str, **params: Any) -> str:
     """A text of dq init / dq spec check in ``lang``."""
     return render(INIT[key][lang], lang, params)
+
+
+# ---- dq init and dq spec check from a database ([dataset] url + table | query)
+INIT.update({
+    "header_database": {
+        "nb": "dq-spesifikasjon laget av «dq init» fra databasen: {source} ({rows:count} "
+              "registreringer, {columns:count} kolonner).",
+        "en": "dq spec drafted by `dq init` from the database: {source} ({rows:count} records, "
+              "{columns:count} columns)."},
+    "header_todo_database": {
+        "nb": "Gå gjennom hver linje merket TODO ({todos:count} stykker), og kjør så: "
+              "dq spec check {spec}, deretter dq report {spec}",
+        "en": "Go through every line marked TODO ({todos:count} of them), then run: "
+              "dq spec check {spec}, then dq report {spec}"},
+    "password_replaced": {
+        "nb": "passordet i adressen fra kommandolinjen er ikke skrevet hit: ${{{var}}} står i "
+              "stedet; sett miljøvariabelen {var} (export {var}=…) før dq report",
+        "en": "the password in the URL given on the command line is not written here: "
+              "${{{var}}} stands in its place; set the environment variable {var} "
+              "(export {var}=…) before dq report"},
+    "password_replaced_stderr": {
+        "nb": "dq: adressen (--data-url) inneholder et passord; {spec} har ${{{var}}} i stedet "
+              "for det. Sett {var} (export {var}=…) før dq report, og bruk gjerne ${{{var}}} "
+              "også på kommandolinjen",
+        "en": "dq: the URL (--data-url) holds a password; {spec} has ${{{var}}} in its place. "
+              "Set {var} (export {var}=…) before dq report, and prefer ${{{var}}} on the "
+              "command line too"},
+    "check_database": {"nb": "; kolonnene finnes i {source}",
+                       "en": "; its columns exist in {source}"},
+})
 # ---- dq completeness, coverage, reliability, correctness, compare (the sub-commands' own text)
 # Terminal, Markdown and HTML of the sub-commands take every word from here; JSON and CSV are the
 # machine contract (English keys) and carry no prose.

@@ -48,6 +48,7 @@ class CheckResult:
     variables: int = 0
     data: list[Path] = field(default_factory=list)
     rows: int | None = None
+    database: str | None = None  # the [dataset] table or query whose columns were checked
 
     @property
     def errors(self) -> list[Problem]:
@@ -169,18 +170,9 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
     from dq.conditions import with_conditions
 
     name = sp.path.name if sp.path else "the spec"
-    problems: list[Problem] = []
     columns = source.columns
     present = set(columns)
-    for column, keys in sorted(sp.referenced_columns().items()):
-        if column not in present:
-            lower = {c.lower(): c for c in columns}
-            close = [lower[m] for m in difflib.get_close_matches(column.lower(), list(lower),
-                                                                 n=1, cutoff=0.6)]
-            fix = (f"did you mean {safe_name(close[0])!r}?" if close
-                   else "rename it to a column of the export or remove it")
-            problems.append(Problem(f"{name}: {', '.join(sorted(keys))}: column "
-                                    f"{safe_name(column)!r} is not in the export; {fix}"))
+    problems = missing_columns(sp, columns)
     lf = source.lf
     schema = lf.collect_schema()
 
@@ -289,6 +281,51 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
     return rows, problems
 
 
+def missing_columns(sp: spec_mod.Spec, columns: list[str], noun: str = "the export") -> list[Problem]:
+    """The columns the spec names that ``columns`` lacks, each with the closest name."""
+    name = sp.path.name if sp.path else "the spec"
+    problems = []
+    lower = {c.lower(): c for c in columns}
+    for column, keys in sorted(sp.referenced_columns().items()):
+        if column not in columns:
+            close = [lower[m] for m in difflib.get_close_matches(column.lower(), list(lower),
+                                                                 n=1, cutoff=0.6)]
+            fix = (f"did you mean {safe_name(close[0])!r}?" if close
+                   else f"rename it to a column of {noun} or remove it")
+            problems.append(Problem(f"{name}: {', '.join(sorted(keys))}: column "
+                                    f"{safe_name(column)!r} is not in {noun}; {fix}"))
+    return problems
+
+
+def databases(sp: spec_mod.Spec) -> tuple[str | None, list[Problem]]:
+    """The spec's database sources checked without reading a row: one login and a ``LIMIT 0``
+    query each. A table (or a column a query names) that is not there is a problem; so is a
+    column the spec names that the ``[dataset]`` table lacks. Returns the ``[dataset]`` source's
+    label (None when it is no database) and the problems. Other failures (login, server) raise
+    InputError (exit 3), as when a command reads the source."""
+    from dq.io import database as db
+
+    named: list[tuple[str, object]] = [("[dataset]", sp.dataset.database),
+                                       ("[units] table", sp.units.path if sp.units else None),
+                                       ("[reliability] study", sp.reliability.study),
+                                       ("[correctness] study", sp.correctness.study)]
+    named += [("[coverage] references", p) for p in sp.coverage.references]
+    problems: list[Problem] = []
+    label = None
+    for key, src in named:
+        if not isinstance(src, db.DatabaseSource):
+            continue
+        try:
+            columns = db.column_names(src)
+        except db.NotFound as exc:
+            problems.append(Problem(str(exc)))  # it names the spec's key and the source
+            continue
+        if key == "[dataset]":
+            label = db.label(src, db.connection(src))
+            problems += missing_columns(sp, columns, src.target)
+    return label, problems
+
+
 def check(path: Path, data: list[Path], open_data: Callable[..., Source]) -> CheckResult:
     """Every problem of the spec at ``path``, and of the spec against ``data`` when given.
     ``open_data(paths, spec)`` opens the export (the CLI's, which names the file in errors)."""
@@ -298,6 +335,9 @@ def check(path: Path, data: list[Path], open_data: Callable[..., Source]) -> Che
         return result
     result.variables = len(sp.variables)
     result.problems += files(sp)
+    if not data:  # the data are read only with --data: a database is looked at, not read
+        result.database, found = databases(sp)
+        result.problems += found
     if data:
         result.data = list(data)
         try:

@@ -709,3 +709,160 @@ def test_no_password_in_a_subprocess_run(server: Server, tmp_path: Path) -> None
     assert proc.returncode in (0, 1) and proc.stderr.strip() == "", proc.stderr
     _no_secret(proc.stdout, proc.stderr)
     assert not re.search(r"(mysql|postgresql)://[^ \"]*@", proc.stdout)
+
+
+# ---------------------------------------------------------------- dq init and dq spec check
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+# The [dataset] keys that say where the data are and how a file is read: the rest of the spec
+# (roles, variables, checks) must be what dq init drafts from the CSV export of the same table.
+WHERE_KEYS = {"name", "files", "format", "encoding", "separator", "url", "table", "query",
+              "date_format"}
+
+
+def test_init_from_the_database_drafts_the_spec_of_the_csv_export(
+        server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from urllib.parse import quote
+
+    csv_spec, db_spec = tmp_path / "csv.toml", tmp_path / "db.toml"
+    result = run("init", EXAMPLE / "hoftebrudd.csv", "-o", csv_spec)
+    assert result.exit_code == 0, result.stderr
+    # The password written out in the URL, as a user might paste it: it must go nowhere.
+    literal = server.url().replace(f"${{{PASSWORD_VAR}}}", quote(PASSWORD, safe=""))
+    result = run("init", "--data-url", literal, "--table", "hoftebrudd", "-o", db_spec)
+    assert result.exit_code == 0, result.stderr
+    text = db_spec.read_text(encoding="utf-8")
+    _no_secret(result.stdout, result.stderr, text)
+    assert "DQ_DB_PASSWORD" in result.stderr  # said on stderr, and in the spec's comment
+    assert re.search(r"^# TODO: .*\$\{DQ_DB_PASSWORD\}", text, re.MULTILINE)
+
+    csv, db = _toml(csv_spec), _toml(db_spec)
+    assert db["dataset"]["url"] == server.url().replace(PASSWORD_VAR, "DQ_DB_PASSWORD")
+    assert db["dataset"]["table"] == "hoftebrudd" and "files" not in db["dataset"]
+    assert {k: v for k, v in db["dataset"].items() if k not in WHERE_KEYS} == \
+        {k: v for k, v in csv["dataset"].items() if k not in WHERE_KEYS}
+    assert db["dataset"]["person_id"] == "PasientID" and db["dataset"]["unit"] == "AvdRESH"
+    assert len(db["variables"]) == 29
+    assert {k: v for k, v in db.items() if k != "dataset"} == \
+        {k: v for k, v in csv.items() if k != "dataset"}
+    # MariaDB's dates come as ISO text (zero dates stay invalid values); PostgreSQL's are typed.
+    assert db["dataset"].get("date_format") == ("%Y-%m-%d" if server.kind == "mysql" else None)
+
+    # The drafted spec runs dq report as it is, with the same results as the CSV export's spec.
+    monkeypatch.setenv("DQ_DB_PASSWORD", PASSWORD)
+    from_db = _json(run("report", db_spec, "-f", "json"))
+    from_csv = _json(run("report", csv_spec, "-f", "json"))
+    keys = [k for k in from_csv if k not in ("manifest", "inputs", "spec", "registry")]
+    assert "results" in keys and from_db["results"]
+    assert {k: from_db[k] for k in keys} == {k: from_csv[k] for k in keys}
+    assert from_db["manifest"]["inputs"][0]["rows"] == 20_000
+    assert from_db["registry"] == DB_NAME  # [dataset] name: the database's (a TODO to confirm)
+
+
+def test_init_keeps_the_placeholder_and_spec_check_looks_without_reading(
+        server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dq.io import database
+
+    q = '"' if server.kind == "postgresql" else "`"
+    query = f"SELECT * FROM typer WHERE {q}Løpenr{q} > 0"
+    spec = tmp_path / "dq.toml"
+    result = run("init", "--data-url", server.url(), "--query", query, "-o", spec, "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    _no_secret(result.stdout, result.stderr, spec.read_text(encoding="utf-8"))
+    assert "DQ_DB_PASSWORD" not in result.stderr + spec.read_text(encoding="utf-8")
+    drafted = _toml(spec)["dataset"]
+    assert (drafted["url"], drafted["query"], drafted["name"]) == (server.url(), query, DB_NAME)
+    assert set(_toml(spec)["variables"]) == {"Løpenr", "Høyde_cm", "Målt_dato", "Tidspunkt",
+                                             "Røyker", "Merknad_æøå"}
+
+    # dq spec check: one login and LIMIT 0 per database source; no row is read.
+    def no_read(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("dq spec check read rows")
+
+    monkeypatch.setattr(database, "_cx_batches", no_read)
+    monkeypatch.setattr(database, "_cx_read", no_read)
+    result = run("spec", "check", spec, "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    assert f"its columns exist in {server.kind} 127.0.0.1:{server.port} {DB_NAME} SELECT#" \
+        in result.stdout
+    _no_secret(result.stdout, result.stderr)
+
+    # A column the spec names that the table lacks, and a table that is not there: both listed.
+    # (This spec's codebook is a table too: loading the spec reads it.)
+    monkeypatch.undo()
+    text = _spec_from_database(server, tmp_path).read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('person_id = "PasientID"', 'person_id = "PasientId"')
+                   .replace('{ url = "' + server.url() + '", table = "enheter" }',
+                            '{ url = "' + server.url() + '", table = "enheter_2019" }'),
+                   encoding="utf-8")
+    result = run("spec", "check", bad)
+    assert result.exit_code == 2, result.stderr
+    _no_secret(result.stdout, result.stderr)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("dq: error:")]
+    assert len(errors) == 2, result.stderr
+    assert "'PasientId' is not in table 'hoftebrudd'; did you mean 'PasientID'?" in errors[0] + \
+        errors[1]
+    assert any("'enheter_2019'" in e and "does not exist" in e and "[units] table" in e
+               for e in errors)
+
+    # A wrong password is no problem of the spec: exit 3, one line, as when reading.
+    monkeypatch.setenv(PASSWORD_VAR, PASSWORD + "-feil")
+    _one_line(run("spec", "check", spec), 3, "127.0.0.1", DB_NAME, "password", READER)
+
+
+def test_the_study_from_the_database_on_the_command_line(server: Server) -> None:
+    spec = EXAMPLE / "dq.toml"
+    from_files = {}
+    for command, table in (("reliability", "interrater"), ("correctness", "validering")):
+        files = from_files[command] = _json(run(command, "--spec", spec, "-f", "json"))
+        db = _json(run(command, "--spec", spec, "-f", "json", "--study-url", server.url(),
+                       "--study-table", table))
+        keys = [k for k in files if k != "inputs"]
+        assert files["results"] and {k: db[k] for k in keys} == {k: files[k] for k in keys}
+        (entry,) = db["inputs"]
+        assert (entry["database"]["kind"], entry["database"]["table"]) == (server.kind, table)
+        assert entry["rows"] == server.count(table)
+    by_query = _json(run("reliability", "--spec", spec, "-f", "json", "--study-url",
+                         server.url(), "--study-query", "SELECT * FROM interrater"))
+    assert by_query["results"] == from_files["reliability"]["results"]
+    assert by_query["inputs"][0]["database"]["query"] == "SELECT * FROM interrater"
+
+
+def test_study_options_go_together() -> None:
+    _one_line(run("reliability", "--study-table", "t"), 2, "--study-url")
+    _one_line(run("correctness", "--study-query", "SELECT 1"), 2, "--study-url")
+    _one_line(run("correctness", EXAMPLE / "validering.csv", "--study-url", "mysql://u@h/db",
+                  "--study-table", "t"), 2, "not both")
+    _one_line(run("reliability", "--study-url", "mysql://u@h/db", "--study-query",
+                  "DELETE FROM t"), 2, "DELETE")
+    _one_line(run("init", "--data-url", "mysql://u@h/db", "--table", "t", "--separator", ";"),
+              2, "--separator")
+    _one_line(run("init"), 2, "--data-url")
+
+
+@pytest.mark.parametrize(("given", "written", "replaced"), [
+    # A password written out, percent-encoded, or holding an unescaped @: replaced.
+    ("mysql://u:s3cret@h:3306/db", "mysql://u:${DQ_DB_PASSWORD}@h:3306/db", True),
+    ("postgresql://u:Hem%40lig%2FPw@h/db?sslmode=require",
+     "postgresql://u:${DQ_DB_PASSWORD}@h/db?sslmode=require", True),
+    ("mysql://u:p@ss@h/db", "mysql://u:${DQ_DB_PASSWORD}@h/db", True),
+    # In a parameter: taken out, and the placeholder goes where dq reads a password.
+    ("postgresql://u@h/db?password=s3cret&sslmode=require",
+     "postgresql://u:${DQ_DB_PASSWORD}@h/db?sslmode=require", True),
+    # The user's own placeholders, or no password at all (PGPASSWORD, ~/.pgpass): kept.
+    ("mysql://u:${REG_PW}@h/db", "mysql://u:${REG_PW}@h/db", False),
+    ("postgresql://${DB_USER}:${DB_PW}@${DB_HOST}/db", "postgresql://${DB_USER}:${DB_PW}@${DB_HOST}/db",
+     False),
+    ("postgresql://u@h:5433/db", "postgresql://u@h:5433/db", False),
+])
+def test_spec_url_never_holds_a_password(given: str, written: str, replaced: bool) -> None:
+    from dq.io.database import spec_url
+
+    assert spec_url(given) == (written, replaced)

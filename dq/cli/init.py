@@ -9,11 +9,14 @@ from typing import Annotated, Optional
 import typer
 
 from dq.cli._common import Lang, commit, handle_errors, plan_outputs, progress, say, warn
+from dq.cli.inputs import DataUrlOption, QueryOption, TableOption
 from dq.errors import EXIT_USAGE, ConfigError
 
 HELP = """Draft a registry spec (dq.toml) from an export, so dq report runs at once.
 
-Reads the export once and writes [dataset] with the detected format, encoding, separator and
+Reads the export (a file, or a database table or query with --data-url and --table or --query)
+once and writes [dataset] with the detected format, encoding, separator (for a database: the url,
+with ${VARIABLE} placeholders and never a password, and the table or query) and
 date format and the roles it can infer (person id, unit, event date, form status and the value
 that means finished, registration timestamp, national ID by the check-digit rule), a
 [variables.NAME] table for every column (type, codes, likely unknown codes, mandatory), and
@@ -35,8 +38,9 @@ spec_app = typer.Typer(name="spec", help="Work with the registry spec (dq.toml).
 
 @handle_errors
 def init(
-    export: Annotated[Path, typer.Argument(
-        help="The registry export: CSV, Parquet, XLSX, SAV or DTA.", show_default=False)],
+    export: Annotated[Optional[Path], typer.Argument(
+        help="The registry export: CSV, Parquet, XLSX, SAV or DTA (or --data-url).",
+        show_default=False)] = None,
     codebook: Annotated[Optional[Path], typer.Option(
         help="Codebook in rapwhale's columns (variabel_id, variabeltype, verdi, verditekst, "
              "obligatorisk, …): types, codes and labels come from it.")] = None,
@@ -55,22 +59,32 @@ def init(
         help="CSV separator (default: detected among ; , tab |).")] = None,
     input_format: Annotated[Optional[str], typer.Option(
         help="Override the format the file extension implies: csv, parquet, xlsx, sav, dta.")] = None,
+    data_url: DataUrlOption = None,
+    table: TableOption = None,
+    query: QueryOption = None,
 ) -> None:
     import os
 
     from dq import init as render_init
     from dq import infer
-    from dq.cli.inputs import _note, scan_input
+    from dq.cli.inputs import _note, database_option, scan_input
     from dq.io.sniff import safe_name
     from dq.messages import init_text
     from dq.outputs import Input, is_stdout, note_columns, reading
     from dq.spec import Thresholds, read_codebook
 
+    db = database_option(data_url, table, query, [export] if export is not None else None)
+    if db is None and export is None:
+        raise ConfigError("name the export to draft the spec from: a file (dq init export.csv) "
+                          "or a database table (dq init --data-url URL --table NAME)")
+    if db is not None and (input_format or encoding or separator):
+        raise ConfigError("--input-format, --encoding and --separator describe an export file; "
+                          "leave them out with --data-url")
     to_stdout = is_stdout(output)
     if not to_stdout and (os.path.isfile(output) or os.path.islink(output)) and not force:
         raise ConfigError(f"{output} exists; dq init never replaces a spec: choose another file "
                           "with -o, or pass --force to replace it")
-    inputs = [Input(export, "the export this command reads"),
+    inputs = [Input(export if export is not None else str(db), "the export this command reads"),
               *(Input(p, "the codebook this command reads") for p in [codebook] if p),
               *(Input(p, "the unit table this command reads") for p in [units] if p),
               *(Input(p, "a reference this command reads") for p in reference or [])]
@@ -82,8 +96,15 @@ def init(
         with reading(codebook):
             cb = read_codebook(codebook, Thresholds(), ())
     with progress("Reading the export…"):
-        with reading(export):
-            source = infer_source(export, input_format, encoding, separator, _note)
+        if db is not None:
+            from dq.io.database import open_source
+
+            with reading(str(db)):
+                source = open_source(db)
+        else:
+            assert export is not None
+            with reading(export):
+                source = infer_source(export, input_format, encoding, separator, _note)
         note_columns(source.columns)
         inference = infer.infer(source, codebook=cb, codebook_path=codebook)
     units_src = None
@@ -94,9 +115,14 @@ def init(
         refs = [(p, scan_input(p)) for p in reference]
         inference.coverage = infer.infer_coverage(refs, inference, units_src, inference.units)
     spec_path = Path("dq.toml") if to_stdout else output
-    text = render_init.render(inference, spec_path=spec_path, folder=folder, lang=lang.value)
-    _validate(text, folder)
+    draft = _database_draft(db) if db is not None else None
+    text = render_init.render(inference, spec_path=spec_path, folder=folder, lang=lang.value,
+                              database=draft)
+    _validate(text, folder, (draft.var,) if draft is not None and draft.replaced else ())
     commit(plan, {"--output": text})
+    if draft is not None and draft.replaced:
+        say(init_text("password_replaced_stderr", lang.value, var=draft.var,
+                      spec=str(output) if not to_stdout else "dq.toml"))
     roles = ", ".join(f"{k} {safe_name(v.column)}" for k, v in inference.roles.items()
                       if v.column) or "–"
     say(init_text("written", lang.value, spec=str(output) if not to_stdout else "dq.toml",
@@ -112,22 +138,41 @@ def infer_source(export: Path, fmt: str | None, encoding: str | None, separator:
                 prefetch_hash=False)
 
 
-def _validate(text: str, folder: Path) -> None:
+def _database_draft(db):  # noqa: ANN001, ANN202 - DatabaseSource → dq.init.DatabaseDraft
+    """[dataset] url/table/query as the spec will hold them: the URL with its ${VAR}
+    placeholders, a password written out on the command line replaced by a placeholder."""
+    from dq.init import DatabaseDraft
+    from dq.io.database import PASSWORD_PLACEHOLDER, connection, label, spec_url
+
+    conn = connection(db)
+    url, replaced = spec_url(db.url)
+    return DatabaseDraft(url=url, table=db.table, query=db.query, label=label(db, conn),
+                         name=conn.database, replaced=replaced,
+                         var=PASSWORD_PLACEHOLDER[2:-1])
+
+
+def _validate(text: str, folder: Path, placeholders: tuple[str, ...] = ()) -> None:
     """The drafted spec must load as it is: checked in a private file beside the target (so its
-    relative paths resolve) before anything is written. A failure is a bug in dq init."""
+    relative paths resolve) before anything is written. A failure is a bug in dq init.
+    ``placeholders``: environment variables the spec names that the user sets later (the
+    password dq init took out of the URL); the check gives the unset ones a dummy value."""
     import os
 
     from dq import spec as spec_mod
     from dq import tempfiles
 
+    unset = [v for v in placeholders if v not in os.environ]
     fd, tmp = tempfiles.private_file(folder, ".dq-init-check.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.environ.update({v: "unset" for v in unset})
         spec_mod.load(Path(str(tmp)))
     except ConfigError as exc:
         raise RuntimeError(f"dq init drafted a spec that does not load: {exc}") from None
     finally:
+        for v in unset:
+            os.environ.pop(v, None)
         try:
             os.unlink(tmp)
         except OSError:
@@ -172,6 +217,8 @@ def check(
                       n=len(result.errors) + (len(result.warnings) if strict else 0)))
         raise typer.Exit(EXIT_USAGE)
     detail = ""
+    if result.database is not None:
+        detail = init_text("check_database", lang.value, source=result.database)
     if result.data:
         detail = init_text("check_data", lang.value,
                            file=", ".join(str(p) for p in result.data), rows=result.rows)

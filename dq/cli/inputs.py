@@ -32,6 +32,40 @@ QueryOption = Annotated[Optional[str], typer.Option(
          "refused).")]
 
 
+# The study of dq reliability / dq correctness from a database. Not --data-url/--table: --table
+# already means "the study is a square contingency table" for dq reliability, so the study's
+# database options carry their own prefix (the same on both commands).
+_STUDY_PANEL = "Read the study from a database instead of a file"
+StudyUrlOption = Annotated[Optional[str], typer.Option(
+    "--study-url", metavar="URL", rich_help_panel=_STUDY_PANEL,
+    help="Read the study from this database instead of a file: mysql://, postgresql:// or "
+         "mssql://user:${PASSWORD_VARIABLE}@host:port/database (quote it so the shell leaves "
+         "${…} to dq). With --study-table or --study-query.")]
+StudyTableOption = Annotated[Optional[str], typer.Option(
+    "--study-table", metavar="NAME", rich_help_panel=_STUDY_PANEL,
+    help="With --study-url: the table (or schema.table) holding the study.")]
+StudyQueryOption = Annotated[Optional[str], typer.Option(
+    "--study-query", metavar="SQL", rich_help_panel=_STUDY_PANEL,
+    help="With --study-url: one SELECT whose result is the study (statements that write are "
+         "refused).")]
+
+
+def study_option(url: str | None, table: str | None, query: str | None,
+                 study: Path | None) -> DatabaseSource | None:
+    """The study --study-url/--study-table/--study-query name, if any (exit 2 when incomplete
+    or given beside a study file)."""
+    if url is None:
+        if table is not None or query is not None:
+            raise ConfigError("--study-table and --study-query name what to read from the "
+                              "database given with --study-url URL; add it")
+        return None
+    if study is not None:
+        raise ConfigError("name the study once: a file or --study-url, not both")
+    from dq.io.database import make
+
+    return make(url, table, query, "--study-url")
+
+
 def database_option(url: str | None, table: str | None, query: str | None,
                     data: Iterable[Path] | None = None) -> DatabaseSource | None:
     """The database source --data-url/--table/--query name, if any (exit 2 when incomplete or

@@ -11,7 +11,8 @@ import typer
 from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
                             WidthOption, emit, handle_errors, language, plan_outputs, progress,
                             warn)
-from dq.cli.inputs import load_spec, protected, scan_input
+from dq.cli.inputs import (StudyQueryOption, StudyTableOption, StudyUrlOption, load_spec,
+                           protected, scan_input, study_option)
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 from dq.outputs import Input
 
@@ -72,6 +73,9 @@ def reliability(
     study: Annotated[Optional[Path], typer.Argument(help="The study file. Default: [reliability] "
                                                          "study of the spec.",
                                                     show_default=False)] = None,
+    study_url: StudyUrlOption = None,
+    study_table: StudyTableOption = None,
+    study_query: StudyQueryOption = None,
     spec: Annotated[Optional[Path], typer.Option("--spec", "-s", dir_okay=False,
                                                  help="Registry spec (dq.toml).")] = None,
     case_column: Annotated[Optional[str], typer.Option(help="Long form: the case column.")] = None,
@@ -117,13 +121,14 @@ def reliability(
 
     sp = load_spec(spec)
     rs = sp.reliability
-    path = study or rs.study
+    path = study_option(study_url, study_table, study_query, study) or study or rs.study
     if path is None:
         raise ConfigError("no study file: name it or set [reliability] study in dq.toml")
     if bootstrap is not None and seed is None:
         seed = DEFAULT_SEED  # every bootstrap is seeded, and the seed is written into the output
     # Every output is checked against every input before any data is read.
-    plan = plan_outputs([Input(path, "the study this command reads"), *protected(sp)], output)
+    plan = plan_outputs([Input(path if isinstance(path, Path) else str(path),
+                               "the study this command reads"), *protected(sp)], output)
     source = scan_input(path)
     studies = rel.ratings(source, sp, case=case_column, rater=rater_column,
                           raters=_split(raters) or None, table=table,
@@ -152,6 +157,9 @@ def correctness(
     validation: Annotated[Optional[Path], typer.Argument(help="The validation study. Default: "
                                                               "[correctness] study of the spec.",
                                                          show_default=False)] = None,
+    study_url: StudyUrlOption = None,
+    study_table: StudyTableOption = None,
+    study_query: StudyQueryOption = None,
     spec: Annotated[Optional[Path], typer.Option("--spec", "-s", dir_okay=False,
                                                  help="Registry spec (dq.toml): tolerances, types.")] = None,
     by: Annotated[Optional[str], typer.Option(help="'unit' to break down by the unit column.")] = None,
@@ -179,11 +187,12 @@ def correctness(
 
     sp = load_spec(spec)
     cs = sp.correctness
-    path = validation or cs.study
+    path = study_option(study_url, study_table, study_query, validation) or validation or cs.study
     if path is None:
         raise ConfigError("no validation study: name it or set [correctness] study in dq.toml")
     # Every output is checked against every input before any data is read.
-    plan = plan_outputs([Input(path, "the validation study this command reads"), *protected(sp)],
+    plan = plan_outputs([Input(path if isinstance(path, Path) else str(path),
+                               "the validation study this command reads"), *protected(sp)],
                         output)
     source = scan_input(path)
     unit_col = unit or cs.unit

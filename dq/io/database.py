@@ -326,6 +326,11 @@ def _read_only(kind: str) -> list[str] | None:
 # ---------------------------------------------------------------- errors in dq's words
 
 
+class NotFound(InputError):
+    """The table, or a column a query names, is not on the server (exit 3 when reading; for
+    ``dq spec check`` a problem of the spec)."""
+
+
 def _failure(src: DatabaseSource, conn: Connection, exc: BaseException) -> InputError:
     """One line naming server, database and table, saying what failed and how to fix it; the
     driver's own text is never used (it may quote the URL, values or the query)."""
@@ -340,10 +345,10 @@ def _failure(src: DatabaseSource, conn: Connection, exc: BaseException) -> Input
         return InputError(f"{where}: the database does not exist or user {user!r} may not use "
                           "it; check the database name in the url and the user's grants")
     if code in (1146,) or state == "42P01":
-        return InputError(f"{where}: the table does not exist (or the user may not see it); "
+        return NotFound(f"{where}: the table does not exist (or the user may not see it); "
                           "check the table name (and schema) in the spec or --table")
     if code in (1054,) or state == "42703":
-        return InputError(f"{where}: the query names a column the table does not have; check "
+        return NotFound(f"{where}: the query names a column the table does not have; check "
                           "the column names in the query")
     if code in (1142, 1143) or state == "42501":
         return InputError(f"{where}: user {user!r} may not read it; grant SELECT on it to the "
@@ -405,12 +410,13 @@ def _looks_unreachable(exc: BaseException) -> bool:
 # ---------------------------------------------------------------- the first look: one login
 
 
-def _preflight(src: DatabaseSource, conn: Connection) -> tuple[list[str], set[str], set[str]]:
+def _preflight(src: DatabaseSource, conn: Connection,
+               names: bool = False) -> tuple[list[str], set[str], set[str]]:
     """Log in once with the database's own driver (fails fast: a wrong password is one failed
     attempt, not 30 s of retries) in a read-only session and ask for the table's (or query's)
     columns without reading a row: this checks the login, the database, the table or query and
     the rights. Returns, for MariaDB/MySQL, the column names and the DATE and DATETIME/TIMESTAMP
-    columns among them (read as text)."""
+    columns among them (read as text); for PostgreSQL the column names only with ``names``."""
     sql = f"SELECT * FROM {relation(src, conn.kind)} LIMIT 0"
     try:
         if conn.kind == "postgresql":
@@ -420,8 +426,8 @@ def _preflight(src: DatabaseSource, conn: Connection) -> tuple[list[str], set[st
                                  user=conn.user, password=conn.password or "",
                                  connect_timeout=CONNECT_TIMEOUT,
                                  options="-c default_transaction_read_only=on") as db:
-                db.execute(sql)
-            return [], set(), set()
+                found = db.execute(sql).description or ()
+            return [d.name for d in found] if names else [], set(), set()
         if conn.kind == "mysql":
             import pymysql
             from pymysql.constants import FIELD_TYPE
@@ -443,6 +449,17 @@ def _preflight(src: DatabaseSource, conn: Connection) -> tuple[list[str], set[st
     except Exception as exc:  # noqa: BLE001 - every driver error is re-worded
         raise _failure(src, conn, exc) from None
     return [], set(), set()  # SQL Server: connectorx alone; its pool retries a failed login
+
+
+def column_names(src: DatabaseSource) -> list[str]:
+    """The columns of the table or query, from one login and a ``LIMIT 0`` query: no row is
+    read (``dq spec check``). Raises NotFound when the table is not there, InputError (exit 3)
+    for every other failure, ConfigError for a bad URL."""
+    conn = connection(src, resolve_password=True)
+    if conn.kind == "mssql":
+        return list(_cx_read(src, conn, f"SELECT TOP 0 * FROM {relation(src, conn.kind)}")
+                    .column_names)
+    return _preflight(src, conn, names=True)[0]
 
 
 def _count(src: DatabaseSource, conn: Connection) -> int:
@@ -692,5 +709,41 @@ def describe(src: DatabaseSource) -> str:
     return f"{conn.where}, {src.target}"
 
 
-__all__ = ["DatabaseInfo", "DatabaseSource", "check_query", "describe", "from_spec",
-           "is_source_table", "make", "open_source"]
+def spec_url(url: str) -> tuple[str, bool]:
+    """The URL as a spec may hold it: ``${VAR}`` placeholders kept, a password written out
+    (in the URL's user part, or a ``password=`` parameter) replaced by ``${DQ_DB_PASSWORD}``.
+    Returns (url, whether a password was replaced)."""
+    parts = urlsplit(url)
+    head = len(parts.scheme) + 3
+    netloc, rest = parts.netloc, url[head + len(parts.netloc):]
+    replaced = False
+    if "@" in netloc:
+        userinfo, hostport = netloc.rsplit("@", 1)
+        user, colon, password = userinfo.partition(":")
+        if colon and password and not _VAR.search(password):
+            password, replaced = PASSWORD_PLACEHOLDER, True
+        netloc = f"{user}{colon}{password}@{hostport}"
+    if parts.query:
+        kept = []
+        for item in parts.query.split("&"):
+            key, _, value = item.partition("=")
+            if unquote(key).strip().lower() in ("password", "pwd", "pass", "passwd") \
+                    and not _VAR.search(value):
+                replaced = True
+                continue
+            kept.append(item)
+        if len(kept) != len(parts.query.split("&")):
+            rest = rest.replace("?" + parts.query, "?" + "&".join(kept) if kept else "", 1)
+            if "@" not in netloc:  # the password moves to where dq reads it from
+                netloc = f":{PASSWORD_PLACEHOLDER}@{netloc}"
+            elif ":" not in netloc.rsplit("@", 1)[0]:
+                user, hostport = netloc.rsplit("@", 1)
+                netloc = f"{user}:{PASSWORD_PLACEHOLDER}@{hostport}"
+    return url[:head] + netloc + rest, replaced
+
+
+PASSWORD_PLACEHOLDER = "${DQ_DB_PASSWORD}"
+
+
+__all__ = ["DatabaseInfo", "DatabaseSource", "NotFound", "check_query", "column_names",
+           "describe", "from_spec", "is_source_table", "make", "open_source", "spec_url"]
