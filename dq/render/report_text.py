@@ -15,34 +15,11 @@ from dq.checks.model import title as check_title
 from dq.messages import FAMILIES as _FAMILIES
 from dq.messages import chapter, chapter_n, word
 from dq.render.chapter import Dimension, Family, Finding
+from dq import messages
 from dq.render.numbers import ci, count, num, pct
 
-TEXT = {
-    "nb": {"title": "Datakvalitet", "summary": "Oppsummering", "verdict": "Vurdering",
-           "check": "Kontroll", "estimate": "Resultat", "ci": "95 % KI", "unit": "Enhet",
-           "status": "Status", "worst": "Svakeste enheter", "not_assessed": "ikke vurdert",
-           "partially_assessed": "delvis vurdert", "missing": "Ikke vurdert",
-           "more": "… {n} til: --format markdown, html eller json",
-           "pass": "bestått", "warn": "advarsel", "fail": "ikke bestått", "info": "info",
-           "national": "Nasjonalt", "threshold": "Terskel", "method": "Metode",
-           "suppression": "Prikking", "figures": "Figurer", "inputs": "Datagrunnlag",
-           "n": "n/N", "what": "Hva som skal til", "generated": "Laget med dq",
-           "period_year": "Rapportår {year}", "period_previous": "forrige år {previous}",
-           "period_all": "Alle år samlet: {span}",
-           "period_years": "registreringer {span}"},
-    "en": {"title": "Data quality", "summary": "Summary", "verdict": "Verdict",
-           "check": "Check", "estimate": "Result", "ci": "95 % CI", "unit": "Unit",
-           "status": "Status", "worst": "Worst units", "not_assessed": "not assessed",
-           "partially_assessed": "partially assessed", "missing": "Not assessed",
-           "more": "… {n} more: --format markdown, html or json",
-           "pass": "pass", "warn": "warning", "fail": "fail", "info": "info",
-           "national": "National", "threshold": "Threshold", "method": "Method",
-           "suppression": "Small cells", "figures": "Figures", "inputs": "Data",
-           "n": "n/N", "what": "What would assess it", "generated": "Made with dq",
-           "period_year": "Report year {year}", "period_previous": "previous year {previous}",
-           "period_all": "All years pooled: {span}",
-           "period_years": "registrations {span}"},
-}
+# The report's fixed words (headings, column names, statuses): the message catalogue's.
+TEXT = messages.REPORT
 
 
 def suppression_rule(n: int | None, lang: str) -> str | None:
