@@ -43,16 +43,17 @@ EXTRA = "__extra."
 FINISHED = pl.col("__finished")
 
 
-def missing_flag(name: str, dtype: pl.DataType) -> pl.Expr:
-    """Missing as read: null, or text that is whitespace only."""
+def missing_flag(name: str, dtype: pl.DataType, blanks: bool = True) -> pl.Expr:
+    """Missing as read: null, or text that is whitespace only (``blanks``: the source may have
+    such cells, ``Source.may_have_blanks``)."""
     col = pl.col(name)
-    return col.is_null() | is_blank(col) if dtype == pl.String else col.is_null()
+    return col.is_null() | is_blank(col) if blanks and dtype == pl.String else col.is_null()
 
 
-def present(name: str, dtype: pl.DataType) -> pl.Expr:
+def present(name: str, dtype: pl.DataType, blanks: bool = True) -> pl.Expr:
     """The value is registered: not null and, for text as read, not whitespace only."""
     col = pl.col(name)
-    return col.is_not_null() & ~is_blank(col).fill_null(False) if dtype == pl.String \
+    return col.is_not_null() & ~is_blank(col).fill_null(False) if blanks and dtype == pl.String \
         else col.is_not_null()
 
 
@@ -185,9 +186,8 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
         lf = lf.with_columns(pl.lit(True).alias("__finished"))
     # One missing flag per variable, computed once per row and read by every class (a
     # whitespace-only cell is missing; the source is not rewritten: wide files).
-    text = {i for i, v in enumerate(variables) if schema[v.name] == pl.String}
-    lf = lf.with_columns(missing_flag(variables[i].name, pl.String()).alias(f"__missing{i}")
-                         for i in sorted(text))
+    text = ({i for i, v in enumerate(variables) if schema[v.name] == pl.String}
+            if source.may_have_blanks else set())
     aggs: list[pl.Expr] = [pl.len().alias("__rows")]
     unreadable = unreadable_columns(lf)
     aggs += [pl.col(c).sum() for c in unreadable]
@@ -202,7 +202,7 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                        unknown_ranges=info.unknown_ranges.get(var.name, []),
                        date_format=date_formats.get(var.name) or (
                            spec.dataset.date_format if var.type == "date" else None),
-                       missing=pl.col(f"__missing{i}") if i in text else None)
+                       missing=missing_flag(var.name, pl.String()) if i in text else None)
 
         aggs.append(applicable.sum().alias(f"{i}|n_applicable") if applicable is not None
                     else pl.len().alias(f"{i}|n_applicable"))

@@ -69,6 +69,37 @@ def test_blank_and_whitespace_are_missing_and_decimal_comma(tmp_path):
     assert parsed == [70.5, None, 64.0]
 
 
+@pytest.mark.parametrize(("blank", "encoding", "sep"), [
+    (" ", "utf-8", ";"), ("\t", "utf-8", ";"), ("\x0b", "utf-8", ";"), ("\x0c", "utf-8", ";"),
+    ("\u00a0", "utf-8", ";"), ("\u2003", "utf-8", ";"), ("\u3000", "utf-8", ";"),
+    ("\u202f", "utf-8", ";"), ("\u00a0", "cp1252", ";"), ("  ", "cp1252", ";"),
+    (" ", "utf-8", "\t"), ("\u00a0", "utf-16", ";"), ("\r", "utf-8", ";")])
+def test_every_kind_of_whitespace_only_cell_is_missing(tmp_path, blank, encoding, sep):
+    """A file is read without looking for whitespace-only cells only when it has no whitespace
+    at all (SourceInfo.blank_free); any whitespace Polars strips keeps the check on."""
+    text = f"a{sep}b{sep}c\n1{sep}x{sep}k\n2{sep}{blank}{sep}k\n3{sep}{sep}k\n"
+    source, df = collect(write_text(tmp_path / "d.csv", text, encoding))
+    assert not source.info.blank_free and source.may_have_blanks
+    assert df["b"].to_list() == ["x", None, None]
+    from dq import completeness as comp
+    raw = source.raw.select(comp.missing_flag("b", pl.String, source.may_have_blanks)).collect()
+    assert raw.to_series().to_list() == [False, True, True]
+
+
+@pytest.mark.parametrize(("text", "encoding", "free"), [
+    ("a;b\n1;x\n2;\n", "utf-8", True),
+    ("a\tb\n1\tx\n2\t\n", "utf-8", True),  # the separator is not in a cell
+    ("a;b\r\n1;x\r\n2;\r\n", "utf-8", True),  # CRLF line ends are not in a cell
+    ("a;b\n1;Tromsø\n2;\n", "cp1252", True),
+    ("a;b\n1;x y\n2;\n", "utf-8", False),  # a space somewhere: look
+    ('a;b\n1;"x"\n2;\n', "utf-8", False),  # quoting could hide a line break: look
+])
+def test_blank_free_files_are_read_without_the_whitespace_check(tmp_path, text, encoding, free):
+    source, df = collect(write_text(tmp_path / "d.csv", text, encoding))
+    assert source.info.blank_free is free
+    assert df["b"].to_list()[1] is None
+
+
 def test_date_formats_are_detected(tmp_path):
     text = "a;b;c;d\n01.02.2020;2020-02-01;01.02.2020 10:11:12;2020-02-01 10:11:12\n"
     source, df = collect(write_text(tmp_path / "d.csv", text))

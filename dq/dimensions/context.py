@@ -243,15 +243,17 @@ def _shared_counts(spec: Spec, source: Source, grouping: Grouping,
     ds = spec.dataset
     schema = source.raw.collect_schema()
     extra: dict[str, pl.Expr] = {}
+    blanks = source.may_have_blanks
     for role, column in (("person", ds.person_id), ("unit", ds.unit)):
         if column and column in schema:
-            extra[f"id.has_{role}"] = (comp.FINISHED & comp.present(column, schema[column])).sum()
+            extra[f"id.has_{role}"] = (comp.FINISHED
+                                       & comp.present(column, schema[column], blanks)).sum()
     if references and "unit" in grouping.exprs and "year" in grouping.exprs:
         from dq import coverage as cov
 
         reg_cols, _, opts = cov.setup(spec, keys=("unit", "year"))
         if cov.counted_with_completeness(spec, reg_cols, opts):
-            has_date = comp.present(reg_cols.date, schema[reg_cols.date])
+            has_date = comp.present(reg_cols.date, schema[reg_cols.date], blanks)
             extra["cov.n"] = comp.FINISHED.sum()
             extra["cov.no_date"] = (comp.FINISHED & ~has_date).sum()
             extra["cov.bad_date"] = (comp.FINISHED & has_date

@@ -186,6 +186,10 @@ class SourceInfo:
     unknown_codes: dict[str, list[object]] = field(default_factory=dict)
     unknown_ranges: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     value_labels: dict[str, dict[object, str]] = field(default_factory=dict)
+    # No cell can be whitespace only (a CSV without quoting and without whitespace but its
+    # separator): checks then need not look for whitespace-only text, which costs as much as
+    # reading a wide file. False when unknown.
+    blank_free: bool = False
     _sha: Future[str] | None = None
 
     @property
@@ -214,11 +218,16 @@ class Source:
 
     @property
     def lf(self) -> pl.LazyFrame:
-        return _blank_to_null(self.raw)
+        return _blank_to_null(self.raw) if self.may_have_blanks else self.raw
 
     def blanks_as_null(self, columns: Iterable[str]) -> pl.LazyFrame:
         """``raw`` with whitespace-only cells null in ``columns`` only."""
-        return _blank_to_null(self.raw, set(columns))
+        return _blank_to_null(self.raw, set(columns)) if self.may_have_blanks else self.raw
+
+    @property
+    def may_have_blanks(self) -> bool:
+        """Whether a text cell may be whitespace only (``SourceInfo.blank_free``)."""
+        return not all(info.blank_free for info in self.infos)
 
     @property
     def info(self) -> SourceInfo:
@@ -402,11 +411,13 @@ def _scan_csv(path: Path, encoding: str | None, separator: str | None,
     if not head.has_data:
         raise InputError(f"{_where(path)}: the file has a header but no data rows; export it "
                          "again")
+    read_as = dialect
     if dialect.needs_copy:
         fd, source_path = unlinked_file(prefix="dq-")
-        has_quote = sniff.transcode(path, dialect, fd)
+        read_as = sniff.transcode(path, dialect, fd)
     else:
-        source_path, has_quote = str(path), dialect.has_quote
+        source_path = str(path)
+    has_quote = read_as.has_quote
     unnamed = {i: _placeholder(i) for i, n in enumerate(names) if not n}
     scan_names = [unnamed.get(i, n) for i, n in enumerate(names)]
     raw = pl.scan_csv(source_path, separator=dialect.separator, infer_schema=False,
@@ -432,7 +443,7 @@ def _scan_csv(path: Path, encoding: str | None, separator: str | None,
                       encoding_guessed=dialect.encoding_guessed, separator=dialect.separator,
                       decimal_comma=dialect.decimal_comma, columns=columns,
                       date_formats=_detect_date_formats(sample),
-                      numeric_columns=_detect_numeric(sample))
+                      numeric_columns=_detect_numeric(sample), blank_free=read_as.blank_free)
     return Source(lf, [info])
 
 

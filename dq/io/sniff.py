@@ -18,7 +18,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dq.errors import ConfigError, InputError
@@ -295,6 +295,14 @@ class Dialect:
     encoding_guessed: bool  # True when dq fell back from UTF-8 on its own
     newline: str = "\n"  # "\r" when lines end with a bare CR (Excel for Mac)
     has_quote: bool = True  # a '"' occurs in the file (False: no quoting can be malformed)
+    # The whitespace characters that occur in the file, line ends aside (None: not surveyed).
+    whitespace: frozenset[str] | None = None
+
+    @property
+    def blank_free(self) -> bool:
+        """No cell can be whitespace only: no quoting and no whitespace but the separator."""
+        return (self.whitespace is not None and not self.has_quote
+                and not (self.whitespace - {self.separator}))
 
     @property
     def codec(self) -> str:
@@ -324,6 +332,34 @@ class _Survey:
     first_invalid_utf8: int | None
     has_quote: bool
     utf8_letters: int  # UTF-8 encoded æøåÆØÅé (capped): a non-UTF-8 file with these mixes
+    whitespace: frozenset[str]  # whitespace characters found, line ends aside
+
+
+# What Polars' strip_chars() strips (Rust's char::is_whitespace), line ends aside: a cell made
+# only of these is missing (domain.md). A file with none of them has no such cell.
+_ASCII_SPACE = (" ", "\t", "\x0b", "\x0c")
+_UTF8_SPACE = re.compile(rb"\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]"
+                         rb"|\xe2\x81\x9f|\xe3\x80\x80")
+_TEXT_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+
+
+def whitespace_in(chunk: bytes | str) -> set[str]:
+    """The whitespace characters in ``chunk`` (UTF-8 bytes or text): ASCII ones by name, any
+    other as "unicode"; a CR that does not end a line as "\\r"."""
+    found: set[str] = set()
+    if isinstance(chunk, bytes):
+        found.update(c for c in _ASCII_SPACE if c.encode() in chunk)
+        if b"\r" in chunk and chunk.count(b"\r") > chunk.count(b"\r\n"):
+            found.add("\r")
+        if not chunk.isascii() and _UTF8_SPACE.search(chunk):
+            found.add("unicode")
+    else:
+        found.update(c for c in _ASCII_SPACE if c in chunk)
+        if "\r" in chunk and chunk.count("\r") > chunk.count("\r\n"):
+            found.add("\r")
+        if not chunk.isascii() and _TEXT_SPACE.search(chunk):
+            found.add("unicode")
+    return found
 
 
 def _survey_utf8(path: Path) -> _Survey:
@@ -331,10 +367,13 @@ def _survey_utf8(path: Path) -> _Survey:
     character occurs (no quote: no malformed quoting to look for later), and UTF-8 letters."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset, has_quote, bad, letters = 0, False, None, 0
+    spaces: set[str] = set()
     try:
         with path.open("rb") as fh:
             while chunk := fh.read(CHUNK_BYTES):
                 has_quote = has_quote or b'"' in chunk
+                if len(spaces) < 6:
+                    spaces |= whitespace_in(chunk)
                 for _ in zip(range(3 - letters), _UTF8_LETTERS.finditer(chunk)):
                     letters += 1
                 if bad is None:
@@ -350,7 +389,7 @@ def _survey_utf8(path: Path) -> _Survey:
                     bad = offset + exc.start
     except OSError as exc:
         raise unreadable(path, exc) from None
-    return _Survey(bad, has_quote, letters)
+    return _Survey(bad, has_quote, letters, frozenset(spaces))
 
 
 def _cp1252_decodes(path: Path) -> bool:
@@ -372,9 +411,9 @@ def _refuse_binary(path: Path, head: bytes) -> None:
         raise wrong_format(path, kind, "csv", by_extension=True)
 
 
-def detect_encoding(path: Path, requested: str | None,
-                    head: bytes | None = None) -> tuple[str, bool, bool, bool]:
-    """Return (encoding, guessed, bom, has_quote). UTF-8 is checked over the whole file, not a
+def detect_encoding(path: Path, requested: str | None, head: bytes | None = None
+                    ) -> tuple[str, bool, bool, bool, frozenset[str] | None]:
+    """Return (encoding, guessed, bom, has_quote, whitespace found or None when not surveyed). UTF-8 is checked over the whole file, not a
     sample. UTF-16/32 are found by BOM or NUL pattern and decoded; another format's bytes and
     binary data are refused."""
     head = read_head(path) if head is None else head
@@ -386,13 +425,13 @@ def detect_encoding(path: Path, requested: str | None,
                 raise InputError(f"{safe_name(path)}: --encoding {encoding} was given, but the "
                                  f"file does not look like {encoding.upper()} text (no byte-order "
                                  "mark, no NUL bytes between characters); drop --encoding")
-            return wide[0], False, wide[1], True
+            return wide[0], False, wide[1], True, None
         if encoding in _WIDE:
             bom = wide is not None and wide[1] and wide[0] == encoding
             if wide is not None and wide[0] != encoding:
                 raise InputError(f"{safe_name(path)}: --encoding {encoding} was given, but the "
                                  f"file looks like {_WIDE_LABEL[wide[0]]} text; drop --encoding")
-            return encoding, False, bom, True
+            return encoding, False, bom, True, None
         if wide is not None:
             raise InputError(f"{safe_name(path)}: the file is {_WIDE_LABEL[wide[0]]} text "
                              f"(Excel \"Unicode text\"), not {encoding}; drop --encoding (dq "
@@ -406,21 +445,22 @@ def detect_encoding(path: Path, requested: str | None,
                     f"{safe_name(path)}: byte {survey.first_invalid_utf8} is not valid UTF-8; "
                     "the file is probably cp1252/Latin-1 (saved from Excel): pass --encoding cp1252"
                 )
-            return encoding, False, bom, survey.has_quote
-        return encoding, False, False, True
+            return encoding, False, bom, survey.has_quote, survey.whitespace
+        return encoding, False, False, True, None
     if wide is not None:
-        return wide[0], False, wide[1], True
+        return wide[0], False, wide[1], True, None
     _refuse_binary(path, head)
     survey = _survey_utf8(path)
     bad = survey.first_invalid_utf8
     if bad is None:
-        return "utf-8", False, head.startswith(codecs.BOM_UTF8), survey.has_quote
+        return ("utf-8", False, head.startswith(codecs.BOM_UTF8), survey.has_quote,
+                survey.whitespace)
     if head.startswith(codecs.BOM_UTF8) or survey.utf8_letters >= 3:
         # Read as cp1252, the UTF-8 part would be mojibake ("Ã¸" for "ø"): refuse, not guess.
         raise InputError(f"{safe_name(path)}: the file mixes encodings: it has UTF-8 text, but "
                          f"byte {bad} is not UTF-8 (rows added by another program?); export "
                          "it again in one encoding, or pass --encoding to choose one")
-    return ("cp1252" if _cp1252_decodes(path) else "latin-1"), True, False, survey.has_quote
+    return ("cp1252" if _cp1252_decodes(path) else "latin-1"), True, False, survey.has_quote, None
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -554,7 +594,7 @@ def _count_outside_quotes(line: str, sep: str) -> int:
 
 def sniff(path: Path, encoding: str | None = None, separator: str | None = None) -> Dialect:
     head = read_head(path)
-    enc, guessed, bom, has_quote = detect_encoding(path, encoding, head)
+    enc, guessed, bom, has_quote, whitespace = detect_encoding(path, encoding, head)
     codec = Dialect(enc, ",", False, bom, guessed).codec
     text, complete, newline = _sample_text(path, codec, None)
     lines = split_lines(text, newline)
@@ -574,7 +614,7 @@ def sniff(path: Path, encoding: str | None = None, separator: str | None = None)
         recs = records(lines[1:2001], separator)
         decimal_comma = any(_DECIMAL_COMMA.match(field.strip()) for rec in recs
                             for field in rec.fields)
-    return Dialect(enc, separator, decimal_comma, bom, guessed, newline, has_quote)
+    return Dialect(enc, separator, decimal_comma, bom, guessed, newline, has_quote, whitespace)
 
 
 def header_fields(path: Path, dialect: Dialect) -> list[str]:
@@ -587,11 +627,13 @@ def has_data_rows(path: Path, dialect: Dialect) -> bool:
 
 # --- copies and problems ------------------------------------------------------------------------
 
-def transcode(path: Path, dialect: Dialect, fd: int) -> bool:
+def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
     """Write the file as UTF-8 with LF/CRLF line ends to the open descriptor ``fd`` (which stays
-    open). Returns whether a '"' occurs. Bytes that do not decode are refused by offset."""
+    open). Returns the dialect of the copy: whether a '"' occurs and the whitespace found. Bytes
+    that do not decode are refused by offset."""
     decoder = codecs.getincrementaldecoder(dialect.codec)(errors="strict")
     has_quote = False
+    spaces: set[str] = set()
     offset = 0
     pending_cr = False
     label = _WIDE_LABEL.get(dialect.encoding, dialect.encoding)
@@ -617,6 +659,8 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> bool:
                         text = text[:-1]
                     text = text.replace("\r\n", "\n").replace("\r", "\n")
                 has_quote = has_quote or '"' in text
+                if len(spaces) < 6:
+                    spaces |= whitespace_in(text)
                 dst.write(text.encode("utf-8"))
                 if final:
                     break
@@ -624,7 +668,8 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> bool:
         reason = exc.strerror or type(exc).__name__
         raise InputError(f"{safe_name(path)}: cannot make the private UTF-8 copy dq reads "
                          f"({reason}); free space in the temporary folder (TMPDIR)") from None
-    return has_quote
+    return replace(dialect, encoding="utf-8", bom=False, newline="\n", has_quote=has_quote,
+                   whitespace=frozenset(spaces))
 
 
 def find_problem(text_path: str, separator: str, width: int) -> str | None:
