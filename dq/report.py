@@ -90,6 +90,10 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
     concatenates what each assesses."""
     start = time.perf_counter()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    # An export in a database is read once (the columns the spec names), not once per check.
+    from dq.io.database import read_once
+
+    source = read_once(source, set(spec.referenced_columns()) if spec.variables else None)
     ctx = dimensions_mod.build(spec, source, units, references=references, study=study,
                                validation=validation, year=year)
     checks: list[Check] = []

@@ -332,6 +332,30 @@ def test_report_with_every_source_in_the_database_equals_the_files(server: Serve
     assert [i["rows"] for i in inputs] == [20_000, 509, 120, 560, 34, 68]
 
 
+def test_report_reads_the_export_table_once(server: Server, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """dq report asks the export many questions; the server is asked for the table twice: the
+    sample that tells the types, then one streamed read of the columns the spec names, into a
+    private copy every check reads (before: four reads of the table)."""
+    import dq.io.database as database
+
+    sent: list[str] = []
+    real = database._cx_batches
+
+    def counting(src: Any, conn: Any, sql: str, rows: int) -> Any:
+        sent.append(sql)
+        return real(src, conn, sql, rows)
+
+    monkeypatch.setattr(database, "_cx_batches", counting)
+    result = run("report", _spec_from_database(server, tmp_path), "-f", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    export = [q for q in sent if "hoftebrudd" in q]
+    assert len(export) == 2, export
+    assert "LIMIT" in export[0].upper() or "TOP" in export[0].upper()
+    files = _json(run("report", EXAMPLE / "dq.toml", "-f", "json"))
+    assert _json(result)["results"] == files["results"]
+
+
 def test_coverage_from_the_database_equals_the_csv_export(server: Server) -> None:
     spec = EXAMPLE / "dq.toml"
     csv = _json(run("coverage", "--spec", spec, "-f", "json"))

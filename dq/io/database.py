@@ -36,7 +36,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -639,8 +639,9 @@ def open_source(src: DatabaseSource, *, date_format: str | None = None,
                           "database": conn.database, "user": conn.user, "read_at": read_at}
     db["table" if src.table is not None else "query"] = src.table if src.table is not None \
         else src.query
+    # Whitespace-only text is null as it streams in (``_blank_to_null`` below): blank free.
     info = DatabaseInfo(path=Path(where), format=conn.kind, rows=None, columns=names,
-                        database=db, statement_sha256=_sha(statement),
+                        blank_free=True, database=db, statement_sha256=_sha(statement),
                         counter=lambda: _count(src, conn))
 
     def batches(with_columns: list[str] | None, predicate: pl.Expr | None, n_rows: int | None,
@@ -692,6 +693,26 @@ def open_source(src: DatabaseSource, *, date_format: str | None = None,
             if date_format:
                 info.date_formats[name] = date_format
     return Source(lf, [info])
+
+
+def read_once(source: Source, columns: set[str] | None) -> Source:
+    """``source`` with its database tables read once, into a private local copy.
+
+    A report asks many questions of the export (completeness, codes per year, verification,
+    coverage, timeliness…); each would be a query of its own on the registry's server. The
+    columns the spec names (``columns``; None: every column) are read once, streamed in
+    batches, into a Parquet file that has no name on disk and is readable only by this process
+    (``dq.tempfiles.unlinked_file``: it disappears however dq ends), and every question is asked
+    of that copy. Sources that are not from a database are returned as they are."""
+    if not any(isinstance(info, DatabaseInfo) for info in source.infos):
+        return source
+    from dq.tempfiles import unlinked_file
+
+    names = source.raw.collect_schema().names()
+    keep = [n for n in names if columns is None or n in columns] or names[:1]
+    _fd, path = unlinked_file(prefix="dq-db-")
+    source.raw.select(keep).sink_parquet(path, compression="lz4", statistics=False)
+    return replace(source, raw=pl.scan_parquet(path))
 
 
 def pyarrow_table(batches: list[Any]) -> Any:
@@ -746,4 +767,5 @@ PASSWORD_PLACEHOLDER = "${DQ_DB_PASSWORD}"
 
 
 __all__ = ["DatabaseInfo", "DatabaseSource", "NotFound", "check_query", "column_names",
-           "describe", "from_spec", "is_source_table", "make", "open_source", "spec_url"]
+           "describe", "from_spec", "is_source_table", "make", "open_source", "read_once",
+           "spec_url"]
