@@ -721,8 +721,6 @@ def _text(table: dict[str, Any], key: str, where: str) -> str | None:
 
 
 def _reliability(table: dict[str, Any], name: str, base: Path) -> ReliabilitySpec:
-    from dq.reliability import STATISTICS
-
     where = f"{name}: [reliability]"
     _reject_unknown(table, _RELIABILITY_KEYS, where)
     study = _study(table, where, base)
@@ -730,10 +728,13 @@ def _reliability(table: dict[str, Any], name: str, base: Path) -> ReliabilitySpe
     if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
         raise ConfigError(f"{where} variables: expected a list of column names")
     thresholds = {}
-    known = sorted({s for stats in STATISTICS.values() for s in stats})
     raw = table.get("thresholds", {})
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} thresholds: expected [reliability.thresholds.STATISTIC] tables")
+    if raw:  # the statistics' names live with their code (numpy, SciPy): loaded only when needed
+        from dq.reliability import STATISTICS
+
+        known = sorted({s for stats in STATISTICS.values() for s in stats})
     for stat, t in raw.items():
         if stat not in known:
             raise ConfigError(f"{where}.thresholds: unknown statistic {stat!r}; valid: "

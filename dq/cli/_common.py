@@ -269,6 +269,14 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def renderer(name: str) -> Any:
+    """``dq.render.<name>``, imported when that format is asked for (JSON needs neither the
+    terminal nor the Markdown renderer: start-up time)."""
+    import importlib
+
+    return importlib.import_module(f"dq.render.{name}")
+
+
 def watching() -> bool:
     """A person is watching: stderr is a terminal and no CI variable is set."""
     return sys.stderr.isatty() and not os.environ.get("CI")

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
+from dq.cli._common import (renderer, CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
                             WidthOption, emit, handle_errors, language, plan_outputs, progress,
                             warn)
 from dq.cli.inputs import (DataUrlOption, QueryOption, TableOption, database_option, load_spec,
@@ -59,7 +59,6 @@ def completeness(
     from dq import completeness as comp
     from dq import units as units_mod
     from dq.grouping import parse_by, resolve
-    from dq.render import markdown, terminal
     from dq.render.tabular import to_csv
 
     spec_obj = load_spec(spec)
@@ -81,8 +80,9 @@ def completeness(
                               min_n=min_n, ci_method=ci.value)
     emit(fmt, plan, output, width,
          json=lambda: comp.to_json(result, source.infos, spec_obj),
-         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.completeness(result, lang_code),
-         terminal=lambda console: terminal.completeness(result, console, top, lang_code))
+         csv=lambda: to_csv(result.rows), markdown=lambda: renderer("markdown").completeness(result, lang_code),
+         terminal=lambda console: renderer("terminal").completeness(result, console, top,
+                                                                    lang_code))
     for message in result.warnings:
         warn(message)
     if result.failed:

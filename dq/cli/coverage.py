@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
+from dq.cli._common import (renderer, CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
                             WidthOption, emit, handle_errors, language, plan_outputs, progress,
                             warn)
 from dq.cli.inputs import (DataUrlOption, QueryOption, TableOption, database_option, load_spec,
@@ -98,7 +98,6 @@ def coverage(
     from dq import coverage as cov
     from dq import units as units_mod
     from dq.grouping import parse_by
-    from dq.render import markdown, terminal
     from dq.render.tabular import to_csv
 
     sp = load_spec(spec)
@@ -144,8 +143,9 @@ def coverage(
 
     emit(fmt, plan, output, width, json=to_json,
          csv=lambda: to_csv(machine_rows.drop("suppressed", strict=False)),
-         markdown=lambda: markdown.coverage(result, suppress_n, lang_code, names),
-         terminal=lambda c: terminal.coverage(result, c, top, suppress_n, lang_code, names))
+         markdown=lambda: renderer("markdown").coverage(result, suppress_n, lang_code, names),
+         terminal=lambda c: renderer("terminal").coverage(result, c, top, suppress_n, lang_code,
+                                                            names))
     for message in result.warnings:  # diagnostics go to stderr, never into the document
         warn(message)
     if result.failed:

@@ -338,27 +338,23 @@ class _Survey:
 # What Polars' strip_chars() strips (Rust's char::is_whitespace), line ends aside: a cell made
 # only of these is missing (domain.md). A file with none of them has no such cell.
 _ASCII_SPACE = (" ", "\t", "\x0b", "\x0c")
+_ASCII = bytes(range(128))
 _UTF8_SPACE = re.compile(rb"\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]"
                          rb"|\xe2\x81\x9f|\xe3\x80\x80")
-_TEXT_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 
 
-def whitespace_in(chunk: bytes | str) -> set[str]:
-    """The whitespace characters in ``chunk`` (UTF-8 bytes or text): ASCII ones by name, any
-    other as "unicode"; a CR that does not end a line as "\\r"."""
-    found: set[str] = set()
-    if isinstance(chunk, bytes):
-        found.update(c for c in _ASCII_SPACE if c.encode() in chunk)
-        if b"\r" in chunk and chunk.count(b"\r") > chunk.count(b"\r\n"):
-            found.add("\r")
-        if not chunk.isascii() and _UTF8_SPACE.search(chunk):
-            found.add("unicode")
-    else:
-        found.update(c for c in _ASCII_SPACE if c in chunk)
-        if "\r" in chunk and chunk.count("\r") > chunk.count("\r\n"):
-            found.add("\r")
-        if not chunk.isascii() and _TEXT_SPACE.search(chunk):
-            found.add("unicode")
+def whitespace_in(chunk: bytes) -> set[str]:
+    """The whitespace characters in UTF-8 ``chunk``: ASCII ones by name, any other as
+    "unicode", a CR that does not end a line as "\\r". Once a space, vertical tab or form feed
+    is found the rest is not looked for (a tab may be the separator): the file has whitespace."""
+    found = {c for c in _ASCII_SPACE if c.encode() in chunk}
+    if found - {"\t"}:
+        return found
+    if b"\r" in chunk and chunk.count(b"\r") > chunk.count(b"\r\n"):
+        found.add("\r")
+    # Multi-byte characters only (UTF-8 keeps each whole when the ASCII bytes are taken out).
+    if not chunk.isascii() and _UTF8_SPACE.search(chunk.translate(None, _ASCII)):
+        found.add("unicode")
     return found
 
 
@@ -372,7 +368,7 @@ def _survey_utf8(path: Path) -> _Survey:
         with path.open("rb") as fh:
             while chunk := fh.read(CHUNK_BYTES):
                 has_quote = has_quote or b'"' in chunk
-                if len(spaces) < 6:
+                if not spaces - {"\t"}:  # no whitespace yet but perhaps the separator
                     spaces |= whitespace_in(chunk)
                 for _ in zip(range(3 - letters), _UTF8_LETTERS.finditer(chunk)):
                     letters += 1
@@ -659,9 +655,10 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
                         text = text[:-1]
                     text = text.replace("\r\n", "\n").replace("\r", "\n")
                 has_quote = has_quote or '"' in text
-                if len(spaces) < 6:
-                    spaces |= whitespace_in(text)
-                dst.write(text.encode("utf-8"))
+                data = text.encode("utf-8")
+                if not spaces - {"\t"}:
+                    spaces |= whitespace_in(data)
+                dst.write(data)
                 if final:
                     break
     except OSError as exc:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import polars as pl
 
 import dq
@@ -21,6 +21,12 @@ if TYPE_CHECKING:  # types only: writing JSON needs neither the readers nor the 
 
 SCHEMA_VERSION = 1
 
+
+def _numpy_scalar(value: object) -> bool:
+    """A NumPy scalar (np.float64, np.int64, …); without importing NumPy, which a command that
+    never made one has no need to load (start-up time)."""
+    np = sys.modules.get("numpy")
+    return np is not None and isinstance(value, np.generic)
 
 def rows(df: pl.DataFrame) -> list[dict[str, Any]]:
     return [{k: _clean(v) for k, v in row.items()} for row in df.iter_rows(named=True)]
@@ -50,7 +56,7 @@ def clean(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    if isinstance(value, np.generic):
+    if _numpy_scalar(value):
         return clean(value.item())
     if isinstance(value, date | datetime):
         return value.isoformat()
@@ -118,7 +124,7 @@ def _default(value: Any) -> Any:
     """What the json module cannot encode itself: dates, NumPy scalars, sets."""
     if isinstance(value, date | datetime):
         return value.isoformat()
-    if isinstance(value, np.generic):
+    if _numpy_scalar(value):
         return value.item()
     if isinstance(value, set | frozenset):
         return sorted(value, key=repr)
