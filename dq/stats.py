@@ -123,7 +123,7 @@ def two_proportion_p(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndar
     expected count is below 5, 1 where both shares are equal."""
     import numpy as np
 
-    from scipy.stats import fisher_exact, norm
+    from scipy.stats import norm
 
     x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (x1, n1, x2, n2))
     pooled = (x1 + x2) / (n1 + n2)
@@ -134,5 +134,27 @@ def two_proportion_p(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndar
     small = np.minimum.reduce([pooled * n1, (1 - pooled) * n1, pooled * n2, (1 - pooled) * n2]) < 5
     same = (x1 / np.maximum(n1, 1) == x2 / np.maximum(n2, 1))  # equal shares: p = 1, no test
     for i in np.flatnonzero(small & ~same & (n1 > 0) & (n2 > 0)):
-        p[i] = fisher_exact([[x1[i], n1[i] - x1[i]], [x2[i], n2[i] - x2[i]]])[1]
+        p[i] = fisher_two_sided(int(x1[i]), int(n1[i] - x1[i]), int(x2[i]), int(n2[i] - x2[i]))
     return p
+
+
+def fisher_two_sided(a: int, b: int, c: int, d: int) -> float:
+    """Two-sided p of Fisher's exact test on [[a, b], [c, d]]: the sum of the hypergeometric
+    probabilities of the tables with the same margins that are not more likely than the
+    observed one, within a relative 1e-7 as R's fisher.test (``relErr``); 1 when a margin is 0.
+    Equals scipy.stats.fisher_exact (tests/test_stats.py), but from one vector of log-gamma
+    terms instead of SciPy's search per table: a report tests thousands of unit × year cells,
+    and SciPy's function took about 3 ms each."""
+    import numpy as np
+    from scipy.special import gammaln
+
+    col1, col2, row1 = a + c, b + d, a + b
+    if min(col1, col2, row1, c + d) == 0:
+        return 1.0
+    k = np.arange(max(0, row1 - col2), min(row1, col1) + 1, dtype=float)
+    log_pmf = (gammaln(col1 + 1) - gammaln(k + 1) - gammaln(col1 - k + 1)
+               + gammaln(col2 + 1) - gammaln(row1 - k + 1) - gammaln(col2 - row1 + k + 1)
+               - gammaln(col1 + col2 + 1) + gammaln(row1 + 1) + gammaln(col1 + col2 - row1 + 1))
+    pmf = np.exp(log_pmf - log_pmf.max())  # scaled: the ratio to the observed is what counts
+    observed = pmf[a - int(k[0])]
+    return float(min(pmf[pmf <= observed * (1 + 1e-7)].sum() / pmf.sum(), 1.0))

@@ -53,3 +53,23 @@ def test_zero_denominator_gives_no_interval():
     df = with_ci(pl.DataFrame({"x": [0], "n": [0]}), "x", "n", estimate="p",
                  method="clopper-pearson")
     assert df["ci_low"][0] is None
+
+
+def test_fisher_two_sided_equals_scipy_and_the_lady_tasting_tea():
+    """dq.stats.fisher_two_sided against scipy.stats.fisher_exact (every table with cells 0–6,
+    ties and empty margins included, and random large ones), and Fisher's own example: the
+    lady tasting tea, [[3, 1], [1, 3]], two-sided p = 34/70 = 0.4857 (Fisher 1935, ch. 2)."""
+    import itertools
+
+    import numpy as np
+    from scipy.stats import fisher_exact
+
+    from dq.stats import fisher_two_sided
+
+    assert fisher_two_sided(3, 1, 1, 3) == pytest.approx(34 / 70, rel=1e-12)
+    rng = np.random.default_rng(7)
+    tables = [*itertools.product(range(7), repeat=4),
+              *(tuple(int(v) for v in rng.integers(0, [60, 900, 60, 9000])) for _ in range(400))]
+    for a, b, c, d in tables:
+        want = fisher_exact([[a, b], [c, d]])[1]
+        assert fisher_two_sided(a, b, c, d) == pytest.approx(want, rel=1e-9, abs=1e-15), (a, b, c, d)
