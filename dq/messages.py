@@ -1740,15 +1740,15 @@ WARNINGS: dict[str, dict[str, str]] = {
         "en": "registry unit {unit!r} is not in the reference: no coverage can be computed for "
               "it{closest}"},
     "coverage.no_valid_date": {
-        "nb": "{n:count} hendelser i registeret har ingen gyldig dato i {column!r} "
-              "({empty:count} tomme, {bad:count} uleselige) og dermed intet år; de er utelatt "
-              "fra sammenligningen",
+        "nb": "{n:count} hendelser i registeret har ingen gyldig dato i {column!r} (tom: "
+              "{empty:count}, uleselig: {bad:count}) og dermed intet år; de er utelatt fra "
+              "sammenligningen",
         "en": "{n:count} registry events have no valid date in {column!r} ({empty:count} "
               "empty, {bad:count} unparseable) and have no year; they are left out of the "
               "comparison"},
     "coverage.no_valid_date_one": {
-        "nb": "1 hendelse i registeret har ingen gyldig dato i {column!r} ({empty:count} tom, "
-              "{bad:count} uleselig) og dermed intet år; den er utelatt fra sammenligningen",
+        "nb": "1 hendelse i registeret har ingen gyldig dato i {column!r} (tom: {empty:count}, "
+              "uleselig: {bad:count}) og dermed intet år; den er utelatt fra sammenligningen",
         "en": "1 registry event has no valid date in {column!r} ({empty:count} empty, "
               "{bad:count} unparseable) and has no year; it is left out of the comparison"},
     "coverage.no_person": {
