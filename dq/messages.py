@@ -1354,13 +1354,13 @@ SUB: dict[str, dict[str, str]] = {
     # dq reliability
     "rel.title": {"nb": "Interrater-reliabilitet (Reliabilitet)",
                   "en": "Inter-rater reliability (Reliabilitet)"},
-    "rel.bootstrap": {"nb": "95 % KI: persentil-bootstrap over kasus, {n:count} trekninger, "
+    "rel.bootstrap": {"nb": "{ci}: persentil-bootstrap over kasus, {n:count} trekninger, "
                             "frø {seed}.",
-                      "en": "95 % CIs: percentile bootstrap over cases, {n:count} resamples, "
+                      "en": "{ci}s: percentile bootstrap over cases, {n:count} resamples, "
                             "seed {seed}."},
-    "rel.asymptotic": {"nb": "95 % KI fra asymptotiske standardfeil (metoden for hver står i "
+    "rel.asymptotic": {"nb": "{ci} fra asymptotiske standardfeil (metoden for hver står i "
                              "JSON-utdata, se_method).",
-                       "en": "95 % CIs from asymptotic standard errors (the method of each is in "
+                       "en": "{ci}s from asymptotic standard errors (the method of each is in "
                              "the JSON output, se_method)."},
     "rel.labels": {"nb": "Tolkning: Landis & Koch 1977 (κ, α, AC1), Koo & Li 2016 (ICC).",
                    "en": "Labels: Landis & Koch 1977 (κ, α, AC1), Koo & Li 2016 (ICC)."},
@@ -1946,3 +1946,5 @@ WARNINGS: dict[str, dict[str, str]] = {
         "nb": "{where} codes: 1 deklarert kode finnes ikke i noen registrering: {shown}",
         "en": "{where} codes: 1 declared code no record holds: {shown}"},
 }
+# the CI column of dq reliability at the level asked for (--level-of-confidence 0.9: "90 % KI")
+SUB.update({"col.ci_level": {"nb": "{level:g} % KI", "en": "{level:g} % CI"}})
