@@ -240,7 +240,9 @@ def _statistic(stat: str, lang: str) -> str:
     if stat.startswith("icc_") and stat.count("_") == 2:
         _, model, k = stat.split("_")
         return f"ICC({model},{k})"
-    return STATISTICS[lang].get(stat, stat)
+    if stat in STATISTICS[lang]:
+        return STATISTICS[lang][stat]
+    return SUB.get(f"stat.{stat}", {}).get(lang, stat)  # e.g. the Bland–Altman limits
 
 
 UI: dict[str, dict[str, str]] = {
