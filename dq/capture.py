@@ -66,6 +66,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from dq.messages import Message
 from dq.stats import Z_95
 
 if TYPE_CHECKING:
@@ -374,10 +375,10 @@ def loglinear(histories: dict[tuple[int, ...], int], sources: tuple[str, ...],
     close = [m for m, _ in fits[1:] if m.aic - best.aic < 2
              and abs(m.n_hat - best.n_hat) > 0.05 * best.n_hat]
     if close:
-        notes.append(f"{len(close)} other model(s) within 2 AIC of the chosen one "
-                     f"({best.name}, N̂ {best.n_hat:.0f}) give N̂ more than 5 % away "
-                     f"({', '.join(f'{m.name}: {m.n_hat:.0f}' for m in close[:3])}): the "
-                     "estimate depends on the model; read the model table")
+        notes.append(Message("capture.close_models", n=len(close), chosen=best.name,
+                             n_hat=round(best.n_hat),
+                             others=[Message("capture.model_n", model=m.name,
+                                             n_hat=round(m.n_hat)) for m in close[:3]]))
     try:
         p_lo, p_hi = _profile_ci(y, x_best, n_obs, best.n_hat, best.se, z)
     except (ValueError, OverflowError):  # no sign change: the likelihood is flat or degenerate

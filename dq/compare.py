@@ -38,6 +38,7 @@ from dq.checks.model import thresholds_for
 from dq.grading import status
 from dq.publish import family
 from dq.errors import ConfigError, InputError
+from dq.messages import Message
 from dq.render.text import encodable, plain
 from dq.spec import Spec
 from dq.stats import Z_95
@@ -327,14 +328,14 @@ def check_pair(before: Result, after: Result) -> list[str]:
     if before.doc.get("registry") != after.doc.get("registry"):
         raise InputError(f"{b_name} and {a_name} are results of different registries (their "
                          "registry names differ); compare results of one registry")
-    warnings = []
+    warnings: list[str] = []
     mb, ma = before.doc["manifest"], after.doc["manifest"]
     if mb["dq_version"] != ma["dq_version"]:
         # validated in load_result: version numbers, never free text
-        warnings.append(f"the results come from different dq versions ({mb['dq_version']} "
-                        f"and {ma['dq_version']})")
+        warnings.append(Message("compare.versions", before=mb["dq_version"],
+                                after=ma["dq_version"]))
     if (mb.get("spec") or {}).get("sha256") != (ma.get("spec") or {}).get("sha256"):
-        warnings.append("the results were made with different specs (spec sha256 differs)")
+        warnings.append(Message("compare.specs"))
     # The export is expected to change between runs; a reference, a study, the unit table or
     # the codebook changing under it is worth a word (the manifest lists them after the export).
     inputs_b = {Path(str(i.get("path"))).name: i.get("sha256") for i in mb.get("inputs", [])[1:]}
@@ -342,17 +343,16 @@ def check_pair(before: Result, after: Result) -> list[str]:
                             if (name := Path(str(i.get("path"))).name) in inputs_b
                             and inputs_b[name] != i.get("sha256"))
     if changed_inputs:
-        warnings.append(f"{len(changed_inputs)} input(s) other than the export changed between "
-                        "the runs (sha256 differs): "
-                        + ", ".join(plain(n) for n in changed_inputs[:8]))
+        warnings.append(Message("compare.inputs_changed", n=len(changed_inputs),
+                                names=[plain(n) for n in changed_inputs[:8]]))
     thresholds_b = {(r["id"], r["unit"]): (r["warn"], r["fail"]) for r in before.rows}
     changed = sorted({r["id"] for r in after.rows
                       if (r["id"], r["unit"]) in thresholds_b
                       and thresholds_b[(r["id"], r["unit"])] != (r["warn"], r["fail"])})
     if changed:
-        warnings.append(f"{len(changed)} check(s) have different thresholds: "
-                        + ", ".join(plain(c) for c in changed[:8])
-                        + (" …" if len(changed) > 8 else ""))
+        warnings.append(Message("compare.thresholds_changed", n=len(changed),
+                                ids=[plain(c) for c in changed[:8]],
+                                more=" …" if len(changed) > 8 else ""))
     return warnings
 
 
@@ -427,9 +427,7 @@ def suppression_warnings(before: Result, after: Result, n: int | None) -> list[s
     denominators show."""
     if n is None:
         return []
-    return [f"{plain(r.path.name)} was written without small-cell suppression: compare hides "
-            f"unit rows whose numerator or denominator is below {n}, but only dq report "
-            f"--suppress {n} sees every count behind a figure; compare results written with it"
+    return [Message("compare.unsuppressed", file=plain(r.path.name), min=n)
             for r in ([before] if before.path == after.path else [before, after])
             if r.min_count is None]
 

@@ -13,6 +13,7 @@ import polars as pl
 from dq.errors import ConfigError
 from dq.io import Source
 from dq.io.values import as_date, as_datetime, number
+from dq.messages import Message
 from dq.spec import Spec, Variable, condition_columns
 
 
@@ -110,15 +111,14 @@ def unreadable_columns(lf: pl.LazyFrame) -> list[str]:
 
 def unreadable_warnings(counts: dict[str, int], spec: Spec, source: Source) -> list[str]:
     """One sentence per condition column with values that could not be read as its type."""
-    out = []
+    out: list[str] = []
     for key, n in sorted(counts.items()):
         if not n:
             continue
         name = key.removeprefix(UNREADABLE)
         kind = _type_name(spec.variables.get(name), name, source)
-        out.append(f"{name!r}: {n} registered value(s) cannot be read as a {kind} in a condition "
-                   "of the spec; those records count as not meeting it (correct the values, or "
-                   f"declare the type of {name!r} in [variables.{name}])")
+        out.append(Message("conditions.unreadable", variable=name, n=n,
+                           kind=Message(f"type.{kind}")))
     return out
 
 

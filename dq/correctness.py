@@ -48,6 +48,7 @@ from dq._callable import make_callable
 from dq.errors import InputError
 from dq.io import Source
 from dq.io.values import as_date, as_text, number
+from dq.messages import Message
 from dq.spec import Spec, Thresholds
 from dq.stats import with_ci
 
@@ -197,11 +198,10 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
         unread = part.select((intern.is_not_null() & a.is_null()).sum().alias("int"),
                              (extern.is_not_null() & b.is_null()).sum().alias("ext")).row(0)
         if any(unread):
-            what = {"numeric": "finite numbers", "date": "dates",
-                    "binary": "yes/no (ja/nei, 1/0, true/false)"}.get(kind, "text")
-            warnings.append(f"{name}: {unread[0]} registry value(s) and {unread[1]} record "
-                            f"value(s) cannot be read as {what}; each such pair counts as not "
-                            "agreeing")
+            what = kind if kind in ("numeric", "date", "binary") else "text"
+            warnings.append(Message("correctness.unreadable", variable=name,
+                                    what=Message(f"correctness.what.{what}"),
+                                    registry=int(unread[0]), record=int(unread[1])))
         correct = both_missing | (~one_missing & equal.fill_null(False))
         cols = [correct.alias("__correct"), *([pl.col("__w")] if weights else [])]
         if dev is not None:
@@ -300,13 +300,11 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
             _truth(pl.col(belongs)).drop_nulls().n_unique().alias("__answers"))
         conflicting = int((per["__answers"] > 1).sum())
         if conflicting:
-            warnings.append(f"{conflicting} patient(s) have both yes and no in {belongs!r}; the "
-                            "first row of each is used")
+            warnings.append(Message("correctness.conflicting", n=conflicting, column=belongs))
         per = per.drop("__answers")
         unknown = per["belongs"].null_count()
         if unknown:
-            warnings.append(f"{unknown} patient(s) have no value in {belongs!r} and are left out "
-                            "of correct patients")
+            warnings.append(Message("correctness.belongs_unknown", n=unknown, column=belongs))
         per = per.drop_nulls("belongs")
         counts = per.select(pl.len().alias("n_registered"),
                             pl.col("belongs").sum().cast(pl.Int64).alias("n_true_positive"))
@@ -343,18 +341,18 @@ def _finite(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr.is_finite()).then(expr)
 
 
-_DENOMINATORS = (("sensitivity", ("tp", "fn"), "no positive in the record"),
-                 ("specificity", ("tn", "fp"), "no negative in the record"),
-                 ("ppv", ("tp", "fp"), "no positive in the registry"),
-                 ("npv", ("tn", "fn"), "no negative in the registry"))
+_DENOMINATORS = (("sensitivity", ("tp", "fn")), ("specificity", ("tn", "fp")),
+                 ("ppv", ("tp", "fp")), ("npv", ("tn", "fn")))
 
 
 def _undefined_2x2(name: str, counts: dict[str, int | None]) -> list[str]:
     """Warnings for the 2 × 2 figures of a binary variable whose denominator is 0."""
-    out = []
-    for figure, (x, y), why in _DENOMINATORS:
+    out: list[str] = []
+    for figure, (x, y) in _DENOMINATORS:  # why: no positive/negative in the record/registry
         if not (counts.get(x) or 0) + (counts.get(y) or 0):
-            out.append(f"{name}: {figure} is undefined ({why}: its denominator is 0)")
+            out.append(Message("correctness.undefined", variable=name,
+                               figure=Message(f"correctness.figure.{figure}"),
+                               why=Message(f"correctness.why.{figure}")))
     return out
 
 

@@ -39,6 +39,7 @@ from dq.errors import ConfigError, InputError
 from dq.io import Source
 from dq.io.values import as_date, as_text, number
 from dq.linkage import link
+from dq.messages import Message
 from dq.spec import Spec
 from dq.stats import with_ci
 from dq.units import LEVELS, Units, roll_up
@@ -247,11 +248,24 @@ def _years_overlap(reg: pl.DataFrame, ref: pl.DataFrame, warnings: list[str],
         raise InputError(f"{ref_name}: no year in common with the registry (registry "
                          f"{_span(reg_years)}, reference {_span(ref_years)}); check the year "
                          "column and the period of the reference extract")
-    for label, extra in (("reference", ref_years - reg_years), ("registry", reg_years - ref_years)):
-        if extra:
-            warnings.append(f"years {_span(extra)} are only in the {label} and are left out of the "
-                            f"comparison (compared: {_span(set(both))})")
+    _years_left_out(ref_years - reg_years, reg_years - ref_years, both, warnings)
     return both
+
+
+def _years_left_out(ref_only: set[int], reg_only: set[int], both: list[int],
+                    warnings: list[str]) -> None:
+    """A warning for the years of only one side (they are left out of the comparison)."""
+    for side, extra in (("reference", ref_only), ("registry", reg_only)):
+        if extra:
+            warnings.append(Message("coverage.years_left_out", n=len(extra), years=_span(extra),
+                                    side=Message(f"coverage.side.{side}"),
+                                    compared=_span(set(both))))
+
+
+def _unmatched(side: Message, unit: str, close: list[str]) -> Message:
+    """A unit of one source that matches no unit in the unit table (its closest names)."""
+    return Message("coverage.unit_unmatched", side=side, unit=unit,
+                   closest=Message("coverage.closest", names=close) if close else "")
 
 
 def _span(years: set[int]) -> str:
@@ -340,8 +354,7 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     for u in ref_nomatch:
         close = _closest(u, matcher.candidates())
         unmatched_reference.append({"unit": u, "closest": close})
-        warnings.append(f"reference unit {u!r} matches no unit in the unit table"
-                        + (f" (closest: {', '.join(close)})" if close else ""))
+        warnings.append(_unmatched(Message("coverage.side.reference"), u, close))
 
     cells = reg.rename({"n": "n_registry"}).join(ref.rename({"n": "n_reference"}),
                                                  on=["unit", "year"], how="full", coalesce=True)
@@ -354,9 +367,9 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     for u in sorted(reg_units - ref_units):
         close = _closest(names.get(u, u), ref_labels)
         unmatched_registry.append({"unit": u, "unit_name": names.get(u), "closest": close})
-        warnings.append(f"registry unit {names.get(u, u)!r} is not in the reference: no "
-                        "coverage can be computed for it"
-                        + (f" (closest reference units: {', '.join(close)})" if close else ""))
+        warnings.append(Message("coverage.unit_not_in_reference", unit=names.get(u, u),
+                                closest=Message("coverage.closest_reference", names=close)
+                                if close else ""))
     not_reporting = sorted(names.get(u, u) for u in ref_units - reg_units)
     # Registry units outside the unit table roll up as "(unmatched)" in roll_up.
 
@@ -386,9 +399,8 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
 def _date_warnings(reg: pl.DataFrame, column: str, warnings: list[str]) -> None:
     no_date, bad = int(reg["no_date"].sum()), int(reg["bad_date"].sum())
     if no_date or bad:
-        warnings.append(f"{no_date + bad} registry event(s) have no valid date in {column!r} "
-                        f"({no_date} empty, {bad} unparseable) and have no year; they are left "
-                        "out of the comparison")
+        warnings.append(Message("coverage.no_valid_date", n=no_date + bad, column=column,
+                                empty=no_date, bad=bad))
 
 
 def _ratio(df: pl.DataFrame, num: str, den: str, name: str, opts: Options) -> pl.DataFrame:
@@ -505,13 +517,12 @@ class _UnitText:
         unit = pl.col("unit").replace_strict(raw, text, default=None, return_dtype=pl.String)
         return df.with_columns(unit.fill_null("(missing)"))
 
-    def warnings(self, labels: list[str]) -> list[str]:
-        out = []
+    def warnings(self, labels: list[Message]) -> list[str]:
+        out: list[str] = []
         for label, values in zip(labels, self.unmatched, strict=True):
             for u in sorted(values):
                 close = _closest(u, self.matcher.candidates())
-                out.append(f"{label} unit {u!r} matches no unit in the unit table"
-                           + (f" (closest: {', '.join(close)})" if close else ""))
+                out.append(_unmatched(label, u, close))
         return out
 
 
@@ -538,11 +549,11 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
                             pl.col("person").is_null().sum().alias("no_person")).collect()
     _date_warnings(missing, reg_cols.date, warnings)
     if missing["no_person"][0]:
-        warnings.append(f"{missing['no_person'][0]} registry event(s) have no person id and "
-                        "cannot be linked; they count as registry-only")
+        warnings.append(Message("coverage.no_person", n=int(missing["no_person"][0])))
     events = events.filter(pl.col("date").is_not_null()).drop("__has_date")
     refs = [_reference_events(r, ref_cols) for r in references]
-    labels = ["registry"] + [f"reference {r.info.path.name}" for r in references]
+    labels = [Message("coverage.side.registry"), *(
+        Message("coverage.side.reference_file", file=r.info.path.name) for r in references)]
     matcher = UnitMatcher(units)
     frames, unit_text = _unify([events, *refs], matcher)
     names = ("registry", *[r.info.path.stem for r in references])
@@ -553,8 +564,8 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
         # Reference events without a valid date never link and have no year.
         undated = cells.filter(pl.col("year").is_null() & pl.col(f"h{j}"))["n"].sum()
         if undated:
-            warnings.append(f"{undated} event(s) in {src.info.path} have no valid date and "
-                            "cannot be linked; they are left out")
+            warnings.append(Message("coverage.reference_undated", n=int(undated),
+                                    file=str(src.info.path)))
     ref_bits = [f"h{j}" for j in range(1, len(names))]
     any_ref = pl.any_horizontal(ref_bits)
     per_event = cells.with_columns(
@@ -567,10 +578,7 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
     if not years:
         raise InputError(f"no year in common between the registry ({_span(reg_years)}) and the "
                          f"reference ({_span(ref_years)}); check the date columns")
-    for label, extra in (("reference", ref_years - reg_years), ("registry", reg_years - ref_years)):
-        if extra:
-            warnings.append(f"years {_span(extra)} are only in the {label} and are left out "
-                            f"(compared: {_span(set(years))})")
+    _years_left_out(ref_years - reg_years, reg_years - ref_years, years, warnings)
     per_event = per_event.filter(pl.col("year").is_in(years))
 
     keys, lowest = _output_keys(opts, units)

@@ -240,7 +240,9 @@ def _statistic(stat: str, lang: str) -> str:
     if stat.startswith("icc_") and stat.count("_") == 2:
         _, model, k = stat.split("_")
         return f"ICC({model},{k})"
-    return STATISTICS[lang].get(stat, stat)
+    if stat in STATISTICS[lang]:
+        return STATISTICS[lang][stat]
+    return SUB.get(f"stat.{stat}", {}).get(lang, stat)  # e.g. the Bland–Altman limits
 
 
 UI: dict[str, dict[str, str]] = {
@@ -1354,13 +1356,13 @@ SUB: dict[str, dict[str, str]] = {
     # dq reliability
     "rel.title": {"nb": "Interrater-reliabilitet (Reliabilitet)",
                   "en": "Inter-rater reliability (Reliabilitet)"},
-    "rel.bootstrap": {"nb": "95 % KI: persentil-bootstrap over kasus, {n:count} trekninger, "
+    "rel.bootstrap": {"nb": "{ci}: persentil-bootstrap over kasus, {n:count} trekninger, "
                             "frø {seed}.",
-                      "en": "95 % CIs: percentile bootstrap over cases, {n:count} resamples, "
+                      "en": "{ci}s: percentile bootstrap over cases, {n:count} resamples, "
                             "seed {seed}."},
-    "rel.asymptotic": {"nb": "95 % KI fra asymptotiske standardfeil (metoden for hver står i "
+    "rel.asymptotic": {"nb": "{ci} fra asymptotiske standardfeil (metoden for hver står i "
                              "JSON-utdata, se_method).",
-                       "en": "95 % CIs from asymptotic standard errors (the method of each is in "
+                       "en": "{ci}s from asymptotic standard errors (the method of each is in "
                              "the JSON output, se_method)."},
     "rel.labels": {"nb": "Tolkning: Landis & Koch 1977 (κ, α, AC1), Koo & Li 2016 (ICC).",
                    "en": "Labels: Landis & Koch 1977 (κ, α, AC1), Koo & Li 2016 (ICC)."},
@@ -1648,10 +1650,20 @@ WORDS.update({
 
 
 def _message(key: str, lang: str, params: dict[str, Any]) -> str:
-    if params.get("n") == 1 and f"{key}_one" in RELIABILITY:
+    table = RELIABILITY if key in RELIABILITY else WARNINGS
+    if params.get("n") == 1 and f"{key}_one" in table:
         key = f"{key}_one"
-    values = {k: v.text(lang) if isinstance(v, Message) else v for k, v in params.items()}
-    return render(RELIABILITY[key][lang], lang, values)
+    values = {k: _in(v, lang) for k, v in params.items()}
+    return render(table[key][lang], lang, values)
+
+
+def _in(value: Any, lang: str) -> Any:
+    """A value of a Message in ``lang``: a Message (or a list of them) as its text."""
+    if isinstance(value, Message):
+        return value.text(lang)
+    if isinstance(value, list | tuple):
+        return [_in(v, lang) for v in value]
+    return value
 
 
 class Message(str):
@@ -1681,3 +1693,260 @@ def _rebuild(key: str, params: dict[str, Any]) -> Message:
 def localise(text: str, lang: str) -> str:
     """A warning or note in ``lang``: a Message in that language, any other text as it is."""
     return text.text(lang) if isinstance(text, Message) else text
+
+
+# ---- warnings and notes on stderr (issue 11, "Norwegian everywhere"): every command's warnings
+# and notes as Message values (dq.messages.Message looks keys up here too). Values are unit ids
+# and names, variable and column names, file names, counts and years — never row values. The
+# CLI writes them with the prefix "stderr.warning" / "stderr.note" in the run's language.
+WARNINGS: dict[str, dict[str, str]] = {
+    "stderr.warning": {"nb": "advarsel", "en": "warning"},
+    "stderr.note": {"nb": "merk", "en": "note"},
+    # progress displays (a person watching a terminal)
+    "progress.reading": {"nb": "Leser eksporten …", "en": "Reading the export…"},
+    "progress.reading_studies": {"nb": "Leser eksporten og studiene …",
+                                 "en": "Reading the export and the studies…"},
+    "progress.report": {"nb": "Kontrollerer alle seks dimensjoner …",
+                        "en": "Checking all six dimensions…"},
+    "progress.completeness": {"nb": "Teller kompletthet …", "en": "Counting completeness…"},
+    "progress.coverage": {"nb": "Beregner dekningsgrad …", "en": "Computing coverage…"},
+    "progress.agreement": {"nb": "Beregner enighet …", "en": "Computing agreement…"},
+    "progress.spec": {"nb": "Kontrollerer spesifikasjonen …", "en": "Checking the spec…"},
+    # reading a file (dq.io.readers)
+    "read.not_utf8": {"nb": "{file} er ikke UTF-8; leses som {encoding} (velg med --encoding)",
+                      "en": "{file} is not UTF-8; reading it as {encoding} (pass --encoding to "
+                            "choose)"},
+    # dq coverage (dq.coverage) and the report's Kompletthet
+    "coverage.side.reference": {"nb": "referansen", "en": "reference"},
+    "coverage.side.registry": {"nb": "registeret", "en": "registry"},
+    "coverage.side.reference_file": {"nb": "referansen {file}", "en": "reference {file}"},
+    "coverage.years_left_out": {
+        "nb": "årene {years} finnes bare i {side} og er utelatt fra sammenligningen "
+              "(sammenlignet: {compared})",
+        "en": "years {years} are only in the {side} and are left out of the comparison "
+              "(compared: {compared})"},
+    "coverage.years_left_out_one": {
+        "nb": "året {years} finnes bare i {side} og er utelatt fra sammenligningen "
+              "(sammenlignet: {compared})",
+        "en": "year {years} is only in the {side} and is left out of the comparison "
+              "(compared: {compared})"},
+    "coverage.closest": {"nb": " (nærmest: {names:list})", "en": " (closest: {names:list})"},
+    "coverage.closest_reference": {"nb": " (nærmeste enheter i referansen: {names:list})",
+                                   "en": " (closest reference units: {names:list})"},
+    "coverage.unit_unmatched": {
+        "nb": "enheten {unit!r} i {side} finnes ikke i enhetstabellen{closest}",
+        "en": "{side} unit {unit!r} matches no unit in the unit table{closest}"},
+    "coverage.unit_not_in_reference": {
+        "nb": "enheten {unit!r} i registeret finnes ikke i referansen: dekningsgrad kan ikke "
+              "beregnes for den{closest}",
+        "en": "registry unit {unit!r} is not in the reference: no coverage can be computed for "
+              "it{closest}"},
+    "coverage.no_valid_date": {
+        "nb": "{n:count} hendelser i registeret har ingen gyldig dato i {column!r} (tom: "
+              "{empty:count}, uleselig: {bad:count}) og dermed intet år; de er utelatt fra "
+              "sammenligningen",
+        "en": "{n:count} registry events have no valid date in {column!r} ({empty:count} "
+              "empty, {bad:count} unparseable) and have no year; they are left out of the "
+              "comparison"},
+    "coverage.no_valid_date_one": {
+        "nb": "1 hendelse i registeret har ingen gyldig dato i {column!r} (tom: {empty:count}, "
+              "uleselig: {bad:count}) og dermed intet år; den er utelatt fra sammenligningen",
+        "en": "1 registry event has no valid date in {column!r} ({empty:count} empty, "
+              "{bad:count} unparseable) and has no year; it is left out of the comparison"},
+    "coverage.no_person": {
+        "nb": "{n:count} hendelser i registeret mangler person-ID og kan ikke kobles; de telles "
+              "som bare i registeret",
+        "en": "{n:count} registry events have no person id and cannot be linked; they count "
+              "as registry-only"},
+    "coverage.no_person_one": {
+        "nb": "1 hendelse i registeret mangler person-ID og kan ikke kobles; den telles som bare "
+              "i registeret",
+        "en": "1 registry event has no person id and cannot be linked; it counts as "
+              "registry-only"},
+    "coverage.reference_undated": {
+        "nb": "{n:count} hendelser i {file} har ingen gyldig dato og kan ikke kobles; de er "
+              "utelatt",
+        "en": "{n:count} events in {file} have no valid date and cannot be linked; they are "
+              "left out"},
+    "coverage.reference_undated_one": {
+        "nb": "1 hendelse i {file} har ingen gyldig dato og kan ikke kobles; den er utelatt",
+        "en": "1 event in {file} has no valid date and cannot be linked; it is left out"},
+    "coverage.no_report_year": {
+        "nb": "referansen for dekningsgrad har ingen tall for {year}; dekningsgraden er ikke "
+              "vurdert for rapportåret",
+        "en": "the coverage reference has no figures for {year}; dekningsgrad is not assessed "
+              "for the report year"},
+    # capture-recapture (dq.capture), through dq coverage --mode linkage with 3+ sources
+    "capture.model_n": {"nb": "{model}: {n_hat:count}", "en": "{model}: {n_hat:count}"},
+    "capture.close_models": {
+        "nb": "{n:count} andre modeller innenfor 2 AIC av den valgte ({chosen}, N̂ "
+              "{n_hat:count}) gir en N̂ som avviker mer enn 5 % ({others:list}): estimatet "
+              "avhenger av modellen; se modelltabellen",
+        "en": "{n:count} other models within 2 AIC of the chosen one ({chosen}, N̂ "
+              "{n_hat:count}) give N̂ more than 5 % away ({others:list}): the estimate depends "
+              "on the model; read the model table"},
+    "capture.close_models_one": {
+        "nb": "1 annen modell innenfor 2 AIC av den valgte ({chosen}, N̂ {n_hat:count}) gir en "
+              "N̂ som avviker mer enn 5 % ({others:list}): estimatet avhenger av modellen; se "
+              "modelltabellen",
+        "en": "1 other model within 2 AIC of the chosen one ({chosen}, N̂ {n_hat:count}) gives "
+              "N̂ more than 5 % away ({others:list}): the estimate depends on the model; read "
+              "the model table"},
+    # conditions of the spec (dq completeness and every command that counts with them)
+    "type.date": {"nb": "dato", "en": "date"},
+    "type.datetime": {"nb": "tidspunkt", "en": "datetime"},
+    "type.number": {"nb": "tall", "en": "number"},
+    "conditions.unreadable": {
+        "nb": "{variable!r}: {n:count} registrerte verdier kan ikke leses som {kind} i en "
+              "betingelse i spesifikasjonen; disse registreringene regnes som at betingelsen "
+              "ikke er oppfylt (rett verdiene, eller oppgi typen til {variable!r} i "
+              "[variables.{variable}])",
+        "en": "{variable!r}: {n:count} registered values cannot be read as a {kind} in a "
+              "condition of the spec; those records count as not meeting it (correct the "
+              "values, or declare the type of {variable!r} in [variables.{variable}])"},
+    "conditions.unreadable_one": {
+        "nb": "{variable!r}: 1 registrert verdi kan ikke leses som {kind} i en betingelse i "
+              "spesifikasjonen; registreringen regnes som at betingelsen ikke er oppfylt (rett "
+              "verdien, eller oppgi typen til {variable!r} i [variables.{variable}])",
+        "en": "{variable!r}: 1 registered value cannot be read as a {kind} in a condition of "
+              "the spec; that record counts as not meeting it (correct the value, or declare "
+              "the type of {variable!r} in [variables.{variable}])"},
+    # dq correctness (dq.correctness) and the report's Korrekthet
+    "correctness.what.numeric": {"nb": "endelige tall", "en": "finite numbers"},
+    "correctness.what.date": {"nb": "datoer", "en": "dates"},
+    "correctness.what.binary": {"nb": "ja/nei (ja/nei, 1/0, true/false)",
+                                "en": "yes/no (ja/nei, 1/0, true/false)"},
+    "correctness.what.text": {"nb": "tekst", "en": "text"},
+    "correctness.unreadable": {
+        "nb": "{variable}: verdier som ikke kan leses som {what}: {registry:count} i registeret, "
+              "{record:count} i journalen; hvert slikt par regnes som uenig",
+        "en": "{variable}: values that cannot be read as {what}: {registry:count} in the "
+              "registry, {record:count} in the record; each such pair counts as not agreeing"},
+    "correctness.figure.sensitivity": {"nb": "sensitivitet", "en": "sensitivity"},
+    "correctness.figure.specificity": {"nb": "spesifisitet", "en": "specificity"},
+    "correctness.figure.ppv": {"nb": "PPV", "en": "ppv"},
+    "correctness.figure.npv": {"nb": "NPV", "en": "npv"},
+    "correctness.why.sensitivity": {"nb": "ingen positive i journalen",
+                                    "en": "no positive in the record"},
+    "correctness.why.specificity": {"nb": "ingen negative i journalen",
+                                    "en": "no negative in the record"},
+    "correctness.why.ppv": {"nb": "ingen positive i registeret",
+                            "en": "no positive in the registry"},
+    "correctness.why.npv": {"nb": "ingen negative i registeret",
+                            "en": "no negative in the registry"},
+    "correctness.undefined": {
+        "nb": "{variable}: {figure} er udefinert ({why}: nevneren er 0)",
+        "en": "{variable}: {figure} is undefined ({why}: its denominator is 0)"},
+    "correctness.conflicting": {
+        "nb": "{n:count} pasienter har både ja og nei i {column!r}; den første raden for hver "
+              "er brukt",
+        "en": "{n:count} patients have both yes and no in {column!r}; the first row of each "
+              "is used"},
+    "correctness.conflicting_one": {
+        "nb": "1 pasient har både ja og nei i {column!r}; den første raden er brukt",
+        "en": "1 patient has both yes and no in {column!r}; its first row is used"},
+    "correctness.belongs_unknown": {
+        "nb": "{n:count} pasienter har ingen verdi i {column!r} og er utelatt fra korrekte "
+              "pasienter",
+        "en": "{n:count} patients have no value in {column!r} and are left out of correct "
+              "patients"},
+    "correctness.belongs_unknown_one": {
+        "nb": "1 pasient har ingen verdi i {column!r} og er utelatt fra korrekte pasienter",
+        "en": "1 patient has no value in {column!r} and is left out of correct patients"},
+    # dq sample (dq.sample)
+    "sample.no_key": {
+        "nb": "{n:count} registreringer uten verdi i nøkkelen ({keys:list}) kan ikke trekkes og "
+              "er utelatt",
+        "en": "{n:count} records without a value in the key ({keys:list}) cannot be sampled "
+              "and were left out"},
+    "sample.no_key_one": {
+        "nb": "1 registrering uten verdi i nøkkelen ({keys:list}) kan ikke trekkes og er "
+              "utelatt",
+        "en": "1 record without a value in the key ({keys:list}) cannot be sampled and was "
+              "left out"},
+    "sample.duplicate_key": {
+        "nb": "{n:count} registreringer gjentar en nøkkel ({keys:list}): hver nøkkel er én "
+              "trekkenhet, oppført én gang med verdiene fra sin første registrering; oppgi "
+              "--key med kolonner som identifiserer én registrering",
+        "en": "{n:count} records repeat a key ({keys:list}): each key is one sampling unit, "
+              "listed once with its first record's values; pass --key with columns that "
+              "identify one record"},
+    "sample.duplicate_key_one": {
+        "nb": "1 registrering gjentar en nøkkel ({keys:list}): hver nøkkel er én trekkenhet, "
+              "oppført én gang med verdiene fra sin første registrering; oppgi --key med "
+              "kolonner som identifiserer én registrering",
+        "en": "1 record repeats a key ({keys:list}): each key is one sampling unit, listed "
+              "once with its first record's values; pass --key with columns that identify one "
+              "record"},
+    "sample.neyman_fallback": {
+        "nb": "{variable!r} mangler i ingen strata eller i alle: Neyman-allokeringen erstattes "
+              "av proporsjonal allokering",
+        "en": "{variable!r} is missing in no stratum or in all: Neyman allocation falls back "
+              "to proportional"},
+    "sample.all_taken": {
+        "nb": "strataene har til sammen {total:count} registreringer, færre enn --n {wanted}: "
+              "alle er trukket",
+        "en": "the strata hold {total:count} records, fewer than --n {wanted}: all are taken"},
+    # dq compare (dq.compare)
+    "compare.versions": {"nb": "resultatene er laget med ulike dq-versjoner ({before} og "
+                               "{after})",
+                         "en": "the results come from different dq versions ({before} and "
+                               "{after})"},
+    "compare.specs": {"nb": "resultatene er laget med ulike spesifikasjoner (spesifikasjonens "
+                            "sha256 er ulik)",
+                      "en": "the results were made with different specs (spec sha256 "
+                            "differs)"},
+    "compare.inputs_changed": {
+        "nb": "{n:count} andre inndatafiler enn eksporten er endret mellom kjøringene (sha256 er "
+              "ulik): {names:list}",
+        "en": "{n:count} inputs other than the export changed between the runs (sha256 "
+              "differs): {names:list}"},
+    "compare.inputs_changed_one": {
+        "nb": "1 annen inndatafil enn eksporten er endret mellom kjøringene (sha256 er ulik): "
+              "{names:list}",
+        "en": "1 input other than the export changed between the runs (sha256 differs): "
+              "{names:list}"},
+    "compare.thresholds_changed": {
+        "nb": "{n:count} kontroller har ulike terskler: {ids:list}{more}",
+        "en": "{n:count} checks have different thresholds: {ids:list}{more}"},
+    "compare.thresholds_changed_one": {
+        "nb": "1 kontroll har ulike terskler: {ids:list}{more}",
+        "en": "1 check has different thresholds: {ids:list}{more}"},
+    "compare.unsuppressed": {
+        "nb": "{file} er skrevet uten prikking av små tall: dq compare skjuler enhetsrader der "
+              "teller eller nevner er under {min}, men bare dq report --suppress {min} ser "
+              "alle tallene bak et mål; sammenlign resultater skrevet med den",
+        "en": "{file} was written without small-cell suppression: compare hides unit rows "
+              "whose numerator or denominator is below {min}, but only dq report --suppress "
+              "{min} sees every count behind a figure; compare results written with it"},
+    # writing the outputs (dq.outputs): {error} is an error message (English, as every error)
+    "outputs.append_failed": {"nb": "{error}; de andre utdataene er skrevet",
+                              "en": "{error}; the other outputs were written"},
+    # dq report
+    "report.figures_svg_only": {
+        "nb": "--figures: bare SVG; PNG krever CairoSVG og cairo-biblioteket (pip install "
+              "'dq[png]')",
+        "en": "--figures: SVG only; PNG needs CairoSVG and the cairo library (pip install "
+              "'dq[png]')"},
+    "report.more_warnings": {
+        "nb": "{n:count} advarsler til står i JSON-utdataene (nøkkelen warnings)",
+        "en": "{n:count} more warnings in the JSON output (warnings)"},
+    "report.more_warnings_one": {
+        "nb": "1 advarsel til står i JSON-utdataene (nøkkelen warnings)",
+        "en": "1 more warning in the JSON output (warnings)"},
+    # dq spec check (dq.spec_check): the problems that are warnings
+    "spec.order_never_checked": {
+        "nb": "{spec}: {where}: {condition!r}: ingen registrering har alle datoene, så "
+              "kontrollen gjøres aldri; sjekk kolonnenavnene",
+        "en": "{spec}: {where}: {condition!r}: no record has all of its dates, so it is never "
+              "checked; check the column names"},
+    "spec.codes_never_held": {
+        "nb": "{where} codes: {n:count} deklarerte koder finnes ikke i noen registrering: "
+              "{shown}",
+        "en": "{where} codes: {n:count} declared codes no record holds: {shown}"},
+    "spec.codes_never_held_one": {
+        "nb": "{where} codes: 1 deklarert kode finnes ikke i noen registrering: {shown}",
+        "en": "{where} codes: 1 declared code no record holds: {shown}"},
+}
+# the CI column of dq reliability at the level asked for (--level-of-confidence 0.9: "90 % KI")
+SUB.update({"col.ci_level": {"nb": "{level:g} % KI", "en": "{level:g} % CI"}})

@@ -44,6 +44,7 @@ from pathlib import Path
 
 from dq import tempfiles
 from dq.errors import EXIT_INPUT, ConfigError, DQError
+from dq.messages import Message
 
 #: Exit code of an output that could not be written once writing had started (disk full, I/O
 #: error). Problems known before any computation (missing folder, read-only folder, a clash) are
@@ -267,7 +268,7 @@ class OutputPlan:
         finally:
             for _, tmp in staged:
                 _discard(tmp)
-        warnings = []
+        warnings: list[str] = []
         for t in self.targets:
             if t.kind == "append":
                 try:
@@ -275,7 +276,7 @@ class OutputPlan:
                 except OutputWriteError as exc:
                     if t.request.fatal:
                         raise
-                    warnings.append(f"{exc}; the other outputs were written")
+                    warnings.append(Message("outputs.append_failed", error=str(exc)))
         return warnings
 
 

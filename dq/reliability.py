@@ -113,7 +113,9 @@ def _canonical(value: str) -> str:
     compares ratings (``trim(toupper(ratings))``): "ja", "Ja " and "JA" are one code."""
     text = value.strip()
     if _INTEGER.fullmatch(text):
-        return str(int(text))
+        # str(int(text)) without int's 4,300-digit limit (a 100,000-digit "rating" is a code)
+        digits = text.lstrip("+-").lstrip("0") or "0"
+        return ("-" if text.startswith("-") and digits != "0" else "") + digits
     try:
         x = float(text.replace(",", "."))
     except ValueError:
@@ -237,6 +239,10 @@ def ratings_from_wide(source: Source, raters: list[str], name: str, level: str,
                       categories: list[str] | None = None) -> list[Ratings]:
     """One row per case, one column per rater. ``spec`` (the variable ``name``'s codes and
     unknown codes) and ``categories`` (declared codes, overriding the spec's) define q."""
+    twice = sorted({c for c in raters if raters.count(c) > 1})
+    if twice:  # one rater is one column: a column named twice would be compared with itself
+        raise ConfigError(f"the rater columns name {', '.join(map(repr, twice))} twice; name "
+                          "each rater's column once")
     schema = source.lf.collect_schema()
     missing = [c for c in raters if c not in schema]
     if missing:
@@ -946,10 +952,14 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
                     if s != "weighted_kappa_spec"]
             warnings.append(Message("reliability.problem", variable=r.variable,
                                     problem=r.problem))
-        elif r.level in ("nominal", "ordinal"):
-            rows = _categorical(r, bootstrap, rng, seed, opts, per_category)
         else:
-            rows = _numeric(r, bootstrap, rng, seed, opts)
+            # Ratings near the float limit (1e300) overflow in the sums of squares: NumPy would
+            # print warnings to stderr; the estimates become inf/nan and the guard below says
+            # "undefined" instead.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                rows = (_categorical(r, bootstrap, rng, seed, opts, per_category)
+                        if r.level in ("nominal", "ordinal")
+                        else _numeric(r, bootstrap, rng, seed, opts))
         for row in rows:  # last guard: an estimate that is not a number is not an estimate
             if row.est is not None and not math.isfinite(row.est.estimate):
                 row.est, row.reason = None, Message("reliability.reason.undefined")

@@ -37,6 +37,7 @@ import polars as pl
 
 from dq.errors import ConfigError, InputError
 from dq.io import Source
+from dq.messages import Message
 from dq.spec import Spec
 
 ALLOCATIONS = ("proportional", "equal", "neyman", "simple")
@@ -154,17 +155,14 @@ def draw(source: Source, spec: Spec, *, n: int, seed: int, keys: list[str],
         flags.append(_missing_expr(neyman, spec).alias("__neyman"))
     wanted = list(dict.fromkeys([*keys, *strata, *columns]))
     df = lf.select(*[pl.col(c) for c in wanted], key_expr.alias("__key"), *flags).collect()
-    warnings = []
+    warnings: list[str] = []
     no_key = df.get_column("__key").is_null().sum()
     if no_key:
-        warnings.append(f"{no_key} record(s) without a value in the key ({', '.join(keys)}) "
-                        "cannot be sampled and were left out")
+        warnings.append(Message("sample.no_key", n=int(no_key), keys=keys))
         df = df.filter(pl.col("__key").is_not_null())
     dup = df.height - df.get_column("__key").n_unique()
     if dup:
-        warnings.append(f"{dup} record(s) repeat a key ({', '.join(keys)}): each key is one "
-                        "sampling unit, listed once with its first record's values; pass --key "
-                        "with columns that identify one record")
+        warnings.append(Message("sample.duplicate_key", n=dup, keys=keys))
         miss_cols = [c for c in df.columns if c.startswith("__miss.") or c == "__neyman"]
         firsts = df.unique("__key", keep="first", maintain_order=True)
         if miss_cols:  # a key is "missing" when any of its records is
@@ -195,13 +193,12 @@ def draw(source: Source, spec: Spec, *, n: int, seed: int, keys: list[str],
         w = [s * math.sqrt(max(q, 0.0) * (1 - max(q, 0.0))) for s, q in zip(sizes, p, strict=True)]
         if not any(w):
             w = [float(s) for s in sizes]
-            warnings.append(f"{neyman!r} is missing in no stratum or in all: Neyman allocation "
-                            "falls back to proportional")
+            warnings.append(Message("sample.neyman_fallback", variable=neyman))
         n_h = largest_remainder(n, sizes, w)
     else:
         n_h = largest_remainder(n, sizes, [float(s) for s in sizes])
     if sum(n_h) < n and method != "equal":
-        warnings.append(f"the strata hold {sum(sizes)} records, fewer than --n {n}: all are taken")
+        warnings.append(Message("sample.all_taken", total=sum(sizes), wanted=n))
     # within each stratum: the missing sub-stratum at factor × the others' sampling fraction
     rows = []
     for i, srow in enumerate(by_stratum.iter_rows(named=True)):

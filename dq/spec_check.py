@@ -25,6 +25,7 @@ from typing import Any
 import polars as pl
 
 from dq import spec as spec_mod
+from dq.messages import Message
 from dq.errors import ConfigError, DQError
 from dq.io import Source
 from dq.io.sniff import safe_name
@@ -242,9 +243,8 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
     for key, (cond, where) in usable.items():
         if key.startswith("__order"):
             if not row[f"{key}_n"]:
-                problems.append(Problem(f"{name}: {where}: {cond!r}: no record has all of its "
-                                        "dates, so it is never checked; check the column names",
-                                        "warning"))
+                problems.append(Problem(Message("spec.order_never_checked", spec=name,
+                                                where=where, condition=cond), "warning"))
         elif not row[key]:
             problems.append(Problem(f"{name}: {where}: the condition {cond!r} is true in none "
                                     f"of the {rows} records; check the column and the code "
@@ -270,8 +270,8 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
             if never:
                 shown = ", ".join(safe_name(c) for c in never[:20]) + (
                     " …" if len(never) > 20 else "")
-                problems.append(Problem(f"{where} codes: {len(never)} declared code(s) no "
-                                        f"record holds: {shown}", "warning"))
+                problems.append(Problem(Message("spec.codes_never_held", where=where,
+                                                n=len(never), shown=shown), "warning"))
     if "__fnr_n" in row and row["__fnr_n"] and row["__fnr_ok"] / row["__fnr_n"] < TYPE_SHARE:
         problems.append(Problem(
             f"{name}: [verification] national_id: only "

@@ -82,8 +82,8 @@ def test_unmatched_names_and_years_are_warnings_not_silence():
     res = agg(reg, ref)
     text = " | ".join(res.warnings)
     assert "'Alfha' matches no unit in the unit table (closest: Alfa" in text
-    assert "years 2019 are only in the reference" in text
-    assert "years 2021 are only in the registry" in text
+    assert "year 2019 is only in the reference" in text
+    assert "year 2021 is only in the registry" in text
     assert "registry unit '9' is not in the reference" in text
 
 

@@ -207,7 +207,7 @@ codes = ["H", "V"]
     assert "[variables.PasientID] type = 'integer': only 0 % of the 20000 registered values" in err
     assert "[variables.Side] codes: only 0 % of the 19700 registered values are declared" in err
     # declared codes may be named; a code no record holds is a warning, not an error
-    assert "dq: warning: data.toml: [variables.Kjonn] codes: 1 declared code(s) no record " \
+    assert "dq: warning: data.toml: [variables.Kjonn] codes: 1 declared code no record " \
            "holds: 3" in err
     assert err.splitlines()[-1].endswith("5 problem(s); fix them and run dq spec check again")
     strict = run("spec", "check", bad, "--data", example / "hoftebrudd.csv", "--strict",

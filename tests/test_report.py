@@ -383,7 +383,7 @@ def test_ci_contract_strict_junit_verdict_line_and_annotations(tmp_path, monkeyp
     assert len([ln for ln in notes if not ln.startswith("::notice")]) <= 20
     assert notes[-1].startswith("::notice") and "not annotated (at most 20)" in notes[-1]
     # warnings are diagnostics: on stderr, not in the report
-    assert any(ln.startswith("dq: warning:") for ln in lines)
+    assert any(ln.startswith("dq: advarsel:") for ln in lines)  # in the report's language
 
 
 def test_html_figure_captions_follow_the_language_and_the_spec(example_report):

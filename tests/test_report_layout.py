@@ -233,6 +233,10 @@ def test_html_in_chromium_at_1280_and_390_px_and_a4(tmp_path, published):
                         && s.querySelector('title').textContent.length > 20
                         && s.querySelector('desc').textContent.length > 20).length,
                       figuresAt: fig,
+                      // tables wider than the box they sit in (at 1280 px there is room)
+                      wideTables: [...document.querySelectorAll('table')].filter(t =>
+                        t.getBoundingClientRect().width
+                        > t.parentElement.getBoundingClientRect().width + 0.5).length,
                       anchors: [...document.querySelectorAll('nav a')].every(a =>
                         document.querySelector(a.getAttribute('href')) !== null)};
             }""")
@@ -242,6 +246,7 @@ def test_html_in_chromium_at_1280_and_390_px_and_a4(tmp_path, published):
             assert info["anchors"]
             if width == 1280:  # figures right after the summary, not at the end
                 assert info["figuresAt"] < 2500, info["figuresAt"]
+                assert info["wideTables"] == 0, info["wideTables"]
             page.close()
         page = b.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
         page.goto(page_file.as_uri())

@@ -106,3 +106,42 @@ def test_readable_at_60_columns(results):
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= 60
     assert not any(len(line.strip()) == 1 for line in lines)  # no "K / o / n / t / r / …"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_html_tables_fit_at_1280_px_in_chromium(results, tmp_path, lang):
+    """At 1280 px every table fits its box (the figure cells wrap between words, never inside
+    "65.0 %"); at 390 px the wide tables scroll inside their own box and the page never
+    sideways. Screenshots at both widths."""
+    import shutil
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if browser is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    page_file = tmp_path / "compare.html"
+    result = run("compare", *results, "-f", "html", "--lang", lang, "-o", page_file)
+    assert result.exit_code == 0, result.stderr
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=browser, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        for width in (1280, 390):
+            page = b.new_page(viewport={"width": width, "height": 900})
+            page.goto(page_file.as_uri())
+            page.screenshot(path=str(tmp_path / f"shot-{width}.png"))
+            info = page.evaluate("""() => {
+              const tables = [...document.querySelectorAll('table')];
+              return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+                      tables: tables.length,
+                      wide: tables.filter(t => t.getBoundingClientRect().width
+                        > t.parentElement.getBoundingClientRect().width + 0.5).length,
+                      unboxed: tables.filter(t => !t.parentElement.classList.contains('scroll'))
+                        .length};
+            }""")
+            assert info["scroll"] <= info["inner"], (width, info)  # the page never scrolls
+            assert info["tables"] >= 3 and info["unboxed"] == 0, info
+            if width == 1280:
+                assert info["wide"] == 0, info
+            page.close()
+        b.close()

@@ -152,3 +152,22 @@ def test_help_has_readable_placeholders(command):
     for ugly in ("<list[", "<str>", "<int range>", "<float range>", "<path>", "<file>"):
         assert ugly not in out, (command, ugly)
     assert "--lang" in out
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_reliability_ci_heading_follows_the_level(fmt):
+    # the CI column and the method line name the level the intervals were computed at; the
+    # JSON rows say the same level (confidence_level)
+    doc = json.loads(run("reliability", "--spec", SPEC, "--format", "json",
+                         "--level-of-confidence", "0.9").stdout)
+    assert {r["confidence_level"] for r in doc["results"]} == {0.9}
+    for lang, heading, method in (("nb", "90\u202f% KI", "90\u202f% KI fra asymptotiske"),
+                                  ("en", "90 % CI", "90 % CIs from asymptotic")):
+        out = CliRunner(env={"COLUMNS": "120"}).invoke(app, [
+            "reliability", "--spec", str(SPEC), "--format", fmt, "--lang", lang,
+            "--level-of-confidence", "0.9"]).stdout
+        assert heading in out and method in out.replace("\n", " "), out
+        assert not re.search(r"95 % (KI|CI)", out.replace("\u202f", " ")), out
+    out = nb("reliability", fmt, "--level-of-confidence", "0.995")
+    assert "99,5\u202f% KI" in out
+    assert "95\u202f% KI" in nb("reliability", fmt)  # the default level

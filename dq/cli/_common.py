@@ -13,6 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import Enum
 from io import StringIO
 from pathlib import Path
@@ -60,8 +61,27 @@ LangOption = Annotated[Optional[Lang], typer.Option(
 
 
 def language(lang: Lang | None, spec: Any) -> str:
-    """--lang, else the spec's [report] lang (nb when the spec does not say)."""
-    return lang.value if lang is not None else getattr(spec, "report_lang", "nb")
+    """--lang, else the spec's [report] lang (nb when the spec does not say); from here on it
+    is also the language of the command's warnings and notes on stderr (:func:`speak`)."""
+    return speak(lang.value if lang is not None else getattr(spec, "report_lang", "nb"))
+
+
+# The language of the warnings, notes and progress displays dq writes on stderr: set by each
+# command as soon as it knows its language (nb until then, dq's default), reset after it.
+_stderr_lang: ContextVar[str] = ContextVar("dq_stderr_lang", default="nb")
+
+
+def speak(lang: str) -> str:
+    """Write the warnings and notes of this command in ``lang``; returns ``lang``."""
+    _stderr_lang.set(lang)
+    return lang
+
+
+def in_language(message: str) -> str:
+    """A warning or note (a dq.messages.Message, or text) in the command's stderr language."""
+    from dq.messages import localise
+
+    return localise(message, _stderr_lang.get())
 
 
 # Readable placeholders in --help (the parser's own are <list[Path]>, <str>, <int range>): by
@@ -139,7 +159,18 @@ def say(line: str) -> None:
 
 
 def warn(message: str) -> None:
-    say(f"dq: warning: {message}")
+    """A warning on stderr in the command's language: ``dq: advarsel: …`` / ``dq: warning: …``."""
+    from dq.messages import Message
+
+    say(f"dq: {in_language(Message('stderr.warning'))}: {in_language(message)}")
+
+
+def note(message: str) -> None:
+    """A note on stderr in the command's language (a reader's "not UTF-8; reading it as
+    cp1252"): ``dq: merk: …`` / ``dq: note: …``."""
+    from dq.messages import Message
+
+    say(f"dq: {in_language(Message('stderr.note'))}: {in_language(message)}")
 
 
 def fail(message: str, code: int) -> None:
@@ -246,6 +277,7 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         reset_context()
+        token = _stderr_lang.set("nb")
         try:
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
@@ -265,6 +297,7 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(EXIT_INTERNAL) from None
         finally:
             reset_context()
+            _stderr_lang.reset(token)
 
     return wrapper  # type: ignore[return-value]
 
@@ -284,13 +317,14 @@ def watching() -> bool:
 
 @contextmanager
 def progress(message: str) -> Iterator[None]:
-    """A spinner on stderr while a person waits; nothing in CI or when piped."""
+    """A spinner on stderr while a person waits (``message``: a dq.messages.Message, written in
+    the command's language); nothing in CI or when piped."""
     if not watching():
         yield
         return
     from rich.console import Console
 
-    with Console(stderr=True).status(message, spinner="dots"):
+    with Console(stderr=True).status(in_language(message), spinner="dots"):
         yield
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from dq.cli._common import (Lang, LangOption, commit, handle_errors, language, plan_outputs,
-                            render_terminal, say)
+                            render_terminal, say, speak, warn)
 from dq.errors import EXIT_CHECK_FAILED
 
 COMPARE_HELP = """Compare two dq report results — a data-quality project's baseline and follow-up,
@@ -58,6 +58,8 @@ def compare(
 
     from dq.outputs import Input
 
+    speak(lang.value)
+
     # --output may not overwrite either result: checked before anything is read
     plan = plan_outputs([Input(before, "the baseline result this command reads"),
                          Input(after, "the follow-up result this command reads")], output)
@@ -75,8 +77,8 @@ def compare(
         text = render_terminal(lambda c: render.terminal(df, c, lang.value, top, notes, b, a, n),
                                output, width)
     commit(plan, {"--output": text})
-    for message in warnings:  # in the JSON too (warnings)
-        say(f"dq: warning: {message}")
+    for message in warnings:  # in the JSON too (warnings), in English there
+        warn(message)
     if fail_on_regression and cmp.regressed(df):
         raise typer.Exit(EXIT_CHECK_FAILED)
 

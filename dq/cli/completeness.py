@@ -12,6 +12,7 @@ from dq.cli._common import (renderer, CIMethod, CIOption, Format, FormatOption, 
                             warn)
 from dq.cli.inputs import (DataUrlOption, QueryOption, TableOption, database_option, load_spec,
                            open_data, protected)
+from dq.messages import Message
 from dq.errors import EXIT_CHECK_FAILED
 from dq.outputs import reading
 
@@ -67,7 +68,7 @@ def completeness(
     keys = parse_by(by)
     # Every output is checked against every input before any data is read.
     plan = plan_outputs(protected(spec_obj, reads={"dataset", "units"}, data=data), output)
-    with progress("Reading the export…"):
+    with progress(Message("progress.reading")):
         source = open_data(data or [], spec_obj, fmt=input_format, encoding=encoding,
                            separator=separator, hashes=fmt is Format.json, database=database)
     units = None
@@ -75,7 +76,7 @@ def completeness(
         with reading(spec_obj.units.path):
             units = units_mod.load(spec_obj.units)
     grouping = resolve(keys, spec_obj, source, has_units=units is not None)
-    with progress("Counting completeness…"):
+    with progress(Message("progress.completeness")):
         result = comp.compute(source, spec_obj, grouping, units=units, fail_under=fail_under,
                               min_n=min_n, ci_method=ci.value)
     emit(fmt, plan, output, width,

@@ -14,6 +14,7 @@ from dq.cli._common import (renderer, CIMethod, CIOption, Format, FormatOption, 
                             warn)
 from dq.cli.inputs import (DataUrlOption, QueryOption, TableOption, database_option, load_spec,
                            open_data, protected, scan_input)
+from dq.messages import Message
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 from dq.outputs import Input, reading
 
@@ -120,7 +121,7 @@ def coverage(
     plan = plan_outputs([*(Input(p, "a reference this command reads") for p in refs),
                          *protected(sp, reads={"dataset", "units"},
                                     data=[registry] if registry else None)], output)
-    with progress("Reading the export…"):
+    with progress(Message("progress.reading")):
         source = open_data([registry] if registry else [], replace(sp, variables={}), fmt=None,
                            encoding=None, separator=None, hashes=fmt is Format.json,
                            database=database)
@@ -129,7 +130,7 @@ def coverage(
     if sp.units is not None:
         with reading(sp.units.path):
             units = units_mod.load(sp.units)
-    with progress("Computing coverage…"):
+    with progress(Message("progress.coverage")):
         result = cov.compute(source, references, sp, units, reg_cols, ref_cols, opts)
 
     suppress_n = suppress if suppress is not None else (5 if fmt is Format.markdown else None)

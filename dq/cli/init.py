@@ -8,8 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import Lang, commit, handle_errors, plan_outputs, progress, say, warn
+from dq.cli._common import (Lang, commit, handle_errors, plan_outputs, progress, say, speak,
+                            warn)
 from dq.cli.inputs import DataUrlOption, QueryOption, TableOption
+from dq.messages import Message
 from dq.errors import EXIT_USAGE, ConfigError
 
 HELP = """Draft a registry spec (dq.toml) from an export, so dq report runs at once.
@@ -73,6 +75,7 @@ def init(
     from dq.outputs import Input, is_stdout, note_columns, reading
     from dq.spec import Thresholds, read_codebook
 
+    speak(lang.value)  # the notes and warnings on stderr too
     db = database_option(data_url, table, query, [export] if export is not None else None)
     if db is None and export is None:
         raise ConfigError("name the export to draft the spec from: a file (dq init export.csv) "
@@ -95,7 +98,7 @@ def init(
     if codebook is not None:
         with reading(codebook):
             cb = read_codebook(codebook, Thresholds(), ())
-    with progress("Reading the export…"):
+    with progress(Message("progress.reading")):
         if db is not None:
             from dq.io.database import open_source
 
@@ -198,6 +201,7 @@ def check(
     from dq.messages import init_text
     from dq.outputs import reading
 
+    speak(lang.value)  # the warnings on stderr too
     if not spec.is_file():
         raise ConfigError(f"{spec}: spec file not found" + (" (it is a directory)"
                                                             if spec.is_dir() else ""))
@@ -207,7 +211,7 @@ def check(
         return open_data(list(paths), replace(sp, path=None), fmt=None, encoding=None,
                          separator=None, hashes=False)
 
-    with reading(spec), progress("Checking the spec…"):
+    with reading(spec), progress(Message("progress.spec")):
         result = spec_check.check(spec, list(data or []), opener)
     for p in result.problems:
         (warn if p.level == "warning" else lambda m: say(f"dq: error: {m}"))(p.message)

@@ -83,11 +83,11 @@ def database_option(url: str | None, table: str | None, query: str | None,
 
 
 def _note(message: str) -> None:
-    """A reader's note ("not UTF-8; reading it as cp1252") on stderr, sanitised like every
-    other line dq writes there."""
-    from dq.cli._common import say
+    """A reader's note ("not UTF-8; reading it as cp1252") on stderr in the command's language,
+    sanitised like every other line dq writes there."""
+    from dq.cli._common import note
 
-    say(message if message.startswith("dq: ") else f"dq: {message}")
+    note(message)
 
 
 def load_spec(path: Path | None):  # noqa: ANN201 - dq.spec.Spec

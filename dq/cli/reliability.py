@@ -13,6 +13,7 @@ from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, LangOption
                             warn)
 from dq.cli.inputs import (StudyQueryOption, StudyTableOption, StudyUrlOption, load_spec,
                            protected, scan_input, study_option)
+from dq.messages import Message
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 from dq.outputs import Input
 
@@ -120,6 +121,7 @@ def reliability(
     from dq.render.tabular import to_csv
 
     sp = load_spec(spec)
+    lang_code = language(lang, sp)  # also the language of the warnings on stderr
     rs = sp.reliability
     path = study_option(study_url, study_table, study_query, study) or study or rs.study
     if path is None:
@@ -135,19 +137,17 @@ def reliability(
                           variables=_split(variables) or None,
                           level=level.value if level else None,
                           categories=_split(categories) or None)
-    with progress("Computing agreement…"):
+    with progress(Message("progress.agreement")):
         result = rel.compute(studies, rs.thresholds, bootstrap=bootstrap, seed=seed,
                              level=level_of_confidence, distribution=interval.value,
                              population=population_size,
                              weights=weights.value if weights else None, icc_null=icc_null)
     emit(fmt, plan, output, width,
          json=lambda: rel.to_json(result, source.infos, sp, bootstrap, seed),
-         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.reliability(result, language(lang, sp)),
-         terminal=lambda c: terminal.reliability(result, c, language(lang, sp)))
-    from dq.messages import localise
-
+         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.reliability(result, lang_code),
+         terminal=lambda c: terminal.reliability(result, c, lang_code))
     for message in result.warnings:  # diagnostics on stderr, never in the document, in the
-        warn(localise(message, language(lang, sp)))  # chosen language (dq.messages.Message)
+        warn(message)  # chosen language (dq.messages.Message)
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -186,6 +186,7 @@ def correctness(
     from dq.spec import Thresholds
 
     sp = load_spec(spec)
+    lang_code = language(lang, sp)  # also the language of the warnings on stderr
     cs = sp.correctness
     path = study_option(study_url, study_table, study_query, validation) or validation or cs.study
     if path is None:
@@ -216,14 +217,14 @@ def correctness(
                           weights=sampling_weights)
     emit(fmt, plan, output, width,
          json=lambda: corr.to_json(result, source.infos, sp),
-         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.correctness(result, language(lang, sp), ci.value),
-         terminal=lambda c: terminal.correctness(result, c, language(lang, sp)))
+         csv=lambda: to_csv(result.rows), markdown=lambda: markdown.correctness(result, lang_code, ci.value),
+         terminal=lambda c: terminal.correctness(result, c, lang_code))
     for message in result.warnings:  # diagnostics on stderr, never in the document
         warn(message)
     if sampling_weights:
         from dq.messages import plan_text
 
-        warn(plan_text("corr.weighted", language(lang, sp), column=sampling_weights))
+        warn(plan_text("corr.weighted", lang_code, column=sampling_weights))
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 

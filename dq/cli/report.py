@@ -11,7 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from dq.cli._common import (Lang, handle_errors, plan_outputs, progress, render_terminal, say,
-                            step_summary_request, warn)
+                            speak, step_summary_request, warn)
+from dq.messages import Message
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 from dq.cli.inputs import DataUrlOption, QueryOption, TableOption
 from dq.outputs import Request, plan, reading
@@ -84,7 +85,6 @@ def report(
     from dq import units as units_mod
     from dq.cli.inputs import database_option, load_spec, open_data, protected, scan_input
     from dq.publish import publish
-    from dq.messages import localise
     from dq.render import report as render
 
     if spec is not None and spec_option is not None and spec != spec_option:
@@ -95,7 +95,7 @@ def report(
                           "dq.toml)")
     sp = load_spec(spec)
     database = database_option(data_url, table, query, data)
-    language = lang.value if lang else sp.report_lang
+    language = speak(lang.value if lang else sp.report_lang)
     published = fmt in (ReportFormat.markdown, ReportFormat.html)
     suppress_n = suppress if suppress is not None else (sp.report_suppress if published else None)
     suppress_n = suppress_n or None
@@ -108,7 +108,7 @@ def report(
         protects,
         output, Request("--junit", junit) if junit is not None else None, summary)
     figure_folder = _figure_folder(figures) if figures is not None else None
-    with progress("Reading the export and the studies…"):
+    with progress(Message("progress.reading_studies")):
         source = open_data(list(data or []), replace(sp, variables={}), fmt=None, encoding=None,
                            separator=None,
                            hashes=fmt not in (ReportFormat.terminal, ReportFormat.table),
@@ -118,7 +118,7 @@ def report(
             with reading(sp.units.path):
                 units = units_mod.load(sp.units)
         studies = rep.open_studies(sp, scan=scan_input)
-    with progress("Checking all six dimensions…"):
+    with progress(Message("progress.report")):
         result = rep.run(sp, source, units, year=year, **studies)
     # One publish step, then every format renders the published report; everything is rendered
     # before anything is written. CI outputs (JUnit, annotations, step summary) are published
@@ -136,8 +136,7 @@ def report(
         drawn = report_figures(for_ci, build(for_ci), language)
         figure_texts, rasterised = figs.files(drawn)
         if not rasterised:
-            warn("--figures: SVG only; PNG needs CairoSVG and the cairo library (pip install "
-                 "'dq[png]')")
+            warn(Message("report.figures_svg_only"))
         # The figure files join the outputs planned before reading: every one is checked
         # against the inputs and the other outputs again, all together.
         plan_ = plan(protects, [*(t.request for t in plan_.targets),
@@ -173,9 +172,9 @@ def report(
     shown_warnings = result.warnings if fmt is ReportFormat.json else [
         w for w in result.warnings if getattr(w, "key", None) != "reliability.paradox"]
     for message in shown_warnings[:10]:
-        warn(localise(message, language))
+        warn(message)
     if len(shown_warnings) > 10:
-        warn(f"{len(shown_warnings) - 10} more warnings in the JSON output (warnings)")
+        warn(Message("report.more_warnings", n=len(shown_warnings) - 10))
     code = EXIT_CHECK_FAILED if result.failed or (strict and result.warned) else 0
     say(render.verdict_line(result, language, code))  # the CI log's one-line verdict
     if code:

@@ -8,9 +8,10 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dq.cli._common import (Lang, handle_errors, plan_outputs, progress, render_terminal,
-                            commit, warn)
+from dq.cli._common import (Lang, handle_errors, language, plan_outputs, progress,
+                            render_terminal, commit, warn)
 from dq.cli.inputs import load_spec, open_data, protected
+from dq.messages import Message
 from dq.errors import ConfigError
 from dq.outputs import Request, is_stdout
 
@@ -82,7 +83,9 @@ def sample(
     fmt: Annotated[SampleFormat, typer.Option("--format", "-f", help="Terminal output: the "
                                               "allocation table or its JSON.")] =
     SampleFormat.table,
-    lang: Annotated[Lang, typer.Option(help="Language of the allocation table.")] = Lang.nb,
+    lang: Annotated[Optional[Lang], typer.Option(
+        help="Language of the allocation table and the warnings (default: the spec's [report] "
+             "lang, else nb).")] = None,
     suppress: Annotated[int, typer.Option(
         help="Strata with fewer records than this are shown as <N.", min=0, max=10_000)] = 5,
     encoding: Annotated[Optional[str], typer.Option(help="CSV encoding.")] = None,
@@ -98,6 +101,7 @@ def sample(
     if by and per:
         raise ConfigError("give --by (proportional) or --per (equal per stratum), not both")
     spec_obj = load_spec(spec)
+    lang_code = language(lang, spec_obj)  # also the language of the warnings on stderr
     method = allocation or ("equal" if per else "proportional" if by else "simple")
     if method not in smp.ALLOCATIONS:
         raise ConfigError(f"unknown --allocation {method!r}: choose proportional, equal, neyman "
@@ -112,7 +116,7 @@ def sample(
                         Request("--manifest", manifest),
                         Request("--format json", None) if fmt is SampleFormat.json else None)
     conditions = [c for c in (where, _year_condition(spec_obj, year) if year else None) if c]
-    with progress("Reading the export…"):
+    with progress(Message("progress.reading")):
         source = open_data(data or [], spec_obj, fmt=None, encoding=encoding,
                            separator=separator, hashes=True)
         result = smp.draw(source, spec_obj, n=n, seed=seed, keys=keys, strata=strata,
@@ -125,7 +129,7 @@ def sample(
         texts["--format json"] = render.dumps(render.public(doc))
     commit(plan, texts)
     if fmt is SampleFormat.table:
-        typer.echo(render_terminal(lambda c: render.terminal(result, c, lang.value, output,
+        typer.echo(render_terminal(lambda c: render.terminal(result, c, lang_code, output,
                                                              source.infos), None, None), nl=False)
     for message in result.warnings:
         warn(message)

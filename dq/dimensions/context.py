@@ -23,6 +23,7 @@ from dq.errors import ConfigError
 from dq.grouping import Grouping, resolve
 from dq.io import Source
 from dq.io.values import as_date
+from dq.messages import Message
 from dq.spec import Spec, Variable
 
 COUNTS = ["n_applicable", "n_valid", "n_missing", "n_unknown", "n_invalid"]
@@ -202,8 +203,7 @@ class Context:
         rows, national, til = res.rows, res.national, res.tilslutning
         if year is not None:
             if year not in rows["year"].drop_nulls().unique().to_list():
-                warnings.append(f"the coverage reference has no figures for {year}; "
-                                "dekningsgrad is not assessed for the report year")
+                warnings.append(Message("coverage.no_report_year", year=year))
             rows, national, til = (f.filter(self.in_year) for f in (rows, national, til))
         return Coverage(result=res, rows=rows, national=national, tilslutning=til,
                         target=opts.target, low=opts.low, warnings=warnings)

@@ -37,6 +37,7 @@ import polars.selectors as cs
 from dq.errors import ConfigError, InputError
 from dq.io import sniff
 from dq.io.sniff import quoted, safe_name
+from dq.messages import Message
 from dq.tempfiles import unlinked_file
 
 if TYPE_CHECKING:
@@ -436,8 +437,7 @@ def _scan_csv(path: Path, encoding: str | None, separator: str | None,
         raise _csv_unreadable(path, source_path, dialect, len(names)) from None
     _drop_unnamed(path, raw, unnamed, counts)
     if dialect.encoding_guessed:  # only now: a file that is refused gets one line, the error
-        notify(f"note: {_where(path)} is not UTF-8; reading it as {dialect.encoding} "
-               "(pass --encoding to choose)")
+        notify(Message("read.not_utf8", file=_where(path), encoding=dialect.encoding))
     columns = [n for n in names if n]
     info = SourceInfo(path=path, format="csv", encoding=dialect.encoding,
                       encoding_guessed=dialect.encoding_guessed, separator=dialect.separator,
@@ -562,7 +562,7 @@ def scan(path: Path | str | DatabaseSource, *, fmt: str | None = None, encoding:
     if isinstance(path, DatabaseSource):
         return open_source(path)
     path = Path(path)
-    notify = notify or (lambda msg: print(msg, file=sys.stderr))
+    notify = notify or (lambda msg: print(f"note: {msg}", file=sys.stderr))
     _check_path(path)
     kind = detect_format(path, fmt)
     try:

@@ -284,13 +284,16 @@ def terminal(df: pl.DataFrame, console: Any, lang: str, top: int, warnings: list
 # ------------------------------------------------------------------------------ HTML
 
 
+NBSP = "\u00a0"
+# The tables fit their box at 1280 px (the figure cells wrap between words); at 390 px they
+# scroll inside .scroll, never the page.
 CSS = """*{box-sizing:border-box}body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,
 sans-serif;margin:0 auto;max-width:1100px;padding:1rem;color:#1b1f24}h1{font-size:1.5rem;
 overflow-wrap:anywhere}h2{margin-top:1.8rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
 .scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;margin:.5rem 0}
 th,td{padding:.3rem .5rem;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.c{min-width:12rem;overflow-wrap:anywhere}.new_failure,.worsened{color:#b42318;font-weight:600}
+td.d{white-space:normal;min-width:6.5rem}td.c{min-width:12rem;overflow-wrap:anywhere}.new_failure,.worsened{color:#b42318;font-weight:600}
 .resolved,.improved{color:#1a7f37;font-weight:600}.persisting_failure{color:#9a6700}
 .small{color:#57606a;font-size:.9rem}code{overflow-wrap:anywhere}
 @media (max-width:600px){body{font-size:15px;padding:.6rem}td.c{min-width:9rem}}
@@ -323,7 +326,11 @@ def to_html(df: pl.DataFrame, before: Any, after: Any, warnings: list[str], lang
             for r in section.rows:
                 c = _cells(r, lang)
                 rows.append(f"<tr><td>{esc(c[0])}</td><td class=c>{esc(c[1])}</td>"
-                            + "".join(f"<td class=n>{esc(x)}</td>" for x in c[2:6])
+                            # figures may wrap between words (a shift's "−20,7 prosentpoeng
+                            # (2022→2023)"), never inside "65.0 %"
+                            + "".join(f"<td class={cls}>{esc(x).replace(' %', NBSP + '%')}</td>"
+                                      for cls, x in zip(('"n d"', '"n d"', '"n d"', "n"),
+                                                        c[2:6], strict=True))
                             + f'<td class="{esc(r["change"])}">{esc(c[6])}</td></tr>')
             body.append(f'<div class="scroll"><table><tr>{head}</tr>{"".join(rows)}</table>'
                         "</div>")

@@ -13,9 +13,9 @@ import polars as pl
 
 from dq.messages import counted, label_word, statistic_name, status_word, sub
 from dq.render.numbers import ci, count, estimate, interval, num, pct
-from dq.render.terminal import (correctness_detail, coverage_method, estimate_ci, estimate_text,
-                                group_label, loglinear_text, model_headers, model_rows, paradoxes,
-                                reliability_method)
+from dq.render.terminal import (ci_header, correctness_detail, coverage_method, estimate_ci,
+                                estimate_text, group_label, loglinear_text, model_headers,
+                                model_rows, paradoxes, reliability_method)
 from dq.render.text import md_cell
 
 
@@ -227,7 +227,7 @@ def coverage(result, suppress_n: int | None, lang: str = "en",  # noqa: ANN001
 
 def reliability(result, lang: str = "en") -> str:  # noqa: ANN001 - ReliabilityResult
     headers = [(sub("col.variable", lang), "left"), (sub("rel.col.stat", lang), "left"),
-               (sub("rel.col.estimate", lang), "right"), (sub("col.ci", lang), "right"),
+               (sub("rel.col.estimate", lang), "right"), (ci_header(result.rows, lang), "right"),
                (sub("rel.col.n", lang), "right"), (sub("rel.col.raters", lang), "right"),
                (sub("rel.col.label", lang), "left"), (sub("col.status", lang), "left")]
     body = []

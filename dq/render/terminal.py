@@ -379,16 +379,27 @@ def paradoxes(result, lang: str) -> list[str]:  # noqa: ANN001 - ReliabilityResu
 
 
 def reliability_method(result, lang: str) -> str:  # noqa: ANN001
-    boot = (sub("rel.bootstrap", lang, n=result.bootstrap, seed=result.seed)
-            if result.bootstrap else sub("rel.asymptotic", lang))
+    level = ci_header(result.rows, lang)  # "95 % KI", "90 % CI"
+    boot = (sub("rel.bootstrap", lang, n=result.bootstrap, seed=result.seed, ci=level)
+            if result.bootstrap else sub("rel.asymptotic", lang, ci=level))
     return f"{boot} {sub('rel.labels', lang)}"
+
+
+def ci_header(rows: pl.DataFrame, lang: str) -> str:
+    """The CI column's heading at the level the intervals were computed at ("90 % KI"); the
+    95 % heading when the rows do not say or hold several levels."""
+    levels = (rows["confidence_level"].drop_nulls().unique().to_list()
+              if "confidence_level" in rows.columns else [])
+    if len(levels) != 1:
+        return sub("col.ci", lang)
+    return sub("col.ci_level", lang, level=round(100 * levels[0], 6))
 
 
 def reliability(result, console: Console, lang: str = "en") -> None:  # noqa: ANN001
     say(console, Text(sub("rel.title", lang), style="bold"))
     say(console, reliability_method(result, lang), style="dim")
     headers = [(sub("rel.col.statistic", lang), "left"), (sub("rel.col.estimate", lang), "right"),
-               (sub("col.ci", lang), "right"), (sub("rel.col.n", lang), "right"),
+               (ci_header(result.rows, lang), "right"), (sub("rel.col.n", lang), "right"),
                (sub("rel.col.label", lang), "left"), (sub("col.status", lang), "left")]
     table_rows: list[list[str | Text]] = []
     last = None
