@@ -279,7 +279,10 @@ REPORT: dict[str, dict[str, str]] = {
            "n": "n/N", "what": "Hva som skal til", "generated": "Laget med dq",
            "period_year": "Rapportår {year}", "period_previous": "forrige år {previous}",
            "period_all": "Alle år samlet: {span}",
-           "period_years": "registreringer {span}"},
+           "period_years": "registreringer {span}",
+           "gh_threshold": "terskel {threshold}",
+           "gh_more": "{fail} flere ikke beståtte kontroller og {warn} flere med advarsel er "
+                      "ikke annotert (høyst {limit}); se rapporten"},
     "en": {"title": "Data quality", "summary": "Summary", "verdict": "Verdict",
            "check": "Check", "estimate": "Result", "ci": "95 % CI", "unit": "Unit",
            "status": "Status", "worst": "Worst units", "not_assessed": "not assessed",
@@ -291,7 +294,10 @@ REPORT: dict[str, dict[str, str]] = {
            "n": "n/N", "what": "What would assess it", "generated": "Made with dq",
            "period_year": "Report year {year}", "period_previous": "previous year {previous}",
            "period_all": "All years pooled: {span}",
-           "period_years": "registrations {span}"},
+           "period_years": "registrations {span}",
+           "gh_threshold": "threshold {threshold}",
+           "gh_more": "{fail} more failing and {warn} more warning checks not annotated (at "
+                      "most {limit}); see the report"},
 }
 
 

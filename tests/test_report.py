@@ -381,7 +381,12 @@ def test_ci_contract_strict_junit_verdict_line_and_annotations(tmp_path, monkeyp
     dims = {ln.split("title=dq ")[1].split(".")[0] for ln in errors}
     assert {"kompletthet", "korrekthet", "aktualitet"} <= dims
     assert len([ln for ln in notes if not ln.startswith("::notice")]) <= 20
-    assert notes[-1].startswith("::notice") and "not annotated (at most 20)" in notes[-1]
+    assert notes[-1].startswith("::notice") and "ikke annotert (høyst 20)" in notes[-1]
+    # in the report's language (nb): the checks' Norwegian titles, terskel, enheter
+    from tests.test_subcommand_lang import english_words
+
+    assert all(english_words(ln.split("::", 2)[2]) == [] for ln in notes), notes
+    assert any("terskel" in ln for ln in errors) and any(" enheter)" in ln for ln in notes)
     # warnings are diagnostics: on stderr, not in the report
     assert any(ln.startswith("dq: advarsel:") for ln in lines)  # in the report's language
 

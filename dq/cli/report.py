@@ -159,7 +159,7 @@ def report(
         texts["--junit"] = render.junit(for_ci, strict=strict)
     if summary is not None:
         texts[summary.option] = render.markdown(for_ci, language)
-    annotations = (render.github_annotations(for_ci)
+    annotations = (render.github_annotations(for_ci, language)
                    if os.environ.get("GITHUB_ACTIONS") == "true" else [])
     texts.update({f"--figures {name}": value for name, value in figure_texts.items()})
     for message in plan_.commit(texts):

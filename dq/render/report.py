@@ -16,7 +16,7 @@ import dq
 from dq.checks.model import DIMENSIONS, NAMES
 from dq.render.report_text import (TEXT, _threshold, ci_of, evidence_of, figure_of,  # noqa: F401
                                    figure_text, period_line, suppression_rule, title_of)
-from dq.messages import chapter
+from dq.messages import chapter, counted, render
 from dq.render.chapter import build, top_findings
 from dq.render.numbers import count
 from dq.render.report_text import key_text, paradox_text, sentence
@@ -172,7 +172,7 @@ def _gh_property(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_annotations(report, limit: int = 20) -> list[str]:  # noqa: ANN001
+def github_annotations(report, lang: str = "en", limit: int = 20) -> list[str]:  # noqa: ANN001
     """GitHub workflow annotations, chosen by severity across dimensions: one per failing check
     (its national row, or the number of failing units) before any warning, taking the
     dimensions in turn so that no dimension can use up the cap; then warnings the same way. What
@@ -189,11 +189,12 @@ def github_annotations(report, limit: int = 20) -> list[str]:  # noqa: ANN001
                 national = group.filter(pl.col("unit").is_null())
                 row = (national if national.height else group).row(0, named=True)
                 units = group.filter(pl.col("unit").is_not_null()).height
-                where = f" ({units} unit{'s' if units != 1 else ''})" if units else ""
+                where = f" ({counted(units, 'unit', lang)})" if units else ""
                 title = _gh_property(f"dq {cid}")
+                threshold = render(TEXT[lang]["gh_threshold"], lang,
+                                   {"threshold": _threshold(row, lang)})
                 notes.append(f"::{kind} title={title}::" + _gh_data(
-                    f"{row['title']}: {figure_of(row, 'en')}{where} "
-                    f"(threshold {_threshold(row, 'en')})"))
+                    f"{plain(title_of(row, lang))}: {figure_of(row, lang)}{where} ({threshold})"))
             per_dim.append(notes)
         while any(per_dim):
             for notes in per_dim:
@@ -204,8 +205,9 @@ def github_annotations(report, limit: int = 20) -> list[str]:  # noqa: ANN001
                     else:
                         left[level] += 1
     if left["fail"] or left["warn"]:
-        lines.append(f"::notice title=dq::{left['fail']} more failing and {left['warn']} more "
-                     f"warning checks not annotated (at most {limit}); see the report")
+        lines.append("::notice title=dq::" + _gh_data(render(
+            TEXT[lang]["gh_more"], lang, {"fail": left["fail"], "warn": left["warn"],
+                                          "limit": limit})))
     return lines
 
 
