@@ -1150,6 +1150,12 @@ def init_text(key: str, lang: str, **params: Any) -> str:
     return render(INIT[key][lang], lang, params)
 
 
+# ---- dq init: one pass (approximate distinct counts) and dq spec check's unseen codes
+WORDS.update({
+    "init_about": {"nb": "om lag {n:count}", "en": "about {n:count}"},
+})
+
+
 # ---- dq init and dq spec check from a database ([dataset] url + table | query)
 INIT.update({
     "header_database": {

@@ -106,11 +106,12 @@ def init(
             with reading(export):
                 source = infer_source(export, input_format, encoding, separator, _note)
         note_columns(source.columns)
-        inference = infer.infer(source, codebook=cb, codebook_path=codebook)
+        inference = infer.infer(source, codebook=cb, codebook_path=codebook,
+                                unit_values=units is not None)
     units_src = None
     if units is not None:
         units_src = scan_input(units)
-        inference.units = infer.infer_units(units, units_src, inference, source)
+        inference.units = infer.infer_units(units, units_src, inference)
     if reference:
         refs = [(p, scan_input(p)) for p in reference]
         inference.coverage = infer.infer_coverage(refs, inference, units_src, inference.units)
