@@ -195,11 +195,14 @@ class _Other:
 OTHER: Any = _Other()
 
 
-def _value_counts(series: pl.Series) -> list[tuple[str, int]]:
-    """(value, records), most frequent first (ties by value), nulls left out."""
-    counts = series.drop_nulls().value_counts()
-    pairs = [(str(v), int(n)) for v, n in counts.iter_rows()]
-    return sorted(pairs, key=lambda vn: (-vn[1], vn[0]))
+def _value_counts(series: pl.Series, limit: int | None = None) -> list[tuple[str, int]]:
+    """(value, records), most frequent first (ties by value), nulls left out; the first
+    ``limit``."""
+    counts = series.rename("value").drop_nulls().value_counts(name="records")
+    counts = counts.sort(["records", "value"], descending=[True, False])
+    if limit is not None:
+        counts = counts.head(limit)
+    return [(str(v), int(n)) for v, n in counts.iter_rows()]
 
 
 def _na_counts(series: pl.Series) -> dict[str, int]:
@@ -215,8 +218,9 @@ class Plan:
 
     - ``shapes``: the costly measures a text column needs (dates where a value reads as one, the
       fødselsnummer rule where one has 11 digits, ICD-10/NCSP where one starts like a code);
-    - ``whole``: the first rows are the whole export, so ``sample_values`` (each column's value
-      counts) and ``sample_na`` are exact; else ``count`` (column → the values whose records
+    - ``whole``: the first rows are the whole export, so ``sample_distinct``, ``sample_values``
+      (each column's most frequent values; all of them for unit columns) and ``sample_na`` are
+      exact; else ``count`` (column → the values whose records
       the pass counts, everything else pooled) and ``na`` (column → NA spellings counted);
     - ``statuses``: (column, code) filters for "finished" — every column named like a form status
       with every code that can mean finished (the codebook's "ferdigstilt" label, MRS 2, OQR 1),
@@ -232,6 +236,7 @@ class Plan:
 
     shapes: dict[str, set[str]]
     whole: bool
+    sample_distinct: dict[str, int]
     sample_values: dict[str, list[tuple[str, int]]]
     sample_na: dict[str, dict[str, int]]
     count: dict[str, tuple[str, ...]]
@@ -297,16 +302,19 @@ def _plan(lf: pl.LazyFrame, schema: pl.Schema, info: Any, codebook: dict[str, Va
     na: dict[str, tuple[str, ...]] = {}
     declared: dict[str, tuple[str, ...]] = {}
     if whole:
-        sample_values = {n: _value_counts(texts.get_column(n)) for n in names}
+        sample_values = {n: _value_counts(texts.get_column(n),
+                                          None if n in units else TOP_VALUES) for n in names}
         sample_na = {n: _na_counts(texts.get_column(n)) for n in names}
     else:
         wanted = [n for n in names if distinct[n] <= COUNT_DISTINCT and (
             distinct[n] <= MAX_CODES or labels[n] or n in unit_names
             or any(s == n for s, _ in statuses))]
+        masks = 0
         for n in sorted(wanted, key=lambda n: distinct[n]):
             values = tuple(dict.fromkeys([*(v for v, _ in _value_counts(texts.get_column(n))),
                                           *labels[n]]))
-            if sum(len(v) + 1 for v in count.values()) + len(values) + 1 > MAX_COUNTED:
+            masks += len(values) + 1
+            if masks > MAX_COUNTED:
                 break
             count[n] = values
         count = {n: count[n] for n in names if n in count}
@@ -344,7 +352,7 @@ def _plan(lf: pl.LazyFrame, schema: pl.Schema, info: Any, codebook: dict[str, Va
         kept.append(v)
         cells += per[v] * variants
     optional = [n for n in names if n in kept]
-    return Plan(shapes, whole, sample_values, sample_na, count, na, statuses, dates,
+    return Plan(shapes, whole, distinct, sample_values, sample_na, count, na, statuses, dates,
                 conditions, optional, units, declared)
 
 
@@ -583,8 +591,10 @@ def _profile(row: dict[str, Any], i: int, name: str, dtype: pl.DataType, rows: i
 
     # the column's value counts, when they are known exactly
     counted: list[tuple[str, int]] | None = None
+    distinct: int | None = None
     if plan.whole:
         counted, na = plan.sample_values[name], plan.sample_na[name]
+        distinct = plan.sample_distinct[name]
     else:
         if name in plan.count and not get("other"):
             pairs = [(x, int(get(f"v|{j}"))) for j, x in enumerate(plan.count[name])]
@@ -595,7 +605,7 @@ def _profile(row: dict[str, Any], i: int, name: str, dtype: pl.DataType, rows: i
             na = recounted[1]
     values: tuple[str, ...] | None = None
     if counted is not None:
-        distinct, top = len(counted), tuple(counted[:TOP_VALUES])
+        distinct, top = distinct or len(counted), tuple(counted[:TOP_VALUES])
         if name in plan.units:
             values = tuple(v for v, _ in counted)
     else:
