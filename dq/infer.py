@@ -1,10 +1,13 @@
 """Infer a registry spec from an export: what ``dq init`` writes into a first ``dq.toml``.
 
-One streaming pass profiles every column (missing, distinct values, numbers, dates in each format
-registries write, fødselsnummer by the check-digit rule of :mod:`dq.fnr`, text shape); a second
-streaming pass over a few chosen columns looks at relations (a variable filled in only under a
-condition, date orders). Everything the profile holds stays in memory: what leaves this module is
-an :class:`Inference` of decisions, each with its evidence as a catalogue key and counts.
+The export is read once (:func:`measure`): one streaming Polars query profiles every column
+(missing, distinct values, numbers, dates in each format registries write, fødselsnummer by the
+check-digit rule of :mod:`dq.fnr`, text shape) and, in the same pass, counts the relations (each
+variable's missingness, its filling under each value of a condition candidate, date orders) under
+every form-status filter that can turn out to mean "finished". What to count is planned from the
+schema, the codebook and the export's first rows (:class:`Plan`); the decisions are taken after
+the pass from its counts. Everything the profile holds stays in memory: what leaves this module
+is an :class:`Inference` of decisions, each with its evidence as a catalogue key and counts.
 
 Privacy (domain.md "Privacy"): a value of the data enters the inference only as a *code* — a
 value that occurs in at least :data:`MIN_CODE_COUNT` records **and** has the shape of a code
@@ -25,8 +28,8 @@ import polars as pl
 
 from dq import fnr
 from dq.io import Source
-from dq.io.readers import DATE_FORMATS, DATETIME_FORMATS
-from dq.io.values import as_date, as_datetime, as_text, number
+from dq.io.readers import DATE_FORMATS, DATETIME_FORMATS, sample_rows
+from dq.io.values import as_date, as_text, number
 from dq.spec import Variable, code_text
 
 #: A value is written into the spec as a code only when this many records hold it (the small-cell
@@ -108,7 +111,10 @@ EVENT_NAMES = (
 
 @dataclass(frozen=True)
 class Profile:
-    """What one pass learned about a column. ``top`` holds values in memory only."""
+    """What the pass learned about a column. ``top`` and ``values`` hold values in memory only.
+
+    ``distinct`` is exact when ``exact`` (the values were counted, or the first rows are the
+    whole export), else an approximate count (HyperLogLog: no column's values are held)."""
 
     name: str
     dtype: pl.DataType
@@ -132,6 +138,11 @@ class Profile:
     with_space: int
     icd10: int
     ncsp: int
+    exact: bool = True
+    values: tuple[str, ...] | None = None  # every distinct value, when counted (unit ids)
+    # a codebook's categorical column whose values were not counted: (records, about how many
+    # distinct values) outside its declared codes
+    undeclared: tuple[int, int] | None = None
 
     @property
     def present(self) -> int:
@@ -151,45 +162,210 @@ class Profile:
 _DATE_LIKE = r"^\s*[0-9]{1,4}[.-][0-9]"
 _ELEVEN = r"^\s*[0-9]{11}\s*$"
 _CODE_LIKE = r"^\s*[A-Za-z]{1,3}[0-9]{2}"
+_FORMATS = (*DATE_FORMATS, *DATETIME_FORMATS)  # the order as_date tries them in
+
+# Counting values. Polars' streaming engine has no bounded way to count the values of a column
+# inside a select (value_counts and unique run in its in-memory fallback, which holds the whole
+# column), so the pass counts values as sums of boolean masks, one per value the first rows
+# showed, plus one for "any other value". When the first rows are the whole export they give the
+# value counts themselves.
+#: Columns whose values are counted (on a longer export): those with at most MAX_CODES distinct
+#: values in the first rows (the categorical candidates), form-status columns, the codebook's
+#: categorical columns, labelled (SPSS/Stata) columns and unit columns (the number of units is
+#: evidence, and their ids are matched with a unit table) — each only with at most this many
+#: distinct values in the first rows.
+COUNT_DISTINCT = 1_000
+#: Bound on the masks summed for value counts (on wide exports, the fewest-valued columns first).
+MAX_COUNTED = 20_000
+#: Date columns whose pairwise order is counted: the first ones (in column order) that the first
+#: rows show as dates.
+MAX_ORDER_DATES = 16
+#: Bound on the cells (variable × condition value × form-status filter) counted for conditions:
+#: on wide exports the variables whose first rows lack values most are searched first.
+MAX_CELLS = 30_000
 
 
-def _shapes(lf: pl.LazyFrame, schema: pl.Schema) -> dict[str, set[str]]:
-    """Which costly measures a text column needs, from the first rows: date formats only where
-    a value looks like a date, the fødselsnummer rule where one has 11 digits, ICD-10/NCSP where
-    one starts like a code. A column without values in the sample gets them all."""
-    text = [n for n, t in schema.items() if t == pl.String]
-    if not text:
-        return {}
-    sample = lf.select(text).head(SAMPLE_ROWS).collect()
-    shapes: dict[str, set[str]] = {}
-    flags = sample.select(
-        *(pl.col(n).str.contains(_DATE_LIKE).any().alias(f"d{i}") for i, n in enumerate(text)),
-        *(pl.col(n).str.contains(_ELEVEN).any().alias(f"f{i}") for i, n in enumerate(text)),
-        *(pl.col(n).str.contains(_CODE_LIKE).any().alias(f"c{i}") for i, n in enumerate(text)),
-        *(pl.col(n).is_not_null().any().alias(f"v{i}") for i, n in enumerate(text)),
+class _Other:
+    """The cell of a condition column's values that the first rows did not show."""
+
+    def __repr__(self) -> str:
+        return "OTHER"
+
+
+OTHER: Any = _Other()
+
+
+def _value_counts(series: pl.Series, limit: int | None = None) -> list[tuple[str, int]]:
+    """(value, records), most frequent first (ties by value), nulls left out; the first
+    ``limit``."""
+    counts = series.rename("value").drop_nulls().value_counts(name="records")
+    counts = counts.sort(["records", "value"], descending=[True, False])
+    if limit is not None:
+        counts = counts.head(limit)
+    return [(str(v), int(n)) for v, n in counts.iter_rows()]
+
+
+def _na_counts(series: pl.Series) -> dict[str, int]:
+    """NA tokens as written → records."""
+    na = series.filter(series.str.to_uppercase().is_in(list(NA_TOKENS)))
+    return dict(_value_counts(na))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the one pass measures, chosen before it from the schema, the codebook and the first
+    rows (the sample every reader takes; no pass over the export):
+
+    - ``shapes``: the costly measures a text column needs (dates where a value reads as one, the
+      fødselsnummer rule where one has 11 digits, ICD-10/NCSP where one starts like a code);
+    - ``whole``: the first rows are the whole export, so ``sample_distinct``, ``sample_values``
+      (each column's most frequent values; all of them for unit columns) and ``sample_na`` are
+      exact; else ``count`` (column → the values whose records
+      the pass counts, everything else pooled) and ``na`` (column → NA spellings counted);
+    - ``statuses``: (column, code) filters for "finished" — every column named like a form status
+      with every code that can mean finished (the codebook's "ferdigstilt" label, MRS 2, OQR 1),
+      so whichever the data show, its counts are there;
+    - ``dates``: date columns whose order is counted; ``conditions``: categorical candidates with
+      the values to count (the first rows' values and declared codes; later values are pooled as
+      OTHER); ``optional``: variables whose filling is counted under each condition value.
+
+    When the first rows are the whole export each candidate set holds every column the decisions
+    after the pass can pick, within the bounds MAX_ORDER_DATES, MAX_CONDITIONS, MAX_OPTIONAL and
+    MAX_CELLS; on a longer export a column that behaves differently after the first rows may be
+    left out of a relation (never out of its own profile)."""
+
+    shapes: dict[str, set[str]]
+    whole: bool
+    sample_distinct: dict[str, int]
+    sample_values: dict[str, list[tuple[str, int]]]
+    sample_na: dict[str, dict[str, int]]
+    count: dict[str, tuple[str, ...]]
+    na: dict[str, tuple[str, ...]]
+    statuses: list[tuple[str, str]]
+    dates: list[str]
+    conditions: dict[str, tuple[str, ...]]
+    optional: list[str]
+    units: list[str]
+    declared: dict[str, tuple[str, ...]]  # codebook categorical columns not counted: its codes
+
+
+def _plan(lf: pl.LazyFrame, schema: pl.Schema, info: Any, codebook: dict[str, Variable],
+          unit_values: bool) -> Plan:
+    names = list(schema)
+    limit = sample_rows(len(names))
+    sample = lf.head(limit).collect()
+    whole = sample.height < limit
+    texts = sample.select(as_text(pl.col(n), schema[n]).alias(n) for n in names)
+    stats = texts.select(
+        *(pl.col(n).drop_nulls().n_unique().alias(f"u{i}") for i, n in enumerate(names)),
+        *(pl.col(n).is_null().any().alias(f"z{i}") for i, n in enumerate(names)),
     ).row(0, named=True)
-    for i, n in enumerate(text):
-        if not flags[f"v{i}"]:
-            shapes[n] = {"date", "fnr", "code"}
-        else:
-            shapes[n] = {k for k, key in (("date", "d"), ("fnr", "f"), ("code", "c"))
-                         if flags[f"{key}{i}"]}
-    return shapes
+    distinct = {n: int(stats[f"u{i}"]) for i, n in enumerate(names)}
+    has_null = {n: bool(stats[f"z{i}"]) for i, n in enumerate(names)}
+    labels = {n: _labels(n, codebook, info.value_labels) for n in names}
+
+    shapes: dict[str, set[str]] = {}
+    dated: dict[str, int] = {}  # values of the first rows read as a date (DATE_FORMATS)
+    text = [n for n, t in schema.items() if t == pl.String]
+    if text:
+        # dates: a value that reads as a date in one of the formats (not just "12.5")
+        flags = texts.select(
+            *(pl.col(n).str.contains(_ELEVEN).any().alias(f"f{i}") for i, n in enumerate(text)),
+            *(pl.col(n).str.contains(_CODE_LIKE).any().alias(f"c{i}") for i, n in enumerate(text)),
+            *(pl.col(n).is_not_null().any().alias(f"v{i}") for i, n in enumerate(text)),
+            *(as_date(pl.col(n), pl.String(), f).is_not_null().sum().alias(f"p{i}|{f}")
+              for i, n in enumerate(text) if texts.get_column(n).str.contains(_DATE_LIKE).any()
+              for f in _FORMATS),
+        ).row(0, named=True)
+        for i, n in enumerate(text):
+            parsed = {f: int(flags.get(f"p{i}|{f}") or 0) for f in _FORMATS}
+            flags[f"d{i}"] = any(parsed.values())
+            dated[n] = max(parsed[f] for f in DATE_FORMATS)
+            if not flags[f"v{i}"]:
+                shapes[n] = {"date", "fnr", "code"}
+            else:
+                shapes[n] = {k for k, key in (("date", "d"), ("fnr", "f"), ("code", "c"))
+                             if flags[f"{key}{i}"]}
+
+    statuses: list[tuple[str, str]] = []
+    for n in names:
+        if STATUS.search(_norm(n)):
+            code, why = _finished_code(set(), labels[n])
+            labelled = [code] if why == "finished_label" and code is not None else []
+            statuses += [(n, c) for c in dict.fromkeys([*labelled, "2", "1"])]
+    unit_names = [n for n in names if UNIT.search(_norm(n))]
+    units = unit_names if unit_values else []
+
+    sample_values: dict[str, list[tuple[str, int]]] = {}
+    sample_na: dict[str, dict[str, int]] = {}
+    count: dict[str, tuple[str, ...]] = {}
+    na: dict[str, tuple[str, ...]] = {}
+    declared: dict[str, tuple[str, ...]] = {}
+    if whole:
+        sample_values = {n: _value_counts(texts.get_column(n),
+                                          None if n in units else TOP_VALUES) for n in names}
+        sample_na = {n: _na_counts(texts.get_column(n)) for n in names}
+    else:
+        wanted = [n for n in names if distinct[n] <= COUNT_DISTINCT and (
+            distinct[n] <= MAX_CODES or labels[n] or n in unit_names
+            or any(s == n for s, _ in statuses))]
+        masks = 0
+        for n in sorted(wanted, key=lambda n: distinct[n]):
+            values = tuple(dict.fromkeys([*(v for v, _ in _value_counts(texts.get_column(n))),
+                                          *labels[n]]))
+            masks += len(values) + 1
+            if masks > MAX_COUNTED:
+                break
+            count[n] = values
+        count = {n: count[n] for n in names if n in count}
+        na = {n: tuple(_na_counts(texts.get_column(n))) for n in names}
+        declared = {n: (*cb.codes, *cb.unknown) for n, cb in codebook.items()
+                    if n in schema and n not in count and cb.type == "categorical" and cb.codes}
+
+    # date columns for the orders: typed Date, or text the first rows show as dates in at least
+    # half their values (or with no values in the first rows)
+    present = {n: sample.height - sample.get_column(n).null_count() for n in names}
+    dates = [n for n in names if schema[n] == pl.Date or (
+        schema[n] == pl.String and "date" in shapes.get(n, set())
+        and (not present[n] or dated[n] >= 0.5 * present[n]))][:MAX_ORDER_DATES]
+
+    # condition candidates: few values in the first rows, or declared codes; fewest first
+    conditions: dict[str, tuple[str, ...]] = {}
+    for n in names:
+        if 1 <= distinct[n] <= MAX_CODES or 0 < len(labels[n]) <= 10:
+            seen = texts.get_column(n).drop_nulls().unique().sort().to_list()
+            conditions[n] = tuple(dict.fromkeys([*seen, *labels[n]]))[:MAX_CODES]
+    chosen = sorted(conditions, key=lambda n: len(conditions[n]))[:MAX_CONDITIONS]
+    conditions = {n: conditions[n] for n in names if n in chosen}
+
+    # variables whose filling is counted: the ones the first rows show missing first
+    optional = [n for n in names if has_null[n]]
+    if not whole:
+        optional += [n for n in names if not has_null[n]]
+    optional = optional[:MAX_OPTIONAL]
+    variants = 1 + len(statuses)
+    per = {v: sum(len(vals) + 1 for c, vals in conditions.items() if c != v) for v in optional}
+    kept, cells = [], 0
+    for v in optional:
+        if cells + per[v] * variants > MAX_CELLS:
+            break
+        kept.append(v)
+        cells += per[v] * variants
+    optional = [n for n in names if n in kept]
+    return Plan(shapes, whole, distinct, sample_values, sample_na, count, na, statuses, dates,
+                conditions, optional, units, declared)
 
 
-SAMPLE_ROWS = 10_000
-
-
-def _profile_exprs(name: str, dtype: pl.DataType, shapes: set[str]) -> dict[str, pl.Expr]:
-    col = pl.col(name)
-    text = as_text(col, dtype)
-    num = number(col, dtype)
+def _profile_exprs(i: int, name: str, dtype: pl.DataType, plan: Plan) -> dict[str, pl.Expr]:
+    """The measures of column ``i`` over the pass's derived columns (``t`` its text, ``n`` its
+    number, ``m`` its missing flag, ``d`` its dates in each format, ``y`` its date). Every one
+    is a streaming reduction (no in-memory fallback)."""
+    shapes = plan.shapes.get(name, set())
+    text, num, miss = pl.col(f"t{i}"), pl.col(f"n{i}"), pl.col(f"m{i}")
     sentinel_values = [float(s) for s in UNKNOWN_NUMBERS]
     core = num.filter(~num.is_in(sentinel_values))
     exprs: dict[str, pl.Expr] = {
-        "missing": col.is_null().sum(),
-        "distinct": text.drop_nulls().n_unique(),
-        "top": text.drop_nulls().value_counts(sort=True).head(TOP_VALUES).implode(),
+        "missing": miss.sum(),
         "numbers": num.is_not_null().sum(),
         "integers": (num == num.round(0)).sum(),
         "num_min": num.min(),
@@ -199,70 +375,257 @@ def _profile_exprs(name: str, dtype: pl.DataType, shapes: set[str]) -> dict[str,
         "max_len": text.str.len_chars().max(),
         "with_space": text.str.contains(r"\s").sum(),
     }
+    if not plan.whole:
+        exprs["distinct"] = text.drop_nulls().approx_n_unique()
+        if name in plan.count:
+            values = list(plan.count[name])
+            exprs |= {f"v|{j}": (text == x).sum() for j, x in enumerate(values)}
+            other = text.filter(~text.is_in(values))
+            exprs["other"] = other.count()
+            exprs["other_distinct"] = other.approx_n_unique()
+        elif name in plan.declared:  # a codebook's categorical column with many values
+            outside = text.filter(~text.is_in(list(plan.declared[name])))
+            exprs["undeclared_n"] = outside.count()
+            exprs["undeclared_d"] = outside.approx_n_unique()
+        spellings = list(plan.na[name])
+        exprs["na_all"] = text.str.to_uppercase().is_in(list(NA_TOKENS)).sum()
+        exprs |= {f"na|{j}": (text == x).sum() for j, x in enumerate(spellings)}
     if "code" in shapes:
         exprs["icd10"] = text.str.to_uppercase().str.contains(ICD10.pattern).sum()
         exprs["ncsp"] = text.str.to_uppercase().str.contains(NCSP.pattern).sum()
     for s in UNKNOWN_NUMBERS:
         exprs[f"sentinel{s}"] = (num == float(s)).sum()
-    exprs["na"] = (text.filter(text.str.to_uppercase().is_in(list(NA_TOKENS)))
-                   .value_counts().implode())
     if "fnr" in shapes or dtype.is_integer():
         cls, _ = fnr.classify(text)
         exprs["fnr_valid"] = cls.is_in(list(fnr.VALID)).sum()
     if dtype == pl.String and "date" in shapes:
-        for fmt in (*DATE_FORMATS, *DATETIME_FORMATS):
-            parse = as_date if fmt in DATE_FORMATS else as_datetime
-            exprs[f"date|{fmt}"] = parse(col, dtype, fmt).is_not_null().sum()
+        for k, fmt in enumerate(_FORMATS):
+            exprs[f"date|{fmt}"] = pl.col(f"d{i}_{k}").is_not_null().sum()
     elif dtype == pl.Date:
-        exprs["date|date"] = col.is_not_null().sum()
+        exprs["date|date"] = (~miss).sum()
     elif isinstance(dtype, pl.Datetime):
-        exprs["date|datetime"] = col.is_not_null().sum()
+        exprs["date|datetime"] = (~miss).sum()
     if dtype.is_temporal() or (dtype == pl.String and "date" in shapes):
-        year = as_date(col, dtype).dt.year()
+        year = pl.col(f"y{i}").dt.year()
         exprs["year_min"] = year.min()
         exprs["year_max"] = year.max()
     return exprs
 
 
-def profile(source: Source) -> tuple[int, list[Profile]]:
-    """(rows, one profile per column) from one streaming pass over the export (after a look at
-    its first rows to leave out measures a column cannot need)."""
+@dataclass(frozen=True)
+class Counts:
+    """Counts over the records one form-status filter keeps (all records, or status = code):
+    what the relations (mandatory, conditions, date orders) are decided from."""
+
+    n: int
+    missing: dict[str, int]  # column → records without a value
+    order: dict[tuple[str, str], tuple[int, int]]  # (a, b) → (records with both, a ≤ b)
+    rows: dict[str, dict[Any, int]]  # condition column → value (or OTHER) → records
+    filled: dict[tuple[str, str], dict[Any, int]]  # (variable, condition) → value → filled in
+
+
+@dataclass(frozen=True)
+class Measured:
+    rows: int
+    profiles: list[Profile]
+    counts: dict[tuple[str, str] | None, Counts]  # by filter: None is all records
+    recounted: list[str]  # columns whose values needed the narrow second query (see measure)
+
+
+def measure(source: Source, *, codebook: dict[str, Variable] | None = None,
+            unit_values: bool = False) -> tuple[Plan, Measured]:
+    """Every count dq init decides from, in ONE streaming pass over the export (after a look at
+    its first rows, the sample every reader takes, to choose what to measure).
+
+    The one exception: on an export longer than its first rows, a column whose values are
+    counted (few of them, see COUNT_DISTINCT) may hold values the first rows did not show — a
+    code first used in a later year, an NA token spelled another way. A streaming select cannot
+    count values it was not told of without holding the whole column, so those columns alone
+    (and only those with few values in all, by the pass's approximate count) are counted again
+    in one streaming group-by over just them: exact codes and counts cost that narrow read."""
     lf = source.lf
     schema = lf.collect_schema()
-    shapes = _shapes(lf, schema)
-    aggs: list[pl.Expr] = [pl.len().alias("__rows")]
+    plan = _plan(lf, schema, source.info, codebook or {}, unit_values)
+    names = list(schema)
+    index = {n: i for i, n in enumerate(names)}
+
+    # stage 1: each column's text, number and missing flag, computed once per value
+    stage1: list[pl.Expr] = []
     for i, (name, dtype) in enumerate(schema.items()):
-        exprs = _profile_exprs(name, dtype, shapes.get(name, set()))
-        aggs += [e.alias(f"{i}|{k}") for k, e in exprs.items()]
-    row = lf.select(aggs).collect(engine="streaming").row(0, named=True)
-    rows = int(row["__rows"])
-    out = []
+        col = pl.col(name)
+        stage1 += [col.is_null().alias(f"m{i}"), as_text(col, dtype).alias(f"t{i}")]
+        if dtype != pl.String:
+            stage1.append(number(col, dtype).alias(f"n{i}"))
+            if dtype.is_temporal():
+                stage1.append(as_date(col, dtype).alias(f"y{i}"))
+    # stage 2: numbers and dates parsed from the text, the status filters, condition values
+    stage2: list[pl.Expr] = []
     for i, (name, dtype) in enumerate(schema.items()):
-        def get(key: str, i: int = i) -> Any:
-            return row.get(f"{i}|{key}")
+        if dtype != pl.String:
+            continue
+        text = pl.col(f"t{i}")
+        stage2.append(number(text, pl.String()).alias(f"n{i}"))
+        if "date" in plan.shapes.get(name, set()):
+            stage2 += [as_date(text, pl.String(), fmt).alias(f"d{i}_{k}")
+                       for k, fmt in enumerate(_FORMATS)]
+    for k, (status, code) in enumerate(plan.statuses, 1):
+        stage2.append((pl.col(f"t{index[status]}") == code).fill_null(False).alias(f"M{k}"))
+    for c, values in plan.conditions.items():
+        text = pl.col(f"t{index[c]}")
+        stage2 += [(text == x).fill_null(False).alias(f"I{index[c]}_{j}")
+                   for j, x in enumerate(values)]
+        stage2.append((text.is_not_null() & ~text.is_in(list(values))).fill_null(False)
+                      .alias(f"I{index[c]}_o"))
+    # stage 3: a date per text column that holds dates (formats tried in as_date's order)
+    stage3 = [pl.coalesce([pl.col(f"d{i}_{k}") for k in range(len(_FORMATS))]).alias(f"y{i}")
+              for i, (name, dtype) in enumerate(schema.items())
+              if dtype == pl.String and "date" in plan.shapes.get(name, set())]
+    # stage 4: for each pair of date columns, both known, and in order
+    stage4: list[pl.Expr] = []
+    for a in plan.dates:
+        for b in plan.dates:
+            if a != b:
+                ya, yb = pl.col(f"y{index[a]}"), pl.col(f"y{index[b]}")
+                both = ya.is_not_null() & yb.is_not_null()
+                stage4 += [both.alias(f"B{index[a]}_{index[b]}"),
+                           (both & (ya <= yb)).fill_null(False)
+                           .alias(f"O{index[a]}_{index[b]}")]
 
-        top = tuple((str(d[next(k for k in d if k != "count")]), int(d["count"]))
-                    for d in (get("top") or []))
-        na = {str(d[next(k for k in d if k != "count")]): int(d["count"])
-              for d in (get("na") or [])}
-        dates = {k.split("|", 2)[2]: int(v) for k, v in row.items()
-                 if k.startswith(f"{i}|date|") and v}
+    aggs: list[pl.Expr] = [pl.len().alias("rows")]
+    for i, (name, dtype) in enumerate(schema.items()):
+        aggs += [e.alias(f"{i}|{k}") for k, e in _profile_exprs(i, name, dtype, plan).items()]
+    for k in range(len(plan.statuses) + 1):
+        def keep(expr: pl.Expr, k: int = k) -> pl.Expr:
+            return expr if k == 0 else expr & pl.col(f"M{k}")
 
-        def fin(v: Any) -> float | None:
-            return float(v) if v is not None and math.isfinite(float(v)) else None
+        if k:
+            aggs.append(pl.col(f"M{k}").sum().alias(f"M{k}"))
+            aggs += [keep(pl.col(f"m{i}")).sum().alias(f"M{k}|m{i}") for i in range(len(names))]
+        for a in plan.dates:
+            for b in plan.dates:
+                if a != b:
+                    ab = f"{index[a]}_{index[b]}"
+                    aggs += [keep(pl.col(f"B{ab}")).sum().alias(f"M{k}|B{ab}"),
+                             keep(pl.col(f"O{ab}")).sum().alias(f"M{k}|O{ab}")]
+        for c, values in plan.conditions.items():
+            columns = [f"I{index[c]}_{j}" for j in [*map(str, range(len(values))), "o"]]
+            aggs += [keep(pl.col(x)).sum().alias(f"M{k}|{x}") for x in columns]
+            for v in plan.optional:
+                if v != c:
+                    has = ~pl.col(f"m{index[v]}")
+                    aggs += [keep(has & pl.col(x)).sum().alias(f"M{k}|{x}|{index[v]}")
+                             for x in columns]
 
-        out.append(Profile(
-            name=name, dtype=dtype, rows=rows, missing=int(get("missing")),
-            distinct=int(get("distinct") or 0), top=top, numbers=int(get("numbers") or 0),
-            integers=int(get("integers") or 0), num_min=fin(get("num_min")),
-            num_max=fin(get("num_max")),
-            sentinels={s: int(get(f"sentinel{s}") or 0) for s in UNKNOWN_NUMBERS},
-            core_min=fin(get("core_min")), core_max=fin(get("core_max")), dates=dates,
-            year_min=get("year_min"), year_max=get("year_max"),
-            fnr_valid=int(get("fnr_valid") or 0), na=na, max_len=int(get("max_len") or 0),
-            with_space=int(get("with_space") or 0), icd10=int(get("icd10") or 0),
-            ncsp=int(get("ncsp") or 0)))
-    return rows, out
+    frame = lf.select(stage1)
+    for stage in (stage2, stage3, stage4):
+        if stage:
+            frame = frame.with_columns(stage)
+    row = frame.select(aggs).collect(engine="streaming").row(0, named=True)
+    rows = int(row["rows"])
+
+    # values the first rows did not show, in columns with few values: the narrow second query
+    recount = [n for n in plan.count if row[f"{index[n]}|other"]
+               and len(plan.count[n]) + row[f"{index[n]}|other_distinct"] <= COUNT_DISTINCT]
+    spell = [n for n in names if not plan.whole and n not in recount
+             and row[f"{index[n]}|na_all"] > sum(row[f"{index[n]}|na|{j}"]
+                                                 for j in range(len(plan.na[n])))]
+    recounted = _recount(lf, schema, recount, spell) if recount or spell else {}
+    profiles = [_profile(row, i, name, dtype, rows, plan, recounted.get(name))
+                for i, (name, dtype) in enumerate(schema.items())]
+
+    counts: dict[tuple[str, str] | None, Counts] = {}
+    for k, key in enumerate([None, *plan.statuses]):
+        n = rows if k == 0 else int(row[f"M{k}"])
+        missing = {name: (p.missing if k == 0 else int(row[f"M{k}|m{i}"]))
+                   for i, (name, p) in enumerate(zip(names, profiles, strict=True))}
+        order = {(a, b): (int(row[f"M{k}|B{index[a]}_{index[b]}"]),
+                          int(row[f"M{k}|O{index[a]}_{index[b]}"]))
+                 for a in plan.dates for b in plan.dates if a != b}
+        rows_by: dict[str, dict[Any, int]] = {}
+        filled: dict[tuple[str, str], dict[Any, int]] = {}
+        for c, values in plan.conditions.items():
+            cells: list[tuple[Any, str]] = [*((x, str(j)) for j, x in enumerate(values)),
+                                            (OTHER, "o")]
+            ic = index[c]
+            rows_by[c] = {x: int(row[f"M{k}|I{ic}_{j}"]) for x, j in cells}
+            for v in plan.optional:
+                if v != c:
+                    filled[(v, c)] = {x: int(row[f"M{k}|I{ic}_{j}|{index[v]}"])
+                                      for x, j in cells}
+        counts[key] = Counts(n, missing, order, rows_by, filled)
+    return plan, Measured(rows, profiles, counts, sorted({*recounted}, key=index.__getitem__))
+
+
+def _recount(lf: pl.LazyFrame, schema: pl.Schema, values: list[str],
+             na: list[str]) -> dict[str, tuple[list[tuple[str, int]], dict[str, int]]]:
+    """column → (value counts, NA spellings) for the few columns ``measure`` names, in one
+    streaming group-by (for ``na`` columns only their NA tokens are grouped)."""
+    columns = list(dict.fromkeys([*values, *na]))
+    keys = {n: str(j) for j, n in enumerate(columns)}
+    long = (lf.select(as_text(pl.col(n), schema[n]).alias(keys[n]) for n in columns)
+            .unpivot(variable_name="column", value_name="value")
+            .filter(pl.col("value").is_not_null()))
+    only_na = [keys[n] for n in na if n not in values]
+    if only_na:
+        long = long.filter(~pl.col("column").is_in(only_na)
+                           | pl.col("value").str.to_uppercase().is_in(list(NA_TOKENS)))
+    counted = long.group_by("column", "value").agg(pl.len()).collect(engine="streaming")
+    out: dict[str, tuple[list[tuple[str, int]], dict[str, int]]] = {}
+    for n in columns:
+        counts = counted.filter(pl.col("column") == keys[n]).select("value", "len")
+        pairs = sorted(((str(v), int(c)) for v, c in counts.iter_rows()),
+                       key=lambda vn: (-vn[1], vn[0]))
+        na_counts = {v: c for v, c in pairs if v.upper() in NA_TOKENS}
+        out[n] = (pairs if n in values else [], na_counts)
+    return out
+
+
+def _profile(row: dict[str, Any], i: int, name: str, dtype: pl.DataType, rows: int,
+             plan: Plan, recounted: tuple[list[tuple[str, int]], dict[str, int]] | None
+             ) -> Profile:
+    def get(key: str) -> Any:
+        return row.get(f"{i}|{key}")
+
+    def fin(v: Any) -> float | None:
+        return float(v) if v is not None and math.isfinite(float(v)) else None
+
+    # the column's value counts, when they are known exactly
+    counted: list[tuple[str, int]] | None = None
+    distinct: int | None = None
+    if plan.whole:
+        counted, na = plan.sample_values[name], plan.sample_na[name]
+        distinct = plan.sample_distinct[name]
+    else:
+        if name in plan.count and not get("other"):
+            pairs = [(x, int(get(f"v|{j}"))) for j, x in enumerate(plan.count[name])]
+            counted = sorted(((x, n) for x, n in pairs if n), key=lambda vn: (-vn[1], vn[0]))
+        na = {x: int(get(f"na|{j}")) for j, x in enumerate(plan.na[name]) if get(f"na|{j}")}
+        if recounted is not None:
+            counted = recounted[0] or counted
+            na = recounted[1]
+    values: tuple[str, ...] | None = None
+    if counted is not None:
+        distinct, top = distinct or len(counted), tuple(counted[:TOP_VALUES])
+        if name in plan.units:
+            values = tuple(v for v, _ in counted)
+    else:
+        distinct, top = int(get("distinct") or 0), ()
+    dates = {k.split("|", 2)[2]: int(v) for k, v in row.items()
+             if k.startswith(f"{i}|date|") and v}
+    undeclared = None
+    if name in plan.declared:
+        undeclared = (int(get("undeclared_n") or 0), int(get("undeclared_d") or 0))
+    return Profile(
+        name=name, dtype=dtype, rows=rows, missing=int(get("missing")), distinct=distinct,
+        top=top, numbers=int(get("numbers") or 0), integers=int(get("integers") or 0),
+        num_min=fin(get("num_min")), num_max=fin(get("num_max")),
+        sentinels={s: int(get(f"sentinel{s}") or 0) for s in UNKNOWN_NUMBERS},
+        core_min=fin(get("core_min")), core_max=fin(get("core_max")), dates=dates,
+        year_min=get("year_min"), year_max=get("year_max"),
+        fnr_valid=int(get("fnr_valid") or 0), na=na,
+        max_len=int(get("max_len") or 0), with_space=int(get("with_space") or 0),
+        icd10=int(get("icd10") or 0), ncsp=int(get("ncsp") or 0),
+        exact=counted is not None, values=values, undeclared=undeclared)
 
 
 # --- decisions --------------------------------------------------------------------------------
@@ -344,6 +707,9 @@ class Inference:
     units: UnitsGuess | None = None
     coverage: CoverageGuess | None = None
     notes: list[Note] = field(default_factory=list)
+    # the unit column's distinct values (infer(unit_values=True)): in memory only, for matching
+    # the unit table; only plain-number ids may be shown (_split_public)
+    unit_values: list[str] = field(default_factory=list)
 
 
 def _date_type(p: Profile) -> tuple[str | None, str | None]:
@@ -428,7 +794,7 @@ def _type_guess(p: Profile, g: Guess, value_labels: dict[str, str] | None,
     big = p.num_max is not None and max(abs(p.num_min or 0), abs(p.num_max)) >= 100_000
     if integer and big and not value_labels:
         g.type = "id"
-        g.notes.append(Note("id_number", {"distinct": p.distinct}))
+        g.notes.append(Note("id_number", {"distinct": p.distinct, "approx": not p.exact}))
         return
     small = p.distinct <= MAX_CODES and p.distinct <= max(2, p.present // 5)
     codes, hidden, hidden_n = _codes_of(p, value_labels)
@@ -478,10 +844,10 @@ def _type_guess(p: Profile, g: Guess, value_labels: dict[str, str] | None,
     # text: an identifier (many distinct values, no spaces) or free text
     if p.distinct >= 0.5 * p.present and p.with_space == 0 and p.max_len <= 40:
         g.type = "id"
-        g.notes.append(Note("id_text", {"distinct": p.distinct}))
+        g.notes.append(Note("id_text", {"distinct": p.distinct, "approx": not p.exact}))
     else:
         g.type = "text"
-        g.notes.append(Note("free_text", {"distinct": p.distinct}))
+        g.notes.append(Note("free_text", {"distinct": p.distinct, "approx": not p.exact}))
 
 
 def _name_score(name: str) -> int:
@@ -493,10 +859,13 @@ def _name_score(name: str) -> int:
 
 
 def infer(source: Source, *, codebook: dict[str, Variable] | None = None,
-          codebook_path: Path | None = None) -> Inference:
-    """Every decision of ``dq init`` about one export (and its codebook)."""
+          codebook_path: Path | None = None, unit_values: bool = False) -> Inference:
+    """Every decision of ``dq init`` about one export (and its codebook), from one pass over it
+    (:func:`measure`). ``unit_values``: keep the unit column's distinct values in memory (for
+    :func:`infer_units`), so that matching the unit table needs no second pass."""
     info = source.info
-    rows, profiles = profile(source)
+    plan, measured = measure(source, codebook=codebook, unit_values=unit_values)
+    rows, profiles = measured.rows, measured.profiles
     by_name = {p.name: p for p in profiles}
     codebook = codebook or {}
     roles: dict[str, Role] = {}
@@ -515,7 +884,8 @@ def infer(source: Source, *, codebook: dict[str, Variable] | None = None,
     if person:
         p = person[0]
         roles["person_id"] = Role(p.name, [Note("person", {"distinct": p.distinct,
-                                                           "records": p.present},
+                                                           "records": p.present,
+                                                           "approx": not p.exact},
                                                 todo=_norm(p.name) == "id")])
     elif nid.column:
         roles["person_id"] = Role(nid.column, [Note("person_fnr", {}, todo=True)])
@@ -527,7 +897,7 @@ def infer(source: Source, *, codebook: dict[str, Variable] | None = None,
     units.sort(key=lambda p: (0 if "resh" in _norm(p.name) else 1, p.missing))
     if units:
         u = units[0]
-        roles["unit"] = Role(u.name, [Note("unit", {"distinct": u.distinct})])
+        roles["unit"] = Role(u.name, [Note("unit", {"distinct": u.distinct, "approx": not u.exact})])
     else:
         roles["unit"] = Role(None, [Note("no_unit", {}, todo=True)])
 
@@ -535,6 +905,7 @@ def infer(source: Source, *, codebook: dict[str, Variable] | None = None,
     statuses = [p for p in profiles if STATUS.search(_norm(p.name)) and p.present
                 and p.distinct <= 6]
     finished = finished_code = None
+    status_filter: tuple[str, str] | None = None  # the records the relations are counted over
     if statuses:
         s = statuses[0]
         labels = _labels(s.name, codebook, info.value_labels)
@@ -545,6 +916,7 @@ def infer(source: Source, *, codebook: dict[str, Variable] | None = None,
                        key=lambda vn: _sort_code(vn[0]))
         role = Role(s.name, [Note("status", {"values": shown})])
         if finished_code is not None:
+            status_filter = (s.name, finished_code)
             value = finished_code if _is_number(finished_code) else _sql_text(finished_code)
             finished = f"{_sql_name(s.name)} = {value}"
             role.notes.append(Note(why, {"code": finished_code}, todo=why != "finished_label"))
@@ -578,14 +950,6 @@ def infer(source: Source, *, codebook: dict[str, Variable] | None = None,
         date_format = date_types[e.name][1]
     else:
         roles["event_date"] = Role(None, [Note("no_event", {}, todo=True)])
-
-    # finished records only, for the missingness of each variable
-    finished_expr = None
-    if finished is not None:
-        status_col = roles["status"].column
-        assert status_col is not None and finished_code is not None
-        dtype = source.lf.collect_schema()[status_col]
-        finished_expr = (as_text(pl.col(status_col), dtype) == finished_code).fill_null(False)
 
     guesses: list[Guess] = []
     for p in profiles:
@@ -622,7 +986,11 @@ def infer(source: Source, *, codebook: dict[str, Variable] | None = None,
         rows=rows, columns=[p.name for p in profiles], roles=roles, finished=finished,
         date_format=date_format, variables=guesses, codebook=codebook_path,
         codebook_missing=[n for n in codebook if n not in by_name], notes=notes)
-    _relations(source, inference, by_name, date_types, finished_expr, codebook)
+    unit = roles["unit"].column
+    if unit_values and unit is not None:
+        inference.unit_values = list(by_name[unit].values or ())
+    # every filter the decisions can pick was counted (Plan.statuses)
+    _relations(inference, measured.counts[status_filter], plan, date_types, codebook)
 
     # verification
     if roles["person_id"].column and roles["event_date"].column:
@@ -687,6 +1055,10 @@ def _codebook_notes(p: Profile, cb: Variable, g: Guess) -> None:
             g.notes.append(Note("codebook_undeclared", {"values": len(other),
                                                         "records": sum(n for _, n in other)},
                                 todo=True))
+        elif p.undeclared is not None and p.undeclared[0]:  # values not counted: the pass's
+            g.notes.append(Note("codebook_undeclared", {"values": p.undeclared[1],
+                                                        "records": p.undeclared[0],
+                                                        "approx": True}, todo=True))
         extra = [c for c in unknown_candidates(list(seen)) if c not in declared]
         if extra:
             g.unknown = tuple(dict.fromkeys([*cb.unknown, *extra]))
@@ -707,41 +1079,26 @@ def _codebook_notes(p: Profile, cb: Variable, g: Guess) -> None:
             g.notes.append(Note("codebook_not_dates", {}, todo=True))
 
 
-def _relations(source: Source, inf: Inference, by_name: dict[str, Profile],
+def _relations(inf: Inference, counts: Counts, plan: Plan,
                date_types: dict[str, tuple[str | None, str | None]],
-               finished: pl.Expr | None, codebook: dict[str, Variable]) -> None:
-    """The second pass: missingness over finished records, conditions under which a variable is
-    filled in, and date orders that hold."""
-    lf = source.lf
-    schema = lf.collect_schema()
+               codebook: dict[str, Variable]) -> None:
+    """Missingness over finished records, conditions under which a variable is filled in, and
+    date orders that hold: decided from the pass's counts over the finished records."""
     guesses = {g.name: g for g in inf.variables}
     conditions = [g for g in guesses.values() if g.type == "categorical" and g.codes
-                  and len(g.codes) <= 10 and g.name != inf.roles["status"].column]
-    if finished is not None:
-        lf = lf.filter(finished)
+                  and len(g.codes) <= 10 and g.name != inf.roles["status"].column
+                  and g.name in plan.conditions]
     dates = [n for n, (t, _) in date_types.items() if t == "date"][:10]
-    aggs: list[pl.Expr] = [pl.len().alias("__n")]
-    for i, name in enumerate(inf.columns):
-        aggs.append(pl.col(name).is_null().sum().alias(f"m{i}"))
-    pairs: list[tuple[str, str]] = []
-    for a in dates:
-        for b in dates:
-            if a != b:
-                pairs.append((a, b))
-    parsed = {n: as_date(pl.col(n), schema[n], date_types[n][1]) for n in dates}
-    for k, (a, b) in enumerate(pairs):
-        known = parsed[a].is_not_null() & parsed[b].is_not_null()
-        aggs.append(known.sum().alias(f"b{k}"))
-        aggs.append((known & (parsed[a] <= parsed[b])).sum().alias(f"o{k}"))
-    row = lf.select(aggs).collect(engine="streaming").row(0, named=True)
-    n_finished = int(row["__n"])
+    # a date column the first rows did not show as dates has no counted order (Plan.dates)
+    pairs = [(a, b) for a in dates for b in dates if a != b and (a, b) in counts.order]
+    n_finished = counts.n
     if not n_finished:
         return
 
     optional: list[Guess] = []
-    for i, name in enumerate(inf.columns):
+    for name in inf.columns:
         g = guesses[name]
-        missing = int(row[f"m{i}"])
+        missing = counts.missing[name]
         share = missing / n_finished
         cb = codebook.get(name)
         if missing:
@@ -752,10 +1109,11 @@ def _relations(source: Source, inf: Inference, by_name: dict[str, Profile],
             optional.append(g)
         elif share >= OPTIONAL_SHARE and cb is not None:
             g.notes.append(Note("codebook_mandatory_missing", {"share": share}, todo=True))
-    if optional and conditions:
+    searched = [g for g in optional if g.name in plan.optional]
+    if searched and conditions:
         # bounded for wide exports: the few-coded candidates first (yes/no questions)
         candidates = sorted(conditions, key=lambda c: len(c.codes or {}))[:MAX_CONDITIONS]
-        _conditions(lf, schema, optional[:MAX_OPTIONAL], candidates, n_finished)
+        _conditions(counts, searched[:MAX_OPTIONAL], candidates)
     for g in optional:
         if g.mandatory is None and (g.name not in codebook
                                     or codebook[g.name].mandatory == "always"):
@@ -763,8 +1121,8 @@ def _relations(source: Source, inf: Inference, by_name: dict[str, Profile],
             g.notes.append(Note("optional", {}, todo=True))
 
     shares: dict[tuple[str, str], tuple[float, int]] = {}
-    for k, (a, b) in enumerate(pairs):
-        both, ok = int(row[f"b{k}"]), int(row[f"o{k}"])
+    for a, b in pairs:
+        both, ok = counts.order[(a, b)]
         if both >= max(MIN_CODE_COUNT, 0.5 * n_finished):
             shares[(a, b)] = (ok / both, both)
     # a ≤ b holds in most records and b ≤ a does not (else they are mostly the same date)
@@ -779,48 +1137,45 @@ def _relations(source: Source, inf: Inference, by_name: dict[str, Profile],
                                Note("date_order", {"share": order_share, "n": both}, todo=True)))
 
 
-def _conditions(lf: pl.LazyFrame, schema: pl.Schema, optional: list[Guess],
-                conditions: list[Guess], n: int) -> None:
+def _cells(counts: Counts, v: str, c: str) -> dict[Any, list[int]]:
+    """value of ``c`` (None: no value; OTHER: values the first rows did not show) → [records
+    without ``v``, records with ``v``], over the values that occur."""
+    rows, filled = counts.rows[c], counts.filled[(v, c)]
+    cells = {x: [r - filled[x], filled[x]] for x, r in rows.items() if r}
+    null_rows = counts.n - sum(rows.values())
+    null_filled = counts.n - counts.missing[v] - sum(filled.values())
+    if null_rows:
+        cells[None] = [null_rows - null_filled, null_filled]
+    return cells
+
+
+def _conditions(counts: Counts, optional: list[Guess], conditions: list[Guess]) -> None:
     """A variable filled in (almost) only where another variable has certain codes is mandatory
     under that condition (e.g. Komplikasjonstype where Komplikasjon = 1)."""
-    aggs: list[pl.Expr] = []
-    keys: list[tuple[Guess, Guess]] = []
+    n = counts.n
+    best: dict[str, tuple[float, Guess, list[str], float, float]] = {}
     for v in optional:
         for c in conditions:
             if c.name == v.name:
                 continue
-            key = f"{len(keys)}"
-            keys.append((v, c))
-            aggs.append(pl.struct(as_text(pl.col(c.name), schema[c.name]).alias("c"),
-                                  pl.col(v.name).is_not_null().alias("p"))
-                        .value_counts().implode().alias(key))
-    if not aggs:
-        return
-    row = lf.select(aggs).collect(engine="streaming").row(0, named=True)
-    best: dict[str, tuple[float, Guess, list[str], float, float]] = {}
-    for k, (v, c) in enumerate(keys):
-        cells: dict[str | None, list[int]] = {}
-        for d in row[str(k)]:
-            key = next(x for x in d if x != "count")
-            cell = d[key]
-            cells.setdefault(cell["c"], [0, 0])[1 if cell["p"] else 0] += int(d["count"])
-        present_total = sum(p for _, p in cells.values())
-        if not present_total:
-            continue
-        codes = c.codes or {}
-        inside = [code for code in cells if code is not None and code in codes
-                  and cells[code][1] / sum(cells[code]) >= 0.3]
-        if not inside or len(inside) == len([x for x in cells if x is not None]):
-            continue
-        present_in = sum(cells[x][1] for x in inside)
-        rows_in = sum(sum(cells[x]) for x in inside)
-        outside = present_total - present_in
-        if outside / present_total > 0.02 or rows_in >= 0.9 * n:
-            continue
-        score = present_in / rows_in
-        if v.name not in best or score > best[v.name][0]:
-            best[v.name] = (score, c, sorted(inside, key=_sort_code), present_in / rows_in,
-                            outside / present_total)
+            cells = _cells(counts, v.name, c.name)
+            present_total = sum(p for _, p in cells.values())
+            if not present_total:
+                continue
+            codes = c.codes or {}
+            inside = [code for code in cells if isinstance(code, str) and code in codes
+                      and cells[code][1] / sum(cells[code]) >= 0.3]
+            if not inside or len(inside) == len([x for x in cells if x is not None]):
+                continue
+            present_in = sum(cells[x][1] for x in inside)
+            rows_in = sum(sum(cells[x]) for x in inside)
+            outside = present_total - present_in
+            if outside / present_total > 0.02 or rows_in >= 0.9 * n:
+                continue
+            score = present_in / rows_in
+            if v.name not in best or score > best[v.name][0]:
+                best[v.name] = (score, c, sorted(inside, key=_sort_code), present_in / rows_in,
+                                outside / present_total)
     for v in optional:
         if v.name in best:
             _, c, inside, filled, elsewhere = best[v.name]
@@ -862,14 +1217,13 @@ def _split_public(values: list[str]) -> tuple[list[str], int]:
     return shown, len(values) - len(shown)
 
 
-def infer_units(path: Path, table: Source, inf: Inference, export: Source) -> UnitsGuess:
-    """The unit table's columns (id by overlap with the export's unit ids), and which of the
-    export's units it lacks."""
+def infer_units(path: Path, table: Source, inf: Inference) -> UnitsGuess:
+    """The unit table's columns (id by overlap with the export's unit ids, which
+    ``infer(unit_values=True)`` kept from its pass), and which of the export's units it lacks."""
     df = table.lf.collect()
     texts = {c: {code_text(v) for v in df.get_column(c).drop_nulls().to_list()}
              for c in df.columns}
-    unit_col = inf.roles["unit"].column
-    exported = set(_distinct_text(export.lf, unit_col)) if unit_col else set()
+    exported = set(inf.unit_values)
     overlap: dict[str, int] = {c: len(exported & vals) for c, vals in texts.items()}
     id_col: str | None
     if exported and any(overlap.values()):

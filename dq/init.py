@@ -90,6 +90,10 @@ class _Writer:
             params["years"] = f"{first}" if first == last else f"{first}–{last}"
         if note.key == "condition":
             params["condition"] = safe_name(params["condition"])
+        if params.pop("approx", False):  # an approximate distinct count (dq.infer.Profile)
+            for key in ("distinct", "values"):
+                if key in params:
+                    params[key] = {"word": "init_about", "n": _rounded(params[key])}
         self.comment(self.text(note.key, **params), note.todo)
 
     def key(self, key: str, value: Any, comment: str | None = None) -> None:
@@ -105,6 +109,12 @@ class _Writer:
 
     def blank(self) -> None:
         self.lines.append("")
+
+
+def _rounded(n: int) -> int:
+    """An approximate count to one significant digit: Polars' HyperLogLog estimate is off by
+    up to about 10 % (19,988 distinct ids estimated as 21,193), so it claims no more."""
+    return int(float(f"{n:.1g}")) if n >= 10 else n
 
 
 def _rel(path: Path, folder: Path) -> str:

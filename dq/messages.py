@@ -1158,6 +1158,12 @@ def init_text(key: str, lang: str, **params: Any) -> str:
     return render(INIT[key][lang], lang, params)
 
 
+# ---- dq init: one pass (approximate distinct counts) and dq spec check's unseen codes
+WORDS.update({
+    "init_about": {"nb": "om lag {n:count}", "en": "about {n:count}"},
+})
+
+
 # ---- dq init and dq spec check from a database ([dataset] url + table | query)
 INIT.update({
     "header_database": {
@@ -1941,18 +1947,16 @@ WARNINGS: dict[str, dict[str, str]] = {
         "nb": "1 advarsel til står i JSON-utdataene (nøkkelen warnings)",
         "en": "1 more warning in the JSON output (warnings)"},
     # dq spec check (dq.spec_check): the problems that are warnings
-    "spec.order_never_checked": {
-        "nb": "{spec}: {where}: {condition!r}: ingen registrering har alle datoene, så "
-              "kontrollen gjøres aldri; sjekk kolonnenavnene",
-        "en": "{spec}: {where}: {condition!r}: no record has all of its dates, so it is never "
-              "checked; check the column names"},
-    "spec.codes_never_held": {
-        "nb": "{where} codes: {n:count} deklarerte koder finnes ikke i noen registrering: "
-              "{shown}",
-        "en": "{where} codes: {n:count} declared codes no record holds: {shown}"},
-    "spec.codes_never_held_one": {
-        "nb": "{where} codes: 1 deklarert kode finnes ikke i noen registrering: {shown}",
-        "en": "{where} codes: 1 declared code no record holds: {shown}"},
+    "spec.codebook_codes_never_held": {
+        "nb": "{where}: {n:count} koder fra kodeboken finnes ikke i noen registrering: {shown} "
+              "(tillatt: en kodebok lister alle registerets koder)",
+        "en": "{where}: {n:count} codes of the codebook no record holds: {shown} (allowed: a "
+              "codebook lists every code of the registry)"},
+    "spec.codebook_codes_never_held_one": {
+        "nb": "{where}: 1 kode fra kodeboken finnes ikke i noen registrering: {shown} "
+              "(tillatt: en kodebok lister alle registerets koder)",
+        "en": "{where}: 1 code of the codebook no record holds: {shown} (allowed: a codebook "
+              "lists every code of the registry)"},
 }
 # the CI column of dq reliability at the level asked for (--level-of-confidence 0.9: "90 % KI")
 SUB.update({"col.ci_level": {"nb": "{level:g} % KI", "en": "{level:g} % CI"}})

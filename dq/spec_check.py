@@ -10,6 +10,13 @@ lacks (with the closest names), types the values do not have (a variable typed i
 values are mostly not numbers), categorical codes no record holds, and conditions that cannot be
 evaluated or are never true. Only names, declared codes and counts are printed: values that are
 not declared codes are counted, never shown.
+
+Codes no record holds. A code list written in dq.toml (by hand, or by ``dq init`` from the
+export's own values) describes this export: a code in it that no record holds is a typo or a
+code the export writes differently, and is a problem (exit 2). A codebook (``[dataset]
+codebook``) lists every code of the registry, across years, forms and units: one export may lack
+some, so its codes no record holds are only a warning (a problem with ``--strict``). This is why
+``dq init`` writes no code list for a variable the codebook defines.
 """
 
 from __future__ import annotations
@@ -166,11 +173,20 @@ def files(sp: spec_mod.Spec) -> list[Problem]:
             for key, p in named if isinstance(p, Path) and not p.is_file()]  # a database: not a file
 
 
+def _codebook_codes(sp: spec_mod.Spec) -> dict[str, set[str]]:
+    """variable → the codes the spec's codebook declares (none without a codebook)."""
+    if sp.dataset.codebook is None:
+        return {}
+    book = spec_mod.read_codebook(sp.dataset.codebook, spec_mod.Thresholds(), ())
+    return {n: set(v.codes or ()) for n, v in book.items()}
+
+
 def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]:
     """(rows, problems) of the spec against an export, in one streaming pass."""
     from dq.conditions import with_conditions
 
     name = sp.path.name if sp.path else "the spec"
+    from_codebook = _codebook_codes(sp)
     columns = source.columns
     present = set(columns)
     problems = missing_columns(sp, columns)
@@ -228,8 +244,9 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
             declared = [*v.codes, *v.unknown,
                         *(str(c) for c in source.info.unknown_codes.get(v.name, []))]
             aggs.append(text.is_in(declared).sum().alias(f"v{i}_ok"))
-            aggs.append(text.filter(text.is_in(list(v.codes))).unique().implode()
-                        .alias(f"v{i}_seen"))
+            # records per declared code: sums stream (unique() would hold the column)
+            aggs += [(text == code).sum().alias(f"v{i}_seen{j}")
+                     for j, code in enumerate(v.codes)]
         checked.append((i, v))
     if sp.verification.national_id in present:
         from dq import fnr
@@ -243,8 +260,9 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
     for key, (cond, where) in usable.items():
         if key.startswith("__order"):
             if not row[f"{key}_n"]:
-                problems.append(Problem(Message("spec.order_never_checked", spec=name,
-                                                where=where, condition=cond), "warning"))
+                problems.append(Problem(f"{name}: {where}: {cond!r}: no record has all of its "
+                                        "dates, so it is never checked; check the column names "
+                                        "and [dataset] date_format"))
         elif not row[key]:
             problems.append(Problem(f"{name}: {where}: the condition {cond!r} is true in none "
                                     f"of the {rows} records; check the column and the code "
@@ -265,13 +283,20 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
                 problems.append(Problem(f"{where} type = {v.type!r}: only {share} of the {n} "
                                         f"registered values are read as {v.type}; {fix}"))
         if v.type == "categorical" and v.codes and n:
-            seen = set(row[f"v{i}_seen"] or [])
-            never = [c for c in v.codes if c not in seen]
-            if never:
-                shown = ", ".join(safe_name(c) for c in never[:20]) + (
-                    " …" if len(never) > 20 else "")
-                problems.append(Problem(Message("spec.codes_never_held", where=where,
-                                                n=len(never), shown=shown), "warning"))
+            never = [c for j, c in enumerate(v.codes) if not row[f"v{i}_seen{j}"]]
+            book = from_codebook.get(v.name, set())
+            mine = [c for c in never if c not in book]  # written in dq.toml: an error
+            theirs = [c for c in never if c in book]  # the codebook's: allowed, a warning
+            if mine:
+                problems.append(Problem(
+                    f"{where} codes: {len(mine)} declared code(s) no record holds: "
+                    f"{_codes(mine)}; remove them, or correct them to the codes the export "
+                    "writes (a code list that spans years or units belongs in the codebook, "
+                    "[dataset] codebook, whose codes an export may lack)"))
+            if theirs:
+                problems.append(Problem(Message("spec.codebook_codes_never_held",
+                                                where=where, n=len(theirs),
+                                                shown=_codes(theirs)), "warning"))
     if "__fnr_n" in row and row["__fnr_n"] and row["__fnr_ok"] / row["__fnr_n"] < TYPE_SHARE:
         problems.append(Problem(
             f"{name}: [verification] national_id: only "
@@ -279,6 +304,11 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
             f"{safe_name(sp.verification.national_id)!r} are valid national ID numbers; is it "
             "the right column?"))
     return rows, problems
+
+
+def _codes(codes: list[str], limit: int = 20) -> str:
+    """Declared codes (from the spec or its codebook, never a value of the data) for a message."""
+    return ", ".join(safe_name(c) for c in codes[:limit]) + (" …" if len(codes) > limit else "")
 
 
 def missing_columns(sp: spec_mod.Spec, columns: list[str], noun: str = "the export") -> list[Problem]:

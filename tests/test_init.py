@@ -14,8 +14,10 @@ import random
 import re
 import shutil
 import tomllib
+from datetime import date, timedelta
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -206,14 +208,95 @@ codes = ["H", "V"]
            "cannot be evaluated" in err
     assert "[variables.PasientID] type = 'integer': only 0 % of the 20000 registered values" in err
     assert "[variables.Side] codes: only 0 % of the 19700 registered values are declared" in err
-    # declared codes may be named; a code no record holds is a warning, not an error
-    assert "dq: warning: data.toml: [variables.Kjonn] codes: 1 declared code no record " \
-           "holds: 3" in err
-    assert err.splitlines()[-1].endswith("5 problem(s); fix them and run dq spec check again")
+    # codes written in dq.toml that no record holds are problems; declared codes may be named
+    assert "dq: error: data.toml: [variables.Kjonn] codes: 1 declared code(s) no record " \
+           "holds: 3; remove them" in err
+    assert "dq: error: data.toml: [variables.Side] codes: 2 declared code(s) no record " \
+           "holds: H, V; remove them" in err
+    assert "warning" not in err
+    assert err.splitlines()[-1].endswith("7 problem(s); fix them and run dq spec check again")
     strict = run("spec", "check", bad, "--data", example / "hoftebrudd.csv", "--strict",
                  "--lang", "en")
-    assert strict.stderr.splitlines()[-1].endswith("7 problem(s); fix them and run dq spec "
-                                                   "check again")
+    assert strict.stderr == err
+
+
+def test_spec_check_a_code_no_record_holds_names_the_variable_not_the_data(tmp_path):
+    """A hand-written code list with a code the export lacks: exit 2, naming the variable, how
+    many codes and which (declared codes may be printed), but no value of the data — not the
+    planted name or fødselsnummer, not the undeclared "Ukjent"."""
+    export = _privacy_export(tmp_path)
+    spec = tmp_path / "hand.toml"
+    spec.write_text('[dataset]\nfiles = ["planted.csv"]\n\n[variables.Svar]\n'
+                    'type = "categorical"\ncodes = ["Ja", "Nei", "Kanskje", "Vet ikke"]\n',
+                    encoding="utf-8")
+    result = run("spec", "check", spec, "--data", export, "--lang", "en")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "dq: error: hand.toml: [variables.Svar] codes: 2 declared code(s) no record holds: "
+        "Kanskje, Vet ikke; remove them, or correct them to the codes the export writes (a code "
+        "list that spans years or units belongs in the codebook, [dataset] codebook, whose "
+        "codes an export may lack)",
+        f"{spec}: 1 problem(s); fix them and run dq spec check again"]
+    needles = privacy_corpus.Corpus(tmp_path, spec).needles()
+    assert not privacy_corpus.find(needles, result.stderr)
+    assert "Ukjent" not in result.stderr
+    # the same list without the codes the export lacks is clean
+    spec.write_text(spec.read_text(encoding="utf-8").replace(', "Kanskje", "Vet ikke"', ""),
+                    encoding="utf-8")
+    assert run("spec", "check", spec, "--data", export).exit_code == 0
+
+
+def test_spec_check_allows_codebook_codes_no_record_holds(example, tmp_path):  # noqa: ANN001
+    """A codebook lists every code of the registry; one export may lack some. The spec dq init
+    drafts from an export and such a codebook passes (exit 0): the codebook's codes no record
+    holds are a warning, a problem only with --strict."""
+    book = example / "kodebok_full.csv"
+    book.write_text((example / "kodebok.csv").read_text(encoding="utf-8").rstrip("\n")
+                    + "\nKjonn;kategorisk;;;;3;Annet;ja;nei;Kjønn"
+                    + "\nKomplikasjonstype;kategorisk;;;;6;Infeksjon;nei;nei;Komplikasjonstype\n",
+                    encoding="utf-8")
+    out, _ = _init(example, example / "hoftebrudd.csv", "--codebook", book, name="full.toml")
+    text = out.read_text(encoding="utf-8")
+    assert "codes = " not in text.split("[variables.Kjonn]")[1].split("[variables.")[0]
+    result = run("spec", "check", out, "--data", example / "hoftebrudd.csv", "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"{out}: clean (29 variables")
+    assert result.stderr.splitlines() == [
+        "dq: warning: full.toml: [variables.Kjonn]: 1 code of the codebook no record holds: "
+        "3 (allowed: a codebook lists every code of the registry)",
+        "dq: warning: full.toml: [variables.Komplikasjonstype]: 1 code of the codebook no "
+        "record holds: 6 (allowed: a codebook lists every code of the registry)"]
+    strict = run("spec", "check", out, "--data", example / "hoftebrudd.csv", "--strict",
+                 "--lang", "en")
+    assert strict.exit_code == 2
+    assert strict.stderr.splitlines()[-1] == (f"{out}: 2 problem(s); fix them and run dq spec "
+                                              "check again")
+    # the same code written in dq.toml is the spec's own claim about the export: a problem
+    hand = example / "hand_codes.toml"
+    hand.write_text(text.replace("[variables.Kjonn]\n", "[variables.Kjonn]\ncodes = [1, 2, 4]\n"),
+                    encoding="utf-8")
+    own = run("spec", "check", hand, "--data", example / "hoftebrudd.csv", "--lang", "en")
+    assert own.exit_code == 2
+    assert ("dq: error: hand_codes.toml: [variables.Kjonn] codes: 1 declared code(s) no record "
+            "holds: 4; remove them") in own.stderr
+
+
+def test_spec_check_a_date_order_never_checked_is_a_problem(tmp_path):
+    """A date order no record has both dates for can never be true: a problem (exit 2)."""
+    data = tmp_path / "d.csv"
+    data.write_text("id;innlagt;utskrevet\n" + "".join(f"{i};0{1 + i}.02.2023;\n"
+                                                       for i in range(6)), encoding="utf-8")
+    spec = tmp_path / "order.toml"
+    spec.write_text('[dataset]\nfiles = ["d.csv"]\ndate_format = "%d.%m.%Y"\n\n'
+                    '[verification]\ndate_order = ["innlagt <= utskrevet"]\n\n'
+                    '[variables.innlagt]\ntype = "date"\n\n[variables.utskrevet]\n'
+                    'type = "date"\n', encoding="utf-8")
+    result = run("spec", "check", spec, "--data", data, "--lang", "en")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "dq: error: order.toml: [verification] date_order: 'innlagt <= utskrevet': no record "
+        "has all of its dates, so it is never checked; check the column names and [dataset] "
+        "date_format")
 
 
 def test_spec_check_missing_spec_and_files(tmp_path):
@@ -432,11 +515,20 @@ def test_hostile_file(tmp_path, case):  # noqa: ANN001
         spec_mod.load(out)
 
 
-def test_hostile_column_names_are_escaped(tmp_path):
-    names = ['Navn "sitat"', "back\\slash", "a\x1b[31mb", "Kjønn ø", "x.y", "første dato"]
-    rows = [";".join(names)] + [f"{i};1;2;{i % 2};3;0{1 + i % 9}.01.2023" for i in range(20)]
-    data = tmp_path / "names.csv"
+_HOSTILE_NAMES = ['Navn "sitat"', "back\\slash", "a\x1b[31mb", "Kjønn ø", "x.y", "første dato"]
+
+
+def _names_csv(folder: Path) -> Path:
+    rows = [";".join(_HOSTILE_NAMES)] + [f"{i};1;2;{i % 2};3;0{1 + i % 9}.01.2023"
+                                         for i in range(20)]
+    data = folder / "names.csv"
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return data
+
+
+def test_hostile_column_names_are_escaped(tmp_path):
+    names = _HOSTILE_NAMES
+    data = _names_csv(tmp_path)
     out, result = _init(tmp_path, data)
     text = out.read_text(encoding="utf-8")
     assert "\x1b" not in text and "\x1b" not in result.stderr
@@ -446,3 +538,136 @@ def test_hostile_column_names_are_escaped(tmp_path):
 @given(st.text())
 def test_toml_strings_round_trip(text):
     assert tomllib.loads(f"x = {toml_str(text)}")["x"] == text
+
+
+# --- one pass over the export ------------------------------------------------------------------
+
+def _registry_frame(n: int, late_code: bool = False) -> pl.DataFrame:
+    """An MRS-like export of ``n`` records, all text as a CSV reads: form status 2 = finished
+    (5 % drafts), Komplikasjonstype filled only where Komplikasjon = 1, admission 0–3 days before
+    the operation, 30 units, valid fødselsnummer. ``late_code``: Kjonn 9 appears only in the last
+    rows (after the first rows dq init looks at)."""
+    rng = random.Random(14)
+    rows = []
+    for i in range(n):
+        op = date(2021, 1, 1) + timedelta(days=rng.randrange(700))
+        adm = op - timedelta(days=rng.randrange(4))
+        komp = "1" if rng.random() < 0.2 else "0"
+        kjonn = "9" if late_code and i >= n - 10 else rng.choice("12")
+        rows.append({
+            "PasientID": f"P{i:06d}",
+            "Fodselsnummer": privacy_corpus.fodselsnummer(f"{1 + i % 28:02d}0{1 + i % 9}5{i % 10}",
+                                                          i % 900),
+            "AvdRESH": str(4001 + i % 30),
+            "SkjemaStatus": "1" if rng.random() < 0.05 else "2",
+            "Operasjonsdato": op.strftime("%d.%m.%Y"),
+            "Innleggelsesdato": adm.strftime("%d.%m.%Y"),
+            "Komplikasjon": komp,
+            "Komplikasjonstype": (rng.choice("1234") if komp == "1" and rng.random() < 0.9
+                                  else None),
+            "Kjonn": kjonn,
+            "Alder": str(rng.randint(18, 99)) if rng.random() > 0.01 else "-1",
+        })
+    return pl.DataFrame(rows, schema={k: pl.String for k in rows[0]})
+
+
+def _counting_source(df: pl.DataFrame):  # noqa: ANN202 - (Source, reads)
+    """``df`` as a dq Source read through a Polars IO plugin that records every read of it: the
+    columns asked for and the rows handed over."""
+    from polars.io.plugins import register_io_source
+
+    from dq.io import Source, SourceInfo
+
+    reads: list[list] = []
+
+    def read(with_columns, predicate, n_rows, batch_size):  # noqa: ANN001, ANN202
+        part = df if with_columns is None else df.select(with_columns)
+        if n_rows is not None:
+            part = part.head(n_rows)
+        seen = [with_columns, 0]
+        reads.append(seen)
+        for batch in part.iter_slices(batch_size or 10_000):
+            seen[1] += batch.height
+            yield batch if predicate is None else batch.filter(predicate)
+
+    info = SourceInfo(path=Path("export.csv"), format="csv", columns=df.columns, blank_free=True)
+    return Source(register_io_source(read, schema=df.schema), [info]), reads
+
+
+@pytest.fixture
+def no_in_memory_fallback(monkeypatch):  # noqa: ANN001, ANN201
+    """Every query dq init runs streams: none uses Polars' in-memory fallback (which would hold
+    whole columns, as value_counts and unique in a select do)."""
+    original = pl.LazyFrame.collect
+
+    def collect(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        graph = self.show_graph(engine="streaming", plan_stage="physical", raw_output=True)
+        assert "in-memory-map" not in graph and 'fillcolor="0.0 0.3 1.0"' not in graph
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", collect)
+
+
+def test_init_reads_the_export_once(no_in_memory_fallback):  # noqa: ANN001
+    from dq import infer
+
+    n = 30_000  # longer than the first rows (10,000) dq init plans from
+    source, reads = _counting_source(_registry_frame(n))
+    inf = infer.infer(source, unit_values=True)
+    full = [r for r in reads if r[1] == n]
+    assert len(full) == 1
+    assert sum(r[1] for r in reads) == n + 10_000  # the pass and the first rows, nothing else
+    roles = {k: r.column for k, r in inf.roles.items()}
+    assert roles == {"national_id": "Fodselsnummer", "person_id": "PasientID",
+                     "unit": "AvdRESH", "status": "SkjemaStatus", "created": None,
+                     "closed": None, "event_date": "Operasjonsdato"}
+    assert inf.finished == "SkjemaStatus = 2" and inf.rows == n
+    guesses = {g.name: g for g in inf.variables}
+    assert guesses["Komplikasjonstype"].mandatory == "Komplikasjon = 1"
+    assert [cond for cond, _ in inf.date_order] == ["Innleggelsesdato <= Operasjonsdato"]
+    assert guesses["Kjonn"].codes == {"1": "1", "2": "2"}
+    assert guesses["Alder"].unknown == ("-1",) and guesses["Alder"].min == 18
+    assert sorted(inf.unit_values) == [str(4001 + i) for i in range(30)]
+    # the evidence is exact where it is counted: 30 units; 0 < fødselsnummer share ≤ 1
+    unit_note = inf.roles["unit"].notes[0]
+    assert unit_note.params == {"distinct": 30, "approx": False}
+    assert inf.roles["national_id"].notes[0].params == {"share": 1.0}
+
+
+def test_values_after_the_first_rows_are_recounted_in_one_narrow_query(no_in_memory_fallback):  # noqa: ANN001
+    from dq import infer
+
+    n = 30_000
+    source, reads = _counting_source(_registry_frame(n, late_code=True))
+    inf = infer.infer(source)
+    full = [r for r in reads if r[1] == n]
+    # the pass, then the one column whose last rows hold a value the first rows did not show
+    assert len(full) == 2 and full[1][0] == ["Kjonn"]
+    guesses = {g.name: g for g in inf.variables}
+    assert guesses["Kjonn"].codes == {"1": "1", "2": "2"}
+    assert guesses["Kjonn"].unknown == ("9",)  # 10 records, beside 1 and 2: likely "unknown"
+
+
+# --- every fixture: dq init, then dq spec check, then dq report --------------------------------
+
+def _example_csv(folder: Path) -> Path:
+    shutil.copy(EXAMPLE / "hoftebrudd.csv", folder / "hoftebrudd.csv")
+    return folder / "hoftebrudd.csv"
+
+
+# (the NA, Latin-1 and SPSS exports: test_other_shapes_pass_spec_check_and_report; the example
+# with its codebook: test_spec_check_is_clean_on_the_drafted_spec and the report test above)
+_FIXTURES = {"example": _example_csv, "privacy": _privacy_export, "names": _names_csv,
+             **{f"hostile_{c.name}": c.write for c in hostile.CASES if c.exit_code == 0}}
+
+
+@pytest.mark.parametrize("name", list(_FIXTURES))
+def test_every_drafted_spec_passes_spec_check_and_report(tmp_path, name):  # noqa: ANN001
+    """The spec dq init drafts from any export it reads is clean under dq spec check (exit 0)
+    and runs dq report without a usage or input error (exit 0 or 1)."""
+    data = _FIXTURES[name](tmp_path)
+    out, _ = _init(tmp_path, data)
+    check = run("spec", "check", out, "--data", data)
+    assert check.exit_code == 0, check.stderr
+    report = run("report", out)
+    assert report.exit_code in (0, 1), report.stderr

@@ -262,15 +262,22 @@ def test_compare(tmp_path):
 
 
 def test_spec_check(tmp_path):
+    """A codebook's code no record holds is a warning (a code written in dq.toml would be an
+    error, which is English in every language)."""
     data = write_text(tmp_path / "d.csv", "Kjonn;Dato1;Dato2\n1;;2020-01-02\n2;2020-01-01;\n")
-    spec = write_text(tmp_path / "dq.toml", '[dataset]\nfiles = ["d.csv"]\n\n'
-                      '[variables.Kjonn]\ntype = "categorical"\ncodes = [1, 2, 3]\n')
+    write_text(tmp_path / "kodebok.csv",
+               "variabel_id;variabeltype;min;maks;desimalar;verdi;verditekst;obligatorisk;"
+               "manglande;variabeletikett\n"
+               "Kjonn;kategorisk;;;;1;Mann;ja;nei;Kjønn\nKjonn;kategorisk;;;;2;Kvinne;ja;nei;Kjønn\n"
+               "Kjonn;kategorisk;;;;3;Annet;ja;nei;Kjønn\n")
+    spec = write_text(tmp_path / "dq.toml", '[dataset]\nfiles = ["d.csv"]\n'
+                      'codebook = "kodebok.csv"\n')
     err = {lang: run("spec", "check", spec, "--data", data, "--lang", lang).stderr
            for lang in ("nb", "en")}
-    check(err, nb=["dq: advarsel: dq.toml: [variables.Kjonn] codes: 1 deklarert kode finnes "
-                   "ikke i noen registrering: 3"],
-          en=["dq: warning: dq.toml: [variables.Kjonn] codes: 1 declared code no record holds: "
-              "3"])
+    check(err, nb=["dq: advarsel: dq.toml: [variables.Kjonn]: 1 kode fra kodeboken finnes ikke "
+                   "i noen registrering: 3 (tillatt: en kodebok lister alle registerets koder)"],
+          en=["dq: warning: dq.toml: [variables.Kjonn]: 1 code of the codebook no record holds: "
+              "3 (allowed: a codebook lists every code of the registry)"])
 
 
 # ------------------------------------------------------------------------------- the catalogue

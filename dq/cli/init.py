@@ -25,12 +25,25 @@ that means finished, registration timestamp, national ID by the check-digit rule
 [units] and [coverage] when a unit table and references are given. Every decision carries its
 evidence as a comment; "TODO:" marks what to confirm. No value of the export is written except
 codes held by at least 5 records. An existing file is never replaced without --force.
+
+The export is read in one streaming pass, planned from its first 10,000 rows (a second, over
+just those columns, only when a column with few values holds values its first rows did not
+show). Distinct counts of identifier and free-text columns of a longer export are estimates,
+written "about N". Codes come from the codebook when one is given, and are then not repeated in
+dq.toml (see dq spec check).
 """
 
 CHECK_HELP = """Validate a spec without running checks: every problem at once (unknown keys, bad
 values, conditions that do not parse, files not found) and, with --data, against the export
 (missing columns, types the values do not have, codes no record holds, conditions that are never
-true). Exit 0 with a one-line summary when clean, 2 when there are problems.
+true or never checked). Exit 0 with a one-line summary when clean, 2 when there are problems.
+
+Codes no record holds: a code list written in dq.toml (by hand, or by dq init from the export)
+describes the export, so a code in it that no record holds is a problem (exit 2; the message
+names the variable, how many codes, and those declared codes). A codebook ([dataset] codebook)
+lists every code of the registry across years and units, so its codes one export lacks are only
+a warning (a problem with --strict). dq init writes no code list for a variable the codebook
+defines, so the spec it drafts passes.
 """
 
 spec_app = typer.Typer(name="spec", help="Work with the registry spec (dq.toml).",
@@ -109,11 +122,12 @@ def init(
             with reading(export):
                 source = infer_source(export, input_format, encoding, separator, _note)
         note_columns(source.columns)
-        inference = infer.infer(source, codebook=cb, codebook_path=codebook)
+        inference = infer.infer(source, codebook=cb, codebook_path=codebook,
+                                unit_values=units is not None)
     units_src = None
     if units is not None:
         units_src = scan_input(units)
-        inference.units = infer.infer_units(units, units_src, inference, source)
+        inference.units = infer.infer_units(units, units_src, inference)
     if reference:
         refs = [(p, scan_input(p)) for p in reference]
         inference.coverage = infer.infer_coverage(refs, inference, units_src, inference.units)
@@ -191,9 +205,9 @@ def check(
     data: Annotated[Optional[list[Path]], typer.Option(
         "--data", "-d", help="Check the spec against this export too; repeat for several "
                              "files.", dir_okay=False)] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings (codes no record holds, a "
-                                                          "date order never checked) count "
-                                                          "as problems too.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings (codes of the codebook no "
+                                                          "record holds) count as problems "
+                                                          "too.")] = False,
     lang: Annotated[Lang, typer.Option(help="Language of the summary line.")] = Lang.nb,
 ) -> None:
     from dq import spec_check
