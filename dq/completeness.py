@@ -73,6 +73,10 @@ class CompletenessResult:
     # The ``extra`` aggregations asked for, per group as counted (unit as text, before roll-up;
     # a unit id merged into "(not a unit id)" may appear on several rows): sum them.
     extra: pl.DataFrame | None = None
+    # ``compute(code_presence=True)``: per group as counted (before roll-up) and categorical
+    # variable, which declared codes finished records hold (``mask``: bit k = ``codes[k]``) and
+    # how many finished records hold a registered value that is no declared code (``other``).
+    code_presence: dict[str, tuple[list[str], pl.DataFrame]] | None = None
 
     @property
     def failed(self) -> bool:
@@ -103,17 +107,22 @@ def _outside(value: pl.Expr, lo: object, hi: object) -> pl.Expr:
 def classify(var: Variable, dtype: pl.DataType, *, extra_unknown: list[object] = (),  # type: ignore[assignment]
              unknown_ranges: list[tuple[float, float]] = (),  # type: ignore[assignment]
              date_format: str | None = None,
-             missing: pl.Expr | None = None) -> dict[str, pl.Expr | None]:
+             missing: pl.Expr | None = None,
+             code: tuple[pl.Expr, list[str]] | None = None) -> dict[str, pl.Expr | None]:
     """Row-wise boolean expressions: missing, unknown, invalid (None where a class cannot occur).
 
     ``missing``: the row's missing flag when the caller computed it (``compute`` does, once per
-    variable, because text as read may be whitespace only — ``missing_flag``); default: null."""
+    variable, because text as read may be whitespace only — ``missing_flag``); default: null.
+    ``code``: the value's index among ``declared(var, extra_unknown)`` (null: no declared code),
+    when the caller computed it (``code_index``): the codes are then looked up once per row."""
     col = pl.col(var.name)
     if missing is None:
         missing = col.is_null()
     codes = [*var.unknown, *(str(c) for c in extra_unknown)]
     unknown: pl.Expr | None = None
-    if codes:
+    if codes and code is not None:
+        unknown = code[0].is_in([code[1].index(c) for c in dict.fromkeys(codes)])
+    elif codes:
         unknown = as_text(col, dtype).is_in(codes)
     if unknown_ranges:
         num = number(col, dtype)
@@ -123,7 +132,9 @@ def classify(var: Variable, dtype: pl.DataType, *, extra_unknown: list[object] =
         unknown = ~missing & unknown.fill_null(False)
 
     bad: pl.Expr | None = None
-    if var.type == "categorical" and var.codes:
+    if var.type == "categorical" and var.codes and code is not None:
+        bad = ~code[0].is_in([code[1].index(c) for c in dict.fromkeys(var.codes)])
+    elif var.type == "categorical" and var.codes:
         bad = ~as_text(col, dtype).is_in(list(var.codes))
     elif var.type in ("integer", "decimal"):
         num = number(col, dtype)
@@ -140,6 +151,21 @@ def classify(var: Variable, dtype: pl.DataType, *, extra_unknown: list[object] =
         if unknown is not None:
             invalid = invalid & ~unknown
     return {"missing": missing, "unknown": unknown, "invalid": invalid}
+
+
+MAX_INDEXED_CODES = 64  # a presence mask is one UInt64 per group
+
+
+def declared(var: Variable, extra_unknown: list[object] = ()) -> list[str]:  # type: ignore[assignment]
+    """A categorical variable's declared codes, valid then unknown, each once."""
+    return list(dict.fromkeys([*(str(c) for c in var.codes or []), *var.unknown,
+                               *(str(c) for c in extra_unknown)]))
+
+
+def code_index(name: str, dtype: pl.DataType, codes: list[str]) -> pl.Expr:
+    """The value's position in ``codes`` (as text, as ``classify`` compares), null when it is
+    none of them: one hash look-up per row for every class and the presence mask."""
+    return as_text(pl.col(name), dtype).cast(pl.Enum(codes), strict=False).to_physical()
 
 
 def _variables(spec: Spec, columns: list[str]) -> list[Variable]:
@@ -159,13 +185,18 @@ def _effective(var: Variable, fail_under: float | None) -> Thresholds:
 def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | None = None,
             fail_under: float | None = None, min_n: int | None = None,
             ci_method: str = "wilson",
-            extra: dict[str, pl.Expr] | None = None) -> CompletenessResult:
+            extra: dict[str, pl.Expr] | None = None,
+            code_presence: bool = False) -> CompletenessResult:
     """Counts per variable × group in one streamed pass over ``source.raw``.
 
     ``extra``: more aggregations (name → expression) evaluated per group in the same pass, so
     that other checks need no scan of their own (``dq.dimensions.context``). They may use
     ``FINISHED``; text columns are as read (``present`` treats a whitespace-only cell as
-    missing)."""
+    missing).
+
+    ``code_presence``: also which declared codes each group's finished records hold, per
+    categorical variable (``CompletenessResult.code_presence``), for the codes that appear or
+    vanish between years (``dq.dimensions.sammenlignbarhet``)."""
     schema = source.raw.collect_schema()
     variables = _variables(spec, list(schema))
     info = source.info
@@ -192,6 +223,15 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     # strips the text again for every class that reads it (10M rows × 12 variables: 4× slower).
     lf = lf.with_columns(missing_flag(variables[i].name, pl.String()).alias(f"__missing{i}")
                          for i in sorted(text))
+    # Categorical variables: the declared code each value is, looked up once per row.
+    indexed: dict[int, list[str]] = {}
+    for i, v in enumerate(variables):
+        if v.type == "categorical" and v.codes:
+            codes = declared(v, info.unknown_codes.get(v.name, []))
+            if len(codes) <= MAX_INDEXED_CODES and not any(c != c.strip() or not c for c in codes):
+                indexed[i] = codes
+    lf = lf.with_columns(code_index(variables[i].name, schema[variables[i].name], codes)
+                         .alias(f"__code{i}") for i, codes in indexed.items())
     aggs: list[pl.Expr] = [pl.len().alias("__rows")]
     unreadable = unreadable_columns(lf)
     aggs += [pl.col(c).sum() for c in unreadable]
@@ -206,7 +246,8 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                        unknown_ranges=info.unknown_ranges.get(var.name, []),
                        date_format=date_formats.get(var.name) or (
                            spec.dataset.date_format if var.type == "date" else None),
-                       missing=pl.col(f"__missing{i}") if i in text else None)
+                       missing=pl.col(f"__missing{i}") if i in text else None,
+                       code=(pl.col(f"__code{i}"), indexed[i]) if i in indexed else None)
 
         aggs.append(applicable.sum().alias(f"{i}|n_applicable") if applicable is not None
                     else pl.len().alias(f"{i}|n_applicable"))
@@ -227,6 +268,16 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
         aggs.append(pl.lit(0).alias("__complete"))
 
     aggs += [e.alias(f"{EXTRA}{k}") for k, e in (extra or {}).items()]
+    presence = indexed if code_presence else {}
+    for i in presence:
+        code = pl.col(f"__code{i}")
+        held = code.is_not_null() if finished is None else finished & code.is_not_null()
+        aggs.append(pl.when(held).then(pl.lit(2, pl.UInt64).pow(code)).bitwise_or()
+                    .alias(f"__mask{i}"))
+        registered = ~(pl.col(f"__missing{i}") if i in text else pl.col(variables[i].name)
+                       .is_null())
+        other = registered & code.is_null()
+        aggs.append((other if finished is None else finished & other).sum().alias(f"__other{i}"))
     cols = grouping.group_cols
     keyed = lf.with_columns(**grouping.exprs) if grouping.exprs else lf
     query = keyed.group_by(cols).agg(aggs) if cols else keyed.select(aggs)
@@ -234,6 +285,11 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                   units.known() if units is not None else None)
     extra_frame = (wide.select(*cols, *(pl.col(f"{EXTRA}{k}").alias(k) for k in extra))
                    if extra else None)
+    held_codes = {variables[i].name: (codes, wide.select(
+        *cols, pl.col(f"__mask{i}").fill_null(0).alias("mask"),
+        pl.col(f"__other{i}").alias("other"))) for i, codes in presence.items()} \
+        if code_presence else None
+    wide = wide.drop([c for c in wide.columns if c.startswith(("__mask", "__other"))])
     if grouping.lowest_level and "unit" in cols:
         # Units merged into "(not a unit id)" are summed into one group.
         sums = [c for c, t in wide.schema.items() if c not in cols and t.is_numeric()]
@@ -322,7 +378,8 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                              "warn_below", "fail_below", "status")
     return CompletenessResult(rows=long, records=records, keys=keys, n_records=n_rows,
                               n_finished=n_finished, ci_method=ci_method, min_n=min_n,
-                              unmatched_units=unmatched, warnings=warnings, extra=extra_frame)
+                              unmatched_units=unmatched, warnings=warnings, extra=extra_frame,
+                              code_presence=held_codes)
 
 
 def status_expr(estimate: str, optional: pl.Expr) -> pl.Expr:

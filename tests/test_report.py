@@ -404,3 +404,34 @@ def test_html_figure_captions_follow_the_language_and_the_spec(example_report):
     en = render.to_html(publish(example_report, 5), "en")
     assert "Funnel plot:" in en
     assert "Dekningsgrad by unit with 95 % CI (2023; target 80 %, low 60 %)" in en
+
+
+def test_codes_per_year_from_the_completeness_pass_equal_a_scan(tmp_path):
+    """Codes that appear or vanish between years: a variable whose finished records hold only
+    declared codes is read from the completeness pass (which declared code each unit and year
+    holds); one with another value is scanned. Hand-made export, expected changes by hand:
+    A (declared 1, 2, 3; unknown 9): 2020 {1, 2}, 2021 {1, 3, 9}, 2022 no value, 2023 {2}
+      → 2021 new 3, 9, gone 2 (2022 and 2023 have no year before with a value to compare);
+    B (declared x, y): 2020 {x}, 2021 {x, "Kari Nordmann"}, 2022 {x} → 2021: 1 undeclared value
+      new, 2022: 1 gone, named never.
+    An unfinished form (Status 1) holding code 3 in 2020 does not count."""
+    rows = ["Enhet;Dato;Status;A;B",
+            "1;01.01.2020;2;1;x", "1;02.01.2020;2;2;x", "2;03.01.2020;1;3;x",
+            "1;01.01.2021;2;1;x", "2;02.01.2021;2; 3 ;Kari Nordmann", "2;03.01.2021;2;9;x",
+            "1;01.01.2022;2;;x", "2;01.01.2023;2;2;x"]
+    (tmp_path / "e.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "dq.toml").write_text(
+        '[dataset]\nfiles = ["e.csv"]\nunit = "Enhet"\nevent_date = "Dato"\n'
+        'finished = "Status = 2"\n\n[variables.A]\ntype = "categorical"\ncodes = ["1", "2", "3"]\n'
+        'unknown = ["9"]\n\n[variables.B]\ntype = "categorical"\ncodes = ["x", "y"]\n',
+        encoding="utf-8")
+    result = run("report", tmp_path / "dq.toml", "--format", "json", "--year", "all")
+    assert result.exit_code in (0, 1), result.stderr
+    checks = {r["id"]: r for r in json.loads(result.stdout)["results"]}
+    a = checks["sammenlignbarhet.koder.A"]["values"]["changes"]
+    assert a == [{"year": 2021, "kind": "new", "codes": ["3", "9"], "undeclared": 0},
+                 {"year": 2021, "kind": "gone", "codes": ["2"], "undeclared": 0}]
+    b = checks["sammenlignbarhet.koder.B"]["values"]["changes"]
+    assert b == [{"year": 2021, "kind": "new", "codes": [], "undeclared": 1},
+                 {"year": 2022, "kind": "gone", "codes": [], "undeclared": 1}]
+    assert "Kari" not in result.stdout

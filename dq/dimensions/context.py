@@ -219,7 +219,8 @@ def build(spec: Spec, source: Source, units: Any, *, references: list[Source] | 
     keys = [k for k, ok in (("unit", ds.unit), ("year", ds.event_date)) if ok]
     grouping = resolve(keys, spec_present, source, has_units=units is not None)
     extra = _shared_counts(spec, source, grouping, references)
-    result = comp.compute(source, spec_present, grouping, units=units, extra=extra)
+    result = comp.compute(source, spec_present, grouping, units=units, extra=extra,
+                          code_presence="year" in grouping.exprs)
     years = _years(result.records) if "year" in result.rows.columns else []
     if export_date is not None:  # a date after the export is an error, not a report year
         years = [y for y in years if y <= export_date.year]

@@ -90,18 +90,34 @@ def _codes(ctx: Context, out: Assessment) -> None:
     categorical = [v.name for v in ctx.present.values() if v.type == "categorical"]
     if ctx.event is None or not categorical:
         return
-    # Distinct codes per year: one hash aggregation per variable, streamed. Common-subplan
-    # elimination is off: sharing the scan would cache the whole export in memory (2 GB for
-    # 10M rows × 12 variables); separate scans of one column each stay small.
-    event_year = ctx.event.dt.year().alias("__year")
-    parts = [ctx.finished.group_by(event_year, pl.col(c).alias("code")).agg(pl.len().alias("n"))
-             .with_columns(pl.lit(c).alias("variable")) for c in categorical]
-    codes = pl.concat(parts, how="vertical_relaxed").collect(
-        engine="streaming", optimizations=pl.QueryOptFlags(comm_subplan_elim=False))
-    codes = codes.with_columns(as_text(pl.col("code"), codes.schema["code"]))
     sets: dict[str, dict[int, set[str]]] = {c: {} for c in categorical}
-    for row in codes.filter(pl.col("code").is_not_null()).iter_rows(named=True):
-        sets[row["variable"]].setdefault(row["__year"], set()).add(row["code"])
+    # The completeness pass noted which declared codes each unit and year holds; a variable
+    # whose finished records hold no other value needs nothing more.
+    held = ctx.completeness.code_presence or {}
+    scan = []
+    for c in categorical:
+        if c not in held or int(held[c][1]["other"].sum()) > 0:
+            scan.append(c)
+            continue
+        codes, frame = held[c]
+        per_year = (frame.filter(pl.col("year").is_not_null()).group_by("year")
+                    .agg(pl.col("mask").cast(pl.UInt64).bitwise_or()))
+        for year, mask in per_year.iter_rows():
+            if mask:  # a year without a value of the variable is not compared (as in a scan)
+                sets[c][int(year)] = {code for k, code in enumerate(codes) if int(mask) >> k & 1}
+    if scan:
+        # Distinct values per year: one hash aggregation per variable, streamed. Common-subplan
+        # elimination is off: sharing the scan would cache the whole export in memory (2 GB for
+        # 10M rows × 12 variables); separate scans of one column each stay small.
+        event_year = ctx.event.dt.year().alias("__year")
+        parts = [ctx.finished.group_by(event_year, pl.col(c).alias("code"))
+                 .agg(pl.len().alias("n")).with_columns(pl.lit(c).alias("variable"))
+                 for c in scan]
+        codes_seen = pl.concat(parts, how="vertical_relaxed").collect(
+            engine="streaming", optimizations=pl.QueryOptFlags(comm_subplan_elim=False))
+        codes_seen = codes_seen.with_columns(as_text(pl.col("code"), codes_seen.schema["code"]))
+        for row in codes_seen.filter(pl.col("code").is_not_null()).iter_rows(named=True):
+            sets[row["variable"]].setdefault(row["__year"], set()).add(row["code"])
     declared = {c: {*(ctx.present[c].codes or {}), *ctx.present[c].unknown} for c in categorical}
     out.checks += in_period(ctx.every_year, comparability.code_checks(sets, declared))
 
