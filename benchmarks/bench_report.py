@@ -49,9 +49,10 @@ def main() -> None:
         "value verification, funnel plots (completeness, unknown codes, coverage), shift "
         "detection over 5 years × 30 units, codes per year, id presence and relevance. The "
         "completeness pass also takes the registry's counts per unit and year for dekningsgrad, "
-        "and the id counts (dq.dimensions.context); codes per year are one narrow scan per "
-        "variable (collecting them in the same pass made that query leave the streaming engine: "
-        "2.3 GB), and verification counts rows in one more pass.",
+        "and the id counts (dq.dimensions.context), and which declared codes each unit and "
+        "year holds (one Enum look-up per value, shared with the completeness classes; a "
+        "variable holding a value that is no declared code is scanned on its own); "
+        "verification counts rows in one more pass.",
         f"- report / (completeness + coverage) = **{ratio:.2f}×** (target ≤ 2×); report peak "
         f"memory **{rep.peak_mb:.0f} MB** (target ≤ 2000 MB).",
         f"- report / completeness alone = **{single:.2f}×** (issue #10 target ≤ 1.3×: "
