@@ -12,7 +12,7 @@ Notation: x successes of n, p̂ = x/n, z the 1 − α/2 normal quantile.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -88,18 +88,33 @@ def wilson(x: int, n: int, z: float = Z_95) -> tuple[float, float]:
 def funnel_limits(n: np.ndarray, theta: float, p: float) -> np.ndarray:
     """Exact binomial control limit at probability ``p`` for denominators ``n`` (interpolated)."""
     import numpy as np
-    from scipy.stats import binom
 
+    cdf, ppf = _binom()
     n = np.asarray(n, dtype=float)
-    r = binom.ppf(p, n, theta)
-    f_r = binom.cdf(r, n, theta)
-    f_r1 = binom.cdf(r - 1, n, theta)
+    with np.errstate(invalid="ignore"):
+        r = ppf(p, n, theta)
+        f_r = cdf(r, n, theta)
+        f_r1 = cdf(r - 1, n, theta)
     with np.errstate(invalid="ignore", divide="ignore"):
         alpha = np.where(f_r > f_r1, (f_r - p) / (f_r - f_r1), 0.0)
         limit = (r - alpha) / n
     # At the ends of the range nothing lies beyond: r_p = n gives 1, r_p = 0 gives 0.
     limit = np.where(r >= n, 1.0, np.where(r <= 0, 0.0, limit))
     return np.where(n > 0, limit, np.nan)
+
+
+def _binom() -> tuple[Any, Any]:
+    """The binomial cdf and ppf scipy.stats.binom computes with (Boost's, as SciPy's private
+    ufuncs): importing scipy.stats costs a report most of a second, scipy.special a third."""
+    import numpy as np
+
+    try:
+        from scipy.special._ufuncs import _binom_cdf, _binom_ppf
+    except ImportError:  # a SciPy that moved them: the public (slower to import) route
+        from scipy.stats import binom
+
+        return binom.cdf, binom.ppf
+    return (lambda k, n, p: _binom_cdf(np.floor(k), n, p)), _binom_ppf
 
 
 def holm(p: np.ndarray) -> np.ndarray:
@@ -123,14 +138,14 @@ def two_proportion_p(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndar
     expected count is below 5, 1 where both shares are equal."""
     import numpy as np
 
-    from scipy.stats import norm
+    from scipy.special import ndtr  # the normal cdf (scipy.stats.norm.sf(z) = ndtr(-z))
 
     x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (x1, n1, x2, n2))
     pooled = (x1 + x2) / (n1 + n2)
     with np.errstate(invalid="ignore", divide="ignore"):
         se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
         z = (x2 / n2 - x1 / n1) / se
-    p = np.where(se > 0, 2 * norm.sf(np.abs(z)), 1.0)
+    p = np.where(se > 0, 2 * ndtr(-np.abs(z)), 1.0)
     small = np.minimum.reduce([pooled * n1, (1 - pooled) * n1, pooled * n2, (1 - pooled) * n2]) < 5
     same = (x1 / np.maximum(n1, 1) == x2 / np.maximum(n2, 1))  # equal shares: p = 1, no test
     for i in np.flatnonzero(small & ~same & (n1 > 0) & (n2 > 0)):
