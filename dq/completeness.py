@@ -121,7 +121,7 @@ def classify(var: Variable, dtype: pl.DataType, *, extra_unknown: list[object] =
     codes = [*var.unknown, *(str(c) for c in extra_unknown)]
     unknown: pl.Expr | None = None
     if codes and code is not None:
-        unknown = code[0].is_in([code[1].index(c) for c in dict.fromkeys(codes)])
+        unknown = _among(code[0], [code[1].index(c) for c in dict.fromkeys(codes)])
     elif codes:
         unknown = as_text(col, dtype).is_in(codes)
     if unknown_ranges:
@@ -133,7 +133,7 @@ def classify(var: Variable, dtype: pl.DataType, *, extra_unknown: list[object] =
 
     bad: pl.Expr | None = None
     if var.type == "categorical" and var.codes and code is not None:
-        bad = ~code[0].is_in([code[1].index(c) for c in dict.fromkeys(var.codes)])
+        bad = ~_among(code[0], [code[1].index(c) for c in dict.fromkeys(var.codes)])
     elif var.type == "categorical" and var.codes:
         bad = ~as_text(col, dtype).is_in(list(var.codes))
     elif var.type in ("integer", "decimal"):
@@ -154,6 +154,15 @@ def classify(var: Variable, dtype: pl.DataType, *, extra_unknown: list[object] =
 
 
 MAX_INDEXED_CODES = 64  # a presence mask is one UInt64 per group
+
+
+def _among(index: pl.Expr, positions: list[int]) -> pl.Expr:
+    """The code index is one of ``positions``: two comparisons when they run on without a gap
+    (``declared`` puts the valid codes first, then the unknown ones), else a set look-up."""
+    lo, hi = min(positions), max(positions)
+    if sorted(positions) == list(range(lo, hi + 1)):
+        return index.is_between(lo, hi)
+    return index.is_in(positions)
 
 
 def declared(var: Variable, extra_unknown: list[object] = ()) -> list[str]:  # type: ignore[assignment]
