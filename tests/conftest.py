@@ -29,3 +29,14 @@ def write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 def frame(**cols: list) -> pl.DataFrame:
     return pl.DataFrame(cols)
+
+
+# Headless Chromium as the HTML tests drive it: Debian's chromium, no network, no profile sync.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def launch_chromium(playwright, browser: str):  # noqa: ANN001, ANN201 - playwright objects
+    return playwright.chromium.launch(executable_path=browser, args=CHROMIUM_ARGS)
+

@@ -21,7 +21,7 @@ from dq.checks.model import figure
 from dq.cli import app
 from dq.publish import publish
 from dq.render import report as render
-from tests.conftest import EXAMPLE, run, write_text
+from tests.conftest import EXAMPLE, launch_chromium, run, write_text
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DQ_UPDATE_GOLDEN") == "1"
@@ -291,9 +291,7 @@ def test_html_in_a_real_browser(tmp_path, example_report):
     shot = tmp_path / "shot.png"
     errors, requests = [], []
     with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=browser, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        b = launch_chromium(p, browser)
         page = b.new_page(viewport={"width": 1200, "height": 900})
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))

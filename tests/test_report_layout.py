@@ -16,7 +16,7 @@ from dq.render import figures as figs
 from dq.render import report as render
 from dq.render.chapter import build, headline
 from dq.render.report_markdown import report_figures
-from tests.conftest import EXAMPLE, run
+from tests.conftest import EXAMPLE, launch_chromium, run
 from tests.test_report import _example_report
 
 
@@ -215,9 +215,7 @@ def test_html_in_chromium_at_1280_and_390_px_and_a4(tmp_path, published):
     page_file = tmp_path / "report.html"
     page_file.write_text(render.to_html(published, "nb"), encoding="utf-8")
     with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=browser, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        b = launch_chromium(p, browser)
         for width in (1280, 390):
             page = b.new_page(viewport={"width": width, "height": 900})
             page.goto(page_file.as_uri())

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from dq import compare as cmp
-from tests.conftest import EXAMPLE, run
+from tests.conftest import EXAMPLE, launch_chromium, run
 from tests.test_subcommand_lang import english_words
 
 
@@ -123,9 +123,7 @@ def test_html_tables_fit_at_1280_px_in_chromium(results, tmp_path, lang):
     result = run("compare", *results, "-f", "html", "--lang", lang, "-o", page_file)
     assert result.exit_code == 0, result.stderr
     with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=browser, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        b = launch_chromium(p, browser)
         for width in (1280, 390):
             page = b.new_page(viewport={"width": width, "height": 900})
             page.goto(page_file.as_uri())
