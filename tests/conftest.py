@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -39,4 +41,26 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 def launch_chromium(playwright, browser: str):  # noqa: ANN001, ANN201 - playwright objects
     return playwright.chromium.launch(executable_path=browser, args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def chromium():  # noqa: ANN201 - a playwright Browser
+    """Debian's Chromium through Playwright; the test is skipped where either is missing
+    (.ci/run installs both)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if browser is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    with playwright.sync_playwright() as p:
+        b = launch_chromium(p, browser)
+        yield b
+        b.close()
+
+
+def open_page(b, page_file: Path, width: int, shots: Path):  # noqa: ANN001, ANN201
+    """``page_file`` at ``width`` px (900 high), with a screenshot in ``shots`` to look at."""
+    page = b.new_page(viewport={"width": width, "height": 900})
+    page.goto(page_file.as_uri())
+    page.screenshot(path=str(shots / f"shot-{width}.png"))
+    return page
 

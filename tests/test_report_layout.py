@@ -3,7 +3,6 @@ per variable, figures without small cells, no English in Norwegian output, the H
 browser at 1280 and 390 px and on A4, --figures files."""
 
 import re
-import shutil
 from html.parser import HTMLParser
 from io import StringIO
 
@@ -16,7 +15,7 @@ from dq.render import figures as figs
 from dq.render import report as render
 from dq.render.chapter import build, headline
 from dq.render.report_markdown import report_figures
-from tests.conftest import EXAMPLE, launch_chromium, run
+from tests.conftest import EXAMPLE, chromium, open_page, run
 from tests.test_report import _example_report
 
 
@@ -201,25 +200,14 @@ def test_figures_show_the_graded_measure_and_the_specs_lines(published):
     assert "Aleris Nesttun" in cov.alt and "Kristiansand 57,4\u202f%" in cov.alt
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 def test_html_in_chromium_at_1280_and_390_px_and_a4(tmp_path, published):
     """No sideways scroll, figure text ≥ 10 px, every figure with a text alternative, figures
     right after the summary; screenshots at both widths; printable on A4."""
-    browser = _chromium()
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if browser is None:
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     page_file = tmp_path / "report.html"
     page_file.write_text(render.to_html(published, "nb"), encoding="utf-8")
-    with playwright.sync_playwright() as p:
-        b = launch_chromium(p, browser)
+    with chromium() as b:
         for width in (1280, 390):
-            page = b.new_page(viewport={"width": width, "height": 900})
-            page.goto(page_file.as_uri())
-            page.screenshot(path=str(tmp_path / f"shot-{width}.png"))
+            page = open_page(b, page_file, width, tmp_path)
             info = page.evaluate("""() => {
               const fonts = [...document.querySelectorAll('svg text')].map(t =>
                 parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a);
@@ -252,7 +240,6 @@ def test_html_in_chromium_at_1280_and_390_px_and_a4(tmp_path, published):
         assert page.evaluate("document.documentElement.scrollWidth") <= 794
         pdf = page.pdf(format="A4")
         assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 5
-        b.close()
     from PIL import Image
 
     for width in (1280, 390):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from dq import compare as cmp
-from tests.conftest import EXAMPLE, launch_chromium, run
+from tests.conftest import EXAMPLE, chromium, open_page, run
 from tests.test_subcommand_lang import english_words
 
 
@@ -113,21 +113,13 @@ def test_html_tables_fit_at_1280_px_in_chromium(results, tmp_path, lang):
     """At 1280 px every table fits its box (the figure cells wrap between words, never inside
     "65.0 %"); at 390 px the wide tables scroll inside their own box and the page never
     sideways. Screenshots at both widths."""
-    import shutil
 
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if browser is None:
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     page_file = tmp_path / "compare.html"
     result = run("compare", *results, "-f", "html", "--lang", lang, "-o", page_file)
     assert result.exit_code == 0, result.stderr
-    with playwright.sync_playwright() as p:
-        b = launch_chromium(p, browser)
+    with chromium() as b:
         for width in (1280, 390):
-            page = b.new_page(viewport={"width": width, "height": 900})
-            page.goto(page_file.as_uri())
-            page.screenshot(path=str(tmp_path / f"shot-{width}.png"))
+            page = open_page(b, page_file, width, tmp_path)
             info = page.evaluate("""() => {
               const tables = [...document.querySelectorAll('table')];
               return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
@@ -142,4 +134,3 @@ def test_html_tables_fit_at_1280_px_in_chromium(results, tmp_path, lang):
             if width == 1280:
                 assert info["wide"] == 0, info
             page.close()
-        b.close()
