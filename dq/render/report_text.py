@@ -145,10 +145,11 @@ def key_text(row: dict[str, Any] | None, lang: str) -> str:
     """A dimension's key figure: the check's title, its figure, the 95 % CI and the period."""
     if row is None:
         return "–"
-    text = f"{title_of(row, lang)} {figure_of(row, lang)}"
+    title = title_of(row, lang)
+    text = f"{title} {figure_of(row, lang)}"
     if row.get("ci_low") is not None and not row.get("suppressed"):
         text += f" ({ci_of(row, lang)})"
-    if row.get("period"):
+    if row.get("period") and f"({row['period']})" not in title:  # a title may name its year
         text += f", {row['period']}"
     return text
 
