@@ -1245,12 +1245,17 @@ def infer_units(path: Path, table: Source, inf: Inference) -> UnitsGuess:
         unmatched = [v for v in exported if v not in known and v.strip().lower() not in known]
         guess.notes.append(Note("units", {"matched": len(exported) - len(unmatched),
                                           "total": len(exported)}))
-        shown, hidden = _split_public(unmatched)
-        if shown:
-            guess.notes.append(Note("units_unmatched", {"ids": shown[:30]}, todo=True))
-        if hidden:
-            guess.notes.append(Note("units_unmatched_hidden", {"n": hidden}, todo=True))
+        guess.notes += _unmatched_notes(unmatched)
     return guess
+
+
+def _unmatched_notes(unmatched: list[str]) -> list[Note]:
+    """Unit ids the unit table lacks: listed when they cannot be patient data, else counted."""
+    shown, hidden = _split_public(unmatched)
+    notes = [Note("units_unmatched", {"ids": shown[:30]}, todo=True)] if shown else []
+    if hidden:
+        notes.append(Note("units_unmatched_hidden", {"n": hidden}, todo=True))
+    return notes
 
 
 def infer_coverage(references: list[tuple[Path, Source]], inf: Inference,
@@ -1320,9 +1325,5 @@ def infer_coverage(references: list[tuple[Path, Source]], inf: Inference,
             unmatched = [v for v in values if v.strip().lower() not in known]
             guess.notes.append(Note("coverage_units", {"matched": len(values) - len(unmatched),
                                                        "total": len(values)}))
-            shown, hidden = _split_public(unmatched)
-            if shown:
-                guess.notes.append(Note("units_unmatched", {"ids": shown[:30]}, todo=True))
-            if hidden:
-                guess.notes.append(Note("units_unmatched_hidden", {"n": hidden}, todo=True))
+            guess.notes += _unmatched_notes(unmatched)
     return guess

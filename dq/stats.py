@@ -167,9 +167,10 @@ def fisher_two_sided(a: int, b: int, c: int, d: int) -> float:
     if min(col1, col2, row1, c + d) == 0:
         return 1.0
     k = np.arange(max(0, row1 - col2), min(row1, col1) + 1, dtype=float)
-    log_pmf = (gammaln(col1 + 1) - gammaln(k + 1) - gammaln(col1 - k + 1)
-               + gammaln(col2 + 1) - gammaln(row1 - k + 1) - gammaln(col2 - row1 + k + 1)
-               - gammaln(col1 + col2 + 1) + gammaln(row1 + 1) + gammaln(col1 + col2 - row1 + 1))
-    pmf = np.exp(log_pmf - log_pmf.max())  # scaled: the ratio to the observed is what counts
+    # log C(col1, k) + log C(col2, row1 − k), without the terms that do not depend on k: only
+    # ratios to the observed table and to the total count.
+    log_pmf = -(gammaln(k + 1) + gammaln(col1 - k + 1) + gammaln(row1 - k + 1)
+                + gammaln(col2 - row1 + k + 1))
+    pmf = np.exp(log_pmf - log_pmf.max())
     observed = pmf[a - int(k[0])]
     return float(min(pmf[pmf <= observed * (1 + 1e-7)].sum() / pmf.sum(), 1.0))
