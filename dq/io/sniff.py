@@ -409,9 +409,9 @@ def _refuse_binary(path: Path, head: bytes) -> None:
 
 def detect_encoding(path: Path, requested: str | None, head: bytes | None = None
                     ) -> tuple[str, bool, bool, bool, frozenset[str] | None]:
-    """Return (encoding, guessed, bom, has_quote, whitespace found or None when not surveyed). UTF-8 is checked over the whole file, not a
-    sample. UTF-16/32 are found by BOM or NUL pattern and decoded; another format's bytes and
-    binary data are refused."""
+    """Return (encoding, guessed, bom, has_quote, whitespace found or None when not surveyed).
+    UTF-8 is checked over the whole file, not a sample. UTF-16/32 are found by BOM or NUL
+    pattern and decoded; another format's bytes and binary data are refused."""
     head = read_head(path) if head is None else head
     wide = wide_encoding(head)
     if requested is not None:
