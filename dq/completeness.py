@@ -30,6 +30,7 @@ from dq.conditions import unreadable_columns, unreadable_warnings, with_conditio
 from dq.errors import ConfigError
 from dq.grouping import Grouping, finish, output_keys
 from dq.io import Source
+from dq.io.plain import PlainCSV
 from dq.io.readers import is_blank
 from dq.io.values import as_date, as_datetime, as_text, number
 from dq.spec import Spec, Thresholds, Variable, condition_columns
@@ -39,6 +40,9 @@ from dq.units import Units, roll_up
 COUNTS = ("n_applicable", "n_missing", "n_unknown", "n_invalid")
 RECORD = "(all mandatory)"
 EXTRA = "__extra."
+# The fewest variables worth counting from a plain CSV's bytes (dq.io.plain): below this the
+# engine's buffers cost little and one pass does everything.
+PLAIN_AT_LEAST = 200
 # In ``extra`` aggregations: the row is a finished form (true when [dataset] finished is unset).
 FINISHED = pl.col("__finished")
 
@@ -195,7 +199,7 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
             fail_under: float | None = None, min_n: int | None = None,
             ci_method: str = "wilson",
             extra: dict[str, pl.Expr] | None = None,
-            code_presence: bool = False) -> CompletenessResult:
+            code_presence: bool = False, _plain: bool = True) -> CompletenessResult:
     """Counts per variable × group in one streamed pass over ``source.raw``.
 
     ``extra``: more aggregations (name → expression) evaluated per group in the same pass, so
@@ -241,6 +245,28 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                 indexed[i] = codes
     lf = lf.with_columns(code_index(variables[i].name, schema[variables[i].name], codes)
                          .alias(f"__code{i}") for i, codes in indexed.items())
+    # Variables whose only class is "missing" in a plain CSV: their empty cells are counted from
+    # the file's bytes (dq.io.plain), not by the engine (wide exports: issue 9).
+    used = ({c for cond, _ in conditions.values() for c in condition_columns(cond)}
+            | {c for e in grouping.exprs.values() for c in e.meta.root_names()}
+            | {c for e in (extra or {}).values() for c in e.meta.root_names()})
+    plain: dict[int, int] = {}  # variable → its field in the file
+    if (_plain and len(source.infos) == 1 and info.plain is not None
+            and not source.may_have_blanks):
+        header = info.plain.width
+        position = {n: j for j, n in enumerate(info.columns)} if len(info.columns) == header \
+            else {}
+        for i, var in enumerate(variables):
+            if (var.name in position and var.name not in used and not var.condition
+                    and i not in indexed and schema[var.name] == pl.String
+                    and not (var.mandatory != "never" and spec.variables)):
+                cls = classify(var, schema[var.name],
+                               extra_unknown=info.unknown_codes.get(var.name, []),
+                               unknown_ranges=info.unknown_ranges.get(var.name, []))
+                if cls["unknown"] is None and cls["invalid"] is None:
+                    plain[i] = position[var.name]
+        if len(plain) < PLAIN_AT_LEAST:
+            plain = {}
     aggs: list[pl.Expr] = [pl.len().alias("__rows")]
     unreadable = unreadable_columns(lf)
     aggs += [pl.col(c).sum() for c in unreadable]
@@ -248,6 +274,8 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                 else pl.len().alias("__finished"))
     complete_terms: list[pl.Expr] = []
     for i, var in enumerate(variables):
+        if i in plain:
+            continue
         applicable = pl.col(f"__cond{i}") if var.condition else None
         if finished is not None:
             applicable = finished if applicable is None else finished & applicable
@@ -290,8 +318,15 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     cols = grouping.group_cols
     keyed = lf.with_columns(**grouping.exprs) if grouping.exprs else lf
     query = keyed.group_by(cols).agg(aggs) if cols else keyed.select(aggs)
-    wide = finish(query.collect(engine="streaming"),
-                  units.known() if units is not None else None)
+    counted = query.collect(engine="streaming")
+    if plain and info.plain is not None:
+        with_plain = _with_plain_counts(counted, keyed, cols, finished, info.plain, plain)
+        if with_plain is None:  # not as plain as it looked: the engine counts every variable
+            return compute(source, spec, grouping, units=units, fail_under=fail_under,
+                           min_n=min_n, ci_method=ci_method, extra=extra,
+                           code_presence=code_presence, _plain=False)
+        counted = with_plain
+    wide = finish(counted, units.known() if units is not None else None)
     extra_frame = (wide.select(*cols, *(pl.col(f"{EXTRA}{k}").alias(k) for k in extra))
                    if extra else None)
     held_codes = {variables[i].name: (codes, wide.select(
@@ -389,6 +424,47 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
                               n_finished=n_finished, ci_method=ci_method, min_n=min_n,
                               unmatched_units=unmatched, warnings=warnings, extra=extra_frame,
                               code_presence=held_codes)
+
+
+def _with_plain_counts(counted: pl.DataFrame, keyed: pl.LazyFrame, cols: list[str],
+                       finished: pl.Expr | None, plain_csv: PlainCSV,
+                       plain: dict[int, int]) -> pl.DataFrame | None:
+    """``counted`` with ``{i}|n_applicable`` and ``{i}|n_missing`` of the plain variables, from
+    the file's bytes; None when the file turns out not to be plain (or its rows are not the
+    rows the engine read)."""
+    import numpy as np
+
+    from dq.io.plain import empty_counts
+
+    fields = list(plain.values())
+    if not cols and finished is None:
+        found = empty_counts(plain_csv, fields, None)
+        if found is None or found[1] != int(counted["__rows"][0]):
+            return None
+        missing = pl.DataFrame({f"{i}|n_missing": found[0][0, j:j + 1]
+                                for j, i in enumerate(plain)})
+        return pl.concat([counted, missing], how="horizontal").with_columns(
+            pl.col("__finished").alias(f"{i}|n_applicable") for i in plain)
+    ok = finished if finished is not None else pl.lit(True)
+    rows = keyed.select(*cols, ok.fill_null(False).alias("__ok")).collect()
+    group = (rows.select(pl.struct(cols).rank("dense").cast(pl.Int64) - 1).to_series()
+             if cols else pl.zeros(rows.height, pl.Int64, eager=True))
+    n_groups = int(group.max() or 0) + 1 if len(group) else 1  # type: ignore[arg-type]
+    ids = np.where(rows["__ok"].to_numpy(), group.to_numpy(), -1)
+    found = empty_counts(plain_csv, fields, ids, n_groups)
+    if found is None:
+        return None
+    counts = found[0]
+    keys = (rows.select(cols).with_columns(__g=group).unique("__g")
+            if cols else pl.DataFrame({"__g": [0]}))
+    missing = pl.DataFrame({"__g": np.arange(n_groups),
+                            **{f"{i}|n_missing": counts[:, j] for j, i in enumerate(plain)}})
+    missing = keys.join(missing, on="__g").drop("__g")
+    joined = (counted.join(missing, on=cols, how="left", nulls_equal=True) if cols
+              else pl.concat([counted, missing], how="horizontal"))
+    return joined.with_columns(
+        *(pl.col(f"{i}|n_missing").fill_null(0) for i in plain),
+        *(pl.col("__finished").alias(f"{i}|n_applicable") for i in plain))
 
 
 def status_expr(estimate: str, optional: pl.Expr) -> pl.Expr:

@@ -36,6 +36,7 @@ import polars.selectors as cs
 
 from dq.errors import ConfigError, InputError
 from dq.io import sniff
+from dq.io.plain import PlainCSV
 from dq.io.sniff import quoted, safe_name
 from dq.messages import Message
 from dq.tempfiles import unlinked_file
@@ -191,6 +192,9 @@ class SourceInfo:
     # separator): checks then need not look for whitespace-only text, which costs as much as
     # reading a wide file. False when unknown.
     blank_free: bool = False
+    # The file read as bytes to count empty cells without the engine (dq.io.plain), when it is
+    # plain enough: a blank-free CSV whose separator is one byte. None otherwise.
+    plain: PlainCSV | None = None
     _sha: Future[str] | None = None
 
     @property
@@ -443,8 +447,20 @@ def _scan_csv(path: Path, encoding: str | None, separator: str | None,
                       encoding_guessed=dialect.encoding_guessed, separator=dialect.separator,
                       decimal_comma=dialect.decimal_comma, columns=columns,
                       date_formats=_detect_date_formats(sample),
-                      numeric_columns=_detect_numeric(sample), blank_free=read_as.blank_free)
+                      numeric_columns=_detect_numeric(sample), blank_free=read_as.blank_free,
+                      plain=_plain(source_path, read_as, len(names)))
     return Source(lf, [info])
+
+
+def _plain(path: str, dialect: sniff.Dialect, width: int) -> PlainCSV | None:
+    """The file as dq.io.plain can count it: blank free (no quoting, no whitespace), a one-byte
+    separator, lines ending in LF or CRLF (as the header's line ends)."""
+    sep = dialect.separator.encode("utf-8")
+    if not dialect.blank_free or len(sep) != 1 or dialect.newline != "\n":
+        return None
+    with open(path, "rb") as f:
+        header = f.readline()
+    return PlainCSV(path=path, separator=sep[0], width=width, crlf=header.endswith(b"\r\n"))
 
 
 def _scan_parquet(path: Path) -> Source:

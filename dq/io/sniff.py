@@ -370,6 +370,11 @@ def _survey_utf8(path: Path) -> _Survey:
                 has_quote = has_quote or b'"' in chunk
                 if not spaces - {"\t"}:  # no whitespace yet but perhaps the separator
                     spaces |= whitespace_in(chunk)
+                if chunk.isascii() and not decoder.getstate()[0]:
+                    # ASCII is UTF-8 and holds no letters: nothing more to look for (a wide
+                    # export of codes is ASCII from end to end)
+                    offset += len(chunk)
+                    continue
                 for _ in zip(range(3 - letters), _UTF8_LETTERS.finditer(chunk)):
                     letters += 1
                 if bad is None:
