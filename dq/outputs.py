@@ -36,7 +36,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -129,9 +129,30 @@ def reading(*paths: Path | str | None) -> Iterator[None]:
         _reading.reset(token)
 
 
+# How to explain an engine error met while reading a file, registered by the reader that knows
+# the file (a CSV with quoting: where a quoted field is never closed, by line number). The CLI
+# asks them, in order, when the engine stops on the data; each returns a DQError or None.
+_explainers: ContextVar[tuple[Callable[[], DQError | None], ...]] = ContextVar(
+    "dq_explainers", default=())
+
+
+def explain_engine_errors(explain: Callable[[], DQError | None]) -> None:
+    _explainers.set((*_explainers.get(), explain))
+
+
+def explanation() -> DQError | None:
+    """The first registered explanation of an engine error that finds one."""
+    for explain in _explainers.get():
+        found = explain()
+        if found is not None:
+            return found
+    return None
+
+
 def reset_context() -> None:
     _reading.set(())
     _columns.set(frozenset())
+    _explainers.set(())
 
 
 def is_stdout(path: Path | str | None) -> bool:
@@ -449,5 +470,6 @@ def write_one(text: str, option: str, path: Path | str | None,
 
 
 __all__ = ["EXIT_WRITE", "Input", "OutputPlan", "OutputWriteError", "Request", "Target",
-           "is_stdout", "known_columns", "note_columns", "plan", "reading",
+           "explain_engine_errors", "explanation", "is_stdout", "known_columns",
+           "note_columns", "plan", "reading",
            "reading_files", "reset_context", "write_one"]

@@ -140,11 +140,21 @@ def test_xlsx_names_are_the_header_row_stripped(tmp_path):
     assert scan(path).columns == ["navn", "2020"]
 
 
-def test_late_unclosed_quote_is_found_when_scanning(tmp_path):
+def test_late_unclosed_quote_is_explained_when_the_engine_stops(tmp_path):
+    """Beyond the sample, a quoted field never closed stops the engine in the pass that reads
+    the file; the reader registered how to say where (the CLI asks when the engine stops)."""
+    from dq.outputs import explanation, reset_context
+
+    reset_context()
     path = hostile.case("unclosed_quote_late").write(tmp_path)
-    with pytest.raises(InputError, match="line 12002") as info:
-        scan(path)
-    assert hostile.NAME not in str(info.value)
+    source = scan(path)
+    with pytest.raises(pl.exceptions.ComputeError):
+        source.lf.collect()
+    found = explanation()
+    assert isinstance(found, InputError)
+    assert "line 12002" in str(found) and hostile.NAME not in str(found)
+    reset_context()
+    assert explanation() is None
 
 
 def test_unclosed_quote_in_cp1252_copy_gives_the_original_line(tmp_path):

@@ -23,8 +23,8 @@ import typer
 
 from dq.errors import EXIT_INPUT, EXIT_INTERNAL, DQError
 from dq.render.text import plain
-from dq.outputs import (Input, OutputPlan, Request, is_stdout, known_columns, plan, reading_files,
-                        reset_context)
+from dq.outputs import (Input, OutputPlan, Request, explanation, is_stdout, known_columns, plan,
+                        reading_files, reset_context)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -292,6 +292,9 @@ def handle_errors(func: F) -> F:
         except BaseException as exc:  # noqa: B036 - pyo3's PanicException is a BaseException
             reworded = _reworded(exc)
             if reworded is not None:
+                better = explanation() if type(exc).__module__.startswith("polars") else None
+                if better is not None:  # where the file breaks, by line number
+                    fail(better.args[0], better.exit_code)
                 fail(*reworded)
             _print_bug(exc)
             raise typer.Exit(EXIT_INTERNAL) from None
