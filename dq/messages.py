@@ -1662,7 +1662,8 @@ WORDS.update({
 
 
 def _message(key: str, lang: str, params: dict[str, Any]) -> str:
-    table = RELIABILITY if key in RELIABILITY else WARNINGS
+    table = next(t for t in (RELIABILITY, WARNINGS, ERRORS, ERRORS_SPEC, ERRORS_DATA)
+                 if key in t)
     if params.get("n") == 1 and f"{key}_one" in table:
         key = f"{key}_one"
     values = {k: _in(v, lang) for k, v in params.items()}
@@ -1960,3 +1961,78 @@ WARNINGS: dict[str, dict[str, str]] = {
 }
 # the CI column of dq reliability at the level asked for (--level-of-confidence 0.9: "90 % KI")
 SUB.update({"col.ci_level": {"nb": "{level:g} % KI", "en": "{level:g} % CI"}})
+
+
+# ---- errors on stderr (exit 2, 3 and 4; issue 11, "Norwegian everywhere"): every DQError is
+# raised with a Message whose key is looked up here, in ERRORS_SPEC (configuration: the spec,
+# flags, plans, studies, results handed to compare) or in ERRORS_DATA (reading and writing files
+# and databases). The CLI writes them after "dq: feil:" / "dq: error:" in the run's language
+# (dq.cli._common.fail). Values are file, column, key and unit names, counts and what was
+# expected — never row values (a DQError's message must never contain one).
+ERRORS: dict[str, dict[str, str]] = {
+    "stderr.error": {"nb": "feil", "en": "error"},
+    "stderr.interrupted": {"nb": "avbrutt", "en": "interrupted"},
+    "stderr.internal": {
+        "nb": "intern feil – dette er en feil i dq; meld den gjerne med sporingen nedenfor",
+        "en": "internal error — this is a bug in dq; please report it with the traceback "
+              "below"},
+    "stderr.internal_withheld": {
+        "nb": " (unntaksmeldingene er holdt tilbake fordi de kan sitere dataene; DQ_DEBUG=1 "
+              "viser dem)",
+        "en": " (exception messages are withheld because they may quote the data; "
+              "DQ_DEBUG=1 shows them)"},
+    # the files being read, as an error names them
+    "files.the_input": {"nb": "inndataene", "en": "the input"},
+    "files.one_of": {"nb": "én av {shown}", "en": "one of {shown}"},
+    # errors the engine raised while reading the data, in dq's own words (the engine's text
+    # is never passed on: it quotes row values)
+    "engine.type": {
+        "nb": "dataene i {where} kunne ikke leses til slutt: en verdi{col} passer ikke til "
+              "kolonnens type, eller en rad passer ikke til overskriften; sjekk typene i "
+              "spesifikasjonen, filens format, skilletegn (--separator) og tegnkoding "
+              "(--encoding)",
+        "en": "the data in {where} could not be read to the end: a value{col} does not fit "
+              "its column's type, or a row does not match the header; check the types in the "
+              "spec, the file's format, separator (--separator) and encoding (--encoding)"},
+    "engine.type_column": {"nb": " (kolonne {column})", "en": " (column {column})"},
+    "engine.no_data": {"nb": "{where} har ingen data å lese (en tom fil?)",
+                       "en": "{where} has no data to read (an empty file?)"},
+    "engine.csv": {
+        "nb": "{where} kunne ikke leses som CSV; sjekk filens format, skilletegn og "
+              "linjeskift",
+        "en": "{where} could not be read as CSV; check the file's format, separator and line "
+              "endings"},
+    "engine.unicode": {
+        "nb": "{where} inneholder byte som ikke er tekst i forventet tegnkoding; oppgi "
+              "--encoding (utf-8, cp1252 eller latin-1) eller lagre filen som UTF-8",
+        "en": "{where} holds bytes that are not text in the expected encoding; pass "
+              "--encoding (utf-8, cp1252 or latin-1) or save the file as UTF-8"},
+    "engine.os": {"nb": "{name} kunne ikke leses ({why})",
+                  "en": "{name} could not be read ({why})"},
+    "engine.nested": {
+        "nb": "{where} er nøstet for dypt til å leses (tusenvis av nøstede klammer eller "
+              "tabeller); sjekk at det er filen du mente",
+        "en": "{where} is nested too deeply to read (thousands of nested brackets or tables); "
+              "check that it is the file you meant"},
+    "engine.memory": {
+        "nb": "ikke nok minne til å behandle {where}; kjør på en maskin med mer minne eller del "
+              "opp eksporten",
+        "en": "not enough memory to process {where}; run on a machine with more memory or "
+              "split the export"},
+    "engine.panic": {
+        "nb": "{where} kunne ikke leses: datamotoren stoppet på innholdet; sjekk filens "
+              "format, skilletegn og tegnkoding",
+        "en": "{where} could not be read: the data engine stopped on its content; check the "
+              "file's format, separator and encoding"},
+}
+
+# configuration errors (exit 2): the spec, flags, plans, studies, results handed to compare
+ERRORS_SPEC: dict[str, dict[str, str]] = {
+}
+
+# the keys of every error table, for the test that every raised key has both languages
+ERROR_TABLES = ("ERRORS", "ERRORS_SPEC", "ERRORS_DATA")
+
+# data errors (exit 3) and errors reading or writing files and databases
+ERRORS_DATA: dict[str, dict[str, str]] = {
+}
