@@ -2028,6 +2028,296 @@ ERRORS: dict[str, dict[str, str]] = {
 
 # configuration errors (exit 2): the spec, flags, plans, studies, results handed to compare
 ERRORS_SPEC: dict[str, dict[str, str]] = {
+    # ---- the spec (dq.spec): {where} is the file and key ("dq.toml: [variables.Alder] min"),
+    # values of the spec are shown as written in it (TOML literals), never data
+    "spec.the_spec": {"nb": "spesifikasjonen", "en": "the spec"},
+    "spec.not_found": {"nb": "{file}: fant ikke spesifikasjonsfilen",
+                       "en": "{file}: spec file not found"},
+    "spec.not_found_dir": {"nb": "{file}: fant ikke spesifikasjonsfilen (det er en mappe)",
+                           "en": "{file}: spec file not found (it is a directory)"},
+    "spec.not_utf8": {
+        "nb": "{file}: ikke gyldig TOML (ikke UTF-8-tekst: byte {byte} kan ikke dekodes; lagre "
+              "spesifikasjonen som UTF-8)",
+        "en": "{file}: not valid TOML (not UTF-8 text: byte {byte} cannot be decoded; save the "
+              "spec as UTF-8)"},
+    "spec.not_toml": {"nb": "{file}: ikke gyldig TOML ({reason})",
+                      "en": "{file}: not valid TOML ({reason})"},
+    "spec.nested": {
+        "nb": "{file}: ikke en dq-spesifikasjon: lister eller tabeller er nøstet for dypt for en "
+              "registerspesifikasjon",
+        "en": "{file}: not a dq spec: arrays or tables are nested too deeply for a registry "
+              "spec"},
+    "spec.nested_key": {"nb": "{where}: {field}: nøstet for dypt for en registerspesifikasjon",
+                        "en": "{where}: {field}: nested too deeply for a registry spec"},
+    # tomllib's reasons (the English is tomllib's own text)
+    "spec.toml.reason_at": {"nb": "{reason} ({at})", "en": "{reason} (at {at})"},
+    "spec.toml.at": {"nb": "på linje {line}, kolonne {column}",
+                     "en": "line {line}, column {column}"},
+    "spec.toml.at_end": {"nb": "ved slutten av dokumentet", "en": "end of document"},
+    "spec.toml.overwrite": {"nb": "en verdi kan ikke overskrives",
+                            "en": "Cannot overwrite a value"},
+    "spec.toml.escape": {"nb": "escape-sekvensen er ikke et gyldig Unicode-tegn",
+                         "en": "Escaped character is not a Unicode scalar value"},
+    "spec.toml.equals": {"nb": "forventet '=' etter nøkkelen i et nøkkel/verdi-par",
+                         "en": "Expected '=' after a key in a key/value pair"},
+    "spec.toml.table_end": {"nb": "forventet ']' på slutten av tabelloverskriften",
+                            "en": "Expected ']' at the end of a table declaration"},
+    "spec.toml.array_table_end": {"nb": "forventet ']]' på slutten av tabellisteoverskriften",
+                                  "en": "Expected ']]' at the end of an array declaration"},
+    "spec.toml.newline": {"nb": "forventet linjeskift eller slutten av dokumentet etter en "
+                                "setning",
+                          "en": "Expected newline or end of document after a statement"},
+    "spec.toml.date": {"nb": "ugyldig dato eller tidspunkt", "en": "Invalid date or datetime"},
+    "spec.toml.hex": {"nb": "ugyldig heksadesimal verdi", "en": "Invalid hex value"},
+    "spec.toml.key_start": {"nb": "ugyldig første tegn i en nøkkel",
+                            "en": "Invalid initial character for a key part"},
+    "spec.toml.statement": {"nb": "ugyldig setning", "en": "Invalid statement"},
+    "spec.toml.value": {"nb": "ugyldig verdi", "en": "Invalid value"},
+    "spec.toml.array": {"nb": "en liste er ikke lukket", "en": "Unclosed array"},
+    "spec.toml.inline_table": {"nb": "en innebygd tabell er ikke lukket",
+                               "en": "Unclosed inline table"},
+    "spec.toml.backslash": {"nb": "'\\' uten escape i en tekststreng",
+                            "en": "Unescaped '\\' in a string"},
+    "spec.toml.string": {"nb": "en tekststreng er ikke avsluttet", "en": "Unterminated string"},
+    "spec.toml.twice": {"nb": "{what} kan ikke oppgis to ganger", "en": "Cannot declare {what} twice"},
+    "spec.toml.immutable": {"nb": "navnerommet {what} kan ikke endres",
+                            "en": "Cannot mutate immutable namespace {what}"},
+    "spec.toml.redefine": {"nb": "navnerommet {what} kan ikke defineres på nytt",
+                           "en": "Cannot redefine namespace {what}"},
+    "spec.toml.duplicate": {"nb": "nøkkelen {what} står to ganger i en innebygd tabell",
+                            "en": "Duplicate inline table key {what}"},
+    "spec.toml.expected": {"nb": "forventet {what}", "en": "Expected {what}"},
+    "spec.toml.character": {"nb": "ugyldig tegn {what}", "en": "Found invalid character {what}"},
+    "spec.toml.illegal": {"nb": "ulovlig tegn {what}", "en": "Illegal character {what}"},
+    # a parser's reason dq has no words for: shown as it is (it quotes the spec, never data)
+    "spec.sql.other": {"nb": "{text}", "en": "{text}"},
+    "spec.sql.parse": {"nb": "kan ikke tolke {what} som et uttrykk",
+                       "en": "unable to parse {what} as Expr"},
+    "spec.sql.function": {"nb": "funksjonen {what} støttes ikke",
+                          "en": "unsupported function {what}"},
+    "spec.sql.operator": {"nb": "operatoren {what} støttes ikke",
+                          "en": "operator {what} is not currently supported"},
+    "spec.condition_hint": {
+        "nb": "skriv den som et SQL-uttrykk over kolonnenavn, f.eks. \"Komplikasjon = 1\"",
+        "en": "write it as a SQL expression over column names, e.g. \"Komplikasjon = 1\""},
+    "spec.condition_not_text": {
+        "nb": "{where}: forventet en SQL-betingelse som tekst, f.eks. \"Komplikasjon = 1\"",
+        "en": "{where}: expected a SQL condition as text, e.g. \"Komplikasjon = 1\""},
+    "spec.condition_subquery": {
+        "nb": "{where}: betingelsen {condition!r} inneholder en underspørring (SELECT); "
+              "betingelser evalueres rad for rad: {hint}",
+        "en": "{where}: the condition {condition!r} contains a subquery (SELECT); conditions "
+              "are evaluated row by row: {hint}"},
+    "spec.condition_invalid": {"nb": "{where}: ugyldig betingelse {condition!r} ({reason}); {hint}",
+                               "en": "{where}: invalid condition {condition!r} ({reason}); {hint}"},
+    "spec.condition_not_row": {
+        "nb": "{where}: betingelsen {condition!r} er ikke en enkel betingelse per rad; {hint}",
+        "en": "{where}: the condition {condition!r} is not a plain row condition; {hint}"},
+    "spec.unknown_keys": {"nb": "{where}: ukjente nøkler {keys:list}; gyldige nøkler: {valid:list}",
+                          "en": "{where}: unknown key(s) {keys:list}; valid keys: {valid:list}"},
+    "spec.unknown_keys_one": {
+        "nb": "{where}: ukjent nøkkel {keys:list}; gyldige nøkler: {valid:list}",
+        "en": "{where}: unknown key(s) {keys:list}; valid keys: {valid:list}"},
+    "spec.not_a_table": {"nb": "{where}: [{field}] må være en tabell",
+                         "en": "{where}: [{field}] must be a table"},
+    "spec.fraction": {"nb": "{where}: forventet en andel fra 0 til 1 (0.95 betyr 95 %), fikk "
+                            "{value!r}",
+                      "en": "{where}: expected a fraction from 0 to 1 (0.95 means 95 %), got "
+                            "{value!r}"},
+    "spec.fail_above_warn": {
+        "nb": "{where}: fail_below ({fail}) er høyere enn warn_below ({warn}); en verdi skal gi "
+              "advarsel før den gir feil",
+        "en": "{where}: fail_below ({fail}) is above warn_below ({warn}); a value must warn "
+              "before it fails"},
+    "spec.code_list": {"nb": "{where}: forventet en liste med koder, f.eks. [9, \"Ukjent\"]",
+                       "en": "{where}: expected a list of codes, e.g. [9, \"Ukjent\"]"},
+    "spec.variable_not_table": {"nb": "{where}: må være en tabell med nøkler ({keys:list})",
+                                "en": "{where}: must be a table of keys ({keys:list})"},
+    "spec.variable_type": {"nb": "{where} type: {type!r} er ikke en type; bruk en av {types:list}",
+                           "en": "{where} type: {type!r} is not a type; use one of {types:list}"},
+    "spec.codes": {"nb": "{where} codes: forventet en tabell {{\"1\" = \"Ja\"}} eller en liste",
+                   "en": "{where} codes: expected a table {{\"1\" = \"Ja\"}} or a list"},
+    "spec.bound_number": {"nb": "{where} {field}: forventet et tall, fikk {value!r}",
+                          "en": "{where} {field}: expected a number, got {value!r}"},
+    "spec.min_above_max": {"nb": "{where}: min ({min}) er større enn max ({max})",
+                           "en": "{where}: min ({min}) is above max ({max})"},
+    "spec.uses": {"nb": "{where} uses: {bad:list} er ukjente; bruk {uses:list}",
+                  "en": "{where} uses: {bad:list} not known; use {uses:list}"},
+    "spec.uses_one": {"nb": "{where} uses: {bad:list} er ukjent; bruk {uses:list}",
+                      "en": "{where} uses: {bad:list} not known; use {uses:list}"},
+    "spec.code_both": {
+        "nb": "{where}: kodene {codes:list} er både tillatte koder og ukjent-koder; før opp hver "
+              "kode i bare én av codes og unknown",
+        "en": "{where}: code(s) {codes:list} are both allowed codes and unknown codes; list "
+              "each in one of codes or unknown"},
+    "spec.code_both_one": {
+        "nb": "{where}: koden {codes:list} er både en tillatt kode og en ukjent-kode; før den opp "
+              "i bare én av codes og unknown",
+        "en": "{where}: code(s) {codes:list} are both allowed codes and unknown codes; list "
+              "each in one of codes or unknown"},
+    "spec.level": {"nb": "{where} level: {level!r}; bruk en av {levels:list}",
+                   "en": "{where} level: {level!r}; use one of {levels:list}"},
+    "spec.kappa_weights": {
+        "nb": "{where} kappa_weights: forventet en {q} × {q}-matrise med uenighetsvekter ≥ 0 og "
+              "nuller på diagonalen, med rader og kolonner i rekkefølgen til codes (codes må være "
+              "satt)",
+        "en": "{where} kappa_weights: expected a {q} × {q} matrix of disagreement weights ≥ 0 "
+              "with zeros on the diagonal, rows and columns in the order of codes (codes must "
+              "be set)"},
+    "spec.tolerance": {"nb": "{where} tolerance: forventet et tall ≥ 0 (dager for datoer)",
+                       "en": "{where} tolerance: expected a number ≥ 0 (days for dates)"},
+    "spec.codebook_columns": {
+        "nb": "{file}: kodeboken mangler kolonnene {missing:list}; forventet rapwhales "
+              "kanoniske kolonner {columns:list}",
+        "en": "{file}: codebook lacks column(s) {missing:list}; expected rapwhale's canonical "
+              "columns {columns:list}"},
+    "spec.codebook_columns_one": {
+        "nb": "{file}: kodeboken mangler kolonnen {missing:list}; forventet rapwhales kanoniske "
+              "kolonner {columns:list}",
+        "en": "{file}: codebook lacks column(s) {missing:list}; expected rapwhale's canonical "
+              "columns {columns:list}"},
+    "spec.codebook_empty_id": {
+        "nb": "{file}: {n:count} rader med tom variabel_id (linje {lines:list}); hver rad må "
+              "navngi sin variabel",
+        "en": "{file}: {n:count} row(s) with an empty variabel_id (line {lines:list}); every "
+              "row must name its variable"},
+    "spec.codebook_empty_id_one": {
+        "nb": "{file}: {n:count} rad med tom variabel_id (linje {lines:list}); hver rad må "
+              "navngi sin variabel",
+        "en": "{file}: {n:count} row(s) with an empty variabel_id (line {lines:list}); every "
+              "row must name its variable"},
+    "spec.codebook_type": {
+        "nb": "{file}: variabel_id {variable!r} har variabeltype {type!r}; forventet en av "
+              "{types:list}",
+        "en": "{file}: variabel_id {variable!r} has variabeltype {type!r}; expected one of "
+              "{types:list}"},
+    "spec.codebook_types": {
+        "nb": "{file}: variabel_id {variable!r} har mer enn én variabeltype ({types:list}); gi "
+              "hver variabel én type",
+        "en": "{file}: variabel_id {variable!r} has more than one variabeltype ({types:list}); "
+              "give each variable one type"},
+    "spec.codebook_code_both": {"nb": "kodene {codes:list} både som gyldige og merket manglande",
+                                "en": "code(s) {codes:list} both valid and marked manglande"},
+    "spec.codebook_code_both_one": {"nb": "koden {codes:list} både som gyldig og merket "
+                                          "manglande",
+                                    "en": "code(s) {codes:list} both valid and marked "
+                                          "manglande"},
+    "spec.codebook_code_repeated": {"nb": "kodene {codes:list} oppført mer enn én gang",
+                                    "en": "code(s) {codes:list} listed more than once"},
+    "spec.codebook_code_repeated_one": {"nb": "koden {codes:list} oppført mer enn én gang",
+                                        "en": "code(s) {codes:list} listed more than once"},
+    "spec.codebook_codes": {
+        "nb": "{file}: variabel_id {variable!r} har {what}; før opp hver kode én gang, som "
+              "gyldig kode eller som ukjent-kode",
+        "en": "{file}: variabel_id {variable!r} has {what}; list each code once, as a valid "
+              "code or as an unknown code"},
+    "spec.codebook_number": {"nb": "{file}: variabel_id {variable!r} har {field} = {value!r}, som "
+                                   "ikke er et tall",
+                             "en": "{file}: variabel_id {variable!r} has {field} = {value!r}, not "
+                                   "a number"},
+    "spec.codebook_not_found": {"nb": "{file}: [dataset] codebook: fant ikke {codebook}",
+                                "en": "{file}: [dataset] codebook: {codebook} not found"},
+    "spec.dataset_files": {"nb": "{file}: [dataset] files: forventet en liste med stier",
+                           "en": "{file}: [dataset] files: expected a list of paths"},
+    "spec.expected_text": {"nb": "{where} forventet tekst, fikk {value!r}",
+                           "en": "{where} expected text, got {value!r}"},
+    "spec.units_table": {
+        "nb": "{file}: [units] trenger table = \"sti/til/enheter.csv\" med kolonnene unit_id, "
+              "unit_name, hf, rhf",
+        "en": "{file}: [units] needs table = \"path/to/units.csv\" with columns unit_id, "
+              "unit_name, hf, rhf"},
+    "spec.min_n": {"nb": "{file}: [completeness] min_n: forventet et antall på 0 eller mer, "
+                         "fikk {value!r}",
+                   "en": "{file}: [completeness] min_n: expected a count of 0 or more, got "
+                         "{value!r}"},
+    "spec.not_finite": {
+        "nb": "{where}: {field}: {value} er ikke et brukbart tall; skriv en endelig verdi (en andel "
+              "fra 0 til 1, et antall eller en grense)",
+        "en": "{where}: {field}: {value} is not a usable number; write a finite value (a fraction "
+              "from 0 to 1, a count or a bound)"},
+    "spec.whole_number": {"nb": "{where}: forventet et heltall fra 0 til {most:count}, fikk "
+                                "{value!r}",
+                          "en": "{where}: expected a whole number from 0 to {most:count}, got "
+                                "{value!r}"},
+    "spec.coverage_mode": {"nb": "{where} mode: {mode!r}; bruk aggregate eller linkage",
+                           "en": "{where} mode: {mode!r}; use aggregate or linkage"},
+    "spec.references": {
+        "nb": "{where} references: forventet en liste med stier (eller med databasekilder "
+              "{{ url = \"…\", table = \"…\" }})",
+        "en": "{where} references: expected a list of paths (or of database sources "
+              "{{ url = \"…\", table = \"…\" }})"},
+    "spec.coverage_count": {"nb": "{where} count: {count!r}; bruk \"events\" eller \"persons\"",
+                            "en": "{where} count: {count!r}; use \"events\" or \"persons\""},
+    "spec.fail_on": {"nb": "{where} fail_on: {fail_on!r}; bruk en av {choices:list}",
+                     "en": "{where} fail_on: {fail_on!r}; use one of {choices:list}"},
+    "spec.same_unit": {"nb": "{where} same_unit: forventet true eller false",
+                       "en": "{where} same_unit: expected true or false"},
+    "spec.reference_table": {"nb": "{where}: [coverage.reference] må være en tabell med "
+                                   "kolonnenavn",
+                             "en": "{where}: [coverage.reference] must be a table of column "
+                                   "names"},
+    "spec.reference_column": {"nb": "{where}.reference {field}: forventet et kolonnenavn, fikk "
+                                    "{value!r}",
+                              "en": "{where}.reference {field}: expected a column name, got "
+                                    "{value!r}"},
+    "spec.database_url": {
+        "nb": "{where}: en databasekilde trenger url = \"…\" og table = \"…\" (eller query = "
+              "\"SELECT …\")",
+        "en": "{where}: a database source needs url = \"…\" and table = \"…\" (or query = "
+              "\"SELECT …\")"},
+    "spec.location": {"nb": "{where}: forventet en filsti eller en databasekilde "
+                            "{{ url = \"…\", table = \"…\" }}",
+                      "en": "{where}: expected a file path, or a database source "
+                            "{{ url = \"…\", table = \"…\" }}"},
+    "spec.dataset_url": {"nb": "{where} {field}: trenger url = \"…\" (databasen den leses fra)",
+                         "en": "{where} {field}: needs url = \"…\" (the database to read it from)"},
+    "spec.dataset_twice": {"nb": "{where}: oppgi dataene én gang: files, eller url med "
+                                 "table/query",
+                           "en": "{where}: name the data once: files, or url with table/query"},
+    "spec.column_list": {"nb": "{where}: forventet en liste med kolonnenavn",
+                         "en": "{where}: expected a list of column names"},
+    "spec.reliability_thresholds": {
+        "nb": "{where} thresholds: forventet tabeller [reliability.thresholds.STATISTIC]",
+        "en": "{where} thresholds: expected [reliability.thresholds.STATISTIC] tables"},
+    "spec.unknown_statistic": {"nb": "{where}.thresholds: ukjent statistikk {statistic!r}; "
+                                     "gyldige: {known:list}",
+                               "en": "{where}.thresholds: unknown statistic {statistic!r}; valid: "
+                                     "{known:list}"},
+    "spec.statistic_table": {"nb": "{where}.thresholds.{statistic}: forventet warn_below / "
+                                   "fail_below",
+                             "en": "{where}.thresholds.{statistic}: expected warn_below / "
+                                   "fail_below"},
+    "spec.check_table": {"nb": "{where}: forventet en tabell med {keys:list}",
+                         "en": "{where}: expected a table of {keys:list}"},
+    "spec.check_value": {"nb": "{where} {field}: forventet en andel (0–1) eller et antall ≥ 0, fikk "
+                               "{value!r}",
+                         "en": "{where} {field}: expected a fraction (0–1) or a count ≥ 0, got "
+                               "{value!r}"},
+    "spec.check_fraction": {"nb": "{where} {field}: forventet en andel fra 0 til 1, fikk {value!r}",
+                            "en": "{where} {field}: expected a fraction from 0 to 1, got {value!r}"},
+    "spec.lang": {"nb": "{where} lang: {lang!r}; bruk \"nb\" eller \"en\"",
+                  "en": "{where} lang: {lang!r}; use \"nb\" or \"en\""},
+    "spec.year": {"nb": "{where}: forventet et år som 2023, eller \"all\", fikk {value!r}",
+                  "en": "{where}: expected a year such as 2023, or \"all\", got {value!r}"},
+    "spec.value_like_name": {"nb": "<et navn som ligner en verdi>",
+                             "en": "<a value-like name>"},
+    "spec.header_missing": {
+        "nb": "ingen av de {n:count} kolonnene som er navngitt i {where}, står i første linje av "
+              "{file} ({fields:count} felt): mangler overskriftsraden, eller er det en annen fil? "
+              "Eksporter den med kolonnenavnene i første linje",
+        "en": "none of the {n:count} columns named in {where} is in the first line of {file} "
+              "({fields:count} fields): is the header row missing, or is it another file? Export "
+              "it with column names in the first line"},
+    "spec.columns_missing": {
+        "nb": "{n:count} kolonner som er navngitt i {where}, mangler i {file}: {names} "
+              "(kolonner funnet: {shown:list}{more})",
+        "en": "{n:count} column(s) named in {where} are missing from {file}: {names} (columns "
+              "found: {shown:list}{more})"},
+    "spec.columns_missing_one": {
+        "nb": "{n:count} kolonne som er navngitt i {where}, mangler i {file}: {names} "
+              "(kolonner funnet: {shown:list}{more})",
+        "en": "{n:count} column(s) named in {where} are missing from {file}: {names} (columns "
+              "found: {shown:list}{more})"},
 }
 
 # the keys of every error table, for the test that every raised key has both languages
