@@ -2318,6 +2318,168 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "(kolonner funnet: {shown:list}{more})",
         "en": "{n:count} column(s) named in {where} are missing from {file}: {names} (columns "
               "found: {shown:list}{more})"},
+    # ---- dq plan (dq.plan, dq.cli.plan): {option} is a flag, {value} what was given
+    "plan.every": {"nb": "hver {option}", "en": "every {option}"},
+    "plan.open_unit": {"nb": "{option} må ligge strengt mellom 0 og 1 (fikk {value:g})",
+                       "en": "{option} must lie strictly between 0 and 1 (got {value:g})"},
+    "plan.one_of": {"nb": "oppgi nøyaktig én av {option} og --n",
+                    "en": "give exactly one of {option} and --n"},
+    "plan.width": {
+        "nb": "--width er hele bredden av intervallet og må ligge mellom 0 og 1 (fikk "
+              "{value:g}); 0.2 betyr ±0,1",
+        "en": "--width is the full width of the interval and must lie between 0 and 1 (got "
+              "{value:g}); 0.2 means ±0.1"},
+    "plan.at_least": {"nb": "{option} må være minst {least} (fikk {value})",
+                      "en": "{option} must be at least {least} (got {value})"},
+    "plan.n_per_group": {"nb": "--n må være minst 2 per gruppe (fikk {value})",
+                         "en": "--n must be at least 2 per group (got {value})"},
+    "plan.unreachable": {
+        "nb": "ingen utvalgsstørrelse opp til 10⁹ gir den presisjonen; be om et bredere intervall",
+        "en": "no sample size up to 10⁹ reaches that precision; ask for a wider interval"},
+    "plan.power_or_n": {"nb": "oppgi --power eller --n, ikke begge",
+                        "en": "give --power or --n, not both"},
+    "plan.kappa_shares": {
+        "nb": "κ trenger --prevalence (andelen med egenskapen, eller én andel per kategori) "
+              "eller --categories K (like andeler)",
+        "en": "κ needs --prevalence (the share with the trait, or one share per category) or "
+              "--categories K (equal shares)"},
+    "plan.shares_sum": {
+        "nb": "de {shares} kategoriandelene gitt med --prevalence må summere seg til 1 (summen "
+              "er {total:g})",
+        "en": "the {shares} category shares given with --prevalence must sum to 1 (they sum to "
+              "{total:g})"},
+    "plan.categories_shares": {
+        "nb": "--categories {categories} stemmer ikke med de {shares} andelene gitt med "
+              "--prevalence",
+        "en": "--categories {categories} does not match the {shares} shares given with "
+              "--prevalence"},
+    "plan.kappa_range": {"nb": "{option} må ligge mellom 0 og 1 for denne metoden (fikk {value:g})",
+                         "en": "{option} must lie between 0 and 1 for this method (got "
+                               "{value:g})"},
+    "plan.raters": {"nb": "--raters må være mellom 2 og 50 (fikk {value})",
+                    "en": "--raters must be between 2 and 50 (got {value})"},
+    "plan.kappa_interval": {
+        "nb": "intervallet κ ± width/2 = {low:g} til {high:g} må ligge mellom 0 og 1; be om en "
+              "smalere --width",
+        "en": "the interval κ ± width/2 = {low:g} to {high:g} must lie between 0 and 1; ask for "
+              "a narrower --width"},
+    "plan.differ": {"nb": "{first} og {second} må være ulike",
+                    "en": "{first} and {second} must differ"},
+    "plan.icc_n": {
+        "nb": "--n {value} er for lite for ICC med {raters} registratorer: Bonetts formel trenger "
+              "flere enn {need:g} kasus",
+        "en": "--n {value} is too small for the ICC of {raters} raters: Bonett's formula needs "
+              "more than {need:g} subjects"},
+    "plan.unknown_method": {"nb": "ukjent --method {method!r}: velg wald, wilson eller "
+                                  "clopper-pearson",
+                            "en": "unknown --method {method!r}: choose wald, wilson or "
+                                  "clopper-pearson"},
+    "plan.too_few_positive": {"nb": "--n {value} med prevalens {prevalence:g} gir færre enn ett "
+                                    "positivt tilfelle",
+                              "en": "--n {value} at prevalence {prevalence:g} gives fewer than "
+                                    "one positive case"},
+    "plan.too_few_negative": {"nb": "--n {value} med prevalens {prevalence:g} gir færre enn ett "
+                                    "negativt tilfelle",
+                              "en": "--n {value} at prevalence {prevalence:g} gives fewer than "
+                                    "one negative case"},
+    "plan.pilot_variables": {
+        "nb": "pilotstudien {file} har {count} variabler: oppgi den du vil planlegge for med "
+              "--variable (en av {names:list})",
+        "en": "the pilot study {file} has {count} variables: name the one to plan for with "
+              "--variable (one of {names:list})"},
+    "plan.pilot_no_variable": {"nb": "--variable {variable!r} finnes ikke i pilotstudien {file} "
+                                     "(variabler: {names:list})",
+                               "en": "--variable {variable!r} is not in the pilot study {file} "
+                                     "(variables: {names:list})"},
+    "plan.pilot_problem": {"nb": "pilotstudien {file}, variabelen {variable!r}: {problem}",
+                           "en": "the pilot study {file}, variable {variable!r}: {problem}"},
+    "plan.pilot_no_value": {
+        "nb": "pilotstudien {file} gir ingen {statistic} for {variable!r} (ingen variasjon i "
+              "vurderingene?): oppgi verdien selv",
+        "en": "the pilot study {file} gives no {statistic} for {variable!r} (no variation in the "
+              "ratings?): give the value yourself"},
+    "plan.pilot_one_category": {
+        "nb": "pilotstudien {file}: alle vurderingene av {variable!r} er i én kategori; κ kan "
+              "ikke planlegges ut fra den",
+        "en": "the pilot study {file}: every rating of {variable!r} is in one category; κ "
+              "cannot be planned from it"},
+    "plan.pilot_out_of_range": {
+        "nb": "pilotstudien {file} gir {statistic} = {value:g} for {variable!r}: planen trenger "
+              "en verdi mellom 0 og 1; oppgi --{measure} selv",
+        "en": "the pilot study {file} gives {statistic} = {value:g} for {variable!r}: the plan "
+              "needs a value between 0 and 1; give --{measure} yourself"},
+    "plan.prevalence_text": {
+        "nb": "--prevalence tar én andel (0.3) eller én andel per kategori atskilt med komma "
+              "(0.2,0.3,0.5), med desimalpunktum",
+        "en": "--prevalence takes one share (0.3) or one share per category separated by commas "
+              "(0.2,0.3,0.5), with a decimal point"},
+    "plan.give_kappa": {
+        "nb": "oppgi --kappa (forventet κ), eller --from-study PILOT for å hente den fra en "
+              "pilotstudie",
+        "en": "give --kappa (the expected κ), or --from-study PILOT to take it from a pilot "
+              "study"},
+    "plan.give_icc": {
+        "nb": "oppgi --icc (forventet ICC), eller --from-study PILOT for å hente den fra en "
+              "pilotstudie",
+        "en": "give --icc (the expected ICC), or --from-study PILOT to take it from a pilot "
+              "study"},
+    "plan.width_or_null": {
+        "nb": "--width planlegger etter intervallbredde og {null} etter teststyrke: oppgi én av "
+              "dem",
+        "en": "--width plans by interval and {null} by power: give one of them"},
+    "plan.power_needs_kappa0": {"nb": "--power trenger --kappa0, κ-verdien som skal forkastes",
+                                "en": "--power needs --kappa0, the κ to reject"},
+    "plan.power_needs_icc0": {"nb": "--power trenger --icc0, ICC-verdien som skal forkastes",
+                              "en": "--power needs --icc0, the ICC to reject"},
+    # ---- dq sample (dq.sample, dq.cli.sample)
+    "sample.unknown_allocation": {"nb": "ukjent allokering {method!r}: velg en av {choices:list}",
+                                  "en": "unknown allocation {method!r}: choose one of "
+                                        "{choices:list}"},
+    "sample.unknown_allocation_option": {
+        "nb": "ukjent --allocation {method!r}: velg proportional, equal, neyman eller simple",
+        "en": "unknown --allocation {method!r}: choose proportional, equal, neyman or simple"},
+    "sample.factor": {"nb": "--oversample-factor må være minst 1 (fikk {value:g})",
+                      "en": "--oversample-factor must be at least 1 (got {value:g})"},
+    "sample.no_key_given": {
+        "nb": "ingen registreringsnøkkel: oppgi --key KOLONNE(R), eller sett [dataset] person_id "
+              "eller [verification] duplicate_keys i spesifikasjonen",
+        "en": "no record key: pass --key COLUMN(S), or set [dataset] person_id or "
+              "[verification] duplicate_keys in the spec"},
+    "sample.neyman_needs_variable": {
+        "nb": "--allocation neyman trenger --neyman VARIABEL (andelen som mangler, gir hvert "
+              "stratums varians)",
+        "en": "--allocation neyman needs --neyman VARIABLE (its share missing sets each "
+              "stratum's variance)"},
+    "sample.columns_absent": {
+        "nb": "{n:count} kolonner som er oppgitt for utvalget, finnes ikke i eksporten: "
+              "{names:list} (kolonner funnet: {found:list}{more})",
+        "en": "{n:count} column(s) named for the sample are not in the export: {names:list} "
+              "(columns found: {found:list}{more})"},
+    "sample.columns_absent_one": {
+        "nb": "{n:count} kolonne som er oppgitt for utvalget, finnes ikke i eksporten: "
+              "{names:list} (kolonner funnet: {found:list}{more})",
+        "en": "{n:count} column(s) named for the sample are not in the export: {names:list} "
+              "(columns found: {found:list}{more})"},
+    "sample.none_left": {
+        "nb": "ingen registreringer er igjen å trekke fra etter [dataset] finished og --where",
+        "en": "no record is left to sample after [dataset] finished and --where"},
+    "sample.year_needs_date": {
+        "nb": "--year trenger [dataset] event_date i spesifikasjonen (datoen som gir en "
+              "registrerings år)",
+        "en": "--year needs [dataset] event_date in the spec (the date that sets a record's "
+              "year)"},
+    "sample.file_only": {
+        "nb": "dq sample skriver listen over registreringer bare til en fil: oppgi -o utvalg.csv "
+              "(listen inneholder registreringsnøkler og skrives aldri til terminalen)",
+        "en": "dq sample writes the list of records only to a file: pass -o utvalg.csv (the "
+              "list holds record keys and never goes to the terminal)"},
+    "sample.by_or_per": {
+        "nb": "oppgi --by (proporsjonalt) eller --per (likt per stratum), ikke begge",
+        "en": "give --by (proportional) or --per (equal per stratum), not both"},
+    "sample.needs_strata": {"nb": "--allocation {method} trenger strata: --by unit (eller --per "
+                                  "unit)",
+                            "en": "--allocation {method} needs strata: --by unit (or --per "
+                                  "unit)"},
 }
 
 # the keys of every error table, for the test that every raised key has both languages
