@@ -2480,6 +2480,129 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
                                   "unit)",
                             "en": "--allocation {method} needs strata: --by unit (or --per "
                                   "unit)"},
+    # ---- dq compare (dq.compare): a stored result is checked before it is read; {where} is a
+    # JSON path, never a value of the file
+    "compare.hint": {"nb": "oppgi JSON-filen som dq report --format json skrev",
+                     "en": "pass the JSON written by dq report --format json"},
+    "compare.no_file": {"nb": "{file}: filen finnes ikke; {hint}",
+                        "en": "{file}: no such file; {hint}"},
+    "compare.folder": {"nb": "{file}: er en mappe; {hint}", "en": "{file}: is a folder; {hint}"},
+    "compare.not_regular": {"nb": "{file}: ikke en vanlig fil; {hint}",
+                            "en": "{file}: not a regular file; {hint}"},
+    "compare.too_large": {
+        "nb": "{file}: større enn {mib} MiB, langt større enn et resultat fra dq report; {hint}",
+        "en": "{file}: larger than {mib} MiB, far larger than a dq report result; {hint}"},
+    "compare.unreadable": {"nb": "{file}: kan ikke leses ({why}); {hint}",
+                           "en": "{file}: cannot be read ({why}); {hint}"},
+    "compare.memory": {"nb": "{file}: for stor til å leses inn i minnet; {hint}",
+                       "en": "{file}: too large to read into memory; {hint}"},
+    "compare.empty": {"nb": "{file}: filen er tom; {hint}",
+                      "en": "{file}: the file is empty; {hint}"},
+    "compare.utf16": {"nb": "{file}: UTF-16/UTF-32-tekst, men et dq-resultat er UTF-8; {hint}",
+                      "en": "{file}: UTF-16/UTF-32 text, but a dq result is UTF-8; {hint}"},
+    "compare.not_utf8": {"nb": "{file}: ikke UTF-8-tekst (byte {byte} kan ikke dekodes); {hint}",
+                         "en": "{file}: not UTF-8 text (byte {byte} cannot be decoded); {hint}"},
+    "compare.nested": {"nb": "{file}: nøstet for dypt til å være et resultat fra dq report; "
+                             "{hint}",
+                       "en": "{file}: nested too deeply to be a dq report result; {hint}"},
+    "compare.not_json": {"nb": "{file}: ikke JSON (linje {line}, kolonne {column}: {reason}); "
+                               "{hint}",
+                         "en": "{file}: not JSON (line {line}, column {column}: {reason}); "
+                               "{hint}"},
+    "compare.json_too_big": {"nb": "{file}: ikke JSON som et dq-resultat kan inneholde; {hint}",
+                             "en": "{file}: not JSON a dq result could hold; {hint}"},
+    "compare.json.comma": {"nb": "forventet skilletegnet ','", "en": "expecting ',' delimiter"},
+    "compare.json.colon": {"nb": "forventet skilletegnet ':'", "en": "expecting ':' delimiter"},
+    "compare.json.value": {"nb": "forventet en verdi", "en": "expecting value"},
+    "compare.json.extra": {"nb": "mer data etter JSON-verdien", "en": "extra data"},
+    "compare.json.string": {"nb": "en tekststreng som starter her, er ikke avsluttet",
+                            "en": "unterminated string starting at"},
+    "compare.json.name": {"nb": "forventet et nøkkelnavn i doble anførselstegn",
+                          "en": "expecting property name enclosed in double quotes"},
+    "compare.json.control": {"nb": "ugyldig kontrolltegn", "en": "invalid control character"},
+    "compare.json.escape": {"nb": "ugyldig \\-escape", "en": "invalid \\escape"},
+    "compare.json.unicode_escape": {"nb": "ugyldig \\uXXXX-escape",
+                                    "en": "invalid \\uxxxx escape"},
+    "compare.json.other": {"nb": "ugyldig JSON", "en": "invalid JSON"},
+    "compare.not_object": {
+        "nb": "{file}: ikke et resultat fra dq report (øverste nivå er {kind}, ikke et objekt); "
+              "kjør dq report --format json",
+        "en": "{file}: not a dq report result (the top level is {kind}, not an object); run dq "
+              "report --format json"},
+    "compare.not_report": {"nb": "{file}: ikke et resultat fra dq report ({what}); kjør dq "
+                                 "report --format json",
+                           "en": "{file}: not a dq report result ({what}); run dq report "
+                                 "--format json"},
+    "compare.other_command": {"nb": "det er et resultat fra dq {command}",
+                              "en": "it is a dq {command} result"},
+    "compare.command_kind": {"nb": "command: forventet \"report\", fikk {kind}",
+                             "en": "command: expected \"report\", got {kind}"},
+    "compare.schema": {"nb": "{file}: {what}; lag det på nytt med denne versjonen av dq",
+                       "en": "{file}: {what}; regenerate it with this version of dq"},
+    "compare.schema_unknown": {"nb": "schema_version {version} er ikke en versjon denne dq kan "
+                                     "lese (1)",
+                               "en": "schema_version {version} is not one this dq reads (1)"},
+    "compare.schema_kind": {"nb": "schema_version: forventet 1, fikk {kind}",
+                            "en": "schema_version: expected 1, got {kind}"},
+    "compare.invalid": {"nb": "{file}: {where}: {what}; {hint}",
+                        "en": "{file}: {where}: {what}; {hint}"},
+    "compare.top_level": {"nb": "(øverste nivå)", "en": "(top level)"},
+    "compare.kind.null": {"nb": "null", "en": "null"},
+    "compare.kind.boolean": {"nb": "en sannhetsverdi", "en": "a boolean"},
+    "compare.kind.number": {"nb": "et tall", "en": "a number"},
+    "compare.kind.integer": {"nb": "et heltall", "en": "a whole number"},
+    "compare.kind.true_false": {"nb": "true eller false", "en": "true or false"},
+    "compare.kind.text": {"nb": "tekst", "en": "text"},
+    "compare.kind.other_text": {"nb": "annen tekst", "en": "other text"},
+    "compare.kind.array": {"nb": "en liste", "en": "an array"},
+    "compare.kind.object": {"nb": "et objekt", "en": "an object"},
+    "compare.either": {"nb": "{first} eller {second}", "en": "{first} or {second}"},
+    "compare.expected": {"nb": "forventet {what}, fikk {got}", "en": "expected {what}, got {got}"},
+    "compare.expected_one_of": {"nb": "forventet en av {values:list}, fikk {got}",
+                                "en": "expected one of {values:list}, got {got}"},
+    "compare.pattern": {"nb": "tekst på feil form (forventet å passe med {pattern})",
+                        "en": "text of the wrong form (expected to match {pattern})"},
+    "compare.minimum": {"nb": "forventet et tall på minst {minimum}",
+                        "en": "expected a number of at least {minimum}"},
+    "compare.missing": {"nb": "mangler", "en": "missing"},
+    "compare.min_items": {"nb": "forventet minst {least} elementer, fikk {got}",
+                          "en": "expected at least {least} items, got {got}"},
+    "compare.max_items": {"nb": "forventet høyst {most} elementer, fikk {got}",
+                          "en": "expected at most {most} items, got {got}"},
+    "compare.version": {"nb": "forventet et versjonsnummer som 0.1.0",
+                        "en": "expected a version number such as 0.1.0"},
+    "compare.second_row": {"nb": "en rad til for kontrollen og enheten i results[{first}]",
+                           "en": "a second row for the check and unit of results[{first}]"},
+    "compare.dimension": {"nb": "ikke dimensjonen som id-en navngir",
+                          "en": "not the dimension its id names"},
+    "compare.deep": {"nb": "nøstet mer enn {depth} nivåer dypt; det er ikke et resultat fra dq "
+                           "report",
+                     "en": "nested more than {depth} levels deep; a dq report result is not"},
+    "compare.key_unicode": {"nb": "en nøkkel som ikke er gyldig Unicode-tekst",
+                            "en": "a key that is not valid Unicode text"},
+    "compare.text_unicode": {"nb": "tekst som ikke er gyldig Unicode (en enslig "
+                                   "surrogat-escape)",
+                             "en": "text that is not valid Unicode (a lone surrogate escape)"},
+    "compare.not_finite": {
+        "nb": "et tall som ikke er endelig (NaN, Infinity eller utenfor ±1.8e308); JSON har "
+              "ingen slike tall",
+        "en": "a number that is not finite (NaN, Infinity or beyond ±1.8e308); JSON has no such "
+              "numbers"},
+    "compare.schema_versions": {
+        "nb": "{before} og {after} har ulike skjemaversjoner ({version_before} og "
+              "{version_after})",
+        "en": "{before} and {after} have different schema versions ({version_before} and "
+              "{version_after})"},
+    "compare.registries": {
+        "nb": "{before} og {after} er resultater fra ulike registre (registernavnene er ulike); "
+              "sammenlign resultater fra samme register",
+        "en": "{before} and {after} are results of different registries (their registry names "
+              "differ); compare results of one registry"},
+    "compare.infinite_threshold": {
+        "nb": "{file}: terskelen for {check} er uendelig, så hvert mål ville krysset den; oppgi et "
+              "endelig tall",
+        "en": "{file}: the threshold for {check} is infinite, so every figure would cross it; "
+              "give a finite number"},
 }
 
 # the keys of every error table, for the test that every raised key has both languages
