@@ -2603,6 +2603,172 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "endelig tall",
         "en": "{file}: the threshold for {check} is infinite, so every figure would cross it; "
               "give a finite number"},
+    # ---- dq reliability and dq correctness (dq.reliability, dq.cli.reliability): the study
+    "reliability.columns_not_found": {
+        "nb": "{file}: fant ikke kolonnene {names:list} (kolonner: {columns:list}); oppgi kasus- "
+              "og registratorkolonnene med --case-column/--rater-column",
+        "en": "{file}: column(s) {names:list} not found (columns: {columns:list}); name the case "
+              "and rater columns with --case-column/--rater-column"},
+    "reliability.columns_not_found_one": {
+        "nb": "{file}: fant ikke kolonnen {names:list} (kolonner: {columns:list}); oppgi kasus- "
+              "og registratorkolonnene med --case-column/--rater-column",
+        "en": "{file}: column(s) {names:list} not found (columns: {columns:list}); name the case "
+              "and rater columns with --case-column/--rater-column"},
+    "reliability.rater_columns_not_found": {
+        "nb": "{file}: fant ikke registratorkolonnene {names:list} (kolonner: {columns:list})",
+        "en": "{file}: rater column(s) {names:list} not found (columns: {columns:list})"},
+    "reliability.rater_columns_not_found_one": {
+        "nb": "{file}: fant ikke registratorkolonnen {names:list} (kolonner: {columns:list})",
+        "en": "{file}: rater column(s) {names:list} not found (columns: {columns:list})"},
+    "reliability.pairs_repeated": {
+        "nb": "{file}: {n:count} rader gjentar et par av kasus og registrator i {case!r} × "
+              "{rater!r}; hver registrator vurderer hvert kasus én gang",
+        "en": "{file}: {n:count} rows repeat a case × rater pair in {case!r} × {rater!r}; each "
+              "rater rates each case once"},
+    "reliability.pairs_repeated_one": {
+        "nb": "{file}: {n:count} rad gjentar et par av kasus og registrator i {case!r} × "
+              "{rater!r}; hver registrator vurderer hvert kasus én gang",
+        "en": "{file}: {n:count} rows repeat a case × rater pair in {case!r} × {rater!r}; each "
+              "rater rates each case once"},
+    "reliability.rater_twice": {
+        "nb": "registratorkolonnene nevner {names:list} to ganger; oppgi hver registrators "
+              "kolonne én gang",
+        "en": "the rater columns name {names:list} twice; name each rater's column once"},
+    "reliability.cell.empty": {"nb": "tom (skriv 0 for ingen kasus)",
+                               "en": "empty (write 0 for no cases)"},
+    "reliability.cell.not_number": {"nb": "ikke et tall", "en": "not a number"},
+    "reliability.cell.not_finite": {"nb": "ikke et endelig tall", "en": "not a finite number"},
+    "reliability.cell.negative": {"nb": "negativ", "en": "negative"},
+    "reliability.cell.not_whole": {"nb": "ikke et heltall", "en": "not a whole number"},
+    "reliability.cell.too_large": {"nb": "for stor (over 2^53)", "en": "too large (above 2^53)"},
+    "reliability.cells_more": {"nb": "; {n:count} celler i alt er ikke antall",
+                               "en": "; {n:count} cells in all are not counts"},
+    "reliability.table_width": {
+        "nb": "{file}: en krysstabell trenger kategorikolonnen og én antallskolonne per kategori; "
+              "filen har {n:count} kolonner",
+        "en": "{file}: a contingency table needs the category column and one count column per "
+              "category; the file has {n:count} column(s)"},
+    "reliability.table_width_one": {
+        "nb": "{file}: en krysstabell trenger kategorikolonnen og én antallskolonne per kategori; "
+              "filen har {n:count} kolonne",
+        "en": "{file}: a contingency table needs the category column and one count column per "
+              "category; the file has {n:count} column(s)"},
+    "reliability.table_same_column": {
+        "nb": "{file}: antallskolonnene {first!r} og {second!r} navngir samme kategori",
+        "en": "{file}: count columns {first!r} and {second!r} name the same category"},
+    "reliability.table_no_rows": {"nb": "{file}: krysstabellen har ingen rader",
+                                  "en": "{file}: the contingency table has no rows"},
+    "reliability.table_not_square": {
+        "nb": "{file}: tabellen har {rows} rader med kategorier, men {columns} antallskolonner; "
+              "en krysstabell må være kvadratisk",
+        "en": "{file}: the table has {rows} rows of categories but {columns} count columns; a "
+              "contingency table must be square"},
+    "reliability.table_no_label": {"nb": "{file}: rad {row} i tabellen har ingen kategori",
+                                   "en": "{file}: row {row} of the table has no category label"},
+    "reliability.table_label_unknown": {
+        "nb": "{file}: kategorien i rad {row} er ikke navnet på noen antallskolonne "
+              "({columns:list}); radene og kolonnene må navngi de samme kategoriene",
+        "en": "{file}: the category label of row {row} is not the name of any count column "
+              "({columns:list}); the rows and the columns must name the same categories"},
+    "reliability.table_same_row": {
+        "nb": "{file}: radene {first} og {second} navngir samme kategori ({category!r})",
+        "en": "{file}: rows {first} and {second} name the same category ({category!r})"},
+    "reliability.table_cell": {
+        "nb": "{file}: cellen i rad {row} (kategori {category!r}), kolonne {column!r} er "
+              "{problem}; hver celle må være et antall (et heltall ≥ 0){more}",
+        "en": "{file}: the cell in row {row} (category {category!r}), column {column!r} is "
+              "{problem}; every cell must be a count (a whole number ≥ 0){more}"},
+    "reliability.table_zero": {"nb": "{file}: alle antallene i tabellen er 0: det finnes ingen "
+                                     "vurderinger",
+                               "en": "{file}: every count in the table is 0: there are no "
+                                     "ratings"},
+    "reliability.table_too_large": {"nb": "{file}: antallene summerer seg til mer enn 2^53 kasus",
+                                    "en": "{file}: the counts add up to more than 2^53 cases"},
+    "reliability.level": {"nb": "konfidensnivået må være mellom 0 og 1 (fikk {value})",
+                          "en": "the confidence level must be between 0 and 1 (got {value})"},
+    "reliability.distribution": {"nb": "fordelingen for intervallene er t eller z (fikk "
+                                       "{value!r})",
+                                 "en": "the interval distribution is t or z (got {value!r})"},
+    "reliability.population": {"nb": "populasjonsstørrelsen må være positiv (fikk {value})",
+                               "en": "the population size must be positive (got {value})"},
+    "reliability.weights": {"nb": "ukjente vekter {value!r}; bruk en av {choices:list}",
+                            "en": "unknown weights {value!r}; use one of {choices:list}"},
+    "reliability.icc_null": {"nb": "nullverdien ρ₀ for ICC må ligge i [0, 1) (fikk {value})",
+                             "en": "the ICC null value ρ₀ must be in [0, 1) (got {value})"},
+    "reliability.more_than_population": {
+        "nb": "{variable}: studien har {cases:count} kasus, flere enn populasjonsstørrelsen "
+              "{population:g}; oppgi registerets størrelse",
+        "en": "{variable}: the study has {cases:count} cases, more than the population size "
+              "{population:g}; give the registry's size"},
+    "reliability.form": {
+        "nb": "langt format trenger --case-column og --rater-column (eller [reliability] case og "
+              "rater); bredt format trenger --raters; en krysstabell trenger --table",
+        "en": "long form needs --case-column and --rater-column (or [reliability] case and "
+              "rater); wide form needs --raters; a table needs --table"},
+    "reliability.no_study": {
+        "nb": "ingen studiefil: oppgi den, eller sett [reliability] study i dq.toml",
+        "en": "no study file: name it or set [reliability] study in dq.toml"},
+    "reliability.no_validation_study": {
+        "nb": "ingen valideringsstudie: oppgi den, eller sett [correctness] study i dq.toml",
+        "en": "no validation study: name it or set [correctness] study in dq.toml"},
+    "reliability.correctness_by": {"nb": "--by tar bare 'unit' for korrekthet",
+                                   "en": "--by takes only 'unit' for correctness"},
+    "reliability.pairs_form": {"nb": "--pairs {item!r}: skriv REGISTERKOLONNE:JOURNALKOLONNE",
+                               "en": "--pairs {item!r}: write REGISTRYCOLUMN:RECORDCOLUMN"},
+    # ---- the Python API (dq.api)
+    "api.data_type": {"nb": "data må være en sti, en polars DataFrame eller LazyFrame, ikke "
+                            "{type}",
+                      "en": "data must be a path, a polars DataFrame or LazyFrame, not {type}"},
+    "api.no_reference": {"nb": "ingen referanse: oppgi reference= eller sett [coverage] "
+                               "references",
+                         "en": "no reference: pass reference= or set [coverage] references"},
+    "api.bootstrap": {"nb": "bootstrap={value}: oppgi 100 til {most:count} trekninger (eller None "
+                            "for analytiske standardfeil)",
+                      "en": "bootstrap={value}: give 100 to {most:count} resamples (or None for "
+                            "the analytic SEs)"},
+    "api.seed": {"nb": "seed={value}: oppgi et heltall fra 0 til 2^32 − 1",
+                 "en": "seed={value}: give a whole number from 0 to 2^32 − 1"},
+    # ---- the report year and export date (dq.dimensions.context)
+    "context.export_date": {"nb": "{file}: [dataset] export_date {value!r} er ikke en ISO-dato "
+                                  "(ÅÅÅÅ-MM-DD)",
+                            "en": "{file}: [dataset] export_date {value!r} is not an ISO date "
+                                  "(YYYY-MM-DD)"},
+    "context.year_text": {"nb": "--year {value!r}: oppgi et år (f.eks. 2023) eller all",
+                          "en": "--year {value!r}: give a year (e.g. 2023) or all"},
+    "context.year_absent": {
+        "nb": "--year {value}: eksporten har ferdigstilte registreringer bare for {years}; velg "
+              "ett av disse årene, eller all",
+        "en": "--year {value}: the export has finished records for {years} only; choose one of "
+              "those years, or all"},
+    # ---- conditions of the spec evaluated on the data (dq.conditions)
+    "condition.type": {
+        "nb": "{spec}: {where}: betingelsen {condition!r} kan ikke evalueres på dataene: typen "
+              "til {columns} passer ikke til sammenligningen; oppgi den i [variables.NAME] (type "
+              "= \"integer\", \"date\", …) eller sammenlign med tekst ('2')",
+        "en": "{spec}: {where}: the condition {condition!r} cannot be evaluated on the data: the "
+              "type of {columns} does not fit the comparison; declare it in [variables.NAME] "
+              "(type = \"integer\", \"date\", …) or compare with text ('2')"},
+    "condition.not_boolean": {
+        "nb": "{spec}: {where}: {condition!r} er ikke en sann/usann-betingelse; sammenlign "
+              "kolonnen med en verdi, f.eks. \"{column} = 1\"",
+        "en": "{spec}: {where}: {condition!r} is not a true/false condition; compare the column "
+              "with a value, e.g. \"{column} = 1\""},
+    # ---- dq init and dq spec check (dq.cli.init)
+    "init.no_export": {
+        "nb": "oppgi eksporten spesifikasjonen skal lages fra: en fil (dq init eksport.csv) "
+              "eller en databasetabell (dq init --data-url URL --table NAVN)",
+        "en": "name the export to draft the spec from: a file (dq init export.csv) or a "
+              "database table (dq init --data-url URL --table NAME)"},
+    "init.file_options": {
+        "nb": "--input-format, --encoding og --separator beskriver en eksportfil; utelat dem med "
+              "--data-url",
+        "en": "--input-format, --encoding and --separator describe an export file; leave them "
+              "out with --data-url"},
+    "init.exists": {
+        "nb": "{file} finnes; dq init erstatter aldri en spesifikasjon: velg en annen fil med "
+              "-o, eller oppgi --force for å erstatte den",
+        "en": "{file} exists; dq init never replaces a spec: choose another file with -o, or "
+              "pass --force to replace it"},
 }
 
 # the keys of every error table, for the test that every raised key has both languages
