@@ -2769,6 +2769,79 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "-o, eller oppgi --force for å erstatte den",
         "en": "{file} exists; dq init never replaces a spec: choose another file with -o, or "
               "pass --force to replace it"},
+    # ---- dq spec check (dq.spec_check): the problems it lists as errors
+    "spec.check.nested": {"nb": "spesifikasjonen er nøstet for dypt til å være en "
+                                "registerspesifikasjon",
+                          "en": "the spec is nested too deeply to be a registry spec"},
+    "spec.check.files": {"nb": "{where} files: forventet en liste med stier, f.eks. "
+                               "[\"eksport.csv\"]",
+                         "en": "{where} files: expected a list of paths, e.g. [\"export.csv\"]"},
+    "spec.check.codebook_not_found": {
+        "nb": "{file}: [dataset] codebook: fant ikke {codebook}; sjekk stien (relativ til "
+              "spesifikasjonens mappe)",
+        "en": "{file}: [dataset] codebook: {codebook} not found; check the path (relative to "
+              "the spec's folder)"},
+    "spec.check.file_not_found": {
+        "nb": "{file}: {field}: fant ikke {path}; sjekk stien (relativ til spesifikasjonens "
+              "mappe)",
+        "en": "{file}: {field}: {path} not found; check the path (relative to the spec's "
+              "folder)"},
+    "spec.check.order_never": {
+        "nb": "{file}: {where}: {condition!r}: ingen registrering har alle datoene, så den "
+              "kontrolleres aldri; sjekk kolonnenavnene og [dataset] date_format",
+        "en": "{file}: {where}: {condition!r}: no record has all of its dates, so it is never "
+              "checked; check the column names and [dataset] date_format"},
+    "spec.check.condition_never": {
+        "nb": "{file}: {where}: betingelsen {condition!r} er ikke sann for noen av de "
+              "{rows:count} registreringene; sjekk kolonnen og koden (sammenlign med en kode "
+              "som finnes i dataene)",
+        "en": "{file}: {where}: the condition {condition!r} is true in none of the {rows} "
+              "records; check the column and the code (compare with a code the data hold)"},
+    "spec.check.codes_share": {
+        "nb": "{where} codes: bare {share:pct0} av de {total:count} registrerte verdiene er "
+              "oppgitte koder; legg til kodene eksporten bruker (eller sjekk kolonnen)",
+        "en": "{where} codes: only {share:pct0} of the {total:count} registered values are "
+              "declared codes; add the codes the export uses (or check the column)"},
+    "spec.check.type_share": {
+        "nb": "{where} type = {type!r}: bare {share:pct0} av de {total:count} registrerte "
+              "verdiene kan leses som {type}; {fix}",
+        "en": "{where} type = {type!r}: only {share:pct0} of the {total:count} registered "
+              "values are read as {type}; {fix}"},
+    "spec.check.fix_date_format": {"nb": "sett [dataset] date_format til eksportens format",
+                                   "en": "set [dataset] date_format to the export's format"},
+    "spec.check.fix_type": {
+        "nb": "bruk type = \"text\" eller \"categorical\" hvis den ikke er et tall",
+        "en": "use type = \"text\" or \"categorical\" if it is not a number"},
+    "spec.check.codes_never_held": {
+        "nb": "{where} codes: {n:count} oppgitte koder finnes ikke i noen registrering: "
+              "{codes}; fjern dem, eller rett dem til kodene eksporten skriver (en kodeliste som "
+              "spenner over flere år eller enheter, hører hjemme i kodeboken, [dataset] "
+              "codebook, der koder kan mangle i en eksport)",
+        "en": "{where} codes: {n:count} declared code(s) no record holds: {codes}; remove them, "
+              "or correct them to the codes the export writes (a code list that spans years or "
+              "units belongs in the codebook, [dataset] codebook, whose codes an export may "
+              "lack)"},
+    "spec.check.codes_never_held_one": {
+        "nb": "{where} codes: {n:count} oppgitt kode finnes ikke i noen registrering: {codes}; "
+              "fjern den, eller rett den til kodene eksporten skriver (en kodeliste som spenner "
+              "over flere år eller enheter, hører hjemme i kodeboken, [dataset] codebook, der "
+              "koder kan mangle i en eksport)",
+        "en": "{where} codes: {n:count} declared code(s) no record holds: {codes}; remove them, "
+              "or correct them to the codes the export writes (a code list that spans years or "
+              "units belongs in the codebook, [dataset] codebook, whose codes an export may "
+              "lack)"},
+    "spec.check.national_id": {
+        "nb": "{file}: [verification] national_id: bare {share:pct0} av verdiene i {column!r} er "
+              "gyldige fødselsnumre; er det riktig kolonne?",
+        "en": "{file}: [verification] national_id: only {share:pct0} of the values of "
+              "{column!r} are valid national ID numbers; is it the right column?"},
+    "spec.check.the_export": {"nb": "eksporten", "en": "the export"},
+    "spec.check.did_you_mean": {"nb": "mente du {name!r}?", "en": "did you mean {name!r}?"},
+    "spec.check.rename": {"nb": "gi den navnet til en kolonne i {noun}, eller fjern den",
+                          "en": "rename it to a column of {noun} or remove it"},
+    "spec.check.column_missing": {
+        "nb": "{file}: {keys:list}: kolonnen {column!r} finnes ikke i {noun}; {fix}",
+        "en": "{file}: {keys:list}: column {column!r} is not in {noun}; {fix}"},
 }
 
 # the keys of every error table, for the test that every raised key has both languages

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (Lang, commit, handle_errors, plan_outputs, progress, say, speak,
-                            warn)
+from dq.cli._common import (Lang, commit, handle_errors, in_language, plan_outputs, progress,
+                            say, speak, warn)
 from dq.cli.inputs import DataUrlOption, QueryOption, TableOption
 from dq.messages import Message
 from dq.errors import EXIT_USAGE, ConfigError
@@ -224,8 +224,10 @@ def check(
 
     with reading(spec), progress(Message("progress.spec")):
         result = spec_check.check(spec, list(data or []), opener)
+    error = in_language(Message("stderr.error"))
     for p in result.problems:
-        (warn if p.level == "warning" else lambda m: say(f"dq: error: {m}"))(p.message)
+        (warn if p.level == "warning" else lambda m: say(f"dq: {error}: {in_language(m)}"))(
+            p.message)
     bad = result.errors or (strict and result.warnings)
     if bad:
         say(init_text("check_problems", lang.value, spec=str(spec),
