@@ -2659,8 +2659,8 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "reliability.table_no_rows": {"nb": "{file}: krysstabellen har ingen rader",
                                   "en": "{file}: the contingency table has no rows"},
     "reliability.table_not_square": {
-        "nb": "{file}: tabellen har {rows} rader med kategorier, men {columns} antallskolonner; "
-              "en krysstabell må være kvadratisk",
+        "nb": "{file}: tabellen har ikke like mange kategorirader ({rows}) som antallskolonner "
+              "({columns}); en krysstabell må være kvadratisk",
         "en": "{file}: the table has {rows} rows of categories but {columns} count columns; a "
               "contingency table must be square"},
     "reliability.table_no_label": {"nb": "{file}: rad {row} i tabellen har ingen kategori",
@@ -2800,12 +2800,12 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "spec.check.codes_share": {
         "nb": "{where} codes: bare {share:pct0} av de {total:count} registrerte verdiene er "
               "oppgitte koder; legg til kodene eksporten bruker (eller sjekk kolonnen)",
-        "en": "{where} codes: only {share:pct0} of the {total:count} registered values are "
+        "en": "{where} codes: only {share:pct0} of the {total} registered values are "
               "declared codes; add the codes the export uses (or check the column)"},
     "spec.check.type_share": {
         "nb": "{where} type = {type!r}: bare {share:pct0} av de {total:count} registrerte "
               "verdiene kan leses som {type}; {fix}",
-        "en": "{where} type = {type!r}: only {share:pct0} of the {total:count} registered "
+        "en": "{where} type = {type!r}: only {share:pct0} of the {total} registered "
               "values are read as {type}; {fix}"},
     "spec.check.fix_date_format": {"nb": "sett [dataset] date_format til eksportens format",
                                    "en": "set [dataset] date_format to the export's format"},
