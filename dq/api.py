@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from dq.errors import ConfigError
+from dq.messages import Message
 from dq.spec import Location, Spec
 
 Data = str | Path | pl.DataFrame | pl.LazyFrame
@@ -74,8 +75,7 @@ def source(data: Data | Location | None, spec: Spec) -> Any:  # -> dq.io.Source
         return open_data([], replace(spec, variables={}), fmt=None, encoding=None,
                          separator=None, database=data)
     if not isinstance(data, pl.DataFrame | pl.LazyFrame):
-        raise ConfigError(f"data must be a path, a polars DataFrame or LazyFrame, not "
-                          f"{type(data).__name__}")
+        raise ConfigError(Message("api.data_type", type=type(data).__name__))
     df = data.collect() if isinstance(data, pl.LazyFrame) else data
     # A frame has no file: its sha256 is that of its Arrow IPC serialisation.
     digest: Future[str] = Future()
@@ -128,7 +128,7 @@ def coverage(data: Data | None = None, reference: Data | list[Data] | None = Non
     refs = reference if isinstance(reference, list) else \
         ([reference] if reference is not None else list(sp.coverage.references))
     if not refs:
-        raise ConfigError("no reference: pass reference= or set [coverage] references")
+        raise ConfigError(Message("api.no_reference"))
     references = [source(r, load_spec()) for r in refs]
     units = _units(sp)
     keys = tuple(parse_by(by) if isinstance(by, str) else by)
@@ -159,10 +159,9 @@ def reliability(ratings: Data, spec: Spec | str | Path | None = None, *,
     sp = _spec(spec)
     src = source(ratings, load_spec())
     if bootstrap is not None and not 100 <= bootstrap <= 100_000:
-        raise ConfigError(f"bootstrap={bootstrap}: give 100 to 100,000 resamples (or None for "
-                          "the analytic SEs)")
+        raise ConfigError(Message("api.bootstrap", value=bootstrap, most=100_000))
     if seed is not None and not 0 <= seed < 2**32:
-        raise ConfigError(f"seed={seed}: give a whole number from 0 to 2^32 − 1")
+        raise ConfigError(Message("api.seed", value=seed))
     if bootstrap is not None and seed is None:
         seed = 0
     studies = rel.ratings(src, sp, case=case, rater=rater, raters=raters, table=table,

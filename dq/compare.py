@@ -87,63 +87,84 @@ def load_result(path: Path) -> Result:
     it. Every problem is an InputError (exit 3) naming the file and the JSON path of the first
     problem, never the offending value (a tampered file may hold patient data anywhere)."""
     name = plain(path)
-    hint = "pass the JSON written by dq report --format json"
+    hint = Message("compare.hint")
+
+    def bad(key: str, **params: Any) -> InputError:
+        return InputError(Message(key, file=name, hint=hint, **params))
+
     if not path.exists():
-        raise InputError(f"{name}: no such file; {hint}")
+        raise bad("compare.no_file")
     if path.is_dir():
-        raise InputError(f"{name}: is a folder; {hint}")
+        raise bad("compare.folder")
     if not path.is_file():
-        raise InputError(f"{name}: not a regular file; {hint}")
+        raise bad("compare.not_regular")
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise InputError(f"{name}: larger than {MAX_BYTES // 2**20} MiB, far larger than a dq "
-                             f"report result; {hint}")
+            raise bad("compare.too_large", mib=MAX_BYTES // 2**20)
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror or type(exc).__name__}); "
-                         f"{hint}") from None
+        raise bad("compare.unreadable", why=exc.strerror or type(exc).__name__) from None
     except MemoryError:
-        raise InputError(f"{name}: too large to read into memory; {hint}") from None
+        raise bad("compare.memory") from None
     if not data.strip():
-        raise InputError(f"{name}: the file is empty; {hint}")
+        raise bad("compare.empty")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"):
-        raise InputError(f"{name}: UTF-16/UTF-32 text, but a dq result is UTF-8; {hint}")
+        raise bad("compare.utf16")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text (byte {exc.start + 1} cannot be decoded); "
-                         f"{hint}") from None
+        raise bad("compare.not_utf8", byte=exc.start + 1) from None
     try:
         doc = json.loads(text, parse_int=_parse_int)
     except RecursionError:
-        raise InputError(f"{name}: nested too deeply to be a dq report result; {hint}") from None
+        raise bad("compare.nested") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{name}: not JSON (line {exc.lineno}, column {exc.colno}: "
-                         f"{exc.msg.lower()}); {hint}") from None
+        raise bad("compare.not_json", line=exc.lineno, column=exc.colno,
+                  reason=_json_reason(exc.msg)) from None
     except (ValueError, MemoryError):
-        raise InputError(f"{name}: not JSON a dq result could hold; {hint}") from None
+        raise bad("compare.json_too_big") from None
     del text, data
     if not isinstance(doc, dict):
-        raise InputError(f"{name}: not a dq report result (the top level is {_kind(doc)}, not an "
-                         "object); run dq report --format json")
+        raise InputError(Message("compare.not_object", file=name, kind=_kind(doc)))
     command = doc.get("command")
     if command != "report":
-        what = (f"it is a dq {command} result" if isinstance(command, str) and command in COMMANDS
-                else "command: expected \"report\", got " + _kind(command))
-        raise InputError(f"{name}: not a dq report result ({what}); run dq report --format json")
+        what = (Message("compare.other_command", command=command)
+                if isinstance(command, str) and command in COMMANDS
+                else Message("compare.command_kind", kind=_kind(command)))
+        raise InputError(Message("compare.not_report", file=name, what=what))
     version = doc.get("schema_version")
     if version != 1 or isinstance(version, bool):
-        what = (f"schema_version {version} is not one this dq reads (1)"
+        what = (Message("compare.schema_unknown", version=version)
                 if isinstance(version, int) and not isinstance(version, bool)
-                and abs(version) < 10**6 else f"schema_version: expected 1, got {_kind(version)}")
-        raise InputError(f"{name}: {what}; regenerate it with this version of dq")
+                and abs(version) < 10**6 else Message("compare.schema_kind", kind=_kind(version)))
+        raise InputError(Message("compare.schema", file=name, what=what))
     try:
         _check_values(doc)
         _check_schema(doc, _schema(), _schema(), "")
         _check_rows(doc)
-    except _Invalid as bad:
-        raise InputError(f"{name}: {bad.where or '(top level)'}: {bad.what}; {hint}") from None
+    except _Invalid as invalid:
+        raise bad("compare.invalid", where=invalid.where or Message("compare.top_level"),
+                  what=invalid.what) from None
     return Result(path, doc)
+
+
+# json's reasons, in the run's language (never the character it stopped at: it is data)
+_JSON_REASONS = {"Expecting ',' delimiter": "compare.json.comma",
+                 "Expecting ':' delimiter": "compare.json.colon",
+                 "Expecting value": "compare.json.value",
+                 "Extra data": "compare.json.extra",
+                 "Unterminated string starting at": "compare.json.string",
+                 "Expecting property name enclosed in double quotes": "compare.json.name",
+                 "Invalid control character": "compare.json.control",
+                 "Invalid \\uXXXX escape": "compare.json.unicode_escape",
+                 "Invalid \\escape": "compare.json.escape"}
+
+
+def _json_reason(msg: str) -> Message:
+    for start, key in _JSON_REASONS.items():
+        if msg.startswith(start):
+            return Message(key)
+    return Message("compare.json.other")
 
 
 def _parse_int(text: str) -> int | float:
@@ -157,15 +178,15 @@ def _kind(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return Message("compare.kind.boolean")
     if isinstance(value, int | float):
-        return "a number"
+        return Message("compare.kind.number")
     if isinstance(value, str):
-        return "text"
+        return Message("compare.kind.text")
     if isinstance(value, list):
-        return "an array"
+        return Message("compare.kind.array")
     if isinstance(value, dict):
-        return "an object"
+        return Message("compare.kind.object")
     return type(value).__name__
 
 
@@ -203,25 +224,23 @@ def _check_values(doc: Any) -> None:
     while todo:
         value, where, depth = todo.pop()
         if depth > MAX_DEPTH:
-            raise _Invalid(where, f"nested more than {MAX_DEPTH} levels deep; a dq report "
-                                  "result is not")
+            raise _Invalid(where, Message("compare.deep", depth=MAX_DEPTH))
         if isinstance(value, dict):
             items = []
             for i, (k, v) in enumerate(value.items()):
                 here = _key_path(where, k, i)
                 if not encodable(k):
-                    raise _Invalid(here, "a key that is not valid Unicode text")
+                    raise _Invalid(here, Message("compare.key_unicode"))
                 items.append((v, here, depth + 1))
             todo.extend(reversed(items))
         elif isinstance(value, list):
             todo.extend(reversed([(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]))
         elif isinstance(value, str):
             if not encodable(value):
-                raise _Invalid(where, "text that is not valid Unicode (a lone surrogate escape)")
+                raise _Invalid(where, Message("compare.text_unicode"))
         elif isinstance(value, float | int) and not isinstance(value, bool):
             if not _finite(value):
-                raise _Invalid(where, "a number that is not finite (NaN, Infinity or beyond "
-                                      "±1.8e308); JSON has no such numbers")
+                raise _Invalid(where, Message("compare.not_finite"))
 
 
 def _finite(value: float | int) -> bool:
@@ -231,9 +250,19 @@ def _finite(value: float | int) -> bool:
         return False
 
 
-_TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number",
-               "boolean": "true or false", "object": "an object", "array": "an array",
-               "null": "null"}
+_TYPE_WORDS = {"string": "compare.kind.text", "number": "compare.kind.number",
+               "integer": "compare.kind.integer", "boolean": "compare.kind.true_false",
+               "object": "compare.kind.object", "array": "compare.kind.array",
+               "null": "compare.kind.null"}
+
+
+def _either(kinds: list[str]) -> Message:
+    """The JSON types a schema node allows, in words: "a number or null"."""
+    words = [Message(_TYPE_WORDS[k]) for k in kinds]
+    out = words[0]
+    for word in words[1:]:
+        out = Message("compare.either", first=out, second=word)
+    return out
 
 
 def _type_ok(value: Any, kind: str) -> bool:
@@ -264,27 +293,27 @@ def _check_schema(value: Any, node: dict[str, Any], root: dict[str, Any], where:
             target = target[part]
         _check_schema(value, target, root, where)
         return
-    here = where or "(top level)"
+    here = where or Message("compare.top_level")
     if "type" in node:
         kinds = node["type"] if isinstance(node["type"], list) else [node["type"]]
         if not any(_type_ok(value, k) for k in kinds):
-            raise _Invalid(here, "expected " + " or ".join(_TYPE_WORDS[k] for k in kinds)
-                           + f", got {_kind(value)}")
+            raise _Invalid(here, Message("compare.expected", what=_either(kinds),
+                                         got=_kind(value)))
     if "const" in node and (value != node["const"] or isinstance(value, bool)):
-        raise _Invalid(here, f"expected {json.dumps(node['const'])}, got {_kind(value)}")
+        raise _Invalid(here, Message("compare.expected", what=json.dumps(node["const"]),
+                                     got=_kind(value)))
     if "enum" in node and (not isinstance(value, str) or value not in node["enum"]):
-        got = "other text" if isinstance(value, str) else _kind(value)
-        raise _Invalid(here, "expected one of " + ", ".join(node["enum"]) + f", got {got}")
+        got = Message("compare.kind.other_text") if isinstance(value, str) else _kind(value)
+        raise _Invalid(here, Message("compare.expected_one_of", values=node["enum"], got=got))
     if "pattern" in node and isinstance(value, str) and not re.search(node["pattern"], value):
-        raise _Invalid(here, "text of the wrong form (expected to match "
-                             f"{node['pattern']})")
+        raise _Invalid(here, Message("compare.pattern", pattern=node["pattern"]))
     if ("minimum" in node and isinstance(value, int | float) and not isinstance(value, bool)
             and value < node["minimum"]):
-        raise _Invalid(here, f"expected a number of at least {node['minimum']}")
+        raise _Invalid(here, Message("compare.minimum", minimum=node["minimum"]))
     if isinstance(value, dict):
         for key in node.get("required", []):
             if key not in value:
-                raise _Invalid(_key_path(where, key, 0), "missing")
+                raise _Invalid(_key_path(where, key, 0), Message("compare.missing"))
         props = node.get("properties", {})
         extra = node.get("additionalProperties")
         for i, (key, v) in enumerate(value.items()):
@@ -294,9 +323,11 @@ def _check_schema(value: Any, node: dict[str, Any], root: dict[str, Any], where:
                 _check_schema(v, extra, root, _key_path(where, key, i))
     if isinstance(value, list):
         if "minItems" in node and len(value) < node["minItems"]:
-            raise _Invalid(here, f"expected at least {node['minItems']} items, got {len(value)}")
+            raise _Invalid(here, Message("compare.min_items", least=node["minItems"],
+                                         got=len(value)))
         if "maxItems" in node and len(value) > node["maxItems"]:
-            raise _Invalid(here, f"expected at most {node['maxItems']} items, got {len(value)}")
+            raise _Invalid(here, Message("compare.max_items", most=node["maxItems"],
+                                         got=len(value)))
         if "items" in node:
             for i, v in enumerate(value):
                 _check_schema(v, node["items"], root, f"{where}[{i}]")
@@ -307,27 +338,26 @@ def _check_rows(doc: dict[str, Any]) -> None:
     for where, version in (("dq_version", doc["dq_version"]),
                            ("manifest.dq_version", doc["manifest"]["dq_version"])):
         if not _VERSION.match(version):
-            raise _Invalid(where, "expected a version number such as 0.1.0")
+            raise _Invalid(where, Message("compare.version"))
     seen: dict[tuple[str, str | None], int] = {}
     for i, row in enumerate(doc["results"]):
         key = (row["id"], row["unit"])
         if key in seen:
-            raise _Invalid(f"results[{i}]", f"a second row for the check and unit of "
-                                            f"results[{seen[key]}]")
+            raise _Invalid(f"results[{i}]", Message("compare.second_row", first=seen[key]))
         seen[key] = i
         if row["id"].split(".", 1)[0] != row["dimension"]:
-            raise _Invalid(f"results[{i}].dimension", "not the dimension its id names")
+            raise _Invalid(f"results[{i}].dimension", Message("compare.dimension"))
 
 
 def check_pair(before: Result, after: Result) -> list[str]:
     """Refuse results of different registries or schemas; warn of other differences."""
     b_name, a_name = plain(before.path), plain(after.path)
     if before.doc["schema_version"] != after.doc["schema_version"]:
-        raise InputError(f"{b_name} and {a_name} have different schema versions "
-                         f"({before.doc['schema_version']} and {after.doc['schema_version']})")
+        raise InputError(Message("compare.schema_versions", before=b_name, after=a_name,
+                                 version_before=before.doc["schema_version"],
+                                 version_after=after.doc["schema_version"]))
     if before.doc.get("registry") != after.doc.get("registry"):
-        raise InputError(f"{b_name} and {a_name} are results of different registries (their "
-                         "registry names differ); compare results of one registry")
+        raise InputError(Message("compare.registries", before=b_name, after=a_name))
     warnings: list[str] = []
     mb, ma = before.doc["manifest"], after.doc["manifest"]
     if mb["dq_version"] != ma["dq_version"]:
@@ -647,8 +677,8 @@ def _threshold(value: float | None, higher: bool, check_id: str, spec: Spec) -> 
     if math.isnan(v) or (math.isinf(v) and (v < 0) == higher):
         return None
     if math.isinf(v):
-        raise ConfigError(f"{plain(spec.path)}: the threshold for {plain(check_id)} is infinite, "
-                          "so every figure would cross it; give a finite number")
+        raise ConfigError(Message("compare.infinite_threshold", file=plain(spec.path),
+                                  check=plain(check_id)))
     return value
 
 

@@ -87,14 +87,12 @@ def with_conditions(lf: pl.LazyFrame, spec: Spec, source: Source,
             out = lf.head(1).select(pl.sql_expr(cond).alias("__c")).collect()
         except pl.exceptions.PolarsError:
             # The engine's message quotes row values: say what is wrong in dq's own words.
-            raise ConfigError(f"{_spec_name(spec)}: {where}: the condition {cond!r} cannot be "
-                              f"evaluated on the data: the type of {cols} does not fit the "
-                              "comparison; declare it in [variables.NAME] (type = \"integer\", "
-                              "\"date\", …) or compare with text ('2')") from None
+            raise ConfigError(Message("condition.type", spec=_spec_name(spec), where=where,
+                                      condition=cond, columns=cols)) from None
         if out.schema["__c"] not in (pl.Boolean, pl.Null):
-            raise ConfigError(f"{_spec_name(spec)}: {where}: {cond!r} is not a true/false "
-                              "condition; compare the column with a value, e.g. "
-                              f"\"{condition_columns(cond)[0] if cols else 'Status'} = 1\"")
+            raise ConfigError(Message("condition.not_boolean", spec=_spec_name(spec),
+                                      where=where, condition=cond,
+                                      column=condition_columns(cond)[0] if cols else "Status"))
     lf = lf.with_columns(pl.sql_expr(cond).fill_null(False).alias(key)
                          for key, (cond, _) in conditions.items())
     parsed = [n for n in names if schema[n] == pl.String and not typed_cols[n].meta.is_column()]
@@ -123,4 +121,4 @@ def unreadable_warnings(counts: dict[str, int], spec: Spec, source: Source) -> l
 
 
 def _spec_name(spec: Spec) -> str:
-    return spec.path.name if spec.path else "the spec"
+    return spec.path.name if spec.path else Message("spec.the_spec")

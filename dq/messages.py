@@ -1662,7 +1662,8 @@ WORDS.update({
 
 
 def _message(key: str, lang: str, params: dict[str, Any]) -> str:
-    table = RELIABILITY if key in RELIABILITY else WARNINGS
+    table = next(t for t in (RELIABILITY, WARNINGS, ERRORS, ERRORS_SPEC, ERRORS_DATA)
+                 if key in t)
     if params.get("n") == 1 and f"{key}_one" in table:
         key = f"{key}_one"
     values = {k: _in(v, lang) for k, v in params.items()}
@@ -1960,3 +1961,892 @@ WARNINGS: dict[str, dict[str, str]] = {
 }
 # the CI column of dq reliability at the level asked for (--level-of-confidence 0.9: "90 % KI")
 SUB.update({"col.ci_level": {"nb": "{level:g} % KI", "en": "{level:g} % CI"}})
+
+
+# ---- errors on stderr (exit 2, 3 and 4; issue 11, "Norwegian everywhere"): every DQError is
+# raised with a Message whose key is looked up here, in ERRORS_SPEC (configuration: the spec,
+# flags, plans, studies, results handed to compare) or in ERRORS_DATA (reading and writing files
+# and databases). The CLI writes them after "dq: feil:" / "dq: error:" in the run's language
+# (dq.cli._common.fail). Values are file, column, key and unit names, counts and what was
+# expected — never row values (a DQError's message must never contain one).
+ERRORS: dict[str, dict[str, str]] = {
+    "stderr.error": {"nb": "feil", "en": "error"},
+    "stderr.interrupted": {"nb": "avbrutt", "en": "interrupted"},
+    "stderr.internal": {
+        "nb": "intern feil – dette er en feil i dq; meld den gjerne med sporingen nedenfor",
+        "en": "internal error — this is a bug in dq; please report it with the traceback "
+              "below"},
+    "stderr.internal_withheld": {
+        "nb": " (unntaksmeldingene er holdt tilbake fordi de kan sitere dataene; DQ_DEBUG=1 "
+              "viser dem)",
+        "en": " (exception messages are withheld because they may quote the data; "
+              "DQ_DEBUG=1 shows them)"},
+    # the files being read, as an error names them
+    "files.the_input": {"nb": "inndataene", "en": "the input"},
+    "files.one_of": {"nb": "én av {shown}", "en": "one of {shown}"},
+    # errors the engine raised while reading the data, in dq's own words (the engine's text
+    # is never passed on: it quotes row values)
+    "engine.type": {
+        "nb": "dataene i {where} kunne ikke leses til slutt: en verdi{col} passer ikke til "
+              "kolonnens type, eller en rad passer ikke til overskriften; sjekk typene i "
+              "spesifikasjonen, filens format, skilletegn (--separator) og tegnkoding "
+              "(--encoding)",
+        "en": "the data in {where} could not be read to the end: a value{col} does not fit "
+              "its column's type, or a row does not match the header; check the types in the "
+              "spec, the file's format, separator (--separator) and encoding (--encoding)"},
+    "engine.type_column": {"nb": " (kolonne {column})", "en": " (column {column})"},
+    "engine.no_data": {"nb": "{where} har ingen data å lese (en tom fil?)",
+                       "en": "{where} has no data to read (an empty file?)"},
+    "engine.csv": {
+        "nb": "{where} kunne ikke leses som CSV; sjekk filens format, skilletegn og "
+              "linjeskift",
+        "en": "{where} could not be read as CSV; check the file's format, separator and line "
+              "endings"},
+    "engine.unicode": {
+        "nb": "{where} inneholder byte som ikke er tekst i forventet tegnkoding; oppgi "
+              "--encoding (utf-8, cp1252 eller latin-1) eller lagre filen som UTF-8",
+        "en": "{where} holds bytes that are not text in the expected encoding; pass "
+              "--encoding (utf-8, cp1252 or latin-1) or save the file as UTF-8"},
+    "engine.os": {"nb": "{name} kunne ikke leses ({why})",
+                  "en": "{name} could not be read ({why})"},
+    "engine.nested": {
+        "nb": "{where} er nøstet for dypt til å leses (tusenvis av nøstede klammer eller "
+              "tabeller); sjekk at det er filen du mente",
+        "en": "{where} is nested too deeply to read (thousands of nested brackets or tables); "
+              "check that it is the file you meant"},
+    "engine.memory": {
+        "nb": "ikke nok minne til å behandle {where}; kjør på en maskin med mer minne eller del "
+              "opp eksporten",
+        "en": "not enough memory to process {where}; run on a machine with more memory or "
+              "split the export"},
+    "engine.panic": {
+        "nb": "{where} kunne ikke leses: datamotoren stoppet på innholdet; sjekk filens "
+              "format, skilletegn og tegnkoding",
+        "en": "{where} could not be read: the data engine stopped on its content; check the "
+              "file's format, separator and encoding"},
+}
+
+# configuration errors (exit 2): the spec, flags, plans, studies, results handed to compare
+ERRORS_SPEC: dict[str, dict[str, str]] = {
+    # ---- the spec (dq.spec): {where} is the file and key ("dq.toml: [variables.Alder] min"),
+    # values of the spec are shown as written in it (TOML literals), never data
+    "spec.the_spec": {"nb": "spesifikasjonen", "en": "the spec"},
+    "spec.not_found": {"nb": "{file}: fant ikke spesifikasjonsfilen",
+                       "en": "{file}: spec file not found"},
+    "spec.not_found_dir": {"nb": "{file}: fant ikke spesifikasjonsfilen (det er en mappe)",
+                           "en": "{file}: spec file not found (it is a directory)"},
+    "spec.not_utf8": {
+        "nb": "{file}: ikke gyldig TOML (ikke UTF-8-tekst: byte {byte} kan ikke dekodes; lagre "
+              "spesifikasjonen som UTF-8)",
+        "en": "{file}: not valid TOML (not UTF-8 text: byte {byte} cannot be decoded; save the "
+              "spec as UTF-8)"},
+    "spec.not_toml": {"nb": "{file}: ikke gyldig TOML ({reason})",
+                      "en": "{file}: not valid TOML ({reason})"},
+    "spec.nested": {
+        "nb": "{file}: ikke en dq-spesifikasjon: lister eller tabeller er nøstet for dypt for en "
+              "registerspesifikasjon",
+        "en": "{file}: not a dq spec: arrays or tables are nested too deeply for a registry "
+              "spec"},
+    "spec.nested_key": {"nb": "{where}: {field}: nøstet for dypt for en registerspesifikasjon",
+                        "en": "{where}: {field}: nested too deeply for a registry spec"},
+    # tomllib's reasons (the English is tomllib's own text)
+    "spec.toml.reason_at": {"nb": "{reason} ({at})", "en": "{reason} (at {at})"},
+    "spec.toml.at": {"nb": "på linje {line}, kolonne {column}",
+                     "en": "line {line}, column {column}"},
+    "spec.toml.at_end": {"nb": "ved slutten av dokumentet", "en": "end of document"},
+    "spec.toml.overwrite": {"nb": "en verdi kan ikke overskrives",
+                            "en": "Cannot overwrite a value"},
+    "spec.toml.escape": {"nb": "escape-sekvensen er ikke et gyldig Unicode-tegn",
+                         "en": "Escaped character is not a Unicode scalar value"},
+    "spec.toml.equals": {"nb": "forventet '=' etter nøkkelen i et nøkkel/verdi-par",
+                         "en": "Expected '=' after a key in a key/value pair"},
+    "spec.toml.table_end": {"nb": "forventet ']' på slutten av tabelloverskriften",
+                            "en": "Expected ']' at the end of a table declaration"},
+    "spec.toml.array_table_end": {"nb": "forventet ']]' på slutten av tabellisteoverskriften",
+                                  "en": "Expected ']]' at the end of an array declaration"},
+    "spec.toml.newline": {"nb": "forventet linjeskift eller slutten av dokumentet etter en "
+                                "setning",
+                          "en": "Expected newline or end of document after a statement"},
+    "spec.toml.date": {"nb": "ugyldig dato eller tidspunkt", "en": "Invalid date or datetime"},
+    "spec.toml.hex": {"nb": "ugyldig heksadesimal verdi", "en": "Invalid hex value"},
+    "spec.toml.key_start": {"nb": "ugyldig første tegn i en nøkkel",
+                            "en": "Invalid initial character for a key part"},
+    "spec.toml.statement": {"nb": "ugyldig setning", "en": "Invalid statement"},
+    "spec.toml.value": {"nb": "ugyldig verdi", "en": "Invalid value"},
+    "spec.toml.array": {"nb": "en liste er ikke lukket", "en": "Unclosed array"},
+    "spec.toml.inline_table": {"nb": "en innebygd tabell er ikke lukket",
+                               "en": "Unclosed inline table"},
+    "spec.toml.backslash": {"nb": "'\\' uten escape i en tekststreng",
+                            "en": "Unescaped '\\' in a string"},
+    "spec.toml.string": {"nb": "en tekststreng er ikke avsluttet", "en": "Unterminated string"},
+    "spec.toml.twice": {"nb": "{what} kan ikke oppgis to ganger", "en": "Cannot declare {what} twice"},
+    "spec.toml.immutable": {"nb": "navnerommet {what} kan ikke endres",
+                            "en": "Cannot mutate immutable namespace {what}"},
+    "spec.toml.redefine": {"nb": "navnerommet {what} kan ikke defineres på nytt",
+                           "en": "Cannot redefine namespace {what}"},
+    "spec.toml.duplicate": {"nb": "nøkkelen {what} står to ganger i en innebygd tabell",
+                            "en": "Duplicate inline table key {what}"},
+    "spec.toml.expected": {"nb": "forventet {what}", "en": "Expected {what}"},
+    "spec.toml.character": {"nb": "ugyldig tegn {what}", "en": "Found invalid character {what}"},
+    "spec.toml.illegal": {"nb": "ulovlig tegn {what}", "en": "Illegal character {what}"},
+    # a parser's reason dq has no words for: shown as it is (it quotes the spec, never data)
+    "spec.sql.other": {"nb": "{text}", "en": "{text}"},
+    "spec.sql.parse": {"nb": "kan ikke tolke {what} som et uttrykk",
+                       "en": "unable to parse {what} as Expr"},
+    "spec.sql.function": {"nb": "funksjonen {what} støttes ikke",
+                          "en": "unsupported function {what}"},
+    "spec.sql.operator": {"nb": "operatoren {what} støttes ikke",
+                          "en": "operator {what} is not currently supported"},
+    "spec.condition_hint": {
+        "nb": "skriv den som et SQL-uttrykk over kolonnenavn, f.eks. \"Komplikasjon = 1\"",
+        "en": "write it as a SQL expression over column names, e.g. \"Komplikasjon = 1\""},
+    "spec.condition_not_text": {
+        "nb": "{where}: forventet en SQL-betingelse som tekst, f.eks. \"Komplikasjon = 1\"",
+        "en": "{where}: expected a SQL condition as text, e.g. \"Komplikasjon = 1\""},
+    "spec.condition_subquery": {
+        "nb": "{where}: betingelsen {condition!r} inneholder en underspørring (SELECT); "
+              "betingelser evalueres rad for rad: {hint}",
+        "en": "{where}: the condition {condition!r} contains a subquery (SELECT); conditions "
+              "are evaluated row by row: {hint}"},
+    "spec.condition_invalid": {"nb": "{where}: ugyldig betingelse {condition!r} ({reason}); {hint}",
+                               "en": "{where}: invalid condition {condition!r} ({reason}); {hint}"},
+    "spec.condition_not_row": {
+        "nb": "{where}: betingelsen {condition!r} er ikke en enkel betingelse per rad; {hint}",
+        "en": "{where}: the condition {condition!r} is not a plain row condition; {hint}"},
+    "spec.unknown_keys": {"nb": "{where}: ukjente nøkler {keys:list}; gyldige nøkler: {valid:list}",
+                          "en": "{where}: unknown key(s) {keys:list}; valid keys: {valid:list}"},
+    "spec.unknown_keys_one": {
+        "nb": "{where}: ukjent nøkkel {keys:list}; gyldige nøkler: {valid:list}",
+        "en": "{where}: unknown key(s) {keys:list}; valid keys: {valid:list}"},
+    "spec.not_a_table": {"nb": "{where}: [{field}] må være en tabell",
+                         "en": "{where}: [{field}] must be a table"},
+    "spec.fraction": {"nb": "{where}: forventet en andel fra 0 til 1 (0.95 betyr 95 %), fikk "
+                            "{value!r}",
+                      "en": "{where}: expected a fraction from 0 to 1 (0.95 means 95 %), got "
+                            "{value!r}"},
+    "spec.fail_above_warn": {
+        "nb": "{where}: fail_below ({fail}) er høyere enn warn_below ({warn}); en verdi skal gi "
+              "advarsel før den gir feil",
+        "en": "{where}: fail_below ({fail}) is above warn_below ({warn}); a value must warn "
+              "before it fails"},
+    "spec.code_list": {"nb": "{where}: forventet en liste med koder, f.eks. [9, \"Ukjent\"]",
+                       "en": "{where}: expected a list of codes, e.g. [9, \"Ukjent\"]"},
+    "spec.variable_not_table": {"nb": "{where}: må være en tabell med nøkler ({keys:list})",
+                                "en": "{where}: must be a table of keys ({keys:list})"},
+    "spec.variable_type": {"nb": "{where} type: {type!r} er ikke en type; bruk en av {types:list}",
+                           "en": "{where} type: {type!r} is not a type; use one of {types:list}"},
+    "spec.codes": {"nb": "{where} codes: forventet en tabell {{\"1\" = \"Ja\"}} eller en liste",
+                   "en": "{where} codes: expected a table {{\"1\" = \"Ja\"}} or a list"},
+    "spec.bound_number": {"nb": "{where} {field}: forventet et tall, fikk {value!r}",
+                          "en": "{where} {field}: expected a number, got {value!r}"},
+    "spec.min_above_max": {"nb": "{where}: min ({min}) er større enn max ({max})",
+                           "en": "{where}: min ({min}) is above max ({max})"},
+    "spec.uses": {"nb": "{where} uses: {bad:list} er ukjente; bruk {uses:list}",
+                  "en": "{where} uses: {bad:list} not known; use {uses:list}"},
+    "spec.uses_one": {"nb": "{where} uses: {bad:list} er ukjent; bruk {uses:list}",
+                      "en": "{where} uses: {bad:list} not known; use {uses:list}"},
+    "spec.code_both": {
+        "nb": "{where}: kodene {codes:list} er både tillatte koder og ukjent-koder; før opp hver "
+              "kode i bare én av codes og unknown",
+        "en": "{where}: code(s) {codes:list} are both allowed codes and unknown codes; list "
+              "each in one of codes or unknown"},
+    "spec.code_both_one": {
+        "nb": "{where}: koden {codes:list} er både en tillatt kode og en ukjent-kode; før den opp "
+              "i bare én av codes og unknown",
+        "en": "{where}: code(s) {codes:list} are both allowed codes and unknown codes; list "
+              "each in one of codes or unknown"},
+    "spec.level": {"nb": "{where} level: {level!r}; bruk en av {levels:list}",
+                   "en": "{where} level: {level!r}; use one of {levels:list}"},
+    "spec.kappa_weights": {
+        "nb": "{where} kappa_weights: forventet en {q} × {q}-matrise med uenighetsvekter ≥ 0 og "
+              "nuller på diagonalen, med rader og kolonner i rekkefølgen til codes (codes må være "
+              "satt)",
+        "en": "{where} kappa_weights: expected a {q} × {q} matrix of disagreement weights ≥ 0 "
+              "with zeros on the diagonal, rows and columns in the order of codes (codes must "
+              "be set)"},
+    "spec.tolerance": {"nb": "{where} tolerance: forventet et tall ≥ 0 (dager for datoer)",
+                       "en": "{where} tolerance: expected a number ≥ 0 (days for dates)"},
+    "spec.codebook_columns": {
+        "nb": "{file}: kodeboken mangler kolonnene {missing:list}; forventet rapwhales "
+              "kanoniske kolonner {columns:list}",
+        "en": "{file}: codebook lacks column(s) {missing:list}; expected rapwhale's canonical "
+              "columns {columns:list}"},
+    "spec.codebook_columns_one": {
+        "nb": "{file}: kodeboken mangler kolonnen {missing:list}; forventet rapwhales kanoniske "
+              "kolonner {columns:list}",
+        "en": "{file}: codebook lacks column(s) {missing:list}; expected rapwhale's canonical "
+              "columns {columns:list}"},
+    "spec.codebook_empty_id": {
+        "nb": "{file}: {n:count} rader med tom variabel_id (linje {lines:list}); hver rad må "
+              "navngi sin variabel",
+        "en": "{file}: {n:count} row(s) with an empty variabel_id (line {lines:list}); every "
+              "row must name its variable"},
+    "spec.codebook_empty_id_one": {
+        "nb": "{file}: {n:count} rad med tom variabel_id (linje {lines:list}); hver rad må "
+              "navngi sin variabel",
+        "en": "{file}: {n:count} row(s) with an empty variabel_id (line {lines:list}); every "
+              "row must name its variable"},
+    "spec.codebook_type": {
+        "nb": "{file}: variabel_id {variable!r} har variabeltype {type!r}; forventet en av "
+              "{types:list}",
+        "en": "{file}: variabel_id {variable!r} has variabeltype {type!r}; expected one of "
+              "{types:list}"},
+    "spec.codebook_types": {
+        "nb": "{file}: variabel_id {variable!r} har mer enn én variabeltype ({types:list}); gi "
+              "hver variabel én type",
+        "en": "{file}: variabel_id {variable!r} has more than one variabeltype ({types:list}); "
+              "give each variable one type"},
+    "spec.codebook_code_both": {"nb": "kodene {codes:list} både som gyldige og merket manglande",
+                                "en": "code(s) {codes:list} both valid and marked manglande"},
+    "spec.codebook_code_both_one": {"nb": "koden {codes:list} både som gyldig og merket "
+                                          "manglande",
+                                    "en": "code(s) {codes:list} both valid and marked "
+                                          "manglande"},
+    "spec.codebook_code_repeated": {"nb": "kodene {codes:list} oppført mer enn én gang",
+                                    "en": "code(s) {codes:list} listed more than once"},
+    "spec.codebook_code_repeated_one": {"nb": "koden {codes:list} oppført mer enn én gang",
+                                        "en": "code(s) {codes:list} listed more than once"},
+    "spec.codebook_codes": {
+        "nb": "{file}: variabel_id {variable!r} har {what}; før opp hver kode én gang, som "
+              "gyldig kode eller som ukjent-kode",
+        "en": "{file}: variabel_id {variable!r} has {what}; list each code once, as a valid "
+              "code or as an unknown code"},
+    "spec.codebook_number": {"nb": "{file}: variabel_id {variable!r} har {field} = {value!r}, som "
+                                   "ikke er et tall",
+                             "en": "{file}: variabel_id {variable!r} has {field} = {value!r}, not "
+                                   "a number"},
+    "spec.codebook_not_found": {"nb": "{file}: [dataset] codebook: fant ikke {codebook}",
+                                "en": "{file}: [dataset] codebook: {codebook} not found"},
+    "spec.dataset_files": {"nb": "{file}: [dataset] files: forventet en liste med stier",
+                           "en": "{file}: [dataset] files: expected a list of paths"},
+    "spec.expected_text": {"nb": "{where} forventet tekst, fikk {value!r}",
+                           "en": "{where} expected text, got {value!r}"},
+    "spec.units_table": {
+        "nb": "{file}: [units] trenger table = \"sti/til/enheter.csv\" med kolonnene unit_id, "
+              "unit_name, hf, rhf",
+        "en": "{file}: [units] needs table = \"path/to/units.csv\" with columns unit_id, "
+              "unit_name, hf, rhf"},
+    "spec.min_n": {"nb": "{file}: [completeness] min_n: forventet et antall på 0 eller mer, "
+                         "fikk {value!r}",
+                   "en": "{file}: [completeness] min_n: expected a count of 0 or more, got "
+                         "{value!r}"},
+    "spec.not_finite": {
+        "nb": "{where}: {field}: {value} er ikke et brukbart tall; skriv en endelig verdi (en andel "
+              "fra 0 til 1, et antall eller en grense)",
+        "en": "{where}: {field}: {value} is not a usable number; write a finite value (a fraction "
+              "from 0 to 1, a count or a bound)"},
+    "spec.whole_number": {"nb": "{where}: forventet et heltall fra 0 til {most:count}, fikk "
+                                "{value!r}",
+                          "en": "{where}: expected a whole number from 0 to {most:count}, got "
+                                "{value!r}"},
+    "spec.coverage_mode": {"nb": "{where} mode: {mode!r}; bruk aggregate eller linkage",
+                           "en": "{where} mode: {mode!r}; use aggregate or linkage"},
+    "spec.references": {
+        "nb": "{where} references: forventet en liste med stier (eller med databasekilder "
+              "{{ url = \"…\", table = \"…\" }})",
+        "en": "{where} references: expected a list of paths (or of database sources "
+              "{{ url = \"…\", table = \"…\" }})"},
+    "spec.coverage_count": {"nb": "{where} count: {count!r}; bruk \"events\" eller \"persons\"",
+                            "en": "{where} count: {count!r}; use \"events\" or \"persons\""},
+    "spec.fail_on": {"nb": "{where} fail_on: {fail_on!r}; bruk en av {choices:list}",
+                     "en": "{where} fail_on: {fail_on!r}; use one of {choices:list}"},
+    "spec.same_unit": {"nb": "{where} same_unit: forventet true eller false",
+                       "en": "{where} same_unit: expected true or false"},
+    "spec.reference_table": {"nb": "{where}: [coverage.reference] må være en tabell med "
+                                   "kolonnenavn",
+                             "en": "{where}: [coverage.reference] must be a table of column "
+                                   "names"},
+    "spec.reference_column": {"nb": "{where}.reference {field}: forventet et kolonnenavn, fikk "
+                                    "{value!r}",
+                              "en": "{where}.reference {field}: expected a column name, got "
+                                    "{value!r}"},
+    "spec.database_url": {
+        "nb": "{where}: en databasekilde trenger url = \"…\" og table = \"…\" (eller query = "
+              "\"SELECT …\")",
+        "en": "{where}: a database source needs url = \"…\" and table = \"…\" (or query = "
+              "\"SELECT …\")"},
+    "spec.location": {"nb": "{where}: forventet en filsti eller en databasekilde "
+                            "{{ url = \"…\", table = \"…\" }}",
+                      "en": "{where}: expected a file path, or a database source "
+                            "{{ url = \"…\", table = \"…\" }}"},
+    "spec.dataset_url": {"nb": "{where} {field}: trenger url = \"…\" (databasen den leses fra)",
+                         "en": "{where} {field}: needs url = \"…\" (the database to read it from)"},
+    "spec.dataset_twice": {"nb": "{where}: oppgi dataene én gang: files, eller url med "
+                                 "table/query",
+                           "en": "{where}: name the data once: files, or url with table/query"},
+    "spec.column_list": {"nb": "{where}: forventet en liste med kolonnenavn",
+                         "en": "{where}: expected a list of column names"},
+    "spec.reliability_thresholds": {
+        "nb": "{where} thresholds: forventet tabeller [reliability.thresholds.STATISTIC]",
+        "en": "{where} thresholds: expected [reliability.thresholds.STATISTIC] tables"},
+    "spec.unknown_statistic": {"nb": "{where}.thresholds: ukjent statistikk {statistic!r}; "
+                                     "gyldige: {known:list}",
+                               "en": "{where}.thresholds: unknown statistic {statistic!r}; valid: "
+                                     "{known:list}"},
+    "spec.statistic_table": {"nb": "{where}.thresholds.{statistic}: forventet warn_below / "
+                                   "fail_below",
+                             "en": "{where}.thresholds.{statistic}: expected warn_below / "
+                                   "fail_below"},
+    "spec.check_table": {"nb": "{where}: forventet en tabell med {keys:list}",
+                         "en": "{where}: expected a table of {keys:list}"},
+    "spec.check_value": {"nb": "{where} {field}: forventet en andel (0–1) eller et antall ≥ 0, fikk "
+                               "{value!r}",
+                         "en": "{where} {field}: expected a fraction (0–1) or a count ≥ 0, got "
+                               "{value!r}"},
+    "spec.check_fraction": {"nb": "{where} {field}: forventet en andel fra 0 til 1, fikk {value!r}",
+                            "en": "{where} {field}: expected a fraction from 0 to 1, got {value!r}"},
+    "spec.lang": {"nb": "{where} lang: {lang!r}; bruk \"nb\" eller \"en\"",
+                  "en": "{where} lang: {lang!r}; use \"nb\" or \"en\""},
+    "spec.year": {"nb": "{where}: forventet et år som 2023, eller \"all\", fikk {value!r}",
+                  "en": "{where}: expected a year such as 2023, or \"all\", got {value!r}"},
+    "spec.value_like_name": {"nb": "<et navn som ligner en verdi>",
+                             "en": "<a value-like name>"},
+    "spec.header_missing": {
+        "nb": "ingen av de {n:count} kolonnene som er navngitt i {where}, står i første linje av "
+              "{file} ({fields:count} felt): mangler overskriftsraden, eller er det en annen fil? "
+              "Eksporter den med kolonnenavnene i første linje",
+        "en": "none of the {n:count} columns named in {where} is in the first line of {file} "
+              "({fields:count} fields): is the header row missing, or is it another file? Export "
+              "it with column names in the first line"},
+    "spec.columns_missing": {
+        "nb": "{n:count} kolonner som er navngitt i {where}, mangler i {file}: {names} "
+              "(kolonner funnet: {shown:list}{more})",
+        "en": "{n:count} column(s) named in {where} are missing from {file}: {names} (columns "
+              "found: {shown:list}{more})"},
+    "spec.columns_missing_one": {
+        "nb": "{n:count} kolonne som er navngitt i {where}, mangler i {file}: {names} "
+              "(kolonner funnet: {shown:list}{more})",
+        "en": "{n:count} column(s) named in {where} are missing from {file}: {names} (columns "
+              "found: {shown:list}{more})"},
+    # ---- dq plan (dq.plan, dq.cli.plan): {option} is a flag, {value} what was given
+    "plan.every": {"nb": "hver {option}", "en": "every {option}"},
+    "plan.open_unit": {"nb": "{option} må ligge strengt mellom 0 og 1 (fikk {value:g})",
+                       "en": "{option} must lie strictly between 0 and 1 (got {value:g})"},
+    "plan.one_of": {"nb": "oppgi nøyaktig én av {option} og --n",
+                    "en": "give exactly one of {option} and --n"},
+    "plan.width": {
+        "nb": "--width er hele bredden av intervallet og må ligge mellom 0 og 1 (fikk "
+              "{value:g}); 0.2 betyr ±0,1",
+        "en": "--width is the full width of the interval and must lie between 0 and 1 (got "
+              "{value:g}); 0.2 means ±0.1"},
+    "plan.at_least": {"nb": "{option} må være minst {least} (fikk {value})",
+                      "en": "{option} must be at least {least} (got {value})"},
+    "plan.n_per_group": {"nb": "--n må være minst 2 per gruppe (fikk {value})",
+                         "en": "--n must be at least 2 per group (got {value})"},
+    "plan.unreachable": {
+        "nb": "ingen utvalgsstørrelse opp til 10⁹ gir den presisjonen; be om et bredere intervall",
+        "en": "no sample size up to 10⁹ reaches that precision; ask for a wider interval"},
+    "plan.power_or_n": {"nb": "oppgi --power eller --n, ikke begge",
+                        "en": "give --power or --n, not both"},
+    "plan.kappa_shares": {
+        "nb": "κ trenger --prevalence (andelen med egenskapen, eller én andel per kategori) "
+              "eller --categories K (like andeler)",
+        "en": "κ needs --prevalence (the share with the trait, or one share per category) or "
+              "--categories K (equal shares)"},
+    "plan.shares_sum": {
+        "nb": "de {shares} kategoriandelene gitt med --prevalence må summere seg til 1 (summen "
+              "er {total:g})",
+        "en": "the {shares} category shares given with --prevalence must sum to 1 (they sum to "
+              "{total:g})"},
+    "plan.categories_shares": {
+        "nb": "--categories {categories} stemmer ikke med de {shares} andelene gitt med "
+              "--prevalence",
+        "en": "--categories {categories} does not match the {shares} shares given with "
+              "--prevalence"},
+    "plan.kappa_range": {"nb": "{option} må ligge mellom 0 og 1 for denne metoden (fikk {value:g})",
+                         "en": "{option} must lie between 0 and 1 for this method (got "
+                               "{value:g})"},
+    "plan.raters": {"nb": "--raters må være mellom 2 og 50 (fikk {value})",
+                    "en": "--raters must be between 2 and 50 (got {value})"},
+    "plan.kappa_interval": {
+        "nb": "intervallet κ ± width/2 = {low:g} til {high:g} må ligge mellom 0 og 1; be om en "
+              "smalere --width",
+        "en": "the interval κ ± width/2 = {low:g} to {high:g} must lie between 0 and 1; ask for "
+              "a narrower --width"},
+    "plan.differ": {"nb": "{first} og {second} må være ulike",
+                    "en": "{first} and {second} must differ"},
+    "plan.icc_n": {
+        "nb": "--n {value} er for lite for ICC med {raters} registratorer: Bonetts formel trenger "
+              "flere enn {need:g} kasus",
+        "en": "--n {value} is too small for the ICC of {raters} raters: Bonett's formula needs "
+              "more than {need:g} subjects"},
+    "plan.unknown_method": {"nb": "ukjent --method {method!r}: velg wald, wilson eller "
+                                  "clopper-pearson",
+                            "en": "unknown --method {method!r}: choose wald, wilson or "
+                                  "clopper-pearson"},
+    "plan.too_few_positive": {"nb": "--n {value} med prevalens {prevalence:g} gir færre enn ett "
+                                    "positivt tilfelle",
+                              "en": "--n {value} at prevalence {prevalence:g} gives fewer than "
+                                    "one positive case"},
+    "plan.too_few_negative": {"nb": "--n {value} med prevalens {prevalence:g} gir færre enn ett "
+                                    "negativt tilfelle",
+                              "en": "--n {value} at prevalence {prevalence:g} gives fewer than "
+                                    "one negative case"},
+    "plan.pilot_variables": {
+        "nb": "pilotstudien {file} har {count} variabler: oppgi den du vil planlegge for med "
+              "--variable (en av {names:list})",
+        "en": "the pilot study {file} has {count} variables: name the one to plan for with "
+              "--variable (one of {names:list})"},
+    "plan.pilot_no_variable": {"nb": "--variable {variable!r} finnes ikke i pilotstudien {file} "
+                                     "(variabler: {names:list})",
+                               "en": "--variable {variable!r} is not in the pilot study {file} "
+                                     "(variables: {names:list})"},
+    "plan.pilot_problem": {"nb": "pilotstudien {file}, variabelen {variable!r}: {problem}",
+                           "en": "the pilot study {file}, variable {variable!r}: {problem}"},
+    "plan.pilot_no_value": {
+        "nb": "pilotstudien {file} gir ingen {statistic} for {variable!r} (ingen variasjon i "
+              "vurderingene?): oppgi verdien selv",
+        "en": "the pilot study {file} gives no {statistic} for {variable!r} (no variation in the "
+              "ratings?): give the value yourself"},
+    "plan.pilot_one_category": {
+        "nb": "pilotstudien {file}: alle vurderingene av {variable!r} er i én kategori; κ kan "
+              "ikke planlegges ut fra den",
+        "en": "the pilot study {file}: every rating of {variable!r} is in one category; κ "
+              "cannot be planned from it"},
+    "plan.pilot_out_of_range": {
+        "nb": "pilotstudien {file} gir {statistic} = {value:g} for {variable!r}: planen trenger "
+              "en verdi mellom 0 og 1; oppgi --{measure} selv",
+        "en": "the pilot study {file} gives {statistic} = {value:g} for {variable!r}: the plan "
+              "needs a value between 0 and 1; give --{measure} yourself"},
+    "plan.prevalence_text": {
+        "nb": "--prevalence tar én andel (0.3) eller én andel per kategori atskilt med komma "
+              "(0.2,0.3,0.5), med desimalpunktum",
+        "en": "--prevalence takes one share (0.3) or one share per category separated by commas "
+              "(0.2,0.3,0.5), with a decimal point"},
+    "plan.give_kappa": {
+        "nb": "oppgi --kappa (forventet κ), eller --from-study PILOT for å hente den fra en "
+              "pilotstudie",
+        "en": "give --kappa (the expected κ), or --from-study PILOT to take it from a pilot "
+              "study"},
+    "plan.give_icc": {
+        "nb": "oppgi --icc (forventet ICC), eller --from-study PILOT for å hente den fra en "
+              "pilotstudie",
+        "en": "give --icc (the expected ICC), or --from-study PILOT to take it from a pilot "
+              "study"},
+    "plan.width_or_null": {
+        "nb": "--width planlegger etter intervallbredde og {null} etter teststyrke: oppgi én av "
+              "dem",
+        "en": "--width plans by interval and {null} by power: give one of them"},
+    "plan.power_needs_kappa0": {"nb": "--power trenger --kappa0, κ-verdien som skal forkastes",
+                                "en": "--power needs --kappa0, the κ to reject"},
+    "plan.power_needs_icc0": {"nb": "--power trenger --icc0, ICC-verdien som skal forkastes",
+                              "en": "--power needs --icc0, the ICC to reject"},
+    # ---- dq sample (dq.sample, dq.cli.sample)
+    "sample.unknown_allocation": {"nb": "ukjent allokering {method!r}: velg en av {choices:list}",
+                                  "en": "unknown allocation {method!r}: choose one of "
+                                        "{choices:list}"},
+    "sample.unknown_allocation_option": {
+        "nb": "ukjent --allocation {method!r}: velg proportional, equal, neyman eller simple",
+        "en": "unknown --allocation {method!r}: choose proportional, equal, neyman or simple"},
+    "sample.factor": {"nb": "--oversample-factor må være minst 1 (fikk {value:g})",
+                      "en": "--oversample-factor must be at least 1 (got {value:g})"},
+    "sample.no_key_given": {
+        "nb": "ingen registreringsnøkkel: oppgi --key KOLONNE(R), eller sett [dataset] person_id "
+              "eller [verification] duplicate_keys i spesifikasjonen",
+        "en": "no record key: pass --key COLUMN(S), or set [dataset] person_id or "
+              "[verification] duplicate_keys in the spec"},
+    "sample.neyman_needs_variable": {
+        "nb": "--allocation neyman trenger --neyman VARIABEL (andelen som mangler, gir hvert "
+              "stratums varians)",
+        "en": "--allocation neyman needs --neyman VARIABLE (its share missing sets each "
+              "stratum's variance)"},
+    "sample.columns_absent": {
+        "nb": "{n:count} kolonner som er oppgitt for utvalget, finnes ikke i eksporten: "
+              "{names:list} (kolonner funnet: {found:list}{more})",
+        "en": "{n:count} column(s) named for the sample are not in the export: {names:list} "
+              "(columns found: {found:list}{more})"},
+    "sample.columns_absent_one": {
+        "nb": "{n:count} kolonne som er oppgitt for utvalget, finnes ikke i eksporten: "
+              "{names:list} (kolonner funnet: {found:list}{more})",
+        "en": "{n:count} column(s) named for the sample are not in the export: {names:list} "
+              "(columns found: {found:list}{more})"},
+    "sample.none_left": {
+        "nb": "ingen registreringer er igjen å trekke fra etter [dataset] finished og --where",
+        "en": "no record is left to sample after [dataset] finished and --where"},
+    "sample.year_needs_date": {
+        "nb": "--year trenger [dataset] event_date i spesifikasjonen (datoen som gir en "
+              "registrerings år)",
+        "en": "--year needs [dataset] event_date in the spec (the date that sets a record's "
+              "year)"},
+    "sample.file_only": {
+        "nb": "dq sample skriver listen over registreringer bare til en fil: oppgi -o utvalg.csv "
+              "(listen inneholder registreringsnøkler og skrives aldri til terminalen)",
+        "en": "dq sample writes the list of records only to a file: pass -o utvalg.csv (the "
+              "list holds record keys and never goes to the terminal)"},
+    "sample.by_or_per": {
+        "nb": "oppgi --by (proporsjonalt) eller --per (likt per stratum), ikke begge",
+        "en": "give --by (proportional) or --per (equal per stratum), not both"},
+    "sample.needs_strata": {"nb": "--allocation {method} trenger strata: --by unit (eller --per "
+                                  "unit)",
+                            "en": "--allocation {method} needs strata: --by unit (or --per "
+                                  "unit)"},
+    # ---- dq compare (dq.compare): a stored result is checked before it is read; {where} is a
+    # JSON path, never a value of the file
+    "compare.hint": {"nb": "oppgi JSON-filen som dq report --format json skrev",
+                     "en": "pass the JSON written by dq report --format json"},
+    "compare.no_file": {"nb": "{file}: filen finnes ikke; {hint}",
+                        "en": "{file}: no such file; {hint}"},
+    "compare.folder": {"nb": "{file}: er en mappe; {hint}", "en": "{file}: is a folder; {hint}"},
+    "compare.not_regular": {"nb": "{file}: ikke en vanlig fil; {hint}",
+                            "en": "{file}: not a regular file; {hint}"},
+    "compare.too_large": {
+        "nb": "{file}: større enn {mib} MiB, langt større enn et resultat fra dq report; {hint}",
+        "en": "{file}: larger than {mib} MiB, far larger than a dq report result; {hint}"},
+    "compare.unreadable": {"nb": "{file}: kan ikke leses ({why}); {hint}",
+                           "en": "{file}: cannot be read ({why}); {hint}"},
+    "compare.memory": {"nb": "{file}: for stor til å leses inn i minnet; {hint}",
+                       "en": "{file}: too large to read into memory; {hint}"},
+    "compare.empty": {"nb": "{file}: filen er tom; {hint}",
+                      "en": "{file}: the file is empty; {hint}"},
+    "compare.utf16": {"nb": "{file}: UTF-16/UTF-32-tekst, men et dq-resultat er UTF-8; {hint}",
+                      "en": "{file}: UTF-16/UTF-32 text, but a dq result is UTF-8; {hint}"},
+    "compare.not_utf8": {"nb": "{file}: ikke UTF-8-tekst (byte {byte} kan ikke dekodes); {hint}",
+                         "en": "{file}: not UTF-8 text (byte {byte} cannot be decoded); {hint}"},
+    "compare.nested": {"nb": "{file}: nøstet for dypt til å være et resultat fra dq report; "
+                             "{hint}",
+                       "en": "{file}: nested too deeply to be a dq report result; {hint}"},
+    "compare.not_json": {"nb": "{file}: ikke JSON (linje {line}, kolonne {column}: {reason}); "
+                               "{hint}",
+                         "en": "{file}: not JSON (line {line}, column {column}: {reason}); "
+                               "{hint}"},
+    "compare.json_too_big": {"nb": "{file}: ikke JSON som et dq-resultat kan inneholde; {hint}",
+                             "en": "{file}: not JSON a dq result could hold; {hint}"},
+    "compare.json.comma": {"nb": "forventet skilletegnet ','", "en": "expecting ',' delimiter"},
+    "compare.json.colon": {"nb": "forventet skilletegnet ':'", "en": "expecting ':' delimiter"},
+    "compare.json.value": {"nb": "forventet en verdi", "en": "expecting value"},
+    "compare.json.extra": {"nb": "mer data etter JSON-verdien", "en": "extra data"},
+    "compare.json.string": {"nb": "en tekststreng som starter her, er ikke avsluttet",
+                            "en": "unterminated string starting at"},
+    "compare.json.name": {"nb": "forventet et nøkkelnavn i doble anførselstegn",
+                          "en": "expecting property name enclosed in double quotes"},
+    "compare.json.control": {"nb": "ugyldig kontrolltegn", "en": "invalid control character"},
+    "compare.json.escape": {"nb": "ugyldig \\-escape", "en": "invalid \\escape"},
+    "compare.json.unicode_escape": {"nb": "ugyldig \\uXXXX-escape",
+                                    "en": "invalid \\uxxxx escape"},
+    "compare.json.other": {"nb": "ugyldig JSON", "en": "invalid JSON"},
+    "compare.not_object": {
+        "nb": "{file}: ikke et resultat fra dq report (øverste nivå er {kind}, ikke et objekt); "
+              "kjør dq report --format json",
+        "en": "{file}: not a dq report result (the top level is {kind}, not an object); run dq "
+              "report --format json"},
+    "compare.not_report": {"nb": "{file}: ikke et resultat fra dq report ({what}); kjør dq "
+                                 "report --format json",
+                           "en": "{file}: not a dq report result ({what}); run dq report "
+                                 "--format json"},
+    "compare.other_command": {"nb": "det er et resultat fra dq {command}",
+                              "en": "it is a dq {command} result"},
+    "compare.command_kind": {"nb": "command: forventet \"report\", fikk {kind}",
+                             "en": "command: expected \"report\", got {kind}"},
+    "compare.schema": {"nb": "{file}: {what}; lag det på nytt med denne versjonen av dq",
+                       "en": "{file}: {what}; regenerate it with this version of dq"},
+    "compare.schema_unknown": {"nb": "schema_version {version} er ikke en versjon denne dq kan "
+                                     "lese (1)",
+                               "en": "schema_version {version} is not one this dq reads (1)"},
+    "compare.schema_kind": {"nb": "schema_version: forventet 1, fikk {kind}",
+                            "en": "schema_version: expected 1, got {kind}"},
+    "compare.invalid": {"nb": "{file}: {where}: {what}; {hint}",
+                        "en": "{file}: {where}: {what}; {hint}"},
+    "compare.top_level": {"nb": "(øverste nivå)", "en": "(top level)"},
+    "compare.kind.null": {"nb": "null", "en": "null"},
+    "compare.kind.boolean": {"nb": "en sannhetsverdi", "en": "a boolean"},
+    "compare.kind.number": {"nb": "et tall", "en": "a number"},
+    "compare.kind.integer": {"nb": "et heltall", "en": "a whole number"},
+    "compare.kind.true_false": {"nb": "true eller false", "en": "true or false"},
+    "compare.kind.text": {"nb": "tekst", "en": "text"},
+    "compare.kind.other_text": {"nb": "annen tekst", "en": "other text"},
+    "compare.kind.array": {"nb": "en liste", "en": "an array"},
+    "compare.kind.object": {"nb": "et objekt", "en": "an object"},
+    "compare.either": {"nb": "{first} eller {second}", "en": "{first} or {second}"},
+    "compare.expected": {"nb": "forventet {what}, fikk {got}", "en": "expected {what}, got {got}"},
+    "compare.expected_one_of": {"nb": "forventet en av {values:list}, fikk {got}",
+                                "en": "expected one of {values:list}, got {got}"},
+    "compare.pattern": {"nb": "tekst på feil form (forventet å passe med {pattern})",
+                        "en": "text of the wrong form (expected to match {pattern})"},
+    "compare.minimum": {"nb": "forventet et tall på minst {minimum}",
+                        "en": "expected a number of at least {minimum}"},
+    "compare.missing": {"nb": "mangler", "en": "missing"},
+    "compare.min_items": {"nb": "forventet minst {least} elementer, fikk {got}",
+                          "en": "expected at least {least} items, got {got}"},
+    "compare.max_items": {"nb": "forventet høyst {most} elementer, fikk {got}",
+                          "en": "expected at most {most} items, got {got}"},
+    "compare.version": {"nb": "forventet et versjonsnummer som 0.1.0",
+                        "en": "expected a version number such as 0.1.0"},
+    "compare.second_row": {"nb": "en rad til for kontrollen og enheten i results[{first}]",
+                           "en": "a second row for the check and unit of results[{first}]"},
+    "compare.dimension": {"nb": "ikke dimensjonen som id-en navngir",
+                          "en": "not the dimension its id names"},
+    "compare.deep": {"nb": "nøstet mer enn {depth} nivåer dypt; det er ikke et resultat fra dq "
+                           "report",
+                     "en": "nested more than {depth} levels deep; a dq report result is not"},
+    "compare.key_unicode": {"nb": "en nøkkel som ikke er gyldig Unicode-tekst",
+                            "en": "a key that is not valid Unicode text"},
+    "compare.text_unicode": {"nb": "tekst som ikke er gyldig Unicode (en enslig "
+                                   "surrogat-escape)",
+                             "en": "text that is not valid Unicode (a lone surrogate escape)"},
+    "compare.not_finite": {
+        "nb": "et tall som ikke er endelig (NaN, Infinity eller utenfor ±1.8e308); JSON har "
+              "ingen slike tall",
+        "en": "a number that is not finite (NaN, Infinity or beyond ±1.8e308); JSON has no such "
+              "numbers"},
+    "compare.schema_versions": {
+        "nb": "{before} og {after} har ulike skjemaversjoner ({version_before} og "
+              "{version_after})",
+        "en": "{before} and {after} have different schema versions ({version_before} and "
+              "{version_after})"},
+    "compare.registries": {
+        "nb": "{before} og {after} er resultater fra ulike registre (registernavnene er ulike); "
+              "sammenlign resultater fra samme register",
+        "en": "{before} and {after} are results of different registries (their registry names "
+              "differ); compare results of one registry"},
+    "compare.infinite_threshold": {
+        "nb": "{file}: terskelen for {check} er uendelig, så hvert mål ville krysset den; oppgi et "
+              "endelig tall",
+        "en": "{file}: the threshold for {check} is infinite, so every figure would cross it; "
+              "give a finite number"},
+    # ---- dq reliability and dq correctness (dq.reliability, dq.cli.reliability): the study
+    "reliability.columns_not_found": {
+        "nb": "{file}: fant ikke kolonnene {names:list} (kolonner: {columns:list}); oppgi kasus- "
+              "og registratorkolonnene med --case-column/--rater-column",
+        "en": "{file}: column(s) {names:list} not found (columns: {columns:list}); name the case "
+              "and rater columns with --case-column/--rater-column"},
+    "reliability.columns_not_found_one": {
+        "nb": "{file}: fant ikke kolonnen {names:list} (kolonner: {columns:list}); oppgi kasus- "
+              "og registratorkolonnene med --case-column/--rater-column",
+        "en": "{file}: column(s) {names:list} not found (columns: {columns:list}); name the case "
+              "and rater columns with --case-column/--rater-column"},
+    "reliability.rater_columns_not_found": {
+        "nb": "{file}: fant ikke registratorkolonnene {names:list} (kolonner: {columns:list})",
+        "en": "{file}: rater column(s) {names:list} not found (columns: {columns:list})"},
+    "reliability.rater_columns_not_found_one": {
+        "nb": "{file}: fant ikke registratorkolonnen {names:list} (kolonner: {columns:list})",
+        "en": "{file}: rater column(s) {names:list} not found (columns: {columns:list})"},
+    "reliability.pairs_repeated": {
+        "nb": "{file}: {n:count} rader gjentar et par av kasus og registrator i {case!r} × "
+              "{rater!r}; hver registrator vurderer hvert kasus én gang",
+        "en": "{file}: {n:count} rows repeat a case × rater pair in {case!r} × {rater!r}; each "
+              "rater rates each case once"},
+    "reliability.pairs_repeated_one": {
+        "nb": "{file}: {n:count} rad gjentar et par av kasus og registrator i {case!r} × "
+              "{rater!r}; hver registrator vurderer hvert kasus én gang",
+        "en": "{file}: {n:count} rows repeat a case × rater pair in {case!r} × {rater!r}; each "
+              "rater rates each case once"},
+    "reliability.rater_twice": {
+        "nb": "registratorkolonnene nevner {names:list} to ganger; oppgi hver registrators "
+              "kolonne én gang",
+        "en": "the rater columns name {names:list} twice; name each rater's column once"},
+    "reliability.cell.empty": {"nb": "tom (skriv 0 for ingen kasus)",
+                               "en": "empty (write 0 for no cases)"},
+    "reliability.cell.not_number": {"nb": "ikke et tall", "en": "not a number"},
+    "reliability.cell.not_finite": {"nb": "ikke et endelig tall", "en": "not a finite number"},
+    "reliability.cell.negative": {"nb": "negativ", "en": "negative"},
+    "reliability.cell.not_whole": {"nb": "ikke et heltall", "en": "not a whole number"},
+    "reliability.cell.too_large": {"nb": "for stor (over 2^53)", "en": "too large (above 2^53)"},
+    "reliability.cells_more": {"nb": "; {n:count} celler i alt er ikke antall",
+                               "en": "; {n:count} cells in all are not counts"},
+    "reliability.table_width": {
+        "nb": "{file}: en krysstabell trenger kategorikolonnen og én antallskolonne per kategori; "
+              "filen har {n:count} kolonner",
+        "en": "{file}: a contingency table needs the category column and one count column per "
+              "category; the file has {n:count} column(s)"},
+    "reliability.table_width_one": {
+        "nb": "{file}: en krysstabell trenger kategorikolonnen og én antallskolonne per kategori; "
+              "filen har {n:count} kolonne",
+        "en": "{file}: a contingency table needs the category column and one count column per "
+              "category; the file has {n:count} column(s)"},
+    "reliability.table_same_column": {
+        "nb": "{file}: antallskolonnene {first!r} og {second!r} navngir samme kategori",
+        "en": "{file}: count columns {first!r} and {second!r} name the same category"},
+    "reliability.table_no_rows": {"nb": "{file}: krysstabellen har ingen rader",
+                                  "en": "{file}: the contingency table has no rows"},
+    "reliability.table_not_square": {
+        "nb": "{file}: tabellen har ikke like mange kategorirader ({rows}) som antallskolonner "
+              "({columns}); en krysstabell må være kvadratisk",
+        "en": "{file}: the table has {rows} rows of categories but {columns} count columns; a "
+              "contingency table must be square"},
+    "reliability.table_no_label": {"nb": "{file}: rad {row} i tabellen har ingen kategori",
+                                   "en": "{file}: row {row} of the table has no category label"},
+    "reliability.table_label_unknown": {
+        "nb": "{file}: kategorien i rad {row} er ikke navnet på noen antallskolonne "
+              "({columns:list}); radene og kolonnene må navngi de samme kategoriene",
+        "en": "{file}: the category label of row {row} is not the name of any count column "
+              "({columns:list}); the rows and the columns must name the same categories"},
+    "reliability.table_same_row": {
+        "nb": "{file}: radene {first} og {second} navngir samme kategori ({category!r})",
+        "en": "{file}: rows {first} and {second} name the same category ({category!r})"},
+    "reliability.table_cell": {
+        "nb": "{file}: cellen i rad {row} (kategori {category!r}), kolonne {column!r} er "
+              "{problem}; hver celle må være et antall (et heltall ≥ 0){more}",
+        "en": "{file}: the cell in row {row} (category {category!r}), column {column!r} is "
+              "{problem}; every cell must be a count (a whole number ≥ 0){more}"},
+    "reliability.table_zero": {"nb": "{file}: alle antallene i tabellen er 0: det finnes ingen "
+                                     "vurderinger",
+                               "en": "{file}: every count in the table is 0: there are no "
+                                     "ratings"},
+    "reliability.table_too_large": {"nb": "{file}: antallene summerer seg til mer enn 2^53 kasus",
+                                    "en": "{file}: the counts add up to more than 2^53 cases"},
+    "reliability.level": {"nb": "konfidensnivået må være mellom 0 og 1 (fikk {value})",
+                          "en": "the confidence level must be between 0 and 1 (got {value})"},
+    "reliability.distribution": {"nb": "fordelingen for intervallene er t eller z (fikk "
+                                       "{value!r})",
+                                 "en": "the interval distribution is t or z (got {value!r})"},
+    "reliability.population": {"nb": "populasjonsstørrelsen må være positiv (fikk {value})",
+                               "en": "the population size must be positive (got {value})"},
+    "reliability.weights": {"nb": "ukjente vekter {value!r}; bruk en av {choices:list}",
+                            "en": "unknown weights {value!r}; use one of {choices:list}"},
+    "reliability.icc_null": {"nb": "nullverdien ρ₀ for ICC må ligge i [0, 1) (fikk {value})",
+                             "en": "the ICC null value ρ₀ must be in [0, 1) (got {value})"},
+    "reliability.more_than_population": {
+        "nb": "{variable}: studien har {cases:count} kasus, flere enn populasjonsstørrelsen "
+              "{population:g}; oppgi registerets størrelse",
+        "en": "{variable}: the study has {cases:count} cases, more than the population size "
+              "{population:g}; give the registry's size"},
+    "reliability.form": {
+        "nb": "langt format trenger --case-column og --rater-column (eller [reliability] case og "
+              "rater); bredt format trenger --raters; en krysstabell trenger --table",
+        "en": "long form needs --case-column and --rater-column (or [reliability] case and "
+              "rater); wide form needs --raters; a table needs --table"},
+    "reliability.no_study": {
+        "nb": "ingen studiefil: oppgi den, eller sett [reliability] study i dq.toml",
+        "en": "no study file: name it or set [reliability] study in dq.toml"},
+    "reliability.no_validation_study": {
+        "nb": "ingen valideringsstudie: oppgi den, eller sett [correctness] study i dq.toml",
+        "en": "no validation study: name it or set [correctness] study in dq.toml"},
+    "reliability.correctness_by": {"nb": "--by tar bare 'unit' for korrekthet",
+                                   "en": "--by takes only 'unit' for correctness"},
+    "reliability.pairs_form": {"nb": "--pairs {item!r}: skriv REGISTERKOLONNE:JOURNALKOLONNE",
+                               "en": "--pairs {item!r}: write REGISTRYCOLUMN:RECORDCOLUMN"},
+    # ---- the Python API (dq.api)
+    "api.data_type": {"nb": "data må være en sti, en polars DataFrame eller LazyFrame, ikke "
+                            "{type}",
+                      "en": "data must be a path, a polars DataFrame or LazyFrame, not {type}"},
+    "api.no_reference": {"nb": "ingen referanse: oppgi reference= eller sett [coverage] "
+                               "references",
+                         "en": "no reference: pass reference= or set [coverage] references"},
+    "api.bootstrap": {"nb": "bootstrap={value}: oppgi 100 til {most:count} trekninger (eller None "
+                            "for analytiske standardfeil)",
+                      "en": "bootstrap={value}: give 100 to {most:count} resamples (or None for "
+                            "the analytic SEs)"},
+    "api.seed": {"nb": "seed={value}: oppgi et heltall fra 0 til 2^32 − 1",
+                 "en": "seed={value}: give a whole number from 0 to 2^32 − 1"},
+    # ---- the report year and export date (dq.dimensions.context)
+    "context.export_date": {"nb": "{file}: [dataset] export_date {value!r} er ikke en ISO-dato "
+                                  "(ÅÅÅÅ-MM-DD)",
+                            "en": "{file}: [dataset] export_date {value!r} is not an ISO date "
+                                  "(YYYY-MM-DD)"},
+    "context.year_text": {"nb": "--year {value!r}: oppgi et år (f.eks. 2023) eller all",
+                          "en": "--year {value!r}: give a year (e.g. 2023) or all"},
+    "context.year_absent": {
+        "nb": "--year {value}: eksporten har ferdigstilte registreringer bare for {years}; velg "
+              "ett av disse årene, eller all",
+        "en": "--year {value}: the export has finished records for {years} only; choose one of "
+              "those years, or all"},
+    # ---- conditions of the spec evaluated on the data (dq.conditions)
+    "condition.type": {
+        "nb": "{spec}: {where}: betingelsen {condition!r} kan ikke evalueres på dataene: typen "
+              "til {columns} passer ikke til sammenligningen; oppgi den i [variables.NAME] (type "
+              "= \"integer\", \"date\", …) eller sammenlign med tekst ('2')",
+        "en": "{spec}: {where}: the condition {condition!r} cannot be evaluated on the data: the "
+              "type of {columns} does not fit the comparison; declare it in [variables.NAME] "
+              "(type = \"integer\", \"date\", …) or compare with text ('2')"},
+    "condition.not_boolean": {
+        "nb": "{spec}: {where}: {condition!r} er ikke en sann/usann-betingelse; sammenlign "
+              "kolonnen med en verdi, f.eks. \"{column} = 1\"",
+        "en": "{spec}: {where}: {condition!r} is not a true/false condition; compare the column "
+              "with a value, e.g. \"{column} = 1\""},
+    # ---- dq init and dq spec check (dq.cli.init)
+    "init.no_export": {
+        "nb": "oppgi eksporten spesifikasjonen skal lages fra: en fil (dq init eksport.csv) "
+              "eller en databasetabell (dq init --data-url URL --table NAVN)",
+        "en": "name the export to draft the spec from: a file (dq init export.csv) or a "
+              "database table (dq init --data-url URL --table NAME)"},
+    "init.file_options": {
+        "nb": "--input-format, --encoding og --separator beskriver en eksportfil; utelat dem med "
+              "--data-url",
+        "en": "--input-format, --encoding and --separator describe an export file; leave them "
+              "out with --data-url"},
+    "init.exists": {
+        "nb": "{file} finnes; dq init erstatter aldri en spesifikasjon: velg en annen fil med "
+              "-o, eller oppgi --force for å erstatte den",
+        "en": "{file} exists; dq init never replaces a spec: choose another file with -o, or "
+              "pass --force to replace it"},
+    # ---- dq spec check (dq.spec_check): the problems it lists as errors
+    "spec.check.nested": {"nb": "spesifikasjonen er nøstet for dypt til å være en "
+                                "registerspesifikasjon",
+                          "en": "the spec is nested too deeply to be a registry spec"},
+    "spec.check.files": {"nb": "{where} files: forventet en liste med stier, f.eks. "
+                               "[\"eksport.csv\"]",
+                         "en": "{where} files: expected a list of paths, e.g. [\"export.csv\"]"},
+    "spec.check.codebook_not_found": {
+        "nb": "{file}: [dataset] codebook: fant ikke {codebook}; sjekk stien (relativ til "
+              "spesifikasjonens mappe)",
+        "en": "{file}: [dataset] codebook: {codebook} not found; check the path (relative to "
+              "the spec's folder)"},
+    "spec.check.file_not_found": {
+        "nb": "{file}: {field}: fant ikke {path}; sjekk stien (relativ til spesifikasjonens "
+              "mappe)",
+        "en": "{file}: {field}: {path} not found; check the path (relative to the spec's "
+              "folder)"},
+    "spec.check.order_never": {
+        "nb": "{file}: {where}: {condition!r}: ingen registrering har alle datoene, så den "
+              "kontrolleres aldri; sjekk kolonnenavnene og [dataset] date_format",
+        "en": "{file}: {where}: {condition!r}: no record has all of its dates, so it is never "
+              "checked; check the column names and [dataset] date_format"},
+    "spec.check.condition_never": {
+        "nb": "{file}: {where}: betingelsen {condition!r} er ikke sann for noen av de "
+              "{rows:count} registreringene; sjekk kolonnen og koden (sammenlign med en kode "
+              "som finnes i dataene)",
+        "en": "{file}: {where}: the condition {condition!r} is true in none of the {rows} "
+              "records; check the column and the code (compare with a code the data hold)"},
+    "spec.check.codes_share": {
+        "nb": "{where} codes: bare {share:pct0} av de {total:count} registrerte verdiene er "
+              "oppgitte koder; legg til kodene eksporten bruker (eller sjekk kolonnen)",
+        "en": "{where} codes: only {share:pct0} of the {total} registered values are "
+              "declared codes; add the codes the export uses (or check the column)"},
+    "spec.check.type_share": {
+        "nb": "{where} type = {type!r}: bare {share:pct0} av de {total:count} registrerte "
+              "verdiene kan leses som {type}; {fix}",
+        "en": "{where} type = {type!r}: only {share:pct0} of the {total} registered "
+              "values are read as {type}; {fix}"},
+    "spec.check.fix_date_format": {"nb": "sett [dataset] date_format til eksportens format",
+                                   "en": "set [dataset] date_format to the export's format"},
+    "spec.check.fix_type": {
+        "nb": "bruk type = \"text\" eller \"categorical\" hvis den ikke er et tall",
+        "en": "use type = \"text\" or \"categorical\" if it is not a number"},
+    "spec.check.codes_never_held": {
+        "nb": "{where} codes: {n:count} oppgitte koder finnes ikke i noen registrering: "
+              "{codes}; fjern dem, eller rett dem til kodene eksporten skriver (en kodeliste som "
+              "spenner over flere år eller enheter, hører hjemme i kodeboken, [dataset] "
+              "codebook, der koder kan mangle i en eksport)",
+        "en": "{where} codes: {n:count} declared code(s) no record holds: {codes}; remove them, "
+              "or correct them to the codes the export writes (a code list that spans years or "
+              "units belongs in the codebook, [dataset] codebook, whose codes an export may "
+              "lack)"},
+    "spec.check.codes_never_held_one": {
+        "nb": "{where} codes: {n:count} oppgitt kode finnes ikke i noen registrering: {codes}; "
+              "fjern den, eller rett den til kodene eksporten skriver (en kodeliste som spenner "
+              "over flere år eller enheter, hører hjemme i kodeboken, [dataset] codebook, der "
+              "koder kan mangle i en eksport)",
+        "en": "{where} codes: {n:count} declared code(s) no record holds: {codes}; remove them, "
+              "or correct them to the codes the export writes (a code list that spans years or "
+              "units belongs in the codebook, [dataset] codebook, whose codes an export may "
+              "lack)"},
+    "spec.check.national_id": {
+        "nb": "{file}: [verification] national_id: bare {share:pct0} av verdiene i {column!r} er "
+              "gyldige fødselsnumre; er det riktig kolonne?",
+        "en": "{file}: [verification] national_id: only {share:pct0} of the values of "
+              "{column!r} are valid national ID numbers; is it the right column?"},
+    "spec.check.the_export": {"nb": "eksporten", "en": "the export"},
+    "spec.check.did_you_mean": {"nb": "mente du {name!r}?", "en": "did you mean {name!r}?"},
+    "spec.check.rename": {"nb": "gi den navnet til en kolonne i {noun}, eller fjern den",
+                          "en": "rename it to a column of {noun} or remove it"},
+    "spec.check.column_missing": {
+        "nb": "{file}: {keys:list}: kolonnen {column!r} finnes ikke i {noun}; {fix}",
+        "en": "{file}: {keys:list}: column {column!r} is not in {noun}; {fix}"},
+}
+
+# the keys of every error table, for the test that every raised key has both languages
+ERROR_TABLES = ("ERRORS", "ERRORS_SPEC", "ERRORS_DATA")
+
+# data errors (exit 3) and errors reading or writing files and databases
+ERRORS_DATA: dict[str, dict[str, str]] = {
+}

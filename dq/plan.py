@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dq.errors import ConfigError
+from dq.messages import Message
 
 MEASURES = ("kappa", "icc", "sensitivity", "specificity", "proportion", "difference")
 CI_METHODS = ("wald", "wilson", "clopper-pearson")
@@ -171,17 +172,16 @@ def _z(level: float) -> float:
 
 def _open_unit(name: str, value: float) -> None:
     if not (0 < value < 1) or math.isnan(value):
-        raise ConfigError(f"{name} must lie strictly between 0 and 1 (got {value:g})")
+        raise ConfigError(Message("plan.open_unit", option=name, value=value))
 
 
 def _one_of(width: float | None, n: int | None, *, what: str = "--width") -> None:
     if (width is None) == (n is None):
-        raise ConfigError(f"give exactly one of {what} and --n")
+        raise ConfigError(Message("plan.one_of", option=what))
     if width is not None and not (0 < width < 1):
-        raise ConfigError(f"--width is the full width of the interval and must lie between 0 "
-                          f"and 1 (got {width:g}); 0.2 means ±0.1")
+        raise ConfigError(Message("plan.width", value=width))
     if n is not None and n < 2:
-        raise ConfigError(f"--n must be at least 2 (got {n})")
+        raise ConfigError(Message("plan.at_least", option="--n", least=2, value=n))
 
 
 def _ceil(x: float) -> int:
@@ -194,8 +194,7 @@ def _smallest(ok: Callable[[int], bool], start: int = 1, most: int = 10**9) -> i
     hi = max(start, 2)
     while not ok(hi):
         if hi >= most:
-            raise ConfigError("no sample size up to 10⁹ reaches that precision; ask for a wider "
-                              "interval")
+            raise ConfigError(Message("plan.unreachable"))
         hi = min(hi * 2, most)
     lo = start - 1  # ok(lo) is False or lo is below the range
     while hi - lo > 1:
@@ -210,7 +209,7 @@ def _smallest(ok: Callable[[int], bool], start: int = 1, most: int = 10**9) -> i
 def _power_or_n(power: float | None, n: int | None) -> float | None:
     """The power asked for (0.8 when neither it nor n is given); an error when both are."""
     if power is not None and n is not None:
-        raise ConfigError("give --power or --n, not both")
+        raise ConfigError(Message("plan.power_or_n"))
     if power is None and n is None:
         return 0.8
     return power
@@ -224,22 +223,21 @@ def _props(prevalence: Sequence[float] | None, categories: int | None) -> tuple[
     categories of equal share."""
     if prevalence is None or len(prevalence) == 0:
         if categories is None:
-            raise ConfigError("κ needs --prevalence (the share with the trait, or one share per "
-                              "category) or --categories K (equal shares)")
+            raise ConfigError(Message("plan.kappa_shares"))
         if categories < 2:
-            raise ConfigError(f"--categories must be at least 2 (got {categories})")
+            raise ConfigError(Message("plan.at_least", option="--categories", least=2,
+                                      value=categories))
         return tuple(1 / categories for _ in range(categories))
     props = tuple(float(p) for p in prevalence)
     for p in props:
-        _open_unit("every --prevalence", p)
+        _open_unit(Message("plan.every", option="--prevalence"), p)
     if len(props) == 1:
         props = (1 - props[0], props[0])
     elif abs(sum(props) - 1) > 1e-3:
-        raise ConfigError(f"the {len(props)} category shares given with --prevalence must sum to "
-                          f"1 (they sum to {sum(props):g})")
+        raise ConfigError(Message("plan.shares_sum", shares=len(props), total=sum(props)))
     if categories is not None and categories != len(props):
-        raise ConfigError(f"--categories {categories} does not match the {len(props)} shares "
-                          "given with --prevalence")
+        raise ConfigError(Message("plan.categories_shares", categories=categories,
+                                  shares=len(props)))
     return props
 
 
@@ -276,12 +274,12 @@ def _gof(kappa_obs: float, kappa_model: float, props: Sequence[float], raters: i
 
 def _check_kappa(name: str, value: float) -> None:
     if not (0 < value < 1):
-        raise ConfigError(f"{name} must lie between 0 and 1 for this method (got {value:g})")
+        raise ConfigError(Message("plan.kappa_range", option=name, value=value))
 
 
 def _check_raters(raters: int) -> None:
     if not (2 <= raters <= 50):
-        raise ConfigError(f"--raters must be between 2 and 50 (got {raters})")
+        raise ConfigError(Message("plan.raters", value=raters))
 
 
 def _small_cells(kappa: float, props: Sequence[float], raters: int, n: int) -> tuple[str, ...]:
@@ -309,8 +307,7 @@ def kappa_width(kappa: float, *, width: float | None = None, n: int | None = Non
     if width is not None:
         low, high = kappa - width / 2, kappa + width / 2
         if low <= 0 or high >= 1:
-            raise ConfigError(f"the interval κ ± width/2 = {low:g} to {high:g} must lie between "
-                              "0 and 1; ask for a narrower --width")
+            raise ConfigError(Message("plan.kappa_interval", low=low, high=high))
         n_exact = max(crit / _gof(kappa, low, props, raters), crit / _gof(kappa, high, props,
                                                                               raters))
         n_out = _ceil(n_exact)
@@ -355,7 +352,7 @@ def kappa_power(kappa: float, kappa0: float, *, power: float | None = None, n: i
     _check_kappa("--kappa", kappa)
     _check_kappa("--kappa0", kappa0)
     if kappa == kappa0:
-        raise ConfigError("--kappa and --kappa0 must differ")
+        raise ConfigError(Message("plan.differ", first="--kappa", second="--kappa0"))
     _check_raters(raters)
     _open_unit("--alpha", alpha)
     power = _power_or_n(power, n)
@@ -403,8 +400,7 @@ def icc_width(icc: float, *, raters: int, width: float | None = None, n: int | N
     assert n is not None
     n_eff = n - extra
     if n_eff <= 1:
-        raise ConfigError(f"--n {n} is too small for the ICC of {raters} raters: Bonett's formula "
-                          f"needs more than {1 + extra:g} subjects")
+        raise ConfigError(Message("plan.icc_n", value=n, raters=raters, need=1 + extra))
     got = math.sqrt(8) * z * (1 - rho) * (1 + (k - 1) * rho) / math.sqrt(k * (k - 1) * (n_eff - 1))
     return Plan("icc", "n", "icc_width", n, level, width=got, inputs=inputs, notes=notes)
 
@@ -417,7 +413,7 @@ def icc_power(icc: float, icc0: float, *, raters: int, power: float | None = Non
     _open_unit("--icc", icc)
     _open_unit("--icc0", icc0)
     if icc == icc0:
-        raise ConfigError("--icc and --icc0 must differ")
+        raise ConfigError(Message("plan.differ", first="--icc", second="--icc0"))
     _check_raters(raters)
     _open_unit("--alpha", alpha)
     power = _power_or_n(power, n)
@@ -459,7 +455,7 @@ def expected_interval(p: float, n: float, method: str, level: float) -> tuple[fl
         low = float(beta.ppf(a / 2, x, n - x + 1)) if x > 0 else 0.0
         high = float(beta.ppf(1 - a / 2, x + 1, n - x)) if x < n else 1.0
         return low, high
-    raise ConfigError(f"unknown --method {method!r}: choose wald, wilson or clopper-pearson")
+    raise ConfigError(Message("plan.unknown_method", method=method))
 
 
 def _n_for_width(p: float, width: float, method: str, level: float) -> tuple[int, float | None]:
@@ -486,7 +482,7 @@ def proportion(p: float, *, width: float | None = None, n: int | None = None,
     _open_unit(f"--{measure}", p)
     _open_unit("--level-of-confidence", level)
     if method not in CI_METHODS:
-        raise ConfigError(f"unknown --method {method!r}: choose wald, wilson or clopper-pearson")
+        raise ConfigError(Message("plan.unknown_method", method=method))
     inputs: dict[str, Any] = {measure: p}
     if width is not None:
         n_out, n_exact = _n_for_width(p, width, method, level)
@@ -515,11 +511,11 @@ def diagnostic(value: float, prevalence: float, *, which: str = "sensitivity",
         _open_unit(f"--{which}", value)
         part = n * share  # the expected positives (negatives) among n patients
         if part < 1:
-            raise ConfigError(f"--n {n} at prevalence {prevalence:g} gives fewer than one "
-                              f"{'positive' if which == 'sensitivity' else 'negative'} case")
+            raise ConfigError(Message("plan.too_few_positive" if which == "sensitivity"
+                                      else "plan.too_few_negative", value=n,
+                                      prevalence=prevalence))
         if method not in CI_METHODS:
-            raise ConfigError(f"unknown --method {method!r}: choose wald, wilson or "
-                              "clopper-pearson")
+            raise ConfigError(Message("plan.unknown_method", method=method))
         low, high = expected_interval(value, part, method, level)
         notes = ("wald_outside",) if method == "wald" and (low < 0 or high > 1) else ()
         return Plan(which, "n", method, math.floor(part), level, n_exact=part, n_total=n,
@@ -543,7 +539,7 @@ def difference(p1: float, p2: float, *, power: float | None = None, n: int | Non
     _open_unit("--p1", p1)
     _open_unit("--p2", p2)
     if p1 == p2:
-        raise ConfigError("--p1 and --p2 must differ")
+        raise ConfigError(Message("plan.differ", first="--p1", second="--p2"))
     _open_unit("--alpha", alpha)
     power = _power_or_n(power, n)
     delta = abs(p1 - p2)
@@ -563,7 +559,7 @@ def difference(p1: float, p2: float, *, power: float | None = None, n: int | Non
         return Plan("difference", "power", method, per_group, 1 - alpha, n_exact=n_exact,
                     n_total=2 * per_group, alpha=alpha, power=power, sided=sided, inputs=inputs)
     if n < 2:
-        raise ConfigError(f"--n must be at least 2 per group (got {n})")
+        raise ConfigError(Message("plan.n_per_group", value=n))
     # The continuity-corrected n inverted: n' = (n − 1/Δ)² / n (n' = n without the correction).
     n1 = (n - 1 / delta) ** 2 / n if continuity else float(n)
     if continuity and n * delta <= 1:
@@ -588,32 +584,31 @@ def pilot(studies: Sequence[Any], *, measure: str, file: str,
     import polars as pl
 
     from dq import reliability as rel
-    from dq.messages import localise
 
     if measure not in PILOT_STATISTIC:
         raise ValueError(measure)
     names = [r.variable for r in studies]
     if variable is None:
         if len(studies) != 1:
-            raise ConfigError(f"the pilot study {file} has {len(studies)} variables: name the one "
-                              f"to plan for with --variable (one of {', '.join(names)})")
+            raise ConfigError(Message("plan.pilot_variables", file=file, count=len(studies),
+                                      names=names))
         study = studies[0]
     else:
         found = [r for r in studies if r.variable == variable]
         if not found:
-            raise ConfigError(f"--variable {variable!r} is not in the pilot study {file} "
-                              f"(variables: {', '.join(names)})")
+            raise ConfigError(Message("plan.pilot_no_variable", variable=variable, file=file,
+                                      names=names))
         study = found[0]
     if study.problem is not None:
-        raise ConfigError(f"the pilot study {file}, variable {study.variable!r}: "
-                          f"{localise(study.problem, 'en')}")
+        raise ConfigError(Message("plan.pilot_problem", file=file, variable=study.variable,
+                                  problem=study.problem))
     stat = PILOT_STATISTIC[measure]
     result = rel.compute([study], {})
     row = result.rows.filter(pl.col("statistic") == stat)
     value = row["estimate"][0] if row.height else None
     if value is None or not math.isfinite(value):
-        raise ConfigError(f"the pilot study {file} gives no {stat} for {study.variable!r} "
-                          "(no variation in the ratings?): give the value yourself")
+        raise ConfigError(Message("plan.pilot_no_value", file=file, statistic=stat,
+                                  variable=study.variable))
     shares = None
     if measure == "kappa":
         assert study.codes is not None
@@ -623,8 +618,8 @@ def pilot(studies: Sequence[Any], *, measure: str, file: str,
                            for j in range(len(study.categories))])
         seen = counts[counts > 0]
         if len(seen) < 2:
-            raise ConfigError(f"the pilot study {file}: every rating of {study.variable!r} is in "
-                              "one category; κ cannot be planned from it")
+            raise ConfigError(Message("plan.pilot_one_category", file=file,
+                                      variable=study.variable))
         shares = tuple(float(c) for c in seen / seen.sum())
     ci_low, ci_high = row["ci_low"][0], row["ci_high"][0]
     return Pilot(file=file, variable=study.variable, statistic=stat, value=float(value),

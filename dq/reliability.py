@@ -206,9 +206,9 @@ def ratings_from_long(source: Source, case: str, rater: str, variables: list[str
     schema = source.lf.collect_schema()
     missing = [c for c in (case, rater, *variables) if c not in schema]
     if missing:
-        raise InputError(f"{source.info.path}: column(s) {', '.join(map(repr, missing))} not found "
-                         f"(columns: {', '.join(list(schema)[:30])}); name the case and rater "
-                         "columns with --case-column/--rater-column")
+        raise InputError(Message("reliability.columns_not_found", file=str(source.info.path),
+                                 n=len(missing), names=[repr(c) for c in missing],
+                                 columns=list(schema)[:30]))
     df = source.lf.select(pl.col(case).cast(pl.String).alias("__case"),
                           pl.col(rater).cast(pl.String).alias("__rater"),
                           *[pl.col(v) for v in variables]).collect()
@@ -219,8 +219,8 @@ def ratings_from_long(source: Source, case: str, rater: str, variables: list[str
     remarks = (Message("reliability.unplaced", n=unplaced),) if unplaced else ()
     dups = df.select("__case", "__rater").is_duplicated().sum()
     if dups:
-        raise InputError(f"{source.info.path}: {dups} rows repeat a case × rater pair in "
-                         f"{case!r} × {rater!r}; each rater rates each case once")
+        raise InputError(Message("reliability.pairs_repeated", file=str(source.info.path),
+                                 n=int(dups), case=case, rater=rater))
     out = []
     for var in variables:
         # Cases in a fixed order (by id), so a seeded bootstrap does not depend on row order.
@@ -241,31 +241,31 @@ def ratings_from_wide(source: Source, raters: list[str], name: str, level: str,
     unknown codes) and ``categories`` (declared codes, overriding the spec's) define q."""
     twice = sorted({c for c in raters if raters.count(c) > 1})
     if twice:  # one rater is one column: a column named twice would be compared with itself
-        raise ConfigError(f"the rater columns name {', '.join(map(repr, twice))} twice; name "
-                          "each rater's column once")
+        raise ConfigError(Message("reliability.rater_twice", names=[repr(c) for c in twice]))
     schema = source.lf.collect_schema()
     missing = [c for c in raters if c not in schema]
     if missing:
-        raise InputError(f"{source.info.path}: rater column(s) {', '.join(map(repr, missing))} not "
-                         f"found (columns: {', '.join(list(schema)[:30])})")
+        raise InputError(Message("reliability.rater_columns_not_found",
+                                 file=str(source.info.path), n=len(missing),
+                                 names=[repr(c) for c in missing], columns=list(schema)[:30]))
     variable = spec.variables.get(name) if spec else None
     return [_shape(name, level, source.lf.select(raters).collect(), raters, categories=categories,
                    variable=variable)]
 
 
-def _cell_problem(raw_null: bool, dtype: pl.DataType, x: float | None) -> str | None:
+def _cell_problem(raw_null: bool, dtype: pl.DataType, x: float | None) -> Message | None:
     if raw_null:
-        return "empty (write 0 for no cases)"
+        return Message("reliability.cell.empty")
     if x is None or dtype == pl.Boolean:
-        return "not a number"
+        return Message("reliability.cell.not_number")
     if not math.isfinite(x):
-        return "not a finite number"
+        return Message("reliability.cell.not_finite")
     if x < 0:
-        return "negative"
+        return Message("reliability.cell.negative")
     if not float(x).is_integer():
-        return "not a whole number"
+        return Message("reliability.cell.not_whole")
     if x > MAX_COUNT:
-        return "too large (above 2^53)"
+        return Message("reliability.cell.too_large")
     return None
 
 
@@ -279,20 +279,20 @@ def ratings_from_table(source: Source, name: str, level: str, spec: Spec | None 
     path = source.info.path
     df = source.lf.collect()
     if df.width < 2:
-        raise InputError(f"{path}: a contingency table needs the category column and one count "
-                         f"column per category; the file has {df.width} column(s)")
+        raise InputError(Message("reliability.table_width", file=str(path), n=df.width))
     headers = df.columns[1:]
     labels = [_canonical(h) for h in headers]
     seen: dict[str, str] = {}
     for h, lab in zip(headers, labels):
         if lab in seen:
-            raise InputError(f"{path}: count columns {seen[lab]!r} and {h!r} name the same category")
+            raise InputError(Message("reliability.table_same_column", file=str(path),
+                                     first=seen[lab], second=h))
         seen[lab] = h
     if df.height == 0:
-        raise InputError(f"{path}: the contingency table has no rows")
+        raise InputError(Message("reliability.table_no_rows", file=str(path)))
     if df.height != len(headers):
-        raise InputError(f"{path}: the table has {df.height} rows of categories but "
-                         f"{len(headers)} count columns; a contingency table must be square")
+        raise InputError(Message("reliability.table_not_square", file=str(path),
+                                 rows=df.height, columns=len(headers)))
     first = df.columns[0]
     row_text = df.select(as_text(pl.col(first), df.schema[first])).to_series().to_list()
     col_of = {lab: j for j, lab in enumerate(labels)}
@@ -300,15 +300,14 @@ def ratings_from_table(source: Source, name: str, level: str, spec: Spec | None 
     for i, text in enumerate(row_text):
         lab = _canonical(text) if text is not None else ""
         if not lab:
-            raise InputError(f"{path}: row {i + 1} of the table has no category label")
+            raise InputError(Message("reliability.table_no_label", file=str(path), row=i + 1))
         j = col_of.get(lab)
         if j is None:
-            raise InputError(f"{path}: the category label of row {i + 1} is not the name of any "
-                             f"count column ({', '.join(headers[:30])}); the rows and the columns must "
-                             "name the same categories")
+            raise InputError(Message("reliability.table_label_unknown", file=str(path),
+                                     row=i + 1, columns=headers[:30]))
         if j in row_of:
-            raise InputError(f"{path}: rows {row_of[j] + 1} and {i + 1} name the same category "
-                             f"({headers[j]!r})")
+            raise InputError(Message("reliability.table_same_row", file=str(path),
+                                     first=row_of[j] + 1, second=i + 1, category=headers[j]))
         row_of[j] = i
     nums = df.select(number(pl.col(h), df.schema[h]).alias(h) for h in headers)
     raw_null = df.select(pl.col(h).is_null() for h in headers)
@@ -325,15 +324,15 @@ def ratings_from_table(source: Source, name: str, level: str, spec: Spec | None 
                 table[j_row, j] = float(x)
     if bad:
         i, j, j_row, problem = min(bad)
-        more = f"; {len(bad)} cells in all are not counts" if len(bad) > 1 else ""
-        raise InputError(f"{path}: the cell in row {i + 1} (category {headers[j_row]!r}), column "
-                         f"{headers[j]!r} is {problem}; every cell must be a count (a whole "
-                         f"number ≥ 0){more}")
+        more = Message("reliability.cells_more", n=len(bad)) if len(bad) > 1 else ""
+        raise InputError(Message("reliability.table_cell", file=str(path), row=i + 1,
+                                 category=headers[j_row], column=headers[j], problem=problem,
+                                 more=more))
     total = table.sum()
     if total == 0:
-        raise InputError(f"{path}: every count in the table is 0: there are no ratings")
+        raise InputError(Message("reliability.table_zero", file=str(path)))
     if total > MAX_COUNT:
-        raise InputError(f"{path}: the counts add up to more than 2^53 cases")
+        raise InputError(Message("reliability.table_too_large", file=str(path)))
     return [_from_table(name, level, labels, table, spec.variables.get(name) if spec else None,
                         categories)]
 
@@ -924,15 +923,15 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
     ``*_weighted`` rows; default quadratic AC2 only); ``icc_null``: ρ₀ of the ICC F tests."""
     seed = FALLBACK_SEED if seed is None else seed
     if not 0 < level < 1:
-        raise ConfigError(f"the confidence level must be between 0 and 1 (got {level})")
+        raise ConfigError(Message("reliability.level", value=level))
     if distribution not in ("t", "z"):
-        raise ConfigError(f"the interval distribution is t or z (got {distribution!r})")
+        raise ConfigError(Message("reliability.distribution", value=distribution))
     if population is not None and not population > 0:
-        raise ConfigError(f"the population size must be positive (got {population})")
+        raise ConfigError(Message("reliability.population", value=population))
     if weights is not None and weights not in A.WEIGHTS:
-        raise ConfigError(f"unknown weights {weights!r}; use one of {', '.join(A.WEIGHTS)}")
+        raise ConfigError(Message("reliability.weights", value=weights, choices=A.WEIGHTS))
     if not 0 <= icc_null < 1:
-        raise ConfigError(f"the ICC null value ρ₀ must be in [0, 1) (got {icc_null})")
+        raise ConfigError(Message("reliability.icc_null", value=icc_null))
     opts = Options(bootstrap, seed, A.Interval(level, distribution, population), weights,
                    icc_null)
     rng = np.random.default_rng(seed) if bootstrap else None
@@ -945,8 +944,8 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
         warnings += [Message("reliability.remark", variable=r.variable, remark=remark)
                      for remark in r.remarks]
         if population is not None and n_cases > population:
-            raise ConfigError(f"{r.variable}: the study has {n_cases} cases, more than the "
-                              f"population size {population:g}; give the registry's size")
+            raise ConfigError(Message("reliability.more_than_population", variable=r.variable,
+                                      cases=n_cases, population=population))
         if r.problem:
             rows = [_Row(s, None, r.problem) for s in STATISTICS[r.level]
                     if s != "weighted_kappa_spec"]
@@ -1055,8 +1054,7 @@ def ratings(source: Source, spec: Spec, *, case: str | None = None, rater: str |
                                  categories=categories)
     case, rater = case or rs.case, rater or rs.rater
     if not case or not rater:
-        raise ConfigError("long form needs --case-column and --rater-column (or [reliability] "
-                          "case and rater); wide form needs --raters; a table needs --table")
+        raise ConfigError(Message("reliability.form"))
     names = list(variables or []) or list(rs.variables) or [
         c for c in source.columns if c not in (case, rater)]
     return ratings_from_long(source, case, rater, names,

@@ -122,25 +122,24 @@ def draw(source: Source, spec: Spec, *, n: int, seed: int, keys: list[str],
     from dq.conditions import with_conditions
 
     if method not in ALLOCATIONS:
-        raise ConfigError(f"unknown allocation {method!r}: choose one of {', '.join(ALLOCATIONS)}")
+        raise ConfigError(Message("sample.unknown_allocation", method=method,
+                                  choices=ALLOCATIONS))
     if n < 1:
-        raise ConfigError(f"--n must be at least 1 (got {n})")
+        raise ConfigError(Message("plan.at_least", option="--n", least=1, value=n))
     if factor < 1:
-        raise ConfigError(f"--oversample-factor must be at least 1 (got {factor:g})")
+        raise ConfigError(Message("sample.factor", value=factor))
     if not keys:
-        raise ConfigError("no record key: pass --key COLUMN(S), or set [dataset] person_id or "
-                          "[verification] duplicate_keys in the spec")
+        raise ConfigError(Message("sample.no_key_given"))
     if method == "neyman" and not neyman:
-        raise ConfigError("--allocation neyman needs --neyman VARIABLE (its share missing sets "
-                          "each stratum's variance)")
+        raise ConfigError(Message("sample.neyman_needs_variable"))
     oversample = oversample or []
     columns = columns or []
     named = [*keys, *strata, *oversample, *columns, *([neyman] if neyman else [])]
     absent = sorted({c for c in named if c not in source.columns})
     if absent:
-        raise InputError(f"{len(absent)} column(s) named for the sample are not in the export: "
-                         f"{', '.join(repr(c) for c in absent)} (columns found: "
-                         f"{', '.join(source.columns[:12])}{', …' if len(source.columns) > 12 else ''})")
+        raise InputError(Message("sample.columns_absent", n=len(absent),
+                                 names=[repr(c) for c in absent], found=source.columns[:12],
+                                 more=", …" if len(source.columns) > 12 else ""))
     conditions = {}
     if spec.dataset.finished:
         conditions["__finished"] = (spec.dataset.finished, "[dataset] finished")
@@ -170,7 +169,7 @@ def draw(source: Source, spec: Spec, *, n: int, seed: int, keys: list[str],
             firsts = firsts.drop(miss_cols).join(anyof, on="__key", how="left")
         df = firsts
     if df.height == 0:
-        raise InputError("no record is left to sample after [dataset] finished and --where")
+        raise InputError(Message("sample.none_left"))
     df = df.with_columns(pl.Series("__h", draw_order(df.get_column("__key").to_list(), seed),
                                    dtype=pl.UInt64))
     miss = [c for c in df.columns if c.startswith("__miss.")]

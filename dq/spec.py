@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Union
 import polars as pl
 
 from dq.errors import ConfigError, InputError
+from dq.messages import Message
 
 if TYPE_CHECKING:
     from dq.io.database import DatabaseSource
@@ -268,28 +269,27 @@ class Spec:
         missing = {c: keys for c, keys in self.referenced_columns().items() if c not in present}
         if missing:
             names = ", ".join(f"{c!r} ({', '.join(sorted(k))})" for c, k in sorted(missing.items()))
-            where = self.path.name if self.path else "the spec"
+            where = self.path.name if self.path else Message("spec.the_spec")
             if len(missing) == len(self.referenced_columns()) and len(missing) > 1:
                 # Not one named column is there: the first line is probably a data row (an
                 # export without its header), so its fields are values and are not shown.
-                raise InputError(f"none of the {len(missing)} columns named in {where} is in the "
-                                 f"first line of {data_path} ({len(columns)} fields): is the "
-                                 "header row missing, or is it another file? Export it with "
-                                 "column names in the first line")
-            shown = ", ".join(_shown_name(c) for c in columns[:30]) + (" …" if len(columns) > 30 else "")
-            raise InputError(f"{len(missing)} column(s) named in {where} are missing from "
-                             f"{data_path}: {names} (columns found: {shown})")
+                raise InputError(Message("spec.header_missing", n=len(missing), where=where,
+                                         file=str(data_path), fields=len(columns)))
+            raise InputError(Message("spec.columns_missing", n=len(missing), where=where,
+                                     file=str(data_path), names=names,
+                                     shown=[_shown_name(c) for c in columns[:30]],
+                                     more=" …" if len(columns) > 30 else ""))
 
 
 _VALUE_LIKE = re.compile(r"\d{5,}|^\s*[\d\s.,:/+-]+\s*$")
 
 
-def _shown_name(name: str) -> str:
+def _shown_name(name: str) -> str | Message:
     """A column name as it may be printed: control characters escaped, and a name that looks
     like a value (a long digit run, a number or a date: a data row where a header should be)
     replaced by a placeholder."""
     if _VALUE_LIKE.search(name):
-        return "<a value-like name>"
+        return Message("spec.value_like_name")
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
 
 
@@ -299,35 +299,103 @@ def condition_columns(condition: str) -> list[str]:
 
 def parse_condition(condition: Any, where: str) -> str:
     if not isinstance(condition, str) or not condition.strip():
-        raise ConfigError(f"{where}: expected a SQL condition as text, e.g. \"Komplikasjon = 1\"")
-    hint = "write it as a SQL expression over column names, e.g. \"Komplikasjon = 1\""
+        raise ConfigError(Message("spec.condition_not_text", where=where))
+    hint = Message("spec.condition_hint")
     if re.search(r"\bselect\b", condition, re.IGNORECASE):
-        raise ConfigError(f"{where}: the condition {condition!r} contains a subquery (SELECT); "
-                          f"conditions are evaluated row by row: {hint}")
+        raise ConfigError(Message("spec.condition_subquery", where=where, condition=condition,
+                                  hint=hint))
     try:
         expr = pl.sql_expr(condition)
         roots = expr.meta.root_names()
     except Exception as exc:  # polars raises SQLSyntaxError, SQLInterfaceError, ...
         # The parser sees only the spec's own text, never data: its reason may be shown.
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ConfigError(f"{where}: invalid condition {condition!r} ({first}); {hint}") from None
+        raise ConfigError(Message("spec.condition_invalid", where=where, condition=condition,
+                                  reason=_sql_reason(first), hint=hint)) from None
     if any(r.startswith("_POLARS") for r in roots):
-        raise ConfigError(f"{where}: the condition {condition!r} is not a plain row condition; "
-                          f"{hint}")
+        raise ConfigError(Message("spec.condition_not_row", where=where, condition=condition,
+                                  hint=hint))
     return condition
+
+
+# The SQL parser's reasons dq knows, in the run's language; any other is shown as it is.
+_SQL_REASONS = ((re.compile(r"unable to parse (.*) as Expr$"), "spec.sql.parse"),
+                (re.compile(r"unsupported function (.*)$"), "spec.sql.function"),
+                (re.compile(r"operator (\S+) is not currently supported$"), "spec.sql.operator"))
+
+
+def _sql_reason(text: str) -> Message:
+    for pattern, key in _SQL_REASONS:
+        if found := pattern.match(text):
+            return Message(key, what=found.group(1))
+    return Message("spec.sql.other", text=text)
+
+
+# tomllib's reasons (Python 3.11–3.13), in the run's language; any other is shown as it is.
+_TOML_REASONS = {
+    "Cannot overwrite a value": "spec.toml.overwrite",
+    "Escaped character is not a Unicode scalar value": "spec.toml.escape",
+    "Expected '=' after a key in a key/value pair": "spec.toml.equals",
+    "Expected ']' at the end of a table declaration": "spec.toml.table_end",
+    "Expected ']]' at the end of an array declaration": "spec.toml.array_table_end",
+    "Expected newline or end of document after a statement": "spec.toml.newline",
+    "Invalid date or datetime": "spec.toml.date",
+    "Invalid hex value": "spec.toml.hex",
+    "Invalid initial character for a key part": "spec.toml.key_start",
+    "Invalid statement": "spec.toml.statement",
+    "Invalid value": "spec.toml.value",
+    "Unclosed array": "spec.toml.array",
+    "Unclosed inline table": "spec.toml.inline_table",
+    "Unescaped '\\' in a string": "spec.toml.backslash",
+    "Unterminated string": "spec.toml.string",
+}
+_TOML_NAMED = ((re.compile(r"Cannot declare (.*) twice$"), "spec.toml.twice"),
+               (re.compile(r"Cannot mutate immutable namespace (.*)$"), "spec.toml.immutable"),
+               (re.compile(r"Cannot redefine namespace (.*)$"), "spec.toml.redefine"),
+               (re.compile(r"Duplicate inline table key (.*)$"), "spec.toml.duplicate"),
+               (re.compile(r"Expected (.*)$"), "spec.toml.expected"),
+               (re.compile(r"Found invalid character (.*)$"), "spec.toml.character"),
+               (re.compile(r"Illegal character (.*)$"), "spec.toml.illegal"))
+_TOML_AT = re.compile(r"^(.*) \(at (?:line (\d+), column (\d+)|(end of document))\)$", re.S)
+
+
+def _toml_error(path: Path, exc: Exception) -> Message:
+    """A TOML or encoding error of the spec file in dq's words (tomllib's reason, translated;
+    the spec's own text, never data)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return Message("spec.not_utf8", file=str(path), byte=exc.start + 1)
+    text = str(exc)
+    found = _TOML_AT.match(text)
+    if found is None:
+        return Message("spec.not_toml", file=str(path), reason=Message("spec.sql.other", text=text))
+    reason_text = found.group(1)
+    reason: Message | None = None
+    if reason_text in _TOML_REASONS:
+        reason = Message(_TOML_REASONS[reason_text])
+    else:
+        for pattern, key in _TOML_NAMED:
+            if named := pattern.match(reason_text):
+                reason = Message(key, what=named.group(1))
+                break
+    if reason is None:
+        reason = Message("spec.sql.other", text=reason_text)
+    at = (Message("spec.toml.at_end") if found.group(4)
+          else Message("spec.toml.at", line=int(found.group(2)), column=int(found.group(3))))
+    return Message("spec.not_toml", file=str(path), reason=Message("spec.toml.reason_at",
+                                                                   reason=reason, at=at))
 
 
 def _reject_unknown(table: dict[str, Any], valid: set[str], where: str) -> None:
     unknown = sorted(set(table) - valid)
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; valid keys: "
-                          f"{', '.join(sorted(valid))}")
+        raise ConfigError(Message("spec.unknown_keys", where=where, n=len(unknown),
+                                  keys=[repr(k) for k in unknown], valid=sorted(valid)))
 
 
 def _table(raw: dict[str, Any], key: str, where: str) -> dict[str, Any]:
     value = raw.get(key, {})
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: [{key}] must be a table")
+        raise ConfigError(Message("spec.not_a_table", where=where, field=key))
     return value
 
 
@@ -335,8 +403,7 @@ def _fraction(value: Any, where: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ConfigError(f"{where}: expected a fraction from 0 to 1 (0.95 means 95 %), "
-                          f"got {value!r}")
+        raise ConfigError(Message("spec.fraction", where=where, value=value))
     return float(value)
 
 
@@ -346,8 +413,7 @@ def _thresholds(table: dict[str, Any], where: str, default: Thresholds) -> Thres
     warn = default.warn_below if warn is None and "warn_below" not in table else warn
     fail = default.fail_below if fail is None and "fail_below" not in table else fail
     if warn is not None and fail is not None and fail > warn:
-        raise ConfigError(f"{where}: fail_below ({fail}) is above warn_below ({warn}); a value "
-                          "must warn before it fails")
+        raise ConfigError(Message("spec.fail_above_warn", where=where, fail=fail, warn=warn))
     return Thresholds(warn, fail)
 
 
@@ -362,20 +428,21 @@ def _string_list(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, list) or any(isinstance(v, bool | dict | list) for v in value):
-        raise ConfigError(f"{where}: expected a list of codes, e.g. [9, \"Ukjent\"]")
+        raise ConfigError(Message("spec.code_list", where=where))
     return tuple(code_text(v) for v in value)
 
 
 def _variable(name: str, table: Any, where: str, defaults: Thresholds,
               default_unknown: tuple[str, ...], base: Variable | None = None) -> Variable:
     if not isinstance(table, dict):
-        raise ConfigError(f"{where}: must be a table of keys ({', '.join(sorted(_VARIABLE_KEYS))})")
+        raise ConfigError(Message("spec.variable_not_table", where=where,
+                                  keys=sorted(_VARIABLE_KEYS)))
     _reject_unknown(table, _VARIABLE_KEYS, where)
     base = base or Variable(name=name, unknown=default_unknown, thresholds=defaults)
     vtype = table.get("type", base.type)
     if vtype not in VARIABLE_TYPES:
-        raise ConfigError(f"{where} type: {vtype!r} is not a type; use one of "
-                          f"{', '.join(VARIABLE_TYPES)}")
+        raise ConfigError(Message("spec.variable_type", where=where, type=vtype,
+                                  types=VARIABLE_TYPES))
     codes = base.codes
     if "codes" in table:
         raw = table["codes"]
@@ -384,20 +451,21 @@ def _variable(name: str, table: Any, where: str, defaults: Thresholds,
         elif isinstance(raw, list):
             codes = {c: c for c in _string_list(raw, f"{where} codes")}
         else:
-            raise ConfigError(f"{where} codes: expected a table {{\"1\" = \"Ja\"}} or a list")
+            raise ConfigError(Message("spec.codes", where=where))
     bounds: dict[str, float | str | None] = {"min": base.min, "max": base.max}
     for key in ("min", "max"):
         if key in table:
             value = table[key]
             if vtype in ("integer", "decimal") and (isinstance(value, bool)
                                                     or not isinstance(value, int | float)):
-                raise ConfigError(f"{where} {key}: expected a number, got {value!r}")
+                raise ConfigError(Message("spec.bound_number", where=where, field=key,
+                                          value=value))
             if vtype in ("date", "datetime"):
                 value = str(value)
             bounds[key] = value
     lo, hi = bounds["min"], bounds["max"]
     if lo is not None and hi is not None and type(lo) is type(hi) and lo > hi:  # type: ignore[operator]
-        raise ConfigError(f"{where}: min ({lo}) is above max ({hi})")
+        raise ConfigError(Message("spec.min_above_max", where=where, min=lo, max=hi))
     mandatory = table.get("mandatory", base.mandatory)
     if isinstance(mandatory, bool):
         mandatory = "always" if mandatory else "never"
@@ -408,20 +476,20 @@ def _variable(name: str, table: Any, where: str, defaults: Thresholds,
         uses = _string_list(table["uses"], f"{where} uses")
         bad = [u for u in uses if u not in USES]
         if bad:
-            raise ConfigError(f"{where} uses: {', '.join(map(repr, bad))} not known; use "
-                              f"{', '.join(USES)}")
+            raise ConfigError(Message("spec.uses", where=where, n=len(bad), bad=[repr(u) for u in bad],
+                                      uses=USES))
     unknown = (_string_list(table["unknown"], f"{where} unknown") if "unknown" in table
                else base.unknown)
     if codes and ("unknown" in table or "codes" in table) and unknown != default_unknown:
         both = sorted(set(codes) & set(unknown))
         if both:
-            raise ConfigError(f"{where}: code(s) {', '.join(map(repr, both))} are both allowed "
-                              "codes and unknown codes; list each in one of codes or unknown")
+            raise ConfigError(Message("spec.code_both", where=where, n=len(both),
+                                      codes=[repr(c) for c in both]))
     label = table.get("label", base.label)
     notes = table.get("notes", base.notes)
     level = table.get("level", base.level)
     if level is not None and level not in LEVELS:
-        raise ConfigError(f"{where} level: {level!r}; use one of {', '.join(LEVELS)}")
+        raise ConfigError(Message("spec.level", where=where, level=level, levels=LEVELS))
     kappa_weights = base.kappa_weights
     if "kappa_weights" in table:
         raw_w = table["kappa_weights"]
@@ -432,14 +500,12 @@ def _variable(name: str, table: Any, where: str, defaults: Thresholds,
                       for r in raw_w for x in r)
               and all(raw_w[i][i] == 0 for i in range(q)))
         if not ok:
-            raise ConfigError(f"{where} kappa_weights: expected a {q} × {q} matrix of disagreement "
-                              "weights ≥ 0 with zeros on the diagonal, rows and columns in the "
-                              "order of codes (codes must be set)")
+            raise ConfigError(Message("spec.kappa_weights", where=where, q=q))
         kappa_weights = tuple(tuple(float(x) for x in r) for r in raw_w)
     tolerance = table.get("tolerance", base.tolerance)
     if tolerance is not None and (isinstance(tolerance, bool)
                                   or not isinstance(tolerance, int | float) or tolerance < 0):
-        raise ConfigError(f"{where} tolerance: expected a number ≥ 0 (days for dates)")
+        raise ConfigError(Message("spec.tolerance", where=where))
     return Variable(name=name, type=vtype, label=None if label is None else str(label),
                     codes=codes, min=lo, max=hi, unknown=unknown, mandatory=mandatory,
                     thresholds=_thresholds(table, where, base.thresholds), uses=uses,
@@ -461,26 +527,25 @@ def read_codebook(path: Location, defaults: Thresholds,
     df = scan(path).lf.collect()
     missing = [c for c in ("variabel_id", "variabeltype") if c not in df.columns]
     if missing:
-        raise ConfigError(f"{path}: codebook lacks column(s) {', '.join(missing)}; expected "
-                          f"rapwhale's canonical columns {', '.join(CODEBOOK_COLUMNS)}")
+        raise ConfigError(Message("spec.codebook_columns", file=str(path), n=len(missing),
+                                  missing=missing, columns=CODEBOOK_COLUMNS))
     df = df.with_columns(pl.col(c).cast(pl.String).str.strip_chars() for c in df.columns)
     empty = df.with_row_index("__line", offset=2).filter(pl.col("variabel_id").is_null())
     if empty.height:
-        lines = ", ".join(str(n) for n in empty["__line"].head(5))
-        raise ConfigError(f"{path}: {empty.height} row(s) with an empty variabel_id (line "
-                          f"{lines}); every row must name its variable")
+        raise ConfigError(Message("spec.codebook_empty_id", file=str(path), n=empty.height,
+                                  lines=empty["__line"].head(5).to_list()))
     out: dict[str, Variable] = {}
     for name, rows in df.group_by("variabel_id", maintain_order=True):
         var_id = str(name[0])
         first = rows.row(0, named=True)
         ctype = (first.get("variabeltype") or "").strip().lower()
         if ctype not in _CODEBOOK_TYPES:
-            raise ConfigError(f"{path}: variabel_id {var_id!r} has variabeltype {ctype!r}; "
-                              f"expected one of {', '.join(_CODEBOOK_TYPES)}")
+            raise ConfigError(Message("spec.codebook_type", file=str(path), variable=var_id,
+                                      type=ctype, types=list(_CODEBOOK_TYPES)))
         types = sorted({(t or "").lower() for t in rows["variabeltype"].to_list()})
         if len(types) > 1:
-            raise ConfigError(f"{path}: variabel_id {var_id!r} has more than one variabeltype "
-                              f"({', '.join(types)}); give each variable one type")
+            raise ConfigError(Message("spec.codebook_types", file=str(path), variable=var_id,
+                                      types=types))
         vtype = _CODEBOOK_TYPES[ctype]
         if ctype == "numerisk" and (first.get("desimalar") or "0").strip() not in ("", "0"):
             vtype = "decimal"
@@ -497,10 +562,11 @@ def read_codebook(path: Location, defaults: Thresholds,
                 both = sorted(set(valid) & set(unknown))
                 repeated = sorted({c for c in valid if valid.count(c) > 1})
                 if both or repeated:
-                    what = (f"code(s) {', '.join(both)} both valid and marked manglande"
-                            if both else f"code(s) {', '.join(repeated)} listed more than once")
-                    raise ConfigError(f"{path}: variabel_id {var_id!r} has {what}; list each "
-                                      "code once, as a valid code or as an unknown code")
+                    what = (Message("spec.codebook_code_both", n=len(both), codes=both)
+                            if both else Message("spec.codebook_code_repeated", n=len(repeated),
+                                                 codes=repeated))
+                    raise ConfigError(Message("spec.codebook_codes", file=str(path),
+                                              variable=var_id, what=what))
                 codes = {code_text(r["verdi"]): r.get("verditekst") or r["verdi"]
                          for r in coded.filter(~flagged).iter_rows(named=True)}
 
@@ -513,8 +579,8 @@ def read_codebook(path: Location, defaults: Thresholds,
             try:
                 return float(raw.replace(",", "."))
             except ValueError:
-                raise ConfigError(f"{path}: variabel_id {var_id!r} has {key} = {raw!r}, "
-                                  "not a number") from None
+                raise ConfigError(Message("spec.codebook_number", file=str(path),
+                                          variable=var_id, field=key, value=raw)) from None
 
         mandatory = (first.get("obligatorisk") or "").strip().lower()
         table: dict[str, Any] = {"type": vtype, "label": first.get("variabeletikett") or None,
@@ -535,15 +601,16 @@ def load(path: Path | str) -> Spec:
     """Read and validate a spec. Raises ConfigError (exit 2) naming the file and key."""
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"{path}: spec file not found" + (" (it is a directory)" if path.is_dir() else ""))
+        raise ConfigError(Message("spec.not_found_dir" if path.is_dir() else "spec.not_found",
+                                  file=str(path)))
     data = path.read_bytes()
     try:
         raw = tomllib.loads(data.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        message = _toml_error(path, exc)
+        raise ConfigError(message) from None
     except RecursionError:
-        raise ConfigError(f"{path}: not a dq spec: arrays or tables are nested too deeply "
-                          "for a registry spec") from None
+        raise ConfigError(Message("spec.nested", file=str(path))) from None
     name = path.name
     _reject_non_finite(raw, name)
     _reject_unknown(raw, _TOP_KEYS, name)
@@ -555,11 +622,12 @@ def load(path: Path | str) -> Spec:
     if isinstance(files, str):
         files = [files]
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-        raise ConfigError(f"{name}: [dataset] files: expected a list of paths")
+        raise ConfigError(Message("spec.dataset_files", file=name))
     text_keys = _DATASET_KEYS - {"files", "url", "table", "query", "codebook"}
     for key in text_keys:
         if key in ds and not isinstance(ds[key], str):
-            raise ConfigError(f"{name}: [dataset] {key}: expected text, got {ds[key]!r}")
+            raise ConfigError(Message("spec.expected_text", where=f"{name}: [dataset] {key}:",
+                                      value=ds[key]))
     finished = ds.get("finished")
     if finished is not None:
         parse_condition(finished, f"{name}: [dataset] finished")
@@ -574,8 +642,7 @@ def load(path: Path | str) -> Spec:
     if ut:
         _reject_unknown(ut, _UNITS_KEYS, f"{name}: [units]")
         if "table" not in ut:
-            raise ConfigError(f"{name}: [units] needs table = \"path/to/units.csv\" with columns "
-                              "unit_id, unit_name, hf, rhf")
+            raise ConfigError(Message("spec.units_table", file=name))
         units = UnitTable(path=_location(ut["table"], f"{name}: [units] table", base),
                           **{k: str(ut[k]) for k in ("id", "name", "hf", "rhf") if k in ut})
 
@@ -585,8 +652,7 @@ def load(path: Path | str) -> Spec:
     default_unknown = _string_list(comp.get("unknown", []), f"{name}: [completeness] unknown")
     min_n = comp.get("min_n", DEFAULT_MIN_N)
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
-        raise ConfigError(f"{name}: [completeness] min_n: expected a count of 0 or more, "
-                          f"got {min_n!r}")
+        raise ConfigError(Message("spec.min_n", file=name, value=min_n))
     record_thresholds = _thresholds(
         {k.removeprefix("records_"): v for k, v in comp.items() if k.startswith("records_")},
         f"{name}: [completeness] records_", Thresholds())
@@ -599,7 +665,8 @@ def load(path: Path | str) -> Spec:
     variables: dict[str, Variable] = {}
     if codebook is not None:
         if isinstance(codebook, Path) and not codebook.is_file():
-            raise ConfigError(f"{name}: [dataset] codebook: {codebook} not found")
+            raise ConfigError(Message("spec.codebook_not_found", file=name,
+                                      codebook=str(codebook)))
         variables = read_codebook(codebook, thresholds, default_unknown)
     vtables = _table(raw, "variables", name)
     for vname, vtable in vtables.items():
@@ -614,10 +681,10 @@ def _reject_non_finite(value: Any, where: str, key: str = "", depth: int = 0) ->
     """nan and inf are valid TOML but no threshold, bound or count of dq: refuse them wherever
     they stand, naming the key, rather than grade against them or write them into JSON."""
     if depth > 32:
-        raise ConfigError(f"{where}: {key or 'the spec'}: nested too deeply for a registry spec")
+        raise ConfigError(Message("spec.nested_key", where=where,
+                                  field=key or Message("spec.the_spec")))
     if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"{where}: {key}: {value} is not a usable number; write a finite value "
-                          "(a fraction from 0 to 1, a count or a bound)")
+        raise ConfigError(Message("spec.not_finite", where=where, field=key, value=str(value)))
     if isinstance(value, dict):
         for k, v in value.items():
             _reject_non_finite(v, where, f"{key}.{k}" if key else str(k), depth + 1)
@@ -628,7 +695,7 @@ def _reject_non_finite(value: Any, where: str, key: str = "", depth: int = 0) ->
 
 def _count(value: Any, where: str, most: int = 10**9) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
-        raise ConfigError(f"{where}: expected a whole number from 0 to {most:,}, got {value!r}")
+        raise ConfigError(Message("spec.whole_number", where=where, most=most, value=value))
     return value
 
 
@@ -637,18 +704,18 @@ def _coverage(table: dict[str, Any], name: str, base: Path) -> CoverageSpec:
     _reject_unknown(table, _COVERAGE_KEYS, where)
     mode = table.get("mode")
     if mode is not None and mode not in COVERAGE_MODES:
-        raise ConfigError(f"{where} mode: {mode!r}; use {' or '.join(COVERAGE_MODES)}")
+        raise ConfigError(Message("spec.coverage_mode", where=where, mode=mode))
     refs = table.get("references", [])
     refs = [refs] if isinstance(refs, str | dict) else refs
     if not isinstance(refs, list) or not all(isinstance(r, str | dict) for r in refs):
-        raise ConfigError(f"{where} references: expected a list of paths (or of database "
-                          "sources { url = \"…\", table = \"…\" })")
+        raise ConfigError(Message("spec.references", where=where))
     count = table.get("count", "events")
     if count not in ("events", "persons"):
-        raise ConfigError(f"{where} count: {count!r}; use \"events\" or \"persons\"")
+        raise ConfigError(Message("spec.coverage_count", where=where, count=count))
     fail_on = table.get("fail_on", "national")
     if fail_on not in FAIL_ON:
-        raise ConfigError(f"{where} fail_on: {fail_on!r}; use one of {', '.join(FAIL_ON)}")
+        raise ConfigError(Message("spec.fail_on", where=where, fail_on=fail_on,
+                                  choices=FAIL_ON))
     include = table.get("include")
     if include is not None:
         parse_condition(include, f"{where} include")
@@ -657,14 +724,15 @@ def _coverage(table: dict[str, Any], name: str, base: Path) -> CoverageSpec:
     assert target is not None and low is not None
     same_unit = table.get("same_unit", False)
     if not isinstance(same_unit, bool):
-        raise ConfigError(f"{where} same_unit: expected true or false")
+        raise ConfigError(Message("spec.same_unit", where=where))
     ref = table.get("reference", {})
     if not isinstance(ref, dict):
-        raise ConfigError(f"{where}: [coverage.reference] must be a table of column names")
+        raise ConfigError(Message("spec.reference_table", where=where))
     _reject_unknown(ref, _REFERENCE_KEYS, f"{where}.reference")
     for key, value in ref.items():
         if key != "code_groups" and not isinstance(value, str):
-            raise ConfigError(f"{where}.reference {key}: expected a column name, got {value!r}")
+            raise ConfigError(Message("spec.reference_column", where=where, field=key,
+                                      value=value))
     columns = ReferenceColumns(
         **{k: v for k, v in ref.items() if k != "code_groups"},
         code_groups=_string_list(ref.get("code_groups", []), f"{where}.reference code_groups"))
@@ -686,11 +754,9 @@ def _location(value: Any, where: str, base: Path) -> Location:
         from dq.io.database import from_spec
 
         if "url" not in value:
-            raise ConfigError(f"{where}: a database source needs url = \"…\" and table = \"…\" "
-                              "(or query = \"SELECT …\")")
+            raise ConfigError(Message("spec.database_url", where=where))
         return from_spec(value, where)
-    raise ConfigError(f"{where}: expected a file path, or a database source "
-                      "{ url = \"…\", table = \"…\" }")
+    raise ConfigError(Message("spec.location", where=where))
 
 
 def _study(table: dict[str, Any], where: str, base: Path) -> Location | None:
@@ -705,9 +771,9 @@ def _dataset_database(ds: dict[str, Any], files: list[str], name: str) -> Databa
     if not given:
         return None
     if "url" not in ds:
-        raise ConfigError(f"{where} {given[0]}: needs url = \"…\" (the database to read it from)")
+        raise ConfigError(Message("spec.dataset_url", where=where, field=given[0]))
     if files:
-        raise ConfigError(f"{where}: name the data once: files, or url with table/query")
+        raise ConfigError(Message("spec.dataset_twice", where=where))
     from dq.io.database import from_spec
 
     return from_spec({k: ds[k] for k in given}, where)
@@ -716,7 +782,7 @@ def _dataset_database(ds: dict[str, Any], files: list[str], name: str) -> Databa
 def _text(table: dict[str, Any], key: str, where: str) -> str | None:
     value = table.get(key)
     if value is not None and not isinstance(value, str):
-        raise ConfigError(f"{where} {key}: expected text, got {value!r}")
+        raise ConfigError(Message("spec.expected_text", where=f"{where} {key}:", value=value))
     return value
 
 
@@ -726,21 +792,21 @@ def _reliability(table: dict[str, Any], name: str, base: Path) -> ReliabilitySpe
     study = _study(table, where, base)
     variables = table.get("variables", [])
     if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
-        raise ConfigError(f"{where} variables: expected a list of column names")
+        raise ConfigError(Message("spec.column_list", where=f"{where} variables"))
     thresholds = {}
     raw = table.get("thresholds", {})
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where} thresholds: expected [reliability.thresholds.STATISTIC] tables")
+        raise ConfigError(Message("spec.reliability_thresholds", where=where))
     if raw:  # the statistics' names live with their code (numpy, SciPy): loaded only when needed
         from dq.reliability import STATISTICS
 
         known = sorted({s for stats in STATISTICS.values() for s in stats})
     for stat, t in raw.items():
         if stat not in known:
-            raise ConfigError(f"{where}.thresholds: unknown statistic {stat!r}; valid: "
-                              f"{', '.join(known)}")
+            raise ConfigError(Message("spec.unknown_statistic", where=where, statistic=stat,
+                                      known=known))
         if not isinstance(t, dict):
-            raise ConfigError(f"{where}.thresholds.{stat}: expected warn_below / fail_below")
+            raise ConfigError(Message("spec.statistic_table", where=where, statistic=stat))
         _reject_unknown(t, {"warn_below", "fail_below"}, f"{where}.thresholds.{stat}")
         thresholds[stat] = _thresholds(t, f"{where}.thresholds.{stat}", Thresholds())
     return ReliabilitySpec(study=study, case=_text(table, "case", where),
@@ -762,7 +828,7 @@ def _columns_list(table: dict[str, Any], key: str, where: str) -> tuple[str, ...
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where} {key}: expected a list of column names")
+        raise ConfigError(Message("spec.column_list", where=f"{where} {key}"))
     return tuple(value)
 
 
@@ -794,15 +860,15 @@ def _report_sections(raw: dict[str, Any], name: str) -> dict[str, Any]:
     for key, rule in _table(raw, "checks", name).items():
         w = f"{name}: [checks.\"{key}\"]"
         if not isinstance(rule, dict):
-            raise ConfigError(f"{w}: expected a table of {', '.join(sorted(_CHECK_KEYS))}")
+            raise ConfigError(Message("spec.check_table", where=w, keys=sorted(_CHECK_KEYS)))
         _reject_unknown(rule, _CHECK_KEYS, w)
         values = {}
         for k in ("warn_below", "fail_below", "warn_above", "fail_above"):
             v = rule.get(k)
             if v is not None and (isinstance(v, bool) or not isinstance(v, int | float) or v < 0):
-                raise ConfigError(f"{w} {k}: expected a fraction (0–1) or a count ≥ 0, got {v!r}")
+                raise ConfigError(Message("spec.check_value", where=w, field=k, value=v))
             if v is not None and k.endswith("below") and v > 1:
-                raise ConfigError(f"{w} {k}: expected a fraction from 0 to 1, got {v!r}")
+                raise ConfigError(Message("spec.check_fraction", where=w, field=k, value=v))
             values[k] = None if v is None else float(v)
         checks[key] = CheckRule(**values, notes=_text(rule, "notes", w))
     rep = _table(raw, "report", name)
@@ -810,7 +876,7 @@ def _report_sections(raw: dict[str, Any], name: str) -> dict[str, Any]:
     _reject_unknown(rep, _REPORT_KEYS, where)
     lang = rep.get("lang", "nb")
     if lang not in ("nb", "en"):
-        raise ConfigError(f"{where} lang: {lang!r}; use \"nb\" or \"en\"")
+        raise ConfigError(Message("spec.lang", where=where, lang=lang))
     return {"verification": verification, "timeliness": timeliness,
             "comparability_variables": comparability_variables,
             "comparability_alpha": alpha if alpha is not None else 0.05, "checks": checks,
@@ -823,7 +889,7 @@ def _year(value: Any, where: str) -> int | str | None:
     if value is None or value == "all":
         return value
     if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-        raise ConfigError(f"{where}: expected a year such as 2023, or \"all\", got {value!r}")
+        raise ConfigError(Message("spec.year", where=where, value=value))
     return value
 
 

@@ -71,10 +71,15 @@ def _attempt(problems: list[Problem], run: Callable[[], Any]) -> Any:
     try:
         return run()
     except ConfigError as exc:
-        problems.append(Problem(str(exc)))
+        problems.append(Problem(_said(exc)))
     except RecursionError:
-        problems.append(Problem("the spec is nested too deeply to be a registry spec"))
+        problems.append(Problem(Message("spec.check.nested")))
     return None
+
+
+def _said(exc: DQError) -> str:
+    """What an error says: its Message (written in the run's language), else its text."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
 
 
 def structure(path: Path) -> tuple[spec_mod.Spec | None, list[Problem]]:
@@ -112,10 +117,11 @@ def _sections(raw: dict[str, Any], path: Path, out: list[Problem]) -> None:
     files = ds.get("files", [])
     if not isinstance(files, str | list) or (isinstance(files, list)
                                               and not all(isinstance(f, str) for f in files)):
-        out.append(Problem(f"{where} files: expected a list of paths, e.g. [\"export.csv\"]"))
+        out.append(Problem(Message("spec.check.files", where=where)))
     for key in sorted(s._DATASET_KEYS - {"files"}):
         if key in ds and not isinstance(ds[key], str):
-            out.append(Problem(f"{where} {key}: expected text, got {ds[key]!r}"))
+            out.append(Problem(Message("spec.expected_text", where=f"{where} {key}:",
+                                       value=ds[key])))
     if isinstance(ds.get("finished"), str):
         _attempt(out, lambda: s.parse_condition(ds["finished"], f"{where} finished"))
 
@@ -123,8 +129,7 @@ def _sections(raw: dict[str, Any], path: Path, out: list[Problem]) -> None:
     if units:
         _attempt(out, lambda: s._reject_unknown(units, s._UNITS_KEYS, f"{name}: [units]"))
         if "table" not in units:
-            out.append(Problem(f"{name}: [units] needs table = \"path/to/units.csv\" with "
-                               "columns unit_id, unit_name, hf, rhf"))
+            out.append(Problem(Message("spec.units_table", file=name)))
 
     comp = table("completeness")
     where = f"{name}: [completeness]"
@@ -150,8 +155,8 @@ def _sections(raw: dict[str, Any], path: Path, out: list[Problem]) -> None:
     if isinstance(ds.get("codebook"), str):
         cb_path = base / ds["codebook"]
         if not cb_path.is_file():
-            out.append(Problem(f"{name}: [dataset] codebook: {cb_path} not found; check the "
-                               "path (relative to the spec's folder)"))
+            out.append(Problem(Message("spec.check.codebook_not_found", file=name,
+                                       codebook=str(cb_path))))
         else:
             codebook = _attempt(out, lambda: s.read_codebook(cb_path, thresholds,
                                                              default_unknown)) or {}
@@ -162,14 +167,14 @@ def _sections(raw: dict[str, Any], path: Path, out: list[Problem]) -> None:
 
 def files(sp: spec_mod.Spec) -> list[Problem]:
     """Files the spec names that are not there."""
-    name = sp.path.name if sp.path else "the spec"
+    name = sp.path.name if sp.path else Message("spec.the_spec")
     named: list[tuple[str, object]] = [("[dataset] files", p) for p in sp.dataset.files]
     named += [("[units] table", sp.units.path if sp.units else None),
               ("[reliability] study", sp.reliability.study),
               ("[correctness] study", sp.correctness.study)]
     named += [("[coverage] references", p) for p in sp.coverage.references]
-    return [Problem(f"{name}: {key}: {safe_name(p)} not found; check the path (relative to the "
-                    "spec's folder)")
+    return [Problem(Message("spec.check.file_not_found", file=name, field=key,
+                            path=safe_name(p)))
             for key, p in named if isinstance(p, Path) and not p.is_file()]  # a database: not a file
 
 
@@ -185,7 +190,7 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
     """(rows, problems) of the spec against an export, in one streaming pass."""
     from dq.conditions import with_conditions
 
-    name = sp.path.name if sp.path else "the spec"
+    name = sp.path.name if sp.path else Message("spec.the_spec")
     from_codebook = _codebook_codes(sp)
     columns = source.columns
     present = set(columns)
@@ -212,7 +217,7 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
         try:  # each on its own, so every condition that cannot be evaluated is listed
             with_conditions(lf.head(1), sp, source, {key: (cond, where)})
         except ConfigError as exc:
-            problems.append(Problem(str(exc)))
+            problems.append(Problem(_said(exc)))
         else:
             usable[key] = (cond, where)
     typed = with_conditions(lf, sp, source, usable) if usable else lf
@@ -260,49 +265,40 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
     for key, (cond, where) in usable.items():
         if key.startswith("__order"):
             if not row[f"{key}_n"]:
-                problems.append(Problem(f"{name}: {where}: {cond!r}: no record has all of its "
-                                        "dates, so it is never checked; check the column names "
-                                        "and [dataset] date_format"))
+                problems.append(Problem(Message("spec.check.order_never", file=name,
+                                                where=where, condition=cond)))
         elif not row[key]:
-            problems.append(Problem(f"{name}: {where}: the condition {cond!r} is true in none "
-                                    f"of the {rows} records; check the column and the code "
-                                    "(compare with a code the data hold)"))
+            problems.append(Problem(Message("spec.check.condition_never", file=name,
+                                            where=where, condition=cond, rows=rows)))
     for i, v in checked:
         n, ok = int(row[f"v{i}_n"]), row.get(f"v{i}_ok")
         where = f"{name}: [variables.{v.name}]"
         if ok is not None and n and int(ok) / n < TYPE_SHARE:
-            share = f"{100 * int(ok) / n:.0f} %"
+            share = int(ok) / n
             if v.type == "categorical":
-                problems.append(Problem(f"{where} codes: only {share} of the {n} registered "
-                                        "values are declared codes; add the codes the export "
-                                        "uses (or check the column)"))
+                problems.append(Problem(Message("spec.check.codes_share", where=where,
+                                                share=share, total=n)))
             else:
-                fix = ("set [dataset] date_format to the export's format"
-                       if v.type in ("date", "datetime") else
-                       "use type = \"text\" or \"categorical\" if it is not a number")
-                problems.append(Problem(f"{where} type = {v.type!r}: only {share} of the {n} "
-                                        f"registered values are read as {v.type}; {fix}"))
+                fix = (Message("spec.check.fix_date_format") if v.type in ("date", "datetime")
+                       else Message("spec.check.fix_type"))
+                problems.append(Problem(Message("spec.check.type_share", where=where,
+                                                type=v.type, share=share, total=n, fix=fix)))
         if v.type == "categorical" and v.codes and n:
             never = [c for j, c in enumerate(v.codes) if not row[f"v{i}_seen{j}"]]
             book = from_codebook.get(v.name, set())
             mine = [c for c in never if c not in book]  # written in dq.toml: an error
             theirs = [c for c in never if c in book]  # the codebook's: allowed, a warning
             if mine:
-                problems.append(Problem(
-                    f"{where} codes: {len(mine)} declared code(s) no record holds: "
-                    f"{_codes(mine)}; remove them, or correct them to the codes the export "
-                    "writes (a code list that spans years or units belongs in the codebook, "
-                    "[dataset] codebook, whose codes an export may lack)"))
+                problems.append(Problem(Message("spec.check.codes_never_held", where=where,
+                                                n=len(mine), codes=_codes(mine))))
             if theirs:
                 problems.append(Problem(Message("spec.codebook_codes_never_held",
                                                 where=where, n=len(theirs),
                                                 shown=_codes(theirs)), "warning"))
     if "__fnr_n" in row and row["__fnr_n"] and row["__fnr_ok"] / row["__fnr_n"] < TYPE_SHARE:
-        problems.append(Problem(
-            f"{name}: [verification] national_id: only "
-            f"{100 * row['__fnr_ok'] / row['__fnr_n']:.0f} % of the values of "
-            f"{safe_name(sp.verification.national_id)!r} are valid national ID numbers; is it "
-            "the right column?"))
+        problems.append(Problem(Message("spec.check.national_id", file=name,
+                                        share=row["__fnr_ok"] / row["__fnr_n"],
+                                        column=safe_name(sp.verification.national_id))))
     return rows, problems
 
 
@@ -311,19 +307,22 @@ def _codes(codes: list[str], limit: int = 20) -> str:
     return ", ".join(safe_name(c) for c in codes[:limit]) + (" …" if len(codes) > limit else "")
 
 
-def missing_columns(sp: spec_mod.Spec, columns: list[str], noun: str = "the export") -> list[Problem]:
+def missing_columns(sp: spec_mod.Spec, columns: list[str],
+                    noun: str | None = None) -> list[Problem]:
     """The columns the spec names that ``columns`` lacks, each with the closest name."""
-    name = sp.path.name if sp.path else "the spec"
+    name = sp.path.name if sp.path else Message("spec.the_spec")
+    noun = Message("spec.check.the_export") if noun is None else noun
     problems = []
     lower = {c.lower(): c for c in columns}
     for column, keys in sorted(sp.referenced_columns().items()):
         if column not in columns:
             close = [lower[m] for m in difflib.get_close_matches(column.lower(), list(lower),
                                                                  n=1, cutoff=0.6)]
-            fix = (f"did you mean {safe_name(close[0])!r}?" if close
-                   else f"rename it to a column of {noun} or remove it")
-            problems.append(Problem(f"{name}: {', '.join(sorted(keys))}: column "
-                                    f"{safe_name(column)!r} is not in {noun}; {fix}"))
+            fix = (Message("spec.check.did_you_mean", name=safe_name(close[0])) if close
+                   else Message("spec.check.rename", noun=noun))
+            problems.append(Problem(Message("spec.check.column_missing", file=name,
+                                            keys=sorted(keys), column=safe_name(column),
+                                            noun=noun, fix=fix)))
     return problems
 
 
@@ -348,7 +347,7 @@ def databases(sp: spec_mod.Spec) -> tuple[str | None, list[Problem]]:
         try:
             columns = db.column_names(src)
         except db.NotFound as exc:
-            problems.append(Problem(str(exc)))  # it names the spec's key and the source
+            problems.append(Problem(_said(exc)))  # it names the spec's key and the source
             continue
         if key == "[dataset]":
             label = db.label(src, db.connection(src))

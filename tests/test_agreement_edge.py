@@ -22,6 +22,7 @@ from dq import spec as spec_mod
 from dq.io import Source, SourceInfo
 from dq.spec import Thresholds
 from tests.conftest import run, write_text
+from tests.test_stderr_lang import english_in
 
 FNR = "01010112345"  # a planted fødselsnummer-shaped value: must never be echoed
 NAME = "Kari Nordmann"
@@ -88,15 +89,37 @@ BAD_TABLES = {
 def test_bad_tables_are_input_errors(tmp_path, name):
     text, words = BAD_TABLES[name]
     path = write_text(tmp_path / "table.csv", text)
-    result = run("reliability", path, "--table", "--format", "json")
+    result = run("reliability", path, "--table", "--format", "json", "--lang", "en")
     assert result.exit_code == 3, (result.exit_code, result.stderr, result.stdout)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    assert "table.csv" in lines[0]
+    assert lines[0].startswith("dq: error: ") and "table.csv" in lines[0]
     for word in words:
         assert word in lines[0], (word, lines[0])
     assert FNR not in result.stderr and NAME not in result.stderr
     assert result.stdout == ""
+    # the same line in Norwegian (the default): no English words, the same names
+    nb = run("reliability", path, "--table", "--format", "json")
+    assert nb.exit_code == 3 and len(nb.stderr.strip().splitlines()) == 1, nb.stderr
+    assert nb.stderr.startswith("dq: feil: ") and "table.csv" in nb.stderr
+    assert FNR not in nb.stderr and NAME not in nb.stderr
+    if name != "header only":  # read by dq.io, whose Norwegian is tests/test_error_lang.py's
+        assert english_in(nb.stderr.removeprefix("dq: feil: ")) == [], nb.stderr
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("kat;A;B\nA;1;2\n", "tabellen har ikke like mange kategorirader (1) som antallskolonner "
+                          "(2); en krysstabell må være kvadratisk"),
+    ("kat;A;B\nA;1;-2\nB;0;3\n", "cellen i rad 1 (kategori 'A'), kolonne 'B' er negativ; hver "
+                                  "celle må være et antall (et heltall ≥ 0)"),
+    ("kat;A;B\nA;1;2\nA;0;3\n", "radene 1 og 2 navngir samme kategori ('A')"),
+    ("kat;A;B\nA;0;0\nB;0;0\n", "alle antallene i tabellen er 0: det finnes ingen vurderinger"),
+])
+def test_bad_table_errors_in_norwegian(tmp_path, text, line):
+    path = write_text(tmp_path / "t.csv", text)
+    result = run("reliability", path, "--table", "--lang", "nb")
+    assert result.exit_code == 3
+    assert result.stderr == f"dq: feil: {path}: {line}\n"
 
 
 def test_integral_floats_and_reordered_rows_are_the_same_table(tmp_path):

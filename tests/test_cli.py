@@ -119,7 +119,8 @@ def test_bad_spec(tmp_path, toml, code, needle):
     spec = write_text(tmp_path / "dq.toml", toml)
     out = tmp_path / "out.md"
     out.write_text("previous report", encoding="utf-8")
-    result = run("completeness", data, "--spec", spec, "--format", "markdown", "--output", out)
+    result = run("completeness", data, "--spec", spec, "--format", "markdown", "--output", out,
+                 "--lang", "en")
     _one_error_line(result, code, needle)
     assert out.read_text(encoding="utf-8") == "previous report"  # nothing half-written
 

@@ -102,16 +102,31 @@ def test_bad_input(tmp_path, results):
     doc = json.loads(results[0].read_text(encoding="utf-8"))
     doc["registry"] = "Norsk hjerneslagregister"
     other.write_text(json.dumps(doc), encoding="utf-8")
-    err = run("compare", results[0], other)
+    err = run("compare", results[0], other, "--lang", "en")
     assert err.exit_code == 3 and "one registry" in err.stderr
+    err = run("compare", results[0], other)
+    assert err.exit_code == 3 and err.stderr == (
+        f"dq: feil: {results[0]} og {other} er resultater fra ulike registre (registernavnene er "
+        "ulike); sammenlign resultater fra samme register\n")
     doc["schema_version"] = 2
     other.write_text(json.dumps(doc), encoding="utf-8")
-    assert "schema_version 2" in run("compare", results[0], other).stderr
+    assert "schema_version 2" in run("compare", results[0], other, "--lang", "en").stderr
+    assert run("compare", results[0], other).stderr == (
+        f"dq: feil: {other}: schema_version 2 er ikke en versjon denne dq kan lese (1); lag det "
+        "på nytt med denne versjonen av dq\n")
     cov = write_text(tmp_path / "cov.json", '{"command": "coverage", "results": []}')
-    err = run("compare", cov, results[1])
+    err = run("compare", cov, results[1], "--lang", "en")
     assert err.exit_code == 3 and "not a dq report result (it is a dq coverage result)" in err.stderr
+    assert run("compare", cov, results[1]).stderr == (
+        f"dq: feil: {cov}: ikke et resultat fra dq report (det er et resultat fra dq coverage); "
+        "kjør dq report --format json\n")
     junk = write_text(tmp_path / "x.json", "not json")
-    assert run("compare", junk, results[1]).exit_code == 3
+    err = run("compare", junk, results[1])
+    assert err.exit_code == 3 and err.stderr == (
+        f"dq: feil: {junk}: ikke JSON (linje 1, kolonne 1: forventet en verdi); oppgi JSON-filen "
+        "som dq report --format json skrev\n")
+    assert f"{junk}: not JSON (line 1, column 1: expecting value); pass the JSON written by dq " \
+        "report --format json" in run("compare", junk, results[1], "--lang", "en").stderr
 
 
 def test_regrade_applies_new_thresholds_without_the_data(tmp_path, results):

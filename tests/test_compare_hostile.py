@@ -23,6 +23,7 @@ from dq import compare as cmp
 from dq.render.envelope import dumps
 from dq.render.text import md_cell, plain
 from tests.conftest import EXAMPLE, run, write_text
+from tests.test_stderr_lang import english_in
 
 FNR = "01017012345"  # shaped like a fødselsnummer
 NAME = "Kari Nordmannsen"
@@ -241,11 +242,23 @@ def assert_refused(result, path: Path, expected: str, code: int = 3) -> str:  # 
 ROLES = ("before", "after", "regrade")
 
 
-def _run_role(role: str, bad: Path, good: Path):  # noqa: ANN202
+def _run_role(role: str, bad: Path, good: Path, lang: str = "en"):  # noqa: ANN202
     args = {"before": ("compare", bad, good, "-f", "markdown"),
             "after": ("compare", good, bad, "-f", "json"),
             "regrade": ("regrade", bad, "--spec", EXAMPLE / "dq.toml")}[role]
-    return run(*args)
+    return run(*args, "--lang", lang)
+
+
+def assert_refused_nb(result, path: Path, code: int = 3) -> str:  # noqa: ANN001
+    """The Norwegian line: the same file and JSON path, no English word, no value."""
+    assert result.exit_code == code, (result.exit_code, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dq: feil: "), result.stderr
+    assert str(path) in lines[0] and "Traceback" not in result.stderr
+    assert english_in(lines[0].removeprefix("dq: feil: ")) == [], lines[0]
+    for marker in MARKERS:
+        assert marker not in result.stderr + result.stdout, (marker, lines[0])
+    return lines[0]
 
 
 @pytest.mark.parametrize("role, case, mutate, expected",
@@ -255,6 +268,7 @@ def test_hostile_result_is_refused(tmp_path, small, case, mutate, expected, role
     """Each case in one of the three places a result is read (rotating, to keep this quick)."""
     bad = _write(tmp_path, case, mutate, small["doc"])
     assert_refused(_run_role(role, bad, small["path"]), bad, expected)
+    assert_refused_nb(_run_role(role, bad, small["path"], "nb"), bad)
 
 
 @pytest.mark.parametrize("case", ["row without id", "estimate is text", "1e400",
@@ -269,14 +283,17 @@ def test_hostile_result_is_refused_wherever_it_is_read(tmp_path, small, case):
 
 def test_the_message_names_file_and_path_only(tmp_path, small):
     bad = _write(tmp_path, "before", _set("results.3.estimate", FNR), small["doc"])
-    line = assert_refused(run("compare", bad, small["path"]), bad, "")
+    line = assert_refused(run("compare", bad, small["path"], "--lang", "en"), bad, "")
     assert line == (f"dq: error: {bad}: results[3].estimate: expected a number or null, got text; "
                     "pass the JSON written by dq report --format json")
+    line = assert_refused_nb(run("compare", bad, small["path"]), bad)
+    assert line == (f"dq: feil: {bad}: results[3].estimate: forventet et tall eller null, fikk "
+                    "tekst; oppgi JSON-filen som dq report --format json skrev")
 
 
 def test_a_file_too_large_to_be_a_result_is_refused_unread(tmp_path, small, monkeypatch):
     monkeypatch.setattr(cmp, "MAX_BYTES", 1000)
-    assert_refused(run("compare", small["path"], small["path"]), small["path"],
+    assert_refused(run("compare", small["path"], small["path"], "--lang", "en"), small["path"],
                    "far larger than a dq report result")
 
 
@@ -303,7 +320,8 @@ def test_control_characters_in_a_file_name_are_not_echoed(tmp_path, small):
 
 def test_output_naming_an_input_is_refused_and_the_input_kept(tmp_path, small):
     before = small["path"].read_bytes()
-    result = run("compare", small["path"], small["path"], "-f", "json", "-o", small["path"])
+    result = run("compare", small["path"], small["path"], "-f", "json", "-o", small["path"],
+                 "--lang", "en")
     assert result.exit_code == 2 and "this command reads" in result.stderr
     result = run("regrade", small["path"], "--spec", EXAMPLE / "dq.toml", "-o", small["path"])
     assert result.exit_code == 2
@@ -434,7 +452,8 @@ def test_regrade_with_an_infinite_threshold_in_the_spec(tmp_path, small):
     result = run("regrade", small["path"], "--spec", spec)
     # refused as configuration, or applied as "no threshold": never Infinity in the output
     if result.exit_code == 2:
-        assert result.stderr.startswith("dq: error: ") and "Traceback" not in result.stderr
+        assert result.stderr.startswith("dq: feil: ") and "Traceback" not in result.stderr
+        assert english_in(result.stderr.removeprefix("dq: feil: ")) == [], result.stderr
     else:
         assert result.exit_code in (0, 1), result.stderr
         assert "Infinity" not in result.stdout

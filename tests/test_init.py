@@ -173,6 +173,19 @@ lang = "de"
         "\"Komplikasjon = 1\"",
     ]
     assert lines[-1] == f"{bad}: 5 problem(s); fix them and run dq spec check again"
+    # the same problems in Norwegian: key names and values as written in the spec
+    nb = run("spec", "check", bad, "--lang", "nb").stderr.splitlines()
+    assert nb[:-1] == [
+        "dq: feil: bad.toml: [dataset]: ukjent nøkkel 'colour'; gyldige nøkler: "
+        + ", ".join(sorted(spec_mod._DATASET_KEYS)),
+        "dq: feil: bad.toml: [completeness] warn_below: forventet en andel fra 0 til 1 "
+        "(0.95 betyr 95\u202f%), fikk 2",
+        "dq: feil: bad.toml: [report] lang: 'de'; bruk \"nb\" eller \"en\"",
+        "dq: feil: bad.toml: [variables.Alder] min: forventet et tall, fikk 'x'",
+        "dq: feil: bad.toml: [variables.Kjonn] mandatory: ugyldig betingelse 'Alder >' (kan "
+        "ikke tolke 'Alder >' som et uttrykk); skriv den som et SQL-uttrykk over kolonnenavn, "
+        "f.eks. \"Komplikasjon = 1\"",
+    ]
 
 
 def test_spec_check_against_the_data(example):  # noqa: ANN001
@@ -315,9 +328,13 @@ def test_never_overwrites_without_force(tmp_path):
     data.write_text("id;status\n1;1\n2;2\n", encoding="utf-8")
     out = tmp_path / "dq.toml"
     out.write_text("# mine\n", encoding="utf-8")
-    result = run("init", data, "-o", out)
+    result = run("init", data, "-o", out, "--lang", "en")
     assert result.exit_code == 2 and out.read_text(encoding="utf-8") == "# mine\n"
     assert "exists" in result.stderr and "--force" in result.stderr
+    result = run("init", data, "-o", out)
+    assert result.exit_code == 2 and result.stderr == (
+        f"dq: feil: {out} finnes; dq init erstatter aldri en spesifikasjon: velg en annen fil "
+        "med -o, eller oppgi --force for å erstatte den\n")
     assert run("init", data, "-o", out, "--force").exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("# dq-spesifikasjon")
     # an input is never an output, --force or not
@@ -497,7 +514,7 @@ def test_hostile_file(tmp_path, case):  # noqa: ANN001
     path = case.write(tmp_path)
     out = tmp_path / "out" / "dq.toml"
     out.parent.mkdir()
-    result = run("init", path, "-o", out, *case.args)
+    result = run("init", path, "-o", out, *case.args, "--lang", "en")  # nb: test_error_lang
     seen = result.stdout + result.stderr
     assert "Traceback" not in seen, case.name
     for marker in hostile.MARKERS:

@@ -315,21 +315,39 @@ def test_cli_english_table():
     assert "With 557 records the expected 95 % CI" in result.stdout
 
 
-@pytest.mark.parametrize("args", [
-    ["kappa", "--kappa", "0.95", "--width", "0.2", "--prevalence", "0.3"],  # κ + w/2 ≥ 1
-    ["kappa", "--kappa", "0.6", "--prevalence", "0.3"],  # neither --width nor --n
-    ["kappa", "--kappa", "0.6", "--width", "0.2", "--prevalence", "0.2,0.3"],  # sum ≠ 1
-    ["kappa", "--kappa", "0.6", "--width", "0.2", "--prevalence", "0,3x"],
-    ["kappa", "--kappa", "0.6", "--width", "0.2", "--power", "0.8", "--prevalence", "0.3"],
-    ["icc", "--icc", "0.8", "--width", "0.2", "--n", "40"],
-    ["difference", "--p1", "0.7", "--p2", "0.7"],
-    ["proportion", "--proportion", "1.5", "--width", "0.1"],
+@pytest.mark.parametrize(("args", "nb", "en"), [
+    (["kappa", "--kappa", "0.95", "--width", "0.2", "--prevalence", "0.3"],  # κ + w/2 ≥ 1
+     "intervallet κ ± width/2 = 0,85 til 1,05 må ligge mellom 0 og 1; be om en smalere --width",
+     "the interval κ ± width/2 = 0.85 to 1.05 must lie between 0 and 1; ask for a narrower "
+     "--width"),
+    (["kappa", "--kappa", "0.6", "--prevalence", "0.3"],  # neither --width nor --n
+     "oppgi nøyaktig én av --width og --n", "give exactly one of --width and --n"),
+    (["kappa", "--kappa", "0.6", "--width", "0.2", "--prevalence", "0.2,0.3"],  # sum ≠ 1
+     "de 2 kategoriandelene gitt med --prevalence må summere seg til 1 (summen er 0,5)",
+     "the 2 category shares given with --prevalence must sum to 1 (they sum to 0.5)"),
+    (["kappa", "--kappa", "0.6", "--width", "0.2", "--prevalence", "0,3x"],
+     "--prevalence tar én andel (0.3) eller én andel per kategori atskilt med komma "
+     "(0.2,0.3,0.5), med desimalpunktum",
+     "--prevalence takes one share (0.3) or one share per category separated by commas "
+     "(0.2,0.3,0.5), with a decimal point"),
+    (["kappa", "--kappa", "0.6", "--width", "0.2", "--power", "0.8", "--prevalence", "0.3"],
+     "--power trenger --kappa0, κ-verdien som skal forkastes",
+     "--power needs --kappa0, the κ to reject"),
+    (["icc", "--icc", "0.8", "--width", "0.2", "--n", "40"],
+     "oppgi nøyaktig én av --width og --n", "give exactly one of --width and --n"),
+    (["difference", "--p1", "0.7", "--p2", "0.7"],
+     "--p1 og --p2 må være ulike", "--p1 and --p2 must differ"),
+    (["proportion", "--proportion", "1.5", "--width", "0.1"],
+     "--proportion må ligge strengt mellom 0 og 1 (fikk 1,5)",
+     "--proportion must lie strictly between 0 and 1 (got 1.5)"),
 ])
-def test_cli_bad_input_is_exit_2_with_one_line(args):
-    result = run("plan", *args)
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert lines and "Traceback" not in result.stderr
+def test_cli_bad_input_is_exit_2_with_one_line(args, nb, en):
+    """One line in the run's language: Norwegian with a decimal comma in the values dq
+    computed or echoes, the flags and their literals (0.2,0.3,0.5) as typed."""
+    for lang, line in (("nb", f"dq: feil: {nb}\n"), ("en", f"dq: error: {en}\n")):
+        result = run("plan", *args, "--lang", lang)
+        assert result.exit_code == 2
+        assert result.stderr == line
 
 
 def test_plan_help_does_not_import_heavy_statistics():
@@ -417,9 +435,21 @@ def test_from_study_icc_uses_icc_2_1_and_bonett():
     (("--variable", "Nope", "--width", "0.3"), 3, "column(s) 'Nope' not found"),
 ])
 def test_from_study_errors(args, code, says):
-    result = run("plan", "kappa", *PILOT_ARGS, *args)
+    result = run("plan", "kappa", *PILOT_ARGS, *args, "--lang", "en")
     assert result.exit_code == code and says in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_from_study_errors_in_norwegian():
+    result = run("plan", "kappa", *PILOT_ARGS, "--variable", "Kjonn", "--width", "0.3")
+    assert result.exit_code == 2
+    assert result.stderr == ("dq: feil: pilotstudien interrater.csv gir fleiss_kappa = 1 for "
+                             "'Kjonn': planen trenger en verdi mellom 0 og 1; oppgi --kappa "
+                             "selv\n")
+    result = run("plan", "kappa", *PILOT_ARGS, "--variable", "Nope", "--width", "0.3")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("dq: feil: examples/hoftebrudd/interrater.csv: fant ikke "
+                                    "kolonnen 'Nope' (kolonner: ")
 
 
 def test_from_study_wide_form(tmp_path):

@@ -15,6 +15,7 @@ from typing import NamedTuple
 import pytest
 
 from tests.conftest import run
+from tests.test_stderr_lang import english_in
 
 LONG = ("--case-column", "Kasus", "--rater-column", "Registrar")
 WIDE = ("--rater-columns", "a,b")
@@ -120,7 +121,8 @@ def _write(pilot: Pilot, folder: Path) -> Path:
 @pytest.mark.parametrize("pilot", PILOTS, ids=[p.name for p in PILOTS])
 def test_hostile_pilot(tmp_path, pilot, method):
     path = _write(pilot, tmp_path)
-    result = run("plan", method, "--from-study", path, *pilot.form, "--width", "0.3")
+    result = run("plan", method, "--from-study", path, *pilot.form, "--width", "0.3",
+                 "--lang", "en")
     expected = pilot.kappa if method == "kappa" else pilot.icc
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, \
         result.stderr
@@ -129,8 +131,31 @@ def test_hostile_pilot(tmp_path, pilot, method):
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("dq: error: "), result.stderr
         assert pilot.says in lines[0], lines[0]
+        # the same error in Norwegian (the default language): one line, the same exit code
+        nb = run("plan", method, "--from-study", path, *pilot.form, "--width", "0.3")
+        assert nb.exit_code == expected and "Traceback" not in nb.stderr, nb.stderr
+        assert len(nb.stderr.strip().splitlines()) == 1, nb.stderr
+        assert nb.stderr.startswith("dq: feil: "), nb.stderr
+        if expected == 2:  # the pilot's own problems (exit 3: reading it, tests/test_error_lang)
+            assert english_in(nb.stderr.removeprefix("dq: feil: ")) == [], nb.stderr
     else:
         assert result.stdout.strip()
+
+
+@pytest.mark.parametrize(("pilot", "line"), [
+    ("one_rater", "pilotstudien one_rater.csv, variabelen 'V': bare én registrator"),
+    ("all_blank", "pilotstudien all_blank.csv, variabelen 'V': alle vurderingene mangler"),
+    ("rater_column_twice", "registratorkolonnene nevner 'a' to ganger; oppgi hver "
+                           "registrators kolonne én gang"),
+    ("missing_rater_columns", "{path}: fant ikke registratorkolonnene 'a', 'b' (kolonner: x, y)"),
+    ("case_rater_repeated", "{path}: 10 rader gjentar et par av kasus og registrator i 'Kasus' × "
+                            "'Registrar'; hver registrator vurderer hvert kasus én gang"),
+])
+def test_pilot_errors_in_norwegian(tmp_path, pilot, line):
+    found = next(p for p in PILOTS if p.name == pilot)
+    path = _write(found, tmp_path)
+    result = run("plan", "kappa", "--from-study", path, *found.form, "--width", "0.3")
+    assert result.stderr == "dq: feil: " + line.format(path=path) + "\n"
 
 
 @pytest.mark.parametrize("method, extra", [("kappa", ("--kappa0", "0.2")),

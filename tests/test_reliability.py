@@ -273,7 +273,7 @@ def test_cli_wide_and_table_forms(tmp_path):
     got = {r["statistic"]: r["estimate"] for r in json.loads(res.stdout)["results"]}
     assert got["cohen_kappa"] == pytest.approx(0.7964094, abs=1e-7)
     bad = write_text(tmp_path / "b.csv", "kat;A;B\nA;1;2\n")
-    err = run("reliability", bad, "--table")
+    err = run("reliability", bad, "--table", "--lang", "en")
     assert err.exit_code == 3 and "must be square" in err.stderr
 
 

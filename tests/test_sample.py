@@ -135,10 +135,20 @@ def test_cli_list_only_in_the_file(tmp_path):
 
 
 def test_cli_refuses_stdout_and_bad_columns(tmp_path):
-    result = run("sample", "--spec", SPEC, "--n", "10", "-o", "-")
+    result = run("sample", "--spec", SPEC, "--n", "10", "-o", "-", "--lang", "en")
     assert result.exit_code == 2 and "only to a file" in result.stderr
+    result = run("sample", "--spec", SPEC, "--n", "10", "-o", "-")
+    assert result.exit_code == 2 and result.stderr == (
+        "dq: feil: dq sample skriver listen over registreringer bare til en fil: oppgi -o "
+        "utvalg.csv (listen inneholder registreringsnøkler og skrives aldri til terminalen)\n")
     result = run("sample", "--spec", SPEC, "--n", "10", "--key", "Nope", "-o", tmp_path / "x.csv")
-    assert result.exit_code == 3 and "'Nope'" in result.stderr
+    assert result.exit_code == 3 and result.stderr.startswith(
+        "dq: feil: 1 kolonne som er oppgitt for utvalget, finnes ikke i eksporten: 'Nope' "
+        "(kolonner funnet: ")
+    result = run("sample", "--spec", SPEC, "--n", "10", "--by", "unit", "--per", "unit", "-o",
+                 tmp_path / "x.csv")
+    assert result.exit_code == 2 and result.stderr == (
+        "dq: feil: oppgi --by (proporsjonalt) eller --per (likt per stratum), ikke begge\n")
     assert not (tmp_path / "x.csv").exists()
 
 

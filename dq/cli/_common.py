@@ -174,19 +174,24 @@ def note(message: str) -> None:
 
 
 def fail(message: str, code: int) -> None:
-    """One line on stderr, then the exit code."""
-    say(f"dq: error: {message}")
+    """One line on stderr in the command's language (``dq: feil: …`` / ``dq: error: …``; a
+    dq.messages.Message is written in that language), then the exit code."""
+    from dq.messages import Message
+
+    say(f"dq: {in_language(Message('stderr.error'))}: {in_language(message)}")
     raise typer.Exit(code)
 
 
 def _files() -> str:
+    from dq.messages import Message
+
     files = list(reading_files())
     if not files:
-        return "the input"
+        return Message("files.the_input")
     if len(files) == 1:
         return files[0]
     shown = ", ".join(files[:3]) + (", …" if len(files) > 3 else "")
-    return f"one of {shown}"
+    return Message("files.one_of", shown=shown)
 
 
 def _engine_column(text: str) -> str | None:
@@ -207,37 +212,32 @@ def _reworded(exc: BaseException) -> tuple[str, int] | None:
 
     import polars as pl
 
+    from dq.messages import Message
+
     where = _files()
     if isinstance(exc, pl.exceptions.ComputeError | pl.exceptions.InvalidOperationError
                   | pl.exceptions.SchemaError):
         column = _engine_column(str(exc))
-        col = f" (column {column})" if column else ""
-        return (f"the data in {where} could not be read to the end: a value{col} does not fit its "
-                "column's type, or a row does not match the header; check the types in the spec, "
-                "the file's format, separator (--separator) and encoding (--encoding)", EXIT_INPUT)
+        col = Message("engine.type_column", column=column) if column else ""
+        return Message("engine.type", where=where, col=col), EXIT_INPUT
     if isinstance(exc, pl.exceptions.NoDataError):
-        return f"{where} has no data to read (an empty file?)", EXIT_INPUT
+        return Message("engine.no_data", where=where), EXIT_INPUT
     if isinstance(exc, csv.Error):
-        return (f"{where} could not be read as CSV; check the file's format, separator and "
-                "line endings", EXIT_INPUT)
+        return Message("engine.csv", where=where), EXIT_INPUT
     if isinstance(exc, UnicodeError):
-        return (f"{where} holds bytes that are not text in the expected encoding; pass "
-                "--encoding (utf-8, cp1252 or latin-1) or save the file as UTF-8", EXIT_INPUT)
+        return Message("engine.unicode", where=where), EXIT_INPUT
     if isinstance(exc, OSError):
         name = exc.filename if isinstance(exc.filename, str | Path) else None
         if name is None or str(name).startswith(("/proc/self/fd/", "/dev/fd/")):
             name = where
         why = exc.strerror or type(exc).__name__
-        return f"{name} could not be read ({why})", EXIT_INPUT
+        return Message("engine.os", name=name, why=why), EXIT_INPUT
     if isinstance(exc, RecursionError):
-        return (f"{where} is nested too deeply to read (thousands of nested brackets or "
-                "tables); check that it is the file you meant", EXIT_INPUT)
+        return Message("engine.nested", where=where), EXIT_INPUT
     if isinstance(exc, MemoryError):
-        return (f"not enough memory to process {where}; run on a machine with more memory or "
-                "split the export", EXIT_INPUT)
+        return Message("engine.memory", where=where), EXIT_INPUT
     if type(exc).__name__ == "PanicException":  # pyo3: the engine stopped on the file's content
-        return (f"{where} could not be read: the data engine stopped on its content; check the "
-                "file's format, separator and encoding", EXIT_INPUT)
+        return Message("engine.panic", where=where), EXIT_INPUT
     return None
 
 
@@ -245,9 +245,10 @@ def _print_bug(exc: BaseException) -> None:
     """Exit 4: the traceback (code locations) on stderr. Exception messages may quote row values,
     so they are withheld unless DQ_DEBUG=1 (for a developer on their own data)."""
     debug = os.environ.get("DQ_DEBUG") == "1"
-    say("dq: internal error — this is a bug in dq; please report it with the traceback below"
-        + ("" if debug else " (exception messages are withheld because they may quote the data; "
-                            "DQ_DEBUG=1 shows them)"))
+    from dq.messages import Message
+
+    say(f"dq: {in_language(Message('stderr.internal'))}"
+        + ("" if debug else in_language(Message("stderr.internal_withheld"))))
     chain: list[BaseException] = []
     seen: set[int] = set()
     current: BaseException | None = exc
@@ -277,15 +278,21 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         reset_context()
-        token = _stderr_lang.set("nb")
+        # --lang speaks from the start: an error in the spec is written in the language asked
+        # for, before the spec could say which (language() sets it again once it is known)
+        asked = kwargs.get("lang")
+        token = _stderr_lang.set(asked.value if isinstance(asked, Enum) else "nb")
         try:
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             raise
         except DQError as exc:
-            fail(str(exc), exc.exit_code)
+            fail(exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc),
+                 exc.exit_code)
         except KeyboardInterrupt:
-            say("dq: interrupted")
+            from dq.messages import Message
+
+            say(f"dq: {in_language(Message('stderr.interrupted'))}")
             raise typer.Exit(130) from None
         except (SystemExit, GeneratorExit):
             raise

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (Lang, commit, handle_errors, plan_outputs, progress, say, speak,
-                            warn)
+from dq.cli._common import (Lang, commit, handle_errors, in_language, plan_outputs, progress,
+                            say, speak, warn)
 from dq.cli.inputs import DataUrlOption, QueryOption, TableOption
 from dq.messages import Message
 from dq.errors import EXIT_USAGE, ConfigError
@@ -91,15 +91,12 @@ def init(
     speak(lang.value)  # the notes and warnings on stderr too
     db = database_option(data_url, table, query, [export] if export is not None else None)
     if db is None and export is None:
-        raise ConfigError("name the export to draft the spec from: a file (dq init export.csv) "
-                          "or a database table (dq init --data-url URL --table NAME)")
+        raise ConfigError(Message("init.no_export"))
     if db is not None and (input_format or encoding or separator):
-        raise ConfigError("--input-format, --encoding and --separator describe an export file; "
-                          "leave them out with --data-url")
+        raise ConfigError(Message("init.file_options"))
     to_stdout = is_stdout(output)
     if not to_stdout and (os.path.isfile(output) or os.path.islink(output)) and not force:
-        raise ConfigError(f"{output} exists; dq init never replaces a spec: choose another file "
-                          "with -o, or pass --force to replace it")
+        raise ConfigError(Message("init.exists", file=str(output)))
     inputs = [Input(export if export is not None else str(db), "the export this command reads"),
               *(Input(p, "the codebook this command reads") for p in [codebook] if p),
               *(Input(p, "the unit table this command reads") for p in [units] if p),
@@ -217,8 +214,8 @@ def check(
 
     speak(lang.value)  # the warnings on stderr too
     if not spec.is_file():
-        raise ConfigError(f"{spec}: spec file not found" + (" (it is a directory)"
-                                                            if spec.is_dir() else ""))
+        raise ConfigError(Message("spec.not_found_dir" if spec.is_dir() else "spec.not_found",
+                                  file=str(spec)))
 
     def opener(paths, sp):  # noqa: ANN001, ANN202
         # open without the column check: missing columns are listed as problems
@@ -227,8 +224,10 @@ def check(
 
     with reading(spec), progress(Message("progress.spec")):
         result = spec_check.check(spec, list(data or []), opener)
+    error = in_language(Message("stderr.error"))
     for p in result.problems:
-        (warn if p.level == "warning" else lambda m: say(f"dq: error: {m}"))(p.message)
+        (warn if p.level == "warning" else lambda m: say(f"dq: {error}: {in_language(m)}"))(
+            p.message)
     bad = result.errors or (strict and result.warnings)
     if bad:
         say(init_text("check_problems", lang.value, spec=str(spec),

@@ -11,6 +11,7 @@ import typer
 from dq.cli._common import (Lang, OutputOption, commit, handle_errors, plan_outputs,
                             render_terminal, write_output)
 from dq.errors import ConfigError
+from dq.messages import Message
 
 HELP = """Plan a data-quality study: the number of cases an inter-rater study must
 double-register, or a correctness study must re-abstract, to estimate κ, ICC, sensitivity,
@@ -108,9 +109,9 @@ def _pilot(measure: str, path: Path, spec: Path | None, case: str | None, rater:
 def _taken(pilot: Any, measure: str, value: float) -> None:
     """The pilot's estimate must lie in (0, 1) for the planning formulas."""
     if not 0 < value < 1:
-        raise ConfigError(f"the pilot study {pilot.file} gives {pilot.statistic} = {value:.3g} "
-                          f"for {pilot.variable!r}: the plan needs a value between 0 and 1; "
-                          f"give --{measure} yourself")
+        raise ConfigError(Message("plan.pilot_out_of_range", file=pilot.file,
+                                  statistic=pilot.statistic, value=float(f"{value:.3g}"),
+                                  variable=pilot.variable, measure=measure))
 
 
 def _shares(text: str | None) -> list[float] | None:
@@ -121,8 +122,7 @@ def _shares(text: str | None) -> list[float] | None:
     try:
         return [float(p) for p in parts]
     except ValueError:
-        raise ConfigError("--prevalence takes one share (0.3) or one share per category "
-                          "separated by commas (0.2,0.3,0.5), with a decimal point") from None
+        raise ConfigError(Message("plan.prevalence_text")) from None
 
 
 @app.command("kappa", help="κ for nominal ratings by 2 or more raters: by CI width (Donner & "
@@ -175,17 +175,16 @@ def kappa(
         if raters is None:
             raters, taken = pilot.raters, [*taken, "raters"]
     if kappa is None:
-        raise ConfigError("give --kappa (the expected κ), or --from-study PILOT to take it from a "
-                          "pilot study")
+        raise ConfigError(Message("plan.give_kappa"))
     raters = 2 if raters is None else raters
     if kappa0 is not None:
         if width is not None:
-            raise ConfigError("--width plans by interval and --kappa0 by power: give one of them")
+            raise ConfigError(Message("plan.width_or_null", null="--kappa0"))
         result = P.kappa_power(kappa, kappa0, power=power, n=n, alpha=alpha, prevalence=shares,
                                categories=categories, raters=raters, sided=1 if one_sided else 2)
     else:
         if power is not None:
-            raise ConfigError("--power needs --kappa0, the κ to reject")
+            raise ConfigError(Message("plan.power_needs_kappa0"))
         result = P.kappa_width(kappa, width=width, n=n, prevalence=shares, categories=categories,
                                raters=raters, level=level)
     if pilot is not None:
@@ -233,17 +232,16 @@ def icc(
         if raters is None:
             raters, taken = pilot.raters, [*taken, "raters"]
     if icc is None:
-        raise ConfigError("give --icc (the expected ICC), or --from-study PILOT to take it from "
-                          "a pilot study")
+        raise ConfigError(Message("plan.give_icc"))
     raters = 2 if raters is None else raters
     if icc0 is not None:
         if width is not None:
-            raise ConfigError("--width plans by interval and --icc0 by power: give one of them")
+            raise ConfigError(Message("plan.width_or_null", null="--icc0"))
         result = P.icc_power(icc, icc0, raters=raters, power=power, n=n, alpha=alpha,
                              sided=1 if one_sided else 2)
     else:
         if power is not None:
-            raise ConfigError("--power needs --icc0, the ICC to reject")
+            raise ConfigError(Message("plan.power_needs_icc0"))
         result = P.icc_width(icc, raters=raters, width=width, n=n, level=level)
     if pilot is not None:
         result = replace(result, pilot=replace(pilot, taken=tuple(taken)))

@@ -125,7 +125,7 @@ def reliability(
     rs = sp.reliability
     path = study_option(study_url, study_table, study_query, study) or study or rs.study
     if path is None:
-        raise ConfigError("no study file: name it or set [reliability] study in dq.toml")
+        raise ConfigError(Message("reliability.no_study"))
     if bootstrap is not None and seed is None:
         seed = DEFAULT_SEED  # every bootstrap is seeded, and the seed is written into the output
     # Every output is checked against every input before any data is read.
@@ -190,7 +190,7 @@ def correctness(
     cs = sp.correctness
     path = study_option(study_url, study_table, study_query, validation) or validation or cs.study
     if path is None:
-        raise ConfigError("no validation study: name it or set [correctness] study in dq.toml")
+        raise ConfigError(Message("reliability.no_validation_study"))
     # Every output is checked against every input before any data is read.
     plan = plan_outputs([Input(path if isinstance(path, Path) else str(path),
                                "the validation study this command reads"), *protected(sp)],
@@ -198,13 +198,13 @@ def correctness(
     source = scan_input(path)
     unit_col = unit or cs.unit
     if by and by != "unit":
-        raise ConfigError("--by takes only 'unit' for correctness")
+        raise ConfigError(Message("reliability.correctness_by"))
     patient_col = patient or cs.patient
     pair_list: list[tuple[str, str]] = []
     if pairs:
         for item in _split(pairs):
             if ":" not in item:
-                raise ConfigError(f"--pairs {item!r}: write REGISTRYCOLUMN:RECORDCOLUMN")
+                raise ConfigError(Message("reliability.pairs_form", item=item))
             reg, rec = item.split(":", 1)
             pair_list.append((reg.strip(), rec.strip()))
     ids = [c for c in (patient_col, unit_col, belongs or cs.belongs, sampling_weights) if c]

@@ -36,8 +36,7 @@ def _names(text: str | None) -> list[str]:
 def _year_condition(spec: Any, year: int) -> str:
     column = spec.dataset.event_date
     if not column:
-        raise ConfigError("--year needs [dataset] event_date in the spec (the date that sets a "
-                          "record's year)")
+        raise ConfigError(Message("sample.year_needs_date"))
     return f'EXTRACT(YEAR FROM "{column}") = {year}'
 
 
@@ -95,19 +94,16 @@ def sample(
     from dq.render import sample as render
 
     if output is None or is_stdout(output):
-        raise ConfigError("dq sample writes the list of records only to a file: pass -o "
-                          "utvalg.csv (the list holds record keys and never goes to the "
-                          "terminal)")
+        raise ConfigError(Message("sample.file_only"))
     if by and per:
-        raise ConfigError("give --by (proportional) or --per (equal per stratum), not both")
+        raise ConfigError(Message("sample.by_or_per"))
     spec_obj = load_spec(spec)
     lang_code = language(lang, spec_obj)  # also the language of the warnings on stderr
     method = allocation or ("equal" if per else "proportional" if by else "simple")
     if method not in smp.ALLOCATIONS:
-        raise ConfigError(f"unknown --allocation {method!r}: choose proportional, equal, neyman "
-                          "or simple")
+        raise ConfigError(Message("sample.unknown_allocation_option", method=method))
     if method in ("proportional", "equal", "neyman") and not (by or per):
-        raise ConfigError(f"--allocation {method} needs strata: --by unit (or --per unit)")
+        raise ConfigError(Message("sample.needs_strata", method=method))
     strata = [spec_obj.role(s) or s for s in _names(by or per)]
     keys = _names(key) or list(spec_obj.verification.duplicate_keys) or \
         ([spec_obj.dataset.person_id] if spec_obj.dataset.person_id else [])

@@ -268,8 +268,8 @@ def _export_date(spec: Spec) -> date | None:
     try:
         return date.fromisoformat(spec.dataset.export_date)
     except ValueError:
-        raise ConfigError(f"{spec.path}: [dataset] export_date {spec.dataset.export_date!r} is not "
-                          "an ISO date (YYYY-MM-DD)") from None
+        raise ConfigError(Message("context.export_date", file=str(spec.path),
+                                  value=spec.dataset.export_date)) from None
 
 
 def _years(records: pl.DataFrame) -> list[int]:
@@ -288,11 +288,10 @@ def _report_year(asked: int | str | None, years: list[int]) -> int | None:
         return years[-1]
     if isinstance(asked, str):
         if not asked.isdigit():
-            raise ConfigError(f"--year {asked!r}: give a year (e.g. 2023) or all")
+            raise ConfigError(Message("context.year_text", value=asked))
         asked = int(asked)
     if asked not in years:
-        raise ConfigError(f"--year {asked}: the export has finished records for {span(years)} "
-                          f"only; choose one of those years, or all")
+        raise ConfigError(Message("context.year_absent", value=asked, years=span(years)))
     return asked
 
 
