@@ -2498,6 +2498,7 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
     "output.thing.follow_up": {"nb": "oppfølgingsresultatet", "en": "the follow-up result"},
     "output.thing.result": {"nb": "resultatet", "en": "the result"},
     "output.thing.pilot": {"nb": "pilotstudien", "en": "the pilot study"},
+    "output.thing.study": {"nb": "studien", "en": "the study"},
     # the command line's inputs (dq.cli.inputs, dq report)
     "input.study_url_missing": {
         "nb": "--study-table og --study-query angir hva som skal leses fra databasen gitt med "

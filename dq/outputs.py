@@ -152,7 +152,9 @@ _WHAT = {"the export this command reads": "export",
          "the baseline result this command reads": "baseline",
          "the follow-up result this command reads": "follow_up",
          "the result this command reads": "result",
-         "the pilot study this command reads": "pilot"}
+         "the pilot study this command reads": "pilot",
+         "the study this command reads": "study",
+         "the validation study this command reads": "validation_study"}
 
 
 def _what(what: str) -> str:
