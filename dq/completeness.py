@@ -28,6 +28,7 @@ from dq import grading
 
 from dq.conditions import unreadable_columns, unreadable_warnings, with_conditions
 from dq.errors import ConfigError
+from dq.messages import Message
 from dq.grouping import Grouping, finish, output_keys
 from dq.io import Source
 from dq.io.plain import PlainCSV
@@ -95,7 +96,7 @@ def _bound(value: float | str | None, vtype: str) -> object:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"date bound {value!r} is not an ISO date (YYYY-MM-DD) or 'today'") from None
+        raise ConfigError(Message("completeness.date_bound", value=value)) from None
     return parsed.date() if vtype == "date" else parsed
 
 

@@ -93,8 +93,9 @@ def wide_to_long(source: Source, pairs: list[tuple[str, str]], id_cols: list[str
     missing = [c for pair in pairs for c in pair if c not in schema] + \
         [c for c in id_cols if c not in schema]
     if missing:
-        raise InputError(f"{source.info.path}: column(s) {', '.join(map(repr, missing))} not found "
-                         f"(columns: {', '.join(list(schema)[:30])})")
+        raise InputError(Message("correctness.columns_missing", file=source.info.path,
+                                 n=len(missing), columns=", ".join(map(repr, missing)),
+                                 found=", ".join(list(schema)[:30])))
     df = source.lf.collect()
     # As text the way the registry wrote them: an integer column and a float column of the same
     # codes (2 and 2.0) must agree.
@@ -109,18 +110,17 @@ def read_long(source: Source) -> pl.DataFrame:
     df = source.lf.collect()
     for col in ("vld_varnamn", "vld_vartype"):
         if col not in df.columns:
-            raise InputError(f"{source.info.path}: not a valideringsdatasett: column {col!r} is "
-                             "missing (expected vld_varnamn, vld_vartype, vld_verdi_intern_<type>, "
-                             "vld_verdi_ekstern_<type>); for a wide file pass --pairs REG:RECORD")
+            raise InputError(Message("correctness.not_long", file=source.info.path, column=col))
     types = sorted(set(df["vld_vartype"].drop_nulls().cast(pl.String).to_list()))
     lacking = [t for t in types if _PREFIX_INT + t not in df.columns or _PREFIX_EXT + t not in df.columns]
     if lacking:
-        raise InputError(f"{source.info.path}: vld_vartype {', '.join(map(repr, lacking))} has no "
-                         "vld_verdi_intern_<type> / vld_verdi_ekstern_<type> columns")
+        raise InputError(Message("correctness.type_columns", file=source.info.path,
+                                 types=", ".join(map(repr, lacking))))
     bad = [c for c in df.columns if c.startswith("vld_") and c not in ("vld_varnamn", "vld_vartype")
            and not re.match(r"vld_verdi_(intern|ekstern)_\w+$", c)]
     if bad:
-        raise InputError(f"{source.info.path}: columns {', '.join(bad)} use the reserved prefix vld_")
+        raise InputError(Message("correctness.reserved_prefix", file=source.info.path,
+                                 n=len(bad), columns=", ".join(bad)))
     return df
 
 
@@ -129,15 +129,15 @@ def check_weights(df: pl.DataFrame, column: str) -> pl.DataFrame:
     ≥ 1 (a sampling weight N_h/n_h is never below 1); otherwise an InputError that counts the
     bad values without showing them."""
     if column not in df.columns:
-        raise InputError(f"weight column {column!r} (--weights) is not in the validation study "
-                         f"(columns: {', '.join(df.columns)})")
+        raise InputError(Message("correctness.no_weight_column", column=column,
+                                 found=", ".join(df.columns)))
     w = number(pl.col(column), df.schema[column])
     bad = df.select((w.is_null() | ~w.is_finite()).sum().alias("unread"),
                     (w.is_finite() & (w < 1)).sum().alias("small")).row(0, named=True)
     if bad["unread"] or bad["small"]:
-        raise InputError(f"weight column {column!r}: {bad['unread']} value(s) missing or not a "
-                         f"number and {bad['small']} below 1; every record needs its sampling "
-                         "weight (records of its stratum / records drawn, as dq sample writes it)")
+        raise InputError(Message("correctness.bad_weights", column=column,
+                                 unread=Message("correctness.values", n=bad["unread"]),
+                                 small=bad["small"]))
     return df.with_columns(w.cast(pl.Float64).alias("__w"))
 
 
@@ -165,8 +165,8 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
 
     known = load(spec.units).known() if unit and spec.units is not None else None
     if unit and unit not in df.columns:
-        raise InputError(f"unit column {unit!r} is not in the validation study "
-                         f"(columns: {', '.join(df.columns)})")
+        raise InputError(Message("correctness.no_unit_column", column=unit,
+                                 found=", ".join(df.columns)))
     frames = []
     for (name, vtype), part in df.group_by("vld_varnamn", "vld_vartype", maintain_order=True):
         name, vtype = str(name), str(vtype)
@@ -237,7 +237,7 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
             variable=pl.lit(name), type=pl.lit(kind), tolerance=pl.lit(tol if kind in ("numeric", "date") else None, pl.Float64))
         frames.append(out)
     if not frames:
-        raise InputError("the validation study has no rows")
+        raise InputError(Message("correctness.study_empty"))
     rows = pl.concat(frames, how="diagonal_relaxed")
     for col in ("tp", "fp", "fn", "tn"):
         if col not in rows.columns:
@@ -292,8 +292,8 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
     patients = None
     if belongs:
         if belongs not in df.columns or not patient or patient not in df.columns:
-            raise InputError(f"correct patients need the columns {patient!r} (patient) and "
-                             f"{belongs!r} (does the patient belong in the registry) in the study")
+            raise InputError(Message("correctness.patient_columns", patient=patient,
+                                     belongs=belongs))
         per = df.group_by(patient, maintain_order=True).agg(
             _truth(pl.col(belongs)).first().alias("belongs"),
             *([pl.col("__w").first()] if weights else []),

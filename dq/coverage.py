@@ -156,21 +156,25 @@ class UnitMatcher:
 
 
 def _require(source: Source, columns: dict[str, str | None], role: str, how: str) -> None:
+    """Refuse a source that lacks a named column. ``columns``: role (person, unit, date, year,
+    n, code_group) → column; ``role``: registry or reference; ``how``: the catalogue key
+    "coverage.how.<how>" that says where to name them."""
     present = set(source.lf.collect_schema())
     missing = {k: c for k, c in columns.items() if c and c not in present}
     if missing:
-        shown = ", ".join(f"{c!r} ({k})" for k, c in missing.items())
+        shown = [Message("coverage.column_role", column=c, role=Message(f"coverage.role.{k}"))
+                 for k, c in missing.items()]
         found = ", ".join(sorted(present)[:30])
-        raise InputError(f"{source.info.path}: the {role} lacks column(s) {shown} (columns found: "
-                         f"{found}); {how}")
+        raise InputError(Message(f"coverage.{role}_lacks", file=source.info.path, n=len(shown),
+                                 columns=Message("files.shown", names=shown, more=""),
+                                 found=found, how=Message(f"coverage.how.{how}")))
 
 
 def _registry_events(source: Source, spec: Spec, cols: RegistryColumns,
                      opts: Options) -> pl.LazyFrame:
     """Registry events after the finished-form and inclusion filters: person, date, unit, year."""
     _require(source, {"person": cols.person if (opts.mode == "linkage" or opts.count == "persons")
-                      else None, "unit": cols.unit, "date": cols.date}, "registry",
-             "name them with --person/--unit/--date or in dq.toml [dataset]")
+                      else None, "unit": cols.unit, "date": cols.date}, "registry", "registry")
     conditions = {}
     if spec.dataset.finished:
         conditions["__finished"] = (spec.dataset.finished, "[dataset] finished")
@@ -227,7 +231,7 @@ def _sort(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
 def _output_keys(opts: Options, units: Units | None) -> tuple[list[str], str]:
     lowest = next((lvl for lvl in ("unit", "hf", "rhf") if lvl in opts.keys), "national")
     if lowest in ("hf", "rhf") and units is None:
-        raise ConfigError(f"--by {lowest} needs a unit table: set [units] table in dq.toml")
+        raise ConfigError(Message("coverage.by_needs_units", level=lowest))
     keys = ["level"]
     if units is None:
         keys += ["unit"] if lowest == "unit" else []
@@ -245,9 +249,8 @@ def _years_overlap(reg: pl.DataFrame, ref: pl.DataFrame, warnings: list[str],
     ref_years = set(ref["year"].drop_nulls().to_list())
     both = sorted(reg_years & ref_years)
     if not both:
-        raise InputError(f"{ref_name}: no year in common with the registry (registry "
-                         f"{_span(reg_years)}, reference {_span(ref_years)}); check the year "
-                         "column and the period of the reference extract")
+        raise InputError(Message("coverage.no_common_year", reference=ref_name,
+                                 registry_years=_span(reg_years), reference_years=_span(ref_years)))
     _years_left_out(ref_years - reg_years, reg_years - ref_years, both, warnings)
     return both
 
@@ -271,15 +274,14 @@ def _unmatched(side: Message, unit: str, close: list[str]) -> Message:
 def _span(years: set[int]) -> str:
     ys = sorted(years)
     if not ys:
-        return "none"
+        return Message("coverage.no_years")
     return f"{ys[0]}–{ys[-1]}" if len(ys) > 2 and ys[-1] - ys[0] == len(ys) - 1 else ", ".join(map(str, ys))
 
 
 def _read_reference_counts(source: Source, cols: ReferenceColumns,
                            known: set[str] | None = None) -> pl.DataFrame:
     _require(source, {"unit": cols.unit, "year": cols.year, "n": cols.n,
-                      "code group": cols.code_group}, "reference",
-             "name them with --unit/--year/--count or in dq.toml [coverage.reference]")
+                      "code_group": cols.code_group}, "reference", "counts")
     schema = source.lf.collect_schema()
     keys = [cols.unit, cols.year] + ([cols.code_group] if cols.code_group else [])
     df = source.lf.select(
@@ -293,27 +295,27 @@ def _read_reference_counts(source: Source, cols: ReferenceColumns,
     bad_n = df.filter(pl.col("n_given") & (pl.col("n_f").is_null() | (pl.col("n_f") < 0)
                                            | (pl.col("n_f") != pl.col("n_f").round(0))))
     if bad_n.height:
-        raise InputError(f"{path}: {bad_n.height} row(s) of column {cols.n!r} are not whole "
-                         "numbers ≥ 0; reference counts must be counts")
+        raise InputError(Message("coverage.counts_not_whole", file=path, n=bad_n.height,
+                                 column=cols.n))
     if df["n_f"].null_count():
-        raise InputError(f"{path}: {df['n_f'].null_count()} row(s) have no count in {cols.n!r}; "
-                         "write 0 where NPR had no events")
+        raise InputError(Message("coverage.counts_missing", file=path,
+                                 n=df["n_f"].null_count(), column=cols.n))
     bad_year = df.filter(pl.col("year_f").is_null() | (pl.col("year_f") != pl.col("year_f").round(0)))
     if bad_year.height:
-        raise InputError(f"{path}: {bad_year.height} row(s) have no valid year in {cols.year!r}")
+        raise InputError(Message("coverage.year_invalid", file=path, n=bad_year.height,
+                                 column=cols.year))
     df = df.with_columns(pl.col("year_f").cast(pl.Int32).alias("year"),
                          pl.col("n_f").cast(pl.Int64).alias("n"),
                          as_text(pl.col("unit"), df.schema["unit"]).alias("unit"))
     group = ["unit", "year"] + (["code_group"] if cols.code_group else [])
     dups = df.filter(pl.struct(group).is_duplicated())
     if dups.height:
-        raise InputError(f"{path}: {dups.height} rows repeat the same {' × '.join(keys)}; each "
-                         "unit and year (and code group) must appear once — remove the duplicates "
-                         "or sum them")
+        raise InputError(Message("coverage.reference_duplicates", file=path, n=dups.height,
+                                 keys=" × ".join(keys)))
     df = _text_units(df, known)
     if cols.code_groups:
         if not cols.code_group:
-            raise ConfigError("[coverage.reference] code_groups needs code_group (the column)")
+            raise ConfigError(Message("coverage.code_groups_column"))
         df = df.filter(pl.col("code_group").is_in(list(cols.code_groups)))
     return df.group_by("unit", "year").agg(pl.col("n").sum())
 
@@ -478,7 +480,7 @@ def _tilslutning(per_unit: pl.DataFrame, units: Units | None, other: list[str],
 
 def _reference_events(source: Source, cols: ReferenceColumns) -> pl.LazyFrame:
     _require(source, {"person": cols.person, "date": cols.date, "unit": cols.unit}, "reference",
-             "name them with --person/--date/--unit or in dq.toml [coverage.reference]")
+             "persons")
     schema = source.lf.collect_schema()
     fmt = cols.date_format or source.date_formats.get(cols.date)
     return source.lf.select(pl.col(cols.person).alias("person"),
@@ -576,8 +578,8 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
     ref_years = set(per_event.filter(any_ref)["year"].drop_nulls().to_list())
     years = sorted(reg_years & ref_years)
     if not years:
-        raise InputError(f"no year in common between the registry ({_span(reg_years)}) and the "
-                         f"reference ({_span(ref_years)}); check the date columns")
+        raise InputError(Message("coverage.no_common_year_linked",
+                                 registry_years=_span(reg_years), reference_years=_span(ref_years)))
     _years_left_out(ref_years - reg_years, reg_years - ref_years, years, warnings)
     per_event = per_event.filter(pl.col("year").is_in(years))
 

@@ -6,6 +6,10 @@ Exit codes (the CI contract, domain.md "Exit codes"): 0 all checks pass, 1 a che
 
 from __future__ import annotations
 
+import errno
+
+from dq.messages import ERRORS_DATA, Message
+
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
@@ -29,3 +33,31 @@ class InputError(DQError):
     """A data file cannot be read, or lacks what the check needs."""
 
     exit_code = EXIT_INPUT
+
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, as a dq.messages.Message: the common errno values
+    (no such file, permission denied, not a directory, disk full …) in the catalogue's words in
+    every language; any other is the OS's own text in English and its errno name in Norwegian
+    ("systemfeil EOVERFLOW")."""
+    name = errno.errorcode.get(exc.errno) if isinstance(exc.errno, int) else None
+    if name is not None and f"os.{name}" in ERRORS_DATA:
+        return Message(f"os.{name}")
+    return OSWords(exc.strerror or type(exc).__name__, name or type(exc).__name__)
+
+
+class OSWords(Message):
+    """An unusual OS error: its English is the OS's own text (all dq knows of it); every other
+    language names it by its errno ("systemfeil EOVERFLOW")."""
+
+    def __new__(cls, why: str, code: str) -> OSWords:
+        self = str.__new__(cls, why)
+        self.key, self.params = "os.other", {"code": code}
+        return self
+
+    def text(self, lang: str) -> str:
+        return str.__str__(self) if lang == "en" else super().text(lang)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (OSWords, (str.__str__(self), self.params["code"]))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dq.errors import ConfigError
+from dq.messages import Message
 from dq.io import Source
 from dq.io.values import as_date, as_text
 from dq.spec import Spec
@@ -34,7 +35,7 @@ def parse_by(text: str | None) -> list[str]:
     keys = [k.strip() for k in text.split(",") if k.strip()]
     dups = {k for k in keys if keys.count(k) > 1}
     if dups:
-        raise ConfigError(f"--by names {', '.join(sorted(dups))} twice")
+        raise ConfigError(Message("grouping.twice", keys=", ".join(sorted(dups))))
     return keys
 
 
@@ -50,17 +51,15 @@ def resolve(keys: list[str], spec: Spec, source: Source, *, has_units: bool,
     for key in keys:
         if key in ("unit", "hf", "rhf"):
             if not unit_col:
-                raise ConfigError(f"--by {key} needs the unit column: set [dataset] unit in dq.toml"
-                                  + (" or pass --unit" if key == "unit" else ""))
+                raise ConfigError(Message("grouping.needs_unit_or_option" if key == "unit"
+                                          else "grouping.needs_unit", name=key))
             if key != "unit" and not has_units:
-                raise ConfigError(f"--by {key} needs a unit table: set [units] table in dq.toml "
-                                  "(columns unit_id, unit_name, hf, rhf)")
+                raise ConfigError(Message("grouping.needs_units", name=key))
             # Grouped on the raw column; made text on the small aggregate (see ``finish``).
             exprs["unit"] = pl.col(unit_col)
         elif key == "year" and (date_col or "year" not in columns):
             if not date_col:
-                raise ConfigError("--by year needs the event date: set [dataset] event_date in "
-                                  "dq.toml")
+                raise ConfigError(Message("grouping.needs_date"))
             fmt = date_format or spec.dataset.date_format or source.date_formats.get(date_col)
             exprs["year"] = as_date(pl.col(date_col), schema[date_col], fmt).dt.year()
         elif key == "year":  # a column of years: a value that is not a year is no group
@@ -70,8 +69,8 @@ def resolve(keys: list[str], spec: Spec, source: Source, *, has_units: bool,
             exprs[key] = _declared_values(key, spec, schema[key])
         else:
             shown = ", ".join(columns[:30]) + (" …" if len(columns) > 30 else "")
-            raise ConfigError(f"--by {key!r} is neither a role ({', '.join(ROLES)}) nor a column "
-                              f"of {source.info.path} (columns: {shown})")
+            raise ConfigError(Message("grouping.unknown", name=key, roles=", ".join(ROLES),
+                                      file=source.info.path, columns=shown))
     lowest = next((lvl for lvl in ("unit", "hf", "rhf") if lvl in levels), None)
     return Grouping(keys=keys, lowest_level=lowest, exprs=exprs)
 
@@ -86,10 +85,7 @@ def _declared_values(key: str, spec: Spec, dtype: pl.DataType) -> pl.Expr:
     "Privacy")."""
     var = spec.variables.get(key)
     if var is None or not var.codes:
-        raise ConfigError(f"--by {key!r}: results can be grouped by the roles "
-                          f"{', '.join(ROLES)} or by a categorical variable with declared codes; "
-                          f"declare [variables.{key}] with codes in dq.toml (group values are "
-                          "printed, so a column without a code list could print patient data)")
+        raise ConfigError(Message("grouping.not_categorical", name=key, roles=", ".join(ROLES)))
     declared = sorted({*var.codes, *var.unknown})
     text = as_text(pl.col(key), dtype)
     return (pl.when(text.is_null()).then(None)

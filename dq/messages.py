@@ -2849,4 +2849,693 @@ ERROR_TABLES = ("ERRORS", "ERRORS_SPEC", "ERRORS_DATA")
 
 # data errors (exit 3) and errors reading or writing files and databases
 ERRORS_DATA: dict[str, dict[str, str]] = {
+    # why the operating system refused (dq.errors.os_reason): the common errno values in
+    # dq's words; any other is the OS's own text in English, its errno name in Norwegian
+    "os.ENOENT": {"nb": "filen eller mappen finnes ikke", "en": "No such file or directory"},
+    "os.EACCES": {"nb": "ingen tilgang", "en": "Permission denied"},
+    "os.EPERM": {"nb": "operasjonen er ikke tillatt", "en": "Operation not permitted"},
+    "os.ENOTDIR": {"nb": "ikke en mappe", "en": "Not a directory"},
+    "os.EISDIR": {"nb": "er en mappe", "en": "Is a directory"},
+    "os.ENOSPC": {"nb": "disken er full", "en": "No space left on device"},
+    "os.EDQUOT": {"nb": "diskkvoten er brukt opp", "en": "Disk quota exceeded"},
+    "os.EROFS": {"nb": "filsystemet er skrivebeskyttet", "en": "Read-only file system"},
+    "os.ELOOP": {"nb": "for mange nivåer av symbolske lenker",
+                 "en": "Too many levels of symbolic links"},
+    "os.ENAMETOOLONG": {"nb": "filnavnet er for langt", "en": "File name too long"},
+    "os.EIO": {"nb": "inn-/utdatafeil", "en": "Input/output error"},
+    "os.EBUSY": {"nb": "enheten eller ressursen er opptatt", "en": "Device or resource busy"},
+    "os.ETXTBSY": {"nb": "filen er i bruk", "en": "Text file busy"},
+    "os.EEXIST": {"nb": "filen finnes allerede", "en": "File exists"},
+    "os.EMFILE": {"nb": "for mange åpne filer", "en": "Too many open files"},
+    "os.ENFILE": {"nb": "for mange åpne filer i systemet", "en": "Too many open files in system"},
+    "os.EFBIG": {"nb": "filen er for stor", "en": "File too large"},
+    "os.ENXIO": {"nb": "enheten eller adressen finnes ikke", "en": "No such device or address"},
+    "os.ENODEV": {"nb": "enheten finnes ikke", "en": "No such device"},
+    "os.EINVAL": {"nb": "ugyldig argument", "en": "Invalid argument"},
+    "os.EPIPE": {"nb": "brutt rør", "en": "Broken pipe"},
+    "os.EAGAIN": {"nb": "ressursen er midlertidig utilgjengelig",
+                  "en": "Resource temporarily unavailable"},
+    "os.ESTALE": {"nb": "foreldet filreferanse (nettverksdisk)", "en": "Stale file handle"},
+    "os.EXDEV": {"nb": "lenke på tvers av filsystemer", "en": "Invalid cross-device link"},
+    "os.ETIMEDOUT": {"nb": "tidsavbrudd", "en": "Connection timed out"},
+    "os.other": {"nb": "systemfeil {code}", "en": "system error {code}"},
+    # the files an engine error names (dq.cli._common), as a list
+    "files.shown": {"nb": "{names:list}{more}", "en": "{names:list}{more}"},
+    # reading a file (dq.io.readers)
+    "read.unknown_format": {"nb": "ukjent format {fmt!r} for {file}: bruk ett av {formats:list}",
+                            "en": "unknown format {fmt!r} for {file}: use one of {formats:list}"},
+    "read.no_format": {
+        "nb": "{file}: formatet kan ikke avgjøres ut fra filendelsen {ext!r}; {hint}",
+        "en": "{file}: cannot tell the format from the extension {ext!r}; {hint}"},
+    "read.no_format.looks_like": {"nb": "den ser ut som {kind}: oppgi --input-format {fmt}",
+                                  "en": "it looks like {kind}: pass --input-format {fmt}"},
+    "read.no_format.pass": {"nb": "oppgi --input-format ({formats:list})",
+                            "en": "pass --input-format ({formats:list})"},
+    "read.no_such_file": {
+        "nb": "{file}: filen finnes ikke; sjekk stien (relative stier i dq.toml regnes fra "
+              "mappen spesifikasjonen ligger i)",
+        "en": "{file}: no such file; check the path (relative paths in dq.toml are relative to "
+              "the spec's folder)"},
+    "read.is_directory": {
+        "nb": "{file}: er en mappe, ikke en datafil; oppgi selve eksportfilen",
+        "en": "{file}: is a directory, not a data file; name the export file itself"},
+    "read.not_regular": {
+        "nb": "{file}: er ikke en vanlig fil (et rør eller en enhet); lagre eksporten i en fil "
+              "og oppgi den",
+        "en": "{file}: is not a regular file (a pipe or a device); save the export to a file and "
+              "name that"},
+    "read.empty_file": {"nb": "{file}: filen er tom (0 byte); eksporter den på nytt",
+                        "en": "{file}: the file is empty (0 bytes); export it again"},
+    "read.unreadable": {
+        "nb": "{file}: kan ikke leses ({reason}); sjekk stien og tilgangen til filen",
+        "en": "{file}: cannot be read ({reason}); check the path and its permissions"},
+    "read.duplicate_columns": {
+        "nb": "{file}: kolonnenavn som går igjen: {names}; gi dem nye navn i eksporten slik at "
+              "hver kolonne har sitt eget navn",
+        "en": "{file}: duplicate column names {names}; rename them in the export so each column "
+              "has one name"},
+    "read.header_is_data": {
+        "nb": "{file}: første rad ser ut som data, ikke kolonnenavn (kolonne {column} inneholder "
+              "et langt tall eller en dato); eksporter filen med overskriftsraden",
+        "en": "{file}: the first row looks like data, not column names (column {column} holds a "
+              "long number or a date); export the file with its header row"},
+    "read.unnamed_with_values": {
+        "nb": "{file}: kolonne {column} mangler navn i overskriftsraden, men har verdier i "
+              "{n:count} rader; gi den et navn i eksporten",
+        "en": "{file}: column {column} has no name in the header row but holds values in "
+              "{n:count} rows; name it in the export"},
+    "read.unnamed_with_values_one": {
+        "nb": "{file}: kolonne {column} mangler navn i overskriftsraden, men har en verdi i "
+              "{n:count} rad; gi den et navn i eksporten",
+        "en": "{file}: column {column} has no name in the header row but holds values in "
+              "{n:count} row; name it in the export"},
+    "read.csv_problem": {
+        "nb": "{file}: kan ikke leses som CSV med skilletegn {sep}: {problem}; rett opp "
+              "anførselstegnene i eksporten, eller oppgi --separator",
+        "en": "{file}: cannot be read as CSV with separator {sep}: {problem}; fix the quoting in "
+              "the export, or pass --separator"},
+    "read.csv_unreadable": {
+        "nb": "{file}: kan ikke leses som CSV med skilletegn {sep}; sjekk anførselstegnene, "
+              "eller oppgi --separator",
+        "en": "{file}: cannot be read as CSV with separator {sep}; check the quoting, or pass "
+              "--separator"},
+    "read.sep_tab": {"nb": "tabulator", "en": "tab"},
+    "read.first_line_empty": {
+        "nb": "{file}: første linje er tom; filen må ha en overskriftsrad",
+        "en": "{file}: the first line is empty; the file needs a header row"},
+    "read.header_unclosed": {
+        "nb": "{file}: et kolonnenavn i anførselstegn i overskriftsraden blir aldri lukket (en "
+              "'\"' uten sin make); rett opp overskriftsraden",
+        "en": "{file}: a quoted column name in the header row is never closed (a '\"' without "
+              "its pair); fix the header row"},
+    "read.header_only": {
+        "nb": "{file}: filen har en overskriftsrad, men ingen datarader; eksporter den på nytt",
+        "en": "{file}: the file has a header but no data rows; export it again"},
+    "read.parquet_incomplete": {
+        "nb": "{file}: Parquet-filen er ufullstendig (avslutningen av filen mangler); kopier "
+              "eller skriv den på nytt",
+        "en": "{file}: the Parquet file is incomplete (its footer is missing); copy or write it "
+              "again"},
+    "read.parquet_unreadable": {
+        "nb": "{file}: ikke en lesbar Parquet-fil (skadet eller ikke Parquet); skriv den på nytt "
+              "eller sjekk at kopien er fullstendig",
+        "en": "{file}: not a readable Parquet file (damaged or not Parquet); write it again or "
+              "check that the copy is complete"},
+    "read.parquet_unnamed": {
+        "nb": "{file}: kolonne {column} mangler navn; gi alle kolonnene navn når filen skrives",
+        "en": "{file}: column {column} has no name; name every column when writing the file"},
+    "read.parquet_no_rows": {"nb": "{file}: Parquet-filen har ingen rader",
+                             "en": "{file}: the Parquet file has no rows"},
+    "read.xlsx_unreadable": {
+        "nb": "{file}: ikke en lesbar .xlsx-fil (skadet, kryptert eller ikke en arbeidsbok); "
+              "åpne og lagre den på nytt i Excel, eller eksporter CSV",
+        "en": "{file}: not a readable .xlsx file (damaged, encrypted or not a workbook); open "
+              "and save it again in Excel, or export CSV"},
+    "read.xlsx_empty": {
+        "nb": "{file}: det første arket er tomt, eller første rad er tom; første rad må "
+              "inneholde kolonnenavnene",
+        "en": "{file}: the first sheet is empty or its first row is empty; the first row must "
+              "hold the column names"},
+    "read.xlsx_no_data": {"nb": "{file}: det første arket har ingen datarader",
+                          "en": "{file}: the first sheet has no data rows"},
+    "read.xlsx_header_only": {
+        "nb": "{file}: det første arket har en overskriftsrad, men ingen datarader",
+        "en": "{file}: the first sheet has a header but no data rows"},
+    "read.stat_unreadable": {
+        "nb": "{file}: ikke en lesbar {kind}-fil (skadet, eller en versjon dq ikke kan lese); "
+              "lagre den på nytt, eller eksporter CSV",
+        "en": "{file}: not a readable {kind} file (damaged, or a version dq cannot read); save "
+              "it again, or export CSV"},
+    "read.no_rows": {"nb": "{file}: filen har ingen rader", "en": "{file}: the file has no rows"},
+    "read.columns_differ": {
+        "nb": "{file}: kolonnene er ikke de samme som i {first} ({names}); filene i ett "
+              "datasett må ha de samme kolonnene",
+        "en": "{file}: columns differ from {first} ({names}); files of one dataset must have "
+              "the same columns"},
+    "read.other_order": {"nb": "de samme navnene i en annen rekkefølge",
+                         "en": "the same names in another order"},
+    # what a file's bytes say it is (dq.io.sniff), and what to do about it
+    "sniff.kind.parquet": {"nb": "en Parquet-fil", "en": "a Parquet file"},
+    "sniff.kind.xlsx": {"nb": "en Excel-arbeidsbok (.xlsx)", "en": "an Excel .xlsx workbook"},
+    "sniff.kind.sav": {"nb": "en SPSS .sav-fil", "en": "an SPSS .sav file"},
+    "sniff.kind.dta": {"nb": "en Stata .dta-fil", "en": "a Stata .dta file"},
+    "sniff.kind.text": {"nb": "CSV eller annen tekst", "en": "CSV or other text"},
+    "sniff.kind.xls": {
+        "nb": "en gammel Excel .xls-arbeidsbok (eller en annen gammel Office-fil)",
+        "en": "an old Excel .xls workbook (or another old Office file)"},
+    "sniff.kind.ods": {"nb": "et OpenDocument-regneark (.ods)",
+                       "en": "an OpenDocument spreadsheet (.ods)"},
+    "sniff.kind.office": {"nb": "et Word- eller PowerPoint-dokument",
+                          "en": "a Word or PowerPoint document"},
+    "sniff.kind.zip": {"nb": "et ZIP-arkiv", "en": "a ZIP archive"},
+    "sniff.kind.gzip": {"nb": "en gzip-komprimert fil", "en": "a gzip-compressed file"},
+    "sniff.kind.bzip2": {"nb": "en bzip2-komprimert fil", "en": "a bzip2-compressed file"},
+    "sniff.kind.xz": {"nb": "en xz-komprimert fil", "en": "an xz-compressed file"},
+    "sniff.kind.zstd": {"nb": "en zstd-komprimert fil", "en": "a zstd-compressed file"},
+    "sniff.kind.7z": {"nb": "et 7-Zip-arkiv", "en": "a 7-Zip archive"},
+    "sniff.kind.pdf": {"nb": "et PDF-dokument", "en": "a PDF document"},
+    "sniff.kind.arrow": {"nb": "en Arrow/Feather-fil", "en": "an Arrow/Feather file"},
+    "sniff.kind.sqlite": {"nb": "en SQLite-database", "en": "an SQLite database"},
+    "sniff.kind.html": {"nb": "en HTML-side", "en": "an HTML page"},
+    "sniff.kind.image": {"nb": "et bilde", "en": "an image"},
+    "sniff.kind.binary": {"nb": "binærdata", "en": "binary data"},
+    "sniff.fix.xls": {"nb": "åpne den i Excel og lagre den som .xlsx eller CSV",
+                      "en": "open it in Excel and save it as .xlsx or CSV"},
+    "sniff.fix.ods": {"nb": "lagre det som .xlsx eller CSV", "en": "save it as .xlsx or CSV"},
+    "sniff.fix.office": {"nb": "eksporter dataene som CSV", "en": "export the data as CSV"},
+    "sniff.fix.unpack": {"nb": "pakk ut arkivet og oppgi datafilen i det",
+                         "en": "unpack it and name the data file inside"},
+    "sniff.fix.decompress": {"nb": "pakk den ut først ({tool})",
+                             "en": "decompress it first ({tool})"},
+    "sniff.fix.pdf": {"nb": "eksporter dataene som CSV i stedet",
+                      "en": "export the data as CSV instead"},
+    "sniff.fix.arrow": {"nb": "skriv den som Parquet eller CSV", "en": "write it as Parquet or CSV"},
+    "sniff.fix.sqlite": {"nb": "eksporter tabellen som CSV", "en": "export the table as CSV"},
+    "sniff.fix.html": {
+        "nb": "eksporter dataene som CSV (dette kan være en nettside som ble lagret i stedet "
+              "for eksporten)",
+        "en": "export the data as CSV (this may be a web page saved instead of the export)"},
+    "sniff.fix.image": {"nb": "oppgi selve eksportfilen", "en": "name the export file itself"},
+    "sniff.fix.binary": {"nb": "sjekk at dette er eksportfilen",
+                         "en": "check that this is the export file"},
+    "sniff.looks_like_not_csv": {"nb": "{file}: ser ut som {kind}, ikke CSV",
+                                 "en": "{file}: looks like {kind}, not CSV"},
+    "sniff.looks_like_not": {"nb": "{file}: ikke en lesbar {expected}-fil: den ser ut som {kind}",
+                             "en": "{file}: not a readable {expected} file: it looks like {kind}"},
+    "sniff.rename_or_pass": {"nb": "gi den endelsen .{ext} eller oppgi --input-format {fmt}",
+                             "en": "rename it to .{ext} or pass --input-format {fmt}"},
+    "sniff.pass_format": {"nb": "oppgi --input-format {fmt}", "en": "pass --input-format {fmt}"},
+    "sniff.wrong_format": {"nb": "{head}; {fix}", "en": "{head}; {fix}"},
+    "sniff.unknown_encoding": {"nb": "ukjent tegnkoding {name!r}: bruk en av {valid}",
+                               "en": "unknown encoding {name!r}: use one of {valid}"},
+    "sniff.not_wide": {
+        "nb": "{file}: --encoding {encoding} ble oppgitt, men filen ser ikke ut som "
+              "{upper}-tekst (verken byte-order-merke eller NUL-byte mellom tegnene); fjern "
+              "--encoding",
+        "en": "{file}: --encoding {encoding} was given, but the file does not look like {upper} "
+              "text (no byte-order mark, no NUL bytes between characters); drop --encoding"},
+    "sniff.other_wide": {
+        "nb": "{file}: --encoding {encoding} ble oppgitt, men filen ser ut som {label}-tekst; "
+              "fjern --encoding",
+        "en": "{file}: --encoding {encoding} was given, but the file looks like {label} text; "
+              "drop --encoding"},
+    "sniff.is_wide": {
+        "nb": "{file}: filen er {label}-tekst (Excel «Unicode-tekst»), ikke {encoding}; fjern "
+              "--encoding (dq dekoder den) eller oppgi --encoding utf-16",
+        "en": "{file}: the file is {label} text (Excel \"Unicode text\"), not {encoding}; drop "
+              "--encoding (dq decodes it) or pass --encoding utf-16"},
+    "sniff.not_utf8": {
+        "nb": "{file}: byte {offset} er ikke gyldig UTF-8; filen er trolig cp1252/Latin-1 "
+              "(lagret fra Excel): oppgi --encoding cp1252",
+        "en": "{file}: byte {offset} is not valid UTF-8; the file is probably cp1252/Latin-1 "
+              "(saved from Excel): pass --encoding cp1252"},
+    "sniff.mixed": {
+        "nb": "{file}: filen blander tegnkodinger: den har UTF-8-tekst, men byte {offset} er "
+              "ikke UTF-8 (rader lagt til av et annet program?); eksporter den på nytt i én "
+              "tegnkoding, eller velg en med --encoding",
+        "en": "{file}: the file mixes encodings: it has UTF-8 text, but byte {offset} is not "
+              "UTF-8 (rows added by another program?); export it again in one encoding, or pass "
+              "--encoding to choose one"},
+    "sniff.long_line": {
+        "nb": "{file}: første linje er lengre enn {mib} MiB; dette er ikke en CSV-eksport, "
+              "eller linjene slutter ikke med linjeskift",
+        "en": "{file}: the first line is longer than {mib} MiB; this is not a CSV export, or its "
+              "lines do not end in line breaks"},
+    "sniff.separator_length": {"nb": "--separator må være ett tegn, fikk {sep!r}",
+                               "en": "--separator must be one character, got {sep!r}"},
+    "sniff.separator_quote": {
+        "nb": "--separator kan ikke være et anførselstegn eller et linjeskift",
+        "en": "--separator cannot be a quote or a line break"},
+    "sniff.ends_mid_character": {"nb": "filen slutter midt i et tegn",
+                                 "en": "the file ends in the middle of a character"},
+    "sniff.invalid_byte": {"nb": "byte {offset} er ikke gyldig {label}",
+                           "en": "byte {offset} is not valid {label}"},
+    "sniff.undecodable": {
+        "nb": "{file}: {problem}; eksporter den på nytt, eller velg riktig tegnkoding med "
+              "--encoding",
+        "en": "{file}: {problem}; export it again, or pass --encoding to choose the right one"},
+    "sniff.copy_failed": {
+        "nb": "{file}: kan ikke lage den private UTF-8-kopien dq leser ({reason}); frigjør "
+              "plass i den midlertidige mappen (TMPDIR)",
+        "en": "{file}: cannot make the private UTF-8 copy dq reads ({reason}); free space in the "
+              "temporary folder (TMPDIR)"},
+    "sniff.problem.unclosed": {
+        "nb": "feltet i anførselstegn som begynner på linje {line}, blir aldri lukket (en '\"' "
+              "uten sin make)",
+        "en": "the quoted field that starts on line {line} is never closed (a '\"' without its "
+              "pair)"},
+    "sniff.problem.fields": {"nb": "linje {line} har {fields} felt, men overskriftsraden har {width}",
+                             "en": "line {line} has {fields} fields but the header has {width}"},
+    # database sources (dq.io.database): where names the spec's table or the option
+    "db.server": {"nb": "{kind}-server {host}:{port}, database {database!r}",
+                  "en": "{kind} server {host}:{port}, database {database!r}"},
+    "db.table": {"nb": "tabell {table!r}", "en": "table {table!r}"},
+    "db.the_query": {"nb": "spørringen", "en": "the query"},
+    "db.source": {"nb": "{server}, {target} ({origin})", "en": "{server}, {target} ({origin})"},
+    "db.described": {"nb": "{server}, {target}", "en": "{server}, {target}"},
+    "db.the_source": {"nb": "databasekilden ({origin})", "en": "the database source ({origin})"},
+    "db.no_user": {"nb": "(ingen)", "en": "(none)"},
+    "db.unknown_keys": {
+        "nb": "{where}: ukjente nøkler {keys} i en databasekilde; gyldige nøkler: {valid}",
+        "en": "{where}: unknown keys {keys} in a database source; valid keys: {valid}"},
+    "db.unknown_keys_one": {
+        "nb": "{where}: ukjent nøkkel {keys} i en databasekilde; gyldige nøkler: {valid}",
+        "en": "{where}: unknown key {keys} in a database source; valid keys: {valid}"},
+    "db.expected_text": {"nb": "{where} {field}: forventet tekst", "en": "{where} {field}: expected text"},
+    "db.url_empty": {
+        "nb": "{where}: url er tom; skriv f.eks. "
+              "\"mysql://dq_reader:${{DQ_DB_PASSWORD}}@db.internal:3306/registry\"",
+        "en": "{where}: url is empty; write e.g. "
+              "\"mysql://dq_reader:${{DQ_DB_PASSWORD}}@db.internal:3306/registry\""},
+    "db.url_scheme": {"nb": "{where}: url må begynne med en av {schemes} (fikk {scheme!r})",
+                      "en": "{where}: the url must start with one of {schemes} (got {scheme!r})"},
+    "db.table_or_query": {
+        "nb": "{where}: oppgi dataene med enten table = \"…\" eller query = \"SELECT …\" "
+              "(nøyaktig én av dem)",
+        "en": "{where}: name the data with either table = \"…\" or query = \"SELECT …\" (exactly "
+              "one of them)"},
+    "db.bad_table": {
+        "nb": "{where} table: {table!r} er ikke et tabellnavn; skriv \"skjema\" eller "
+              "\"schema.skjema\" (bruk query = \"SELECT …\" for mer)",
+        "en": "{where} table: {table!r} is not a table name; write \"skjema\" or "
+              "\"schema.skjema\" (use query = \"SELECT …\" for more)"},
+    "db.read_only_hint": {
+        "nb": "dq leser bare: skriv én SELECT-setning (WITH … SELECT går også), og gi dq en "
+              "databasebruker som bare kan lese",
+        "en": "dq only reads: write one SELECT (or WITH … SELECT) statement, and give dq a "
+              "read-only database user"},
+    "db.query_empty": {"nb": "{where} query: spørringen er tom; {hint}",
+                       "en": "{where} query: the query is empty; {hint}"},
+    "db.query_statements": {
+        "nb": "{where} query: inneholder mer enn én setning (en ';' inni); {hint}",
+        "en": "{where} query: holds more than one statement (a ';' inside); {hint}"},
+    "db.query_not_select": {"nb": "{where} query: begynner med {word!r}, ikke SELECT; {hint}",
+                            "en": "{where} query: starts with {word!r}, not SELECT; {hint}"},
+    "db.query_writes": {
+        "nb": "{where} query: inneholder {word!r}, som skriver, låser eller kjører kode på "
+              "serveren; {hint}",
+        "en": "{where} query: contains {word!r}, which writes, locks or runs code on the server; "
+              "{hint}"},
+    "db.variable_unset": {
+        "nb": "{where}: url bruker ${{{name}}}, men miljøvariabelen {name} er ikke satt; sett "
+              "den (export {name}=…) før dq kjøres",
+        "en": "{where}: the url uses ${{{name}}} but the environment variable {name} is not set; "
+              "set it (export {name}=…) before running dq"},
+    "db.url_form": {
+        "nb": "{where}: url har ikke formen "
+              "kind://user:${{PASSWORD_VARIABLE}}@host:port/database; sjekk den",
+        "en": "{where}: the url is not of the form "
+              "kind://user:${{PASSWORD_VARIABLE}}@host:port/database; check it"},
+    "db.url_host": {
+        "nb": "{where}: url må angi vert og database (kind://user@host:port/database)",
+        "en": "{where}: the url must name the host and the database "
+              "(kind://user@host:port/database)"},
+    "db.port_not_number": {"nb": "{where}: porten i url er ikke et tall",
+                           "en": "{where}: the url's port is not a number"},
+    "db.port_range": {"nb": "{where}: porten {port} i url er utenfor gyldig område",
+                      "en": "{where}: the url's port {port} is out of range"},
+    "db.login": {
+        "nb": "{where}: serveren avviste innloggingen til brukeren {user!r} (feil brukernavn "
+              "eller passord); sjekk brukeren i url og passordvariabelen den viser til (eller "
+              "PGPASSWORD, ~/.pgpass, MYSQL_PWD)",
+        "en": "{where}: the server refused the login of user {user!r} (wrong user name or "
+              "password); check the user in the url and the password variable it names (or "
+              "PGPASSWORD, ~/.pgpass, MYSQL_PWD)"},
+    "db.database": {
+        "nb": "{where}: databasen finnes ikke, eller brukeren {user!r} har ikke tilgang til "
+              "den; sjekk databasenavnet i url og brukerens rettigheter",
+        "en": "{where}: the database does not exist or user {user!r} may not use it; check the "
+              "database name in the url and the user's grants"},
+    "db.no_table": {
+        "nb": "{where}: tabellen finnes ikke (eller brukeren kan ikke se den); sjekk "
+              "tabellnavnet (og skjemaet) i spesifikasjonen eller --table",
+        "en": "{where}: the table does not exist (or the user may not see it); check the table "
+              "name (and schema) in the spec or --table"},
+    "db.no_column": {
+        "nb": "{where}: spørringen nevner en kolonne som tabellen ikke har; sjekk kolonnenavnene "
+              "i spørringen",
+        "en": "{where}: the query names a column the table does not have; check the column "
+              "names in the query"},
+    "db.grant": {
+        "nb": "{where}: brukeren {user!r} har ikke lov til å lese den; gi lesebrukeren "
+              "SELECT-rettighet på den",
+        "en": "{where}: user {user!r} may not read it; grant SELECT on it to the read-only "
+              "user"},
+    "db.syntax": {
+        "nb": "{where}: serveren kunne ikke kjøre spørringen (en syntaksfeil eller et navn den "
+              "ikke kjenner); kjør spørringen i databasens egen klient for å se hvorfor, og rett "
+              "den så i spesifikasjonen eller --query",
+        "en": "{where}: the server could not run the query (a syntax error or a name it does not "
+              "know); run the query in the database's own client to see why, then fix it in the "
+              "spec or --query"},
+    "db.unreachable": {
+        "nb": "{where}: når ikke serveren, eller den lukket forbindelsen; sjekk vert og port i "
+              "url, at serveren kjører og tar imot forbindelser fra denne maskinen, og kjør så dq "
+              "på nytt",
+        "en": "{where}: cannot reach the server, or it closed the connection; check the host and "
+              "port in the url, that the server runs and accepts connections from this machine, "
+              "then run dq again"},
+    "db.wrote": {
+        "nb": "{where}: spørringen prøvde å skrive i en økt som bare kan lese; dq leser bare: "
+              "skriv en SELECT",
+        "en": "{where}: the query tried to write in a read-only session; dq only reads: write a "
+              "SELECT"},
+    "db.failed": {
+        "nb": "{where}: lesingen feilet på serveren (spørringen feilet, eller serveren "
+              "forsvant under lesingen); sjekk spørringen i databasens egen klient og at "
+              "serveren kjører, og kjør så dq på nytt",
+        "en": "{where}: reading failed on the server (the query failed, or the server went away "
+              "during the read); check the query in the database's own client and that the "
+              "server is running, then run dq again"},
+    "db.nothing_back": {
+        "nb": "{where}: verken kolonner eller rader kom tilbake; sjekk tabellen eller spørringen",
+        "en": "{where}: no columns or rows came back; check the table or the query"},
+    "db.no_rows": {"nb": "{where}: har ingen rader; sjekk tabellen eller WHERE i spørringen",
+                   "en": "{where}: has no rows; check the table or the query's WHERE"},
+    "db.rows_changed": {
+        "nb": "{where}: {before:count} rader ble lest forrige gang, {now:count} nå; forbindelsen "
+              "ble brutt for tidlig, eller tabellen endret seg mens dq leste den; kjør dq på "
+              "nytt (på et øyeblikksbilde eller en replika hvis det skrives til tabellen)",
+        "en": "{where}: {before:count} rows were read before, {now:count} now; the connection "
+              "ended early or the table changed while dq read it; run dq again (on a snapshot "
+              "or a replica if the table is being written)"},
+    # outputs (dq.outputs): label is the option and the file ("--output rapport.md")
+    "output.cannot_create": {
+        "nb": "{label}: kan ikke lage en fil i mappen {folder} ({why}); velg en mappe du kan "
+              "skrive i",
+        "en": "{label}: cannot create a file in the folder {folder} ({why}); choose a writable "
+              "folder"},
+    "output.nul": {"nb": "{label}: et filnavn kan ikke inneholde en NUL-byte",
+                   "en": "{label}: a file name cannot contain a NUL byte"},
+    "output.os": {"nb": "{label}: {why}; velg en annen fil", "en": "{label}: {why}; choose another file"},
+    "output.device_readonly": {"nb": "{label}: enheten er skrivebeskyttet",
+                               "en": "{label}: the device is not writable"},
+    "output.folder_not_folder": {"nb": "{label}: {folder} er ikke en mappe",
+                                 "en": "{label}: the folder {folder} is not a folder"},
+    "output.folder_missing": {"nb": "{label}: mappen {folder} finnes ikke",
+                              "en": "{label}: the folder {folder} does not exist"},
+    "output.is_directory": {"nb": "{label} er en mappe; oppgi en fil",
+                            "en": "{label} is a directory; name a file"},
+    "output.special": {
+        "nb": "{label} er {kind}; dq skriver til vanlige filer, tegnenheter som /dev/null, rør "
+              "og - (stdout)",
+        "en": "{label} is {kind}; dq writes to regular files, character devices such as "
+              "/dev/null, pipes, and - (stdout)"},
+    "output.kind.block": {"nb": "en blokkenhet", "en": "a block device"},
+    "output.kind.socket": {"nb": "en sokkel", "en": "a socket"},
+    "output.kind.other": {"nb": "ikke en vanlig fil", "en": "not a regular file"},
+    "output.cannot_append": {"nb": "{label}: kan ikke legge til i den ({why})",
+                             "en": "{label}: cannot append to it ({why})"},
+    "output.read_only": {
+        "nb": "{label} er skrivebeskyttet; velg en annen fil eller gjør den skrivbar",
+        "en": "{label} is read-only; choose another file or make it writable"},
+    "output.not_owner": {
+        "nb": "{label} tilhører en annen bruker i en delt mappe (som /tmp) og kan ikke "
+              "erstattes; velg en annen fil",
+        "en": "{label} belongs to another user in a shared folder (such as /tmp) and cannot be "
+              "replaced; choose another file"},
+    "output.is_input": {"nb": "{label} er {what}{via}; velg en annen fil",
+                        "en": "{label} is {what}{via}; choose another file"},
+    "output.via_link": {"nb": " ({path}, via en lenke)", "en": " ({path}, through a link)"},
+    "output.same_file": {"nb": "{label} er samme fil som {other}; velg en annen fil",
+                         "en": "{label} is the same file as {other}; choose another file"},
+    "output.same_stream": {"nb": "{label} går til {stream}, der {other} også går; oppgi en fil",
+                           "en": "{label} goes to {stream}, where {other} goes too; name a file"},
+    "output.not_written": {"nb": "kunne ikke skrive {label} ({why}); {replaced}",
+                           "en": "could not write {label} ({why}); {replaced}"},
+    "output.none_replaced": {"nb": "ingen fil ble erstattet", "en": "no file was replaced"},
+    "output.not_replaced": {"nb": "{path} ble ikke erstattet", "en": "{path} was not replaced"},
+    "output.no_longer_regular": {
+        "nb": "kunne ikke skrive {label}: den er ikke lenger en vanlig fil; ingen fil ble "
+              "erstattet",
+        "en": "could not write {label}: it is no longer a regular file; no file was replaced"},
+    "output.stream_failed": {"nb": "kunne ikke skrive til {stream} ({why})",
+                             "en": "could not write to {stream} ({why})"},
+    "output.append_failed": {"nb": "kunne ikke legge til i {label} ({why})",
+                             "en": "could not append to {label} ({why})"},
+    # the files an output must not overwrite ("--output x is the export this command reads")
+    "output.reads": {"nb": "{thing} som denne kommandoen leser", "en": "{thing} this command reads"},
+    "output.named_in": {"nb": "{thing} som er oppgitt i {spec}", "en": "{thing} named in {spec}"},
+    "output.the_spec": {"nb": "spesifikasjonen", "en": "the spec"},
+    "output.thing.export": {"nb": "eksporten", "en": "the export"},
+    "output.thing.registry_table": {"nb": "registertabellen", "en": "the registry table"},
+    "output.thing.unit_table": {"nb": "enhetstabellen", "en": "the unit table"},
+    "output.thing.coverage_reference": {"nb": "en dekningsgradsreferanse",
+                                        "en": "a coverage reference"},
+    "output.thing.reference": {"nb": "en referanse", "en": "a reference"},
+    "output.thing.reliability_study": {"nb": "reliabilitetsstudien",
+                                       "en": "the reliability study"},
+    "output.thing.validation_study": {"nb": "valideringsstudien", "en": "the validation study"},
+    "output.thing.spec": {"nb": "spesifikasjonen", "en": "the spec"},
+    "output.thing.codebook": {"nb": "kodeboken", "en": "the codebook"},
+    "output.thing.baseline": {"nb": "utgangsresultatet", "en": "the baseline result"},
+    "output.thing.follow_up": {"nb": "oppfølgingsresultatet", "en": "the follow-up result"},
+    "output.thing.result": {"nb": "resultatet", "en": "the result"},
+    "output.thing.pilot": {"nb": "pilotstudien", "en": "the pilot study"},
+    "output.thing.study": {"nb": "studien", "en": "the study"},
+    # the command line's inputs (dq.cli.inputs, dq report)
+    "input.study_url_missing": {
+        "nb": "--study-table og --study-query angir hva som skal leses fra databasen gitt med "
+              "--study-url URL; legg den til",
+        "en": "--study-table and --study-query name what to read from the database given with "
+              "--study-url URL; add it"},
+    "input.study_twice": {"nb": "oppgi studien én gang: en fil eller --study-url, ikke begge",
+                          "en": "name the study once: a file or --study-url, not both"},
+    "input.data_url_missing": {
+        "nb": "--table og --query angir hva som skal leses fra databasen gitt med --data-url "
+              "URL; legg den til",
+        "en": "--table and --query name what to read from the database given with --data-url "
+              "URL; add it"},
+    "input.data_twice": {"nb": "oppgi dataene én gang: en eksportfil eller --data-url, ikke begge",
+                         "en": "name the data once: an export file or --data-url, not both"},
+    "input.spec_nested": {
+        "nb": "{file}: for dypt nøstet til å være en spesifikasjon (tusenvis av nøstede lister "
+              "eller tabeller); sjekk at det er filen du mente",
+        "en": "{file}: nested too deeply to be a spec (thousands of nested arrays or tables); "
+              "check that it is the file you meant"},
+    "input.no_data": {
+        "nb": "ingen datafil: oppgi en på kommandolinjen (eller --data-url), eller sett "
+              "[dataset] files (eller url) i dq.toml",
+        "en": "no data file: name one on the command line (or --data-url) or set [dataset] "
+              "files (or url) in dq.toml"},
+    "input.spec_twice": {"nb": "oppgi spesifikasjonen én gang: som argument eller med --spec",
+                         "en": "name the spec once: as the argument or with --spec"},
+    "input.report_needs_spec": {
+        "nb": "dq report trenger registerets spesifikasjon: dq report dq.toml (eller --spec "
+              "dq.toml)",
+        "en": "dq report needs the registry spec: dq report dq.toml (or --spec dq.toml)"},
+    "input.figures_is_file": {"nb": "--figures {folder}: er en fil; oppgi en mappe",
+                              "en": "--figures {folder}: is a file; name a folder"},
+    "input.figures_no_parent": {"nb": "--figures {folder}: mappen {parent} finnes ikke",
+                                "en": "--figures {folder}: the folder {parent} does not exist"},
+    "input.figures_create": {
+        "nb": "--figures {folder}: kan ikke lage mappen ({why}); velg en mappe du kan skrive i",
+        "en": "--figures {folder}: cannot create the folder ({why}); choose a writable folder"},
+    # dq coverage (dq.coverage, dq.cli.coverage)
+    "coverage.by_levels": {"nb": "--by {keys}: dekningsgrad grupperes etter unit, hf, rhf og year",
+                           "en": "--by {keys}: coverage groups by unit, hf, rhf and year"},
+    "coverage.no_reference": {
+        "nb": "ingen referanse: oppgi --reference FILE eller sett [coverage] references",
+        "en": "no reference: pass --reference FILE or set [coverage] references"},
+    "coverage.registry_lacks": {
+        "nb": "{file}: registeret mangler kolonnene {columns} (kolonner funnet: {found}); {how}",
+        "en": "{file}: the registry lacks columns {columns} (columns found: {found}); {how}"},
+    "coverage.registry_lacks_one": {
+        "nb": "{file}: registeret mangler kolonnen {columns} (kolonner funnet: {found}); {how}",
+        "en": "{file}: the registry lacks column {columns} (columns found: {found}); {how}"},
+    "coverage.reference_lacks": {
+        "nb": "{file}: referansen mangler kolonnene {columns} (kolonner funnet: {found}); {how}",
+        "en": "{file}: the reference lacks columns {columns} (columns found: {found}); {how}"},
+    "coverage.reference_lacks_one": {
+        "nb": "{file}: referansen mangler kolonnen {columns} (kolonner funnet: {found}); {how}",
+        "en": "{file}: the reference lacks column {columns} (columns found: {found}); {how}"},
+    "coverage.column_role": {"nb": "{column!r} ({role})", "en": "{column!r} ({role})"},
+    "coverage.role.person": {"nb": "person", "en": "person"},
+    "coverage.role.unit": {"nb": "enhet", "en": "unit"},
+    "coverage.role.date": {"nb": "dato", "en": "date"},
+    "coverage.role.year": {"nb": "år", "en": "year"},
+    "coverage.role.n": {"nb": "antall", "en": "n"},
+    "coverage.role.code_group": {"nb": "kodegruppe", "en": "code group"},
+    "coverage.how.registry": {
+        "nb": "oppgi dem med --person/--unit/--date eller i dq.toml [dataset]",
+        "en": "name them with --person/--unit/--date or in dq.toml [dataset]"},
+    "coverage.how.counts": {
+        "nb": "oppgi dem med --unit/--year/--count eller i dq.toml [coverage.reference]",
+        "en": "name them with --unit/--year/--count or in dq.toml [coverage.reference]"},
+    "coverage.how.persons": {
+        "nb": "oppgi dem med --person/--date/--unit eller i dq.toml [coverage.reference]",
+        "en": "name them with --person/--date/--unit or in dq.toml [coverage.reference]"},
+    "coverage.by_needs_units": {
+        "nb": "--by {level} trenger en enhetstabell: sett [units] table i dq.toml",
+        "en": "--by {level} needs a unit table: set [units] table in dq.toml"},
+    "coverage.no_common_year": {
+        "nb": "{reference}: ingen år felles med registeret (registeret {registry_years}, "
+              "referansen {reference_years}); sjekk årskolonnen og perioden for "
+              "referanseuttrekket",
+        "en": "{reference}: no year in common with the registry (registry {registry_years}, "
+              "reference {reference_years}); check the year column and the period of the "
+              "reference extract"},
+    "coverage.no_common_year_linked": {
+        "nb": "ingen år felles for registeret ({registry_years}) og referansen "
+              "({reference_years}); sjekk datokolonnene",
+        "en": "no year in common between the registry ({registry_years}) and the reference "
+              "({reference_years}); check the date columns"},
+    "coverage.no_years": {"nb": "ingen", "en": "none"},
+    "coverage.counts_not_whole": {
+        "nb": "{file}: {n:count} rader i kolonnen {column!r} er ikke hele tall ≥ 0; "
+              "referansetall må være antall",
+        "en": "{file}: {n:count} rows of column {column!r} are not whole numbers ≥ 0; reference "
+              "counts must be counts"},
+    "coverage.counts_not_whole_one": {
+        "nb": "{file}: {n:count} rad i kolonnen {column!r} er ikke et helt tall ≥ 0; "
+              "referansetall må være antall",
+        "en": "{file}: {n:count} row of column {column!r} is not a whole number ≥ 0; reference "
+              "counts must be counts"},
+    "coverage.counts_missing": {
+        "nb": "{file}: {n:count} rader mangler antall i {column!r}; skriv 0 der NPR ikke hadde "
+              "hendelser",
+        "en": "{file}: {n:count} rows have no count in {column!r}; write 0 where NPR had no "
+              "events"},
+    "coverage.counts_missing_one": {
+        "nb": "{file}: {n:count} rad mangler antall i {column!r}; skriv 0 der NPR ikke hadde "
+              "hendelser",
+        "en": "{file}: {n:count} row has no count in {column!r}; write 0 where NPR had no "
+              "events"},
+    "coverage.year_invalid": {"nb": "{file}: {n:count} rader mangler gyldig år i {column!r}",
+                              "en": "{file}: {n:count} rows have no valid year in {column!r}"},
+    "coverage.year_invalid_one": {"nb": "{file}: {n:count} rad mangler gyldig år i {column!r}",
+                                  "en": "{file}: {n:count} row has no valid year in {column!r}"},
+    "coverage.reference_duplicates": {
+        "nb": "{file}: {n:count} rader gjentar samme {keys}; hver enhet og hvert år (og hver "
+              "kodegruppe) skal stå én gang – fjern duplikatene eller summer dem",
+        "en": "{file}: {n:count} rows repeat the same {keys}; each unit and year (and code "
+              "group) must appear once — remove the duplicates or sum them"},
+    "coverage.code_groups_column": {
+        "nb": "[coverage.reference] code_groups krever code_group (kolonnen)",
+        "en": "[coverage.reference] code_groups needs code_group (the column)"},
+    # dq correctness (dq.correctness)
+    "correctness.columns_missing": {
+        "nb": "{file}: fant ikke kolonnene {columns} (kolonner: {found})",
+        "en": "{file}: columns {columns} not found (columns: {found})"},
+    "correctness.columns_missing_one": {
+        "nb": "{file}: fant ikke kolonnen {columns} (kolonner: {found})",
+        "en": "{file}: column {columns} not found (columns: {found})"},
+    "correctness.not_long": {
+        "nb": "{file}: ikke et valideringsdatasett: kolonnen {column!r} mangler (forventet "
+              "vld_varnamn, vld_vartype, vld_verdi_intern_<type>, vld_verdi_ekstern_<type>); "
+              "for en bred fil, oppgi --pairs REG:RECORD",
+        "en": "{file}: not a valideringsdatasett: column {column!r} is missing (expected "
+              "vld_varnamn, vld_vartype, vld_verdi_intern_<type>, vld_verdi_ekstern_<type>); for "
+              "a wide file pass --pairs REG:RECORD"},
+    "correctness.type_columns": {
+        "nb": "{file}: vld_vartype {types} mangler kolonnene vld_verdi_intern_<type> / "
+              "vld_verdi_ekstern_<type>",
+        "en": "{file}: vld_vartype {types} has no vld_verdi_intern_<type> / "
+              "vld_verdi_ekstern_<type> columns"},
+    "correctness.reserved_prefix": {
+        "nb": "{file}: kolonnene {columns} bruker det reserverte prefikset vld_",
+        "en": "{file}: columns {columns} use the reserved prefix vld_"},
+    "correctness.reserved_prefix_one": {
+        "nb": "{file}: kolonnen {columns} bruker det reserverte prefikset vld_",
+        "en": "{file}: column {columns} uses the reserved prefix vld_"},
+    "correctness.no_weight_column": {
+        "nb": "vektkolonnen {column!r} (--weights) finnes ikke i valideringsstudien "
+              "(kolonner: {found})",
+        "en": "weight column {column!r} (--weights) is not in the validation study (columns: "
+              "{found})"},
+    "correctness.bad_weights": {
+        "nb": "vektkolonnen {column!r}: {unread} mangler eller er ikke tall, og {small} er under "
+              "1; hver registrering trenger sin utvalgsvekt (registreringer i stratumet / "
+              "registreringer trukket, slik dq sample skriver den)",
+        "en": "weight column {column!r}: {unread} missing or not a number and {small} below 1; "
+              "every record needs its sampling weight (records of its stratum / records drawn, "
+              "as dq sample writes it)"},
+    "correctness.values": {"nb": "{n:count} verdier", "en": "{n:count} values"},
+    "correctness.values_one": {"nb": "{n:count} verdi", "en": "{n:count} value"},
+    "correctness.no_unit_column": {
+        "nb": "enhetskolonnen {column!r} finnes ikke i valideringsstudien (kolonner: {found})",
+        "en": "unit column {column!r} is not in the validation study (columns: {found})"},
+    "correctness.study_empty": {"nb": "valideringsstudien har ingen rader",
+                                "en": "the validation study has no rows"},
+    "correctness.patient_columns": {
+        "nb": "korrekte pasienter krever kolonnene {patient!r} (pasient) og {belongs!r} (hører "
+              "pasienten hjemme i registeret) i studien",
+        "en": "correct patients need the columns {patient!r} (patient) and {belongs!r} (does the "
+              "patient belong in the registry) in the study"},
+    # dq completeness (dq.completeness)
+    "completeness.date_bound": {
+        "nb": "datogrensen {value!r} er ikke en ISO-dato (ÅÅÅÅ-MM-DD) eller 'today'",
+        "en": "date bound {value!r} is not an ISO date (YYYY-MM-DD) or 'today'"},
+    # --by (dq.grouping)
+    "grouping.twice": {"nb": "--by nevner {keys} to ganger", "en": "--by names {keys} twice"},
+    "grouping.needs_unit": {
+        "nb": "--by {name} trenger enhetskolonnen: sett [dataset] unit i dq.toml",
+        "en": "--by {name} needs the unit column: set [dataset] unit in dq.toml"},
+    "grouping.needs_unit_or_option": {
+        "nb": "--by {name} trenger enhetskolonnen: sett [dataset] unit i dq.toml eller oppgi "
+              "--unit",
+        "en": "--by {name} needs the unit column: set [dataset] unit in dq.toml or pass --unit"},
+    "grouping.needs_units": {
+        "nb": "--by {name} trenger en enhetstabell: sett [units] table i dq.toml (kolonnene "
+              "unit_id, unit_name, hf, rhf)",
+        "en": "--by {name} needs a unit table: set [units] table in dq.toml (columns unit_id, "
+              "unit_name, hf, rhf)"},
+    "grouping.needs_date": {
+        "nb": "--by year trenger hendelsesdatoen: sett [dataset] event_date i dq.toml",
+        "en": "--by year needs the event date: set [dataset] event_date in dq.toml"},
+    "grouping.unknown": {
+        "nb": "--by {name!r} er verken en rolle ({roles}) eller en kolonne i {file} (kolonner: "
+              "{columns})",
+        "en": "--by {name!r} is neither a role ({roles}) nor a column of {file} (columns: "
+              "{columns})"},
+    "grouping.not_categorical": {
+        "nb": "--by {name!r}: resultatene kan grupperes etter rollene {roles} eller etter en "
+              "kategorisk variabel med deklarerte koder; deklarer [variables.{name}] med koder i "
+              "dq.toml (gruppeverdiene skrives ut, så en kolonne uten kodeliste kunne skrive ut "
+              "pasientdata)",
+        "en": "--by {name!r}: results can be grouped by the roles {roles} or by a categorical "
+              "variable with declared codes; declare [variables.{name}] with codes in dq.toml "
+              "(group values are printed, so a column without a code list could print patient "
+              "data)"},
+    # the unit table (dq.units)
+    "units.lacks": {
+        "nb": "{file}: enhetstabellen mangler kolonnene {columns} (kolonner funnet: {found}); "
+              "oppgi dem i [units]",
+        "en": "{file}: unit table lacks columns {columns} (columns found: {found}); name them in "
+              "[units]"},
+    "units.lacks_one": {
+        "nb": "{file}: enhetstabellen mangler kolonnen {columns} (kolonner funnet: {found}); "
+              "oppgi den i [units]",
+        "en": "{file}: unit table lacks column {columns} (columns found: {found}); name it in "
+              "[units]"},
+    "units.duplicate_ids": {
+        "nb": "{file}: enhets-id-ene {ids} står mer enn én gang i enhetstabellen; hver enhet "
+              "skal ha én rad",
+        "en": "{file}: unit ids {ids} appear more than once in the unit table; each unit needs "
+              "one row"},
+    "units.duplicate_ids_one": {
+        "nb": "{file}: enhets-id-en {ids} står mer enn én gang i enhetstabellen; hver enhet "
+              "skal ha én rad",
+        "en": "{file}: unit id {ids} appears more than once in the unit table; each unit needs "
+              "one row"},
 }

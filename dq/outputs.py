@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dq import tempfiles
-from dq.errors import EXIT_INPUT, ConfigError, DQError
+from dq.errors import EXIT_INPUT, ConfigError, DQError, os_reason
 from dq.messages import Message
 
 #: Exit code of an output that could not be written once writing had started (disk full, I/O
@@ -64,7 +64,8 @@ class OutputWriteError(DQError):
 @dataclass(frozen=True)
 class Input:
     """A file the command reads, or that must not be overwritten. ``what`` completes the
-    sentence "--output X is …", e.g. "the export this command reads"."""
+    sentence "--output X is …": a dq.messages.Message (:func:`reads`), e.g. "the export this
+    command reads"."""
 
     path: Path | str | None
     what: str
@@ -121,7 +122,8 @@ def note_columns(columns: Iterable[str]) -> None:
 @contextmanager
 def reading(*paths: Path | str | None) -> Iterator[None]:
     """While the block runs, errors name these files first."""
-    names = tuple(str(p) for p in paths if p is not None)
+    # a name may be a Message (a database source described in the run's language): kept as is
+    names = tuple(p if isinstance(p, str) else str(p) for p in paths if p is not None)
     token = _reading.set(names + tuple(n for n in _reading.get() if n not in names))
     try:
         yield
@@ -155,6 +157,33 @@ def reset_context() -> None:
     _explainers.set(())
 
 
+def reads(thing: str) -> Message:
+    """``Input.what`` for a file the command reads: "the export this command reads", where
+    ``thing`` names it (``export``, ``codebook``, ``unit_table``, ``reference`` …: the keys
+    "output.thing.<thing>" of the message catalogue)."""
+    return Message("output.reads", thing=Message(f"output.thing.{thing}"))
+
+
+# ``Input.what`` given as English text by a caller not yet passing a Message: the same words
+# from the catalogue, so a Norwegian run says it in Norwegian.
+_WHAT = {"the export this command reads": "export",
+         "the codebook this command reads": "codebook",
+         "the unit table this command reads": "unit_table",
+         "a reference this command reads": "reference",
+         "the baseline result this command reads": "baseline",
+         "the follow-up result this command reads": "follow_up",
+         "the result this command reads": "result",
+         "the pilot study this command reads": "pilot",
+         "the study this command reads": "study",
+         "the validation study this command reads": "validation_study"}
+
+
+def _what(what: str) -> str:
+    if isinstance(what, Message) or what not in _WHAT:
+        return what
+    return reads(_WHAT[what])
+
+
 def is_stdout(path: Path | str | None) -> bool:
     return path is None or os.path.normpath(str(path)) in STDOUT_NAMES
 
@@ -172,7 +201,7 @@ def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
 
 
 def _why(exc: OSError) -> str:
-    return exc.strerror or os.strerror(exc.errno or 0) or type(exc).__name__
+    return os_reason(exc)
 
 
 def _probe_folder(folder: Path, label: str) -> None:
@@ -181,8 +210,8 @@ def _probe_folder(folder: Path, label: str) -> None:
     try:
         fd, tmp = tempfiles.private_file(folder, ".dq-probe.")
     except OSError as exc:
-        raise ConfigError(f"{label}: cannot create a file in the folder {folder} ({_why(exc)}); "
-                          "choose a writable folder") from None
+        raise ConfigError(Message("output.cannot_create", label=label, folder=folder,
+                                  why=_why(exc))) from None
     os.close(fd)
     try:
         os.unlink(tmp)
@@ -200,47 +229,46 @@ def _resolve(request: Request) -> Target:
     if os.path.normpath(name) in STDERR_NAMES and not request.append:
         return Target(request, "stderr")
     if "\0" in name:
-        raise ConfigError(f"{label}: a file name cannot contain a NUL byte")
+        raise ConfigError(Message("output.nul", label=label))
     try:  # follows links, also /dev/fd/N of a pipe (process substitution), which realpath cannot
         st: os.stat_result | None = os.stat(name)
     except FileNotFoundError:
         st = None
     except OSError as exc:  # ELOOP, ENAMETOOLONG, EACCES on a parent, ENOTDIR
-        raise ConfigError(f"{label}: {_why(exc)}; choose another file") from None
+        raise ConfigError(Message("output.os", label=label, why=_why(exc))) from None
     if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
         if not os.access(name, os.W_OK):
-            raise ConfigError(f"{label}: the device is not writable")
+            raise ConfigError(Message("output.device_readonly", label=label))
         return Target(request, "append" if request.append else "device", Path(name))
     real = Path(os.path.realpath(name))
     if st is None:  # a new file (or the missing target of a link: it will be created)
         folder = real.parent
         if not folder.is_dir():
             shown = folder if os.path.islink(name) else Path(name).parent
-            what = "is not a folder" if folder.exists() else "does not exist"
-            raise ConfigError(f"{label}: the folder {shown} {what}")
+            what = "output.folder_not_folder" if folder.exists() else "output.folder_missing"
+            raise ConfigError(Message(what, label=label, folder=shown))
         _probe_folder(folder, label)
         return Target(request, "append" if request.append else "file", real)
     mode = st.st_mode
     if stat.S_ISDIR(mode):
-        raise ConfigError(f"{label} is a directory; name a file")
+        raise ConfigError(Message("output.is_directory", label=label))
     if not stat.S_ISREG(mode):
-        kind = "a block device" if stat.S_ISBLK(mode) else (
-            "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
-        raise ConfigError(f"{label} is {kind}; dq writes to regular files, character devices "
-                          "such as /dev/null, pipes, and - (stdout)")
+        kind = "block" if stat.S_ISBLK(mode) else "socket" if stat.S_ISSOCK(mode) else "other"
+        raise ConfigError(Message("output.special", label=label,
+                                  kind=Message(f"output.kind.{kind}")))
     if request.append:
         try:
             os.close(os.open(real, os.O_WRONLY | os.O_APPEND))
         except OSError as exc:
-            raise ConfigError(f"{label}: cannot append to it ({_why(exc)})") from None
+            raise ConfigError(Message("output.cannot_append", label=label,
+                                      why=_why(exc))) from None
         return Target(request, "append", real)
     if not os.access(real, os.W_OK):
-        raise ConfigError(f"{label} is read-only; choose another file or make it writable")
+        raise ConfigError(Message("output.read_only", label=label))
     folder_st = os.stat(real.parent)
     if (folder_st.st_mode & stat.S_ISVTX and st.st_uid != os.geteuid() and os.geteuid() != 0
             and folder_st.st_uid != os.geteuid()):
-        raise ConfigError(f"{label} belongs to another user in a shared folder (such as /tmp) "
-                          "and cannot be replaced; choose another file")
+        raise ConfigError(Message("output.not_owner", label=label))
     _probe_folder(real.parent, label)
     return Target(request, "file", real)
 
@@ -297,7 +325,7 @@ class OutputPlan:
                 except OutputWriteError as exc:
                     if t.request.fatal:
                         raise
-                    warnings.append(Message("outputs.append_failed", error=str(exc)))
+                    warnings.append(Message("outputs.append_failed", error=exc.args[0]))
         return warnings
 
 
@@ -318,24 +346,26 @@ def plan(inputs: Iterable[Input], requests: Iterable[Request]) -> OutputPlan:
                 if _same(me, ident):
                     via = "" if os.path.realpath(str(inp.path)) == os.path.realpath(
                         str(request.path)) and not os.path.islink(str(request.path)) else (
-                        f" ({inp.path}, through a link)")
-                    raise ConfigError(f"{target.label} is {inp.what}{via}; choose another file")
+                        Message("output.via_link", path=inp.path))
+                    raise ConfigError(Message("output.is_input", label=target.label,
+                                              what=_what(inp.what), via=via))
             for other in targets:
                 if other.path is not None and other.kind != "device" and _same(
                         me, _identity(str(other.path))):
-                    raise ConfigError(f"{target.label} is the same file as {other.label}; "
-                                      "choose another file")
+                    raise ConfigError(Message("output.same_file", label=target.label,
+                                              other=other.label))
         if target.kind in ("stdout", "stderr"):
             for other in targets:
                 if other.kind == target.kind:
-                    raise ConfigError(f"{target.label} goes to {target.kind}, where "
-                                      f"{other.label} goes too; name a file")
+                    raise ConfigError(Message("output.same_stream", label=target.label,
+                                              stream=target.kind, other=other.label))
         targets.append(target)
     return OutputPlan(targets)
 
 
-def _written(t: Target, exc: OSError, replaced: str = "no file was replaced") -> OutputWriteError:
-    return OutputWriteError(f"could not write {t.label} ({_why(exc)}); {replaced}")
+def _written(t: Target, exc: OSError, replaced: str | None = None) -> OutputWriteError:
+    return OutputWriteError(Message("output.not_written", label=t.label, why=_why(exc),
+                                    replaced=replaced or Message("output.none_replaced")))
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -391,12 +421,11 @@ def _rename(t: Target, tmp: Path) -> None:
     except OSError as exc:
         raise _written(t, exc) from None
     if st is not None and not stat.S_ISREG(st.st_mode):  # changed since the plan was made
-        raise OutputWriteError(f"could not write {t.label}: it is no longer a regular file; "
-                               "no file was replaced")
+        raise OutputWriteError(Message("output.no_longer_regular", label=t.label))
     try:
         os.replace(tmp, t.path)
     except OSError as exc:  # after a successful write: practically only a vanished folder
-        raise _written(t, exc, f"{t.path} was not replaced") from None
+        raise _written(t, exc, Message("output.not_replaced", path=t.path)) from None
     tempfiles.forget(tmp)
 
 
@@ -411,7 +440,8 @@ def _write_stream(t: Target, text: str) -> None:
         stream.flush()
     except OSError as exc:
         _silence(stream)
-        raise OutputWriteError(f"could not write to {t.kind} ({_why(exc)})") from None
+        raise OutputWriteError(Message("output.stream_failed", stream=t.kind,
+                                       why=_why(exc))) from None
 
 
 def _silence(stream: object) -> None:
@@ -448,7 +478,8 @@ def _append(t: Target, data: bytes) -> None:
     try:
         fd = os.open(t.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     except OSError as exc:
-        raise OutputWriteError(f"could not append to {t.label} ({_why(exc)})") from None
+        raise OutputWriteError(Message("output.append_failed", label=t.label,
+                                       why=_why(exc))) from None
     try:
         size = os.fstat(fd).st_size
         try:
@@ -458,7 +489,8 @@ def _append(t: Target, data: bytes) -> None:
                 os.ftruncate(fd, size)  # take the partial append back
             except OSError:
                 pass
-            raise OutputWriteError(f"could not append to {t.label} ({_why(exc)})") from None
+            raise OutputWriteError(Message("output.append_failed", label=t.label,
+                                           why=_why(exc))) from None
     finally:
         os.close(fd)
 
@@ -471,5 +503,5 @@ def write_one(text: str, option: str, path: Path | str | None,
 
 __all__ = ["EXIT_WRITE", "Input", "OutputPlan", "OutputWriteError", "Request", "Target",
            "explain_engine_errors", "explanation", "is_stdout", "known_columns",
-           "note_columns", "plan", "reading",
+           "note_columns", "plan", "reading", "reads",
            "reading_files", "reset_context", "write_one"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dq.errors import InputError
+from dq.messages import Message
 from dq.io import scan
 from dq.spec import UnitTable
 
@@ -59,15 +60,16 @@ def load(spec: UnitTable) -> Units:
     wanted = {"unit": spec.id, "unit_name": spec.name, "hf": spec.hf, "rhf": spec.rhf}
     missing = [col for col in wanted.values() if col not in df.columns]
     if missing:
-        raise InputError(f"{spec.path}: unit table lacks column(s) {', '.join(map(repr, missing))} "
-                         f"(columns found: {', '.join(df.columns)}); name them in [units]")
+        raise InputError(Message("units.lacks", file=spec.path, n=len(missing),
+                                 columns=", ".join(map(repr, missing)),
+                                 found=", ".join(df.columns)))
     from dq.io.values import as_text
 
     out = df.select(as_text(pl.col(col), df.schema[col]).alias(role) for role, col in wanted.items())
     dups = out.filter(pl.col("unit").is_duplicated()).get_column("unit").unique().sort()
     if len(dups):
-        raise InputError(f"{spec.path}: unit id(s) {', '.join(dups.head(10))} appear more than once "
-                         "in the unit table; each unit needs one row")
+        raise InputError(Message("units.duplicate_ids", file=spec.path, n=len(dups),
+                                 ids=", ".join(dups.head(10))))
     return Units(out)
 
 

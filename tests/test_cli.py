@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import EXAMPLE, run, write_text
+from tests.test_stderr_lang import english_in
 
 SPEC = EXAMPLE / "dq.toml"
 
@@ -73,37 +74,49 @@ def test_without_spec_every_column(tmp_path):
     assert result.exit_code == 1
 
 
-def _one_error_line(result, code, *needles):
+def _one_error_line(result, code, *needles, lang="en"):
+    """One error line in ``lang``: ``dq: feil: …`` (nb, dq's default) or ``dq: error: …``
+    (a command run with --lang en)."""
     assert result.exit_code == code, result.stderr + result.stdout
     err = result.stderr.strip().splitlines()
     assert len(err) == 1, result.stderr
-    assert err[0].startswith("dq: error: ")
+    assert err[0].startswith({"nb": "dq: feil: ", "en": "dq: error: "}[lang]), err[0]
     assert "Traceback" not in result.stderr
     for needle in needles:
         assert needle in err[0]
 
 
-@pytest.mark.parametrize("make, code, needle", [
-    (lambda p: p / "nope.csv", 3, "no such file"),
-    (lambda p: p, 3, "is a directory"),
-    (lambda p: write_text(p / "e.csv", ""), 3, "empty"),
-    (lambda p: write_text(p / "h.csv", "a;b\n"), 3, "no data rows"),
-    (lambda p: write_text(p / "c.parquet", "PAR1 broken"), 3, "Parquet"),
-    (lambda p: write_text(p / "c.xlsx", "broken"), 3, ".xlsx"),
-    (lambda p: write_text(p / "d.csv", "a;a\n1;2\n"), 3, "duplicate column names"),
+# (file, exit code, the Norwegian words of dq's default language, the English of --lang en)
+@pytest.mark.parametrize("make, code, nb, en", [
+    (lambda p: p / "nope.csv", 3, ": filen finnes ikke; sjekk stien", ": no such file"),
+    (lambda p: p, 3, ": er en mappe, ikke en datafil", ": is a directory"),
+    (lambda p: write_text(p / "e.csv", ""), 3, ": filen er tom (0 byte)", "empty"),
+    (lambda p: write_text(p / "h.csv", "a;b\n"), 3, "men ingen datarader", "no data rows"),
+    (lambda p: write_text(p / "c.parquet", "PAR1 broken"), 3,
+     ": Parquet-filen er ufullstendig", "Parquet"),
+    (lambda p: write_text(p / "c.xlsx", "broken"), 3, "ikke en lesbar .xlsx-fil", ".xlsx"),
+    (lambda p: write_text(p / "d.csv", "a;a\n1;2\n"), 3, "kolonnenavn som går igjen: 'a'",
+     "duplicate column names 'a'"),
 ])
-def test_bad_data_file(tmp_path, make, code, needle):
+def test_bad_data_file(tmp_path, make, code, nb, en):
     path = make(tmp_path)
     out = tmp_path / "out.json"
     result = run("completeness", path, "--format", "json", "--output", out)
-    _one_error_line(result, code, needle, str(path))
+    _one_error_line(result, code, nb, str(path), lang="nb")
+    assert english_in(result.stderr.removeprefix("dq: feil: ")) == [], result.stderr
+    result = run("completeness", path, "--format", "json", "--output", out, "--lang", "en")
+    _one_error_line(result, code, en, str(path))
     assert not out.exists()
 
 
 def test_undecodable_bytes_with_explicit_encoding(tmp_path):
     path = tmp_path / "d.csv"
     path.write_bytes("a;b\nø;1\n".encode("cp1252"))
-    _one_error_line(run("completeness", path, "--encoding", "utf-8"), 3, "--encoding cp1252")
+    _one_error_line(run("completeness", path, "--encoding", "utf-8"), 3,
+                    ": byte 4 er ikke gyldig UTF-8; filen er trolig cp1252/Latin-1 (lagret fra "
+                    "Excel): oppgi --encoding cp1252", lang="nb")
+    _one_error_line(run("completeness", path, "--encoding", "utf-8", "--lang", "en"), 3,
+                    ": byte 4 is not valid UTF-8", "pass --encoding cp1252")
     ok = run("completeness", path)  # nb: dq's default language, on stderr too
     assert ok.exit_code == 0 and "dq: merk: " in ok.stderr and "leses som cp1252" in ok.stderr
 
@@ -129,8 +142,13 @@ def test_usage_errors_exit_2(tmp_path):
     data = write_text(tmp_path / "d.csv", "a;b\n1;2\n")
     assert run("completeness", data, "--format", "pdf").exit_code == 2
     assert run("completeness", data, "--fail-under", "2").exit_code == 2
-    _one_error_line(run("completeness", data, "--by", "unit"), 2, "--by unit", "[dataset] unit")
-    _one_error_line(run("completeness", data, "--by", "nope"), 2, "'nope'")
+    _one_error_line(run("completeness", data, "--by", "unit"), 2,
+                    "--by unit trenger enhetskolonnen: sett [dataset] unit i dq.toml eller oppgi "
+                    "--unit", lang="nb")
+    _one_error_line(run("completeness", data, "--by", "nope"), 2,
+                    "--by 'nope' er verken en rolle", "(kolonner: a, b)", lang="nb")
+    _one_error_line(run("completeness", data, "--by", "nope", "--lang", "en"), 2,
+                    "--by 'nope' is neither a role", "(columns: a, b)")
 
 
 def test_no_identifier_in_errors(tmp_path):
@@ -139,7 +157,7 @@ def test_no_identifier_in_errors(tmp_path):
     spec = write_text(tmp_path / "dq.toml", "[dataset]\nfinished = 'fnr > 3'\n"
                                             "[variables.fnr]\ntype='id'\n")
     result = run("completeness", data, "--spec", spec)
-    _one_error_line(result, 2, "[dataset] finished", "'fnr > 3'")
+    _one_error_line(result, 2, "[dataset] finished", "'fnr > 3'", lang="nb")
     assert "01010112345" not in result.stdout + result.stderr
 
 

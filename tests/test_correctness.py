@@ -70,6 +70,9 @@ def test_date_tolerance(tmp_path):
 def test_not_a_validation_dataset(tmp_path):
     path = write_text(tmp_path / "x.csv", "a;b\n1;2\n")
     result = run("correctness", path)
+    assert result.exit_code == 3 and "ikke et valideringsdatasett: kolonnen 'vld_varnamn' " \
+        "mangler" in result.stderr, result.stderr
+    result = run("correctness", path, "--lang", "en")
     assert result.exit_code == 3 and "not a valideringsdatasett" in result.stderr
 
 
@@ -182,8 +185,12 @@ def test_weights_cli(tmp_path):
     assert "Hájek" in result.stderr
     bad = write_text(tmp_path / "bad.csv",
                      WEIGHTED.replace(";4\n", ";0,5\n").replace(";3\n", ";x\n"))
-    result = run("correctness", bad, "--weights", "w")
+    result = run("correctness", bad, "--weights", "w", "--lang", "en")
     assert result.exit_code == 3
-    assert "1 value(s) missing or not a number and 1 below 1" in result.stderr
+    assert "weight column 'w': 1 value missing or not a number and 1 below 1" in result.stderr
+    result = run("correctness", bad, "--weights", "w")  # nb, dq's default
+    assert result.exit_code == 3
+    assert "dq: feil: vektkolonnen 'w': 1 verdi mangler eller er ikke tall, og 1 er under 1; " \
+        "hver registrering trenger sin utvalgsvekt" in result.stderr, result.stderr
     result = run("correctness", path, "--weights", "vekt")
     assert result.exit_code == 3 and "'vekt'" in result.stderr

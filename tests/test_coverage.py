@@ -88,11 +88,13 @@ def test_unmatched_names_and_years_are_warnings_not_silence():
 
 
 @pytest.mark.parametrize("ref, message", [
-    (pl.DataFrame({"unit": ["1"], "year": [2020], "n": [-1]}), "not whole numbers ≥ 0"),
-    (pl.DataFrame({"unit": ["1"], "year": [2020], "n": [2.5]}), "not whole numbers ≥ 0"),
+    (pl.DataFrame({"unit": ["1"], "year": [2020], "n": [-1]}),
+     "1 row of column 'n' is not a whole number ≥ 0"),
+    (pl.DataFrame({"unit": ["1", "2"], "year": [2020, 2020], "n": [2.5, -2]}),
+     "2 rows of column 'n' are not whole numbers ≥ 0"),
     (pl.DataFrame({"unit": ["1", "1"], "year": [2020, 2020], "n": [1, 2]}), "repeat the same"),
     (pl.DataFrame({"unit": ["1"], "year": [2015], "n": [3]}), "no year in common"),
-    (pl.DataFrame({"unit": ["1"], "aar": [2020], "n": [3]}), r"lacks column\(s\) 'year'"),
+    (pl.DataFrame({"unit": ["1"], "aar": [2020], "n": [3]}), r"lacks column 'year' \(year\)"),
 ])
 def test_bad_reference(ref, message):
     with pytest.raises(InputError, match=message):
@@ -265,5 +267,16 @@ def test_cli_plain_files_need_no_spec(tmp_path):
     nat = [r for r in json.loads(result.stdout)["results"] if r["level"] == "national"][0]
     assert (nat["n_registry"], nat["n_reference"]) == (3, 6)
     bad = write_text(tmp_path / "bad.csv", "unit;year;n\n1;2020;-3\n")
-    err = run("coverage", reg, "--reference", bad)
-    assert err.exit_code == 3 and "not whole numbers" in err.stderr
+    err = run("coverage", reg, "--reference", bad)  # nb, dq's default
+    assert err.exit_code == 3 and err.stderr.strip() == (
+        f"dq: feil: {bad}: 1 rad i kolonnen 'n' er ikke et helt tall ≥ 0; referansetall må "
+        "være antall")
+    err = run("coverage", reg, "--reference", tmp_path / "mangler.csv")
+    assert err.exit_code == 3 and err.stderr.strip() == (
+        f"dq: feil: {tmp_path / 'mangler.csv'}: filen finnes ikke; sjekk stien (relative stier "
+        "i dq.toml regnes fra mappen spesifikasjonen ligger i)")
+    reg_no_unit = write_text(tmp_path / "reg2.csv", "person_id;enhet;event_date\na;1;01.02.2020\n")
+    err = run("coverage", reg_no_unit, "--reference", ref)
+    assert err.exit_code == 3 and "registeret mangler kolonnen 'unit' (enhet) (kolonner funnet: " \
+        "enhet, event_date, person_id); oppgi dem med --person/--unit/--date eller i dq.toml " \
+        "[dataset]" in err.stderr, err.stderr

@@ -534,7 +534,8 @@ def _one_line(result: Any, code: int, *needles: str) -> str:
 def test_wrong_password_fails_at_once(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(PASSWORD_VAR, PASSWORD + "-feil")
     start = time.monotonic()
-    result = run("completeness", "--data-url", server.url(), "--table", "hoftebrudd")
+    result = run("completeness", "--data-url", server.url(), "--table", "hoftebrudd", "--lang",
+                 "en")
     line = _one_line(result, 3, "127.0.0.1", DB_NAME, "hoftebrudd", "password", READER)
     assert time.monotonic() - start < 10  # one login attempt, not connectorx's 30 s of retries
     assert "7f3c9e" not in line
@@ -548,26 +549,32 @@ def _free_port() -> int:
 
 def test_unknown_port_and_host(server: Server) -> None:
     port = _free_port()
-    result = run("completeness", "--data-url", server.url(port=port), "--table", "hoftebrudd")
+    result = run("completeness", "--data-url", server.url(port=port), "--table", "hoftebrudd",
+                 "--lang", "en")
     _one_line(result, 3, f"127.0.0.1:{port}", DB_NAME, "hoftebrudd", "cannot reach")
     result = run("completeness", "--data-url", server.url(host="no-such-host.invalid"),
                  "--table", "hoftebrudd")
-    _one_line(result, 3, "no-such-host.invalid", "cannot reach")
+    _one_line(result, 3, "dq: feil: ", "no-such-host.invalid", "når ikke serveren")
 
 
 def test_unknown_database_table_and_column(server: Server, tmp_path: Path) -> None:
     result = run("completeness", "--data-url", server.url(database="dq_no_such_db"),
-                 "--table", "hoftebrudd")
+                 "--table", "hoftebrudd", "--lang", "en")
     _one_line(result, 3, "dq_no_such_db", "database")
-    result = run("completeness", "--data-url", server.url(), "--table", "skjema_finnes_ikke")
+    result = run("completeness", "--data-url", server.url(), "--table", "skjema_finnes_ikke",
+                 "--lang", "en")
     _one_line(result, 3, DB_NAME, "skjema_finnes_ikke", "does not exist")
+    result = run("completeness", "--data-url", server.url(), "--table", "skjema_finnes_ikke")
+    _one_line(result, 3, "dq: feil: ", DB_NAME, "tabell 'skjema_finnes_ikke' (--data-url): "
+              "tabellen finnes ikke (eller brukeren kan ikke se den)")
     spec = tmp_path / "dq.toml"
     spec.write_text('[variables.Finnes_ikke]\ntype = "text"\n', encoding="utf-8")
-    result = run("completeness", "--spec", spec, "--data-url", server.url(), "--table", "enheter")
+    result = run("completeness", "--spec", spec, "--data-url", server.url(), "--table", "enheter",
+                 "--lang", "en")
     _one_line(result, 3, "Finnes_ikke", "missing", DB_NAME)
     q = '"' if server.kind == "postgresql" else "`"
     result = run("completeness", "--data-url", server.url(), "--query",
-                 f"SELECT {q}Finnes_ikke{q} FROM enheter")
+                 f"SELECT {q}Finnes_ikke{q} FROM enheter", "--lang", "en")
     _one_line(result, 3, DB_NAME, "column", "query")
 
 
@@ -575,7 +582,7 @@ def test_a_failing_query(server: Server) -> None:
     # PostgreSQL: division by zero (SQLSTATE 22012); MariaDB: a function it does not have.
     query = ("SELECT 1 / (unit_id - unit_id) AS x FROM enheter" if server.kind == "postgresql"
              else "SELECT no_such_function(unit_id) AS x FROM enheter")
-    result = run("completeness", "--data-url", server.url(), "--query", query)
+    result = run("completeness", "--data-url", server.url(), "--query", query, "--lang", "en")
     _one_line(result, 3, DB_NAME, "the query")
 
 
@@ -611,29 +618,41 @@ def test_words_inside_strings_and_quoted_names_are_not_writes() -> None:
 def test_spec_sources_are_checked_before_anything_is_read(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DQ_UNSET_PASSWORD", raising=False)
-    cases = {
+    cases = {  # spec: the English (--lang en), the Norwegian (dq's default)
         '[dataset]\nurl = "postgresql://u:${DQ_UNSET_PASSWORD}@h/db"\ntable = "t"\n':
-            "DQ_UNSET_PASSWORD is not set",
-        '[dataset]\nurl = "postgresql://u@h/db"\n': "either table",
+            ("DQ_UNSET_PASSWORD is not set",
+             "dq.toml: [dataset]: url bruker ${DQ_UNSET_PASSWORD}, men miljøvariabelen "
+             "DQ_UNSET_PASSWORD er ikke satt; sett den (export DQ_UNSET_PASSWORD=…) før dq "
+             "kjøres"),
+        '[dataset]\nurl = "postgresql://u@h/db"\n': ("either table", "enten table = "),
         '[dataset]\nurl = "postgresql://u@h/db"\ntable = "t"\nquery = "SELECT 1"\n':
-            "exactly one",
-        '[dataset]\nurl = "oracle://u@h/db"\ntable = "t"\n': "must start with",
-        '[dataset]\nfiles = ["a.csv"]\nurl = "mysql://u@h/db"\ntable = "t"\n': "name the data once",
-        '[units]\ntable = { url = "mysql://u@h/db", tabel = "t" }\n': "unknown key",
+            ("exactly one", "(nøyaktig én av dem)"),
+        '[dataset]\nurl = "oracle://u@h/db"\ntable = "t"\n':
+            ("must start with", "url må begynne med en av mysql://, mariadb://"),
+        '[dataset]\nfiles = ["a.csv"]\nurl = "mysql://u@h/db"\ntable = "t"\n':
+            ("name the data once", "files"),
+        '[units]\ntable = { url = "mysql://u@h/db", tabel = "t" }\n':
+            ("unknown key 'tabel'", "ukjent nøkkel 'tabel' i en databasekilde; gyldige "
+                                    "nøkler: query, table, url"),
         '[coverage]\nreferences = [{ url = "mysql://u@h/db", query = "DELETE FROM t" }]\n':
-            "DELETE",
+            ("DELETE", "query: begynner med 'DELETE', ikke SELECT; dq leser bare"),
     }
-    for text, needle in cases.items():
+    for text, (needle, norsk) in cases.items():
         spec = tmp_path / "dq.toml"
         spec.write_text(text, encoding="utf-8")
+        result = run("completeness", "--spec", spec, EXAMPLE / "enheter.csv", "--lang", "en")
+        _one_line(result, 2, "dq: error: ", needle)
         result = run("completeness", "--spec", spec, EXAMPLE / "enheter.csv")
-        _one_line(result, 2, needle)
+        _one_line(result, 2, "dq: feil: ", norsk)
 
 
 def test_command_line_options_go_together() -> None:
     _one_line(run("completeness", "--table", "t"), 2, "--data-url")
     _one_line(run("completeness", EXAMPLE / "enheter.csv", "--data-url", "mysql://u@h/db",
-                  "--table", "t"), 2, "not both")
+                  "--table", "t", "--lang", "en"), 2, "not both")
+    _one_line(run("completeness", EXAMPLE / "enheter.csv", "--data-url", "mysql://u@h/db",
+                  "--table", "t"), 2,
+              "dq: feil: oppgi dataene én gang: en eksportfil eller --data-url, ikke begge")
 
 
 # ---------------------------------------------------------------- the server goes away
@@ -826,7 +845,7 @@ def test_init_keeps_the_placeholder_and_spec_check_looks_without_reading(
                    .replace('{ url = "' + server.url() + '", table = "enheter" }',
                             '{ url = "' + server.url() + '", table = "enheter_2019" }'),
                    encoding="utf-8")
-    result = run("spec", "check", bad)
+    result = run("spec", "check", bad, "--lang", "en")
     assert result.exit_code == 2, result.stderr
     _no_secret(result.stdout, result.stderr)
     errors = [line for line in result.stderr.splitlines() if line.startswith("dq: error:")]
@@ -838,7 +857,8 @@ def test_init_keeps_the_placeholder_and_spec_check_looks_without_reading(
 
     # A wrong password is no problem of the spec: exit 3, one line, as when reading.
     monkeypatch.setenv(PASSWORD_VAR, PASSWORD + "-feil")
-    _one_line(run("spec", "check", spec), 3, "127.0.0.1", DB_NAME, "password", READER)
+    _one_line(run("spec", "check", spec, "--lang", "en"), 3, "127.0.0.1", DB_NAME, "password",
+              READER)
 
 
 def test_the_study_from_the_database_on_the_command_line(server: Server) -> None:
@@ -863,7 +883,9 @@ def test_study_options_go_together() -> None:
     _one_line(run("reliability", "--study-table", "t"), 2, "--study-url")
     _one_line(run("correctness", "--study-query", "SELECT 1"), 2, "--study-url")
     _one_line(run("correctness", EXAMPLE / "validering.csv", "--study-url", "mysql://u@h/db",
-                  "--study-table", "t"), 2, "not both")
+                  "--study-table", "t", "--lang", "en"), 2, "not both")
+    _one_line(run("correctness", EXAMPLE / "validering.csv", "--study-url", "mysql://u@h/db",
+                  "--study-table", "t"), 2, "oppgi studien én gang: en fil eller --study-url")
     _one_line(run("reliability", "--study-url", "mysql://u@h/db", "--study-query",
                   "DELETE FROM t"), 2, "DELETE")
     _one_line(run("init", "--data-url", "mysql://u@h/db", "--table", "t", "--separator", ";"),

@@ -45,8 +45,10 @@ _VARIABLES = {"trailing_separator": ["a", "b"], "xlsx_unnamed_empty_column": ["n
 
 @pytest.mark.parametrize("case", hostile.CASES, ids=[c.name for c in hostile.CASES])
 def test_hostile_file(tmp_path, case):
+    # the corpus's patterns are dq's English (--lang en); the Norwegian lines: below and in
+    # tests/test_error_lang.py
     path = case.write(tmp_path)
-    result = run("completeness", path, "--format", "csv", *case.args)
+    result = run("completeness", path, "--format", "csv", "--lang", "en", *case.args)
     _assert_clean(result, case.name)
     assert result.exit_code == case.exit_code, result.stderr
     lines = result.stderr.splitlines()
@@ -62,6 +64,44 @@ def test_hostile_file(tmp_path, case):
             assert len(lines) == 1 and re.search(case.stderr, lines[0]), lines
         variables = [row["variable"] for row in csv.DictReader(io.StringIO(result.stdout))]
         assert variables == _VARIABLES.get(case.name, hostile.HEADER.split(";")), variables
+
+
+# Typical refusals in dq's default language, Norwegian: the whole line after the file name.
+_NORWEGIAN = {
+    "parquet_as_csv": ": ser ut som en Parquet-fil, ikke CSV; gi den endelsen .parquet eller "
+                      "oppgi --input-format parquet",
+    "gzip_as_csv": ": ser ut som en gzip-komprimert fil, ikke CSV; pakk den ut først (gunzip)",
+    "csv_as_parquet": ": ikke en lesbar Parquet-fil: den ser ut som CSV eller annen tekst; gi "
+                      "den endelsen .csv eller oppgi --input-format csv",
+    "unclosed_quote": ": kan ikke leses som CSV med skilletegn ';': feltet i anførselstegn som "
+                      "begynner på linje 3, blir aldri lukket (en '\"' uten sin make); rett opp "
+                      "anførselstegnene i eksporten, eller oppgi --separator",
+    "too_many_fields": ": kan ikke leses som CSV med skilletegn ';': linje 3 har 6 felt, men "
+                       "overskriftsraden har 4; rett opp anførselstegnene i eksporten, eller "
+                       "oppgi --separator",
+    "unnamed_column_with_values": ": kolonne 2 mangler navn i overskriftsraden, men har en "
+                                  "verdi i 1 rad; gi den et navn i eksporten",
+    "missing_file": ": filen finnes ikke; sjekk stien (relative stier i dq.toml regnes fra "
+                    "mappen spesifikasjonen ligger i)",
+    "fifo": ": er ikke en vanlig fil (et rør eller en enhet); lagre eksporten i en fil og "
+            "oppgi den",
+    "utf8_forced_on_cp1252": ": byte 117 er ikke gyldig UTF-8; filen er trolig cp1252/Latin-1 "
+                             "(lagret fra Excel): oppgi --encoding cp1252",
+    "unknown_encoding": "ukjent tegnkoding 'ebcdic': bruk en av cp1252, latin-1, utf-16, "
+                        "utf-16-be, utf-16-le, utf-32, utf-32-be, utf-32-le, utf-8",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_NORWEGIAN))
+def test_hostile_file_refused_in_norwegian(tmp_path, name):
+    case = next(c for c in hostile.CASES if c.name == name)
+    path = case.write(tmp_path)
+    result = run("completeness", path, "--format", "csv", *case.args)
+    _assert_clean(result, case.name)
+    assert result.exit_code == case.exit_code, result.stderr
+    line = result.stderr.strip()
+    assert line.startswith("dq: feil: ") and line.endswith(_NORWEGIAN[name]), line
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_corpus_covers_every_class():
@@ -348,7 +388,7 @@ def _assert_contract(result) -> None:  # noqa: ANN001
     assert "Traceback" not in result.stdout + result.stderr
     if result.exit_code in (2, 3):
         lines = result.stderr.splitlines()
-        assert len(lines) == 1 and lines[0].startswith("dq: error: "), lines
+        assert len(lines) == 1 and lines[0].startswith("dq: feil: "), lines  # nb: the default
 
 
 @_SETTINGS

@@ -23,6 +23,7 @@ import pytest
 
 from dq.errors import ConfigError
 from tests.conftest import EXAMPLE, ROOT, run, write_text
+from tests.test_stderr_lang import english_in
 
 # The example registry, minus the two large files no test here reads.
 _SKIP = ("hoftebrudd_oppfolging.csv", "npr_personer.csv")
@@ -50,11 +51,14 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int, int]]:
     return out
 
 
-def one_error(result, code: int, *needles: str) -> str:  # noqa: ANN001
+def one_error(result, code: int, *needles: str, lang: str = "en") -> str:  # noqa: ANN001
+    """The one error line, in ``lang`` (a command run with --lang en, or nb: dq's default)."""
     assert result.exit_code == code, (result.exit_code, result.stderr, result.stdout)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("dq: error: "), lines[0]
+    assert lines[0].startswith({"en": "dq: error: ", "nb": "dq: feil: "}[lang]), lines[0]
+    if lang == "nb":
+        assert english_in(lines[0].removeprefix("dq: feil: ")) == [], lines[0]
     assert "Traceback" not in result.stderr
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
@@ -93,38 +97,50 @@ def writable_again(folder: Path) -> None:
 # ------------------------------------------------------------------ clashes: exit 2, nothing touched
 
 
-@pytest.mark.parametrize("target, needle", [
-    ("hoftebrudd.csv", "--output hoftebrudd.csv is the export this command reads"),
-    ("dq.toml", "--output dq.toml is the spec this command reads"),
-    ("kodebok.csv", "is the codebook this command reads"),
-    ("enheter.csv", "is the unit table this command reads"),
-    ("npr_aggregat.csv", "is a coverage reference named in dq.toml"),
-    ("interrater.csv", "is the reliability study named in dq.toml"),
-    ("link.csv", "the export this command reads (hoftebrudd.csv, through a link)"),
-    ("hard.csv", "the export this command reads"),
-    ("sub", "is a directory"),
-    ("missing/out.csv", "the folder missing does not exist"),
-    ("hoftebrudd.csv/out.csv", "--output hoftebrudd.csv/out.csv: Not a directory"),
+@pytest.mark.parametrize("target, needle, norsk", [
+    ("hoftebrudd.csv", "--output hoftebrudd.csv is the export this command reads",
+     "--output hoftebrudd.csv er eksporten som denne kommandoen leser; velg en annen fil"),
+    ("dq.toml", "--output dq.toml is the spec this command reads",
+     "--output dq.toml er spesifikasjonen som denne kommandoen leser"),
+    ("kodebok.csv", "is the codebook this command reads", "er kodeboken som denne kommandoen"),
+    ("enheter.csv", "is the unit table this command reads",
+     "er enhetstabellen som denne kommandoen leser"),
+    ("npr_aggregat.csv", "is a coverage reference named in dq.toml",
+     "er en dekningsgradsreferanse som er oppgitt i dq.toml"),
+    ("interrater.csv", "is the reliability study named in dq.toml",
+     "er reliabilitetsstudien som er oppgitt i dq.toml"),
+    ("link.csv", "the export this command reads (hoftebrudd.csv, through a link)",
+     "er eksporten som denne kommandoen leser (hoftebrudd.csv, via en lenke)"),
+    ("hard.csv", "the export this command reads", "er eksporten som denne kommandoen leser"),
+    ("sub", "is a directory", "--output sub er en mappe; oppgi en fil"),
+    ("missing/out.csv", "the folder missing does not exist",
+     "--output missing/out.csv: mappen missing finnes ikke"),
+    # the OS's reason (ENOTDIR) in the catalogue's words in either language
+    ("hoftebrudd.csv/out.csv", "--output hoftebrudd.csv/out.csv: Not a directory",
+     "--output hoftebrudd.csv/out.csv: ikke en mappe; velg en annen fil"),
 ])
-def test_completeness_output_clash(ex, monkeypatch, target, needle):
+def test_completeness_output_clash(ex, monkeypatch, target, needle, norsk):
     (ex / "link.csv").symlink_to("hoftebrudd.csv")
     os.link(ex / "hoftebrudd.csv", ex / "hard.csv")
     (ex / "sub").mkdir()
     monkeypatch.chdir(ex)
     before = snapshot(ex)
-    result = run("completeness", "--spec", "dq.toml", "--format", "csv", "--output", target)
+    result = run("completeness", "--spec", "dq.toml", "--format", "csv", "--output", target,
+                 "--lang", "en")
     one_error(result, 2, needle)
+    result = run("completeness", "--spec", "dq.toml", "--format", "csv", "--output", target)
+    one_error(result, 2, norsk, lang="nb")
     assert snapshot(ex) == before  # bytes, mtimes, modes; no new (temporary) file
 
 
 def test_explicit_input_and_spec_paths_through_other_spellings(ex, monkeypatch):
     monkeypatch.chdir(ex)
     before = snapshot(ex)
-    one_error(run("completeness", "hoftebrudd.csv", "-o", "./sub/../hoftebrudd.csv"), 2,
+    one_error(run("completeness", "--lang", "en", "hoftebrudd.csv", "-o", "./sub/../hoftebrudd.csv"), 2,
               "is the export this command reads")
-    one_error(run("completeness", ex / "hoftebrudd.csv", "-o", "hoftebrudd.csv"), 2,
+    one_error(run("completeness", "--lang", "en", ex / "hoftebrudd.csv", "-o", "hoftebrudd.csv"), 2,
               "is the export this command reads")
-    one_error(run("completeness", "--spec", ex / "dq.toml", "-o", "dq.toml"), 2,
+    one_error(run("completeness", "--lang", "en", "--spec", ex / "dq.toml", "-o", "dq.toml"), 2,
               "is the spec this command reads")
     assert snapshot(ex) == before
 
@@ -132,17 +148,17 @@ def test_explicit_input_and_spec_paths_through_other_spellings(ex, monkeypatch):
 def test_report_outputs_clash_with_inputs_and_each_other(ex, monkeypatch):
     monkeypatch.chdir(ex)
     before = snapshot(ex)
-    one_error(run("report", "dq.toml", "-f", "json", "-o", "r.json", "--junit", "r.json"), 2,
+    one_error(run("report", "--lang", "en", "dq.toml", "-f", "json", "-o", "r.json", "--junit", "r.json"), 2,
               "--junit r.json is the same file as --output r.json")
-    one_error(run("report", "dq.toml", "-f", "json", "-o", "interrater.csv"), 2,
+    one_error(run("report", "--lang", "en", "dq.toml", "-f", "json", "-o", "interrater.csv"), 2,
               "the reliability study this command reads")
-    one_error(run("report", "dq.toml", "-o", "validering.csv"), 2,
+    one_error(run("report", "--lang", "en", "dq.toml", "-o", "validering.csv"), 2,
               "the validation study this command reads")
-    one_error(run("report", "dq.toml", "--junit", "npr_aggregat.csv"), 2,
+    one_error(run("report", "--lang", "en", "dq.toml", "--junit", "npr_aggregat.csv"), 2,
               "--junit npr_aggregat.csv is a coverage reference this command reads")
     # the report goes to stdout: JUnit cannot go there too
-    one_error(run("report", "dq.toml", "--junit", "/dev/stdout"), 2, "goes to stdout")
-    one_error(run("report", "dq.toml", "-o", "-", "--junit", "-"), 2, "goes to stdout")
+    one_error(run("report", "--lang", "en", "dq.toml", "--junit", "/dev/stdout"), 2, "goes to stdout")
+    one_error(run("report", "--lang", "en", "dq.toml", "-o", "-", "--junit", "-"), 2, "goes to stdout")
     assert snapshot(ex) == before
 
 
@@ -150,7 +166,7 @@ def test_junit_in_missing_folder_writes_nothing(ex, monkeypatch):
     monkeypatch.chdir(ex)
     write_text(ex / "r.json", "previous")
     before = snapshot(ex)
-    one_error(run("report", "dq.toml", "-f", "json", "-o", "r.json", "--junit", "nope/j.xml"), 2,
+    one_error(run("report", "--lang", "en", "dq.toml", "-f", "json", "-o", "r.json", "--junit", "nope/j.xml"), 2,
               "--junit nope/j.xml: the folder nope does not exist")
     assert snapshot(ex) == before
 
@@ -160,28 +176,28 @@ def test_step_summary_is_an_output_too(ex, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     before = snapshot(ex)
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(ex / "hoftebrudd.csv"))
-    one_error(run("report", "dq.toml", "-f", "json", "-o", "r.json"), 2,
+    one_error(run("report", "--lang", "en", "dq.toml", "-f", "json", "-o", "r.json"), 2,
               "GITHUB_STEP_SUMMARY", "is the export this command reads")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(ex / "r.json"))
-    one_error(run("report", "dq.toml", "-f", "json", "-o", "r.json"), 2,
+    one_error(run("report", "--lang", "en", "dq.toml", "-f", "json", "-o", "r.json"), 2,
               "is the same file as --output r.json")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(ex / "nope" / "summary.md"))
-    one_error(run("report", "dq.toml", "-f", "json", "-o", "r.json"), 2, "does not exist")
+    one_error(run("report", "--lang", "en", "dq.toml", "-f", "json", "-o", "r.json"), 2, "does not exist")
     assert snapshot(ex) == before
 
 
 def test_coverage_and_reliability_refuse_their_inputs(ex, monkeypatch):
     monkeypatch.chdir(ex)
     before = snapshot(ex)
-    one_error(run("coverage", "--spec", "dq.toml", "-o", "npr_aggregat.csv"), 2,
+    one_error(run("coverage", "--lang", "en", "--spec", "dq.toml", "-o", "npr_aggregat.csv"), 2,
               "a reference this command reads")
-    one_error(run("coverage", "hoftebrudd.csv", "--reference", "enheter.csv", "-o",
+    one_error(run("coverage", "--lang", "en", "hoftebrudd.csv", "--reference", "enheter.csv", "-o",
                   "enheter.csv"), 2, "a reference this command reads")
-    one_error(run("reliability", "--spec", "dq.toml", "-o", "interrater.csv"), 2,
+    one_error(run("reliability", "--lang", "en", "--spec", "dq.toml", "-o", "interrater.csv"), 2,
               "the study this command reads")
-    one_error(run("correctness", "--spec", "dq.toml", "-o", "validering.csv"), 2,
+    one_error(run("correctness", "--lang", "en", "--spec", "dq.toml", "-o", "validering.csv"), 2,
               "the validation study this command reads")
-    one_error(run("correctness", "--spec", "dq.toml", "-o", "hoftebrudd.csv"), 2,
+    one_error(run("correctness", "--lang", "en", "--spec", "dq.toml", "-o", "hoftebrudd.csv"), 2,
               "the export named in dq.toml")
     assert snapshot(ex) == before
 
@@ -195,9 +211,11 @@ def test_read_only_folder_is_refused_before_any_work(tmp_path):
         if not read_only(ro):
             pytest.skip("cannot make a read-only folder here")
         before = snapshot(ro)
+        one_error(run("completeness", data, "-f", "csv", "-o", ro / "new.csv", "--lang", "en"),
+                  2, "cannot create a file in the folder")
         one_error(run("completeness", data, "-f", "csv", "-o", ro / "new.csv"), 2,
-                  "cannot create a file in the folder")
-        one_error(run("completeness", data, "-f", "csv", "-o", ro / "old.csv"), 2)
+                  f"--output {ro / 'new.csv'}: kan ikke lage en fil i mappen {ro}", lang="nb")
+        one_error(run("completeness", data, "-f", "csv", "-o", ro / "old.csv"), 2, lang="nb")
         assert snapshot(ro) == before
     finally:
         writable_again(ro)
@@ -255,9 +273,13 @@ def test_dev_null_is_written_directly_and_stays_a_device(tmp_path):
 def test_dev_full_is_a_write_error_exit_3(tmp_path):
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full")
-    line = one_error(run("completeness", small_data(tmp_path), "-f", "csv", "-o", "/dev/full"),
+    line = one_error(run("completeness", small_data(tmp_path), "-f", "csv", "-o", "/dev/full",
+                         "--lang", "en"),
                      3, "could not write --output /dev/full", "No space left on device")
     assert "bug" not in line
+    one_error(run("completeness", small_data(tmp_path), "-f", "csv", "-o", "/dev/full"), 3,
+              "kunne ikke skrive --output /dev/full (disken er full); ingen fil ble erstattet",
+              lang="nb")
 
 
 def test_second_output_failing_leaves_the_first_untouched(tmp_path, monkeypatch):
@@ -266,7 +288,7 @@ def test_second_output_failing_leaves_the_first_untouched(tmp_path, monkeypatch)
     spec = small_report_spec(tmp_path)
     out = write_text(tmp_path / "r.json", "previous report")
     before = snapshot(tmp_path)
-    one_error(run("report", spec, "-f", "json", "-o", out, "--junit", "/dev/full"), 3,
+    one_error(run("report", "--lang", "en", spec, "-f", "json", "-o", out, "--junit", "/dev/full"), 3,
               "--junit /dev/full", "No space left on device", "no file was replaced")
     assert snapshot(tmp_path) == before
 
@@ -289,7 +311,7 @@ def test_disk_full_on_a_regular_file_removes_every_temporary_file(tmp_path, monk
         real(fd, data)
 
     monkeypatch.setattr(outputs, "_write_all", full_on_second)
-    one_error(run("report", spec, "-f", "json", "-o", out, "--junit", junit), 3,
+    one_error(run("report", "--lang", "en", spec, "-f", "json", "-o", out, "--junit", junit), 3,
               "could not write --junit", "No space left on device")
     assert len(calls) == 2
     assert snapshot(tmp_path) == before  # both files as before, no temporary file left
@@ -461,7 +483,7 @@ def test_every_stderr_line_is_sanitised(capsys):
     err = capsys.readouterr().err
     lines = err.splitlines()
     assert len(lines) == 3
-    assert lines[2].startswith("dq: error: column col\\x1b[2J\\x1b]0;pwned\\x07\\r\\u202eevil")
+    assert lines[2].startswith("dq: feil: column col\\x1b[2J\\x1b]0;pwned\\x07\\r\\u202eevil")
     assert lines[2].endswith("second line")
     for ch in ("\x1b", "\x07", "\r", "\u202e", "\u2066", "\x00", "\x9b"):
         assert ch not in err
@@ -471,7 +493,7 @@ def test_control_bytes_in_a_column_name_do_not_reach_the_terminal(tmp_path):
     data = tmp_path / "d.csv"
     data.write_bytes("na\x1b[31mme\u202eX\x07;b\n1;2\n".encode("utf-8"))
     result = run("completeness", data, "--by", "nope")
-    line = one_error(result, 2, "nope")
+    line = one_error(result, 2, "--by 'nope' er verken en rolle", lang="nb")
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
     assert "\x07" not in result.stderr and "na\\x1b[31mme" in line
     table = run("completeness", data)  # the terminal table shows the name escaped
@@ -479,25 +501,32 @@ def test_control_bytes_in_a_column_name_do_not_reach_the_terminal(tmp_path):
     assert "\x1b" not in table.stdout and "\u202e" not in table.stdout
 
 
-@pytest.mark.parametrize("exc, code, needles", [
+@pytest.mark.parametrize("exc, code, needles, norsk", [
     (pl.exceptions.ComputeError('conversion from `str` to `i64` failed in column \'a\' for 1 out '
                                 'of 1 values: ["Kari Nordmannsen 01010112345"]'), 3,
-     ("the data in", "d.csv", "could not be read to the end", "(column a)")),
-    (pl.exceptions.InvalidOperationError("Kari Nordmannsen 01010112345"), 3, ("d.csv",)),
-    (PermissionError(errno.EACCES, "Permission denied"), 3, ("d.csv", "Permission denied")),
-    (UnicodeDecodeError("utf-8", b"Kari \xff", 5, 6, "Kari Nordmannsen"), 3, ("--encoding",)),
-    (RecursionError("Kari Nordmannsen"), 3, ("nested too deeply",)),
-    (MemoryError("Kari Nordmannsen"), 3, ("not enough memory",)),
+     ("the data in", "d.csv", "could not be read to the end", "(column a)"),
+     ("dataene i", "d.csv", "kunne ikke leses til slutt", "(kolonne a)")),
+    (pl.exceptions.InvalidOperationError("Kari Nordmannsen 01010112345"), 3, ("d.csv",),
+     ("d.csv",)),
+    (PermissionError(errno.EACCES, "Permission denied"), 3, ("d.csv", "Permission denied"),
+     ("d.csv kunne ikke leses (ingen tilgang)",)),
+    (UnicodeDecodeError("utf-8", b"Kari \xff", 5, 6, "Kari Nordmannsen"), 3, ("--encoding",),
+     ("oppgi --encoding",)),
+    (RecursionError("Kari Nordmannsen"), 3, ("nested too deeply",), ("nøstet for dypt",)),
+    (MemoryError("Kari Nordmannsen"), 3, ("not enough memory",), ("ikke nok minne",)),
 ])
-def test_engine_errors_are_reworded_never_passed_on(tmp_path, monkeypatch, exc, code, needles):
+def test_engine_errors_are_reworded_never_passed_on(tmp_path, monkeypatch, exc, code, needles,
+                                                    norsk):
     import dq.completeness as comp
 
     def boom(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise exc
 
     monkeypatch.setattr(comp, "compute", boom)
-    result = run("completeness", small_data(tmp_path))
+    result = run("completeness", small_data(tmp_path), "--lang", "en")
     line = one_error(result, code, *needles)
+    assert "Kari" not in line and "0101011" not in line
+    line = one_error(run("completeness", small_data(tmp_path)), code, *norsk, lang="nb")
     assert "Kari" not in line and "0101011" not in line
 
 
@@ -512,7 +541,7 @@ def test_a_real_bug_keeps_the_traceback_but_not_the_data(tmp_path, monkeypatch):
     monkeypatch.setattr(comp, "compute", bug)
     result = run("completeness", small_data(tmp_path))
     assert result.exit_code == 4
-    assert result.stderr.startswith("dq: internal error — this is a bug in dq")
+    assert result.stderr.startswith("dq: intern feil – dette er en feil i dq")  # nb: default
     assert "Traceback (most recent call last):" in result.stderr
     assert "KeyError (message withheld)" in result.stderr
     assert "Kari" not in result.stderr and "01010112345" not in result.stderr
@@ -548,7 +577,7 @@ def test_unwritable_step_summary_is_refused_before_any_work(tmp_path, monkeypatc
             pytest.skip("cannot make a read-only folder here")
         monkeypatch.setenv("GITHUB_ACTIONS", "true")
         monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(ro / "summary.md"))
-        one_error(run("report", spec, "-f", "json", "-o", tmp_path / "r.json"), 2,
+        one_error(run("report", "--lang", "en", spec, "-f", "json", "-o", tmp_path / "r.json"), 2,
                   "GITHUB_STEP_SUMMARY", "cannot create a file")
         assert not (tmp_path / "r.json").exists()
     finally:

@@ -273,9 +273,14 @@ def test_figures_option_refuses_a_clash_and_writes_nothing(tmp_path):
     result = run("report", EXAMPLE / "dq.toml", "--format", "markdown", "-o",
                  folder / "coverage.svg", "--figures", folder)
     assert result.exit_code == 2
-    assert "same file" in result.stderr
+    assert "er samme fil som --output" in result.stderr, result.stderr  # nb, dq's default
     assert list(folder.iterdir()) == []
     not_a_folder = tmp_path / "fil.txt"
     not_a_folder.write_text("x")
     result = run("report", EXAMPLE / "dq.toml", "--figures", not_a_folder)
     assert result.exit_code == 2
+    deep = tmp_path / "mangler" / "figurer"  # a missing parent: refused in nb, dq's default
+    result = run("report", EXAMPLE / "dq.toml", "--figures", deep)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"dq: feil: --figures {deep}: mappen {deep.parent} "
+                                     "finnes ikke")

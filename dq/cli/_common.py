@@ -21,7 +21,7 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-from dq.errors import EXIT_INPUT, EXIT_INTERNAL, DQError
+from dq.errors import EXIT_INPUT, EXIT_INTERNAL, DQError, os_reason
 from dq.render.text import plain
 from dq.outputs import (Input, OutputPlan, Request, explanation, is_stdout, known_columns, plan,
                         reading_files, reset_context)
@@ -190,7 +190,7 @@ def _files() -> str:
         return Message("files.the_input")
     if len(files) == 1:
         return files[0]
-    shown = ", ".join(files[:3]) + (", …" if len(files) > 3 else "")
+    shown = Message("files.shown", names=files[:3], more=", …" if len(files) > 3 else "")
     return Message("files.one_of", shown=shown)
 
 
@@ -230,8 +230,7 @@ def _reworded(exc: BaseException) -> tuple[str, int] | None:
         name = exc.filename if isinstance(exc.filename, str | Path) else None
         if name is None or str(name).startswith(("/proc/self/fd/", "/dev/fd/")):
             name = where
-        why = exc.strerror or type(exc).__name__
-        return Message("engine.os", name=name, why=why), EXIT_INPUT
+        return Message("engine.os", name=name, why=os_reason(exc)), EXIT_INPUT
     if isinstance(exc, RecursionError):
         return Message("engine.nested", where=where), EXIT_INPUT
     if isinstance(exc, MemoryError):

@@ -16,7 +16,7 @@ from dq.cli.inputs import (DataUrlOption, QueryOption, TableOption, database_opt
                            open_data, protected, scan_input)
 from dq.messages import Message
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
-from dq.outputs import Input, reading
+from dq.outputs import Input, reading, reads
 
 HELP = """Coverage (dekningsgrad) of the registry against a reference such as NPR.
 
@@ -108,17 +108,17 @@ def coverage(
     keys = parse_by(by)
     bad = [k for k in keys if k not in ("unit", "hf", "rhf", "year")]
     if bad:
-        raise ConfigError(f"--by {', '.join(bad)}: coverage groups by unit, hf, rhf and year")
+        raise ConfigError(Message("coverage.by_levels", keys=", ".join(bad)))
     refs = list(reference or cs.references)
     if not refs:
-        raise ConfigError("no reference: pass --reference FILE or set [coverage] references")
+        raise ConfigError(Message("coverage.no_reference"))
     reg_cols, ref_cols, opts = cov.setup(
         sp, mode=mode.value if mode else None, keys=tuple(keys), window=window,
         same_unit=same_unit, target=target, fail_on=fail_on.value if fail_on else None,
         count=count_what.value if count_what else None, min_n=min_n, ci_method=ci.value,
         person=person, unit=unit, date=date, n=count, year=year)
     # Every output is checked against every input before any data is read.
-    plan = plan_outputs([*(Input(p, "a reference this command reads") for p in refs),
+    plan = plan_outputs([*(Input(p, reads("reference")) for p in refs),
                          *protected(sp, reads={"dataset", "units"},
                                     data=[registry] if registry else None)], output)
     with progress(Message("progress.reading")):

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from dq.errors import ConfigError
+from dq.messages import Message
 from dq.outputs import Input, note_columns, reading
+from dq.outputs import reads as _reads
 
 if TYPE_CHECKING:
     from dq.io.database import DatabaseSource
@@ -56,11 +58,10 @@ def study_option(url: str | None, table: str | None, query: str | None,
     or given beside a study file)."""
     if url is None:
         if table is not None or query is not None:
-            raise ConfigError("--study-table and --study-query name what to read from the "
-                              "database given with --study-url URL; add it")
+            raise ConfigError(Message("input.study_url_missing"))
         return None
     if study is not None:
-        raise ConfigError("name the study once: a file or --study-url, not both")
+        raise ConfigError(Message("input.study_twice"))
     from dq.io.database import make
 
     return make(url, table, query, "--study-url")
@@ -72,11 +73,10 @@ def database_option(url: str | None, table: str | None, query: str | None,
     given beside a data file)."""
     if url is None:
         if table is not None or query is not None:
-            raise ConfigError("--table and --query name what to read from the database given "
-                              "with --data-url URL; add it")
+            raise ConfigError(Message("input.data_url_missing"))
         return None
     if list(data or []):
-        raise ConfigError("name the data once: an export file or --data-url, not both")
+        raise ConfigError(Message("input.data_twice"))
     from dq.io.database import make
 
     return make(url, table, query, "--data-url")
@@ -99,8 +99,7 @@ def load_spec(path: Path | None):  # noqa: ANN201 - dq.spec.Spec
         try:
             return spec_mod.load(path)
         except RecursionError:  # tomllib recurses: thousands of nested arrays or inline tables
-            raise ConfigError(f"{path}: nested too deeply to be a spec (thousands of nested "
-                              "arrays or tables); check that it is the file you meant") from None
+            raise ConfigError(Message("input.spec_nested", file=path)) from None
 
 
 def data_paths(paths: Iterable[Path] | None, spec) -> list[Path]:  # noqa: ANN001
@@ -117,30 +116,31 @@ def protected(spec, *, reads: Collection[str] = (),  # noqa: ANN001
     "the … this command reads" and data errors name them; the rest are "… named in dq.toml".
     ``data``: the exports named on the command line (read, instead of ``[dataset] files``)."""
     items: list[Input] = []
-    name = Path(spec.path).name if spec.path is not None else "the spec"
+    name = Path(spec.path).name if spec.path is not None else Message("output.the_spec")
 
-    def add(part: str, paths: Iterable[object], noun: str) -> None:
+    def add(part: str, paths: Iterable[object], thing: str) -> None:
         read = part in reads
-        what = f"{noun} this command reads" if read else f"{noun} named in {name}"
+        what = _reads(thing) if read else Message(
+            "output.named_in", thing=Message(f"output.thing.{thing}"), spec=name)
         # A database source is no file to protect; its description names it in errors.
         items.extend(Input(p if isinstance(p, Path) else str(p), what, read=read)
                      for p in paths if p is not None)
 
     data_list = list(data or [])
     if data_list:
-        add("dataset", data_list, "the export")
+        add("dataset", data_list, "export")
     if spec.path is not None:
-        items.append(Input(Path(spec.path), "the spec this command reads", read=False))
+        items.append(Input(Path(spec.path), _reads("spec"), read=False))
     # The spec's exports are protected even when --data/an argument replaces them this time.
-    add("dataset" if not data_list else "", list(spec.dataset.files), "the export")
-    add("dataset" if not data_list else "", [spec.dataset.database], "the registry table")
-    add("units", [spec.units.path if spec.units is not None else None], "the unit table")
+    add("dataset" if not data_list else "", list(spec.dataset.files), "export")
+    add("dataset" if not data_list else "", [spec.dataset.database], "registry_table")
+    add("units", [spec.units.path if spec.units is not None else None], "unit_table")
     codebook = spec.dataset.codebook
     items.append(Input(codebook if isinstance(codebook, Path | None) else str(codebook),
-                       "the codebook this command reads", read=False))
-    add("references", list(spec.coverage.references), "a coverage reference")
-    add("reliability", [spec.reliability.study], "the reliability study")
-    add("correctness", [spec.correctness.study], "the validation study")
+                       _reads("codebook"), read=False))
+    add("references", list(spec.coverage.references), "coverage_reference")
+    add("reliability", [spec.reliability.study], "reliability_study")
+    add("correctness", [spec.correctness.study], "validation_study")
     return [i for i in items if i.path is not None]
 
 
@@ -164,8 +164,7 @@ def open_data(paths: list[Path], spec, *, fmt: str | None, encoding: str | None,
         return src
     paths = data_paths(paths, spec)
     if not paths:
-        raise ConfigError("no data file: name one on the command line (or --data-url) or set "
-                          "[dataset] files (or url) in dq.toml")
+        raise ConfigError(Message("input.no_data"))
     ds = spec.dataset
     sources = []
     for p in paths:

@@ -13,7 +13,7 @@ import typer
 from dq.cli._common import (Lang, handle_errors, plan_outputs, progress, render_terminal, say,
                             speak, step_summary_request, warn)
 from dq.messages import Message
-from dq.errors import EXIT_CHECK_FAILED, ConfigError
+from dq.errors import EXIT_CHECK_FAILED, ConfigError, os_reason
 from dq.cli.inputs import DataUrlOption, QueryOption, TableOption
 from dq.outputs import Request, plan, reading
 
@@ -88,11 +88,10 @@ def report(
     from dq.render import report as render
 
     if spec is not None and spec_option is not None and spec != spec_option:
-        raise ConfigError("name the spec once: as the argument or with --spec")
+        raise ConfigError(Message("input.spec_twice"))
     spec = spec or spec_option
     if spec is None:
-        raise ConfigError("dq report needs the registry spec: dq report dq.toml (or --spec "
-                          "dq.toml)")
+        raise ConfigError(Message("input.report_needs_spec"))
     sp = load_spec(spec)
     database = database_option(data_url, table, query, data)
     language = speak(lang.value if lang else sp.report_lang)
@@ -184,15 +183,16 @@ def report(
 def _figure_folder(folder: Path) -> Path:
     """The --figures folder, created when missing (its parent must exist); never a file."""
     if folder.exists() and not folder.is_dir():
-        raise ConfigError(f"--figures {folder}: is a file; name a folder")
+        raise ConfigError(Message("input.figures_is_file", folder=folder))
     if not folder.exists():
         if not folder.parent.is_dir():
-            raise ConfigError(f"--figures {folder}: the folder {folder.parent} does not exist")
+            raise ConfigError(Message("input.figures_no_parent", folder=folder,
+                                      parent=folder.parent))
         try:
             folder.mkdir()
         except OSError as exc:
-            raise ConfigError(f"--figures {folder}: cannot create the folder "
-                              f"({exc.strerror or 'error'}); choose a writable folder") from None
+            raise ConfigError(Message("input.figures_create", folder=folder,
+                                      why=os_reason(exc))) from None
     return folder
 
 

@@ -48,6 +48,7 @@ from dq.errors import ConfigError, InputError
 from dq.io.readers import (Source, SourceInfo, _blank_to_null, _check_duplicates,
                            _detect_date_formats, _detect_numeric)
 from dq.io.sniff import safe_name
+from dq.messages import Message
 
 # URL scheme → dq's name for the kind of server.
 SCHEMES = {"mysql": "mysql", "mariadb": "mysql", "postgresql": "postgresql",
@@ -93,7 +94,8 @@ class DatabaseSource:
     @property
     def target(self) -> str:
         """The table, or "a query", for messages and labels."""
-        return f"table {safe_name(self.table)!r}" if self.table else "the query"
+        return Message("db.table", table=safe_name(self.table)) if self.table \
+            else Message("db.the_query")
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,8 @@ class Connection:
 
     @property
     def where(self) -> str:
-        return f"{KIND_NAMES[self.kind]} server {safe_name(self.host)}:{self.port}, database " \
-               f"{safe_name(self.database)!r}"
+        return Message("db.server", kind=KIND_NAMES[self.kind], host=safe_name(self.host),
+                       port=self.port, database=safe_name(self.database))
 
     def driver_url(self) -> str:
         scheme = {"mysql": "mysql", "postgresql": "postgresql", "mssql": "mssql"}[self.kind]
@@ -141,26 +143,26 @@ def from_spec(value: dict[str, Any], where: str) -> DatabaseSource:
     anything is sent."""
     unknown = sorted(set(value) - SOURCE_KEYS)
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))} in a database "
-                          f"source; valid keys: {', '.join(sorted(SOURCE_KEYS))}")
+        raise ConfigError(Message("db.unknown_keys", where=where, n=len(unknown),
+                                  keys=", ".join(map(repr, unknown)),
+                                  valid=", ".join(sorted(SOURCE_KEYS))))
     for key in SOURCE_KEYS:
         if key in value and not isinstance(value[key], str):
-            raise ConfigError(f"{where} {key}: expected text")
+            raise ConfigError(Message("db.expected_text", where=where, field=key))
     return make(value.get("url"), value.get("table"), value.get("query"), where)
 
 
 def make(url: str | None, table: str | None, query: str | None, where: str) -> DatabaseSource:
     """A checked DatabaseSource: a URL of a known kind, and exactly one of table and query."""
     if not url or not url.strip():
-        raise ConfigError(f"{where}: url is empty; write e.g. "
-                          "\"mysql://dq_reader:${DQ_DB_PASSWORD}@db.internal:3306/registry\"")
+        raise ConfigError(Message("db.url_empty", where=where))
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if scheme not in SCHEMES:
-        raise ConfigError(f"{where}: the url must start with one of "
-                          f"{', '.join(s + '://' for s in SCHEMES)} (got {safe_name(scheme)!r})")
+        raise ConfigError(Message("db.url_scheme", where=where,
+                                  schemes=", ".join(s + "://" for s in SCHEMES),
+                                  scheme=safe_name(scheme)))
     if (table is None) == (query is None):
-        raise ConfigError(f"{where}: name the data with either table = \"…\" or query = "
-                          "\"SELECT …\" (exactly one of them)")
+        raise ConfigError(Message("db.table_or_query", where=where))
     if table is not None:
         _identifier_parts(table, where)
     if query is not None:
@@ -174,8 +176,7 @@ def _identifier_parts(table: str, where: str) -> list[str]:
     parts = table.split(".")
     if not table.strip() or len(parts) > 3 or any(not p.strip() for p in parts) \
             or any(not c.isprintable() for c in table):
-        raise ConfigError(f"{where} table: {safe_name(table)!r} is not a table name; write "
-                          "\"skjema\" or \"schema.skjema\" (use query = \"SELECT …\" for more)")
+        raise ConfigError(Message("db.bad_table", where=where, table=safe_name(table)))
     return [p.strip() for p in parts]
 
 
@@ -190,22 +191,21 @@ def _strip_sql(sql: str) -> str:
 
 def check_query(sql: str, where: str) -> None:
     """Refuse (exit 2, before anything is sent) a query that is not one read-only SELECT."""
-    hint = ("dq only reads: write one SELECT (or WITH … SELECT) statement, and give dq a "
-            "read-only database user")
+    hint = Message("db.read_only_hint")
     bare = _strip_sql(sql).strip()
     if not bare:
-        raise ConfigError(f"{where} query: the query is empty; {hint}")
+        raise ConfigError(Message("db.query_empty", where=where, hint=hint))
     body = bare.rstrip("; \t\n")
     if ";" in body:
-        raise ConfigError(f"{where} query: holds more than one statement (a ';' inside); {hint}")
+        raise ConfigError(Message("db.query_statements", where=where, hint=hint))
     first = body.split(None, 1)[0].lower().lstrip("(")
     if first not in ("select", "with"):
-        raise ConfigError(f"{where} query: starts with {safe_name(first.upper())!r}, not SELECT; "
-                          f"{hint}")
+        raise ConfigError(Message("db.query_not_select", where=where,
+                                  word=safe_name(first.upper()), hint=hint))
     found = _WRITE.search(body)
     if found:
-        raise ConfigError(f"{where} query: contains {found.group(0).upper()!r}, which writes, "
-                          f"locks or runs code on the server; {hint}")
+        raise ConfigError(Message("db.query_writes", where=where, word=found.group(0).upper(),
+                                  hint=hint))
 
 
 def _expand(text: str, where: str) -> str:
@@ -213,8 +213,7 @@ def _expand(text: str, where: str) -> str:
         name = match.group(1)
         value = os.environ.get(name)
         if value is None:
-            raise ConfigError(f"{where}: the url uses ${{{name}}} but the environment variable "
-                              f"{name} is not set; set it (export {name}=…) before running dq")
+            raise ConfigError(Message("db.variable_unset", where=where, name=name))
         return value
 
     return _VAR.sub(sub, text)
@@ -224,8 +223,7 @@ def connection(src: DatabaseSource, *, resolve_password: bool = False) -> Connec
     """The URL's parts, ``${VAR}`` expanded. ``resolve_password``: look up a password the URL
     does not carry (PGPASSWORD, ~/.pgpass, MYSQL_PWD); otherwise the password stays None."""
     where = src.origin
-    bad = ConfigError(f"{where}: the url is not of the form "
-                      "kind://user:${PASSWORD_VARIABLE}@host:port/database; check it")
+    bad = ConfigError(Message("db.url_form", where=where))
     try:
         parts = urlsplit(src.url)
         port_text = parts.netloc.rsplit("@", 1)[-1]
@@ -241,13 +239,12 @@ def connection(src: DatabaseSource, *, resolve_password: bool = False) -> Connec
     except (ValueError, KeyError):
         raise bad from None
     if not host or not database or "/" in database:
-        raise ConfigError(f"{where}: the url must name the host and the database "
-                          "(kind://user@host:port/database)")
+        raise ConfigError(Message("db.url_host", where=where))
     if port_raw and not port_raw.isdigit():
-        raise ConfigError(f"{where}: the url's port is not a number")
+        raise ConfigError(Message("db.port_not_number", where=where))
     port = int(port_raw) if port_raw else DEFAULT_PORTS[kind]
     if not 0 < port < 65536:
-        raise ConfigError(f"{where}: the url's port {port} is out of range")
+        raise ConfigError(Message("db.port_range", where=where, port=port))
     conn = Connection(kind=kind, host=host, port=port, database=database, user=user,
                       password=password, params=parts.query)
     if resolve_password and password is None:
@@ -334,40 +331,27 @@ class NotFound(InputError):
 def _failure(src: DatabaseSource, conn: Connection, exc: BaseException) -> InputError:
     """One line naming server, database and table, saying what failed and how to fix it; the
     driver's own text is never used (it may quote the URL, values or the query)."""
-    where = f"{conn.where}, {src.target} ({src.origin})"
+    where = _named(src, conn)
     code, state = _codes(exc)
-    user = safe_name(conn.user or "(none)")
+    user = safe_name(conn.user) if conn.user else Message("db.no_user")
     if code in (1045,) or state in ("28P01", "28000"):
-        return InputError(f"{where}: the server refused the login of user {user!r} (wrong user "
-                          "name or password); check the user in the url and the password "
-                          "variable it names (or PGPASSWORD, ~/.pgpass, MYSQL_PWD)")
+        return InputError(Message("db.login", where=where, user=user))
     if code in (1044, 1049) or state == "3D000":
-        return InputError(f"{where}: the database does not exist or user {user!r} may not use "
-                          "it; check the database name in the url and the user's grants")
+        return InputError(Message("db.database", where=where, user=user))
     if code in (1146,) or state == "42P01":
-        return NotFound(f"{where}: the table does not exist (or the user may not see it); "
-                          "check the table name (and schema) in the spec or --table")
+        return NotFound(Message("db.no_table", where=where))
     if code in (1054,) or state == "42703":
-        return NotFound(f"{where}: the query names a column the table does not have; check "
-                          "the column names in the query")
+        return NotFound(Message("db.no_column", where=where))
     if code in (1142, 1143) or state == "42501":
-        return InputError(f"{where}: user {user!r} may not read it; grant SELECT on it to the "
-                          "read-only user")
+        return InputError(Message("db.grant", where=where, user=user))
     if code in (1064, 1149) or (state or "").startswith("42"):
-        return InputError(f"{where}: the server could not run the query (a syntax error or a "
-                          "name it does not know); run the query in the database's own client "
-                          "to see why, then fix it in the spec or --query")
+        return InputError(Message("db.syntax", where=where))
     if code in (2003, 2005, 2006, 2013, 2055) or state in ("08001", "08006", "08004") \
             or _looks_unreachable(exc):
-        return InputError(f"{where}: cannot reach the server, or it closed the connection; check "
-                          "the host and port in the url, that the server runs and accepts "
-                          "connections from this machine, then run dq again")
+        return InputError(Message("db.unreachable", where=where))
     if state == "25006" or code == 1792:
-        return InputError(f"{where}: the query tried to write in a read-only session; dq only "
-                          "reads: write a SELECT")
-    return InputError(f"{where}: reading failed on the server (the query failed, or the server "
-                      "went away during the read); check the query in the database's own client "
-                      "and that the server is running, then run dq again")
+        return InputError(Message("db.wrote", where=where))
+    return InputError(Message("db.failed", where=where))
 
 
 def _codes(exc: BaseException) -> tuple[int | None, str | None]:
@@ -605,6 +589,11 @@ def label(src: DatabaseSource, conn: Connection) -> str:
     return safe_name(f"{conn.kind} {conn.host}:{conn.port} {conn.database} {what}").replace("/", "∕")
 
 
+def _named(src: DatabaseSource, conn: Connection) -> str:
+    """Server, database, table or query and where the spec or command line named it."""
+    return Message("db.source", server=conn.where, target=src.target, origin=src.origin)
+
+
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -623,16 +612,14 @@ def open_source(src: DatabaseSource, *, date_format: str | None = None,
     first = list(_cx_batches(src, conn, select_sql(src, conn.kind, described, text_dates,
                                                    SAMPLE_ROWS), SAMPLE_ROWS))
     if not first:
-        raise InputError(f"{conn.where}, {src.target} ({src.origin}): no columns or rows came "
-                         "back; check the table or the query")
+        raise InputError(Message("db.nothing_back", where=_named(src, conn)))
     schema = _schema(first[0].schema)
     names = list(schema)
     where = label(src, conn)
     _check_duplicates(Path(where), names)
     sample_rows = sum(b.num_rows for b in first)
     if sample_rows == 0:
-        raise InputError(f"{conn.where}, {src.target} ({src.origin}): has no rows; check the "
-                         "table or the query's WHERE")
+        raise InputError(Message("db.no_rows", where=_named(src, conn)))
     statement = src.query if src.query is not None else select_sql(src, conn.kind, names,
                                                                    text_dates, None)
     db: dict[str, Any] = {"kind": conn.kind, "host": conn.host, "port": conn.port,
@@ -673,10 +660,8 @@ def open_source(src: DatabaseSource, *, date_format: str | None = None,
             elif seen != info.rows:
                 # Every whole read must give the same rows: fewer is a connection that ended
                 # early, a different number a table that changed between dq's reads.
-                raise InputError(f"{conn.where}, {src.target} ({src.origin}): {info.rows} rows "
-                                 f"were read before, {seen} now; the connection ended early or "
-                                 "the table changed while dq read it; run dq again (on a "
-                                 "snapshot or a replica if the table is being written)")
+                raise InputError(Message("db.rows_changed", where=_named(src, conn),
+                                         before=info.rows, now=seen))
 
     lf = pl.io.plugins.register_io_source(batches, schema=schema, is_pure=True,
                                           explain_name="dq-database",
@@ -726,8 +711,8 @@ def describe(src: DatabaseSource) -> str:
     try:
         conn = connection(src)
     except ConfigError:
-        return f"the database source ({src.origin})"
-    return f"{conn.where}, {src.target}"
+        return Message("db.the_source", origin=src.origin)
+    return Message("db.described", server=conn.where, target=src.target)
 
 
 def spec_url(url: str) -> tuple[str, bool]:

@@ -23,7 +23,6 @@ import hashlib
 import logging
 import os
 import re
-import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -255,6 +254,14 @@ class Source:
         return set().union(*(info.numeric_columns for info in self.infos))
 
 
+def _note(message: str) -> None:
+    """A reader's note on stderr, ``dq: merk: …``, in the running command's language (the
+    CLI's own writer, imported when a note is written: dq.io does not need the CLI otherwise)."""
+    from dq.cli._common import note
+
+    note(message)
+
+
 def _where(path: Path) -> str:
     return safe_name(path, limit=400)
 
@@ -262,32 +269,29 @@ def _where(path: Path) -> str:
 def detect_format(path: Path, fmt: str | None) -> str:
     if fmt is not None:
         if fmt not in FORMATS:
-            raise ConfigError(f"unknown format {safe_name(fmt)!r} for {_where(path)}: use one of "
-                              f"{', '.join(FORMATS)}")
+            raise ConfigError(Message("read.unknown_format", fmt=safe_name(fmt),
+                                      file=_where(path), formats=FORMATS))
         return fmt
     found = _EXTENSIONS.get(path.suffix.lower())
     if found is None:
         kind = sniff.looks_like(path)
-        hint = (f"it looks like {kind.label}: pass --input-format {kind.fmt}" if kind.fmt
-                else f"pass --input-format ({', '.join(FORMATS)})")
-        raise InputError(f"{_where(path)}: cannot tell the format from the extension "
-                         f"{safe_name(path.suffix)!r}; {hint}")
+        hint = (Message("read.no_format.looks_like", kind=kind.label, fmt=kind.fmt) if kind.fmt
+                else Message("read.no_format.pass", formats=FORMATS))
+        raise InputError(Message("read.no_format", file=_where(path),
+                                 ext=safe_name(path.suffix), hint=hint))
     return found
 
 
 def _check_path(path: Path) -> None:
     try:
         if not path.exists():
-            raise InputError(f"{_where(path)}: no such file; check the path (relative paths in "
-                             "dq.toml are relative to the spec's folder)")
+            raise InputError(Message("read.no_such_file", file=_where(path)))
         if path.is_dir():
-            raise InputError(f"{_where(path)}: is a directory, not a data file; name the export "
-                             "file itself")
+            raise InputError(Message("read.is_directory", file=_where(path)))
         if not path.is_file():
-            raise InputError(f"{_where(path)}: is not a regular file (a pipe or a device); save "
-                             "the export to a file and name that")
+            raise InputError(Message("read.not_regular", file=_where(path)))
         if path.stat().st_size == 0:
-            raise InputError(f"{_where(path)}: the file is empty (0 bytes); export it again")
+            raise InputError(Message("read.empty_file", file=_where(path)))
         with path.open("rb"):
             pass
     except OSError as exc:
@@ -323,8 +327,7 @@ def _check_duplicates(path: Path, names: list[str]) -> None:
     dups = [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
     if dups:
         shown = ", ".join(quoted(d) for d in dict.fromkeys(dups))
-        raise InputError(f"{_where(path)}: duplicate column names {shown}; rename them in the "
-                         "export so each column has one name")
+        raise InputError(Message("read.duplicate_columns", file=_where(path), names=shown))
 
 
 _DATA_LIKE = re.compile("|".join(["[0-9]{6,}", *_FORMAT_PATTERNS.values()]))
@@ -335,9 +338,7 @@ def _check_header(path: Path, names: list[str]) -> None:
     a national ID, or a date) — its 'names' would be printed as column names later."""
     for i, name in enumerate(names, 1):
         if _DATA_LIKE.fullmatch(name):
-            raise InputError(f"{_where(path)}: the first row looks like data, not column names "
-                             f"(column {i} holds a long number or a date); export the file with "
-                             "its header row")
+            raise InputError(Message("read.header_is_data", file=_where(path), column=i))
 
 
 def _placeholder(i: int) -> str:
@@ -350,9 +351,8 @@ def _drop_unnamed(path: Path, lf: pl.LazyFrame, unnamed: dict[int, str],
     dropped when it holds no values; with values it is refused — they belong to no variable."""
     for i, key in unnamed.items():
         if counts.get(key, 0):
-            raise InputError(f"{_where(path)}: column {i + 1} has no name in the header row but "
-                             f"holds values in {counts[key]} row{'s' if counts[key] != 1 else ''}; name it in "
-                             "the export")
+            raise InputError(Message("read.unnamed_with_values", file=_where(path), column=i + 1,
+                                     n=counts[key]))
     return lf.drop(list(unnamed.values())) if unnamed else lf
 
 
@@ -402,13 +402,11 @@ def _quoting_problem(path: Path, source_path: str, dialect: sniff.Dialect,
 
 def _csv_unreadable(path: Path, source_path: str, dialect: sniff.Dialect, width: int) -> InputError:
     """The re-worded CSV parse error: where the file breaks (by line number), never the row."""
-    sep = {"\t": "tab"}.get(dialect.separator, repr(dialect.separator))
+    sep = Message("read.sep_tab") if dialect.separator == "\t" else repr(dialect.separator)
     problem = sniff.find_problem(source_path, dialect.separator, width)
     if problem is not None:
-        return InputError(f"{_where(path)}: cannot be read as CSV with separator {sep}: {problem}; "
-                          "fix the quoting in the export, or pass --separator")
-    return InputError(f"{_where(path)}: cannot be read as CSV with separator {sep}; check the "
-                      "quoting, or pass --separator")
+        return InputError(Message("read.csv_problem", file=_where(path), sep=sep, problem=problem))
+    return InputError(Message("read.csv_unreadable", file=_where(path), sep=sep))
 
 
 def _scan_csv(path: Path, encoding: str | None, separator: str | None,
@@ -417,15 +415,13 @@ def _scan_csv(path: Path, encoding: str | None, separator: str | None,
     head = sniff.sample(path, dialect)
     names = head.header
     if not any(names):
-        raise InputError(f"{_where(path)}: the first line is empty; the file needs a header row")
+        raise InputError(Message("read.first_line_empty", file=_where(path)))
     if not head.header_closed:
-        raise InputError(f"{_where(path)}: a quoted column name in the header row is never "
-                         "closed (a '\"' without its pair); fix the header row")
+        raise InputError(Message("read.header_unclosed", file=_where(path)))
     _check_header(path, names)
     _check_duplicates(path, [n for n in names if n])
     if not head.has_data:
-        raise InputError(f"{_where(path)}: the file has a header but no data rows; export it "
-                         "again")
+        raise InputError(Message("read.header_only", file=_where(path)))
     read_as = dialect
     if dialect.needs_copy:
         fd, source_path = unlinked_file(prefix="dq-")
@@ -480,22 +476,19 @@ def _scan_parquet(path: Path) -> Source:
         fh.seek(-4, os.SEEK_END)
         tail = fh.read(4)
     if head == b"PAR1" and tail != b"PAR1":
-        raise InputError(f"{_where(path)}: the Parquet file is incomplete (its footer is "
-                         "missing); copy or write it again")
+        raise InputError(Message("read.parquet_incomplete", file=_where(path)))
     try:
         schema = pl.read_parquet_schema(path)
         rows = pl.scan_parquet(path).select(pl.len()).collect().item()
     except Exception:  # noqa: BLE001 - the engine's message may quote values
-        raise InputError(f"{_where(path)}: not a readable Parquet file (damaged or not "
-                         "Parquet); write it again or check that the copy is complete") from None
+        raise InputError(Message("read.parquet_unreadable", file=_where(path))) from None
     names = list(schema)
     if any(not n.strip() for n in names):
         i = next(i for i, n in enumerate(names, 1) if not n.strip())
-        raise InputError(f"{_where(path)}: column {i} has no name; name every column when "
-                         "writing the file")
+        raise InputError(Message("read.parquet_unnamed", file=_where(path), column=i))
     _check_duplicates(path, [n.strip() for n in names])
     if rows == 0:
-        raise InputError(f"{_where(path)}: the Parquet file has no rows")
+        raise InputError(Message("read.parquet_no_rows", file=_where(path)))
     lf = pl.scan_parquet(path)
     return Source(lf, [SourceInfo(path=path, format="parquet", rows=rows, columns=names)])
 
@@ -516,22 +509,20 @@ def _read_excel(path: Path) -> Source:
     # fastexcel logs "Could not determine dtype for column 3" (an empty column) as a warning:
     # a second stderr line, and nothing the user can act on.
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
-    bad = InputError(f"{_where(path)}: not a readable .xlsx file (damaged, encrypted or not a "
-                     "workbook); open and save it again in Excel, or export CSV")
+    bad = InputError(Message("read.xlsx_unreadable", file=_where(path)))
     try:
         header = _excel_header(path)
     except Exception:  # noqa: BLE001 - fastexcel raises its own types; messages may quote cells
         raise bad from None
     if header is None or not any(header):
-        raise InputError(f"{_where(path)}: the first sheet is empty or its first row is empty; "
-                         "the first row must hold the column names")
+        raise InputError(Message("read.xlsx_empty", file=_where(path)))
     _check_header(path, [n for n in header if n])
     _check_duplicates(path, [n for n in header if n])
     try:
         df = pl.read_excel(path, engine="calamine", drop_empty_cols=False)
     except Exception as exc:  # noqa: BLE001
         if "empty" in str(exc).lower():
-            raise InputError(f"{_where(path)}: the first sheet has no data rows") from None
+            raise InputError(Message("read.xlsx_no_data", file=_where(path))) from None
         raise bad from None
     if df.width != len(header):
         raise bad
@@ -545,7 +536,7 @@ def _read_excel(path: Path) -> Source:
             counts[key] = int((column.str.strip_chars() != "").sum())
     df = _drop_unnamed(path, df.lazy(), unnamed, counts).collect()
     if df.height == 0:
-        raise InputError(f"{_where(path)}: the first sheet has a header but no data rows")
+        raise InputError(Message("read.xlsx_header_only", file=_where(path)))
     lf = df.lazy()
     return Source(lf, [SourceInfo(path=path, format="xlsx", rows=df.height, columns=df.columns)])
 
@@ -558,10 +549,9 @@ def _read_stat(path: Path, fmt: str) -> Source:
     try:
         df, meta = reader(str(path), user_missing=True, output_format="polars")
     except Exception:  # noqa: BLE001 - pyreadstat raises ReadstatError and friends
-        raise InputError(f"{_where(path)}: not a readable {kind} file (damaged, or a version "
-                         f"dq cannot read); save it again, or export CSV") from None
+        raise InputError(Message("read.stat_unreadable", file=_where(path), kind=kind)) from None
     if df.height == 0:
-        raise InputError(f"{_where(path)}: the file has no rows")
+        raise InputError(Message("read.no_rows", file=_where(path)))
     _check_duplicates(path, df.columns)
     info = SourceInfo(path=path, format=fmt, rows=df.height, columns=df.columns)
     # User-defined missing values are registered answers without information: unknown codes.
@@ -589,7 +579,7 @@ def scan(path: Path | str | DatabaseSource, *, fmt: str | None = None, encoding:
     if isinstance(path, DatabaseSource):
         return open_source(path)
     path = Path(path)
-    notify = notify or (lambda msg: print(f"note: {msg}", file=sys.stderr))
+    notify = notify or _note
     _check_path(path)
     kind = detect_format(path, fmt)
     try:
@@ -617,9 +607,8 @@ def concat(sources: list[Source]) -> Source:
     for other in sources[1:]:
         if other.info.columns != first.columns:
             missing = sorted(set(first.columns) ^ set(other.info.columns))
-            shown = ", ".join(quoted(n) for n in missing[:10]) or "the same names in another order"
-            raise InputError(f"{_where(other.info.path)}: columns differ from "
-                             f"{_where(first.path)} ({shown}); files of one dataset must have "
-                             "the same columns")
+            shown = ", ".join(quoted(n) for n in missing[:10]) or Message("read.other_order")
+            raise InputError(Message("read.columns_differ", file=_where(other.info.path),
+                                     first=_where(first.path), names=shown))
     lf = pl.concat([s.raw for s in sources], how="vertical_relaxed")
     return Source(lf, [info for s in sources for info in s.infos])

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dq.errors import ConfigError, InputError
+from dq.errors import ConfigError, InputError, os_reason
+from dq.messages import Message
 
 SAMPLE_BYTES = 1 << 20
 HEADER_MAX_BYTES = 1 << 24  # the header line may be longer than the sample, up to this
@@ -107,7 +108,8 @@ def quoted(name: object) -> str:
 
 @dataclass(frozen=True)
 class Kind:
-    """What a file's bytes look like. ``fmt`` is the dq input format that reads it, if any."""
+    """What a file's bytes look like. ``fmt`` is the dq input format that reads it, if any;
+    ``label`` and ``fix`` are dq.messages.Message values (written in the run's language)."""
 
     key: str
     label: str
@@ -115,32 +117,30 @@ class Kind:
     fix: str = ""
 
 
-_READABLE = {
-    "parquet": Kind("parquet", "a Parquet file", "parquet"),
-    "xlsx": Kind("xlsx", "an Excel .xlsx workbook", "xlsx"),
-    "sav": Kind("sav", "an SPSS .sav file", "sav"),
-    "dta": Kind("dta", "a Stata .dta file", "dta"),
-    "text": Kind("text", "CSV or other text", "csv"),
-}
+def _kind(key: str, fmt: str | None = None, fix: str = "", **params: str) -> Kind:
+    """A kind with its label ("sniff.kind.<key>") and fix from the message catalogue."""
+    return Kind(key, Message(f"sniff.kind.{key}"), fmt,
+                Message(f"sniff.fix.{fix}", **params) if fix else "")
+
+
+_READABLE = {key: _kind(key, fmt) for key, fmt in (
+    ("parquet", "parquet"), ("xlsx", "xlsx"), ("sav", "sav"), ("dta", "dta"), ("text", "csv"))}
 _UNREADABLE = {
-    "xls": Kind("xls", "an old Excel .xls workbook (or another old Office file)",
-                fix="open it in Excel and save it as .xlsx or CSV"),
-    "ods": Kind("ods", "an OpenDocument spreadsheet (.ods)",
-                fix="save it as .xlsx or CSV"),
-    "office": Kind("office", "a Word or PowerPoint document", fix="export the data as CSV"),
-    "zip": Kind("zip", "a ZIP archive", fix="unpack it and name the data file inside"),
-    "gzip": Kind("gzip", "a gzip-compressed file", fix="decompress it first (gunzip)"),
-    "bzip2": Kind("bzip2", "a bzip2-compressed file", fix="decompress it first (bunzip2)"),
-    "xz": Kind("xz", "an xz-compressed file", fix="decompress it first (unxz)"),
-    "zstd": Kind("zstd", "a zstd-compressed file", fix="decompress it first (unzstd)"),
-    "7z": Kind("7z", "a 7-Zip archive", fix="unpack it and name the data file inside"),
-    "pdf": Kind("pdf", "a PDF document", fix="export the data as CSV instead"),
-    "arrow": Kind("arrow", "an Arrow/Feather file", fix="write it as Parquet or CSV"),
-    "sqlite": Kind("sqlite", "an SQLite database", fix="export the table as CSV"),
-    "html": Kind("html", "an HTML page", fix="export the data as CSV (this may be a web page "
-                 "saved instead of the export)"),
-    "image": Kind("image", "an image", fix="name the export file itself"),
-    "binary": Kind("binary", "binary data", fix="check that this is the export file"),
+    "xls": _kind("xls", fix="xls"),
+    "ods": _kind("ods", fix="ods"),
+    "office": _kind("office", fix="office"),
+    "zip": _kind("zip", fix="unpack"),
+    "gzip": _kind("gzip", fix="decompress", tool="gunzip"),
+    "bzip2": _kind("bzip2", fix="decompress", tool="bunzip2"),
+    "xz": _kind("xz", fix="decompress", tool="unxz"),
+    "zstd": _kind("zstd", fix="decompress", tool="unzstd"),
+    "7z": _kind("7z", fix="unpack"),
+    "pdf": _kind("pdf", fix="pdf"),
+    "arrow": _kind("arrow", fix="arrow"),
+    "sqlite": _kind("sqlite", fix="sqlite"),
+    "html": _kind("html", fix="html"),
+    "image": _kind("image", fix="image"),
+    "binary": _kind("binary", fix="binary"),
 }
 
 # C0 control bytes that do not occur in text (tab, LF, VT, FF, CR, SUB and ESC are let through).
@@ -219,9 +219,7 @@ def read_head(path: Path, size: int = SAMPLE_BYTES) -> bytes:
 
 
 def unreadable(path: Path, exc: OSError) -> InputError:
-    reason = exc.strerror or type(exc).__name__
-    return InputError(f"{safe_name(path)}: cannot be read ({reason}); check the path and its "
-                      "permissions")
+    return InputError(Message("read.unreadable", file=safe_name(path), reason=os_reason(exc)))
 
 
 def looks_like(path: Path, head: bytes | None = None) -> Kind:
@@ -271,17 +269,18 @@ def wrong_format(path: Path, kind: Kind, expected: str, by_extension: bool) -> I
     parquet' — or, for formats dq does not read, what to do instead."""
     names = {"parquet": "Parquet", "xlsx": ".xlsx", "sav": "SPSS .sav", "dta": "Stata .dta"}
     if expected == "csv":
-        head = f"{safe_name(path)}: looks like {kind.label}, not CSV"
+        head = Message("sniff.looks_like_not_csv", file=safe_name(path), kind=kind.label)
     else:
-        head = (f"{safe_name(path)}: not a readable {names.get(expected, expected)} file: it "
-                f"looks like {kind.label}")
+        head = Message("sniff.looks_like_not", file=safe_name(path),
+                       expected=names.get(expected, expected), kind=kind.label)
+    fix: str
     if kind.fmt is not None:
         ext = {"text": "csv"}.get(kind.key, kind.key)
-        fix = (f"rename it to .{ext} or pass --input-format {kind.fmt}" if by_extension
-               else f"pass --input-format {kind.fmt}")
+        fix = (Message("sniff.rename_or_pass", ext=ext, fmt=kind.fmt) if by_extension
+               else Message("sniff.pass_format", fmt=kind.fmt))
     else:
         fix = kind.fix
-    return InputError(f"{head}; {fix}")
+    return InputError(Message("sniff.wrong_format", head=head, fix=fix))
 
 
 # --- encodings ----------------------------------------------------------------------------------
@@ -323,7 +322,7 @@ def normalise_encoding(name: str) -> str:
     key = name.strip().lower().replace("_", "-")
     if key not in _ENCODING_ALIASES:
         valid = ", ".join(sorted({*_ENCODING_ALIASES.values()}))
-        raise ConfigError(f"unknown encoding {safe_name(name)!r}: use one of {valid}")
+        raise ConfigError(Message("sniff.unknown_encoding", name=safe_name(name), valid=valid))
     return _ENCODING_ALIASES[key]
 
 
@@ -423,29 +422,25 @@ def detect_encoding(path: Path, requested: str | None, head: bytes | None = None
         encoding = normalise_encoding(requested)
         if encoding in ("utf-16", "utf-32"):
             if wide is None or not wide[0].startswith(encoding):
-                raise InputError(f"{safe_name(path)}: --encoding {encoding} was given, but the "
-                                 f"file does not look like {encoding.upper()} text (no byte-order "
-                                 "mark, no NUL bytes between characters); drop --encoding")
+                raise InputError(Message("sniff.not_wide", file=safe_name(path),
+                                         encoding=encoding, upper=encoding.upper()))
             return wide[0], False, wide[1], True, None
         if encoding in _WIDE:
             bom = wide is not None and wide[1] and wide[0] == encoding
             if wide is not None and wide[0] != encoding:
-                raise InputError(f"{safe_name(path)}: --encoding {encoding} was given, but the "
-                                 f"file looks like {_WIDE_LABEL[wide[0]]} text; drop --encoding")
+                raise InputError(Message("sniff.other_wide", file=safe_name(path),
+                                         encoding=encoding, label=_WIDE_LABEL[wide[0]]))
             return encoding, False, bom, True, None
         if wide is not None:
-            raise InputError(f"{safe_name(path)}: the file is {_WIDE_LABEL[wide[0]]} text "
-                             f"(Excel \"Unicode text\"), not {encoding}; drop --encoding (dq "
-                             "decodes it) or pass --encoding utf-16")
+            raise InputError(Message("sniff.is_wide", file=safe_name(path),
+                                     label=_WIDE_LABEL[wide[0]], encoding=encoding))
         _refuse_binary(path, head)
         bom = head.startswith(codecs.BOM_UTF8)
         if encoding == "utf-8":
             survey = _survey_utf8(path)
             if survey.first_invalid_utf8 is not None:
-                raise InputError(
-                    f"{safe_name(path)}: byte {survey.first_invalid_utf8} is not valid UTF-8; "
-                    "the file is probably cp1252/Latin-1 (saved from Excel): pass --encoding cp1252"
-                )
+                raise InputError(Message("sniff.not_utf8", file=safe_name(path),
+                                         offset=survey.first_invalid_utf8))
             return encoding, False, bom, survey.has_quote, survey.whitespace
         return encoding, False, False, True, None
     if wide is not None:
@@ -458,9 +453,7 @@ def detect_encoding(path: Path, requested: str | None, head: bytes | None = None
                 survey.whitespace)
     if head.startswith(codecs.BOM_UTF8) or survey.utf8_letters >= 3:
         # Read as cp1252, the UTF-8 part would be mojibake ("Ã¸" for "ø"): refuse, not guess.
-        raise InputError(f"{safe_name(path)}: the file mixes encodings: it has UTF-8 text, but "
-                         f"byte {bad} is not UTF-8 (rows added by another program?); export "
-                         "it again in one encoding, or pass --encoding to choose one")
+        raise InputError(Message("sniff.mixed", file=safe_name(path), offset=bad))
     return ("cp1252" if _cp1252_decodes(path) else "latin-1"), True, False, survey.has_quote, None
 
 
@@ -562,9 +555,8 @@ def _sample_text(path: Path, codec: str, newline_hint: str | None) -> tuple[str,
         ends = ("\n", "\r") if newline == "\r" else ("\n",)
         if complete or any(e in text for e in ends) or size >= HEADER_MAX_BYTES:
             if not complete and not any(e in text for e in ends):
-                raise InputError(f"{safe_name(path)}: the first line is longer than "
-                                 f"{HEADER_MAX_BYTES >> 20} MiB; this is not a CSV export, or "
-                                 "its lines do not end in line breaks")
+                raise InputError(Message("sniff.long_line", file=safe_name(path),
+                                         mib=HEADER_MAX_BYTES >> 20))
             return text, complete, newline
         size *= 4
 
@@ -607,9 +599,9 @@ def sniff(path: Path, encoding: str | None = None, separator: str | None = None)
         best = max(counts.values())
         separator = next((s for s in SEPARATORS if counts[s] == best), ",") if best else ","
     elif len(separator) != 1:
-        raise ConfigError(f"--separator must be one character, got {safe_name(separator)!r}")
+        raise ConfigError(Message("sniff.separator_length", sep=safe_name(separator)))
     elif separator in ('"', "\n", "\r"):
-        raise ConfigError("--separator cannot be a quote or a line break")
+        raise ConfigError(Message("sniff.separator_quote"))
     decimal_comma = False
     if separator != ",":
         recs = records(lines[1:2001], separator)
@@ -647,10 +639,10 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
                     text = decoder.decode(chunk, final=final)
                 except UnicodeDecodeError as exc:
                     where = offset + max(exc.start, 0)
-                    ending = "the file ends in the middle of a character" if final else \
-                        f"byte {where} is not valid {label}"
-                    raise InputError(f"{safe_name(path)}: {ending}; export it again, or pass "
-                                     "--encoding to choose the right one") from None
+                    ending = Message("sniff.ends_mid_character") if final else \
+                        Message("sniff.invalid_byte", offset=where, label=label)
+                    raise InputError(Message("sniff.undecodable", file=safe_name(path),
+                                             problem=ending)) from None
                 offset += len(chunk)
                 if dialect.newline == "\r":
                     if pending_cr:
@@ -667,9 +659,8 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
                 if final:
                     break
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InputError(f"{safe_name(path)}: cannot make the private UTF-8 copy dq reads "
-                         f"({reason}); free space in the temporary folder (TMPDIR)") from None
+        raise InputError(Message("sniff.copy_failed", file=safe_name(path),
+                                 reason=os_reason(exc))) from None
     return replace(dialect, encoding="utf-8", bom=False, newline="\n", has_quote=has_quote,
                    whitespace=frozenset(spaces))
 
@@ -683,11 +674,10 @@ def find_problem(text_path: str, separator: str, width: int) -> str | None:
             lines = (line[:-1] if line.endswith("\r") else line for line in lines)
             for rec in records(lines, separator):
                 if not rec.closed:
-                    return (f"the quoted field that starts on line {rec.line} is never closed "
-                            "(a '\"' without its pair)")
+                    return Message("sniff.problem.unclosed", line=rec.line)
                 if len(rec.fields) > width:
-                    return (f"line {rec.line} has {len(rec.fields)} fields but the header has "
-                            f"{width}")
+                    return Message("sniff.problem.fields", line=rec.line, fields=len(rec.fields),
+                                   width=width)
     except OSError:
         return None
     return None
