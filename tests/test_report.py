@@ -433,3 +433,27 @@ def test_codes_per_year_from_the_completeness_pass_equal_a_scan(tmp_path):
     assert b == [{"year": 2021, "kind": "new", "codes": [], "undeclared": 1},
                  {"year": 2022, "kind": "gone", "codes": [], "undeclared": 1}]
     assert "Kari" not in result.stdout
+
+
+def test_report_counts_undated_events_as_dq_coverage_does(tmp_path):
+    """The report takes the registry's events per unit and year from the completeness pass
+    (dq.dimensions.context): events with an empty or an unreadable date are counted as
+    dq coverage counts them (3 empty, 2 unparseable among finished forms, here)."""
+    folder = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, folder)
+    export = folder / "hoftebrudd.csv"
+    frame = pl.read_csv(export, separator=";", infer_schema=False)
+    finished = frame.with_row_index().filter(pl.col("SkjemaStatus") == "2")["index"].to_list()
+    empty, bad = finished[:3], finished[3:5]
+    frame = frame.with_row_index().with_columns(
+        pl.when(pl.col("index").is_in(empty)).then(pl.lit(None))
+        .when(pl.col("index").is_in(bad)).then(pl.lit("31.02.2023"))
+        .otherwise(pl.col("Operasjonsdato")).alias("Operasjonsdato")).drop("index")
+    frame.write_csv(export, separator=";")
+    spec = folder / "dq.toml"
+    wanted = "5 registry events have no valid date in 'Operasjonsdato' (3 empty, 2 unparseable)"
+    cov = run("coverage", "--spec", spec, "--format", "json")
+    rep = run("report", spec, "--format", "json", "--year", "2023")
+    assert cov.exit_code in (0, 1) and rep.exit_code in (0, 1), (cov.stderr, rep.stderr)
+    assert any(wanted in w for w in json.loads(cov.stdout)["warnings"])
+    assert any(wanted in w for w in json.loads(rep.stdout)["warnings"]), rep.stdout[:2000]

@@ -181,6 +181,9 @@ class Context:
         counts = self.counted("cov")
         if counts is None:
             return None
+        counts = counts.with_columns(
+            no_date=pl.col("n") - pl.col("dated"),
+            bad_date=pl.when(pl.col("year").is_null()).then(pl.col("dated")).otherwise(0))
         return (counts.group_by("unit", "year")
                 .agg(pl.col("n", "no_date", "bad_date").sum().cast(pl.UInt32))
                 .with_columns(pl.col("year").cast(pl.Int32)))
@@ -254,11 +257,11 @@ def _shared_counts(spec: Spec, source: Source, grouping: Grouping,
 
         reg_cols, _, opts = cov.setup(spec, keys=("unit", "year"))
         if cov.counted_with_completeness(spec, reg_cols, opts):
+            # a registered date that gives no year is in the group whose year is null: the
+            # dated records there are the unreadable dates (no second look at the year per row)
             has_date = comp.present(reg_cols.date, schema[reg_cols.date], blanks)
             extra["cov.n"] = comp.FINISHED.sum()
-            extra["cov.no_date"] = (comp.FINISHED & ~has_date).sum()
-            extra["cov.bad_date"] = (comp.FINISHED & has_date
-                                     & grouping.exprs["year"].is_null()).sum()
+            extra["cov.dated"] = (comp.FINISHED & has_date).sum()
     return extra
 
 

@@ -35,13 +35,13 @@ import polars.selectors as cs
 
 from dq.errors import ConfigError, InputError
 from dq.io import sniff
-from dq.io.plain import PlainCSV
 from dq.io.sniff import quoted, safe_name
 from dq.messages import Message
 from dq.outputs import explain_engine_errors
 from dq.tempfiles import unlinked_file
 
 if TYPE_CHECKING:
+    from dq.io.plain import PlainCSV
     from dq.io.database import DatabaseSource
 
 FORMATS = ("csv", "parquet", "xlsx", "sav", "dta")
@@ -462,6 +462,7 @@ def _scan_csv(path: Path, encoding: str | None, separator: str | None,
 def _plain(path: str, dialect: sniff.Dialect, width: int) -> PlainCSV | None:
     """The file as dq.io.plain can count it: blank free (no quoting, no whitespace), a one-byte
     separator, lines ending in LF or CRLF (as the header's line ends)."""
+    from dq.io.plain import PlainCSV
     sep = dialect.separator.encode("utf-8")
     if not dialect.blank_free or len(sep) != 1 or dialect.newline != "\n":
         return None
