@@ -462,10 +462,11 @@ def _scan_csv(path: Path, encoding: str | None, separator: str | None,
 def _plain(path: str, dialect: sniff.Dialect, width: int) -> PlainCSV | None:
     """The file as dq.io.plain can count it: blank free (no quoting, no whitespace), a one-byte
     separator, lines ending in LF or CRLF (as the header's line ends)."""
-    from dq.io.plain import PlainCSV
     sep = dialect.separator.encode("utf-8")
     if not dialect.blank_free or len(sep) != 1 or dialect.newline != "\n":
         return None
+    from dq.io.plain import PlainCSV
+
     with open(path, "rb") as f:
         header = f.readline()
     return PlainCSV(path=path, separator=sep[0], width=width, crlf=header.endswith(b"\r\n"))
