@@ -1065,8 +1065,10 @@ INIT: dict[str, dict[str, str]] = {
               "(færre enn 5 registreringer, eller ser ikke ut som koder); legg til de gyldige",
         "en": "{values:count} other values in {records:count} records are not written (fewer "
               "than 5 records, or not code-like); add the valid ones"},
-    "unknown_guess": {"nb": "trolig «ukjent»-kode(r): {codes:list}; bekreft",
-                      "en": "likely \"unknown\" code(s): {codes:list}; confirm"},
+    "unknown_guess": {"nb": "trolig «ukjent»-koder: {codes:list}; bekreft",
+                      "en": "likely \"unknown\" codes: {codes:list}; confirm"},
+    "unknown_guess_one": {"nb": "trolig «ukjent»-kode: {codes:list}; bekreft",
+                          "en": "likely \"unknown\" code: {codes:list}; confirm"},
     "na_tokens": {"nb": "{codes:list} står for «ingen verdi» i {n:count} registreringer; telles "
                          "som ukjent",
                   "en": "{codes:list} stand for \"no value\" in {n:count} records; counted as "
@@ -1148,13 +1150,21 @@ INIT: dict[str, dict[str, str]] = {
                     "en": "{spec}: clean ({variables:count} variables{data})"},
     "check_data": {"nb": "; kontrollert mot {file}, {rows:count} registreringer",
                    "en": "; checked against {file}, {rows:count} records"},
-    "check_problems": {"nb": "{spec}: {n:count} problem(er); rett dem og kjør dq spec check igjen",
-                       "en": "{spec}: {n:count} problem(s); fix them and run dq spec check again"},
+    "check_problems": {"nb": "{spec}: {n:count} problemer; rett dem og kjør dq spec check igjen",
+                       "en": "{spec}: {n:count} problems; fix them and run dq spec check again"},
+    "check_problems_one": {"nb": "{spec}: 1 problem; rett det og kjør dq spec check igjen",
+                           "en": "{spec}: 1 problem; fix it and run dq spec check again"},
 }
 
 
 def init_text(key: str, lang: str, **params: Any) -> str:
-    """A text of dq init / dq spec check in ``lang``."""
+    """A text of dq init / dq spec check in ``lang`` (``key_one`` when ``n`` is 1, or when
+    ``codes`` holds one code, and that form exists)."""
+    codes = params.get("codes")
+    one = params.get("n") == 1 or (params.get("n") is None and isinstance(codes, list | tuple)
+                                   and len(codes) == 1)
+    if one and f"{key}_one" in INIT:
+        key = f"{key}_one"
     return render(INIT[key][lang], lang, params)
 
 
@@ -2114,10 +2124,10 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
         "nb": "{where}: betingelsen {condition!r} er ikke en enkel betingelse per rad; {hint}",
         "en": "{where}: the condition {condition!r} is not a plain row condition; {hint}"},
     "spec.unknown_keys": {"nb": "{where}: ukjente nøkler {keys:list}; gyldige nøkler: {valid:list}",
-                          "en": "{where}: unknown key(s) {keys:list}; valid keys: {valid:list}"},
+                          "en": "{where}: unknown keys {keys:list}; valid keys: {valid:list}"},
     "spec.unknown_keys_one": {
         "nb": "{where}: ukjent nøkkel {keys:list}; gyldige nøkler: {valid:list}",
-        "en": "{where}: unknown key(s) {keys:list}; valid keys: {valid:list}"},
+        "en": "{where}: unknown key {keys:list}; valid keys: {valid:list}"},
     "spec.not_a_table": {"nb": "{where}: [{field}] må være en tabell",
                          "en": "{where}: [{field}] must be a table"},
     "spec.fraction": {"nb": "{where}: forventet en andel fra 0 til 1 (0.95 betyr 95 %), fikk "
@@ -2148,12 +2158,12 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "spec.code_both": {
         "nb": "{where}: kodene {codes:list} er både tillatte koder og ukjent-koder; før opp hver "
               "kode i bare én av codes og unknown",
-        "en": "{where}: code(s) {codes:list} are both allowed codes and unknown codes; list "
+        "en": "{where}: codes {codes:list} are both allowed codes and unknown codes; list "
               "each in one of codes or unknown"},
     "spec.code_both_one": {
         "nb": "{where}: koden {codes:list} er både en tillatt kode og en ukjent-kode; før den opp "
               "i bare én av codes og unknown",
-        "en": "{where}: code(s) {codes:list} are both allowed codes and unknown codes; list "
+        "en": "{where}: code {codes:list} is both an allowed code and an unknown code; list "
               "each in one of codes or unknown"},
     "spec.level": {"nb": "{where} level: {level!r}; bruk en av {levels:list}",
                    "en": "{where} level: {level!r}; use one of {levels:list}"},
@@ -2169,22 +2179,22 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "spec.codebook_columns": {
         "nb": "{file}: kodeboken mangler kolonnene {missing:list}; forventet rapwhales "
               "kanoniske kolonner {columns:list}",
-        "en": "{file}: codebook lacks column(s) {missing:list}; expected rapwhale's canonical "
+        "en": "{file}: codebook lacks columns {missing:list}; expected rapwhale's canonical "
               "columns {columns:list}"},
     "spec.codebook_columns_one": {
         "nb": "{file}: kodeboken mangler kolonnen {missing:list}; forventet rapwhales kanoniske "
               "kolonner {columns:list}",
-        "en": "{file}: codebook lacks column(s) {missing:list}; expected rapwhale's canonical "
+        "en": "{file}: codebook lacks column {missing:list}; expected rapwhale's canonical "
               "columns {columns:list}"},
     "spec.codebook_empty_id": {
         "nb": "{file}: {n:count} rader med tom variabel_id (linje {lines:list}); hver rad må "
               "navngi sin variabel",
-        "en": "{file}: {n:count} row(s) with an empty variabel_id (line {lines:list}); every "
+        "en": "{file}: {n:count} rows with an empty variabel_id (line {lines:list}); every "
               "row must name its variable"},
     "spec.codebook_empty_id_one": {
         "nb": "{file}: {n:count} rad med tom variabel_id (linje {lines:list}); hver rad må "
               "navngi sin variabel",
-        "en": "{file}: {n:count} row(s) with an empty variabel_id (line {lines:list}); every "
+        "en": "{file}: {n:count} row with an empty variabel_id (line {lines:list}); every "
               "row must name its variable"},
     "spec.codebook_type": {
         "nb": "{file}: variabel_id {variable!r} har variabeltype {type!r}; forventet en av "
@@ -2197,15 +2207,15 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
         "en": "{file}: variabel_id {variable!r} has more than one variabeltype ({types:list}); "
               "give each variable one type"},
     "spec.codebook_code_both": {"nb": "kodene {codes:list} både som gyldige og merket manglande",
-                                "en": "code(s) {codes:list} both valid and marked manglande"},
+                                "en": "codes {codes:list} both valid and marked manglande"},
     "spec.codebook_code_both_one": {"nb": "koden {codes:list} både som gyldig og merket "
                                           "manglande",
-                                    "en": "code(s) {codes:list} both valid and marked "
+                                    "en": "code {codes:list} both valid and marked "
                                           "manglande"},
     "spec.codebook_code_repeated": {"nb": "kodene {codes:list} oppført mer enn én gang",
-                                    "en": "code(s) {codes:list} listed more than once"},
+                                    "en": "codes {codes:list} listed more than once"},
     "spec.codebook_code_repeated_one": {"nb": "koden {codes:list} oppført mer enn én gang",
-                                        "en": "code(s) {codes:list} listed more than once"},
+                                        "en": "code {codes:list} listed more than once"},
     "spec.codebook_codes": {
         "nb": "{file}: variabel_id {variable!r} har {what}; før opp hver kode én gang, som "
               "gyldig kode eller som ukjent-kode",
@@ -2311,12 +2321,12 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "spec.columns_missing": {
         "nb": "{n:count} kolonner som er navngitt i {where}, mangler i {file}: {names} "
               "(kolonner funnet: {shown:list}{more})",
-        "en": "{n:count} column(s) named in {where} are missing from {file}: {names} (columns "
+        "en": "{n:count} columns named in {where} are missing from {file}: {names} (columns "
               "found: {shown:list}{more})"},
     "spec.columns_missing_one": {
         "nb": "{n:count} kolonne som er navngitt i {where}, mangler i {file}: {names} "
               "(kolonner funnet: {shown:list}{more})",
-        "en": "{n:count} column(s) named in {where} are missing from {file}: {names} (columns "
+        "en": "{n:count} column named in {where} is missing from {file}: {names} (columns "
               "found: {shown:list}{more})"},
     # ---- dq plan (dq.plan, dq.cli.plan): {option} is a flag, {value} what was given
     "plan.every": {"nb": "hver {option}", "en": "every {option}"},
@@ -2453,12 +2463,12 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "sample.columns_absent": {
         "nb": "{n:count} kolonner som er oppgitt for utvalget, finnes ikke i eksporten: "
               "{names:list} (kolonner funnet: {found:list}{more})",
-        "en": "{n:count} column(s) named for the sample are not in the export: {names:list} "
+        "en": "{n:count} columns named for the sample are not in the export: {names:list} "
               "(columns found: {found:list}{more})"},
     "sample.columns_absent_one": {
         "nb": "{n:count} kolonne som er oppgitt for utvalget, finnes ikke i eksporten: "
               "{names:list} (kolonner funnet: {found:list}{more})",
-        "en": "{n:count} column(s) named for the sample are not in the export: {names:list} "
+        "en": "{n:count} column named for the sample is not in the export: {names:list} "
               "(columns found: {found:list}{more})"},
     "sample.none_left": {
         "nb": "ingen registreringer er igjen å trekke fra etter [dataset] finished og --where",
@@ -2607,19 +2617,19 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "reliability.columns_not_found": {
         "nb": "{file}: fant ikke kolonnene {names:list} (kolonner: {columns:list}); oppgi kasus- "
               "og registratorkolonnene med --case-column/--rater-column",
-        "en": "{file}: column(s) {names:list} not found (columns: {columns:list}); name the case "
+        "en": "{file}: columns {names:list} not found (columns: {columns:list}); name the case "
               "and rater columns with --case-column/--rater-column"},
     "reliability.columns_not_found_one": {
         "nb": "{file}: fant ikke kolonnen {names:list} (kolonner: {columns:list}); oppgi kasus- "
               "og registratorkolonnene med --case-column/--rater-column",
-        "en": "{file}: column(s) {names:list} not found (columns: {columns:list}); name the case "
+        "en": "{file}: column {names:list} not found (columns: {columns:list}); name the case "
               "and rater columns with --case-column/--rater-column"},
     "reliability.rater_columns_not_found": {
         "nb": "{file}: fant ikke registratorkolonnene {names:list} (kolonner: {columns:list})",
-        "en": "{file}: rater column(s) {names:list} not found (columns: {columns:list})"},
+        "en": "{file}: rater columns {names:list} not found (columns: {columns:list})"},
     "reliability.rater_columns_not_found_one": {
         "nb": "{file}: fant ikke registratorkolonnen {names:list} (kolonner: {columns:list})",
-        "en": "{file}: rater column(s) {names:list} not found (columns: {columns:list})"},
+        "en": "{file}: rater column {names:list} not found (columns: {columns:list})"},
     "reliability.pairs_repeated": {
         "nb": "{file}: {n:count} rader gjentar et par av kasus og registrator i {case!r} × "
               "{rater!r}; hver registrator vurderer hvert kasus én gang",
@@ -2647,12 +2657,12 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
         "nb": "{file}: en krysstabell trenger kategorikolonnen og én antallskolonne per kategori; "
               "filen har {n:count} kolonner",
         "en": "{file}: a contingency table needs the category column and one count column per "
-              "category; the file has {n:count} column(s)"},
+              "category; the file has {n:count} columns"},
     "reliability.table_width_one": {
         "nb": "{file}: en krysstabell trenger kategorikolonnen og én antallskolonne per kategori; "
               "filen har {n:count} kolonne",
         "en": "{file}: a contingency table needs the category column and one count column per "
-              "category; the file has {n:count} column(s)"},
+              "category; the file has {n:count} column"},
     "reliability.table_same_column": {
         "nb": "{file}: antallskolonnene {first!r} og {second!r} navngir samme kategori",
         "en": "{file}: count columns {first!r} and {second!r} name the same category"},
@@ -2817,7 +2827,7 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "{codes}; fjern dem, eller rett dem til kodene eksporten skriver (en kodeliste som "
               "spenner over flere år eller enheter, hører hjemme i kodeboken, [dataset] "
               "codebook, der koder kan mangle i en eksport)",
-        "en": "{where} codes: {n:count} declared code(s) no record holds: {codes}; remove them, "
+        "en": "{where} codes: {n:count} declared codes no record holds: {codes}; remove them, "
               "or correct them to the codes the export writes (a code list that spans years or "
               "units belongs in the codebook, [dataset] codebook, whose codes an export may "
               "lack)"},
@@ -2826,8 +2836,8 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "fjern den, eller rett den til kodene eksporten skriver (en kodeliste som spenner "
               "over flere år eller enheter, hører hjemme i kodeboken, [dataset] codebook, der "
               "koder kan mangle i en eksport)",
-        "en": "{where} codes: {n:count} declared code(s) no record holds: {codes}; remove them, "
-              "or correct them to the codes the export writes (a code list that spans years or "
+        "en": "{where} codes: {n:count} declared code no record holds: {codes}; remove it, "
+              "or correct it to the codes the export writes (a code list that spans years or "
               "units belongs in the codebook, [dataset] codebook, whose codes an export may "
               "lack)"},
     "spec.check.national_id": {

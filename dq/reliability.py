@@ -107,6 +107,11 @@ class ReliabilityResult:
 _INTEGER = re.compile(r"[+-]?\d+")
 
 
+
+def _cases(n: int) -> str:
+    """``n`` cases in a JSON note (English, as every note): "1 case", "2 cases"."""
+    return f"{n} case" if n == 1 else f"{n} cases"
+
 def _canonical(value: str) -> str:
     """One spelling per code: stripped, and a number written as the shortest decimal
     (" 1", "1.0", "1,0" and "01" are "1"; "2.50" is "2.5"); other text in upper case, as irrCAC
@@ -651,8 +656,9 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
                 if not weighted and per_category is not None:
                     _per_category(r, counts, f, fpc, n, iv, per_category)
             if n_single:
-                notes.append(f"{n_single} case(s) rated once count in the category shares and "
-                             "in n (Gwet 2014; irrCAC)")
+                notes.append(f"{_cases(n_single)} rated once count"
+                             f"{'s' if n_single == 1 else ''} in the category shares and in n "
+                             "(Gwet 2014; irrCAC)")
             if fpc_note:
                 notes.append(fpc_note)
             row = _Row(stat, est, note="; ".join(notes) or None, n_cases=int(round(n)))
@@ -709,7 +715,7 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
                 est = replace(A.wald(est.estimate, est.se * math.sqrt(fpc_c), est.se_method or "",
                                      n=n_c, interval=iv), se0=se0)
             dropped = int(round(n - n_c))
-            note = f"{dropped} case(s) without both ratings left out" if dropped else None
+            note = f"{_cases(dropped)} without both ratings left out" if dropped else None
             if kind in ("linear", "quadratic") or stat == "weighted_kappa":
                 wname = wkind if stat == "weighted_kappa" else kind
                 note = f"{wname} weights on the {scale}" + (f"; {note}" if note else "")
@@ -783,7 +789,8 @@ def _numeric(r: Ratings, n_boot: int | None, rng: np.random.Generator | None,
     xc, fc = x[complete], f[complete]
     n_c = float(fc.sum())
     dropped = int(round(float(f.sum()) - n_c))
-    note = f"{dropped} incomplete case(s) left out" if dropped else None
+    note = (f"{dropped} incomplete case{'' if dropped == 1 else 's'} left out" if dropped
+            else None)
     rows: list[_Row] = []
     boot_ms: list[A.MeanSquares] | None = None
     stats = [s for s in STATISTICS[r.level] if only is None or s in only]

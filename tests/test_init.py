@@ -162,7 +162,7 @@ lang = "de"
     assert result.exit_code == 2 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines[:-1] == [
-        "dq: error: bad.toml: [dataset]: unknown key(s) 'colour'; valid keys: "
+        "dq: error: bad.toml: [dataset]: unknown key 'colour'; valid keys: "
         + ", ".join(sorted(spec_mod._DATASET_KEYS)),
         "dq: error: bad.toml: [completeness] warn_below: expected a fraction from 0 to 1 "
         "(0.95 means 95 %), got 2",
@@ -172,7 +172,7 @@ lang = "de"
         "to parse 'Alder >' as Expr); write it as a SQL expression over column names, e.g. "
         "\"Komplikasjon = 1\"",
     ]
-    assert lines[-1] == f"{bad}: 5 problem(s); fix them and run dq spec check again"
+    assert lines[-1] == f"{bad}: 5 problems; fix them and run dq spec check again"
     # the same problems in Norwegian: key names and values as written in the spec
     nb = run("spec", "check", bad, "--lang", "nb").stderr.splitlines()
     assert nb[:-1] == [
@@ -222,12 +222,12 @@ codes = ["H", "V"]
     assert "[variables.PasientID] type = 'integer': only 0 % of the 20000 registered values" in err
     assert "[variables.Side] codes: only 0 % of the 19700 registered values are declared" in err
     # codes written in dq.toml that no record holds are problems; declared codes may be named
-    assert "dq: error: data.toml: [variables.Kjonn] codes: 1 declared code(s) no record " \
-           "holds: 3; remove them" in err
-    assert "dq: error: data.toml: [variables.Side] codes: 2 declared code(s) no record " \
+    assert "dq: error: data.toml: [variables.Kjonn] codes: 1 declared code no record " \
+           "holds: 3; remove it" in err
+    assert "dq: error: data.toml: [variables.Side] codes: 2 declared codes no record " \
            "holds: H, V; remove them" in err
     assert "warning" not in err
-    assert err.splitlines()[-1].endswith("7 problem(s); fix them and run dq spec check again")
+    assert err.splitlines()[-1].endswith("7 problems; fix them and run dq spec check again")
     strict = run("spec", "check", bad, "--data", example / "hoftebrudd.csv", "--strict",
                  "--lang", "en")
     assert strict.stderr == err
@@ -245,11 +245,11 @@ def test_spec_check_a_code_no_record_holds_names_the_variable_not_the_data(tmp_p
     result = run("spec", "check", spec, "--data", export, "--lang", "en")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.splitlines() == [
-        "dq: error: hand.toml: [variables.Svar] codes: 2 declared code(s) no record holds: "
+        "dq: error: hand.toml: [variables.Svar] codes: 2 declared codes no record holds: "
         "Kanskje, Vet ikke; remove them, or correct them to the codes the export writes (a code "
         "list that spans years or units belongs in the codebook, [dataset] codebook, whose "
         "codes an export may lack)",
-        f"{spec}: 1 problem(s); fix them and run dq spec check again"]
+        f"{spec}: 1 problem; fix it and run dq spec check again"]
     needles = privacy_corpus.Corpus(tmp_path, spec).needles()
     assert not privacy_corpus.find(needles, result.stderr)
     assert "Ukjent" not in result.stderr
@@ -282,7 +282,7 @@ def test_spec_check_allows_codebook_codes_no_record_holds(example, tmp_path):  #
     strict = run("spec", "check", out, "--data", example / "hoftebrudd.csv", "--strict",
                  "--lang", "en")
     assert strict.exit_code == 2
-    assert strict.stderr.splitlines()[-1] == (f"{out}: 2 problem(s); fix them and run dq spec "
+    assert strict.stderr.splitlines()[-1] == (f"{out}: 2 problems; fix them and run dq spec "
                                               "check again")
     # the same code written in dq.toml is the spec's own claim about the export: a problem
     hand = example / "hand_codes.toml"
@@ -290,8 +290,8 @@ def test_spec_check_allows_codebook_codes_no_record_holds(example, tmp_path):  #
                     encoding="utf-8")
     own = run("spec", "check", hand, "--data", example / "hoftebrudd.csv", "--lang", "en")
     assert own.exit_code == 2
-    assert ("dq: error: hand_codes.toml: [variables.Kjonn] codes: 1 declared code(s) no record "
-            "holds: 4; remove them") in own.stderr
+    assert ("dq: error: hand_codes.toml: [variables.Kjonn] codes: 1 declared code no record "
+            "holds: 4; remove it") in own.stderr
 
 
 def test_spec_check_a_date_order_never_checked_is_a_problem(tmp_path):

@@ -432,7 +432,7 @@ def test_from_study_icc_uses_icc_2_1_and_bonett():
 @pytest.mark.parametrize("args, code, says", [
     (("--width", "0.3"), 2, "has 15 variables: name the one to plan for with --variable"),
     (("--variable", "Kjonn", "--width", "0.3"), 2, "fleiss_kappa = 1 for 'Kjonn'"),
-    (("--variable", "Nope", "--width", "0.3"), 3, "column(s) 'Nope' not found"),
+    (("--variable", "Nope", "--width", "0.3"), 3, "column 'Nope' not found"),
 ])
 def test_from_study_errors(args, code, says):
     result = run("plan", "kappa", *PILOT_ARGS, *args, "--lang", "en")

@@ -449,7 +449,7 @@ def test_minimal_single_rated_cases_irrcac():
     assert got["gwet_ac1"]["estimate"] == pytest.approx(0.3411458333 / 0.5078125, abs=1e-9)
     assert got["gwet_ac1"]["estimate"] == pytest.approx(0.671795, abs=5e-7)  # irrCAC, 6 decimals
     assert got["gwet_ac1"]["se"] == pytest.approx(0.345103, abs=5e-7)
-    assert "2 case(s) rated once" in got["gwet_ac1"]["note"]
+    assert "2 cases rated once count in" in got["gwet_ac1"]["note"]
     # Cohen's κ stays on the 6 complete pairs (irr::kappa2 drops incomplete pairs).
     assert got["cohen_kappa"]["n_cases"] == 6 and got["gwet_ac1"]["n_cases"] == 8
     cases = [[a, b if i < len(r2) else None] for i, (a, b) in enumerate(zip(r1, r2 + "  "))]

@@ -15,8 +15,8 @@ def load(tmp_path, text):
 
 @pytest.mark.parametrize("text, message", [
     ("[dataset\n", "not valid TOML"),
-    ("[datset]\n", "unknown key(s) 'datset'; valid keys: checks, comparability, completeness"),
-    ("[dataset]\nunits = 'x'\n", "[dataset]: unknown key(s) 'units'"),
+    ("[datset]\n", "unknown key 'datset'; valid keys: checks, comparability, completeness"),
+    ("[dataset]\nunits = 'x'\n", "[dataset]: unknown key 'units'"),
     ("[variables.ASA]\ntype = 'kategorisk'\n", "[variables.ASA] type: 'kategorisk' is not a type"),
     ("[variables.ASA]\nmandatory = 'Kompl = = 1'\n", "[variables.ASA] mandatory: invalid condition"),
     ("[dataset]\nfinished = 'status ==== 2'\n", "[dataset] finished: invalid condition"),
@@ -25,7 +25,7 @@ def load(tmp_path, text):
     ("[variables.Alder]\ntype = 'integer'\nmin = 'low'\n", "[variables.Alder] min: expected a number"),
     ("[variables.Alder]\ntype = 'integer'\nmin = 10\nmax = 5\n", "min (10) is above max (5)"),
     ("[variables.x]\nuses = ['fun']\n", "'fun' not known"),
-    ("[variables.x]\ncolour = 'red'\n", "[variables.x]: unknown key(s) 'colour'"),
+    ("[variables.x]\ncolour = 'red'\n", "[variables.x]: unknown key 'colour'"),
     ("[units]\nid = 'x'\n", "[units] needs table"),
     ("[completeness]\nmin_n = -1\n", "min_n: expected a count"),
 ])
@@ -42,7 +42,7 @@ def test_columns_are_checked_against_the_data(tmp_path):
     with pytest.raises(InputError) as info:
         sp.check_columns(["ASA", "Status"], "export.csv")
     text = str(info.value)
-    assert text.startswith("2 column(s) named in dq.toml are missing from export.csv")
+    assert text.startswith("2 columns named in dq.toml are missing from export.csv")
     assert "'Kompl' ([variables.ASA] mandatory)" in text and "'ReshId' ([dataset] unit)" in text
 
 
