@@ -1982,6 +1982,24 @@ SUB.update({"col.ci_level": {"nb": "{level:g} % KI", "en": "{level:g} % CI"}})
 ERRORS: dict[str, dict[str, str]] = {
     "stderr.error": {"nb": "feil", "en": "error"},
     "stderr.interrupted": {"nb": "avbrutt", "en": "interrupted"},
+    # the command-line parser's usage errors in a Norwegian run (dq.cli._common.usage_error);
+    # in English the parser's own text is shown
+    "usage.see_help": {"nb": "{error}; se «{command} --help»",
+                       "en": "{error}; see '{command} --help'"},
+    "usage.no_such_option": {"nb": "ukjent valg {option}{hint}",
+                             "en": "no such option {option}{hint}"},
+    "usage.did_you_mean": {"nb": " (mulige valg: {options:list})",
+                           "en": " (possible options: {options:list})"},
+    "usage.option_needs_value": {"nb": "valget {option} trenger en verdi",
+                                 "en": "option {option} needs a value"},
+    "usage.missing": {"nb": "{name} mangler", "en": "missing {name}"},
+    "usage.bad_value": {"nb": "ugyldig verdi for {name}{hint}",
+                        "en": "invalid value for {name}{hint}"},
+    "usage.choices": {"nb": "; gyldige verdier: {choices:list}",
+                      "en": "; valid values: {choices:list}"},
+    "usage.bad_argument": {"nb": "feil i argumentene", "en": "bad arguments"},
+    "usage.other": {"nb": "ukjent kommando eller feil bruk",
+                    "en": "unknown command or wrong usage"},
     "stderr.internal": {
         "nb": "intern feil – dette er en feil i dq; meld den gjerne med sporingen nedenfor",
         "en": "internal error — this is a bug in dq; please report it with the traceback "

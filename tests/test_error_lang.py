@@ -143,3 +143,43 @@ def test_an_error_in_the_spec_follows_lang_before_the_spec_is_read(tmp_path):
     assert nb.exit_code == en.exit_code == 2
     assert nb.stderr.startswith("dq: feil: ") and en.stderr.startswith("dq: error: ")
     assert english_in(nb.stderr.removeprefix("dq: feil: ")) == [], nb.stderr
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (("completeness", "x.csv", "--nope"),
+     "dq: feil: ukjent valg --nope (mulige valg: "),
+    (("completeness", "x.csv", "--format", "pdf"),
+     "dq: feil: ugyldig verdi for --format / -f; gyldige verdier: table, terminal, json, csv, "
+     "markdown; se «dq completeness --help»"),
+    (("reliability", "x.csv", "--level", "foo"),
+     "dq: feil: ugyldig verdi for --level; gyldige verdier: nominal, ordinal, interval, ratio; "
+     "se «dq reliability --help»"),
+    (("completeness", "x.csv", "--width", "5"),
+     "dq: feil: ugyldig verdi for --width; se «dq completeness --help»"),
+    (("completeness", "--top"), "dq: feil: valget --top trenger en verdi; se «"),
+    (("plan", "kappa", "--nope"), "dq: feil: ukjent valg --nope"),
+    (("nosuch",), "dq: feil: ukjent kommando eller feil bruk; se «dq --help»"),
+])
+def test_usage_errors_are_norwegian_by_default(args, line):
+    """The command-line parser's own usage errors: one Norwegian line from the catalogue, exit 2
+    (--lang en keeps the parser's English text)."""
+    result = run(*args)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(line), result.stderr
+    assert english_in(result.stderr.removeprefix("dq: feil: ")) == [], result.stderr
+
+
+def test_usage_errors_in_english_keep_the_parsers_text():
+    result = run("completeness", "x.csv", "--nope", "--lang", "en")
+    assert result.exit_code == 2
+    assert "No such option: --nope" in result.stderr and "Usage: dq completeness" in result.stderr
+
+
+def test_help_version_and_success_keep_their_exit_codes(tmp_path):
+    assert run("--help").exit_code == 0
+    assert run("--version").exit_code == 0
+    assert run("completeness", "--help").exit_code == 0
+    data = tmp_path / "d.csv"
+    data.write_text("a;b\n1;2\n", encoding="utf-8")
+    assert run("completeness", data, "--format", "csv").exit_code == 0

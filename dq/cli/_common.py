@@ -130,11 +130,106 @@ def readable_metavars(command: Any) -> Any:
 
 
 class ReadableGroup(typer.core.TyperGroup):
-    """The dq group: each command's --help shows readable placeholders (readable_metavars)."""
+    """The dq group: each command's --help shows readable placeholders (readable_metavars), and
+    the command-line parser's usage errors are written in the run's language (usage_error)."""
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         return readable_metavars(command) if command is not None else None
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """As the parser's own standalone mode, except that a usage error in a Norwegian run is
+        one ``dq: feil: …`` line from the catalogue (exit 2); in English it is the parser's
+        own text, as before. (The parser's arguments are passed on as they came.)"""
+        if not kwargs.get("standalone_mode", True) or len(args) > 3:
+            return super().main(*args, **kwargs)
+        given = args[0] if args else kwargs.get("args")
+        argv = list(sys.argv[1:] if given is None else given)
+        usage, click_error = _click_errors()
+        try:
+            rv = super().main(*args, **{**kwargs, "standalone_mode": False})
+        except usage as exc:
+            if _asked_lang(argv) == "en":
+                exc.show()
+            else:
+                say(f"dq: {in_language(_msg('stderr.error'))}: {usage_error(exc)}")
+            sys.exit(exc.exit_code)
+        except click_error as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            say(f"dq: {in_language(_msg('stderr.interrupted'))}")
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _msg(key: str, **params: Any) -> str:
+    from dq.messages import Message
+
+    return Message(key, **params)
+
+
+def _click_errors() -> tuple[Any, Any]:
+    """The parser's UsageError and ClickException classes (typer bundles its own copy of the
+    parser; both are bases of typer.BadParameter)."""
+    mro = typer.BadParameter.__mro__
+    return (next(c for c in mro if c.__name__ == "UsageError"),
+            next(c for c in mro if c.__name__ == "ClickException"))
+
+
+def _asked_lang(argv: list[str]) -> str:
+    """The --lang on the command line (nb when there is none: the spec is not read yet)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return "nb"
+
+
+def usage_error(exc: Any) -> str:
+    """A usage error of the command-line parser in Norwegian, from its structured fields (the
+    option, the parameter, the choices), with where to look: ``se «dq completeness --help»``."""
+    kind = type(exc).__name__
+    param = getattr(exc, "param", None)
+    name = _param_name(param) if param is not None else None
+    if kind == "NoSuchOption":
+        possible = list(getattr(exc, "possibilities", None) or [])
+        text = _msg("usage.no_such_option", option=exc.option_name,
+                    hint=_msg("usage.did_you_mean", options=possible) if possible else "")
+    elif kind == "BadOptionUsage":
+        text = _msg("usage.option_needs_value", option=exc.option_name)
+    elif kind == "MissingParameter" and name is not None:
+        text = _msg("usage.missing", name=name)
+    elif kind == "BadParameter" and name is not None:
+        choices = _choices(param)
+        text = _msg("usage.bad_value", name=name,
+                    hint=_msg("usage.choices", choices=choices) if choices else "")
+    elif kind == "BadArgumentUsage":
+        text = _msg("usage.bad_argument")
+    else:
+        text = _msg("usage.other")
+    ctx = getattr(exc, "ctx", None)
+    path = ctx.command_path if ctx is not None else "dq"
+    return in_language(_msg("usage.see_help", error=text, command=path))
+
+
+def _choices(param: Any) -> list[str]:
+    """The values an option takes, when they are a fixed list (an Enum), else none."""
+    found = getattr(getattr(param, "type", None), "choices", None)
+    if found:
+        return [str(c) for c in found]
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return [str(e.value) for e in annotation]
+    return []
+
+
+def _param_name(param: Any) -> str:
+    opts = getattr(param, "opts", None) or []
+    if getattr(param, "param_type_name", "") == "option" and opts:
+        return " / ".join(opts)
+    return (getattr(param, "name", None) or "").upper()
 
 
 def visible(text: str, *, keep_newlines: bool = False) -> str:
