@@ -14,20 +14,55 @@ exits: errors are ``dq.errors.DQError`` (``ConfigError`` for the spec and argume
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
-from dq.errors import ConfigError
+from dq.errors import ConfigError, DQError, InputError
 from dq.messages import Message
 from dq.spec import Location, Spec
 
 Data = str | Path | pl.DataFrame | pl.LazyFrame
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _in_dq_words(func: F) -> F:
+    """An error the data engine raises while reading the data becomes a dq.errors.InputError in
+    dq's own words, as on the command line: the engine's text quotes rows (names, national ID
+    numbers) and is never passed on; a CSV whose quoting breaks is named by line number."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from dq.outputs import explanation, reset_context
+
+        reset_context()
+        try:
+            return func(*args, **kwargs)
+        except DQError:
+            raise
+        except Exception as exc:
+            if not (type(exc).__module__.startswith("polars")
+                    or type(exc).__name__ == "PanicException"):
+                raise
+            found = explanation()
+            if found is not None:
+                raise found from None
+            from dq.cli._common import _reworded
+
+            reworded = _reworded(exc)
+            if reworded is None:
+                raise
+            raise InputError(reworded[0]) from None
+        finally:
+            reset_context()
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -96,6 +131,7 @@ def _units(spec: Spec) -> Any:
     return units_mod.load(spec.units) if spec.units is not None else None
 
 
+@_in_dq_words
 def completeness(data: Data | None = None, spec: Spec | str | Path | None = None,
                  by: str | list[str] | None = None, *, fail_under: float | None = None,
                  min_n: int | None = None, ci: str = "wilson") -> Result:
@@ -114,6 +150,7 @@ def completeness(data: Data | None = None, spec: Spec | str | Path | None = None
                   lambda: comp.to_json(result, src.infos, sp))
 
 
+@_in_dq_words
 def coverage(data: Data | None = None, reference: Data | list[Data] | None = None,
              spec: Spec | str | Path | None = None, by: str | list[str] = "unit", *,
              mode: str | None = None, suppress: int | None = None, **options: Any) -> Result:
@@ -139,6 +176,7 @@ def coverage(data: Data | None = None, reference: Data | list[Data] | None = Non
                   lambda: cov.to_json(result, machine, [src, *references], sp, suppress))
 
 
+@_in_dq_words
 def reliability(ratings: Data, spec: Spec | str | Path | None = None, *,
                 case: str | None = None, rater: str | None = None,
                 raters: list[str] | None = None, table: bool = False,
@@ -173,6 +211,7 @@ def reliability(ratings: Data, spec: Spec | str | Path | None = None, *,
                   lambda: rel.to_json(result, src.infos, sp, bootstrap, seed))
 
 
+@_in_dq_words
 def correctness(study: Data, spec: Spec | str | Path | None = None, *,
                 by_unit: bool = False, pairs: list[tuple[str, str]] | None = None,
                 unit: str | None = None, patient: str | None = None,
@@ -193,6 +232,7 @@ def correctness(study: Data, spec: Spec | str | Path | None = None, *,
     return Result("correctness", result.rows, result, lambda: corr.to_json(result, src.infos, sp))
 
 
+@_in_dq_words
 def report(spec: Spec | str | Path, data: Data | None = None, year: int | str | None = None,
            suppress: int | None = None) -> Result:
     """Every configured check by the six dimensions (``dq report``); ``year``: the report
@@ -210,6 +250,7 @@ def report(spec: Spec | str | Path, data: Data | None = None, year: int | str | 
     return Result("report", shown.checks, shown, lambda: render.json_dumps(render.to_json(shown)))
 
 
+@_in_dq_words
 def compare(before: str | Path, after: str | Path, suppress: int | None = None) -> Result:
     """Two stored ``dq report`` results compared check by check (``dq compare``)."""
     from dq import compare as cmp

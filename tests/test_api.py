@@ -149,3 +149,15 @@ def test_reliability_options_pass_through_like_the_cli(tmp_path):
         dq.reliability(path, raters=["r1", "r2"], weights="cubic")
     with pytest.raises(dq.errors.ConfigError, match="resamples"):
         dq.reliability(path, raters=["r1", "r2"], bootstrap=-5)
+
+
+def test_an_engine_error_is_reworded_in_the_api_too(tmp_path):
+    """A quoted field never closed, beyond the reader's sample (found in review): the library
+    raises dq's InputError naming the line, never the engine's text with the rows in it."""
+    rows = "".join(f"A;01.01.2020;{i}\n" for i in range(12_000))
+    path = write_text(tmp_path / "uq.csv",
+                      f'unit;dato;a\n{rows}B;02.01.2020;"x\nC;03.01.2020;SECRET123\n')
+    with pytest.raises(dq.errors.InputError) as info:
+        dq.completeness(path)
+    assert "line 12002" in str(info.value)
+    assert "SECRET123" not in str(info.value) and info.value.__cause__ is None

@@ -156,7 +156,8 @@ def test_an_error_in_the_spec_follows_lang_before_the_spec_is_read(tmp_path):
      "se «dq reliability --help»"),
     (("completeness", "x.csv", "--width", "5"),
      "dq: feil: ugyldig verdi for --width; se «dq completeness --help»"),
-    (("completeness", "--top"), "dq: feil: valget --top trenger en verdi; se «"),
+    (("completeness", "--top"),
+     "dq: feil: valget --top trenger en verdi; se «dq completeness --help»"),
     (("plan", "kappa", "--nope"), "dq: feil: ukjent valg --nope"),
     (("nosuch",), "dq: feil: ukjent kommando eller feil bruk; se «dq --help»"),
 ])
@@ -177,6 +178,9 @@ def test_usage_errors_in_english_keep_the_parsers_text():
 
 
 def test_help_version_and_success_keep_their_exit_codes(tmp_path):
+    bare = run()  # no arguments: the help (exit 2, as the parser always did)
+    assert bare.exit_code == 2 and "Usage: dq [OPTIONS] COMMAND" in bare.stdout + bare.stderr
+    assert "dq: feil" not in bare.stdout + bare.stderr
     assert run("--help").exit_code == 0
     assert run("--version").exit_code == 0
     assert run("completeness", "--help").exit_code == 0

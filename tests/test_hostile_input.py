@@ -472,3 +472,16 @@ def test_bom_detection_prefers_utf32_over_utf16(tmp_path):
     source = scan(path)
     assert source.info.encoding == "utf-32-le"
     assert source.lf.collect().rows() == [("1", "2")]
+
+
+def test_a_first_data_row_longer_than_the_sample_is_data(tmp_path):
+    """A free-text field of 5 MB in the first data row (found in review): the row is data, not
+    a missing one ("a header but no data rows")."""
+    path = tmp_path / "long.csv"
+    path.write_text("unit;dato;notat\nA;01.01.2020;" + "x" * 5_000_000 + "\nB;02.01.2020;kort\n",
+                    encoding="utf-8")
+    assert _frame(path).height == 2
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("unit;dato;notat\n" + ";" * 3 + "\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        scan(header_only, notify=lambda _m: None)

@@ -149,10 +149,10 @@ class ReadableGroup(typer.core.TyperGroup):
         try:
             rv = super().main(*args, **{**kwargs, "standalone_mode": False})
         except usage as exc:
-            if _asked_lang(argv) == "en":
-                exc.show()
+            if _asked_lang(argv) == "en" or type(exc).__name__ == "NoArgsIsHelpError":
+                exc.show()  # no arguments: the help, as the parser shows it (exit 2)
             else:
-                say(f"dq: {in_language(_msg('stderr.error'))}: {usage_error(exc)}")
+                say(f"dq: {in_language(_msg('stderr.error'))}: {usage_error(exc, argv)}")
             sys.exit(exc.exit_code)
         except click_error as exc:
             exc.show()
@@ -187,7 +187,7 @@ def _asked_lang(argv: list[str]) -> str:
     return "nb"
 
 
-def usage_error(exc: Any) -> str:
+def usage_error(exc: Any, argv: list[str] | None = None) -> str:
     """A usage error of the command-line parser in Norwegian, from its structured fields (the
     option, the parameter, the choices), with where to look: ``se «dq completeness --help»``."""
     kind = type(exc).__name__
@@ -210,7 +210,10 @@ def usage_error(exc: Any) -> str:
     else:
         text = _msg("usage.other")
     ctx = getattr(exc, "ctx", None)
-    path = ctx.command_path if ctx is not None else "dq"
+    # without the parser's context: the command named first on the command line
+    first = (argv or [""])[0] if argv else ""
+    path = ctx.command_path if ctx is not None else (
+        f"dq {first}" if first and not first.startswith("-") else "dq")
     return in_language(_msg("usage.see_help", error=text, command=path))
 
 

@@ -108,6 +108,8 @@ def _empty_cells(data: bytes, plain: PlainCSV, pick: np.ndarray | None) -> np.nd
     """(rows, columns) booleans, True where a cell is empty (every column, or those in
     ``pick``); None when a line has another number of fields or another line end. ``data``
     holds whole lines only."""
+    if not plain.crlf and b"\r" in data:  # a CRLF line in a file whose header ends in LF
+        return None
     a = np.frombuffer(data, dtype=np.uint8)
     eol = CR if plain.crlf else LF
     ends = a == plain.separator  # bytes that end a field

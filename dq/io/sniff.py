@@ -566,12 +566,15 @@ def sample(path: Path, dialect: Dialect) -> Sample:
     split lazily: only as far as the first row with a value."""
     text, complete, _ = _sample_text(path, dialect.codec, dialect.newline)
     lines = split_lines(text, dialect.newline)
+    cut = ""
     if not complete and lines:
-        lines = lines[:-1]  # the last line of a sample may be cut
+        lines, cut = lines[:-1], lines[-1]  # the last line of a sample may be cut
     recs = records(lines, dialect.separator)
     header = next(recs, None) or Record([""], 1)
     has_data = any((rec.closed or complete) and any(f.strip() for f in rec.fields)
                    for rec in recs)
+    if not has_data and len(lines) >= 1 and cut.strip(f'{dialect.separator} \t"\r'):
+        has_data = True  # a first data row longer than the sample (a long free-text field)
     return Sample([name.strip() for name in header.fields], header.closed, has_data)
 
 
