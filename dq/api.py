@@ -39,7 +39,7 @@ def _in_dq_words(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from dq.outputs import explanation, reset_context
+        from dq.outputs import reset_context
 
         reset_context()
         try:
@@ -50,12 +50,9 @@ def _in_dq_words(func: F) -> F:
             if not (type(exc).__module__.startswith("polars")
                     or type(exc).__name__ == "PanicException"):
                 raise
-            found = explanation()
-            if found is not None:
-                raise found from None
-            from dq.cli._common import _reworded
+            from dq.cli._common import engine_error
 
-            reworded = _reworded(exc)
+            reworded = engine_error(exc)
             if reworded is None:
                 raise
             raise InputError(reworded[0]) from None

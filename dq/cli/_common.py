@@ -303,6 +303,17 @@ def _engine_column(text: str) -> str | None:
     return None
 
 
+def engine_error(exc: BaseException) -> tuple[str, int] | None:
+    """An error raised while reading the data, in dq's words (message, exit code), else None:
+    where the file breaks (by line number) when its reader can say so, else the re-wording."""
+    reworded = _reworded(exc)
+    if reworded is not None and type(exc).__module__.startswith("polars"):
+        better = explanation()
+        if better is not None:
+            return better.args[0], better.exit_code
+    return reworded
+
+
 def _reworded(exc: BaseException) -> tuple[str, int] | None:
     """A message of dq's own words for an error raised while reading the data, else None. The
     engine's text is never passed on: it quotes row values (names, national ID numbers)."""
@@ -394,11 +405,8 @@ def handle_errors(func: F) -> F:
         except (SystemExit, GeneratorExit):
             raise
         except BaseException as exc:  # noqa: B036 - pyo3's PanicException is a BaseException
-            reworded = _reworded(exc)
+            reworded = engine_error(exc)
             if reworded is not None:
-                better = explanation() if type(exc).__module__.startswith("polars") else None
-                if better is not None:  # where the file breaks, by line number
-                    fail(better.args[0], better.exit_code)
                 fail(*reworded)
             _print_bug(exc)
             raise typer.Exit(EXIT_INTERNAL) from None
