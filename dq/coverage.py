@@ -37,7 +37,7 @@ from dq import capture
 from dq.conditions import with_conditions
 from dq.errors import ConfigError, InputError
 from dq.io import Source
-from dq.io.values import as_date, as_text, number
+from dq.io.values import as_date, as_text, number, year as year_of
 from dq.linkage import link
 from dq.messages import Message
 from dq.spec import Spec
@@ -332,7 +332,7 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     else:
         events = _registry_events(registry, spec, reg_cols, opts)
         n_expr = (pl.col("person").n_unique() if opts.count == "persons" else pl.len()).alias("n")
-        reg = events.group_by("unit", pl.col("date").dt.year().cast(pl.Int32).alias("year")).agg(
+        reg = events.group_by("unit", year_of(pl.col("date")).alias("year")).agg(
             n_expr, (~pl.col("__has_date")).sum().alias("no_date"),
             (pl.col("__has_date") & pl.col("date").is_null()).sum().alias("bad_date"),
         ).collect(engine="streaming")

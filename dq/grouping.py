@@ -9,7 +9,7 @@ import polars as pl
 from dq.errors import ConfigError
 from dq.messages import Message
 from dq.io import Source
-from dq.io.values import as_date, as_text
+from dq.io.values import as_date, as_text, year as year_of
 from dq.spec import Spec
 from dq.units import LEVELS
 
@@ -61,7 +61,7 @@ def resolve(keys: list[str], spec: Spec, source: Source, *, has_units: bool,
             if not date_col:
                 raise ConfigError(Message("grouping.needs_date"))
             fmt = date_format or spec.dataset.date_format or source.date_formats.get(date_col)
-            exprs["year"] = as_date(pl.col(date_col), schema[date_col], fmt).dt.year()
+            exprs["year"] = year_of(as_date(pl.col(date_col), schema[date_col], fmt))
         elif key == "year":  # a column of years: a value that is not a year is no group
             year = pl.col(key).cast(pl.String).str.strip_chars()
             exprs[key] = pl.when(year.str.contains(r"^\d{4}$")).then(year.cast(pl.Int32, strict=False))

@@ -25,8 +25,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dq.io.values import year as year_of
+
 EVENT_COLUMNS = ("person", "date", "unit")  # what each source gives; "year" is the date's
-YEAR = pl.col("date").dt.year().cast(pl.Int32).alias("year")
+YEAR = year_of(pl.col("date")).alias("year")
 
 UnitHook = Callable[[int, pl.DataFrame], pl.DataFrame]
 

@@ -14,7 +14,7 @@ import polars as pl
 
 from dq.checks.model import Check
 from dq.io import Source
-from dq.io.values import as_date
+from dq.io.values import as_date, year as year_of
 from dq.spec import Spec
 from dq.stats import wilson
 
@@ -32,7 +32,7 @@ def checks(source: Source, spec: Spec, finished: pl.LazyFrame, event: pl.Expr,
     schema = source.lf.collect_schema()
     reg = as_date(pl.col(column), schema[column], source.date_formats.get(column))
     delay = (reg - event).dt.total_days().alias("delay")
-    base = finished.select(event.dt.year().alias("year"), delay,
+    base = finished.select(year_of(event).alias("year"), delay,
                            *( [unit.alias("unit")] if unit is not None else []))
     per_year = (base.filter(pl.col("delay").is_not_null()).group_by("year")
                 .agg(pl.len().alias("n"), (pl.col("delay") <= t.limit_days).sum().alias("within"),

@@ -22,7 +22,7 @@ from dq.conditions import with_conditions
 from dq.errors import ConfigError
 from dq.grouping import Grouping, resolve
 from dq.io import Source
-from dq.io.values import as_date
+from dq.io.values import as_date, year as year_of
 from dq.messages import Message
 from dq.spec import Spec, Variable
 
@@ -161,7 +161,7 @@ class Context:
         """Finished forms of the report year."""
         if self.event is None or self.report_year is None:
             return self.finished
-        return self.finished.filter(self.event.dt.year() == self.report_year)
+        return self.finished.filter(year_of(self.event) == self.report_year)
 
     # ---------------------------------------------------------------- shared counts
     def counted(self, prefix: str) -> pl.DataFrame | None:

@@ -13,7 +13,7 @@ import polars as pl
 from dq.checks import comparability
 from dq.checks.model import Check
 from dq.dimensions.context import Assessment, Context, in_period, named
-from dq.io.values import as_text
+from dq.io.values import as_text, year as year_of
 
 
 def assess(ctx: Context) -> Assessment:
@@ -109,7 +109,7 @@ def _codes(ctx: Context, out: Assessment) -> None:
         # Distinct values per year: one hash aggregation per variable, streamed. Common-subplan
         # elimination is off: sharing the scan would cache the whole export in memory (2 GB for
         # 10M rows × 12 variables); separate scans of one column each stay small.
-        event_year = ctx.event.dt.year().alias("__year")
+        event_year = year_of(ctx.event).alias("__year")
         parts = [ctx.finished.group_by(event_year, pl.col(c).alias("code"))
                  .agg(pl.len().alias("n")).with_columns(pl.lit(c).alias("variable"))
                  for c in scan]

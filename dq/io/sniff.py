@@ -344,7 +344,7 @@ _UTF8_SPACE = re.compile(rb"\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\x
                          rb"|\xe2\x81\x9f|\xe3\x80\x80")
 
 
-def whitespace_in(chunk: bytes) -> set[str]:
+def whitespace_in(chunk: bytes | bytearray) -> set[str]:
     """The whitespace characters in UTF-8 ``chunk``: ASCII ones by name, any other as
     "unicode", a CR that does not end a line as "\\r". Once a space, vertical tab or form feed
     is found the rest is not looked for (a tab may be the separator): the file has whitespace."""
@@ -660,6 +660,7 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
                 n = src.readinto(buf)
                 chunk = view[:n]
                 final = not n
+                data: bytes | None = None
                 try:
                     if single:
                         text = str(chunk, "latin-1")

@@ -11,6 +11,8 @@ year for ``%Y`` and so on) before chrono parses them: chrono alone reads "1.2.23
 
 from __future__ import annotations
 
+from datetime import date as _date
+
 import polars as pl
 
 from dq.io.readers import DATE_FORMATS, DATETIME_FORMATS, format_pattern
@@ -58,6 +60,25 @@ def as_date(expr: pl.Expr, dtype: pl.DataType, fmt: str | None = None) -> pl.Exp
         for f in formats
     ]
     return pl.coalesce(parsed) if len(parsed) > 1 else parsed[0]
+
+
+# From 1900-01-01 to 2100-12-31 the Gregorian calendar keeps the Julian rule (a leap year every
+# fourth year; 2000 is one), so the year of day d (days since 1970-01-01) is
+# 1969 + (4(d + 365) + 3) // 1461: four integer operations, where Polars' dt.year() computes a
+# calendar date per value (0.36 s against 1.75 s over 200M dates on 2 cores, most of a national
+# reference's count per unit and year). Any other day goes to dt.year(). tests/test_values.py
+# compares the two for every day of the years 1 to 9999.
+_FROM = (_date(1900, 1, 1) - _date(1970, 1, 1)).days
+_TO = (_date(2100, 12, 31) - _date(1970, 1, 1)).days
+
+
+def year(date: pl.Expr) -> pl.Expr:
+    """The calendar year (Int32) of a Date (or Datetime) expression; null stays null."""
+    date = date.cast(pl.Date)
+    days = date.cast(pl.Int32)
+    return (pl.when(days.is_between(_FROM, _TO))
+            .then(((days + 365) * 4 + 3) // 1461 + 1969)  # named like ``date``
+            .otherwise(date.dt.year()).cast(pl.Int32))
 
 
 def as_datetime(expr: pl.Expr, dtype: pl.DataType, fmt: str | None = None) -> pl.Expr:
