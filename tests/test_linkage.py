@@ -123,8 +123,11 @@ pair = st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(0, 6))
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(pair, max_size=40, unique_by=lambda t: (t[0], t[1])))
-def test_greedy_equals_the_oracle(pairs):
+@given(st.lists(pair, max_size=40, unique_by=lambda t: (t[0], t[1])),
+       st.sampled_from([1, 1_000_003]))
+def test_greedy_equals_the_oracle(pairs, spread):
+    # spread: event ids that are row numbers (counted by position) or far apart (hashed)
+    pairs = [(lid * spread, rid * spread, d) for lid, rid, d in pairs]
     df = pl.DataFrame(pairs, schema={"lid": pl.Int64, "rid": pl.Int64, "dist": pl.Int64},
                       orient="row")
     got = set(greedy(df).select("lid", "rid").iter_rows())
