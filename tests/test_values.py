@@ -32,3 +32,9 @@ def test_year_at_the_edges_of_the_arithmetic_and_of_leap_years():
 def test_year_of_a_datetime_is_its_dates_year():
     stamps = pl.DataFrame({"t": [dt.datetime(2019, 12, 31, 23, 59), dt.datetime(2020, 1, 1, 0, 1)]})
     assert stamps.select(year(pl.col("t")))["t"].to_list() == [2019, 2020]
+
+
+def test_year_of_a_parsed_date_is_the_same():
+    text = pl.DataFrame({"s": ["31.12.2019", "01.01.2020", "", None]})
+    parsed = pl.col("s").str.to_date("%d.%m.%Y", strict=False)
+    assert text.select(year(parsed))["s"].to_list() == [2019, 2020, None, None]

@@ -74,7 +74,12 @@ _TO = (_date(2100, 12, 31) - _date(1970, 1, 1)).days
 
 def year(date: pl.Expr) -> pl.Expr:
     """The calendar year (Int32) of a Date (or Datetime) expression; null stays null."""
+    simple = date.meta.undo_aliases().meta.is_column()
     date = date.cast(pl.Date)
+    if not simple:
+        # A date parsed from text would be parsed three times over (the engine does not share
+        # a subexpression inside one when/then), and parsing costs far more than dt.year().
+        return date.dt.year().cast(pl.Int32)
     days = date.cast(pl.Int32)
     return (pl.when(days.is_between(_FROM, _TO))
             .then(((days + 365) * 4 + 3) // 1461 + 1969)  # named like ``date``
