@@ -243,9 +243,9 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
         conditions["__finished"] = (spec.dataset.finished, "[dataset] finished")
     # Whitespace-only cells are null in the columns conditions and groups read; every other
     # variable counts them as missing in ``classify`` (no rewrite of each cell: wide files).
-    lf = source.blanks_as_null(
-        {c for cond, _ in conditions.values() for c in condition_columns(cond)}
-        | {c for e in grouping.exprs.values() for c in e.meta.root_names()})
+    nulled = ({c for cond, _ in conditions.values() for c in condition_columns(cond)}
+              | {c for e in grouping.exprs.values() for c in e.meta.root_names()})
+    lf = source.blanks_as_null(nulled)
     lf = with_conditions(lf, spec, source, conditions)
     finished = pl.col("__finished") if spec.dataset.finished else None
     if extra and finished is None:
@@ -256,7 +256,8 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
             if source.may_have_blanks else set())
     # Computed once per row as a column: evaluated inside each aggregation instead, Polars
     # strips the text again for every class that reads it (10M rows × 12 variables: 4× slower).
-    lf = lf.with_columns(missing_flag(variables[i].name, pl.String()).alias(f"__missing{i}")
+    lf = lf.with_columns((pl.col(variables[i].name).is_null() if variables[i].name in nulled
+                          else missing_flag(variables[i].name, pl.String())).alias(f"__missing{i}")
                          for i in sorted(text))
     # Categorical variables: the declared code each value is, looked up once per row.
     indexed: dict[int, list[str]] = {}
