@@ -16,7 +16,10 @@ from dq.io import sniff
 _FRAGMENTS = [b"a", b"1", b";", b'"', b" ", b"\t", b"\r", b"\n", b"\r\n", "æ".encode(),
               "ø".encode(), "Å".encode(), "€".encode(), "𝄞".encode(), "\u00a0".encode(),
               "\u2009".encode(), b"\xe6", b"\xf8", b"\x81", b"\x9d", b"\xc3", b"\xc3\x81",
-              b"\x80", b"\x96"]
+              b"\x80", b"\x96",
+              # not well-formed: a surrogate, overlong forms, beyond U+10FFFF, never a byte
+              b"\xed\xa0\x80", b"\xc0\xaf", b"\xe0\x80\xaf", b"\xf4\x90\x80\x80", b"\xf5",
+              b"\xf0\x9d\x84", b"\xe2\x82"]
 
 
 def _whole(data: bytes) -> tuple[int | None, bool, int, set[str], bool]:
@@ -112,3 +115,16 @@ def test_an_undefined_cp1252_byte_is_refused_by_offset(tmp_path):
     finally:
         os.close(fd)
     assert re.search(r"\b54\b", str(err.value)), str(err.value)
+
+
+@settings(max_examples=2000)
+@given(st.one_of(st.binary(max_size=40),
+                 st.lists(st.sampled_from(_FRAGMENTS), max_size=20).map(b"".join)))
+def test_arrow_validation_agrees_with_python_decoder(data):
+    try:
+        data.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    assert sniff._utf8_valid(data) == valid
+    assert sniff._utf8_valid(memoryview(bytearray(data))) == valid

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import struct
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -359,6 +360,34 @@ def whitespace_in(chunk: bytes | bytearray) -> set[str]:
     return found
 
 
+def _whole_characters(data: bytes | bytearray, end: int) -> int:
+    """Where the last character that ``data[:end]`` holds whole ends: a UTF-8 lead byte among
+    the last three bytes whose character runs past ``end`` starts the bytes left for the next
+    chunk. Anything else is left to the validation."""
+    for back in range(1, min(3, end) + 1):
+        byte = data[end - back]
+        if byte & 0xC0 != 0x80:  # not a continuation byte
+            need = 2 if 0xC0 <= byte < 0xE0 else 3 if 0xE0 <= byte < 0xF0 else \
+                4 if 0xF0 <= byte < 0xF8 else 1
+            return end - back if need > back else end
+    return end
+
+
+def _utf8_valid(chunk: bytes | bytearray | memoryview) -> bool:
+    """Whether ``chunk`` is well-formed UTF-8, by Arrow's validation (SIMD; 2 to 3 times as fast
+    as Python's decoder, which builds a string it does not need): the whole chunk as the one
+    value of a string array, without a copy."""
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(struct.pack("<ii", 0, len(chunk)))
+    value = pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(chunk)])
+    try:
+        value.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _survey_utf8(path: Path) -> _Survey:
     """One pass over the whole file: the first byte that is not UTF-8, whether a quote
     character occurs (no quote: no malformed quoting to look for later), UTF-8 letters, and,
@@ -394,7 +423,10 @@ def _survey_utf8(path: Path) -> _Survey:
                         undefined = undefined or any(b in data for b in _CP1252_UNDEFINED)
                     else:
                         try:
-                            used = codecs.utf_8_decode(data, "strict", final)[1]
+                            used = end if final else _whole_characters(data, end)
+                            if not _utf8_valid(view[:used] if data is buf else data[:used]):
+                                # where: Python's decoder says (it raises here)
+                                used = codecs.utf_8_decode(data, "strict", final)[1]
                         except UnicodeDecodeError as exc:
                             bad, bad_chunk = offset + exc.start, offset
                             undefined = any(b in data for b in _CP1252_UNDEFINED)
