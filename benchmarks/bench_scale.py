@@ -173,13 +173,19 @@ BUSY = ("The machine (2 cores) was shared with other work during these runs, so 
         "seconds across tables.")
 
 
-def bench_linkage(args: argparse.Namespace, dq: str) -> str:
+def linkage_data(args: argparse.Namespace) -> tuple[int, Path, Path]:
+    """The registry and reference files for ``args`` (made when missing)."""
     n_reg = args.registry or max(1, args.reference // 40)
     reg = DATA / f"scale_registry_{n_reg}_{args.units}u{args.years}y.parquet"
     ref = DATA / f"scale_reference_{args.reference}_{n_reg}_{args.units}u{args.years}y.parquet"
     if not (reg.exists() and ref.exists()):
         print(f"making the linkage data ({n_reg:,} × {args.reference:,}) …", file=sys.stderr)
         make_linkage(reg, ref, n_reg, args.reference, args.units, args.years)
+    return n_reg, reg, ref
+
+
+def bench_linkage(args: argparse.Namespace, dq: str) -> str:
+    n_reg, reg, ref = linkage_data(args)
     duck_py = DATA / "duckdb_scale_linkage.py"
     duck_py.write_text(DUCKDB, encoding="utf-8")
     out_duck, out_dq = DATA / "scale_duck.json", DATA / "scale_dq.json"
@@ -263,12 +269,7 @@ def bench_completeness(args: argparse.Namespace, dq: str) -> str:
     Parquet: person id, unit, event date), against bare Polars counting the same nulls."""
     from bench_completeness import BARE
 
-    n_reg = args.registry or max(1, args.reference // 40)
-    reg = DATA / f"scale_registry_{n_reg}_{args.units}u{args.years}y.parquet"
-    ref = DATA / f"scale_reference_{args.reference}_{n_reg}_{args.units}u{args.years}y.parquet"
-    if not (reg.exists() and ref.exists()):
-        print(f"making the linkage data ({n_reg:,} × {args.reference:,}) …", file=sys.stderr)
-        make_linkage(reg, ref, n_reg, args.reference, args.units, args.years)
+    n_reg, reg, ref = linkage_data(args)
     bare_py = DATA / "bare_completeness.py"
     bare_py.write_text(BARE, encoding="utf-8")
     spec = DATA / "scale_completeness.toml"
