@@ -101,15 +101,57 @@ SHM = "/dev/shm"
 _SHM_SPARE = 256 << 20
 
 
+def _memory_to_spare() -> int | None:
+    """Bytes of memory this process may still take: the lesser of the machine's MemAvailable
+    and what is left under its cgroup's memory.max (a batch job's limit). None: unknown."""
+    found: list[int] = []
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open("/proc/self/cgroup", encoding="ascii") as fh:
+            lines = [ln.strip().split(":", 2) for ln in fh]
+    except OSError:
+        lines = []
+    for _, controllers, group in (ln for ln in lines if len(ln) == 3):
+        # cgroup v2 ("0::/path": memory.max, "max" when unlimited) or v1's memory controller
+        if controllers == "":
+            where, files = os.path.join("/sys/fs/cgroup", group.lstrip("/")), \
+                ("memory.max", "memory.current")
+        elif "memory" in controllers.split(","):
+            where, files = os.path.join("/sys/fs/cgroup/memory", group.lstrip("/")), \
+                ("memory.limit_in_bytes", "memory.usage_in_bytes")
+        else:
+            continue
+        try:
+            with open(os.path.join(where, files[0]), encoding="ascii") as fh:
+                limit = fh.read().strip()
+            if limit != "max" and int(limit) < 1 << 60:  # v1 writes "unlimited" as ~2**63
+                with open(os.path.join(where, files[1]), encoding="ascii") as fh:
+                    found.append(int(limit) - int(fh.read().strip()))
+        except (OSError, ValueError):
+            pass
+    return min(found) if found else None
+
+
 def _in_memory_dir(size_hint: int | None) -> str | None:
     """/dev/shm when it is a writable folder with room for ``size_hint`` bytes and more (a
-    container's is often 64 MB), else None; never when TMPDIR says where temporary files go."""
+    container's is often 64 MB), and the copy would take at most a quarter of the memory the
+    process may still use (a tmpfs file holds its memory until it is gone, and counts against
+    a job's memory limit); else None. Never when TMPDIR says where temporary files go."""
     if size_hint is None or os.environ.get("TMPDIR") or not os.path.isdir(SHM) \
             or not os.access(SHM, os.W_OK | os.X_OK):
         return None
     try:
         st = os.statvfs(SHM)
     except OSError:
+        return None
+    spare = _memory_to_spare()
+    if spare is None or 4 * size_hint > spare:
         return None
     return SHM if st.f_bavail * st.f_frsize >= size_hint + _SHM_SPARE else None
 

@@ -37,6 +37,22 @@ def test_a_copy_that_does_not_fit_goes_to_the_temporary_folder(shm, tmp_path, mo
     st = os.statvfs(shm)
     fd, _ = tempfiles.unlinked_file(size_hint=st.f_bavail * st.f_frsize)  # no room for spare
     assert not _where(fd).startswith(str(shm))
+    # room in the folder, but more than a quarter of the memory the process may still take
+    monkeypatch.setattr(tempfiles, "_memory_to_spare", lambda: 3999)
+    fd, _ = tempfiles.unlinked_file(size_hint=1000)
+    assert not _where(fd).startswith(str(shm))
+    monkeypatch.setattr(tempfiles, "_memory_to_spare", lambda: None)
+    fd, _ = tempfiles.unlinked_file(size_hint=1000)
+    assert not _where(fd).startswith(str(shm))
+    monkeypatch.setattr(tempfiles, "_memory_to_spare", lambda: 4000)
+    fd, _ = tempfiles.unlinked_file(size_hint=1000)
+    assert _where(fd).startswith(str(shm))
+
+
+def test_memory_to_spare_is_at_most_what_the_machine_has():
+    spare = tempfiles._memory_to_spare()
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert spare is not None and 0 < spare <= total
 
 
 def test_tmpdir_wins_and_no_hint_means_the_temporary_folder(shm, tmp_path, monkeypatch):

@@ -30,8 +30,13 @@ def test_year_at_the_edges_of_the_arithmetic_and_of_leap_years():
 
 
 def test_year_of_a_datetime_is_its_dates_year():
-    stamps = pl.DataFrame({"t": [dt.datetime(2019, 12, 31, 23, 59), dt.datetime(2020, 1, 1, 0, 1)]})
-    assert stamps.select(year(pl.col("t")))["t"].to_list() == [2019, 2020]
+    stamps = pl.DataFrame({"t": [dt.datetime(2019, 12, 31, 23, 59), dt.datetime(2020, 1, 1, 0, 1),
+                                 dt.datetime(1969, 12, 31, 23, 59)]})
+    assert stamps.select(year(pl.col("t")))["t"].to_list() == [2019, 2020, 1969]
+    # in its own time zone: 00:30 on New Year's Day in Oslo is 23:30 the day before in UTC
+    oslo = pl.DataFrame({"t": [dt.datetime(2025, 1, 1, 0, 30)]}).with_columns(
+        pl.col("t").dt.replace_time_zone("Europe/Oslo"))
+    assert oslo.select(year(pl.col("t")))["t"].to_list() == [2025]
 
 
 def test_year_of_a_parsed_date_is_the_same():

@@ -394,7 +394,7 @@ def _survey_utf8(path: Path) -> _Survey:
     in a file that is not UTF-8, whether a byte cp1252 leaves undefined occurs. The file is
     read into one reused buffer and validated in place (a fresh 4 MB object per chunk cost as
     much as the validation)."""
-    buf = bytearray(SURVEY_CHUNK)
+    buf = bytearray(max(SURVEY_CHUNK, 8))  # room for a carried character and more
     view = memoryview(buf)
     offset = 0  # file offset of buf[0]
     carry = 0  # bytes of a character split by the chunk's end, moved to the buffer's start

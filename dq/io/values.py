@@ -75,7 +75,7 @@ _TO = (_date(2100, 12, 31) - _date(1970, 1, 1)).days
 def year(date: pl.Expr) -> pl.Expr:
     """The calendar year (Int32) of a Date (or Datetime) expression; null stays null."""
     simple = date.meta.undo_aliases().meta.is_column()
-    date = date.cast(pl.Date)
+    date = date.dt.date()  # a Datetime's own (local) date; a Date as it is
     if not simple:
         # A date parsed from text would be parsed three times over (the engine does not share
         # a subexpression inside one when/then), and parsing costs far more than dt.year().
