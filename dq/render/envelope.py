@@ -29,7 +29,19 @@ def _numpy_scalar(value: object) -> bool:
     return np is not None and isinstance(value, np.generic)
 
 def rows(df: pl.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _clean(v) for k, v in row.items()} for row in df.iter_rows(named=True)]
+    """The rows as JSON-ready dicts: NaN and ±Infinity null (in the engine, column by column),
+    dates and datetimes ISO text."""
+    floats = [c for c, t in df.schema.items() if t.is_float()]
+    if floats:
+        df = df.with_columns(pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c)
+                             for c in floats)
+    out = df.to_dicts()
+    temporal = [c for c, t in df.schema.items() if t in (pl.Date, pl.Datetime)
+                or isinstance(t, pl.Datetime) or t == pl.Object]
+    for row in out if temporal else ():
+        for c in temporal:
+            row[c] = _clean(row[c])
+    return out
 
 
 def _clean(value: Any) -> Any:
