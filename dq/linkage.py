@@ -134,12 +134,34 @@ def link(sources: list[pl.LazyFrame], names: tuple[str, ...], window: int,
     return Linked(cells=cells, sources=names)
 
 
+# An integer unit and the year packed into one Int64 key: unit · 2²⁴ + (year + 2²³), 0 for no
+# year (a Date's year lies within ±5.9 million); a unit that is null or beyond Int32 is 2³³.
+_YEAR_SPAN, _YEAR_SHIFT, _NO_UNIT = 1 << 24, 1 << 23, 1 << 33
+
+
+def _totals(src: pl.LazyFrame) -> pl.DataFrame:
+    """Events per raw unit and year, streamed. Grouping by one integer key is faster than by two
+    columns (200M events: 1.8 s against 2.5 s), so an integer unit is packed with the year; when
+    a unit is null or does not fit in Int32, the two-column group-by counts instead."""
+    dtype = src.collect_schema()["unit"]
+    if dtype.is_integer():
+        unit = pl.col("unit").cast(pl.Int32, strict=False).cast(pl.Int64).fill_null(_NO_UNIT)
+        year = (YEAR.cast(pl.Int64) + _YEAR_SHIFT).fill_null(0)
+        packed = (src.group_by((unit * _YEAR_SPAN + year).alias("key"))
+                  .agg(pl.len().alias("n")).collect(engine="streaming"))
+        if not (packed["key"] // _YEAR_SPAN == _NO_UNIT).any():
+            rest = pl.col("key") % _YEAR_SPAN
+            return packed.select(
+                (pl.col("key") // _YEAR_SPAN).cast(dtype).alias("unit"),
+                pl.when(rest != 0).then(rest - _YEAR_SHIFT).cast(pl.Int32).alias("year"), "n")
+    return src.group_by("unit", YEAR).agg(pl.len().alias("n")).collect(engine="streaming")
+
+
 def _only_last(src: pl.LazyFrame, matched: pl.DataFrame, units: UnitHook,
                i: int) -> pl.DataFrame:
     """Events of the last source that matched nothing, per unit and year: all its events per
     (raw) unit and year, streamed, less the matched ones."""
-    totals = src.group_by("unit", YEAR).agg(pl.len().alias("n")).collect(engine="streaming")
-    totals = (units(i, totals).group_by("unit", "year").agg(pl.col("n").sum())
+    totals = (units(i, _totals(src)).group_by("unit", "year").agg(pl.col("n").sum())
               .with_columns(pl.col("n").cast(pl.Int64)))
     used = (matched.group_by(pl.col("r_unit").alias("unit"), pl.col("r_year").alias("year"))
             .agg(pl.len().cast(pl.Int64).alias("m")))

@@ -132,3 +132,28 @@ def test_greedy_equals_the_oracle(pairs, spread):
                       orient="row")
     got = set(greedy(df).select("lid", "rid").iter_rows())
     assert got == _oracle_greedy(pairs)
+
+
+# Units of every integer width (the totals pack them with the year into one key), text, and
+# values beyond Int32 or null (the two-column group-by counts then); years far outside
+# 1900-2100 and no date.
+_UNITS = {pl.Int32: [0, 1, -7, 2**31 - 1, -(2**31)], pl.Int64: [0, 1, -7, 2**31 - 1, 2**40],
+          pl.UInt8: [0, 1, 255], pl.UInt32: [0, 2**31 - 1, 2**32 - 1], pl.String: ["1", "x"]}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(_UNITS, key=str)), st.data())
+def test_totals_per_unit_and_year_equal_a_plain_group_by(dtype, data):
+    from dq.linkage import YEAR, _totals
+
+    rows = data.draw(st.lists(st.tuples(
+        st.one_of(st.none(), st.sampled_from(_UNITS[dtype])),
+        st.one_of(st.none(), st.integers(-2_000_000, 2_000_000), st.integers(-30, 60))),
+        max_size=30))
+    lf = pl.DataFrame(rows, schema={"unit": dtype, "day": pl.Int32}, orient="row").lazy().select(
+        "unit", pl.col("day").cast(pl.Date).alias("date"))
+    want = lf.group_by("unit", YEAR).agg(pl.len().alias("n")).collect()
+    got = _totals(lf)
+    assert got.schema == want.schema
+    assert got.sort("unit", "year", nulls_last=True).equals(
+        want.sort("unit", "year", nulls_last=True))
