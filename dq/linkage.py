@@ -97,7 +97,11 @@ def link(sources: list[pl.LazyFrame], names: tuple[str, ...], window: int,
     ``units(i, df)`` returns ``df`` with the unit values of source ``i`` as printed; it is only
     ever given frames held in memory (see the module docstring)."""
     k = len(sources)
-    union = units(0, sources[0].select(EVENT_COLUMNS).collect(engine="streaming"))
+    # Two sources whose units need not agree: units are only counted by, so they are named on
+    # the counts (a few hundred rows), not on the millions of events held.
+    late = k == 2 and not same_unit
+    name = _as_is if late else units
+    union = name(0, sources[0].select(EVENT_COLUMNS).collect(engine="streaming"))
     union = union.with_row_index("lid").with_columns(YEAR, h0=pl.lit(True))
     tail: pl.DataFrame | None = None
     for i in range(1, k):
@@ -108,7 +112,7 @@ def link(sources: list[pl.LazyFrame], names: tuple[str, ...], window: int,
         else:
             held = src
         # The year after the filter: computed for the events held, not for every event read.
-        events = units(i, held.with_columns(YEAR).collect(engine="streaming"))
+        events = name(i, held.with_columns(YEAR).collect(engine="streaming"))
         if i == k - 1:
             # Row numbers of the events held, in the source's order (the tie-break): dense, so
             # the matching counts ids by position (see _once).
@@ -119,7 +123,7 @@ def link(sources: list[pl.LazyFrame], names: tuple[str, ...], window: int,
         matched = greedy(pairs)
         union = union.with_columns(pl.col("lid").is_in(matched["lid"].implode()).alias(f"h{i}"))
         if i == k - 1:
-            tail = _only_last(src, matched, units, i)
+            tail = _only_last(src, matched, units, i, named=not late)
             tail = tail.with_columns(pl.lit(i == j).alias(f"h{j}") for j in range(k))
         else:
             new = events.filter(~pl.col("rid").is_in(matched["rid"].implode())).drop("rid")
@@ -128,6 +132,8 @@ def link(sources: list[pl.LazyFrame], names: tuple[str, ...], window: int,
             union = pl.concat([union, new], how="diagonal")
     bits = [f"h{j}" for j in range(k)]
     cells = union.group_by("unit", "year", *bits).agg(pl.len().alias("n"))
+    if late:
+        cells = units(0, cells).group_by("unit", "year", *bits).agg(pl.col("n").sum())
     if tail is not None:
         cells = pl.concat([cells, tail.select(cells.columns)], how="vertical_relaxed")
     cells = cells.with_columns(pl.col("n").cast(pl.Int64))
@@ -158,13 +164,18 @@ def _totals(src: pl.LazyFrame) -> pl.DataFrame:
 
 
 def _only_last(src: pl.LazyFrame, matched: pl.DataFrame, units: UnitHook,
-               i: int) -> pl.DataFrame:
+               i: int, named: bool = True) -> pl.DataFrame:
     """Events of the last source that matched nothing, per unit and year: all its events per
-    (raw) unit and year, streamed, less the matched ones."""
-    totals = (units(i, _totals(src)).group_by("unit", "year").agg(pl.col("n").sum())
-              .with_columns(pl.col("n").cast(pl.Int64)))
+    (raw) unit and year, streamed, less the matched ones. ``named``: the matched events' units
+    are already as printed (else raw, and the difference is named)."""
+    totals = _totals(src)
+    if named:
+        totals = units(i, totals).group_by("unit", "year").agg(pl.col("n").sum())
+    totals = totals.with_columns(pl.col("n").cast(pl.Int64))
     used = (matched.group_by(pl.col("r_unit").alias("unit"), pl.col("r_year").alias("year"))
             .agg(pl.len().cast(pl.Int64).alias("m")))
     out = totals.join(used, on=["unit", "year"], how="left", nulls_equal=True)
-    return (out.with_columns((pl.col("n") - pl.col("m").fill_null(0)).alias("n"))
-            .filter(pl.col("n") > 0).drop("m"))
+    out = out.with_columns((pl.col("n") - pl.col("m").fill_null(0)).alias("n")).drop("m")
+    if not named:  # every unit of the source is named (the hook warns of unknown ones)
+        out = units(i, out).group_by("unit", "year").agg(pl.col("n").sum())
+    return out.filter(pl.col("n") > 0)
