@@ -21,6 +21,7 @@ row by row over a national register.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,7 @@ EVENT_COLUMNS = ("person", "date", "unit")  # what each source gives; "year" is 
 YEAR = year_of(pl.col("date")).alias("year")
 
 UnitHook = Callable[[int, pl.DataFrame], pl.DataFrame]
+_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dq-linkage")
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,9 @@ def link(sources: list[pl.LazyFrame], names: tuple[str, ...], window: int,
         # The year after the filter: computed for the events held, not for every event read.
         events = name(i, held.with_columns(YEAR).collect(engine="streaming"))
         if i == k - 1:
+            # The second pass over the last source (its events per unit and year) runs while the
+            # pairs are found and matched, whose single-threaded steps leave a core idle.
+            totals = _pool.submit(_totals, src)
             # Row numbers of the events held, in the source's order (the tie-break): dense, so
             # the matching counts ids by position (see _once).
             if not events["rid"].is_sorted():
@@ -124,7 +129,7 @@ def link(sources: list[pl.LazyFrame], names: tuple[str, ...], window: int,
         matched = greedy(pairs)
         union = union.with_columns(pl.col("lid").is_in(matched["lid"].implode()).alias(f"h{i}"))
         if i == k - 1:
-            tail = _only_last(src, matched, units, i, named=not late)
+            tail = _only_last(totals.result(), matched, units, i, named=not late)
             tail = tail.with_columns(pl.lit(i == j).alias(f"h{j}") for j in range(k))
         else:
             new = events.filter(~pl.col("rid").is_in(matched["rid"].implode())).drop("rid")
@@ -164,12 +169,11 @@ def _totals(src: pl.LazyFrame) -> pl.DataFrame:
     return src.group_by("unit", YEAR).agg(pl.len().alias("n")).collect(engine="streaming")
 
 
-def _only_last(src: pl.LazyFrame, matched: pl.DataFrame, units: UnitHook,
+def _only_last(totals: pl.DataFrame, matched: pl.DataFrame, units: UnitHook,
                i: int, named: bool = True) -> pl.DataFrame:
     """Events of the last source that matched nothing, per unit and year: all its events per
-    (raw) unit and year, streamed, less the matched ones. ``named``: the matched events' units
-    are already as printed (else raw, and the difference is named)."""
-    totals = _totals(src)
+    (raw) unit and year (``_totals``), less the matched ones. ``named``: the matched events'
+    units are already as printed (else raw, and the difference is named)."""
     if named:
         totals = units(i, totals).group_by("unit", "year").agg(pl.col("n").sum())
     totals = totals.with_columns(pl.col("n").cast(pl.Int64))
