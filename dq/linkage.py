@@ -11,11 +11,13 @@ With k sources the first is linked to the second, the union to the third, and so
 ends with a capture history (one bit per source). The last source is never held in memory: only
 the events of persons already in the union can have a candidate, so only those are read into
 memory (a filter on the union's person ids, streamed); every other event of the last source is
-"only in that source" and is counted per unit and year in a second streamed pass, never joined.
+"only in that source" and is counted per unit and year in a second streamed pass, never joined
+(run in a thread while the pairs are matched).
 
 Unit values are turned into the units that are printed (``units`` hook) only on what is held in
 memory: the union, the last source's linkable events and its counts per raw unit and year — not
-row by row over a national register.
+row by row over a national register. With two sources and no same-unit rule, units are only
+counted by, so they are named on the counts per unit and year alone.
 """
 
 from __future__ import annotations
