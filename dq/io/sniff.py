@@ -360,6 +360,11 @@ def whitespace_in(chunk: bytes | bytearray) -> set[str]:
     return found
 
 
+def _cp1252_undefined(data: bytes | bytearray) -> bool:
+    """Whether ``data`` holds a byte cp1252 leaves undefined (the file is then Latin-1)."""
+    return any(b in data for b in _CP1252_UNDEFINED)
+
+
 def _whole_characters(data: bytes | bytearray, end: int) -> int:
     """Where the last character that ``data[:end]`` holds whole ends: a UTF-8 lead byte among
     the last three bytes whose character runs past ``end`` starts the bytes left for the next
@@ -420,7 +425,7 @@ def _survey_utf8(path: Path) -> _Survey:
                         for _ in zip(range(3 - letters), _UTF8_LETTERS.finditer(data)):
                             letters += 1
                     if bad is not None:
-                        undefined = undefined or any(b in data for b in _CP1252_UNDEFINED)
+                        undefined = undefined or _cp1252_undefined(data)
                     else:
                         try:
                             used = end if final else _whole_characters(data, end)
@@ -429,7 +434,7 @@ def _survey_utf8(path: Path) -> _Survey:
                                 used = codecs.utf_8_decode(data, "strict", final)[1]
                         except UnicodeDecodeError as exc:
                             bad, bad_chunk = offset + exc.start, offset
-                            undefined = any(b in data for b in _CP1252_UNDEFINED)
+                            undefined = _cp1252_undefined(data)
                 if final:
                     break
                 if split_cr or (bad is not None and data.endswith(b"\xc3")):
@@ -443,7 +448,7 @@ def _survey_utf8(path: Path) -> _Survey:
                 fh.seek(0)
                 while bad_chunk > 0 and (n := fh.readinto(view[:min(bad_chunk, len(buf))])):
                     data = buf if n == len(buf) else bytes(view[:n])
-                    undefined = undefined or any(b in data for b in _CP1252_UNDEFINED)
+                    undefined = undefined or _cp1252_undefined(data)
                     bad_chunk -= n
     except OSError as exc:
         raise unreadable(path, exc) from None

@@ -36,8 +36,8 @@ def rows(df: pl.DataFrame) -> list[dict[str, Any]]:
         df = df.with_columns(pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c)
                              for c in floats)
     out = df.to_dicts()
-    temporal = [c for c, t in df.schema.items() if t in (pl.Date, pl.Datetime)
-                or isinstance(t, pl.Datetime) or t == pl.Object]
+    temporal = [c for c, t in df.schema.items()
+                if t == pl.Date or isinstance(t, pl.Datetime) or t == pl.Object]
     for row in out if temporal else ():
         for c in temporal:
             row[c] = _clean(row[c])
