@@ -13,12 +13,13 @@ line number, a count, or a column name passed through ``safe_name``.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 import struct
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -674,15 +675,107 @@ def has_data_rows(path: Path, dialect: Dialect) -> bool:
 
 # --- copies and problems ------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class CopiedPart:
+    """What ``copy_single_byte`` found in the bytes it copied."""
+    written: int  # bytes of UTF-8 written
+    has_quote: bool
+    whitespace: frozenset[str]
+    bad: int | None = None  # file offset of the first byte the codec leaves undefined
+
+
+def single_byte_to_utf8(chunk: bytes | bytearray | memoryview, codec: str) -> bytes:
+    """``chunk`` of a cp1252 or Latin-1 file as UTF-8 (raises UnicodeDecodeError)."""
+    # One byte per character: a chunk decodes on its own, and Latin-1's codec is a copy, 15
+    # times faster than cp1252's table. The two differ only in 0x80–0x9F, which Latin-1 writes
+    # in UTF-8 as C2 80–C2 9F: only a chunk whose copy holds a C2 byte is decoded again with the
+    # file's own codec (which also refuses cp1252's undefined bytes).
+    data = str(chunk, "latin-1").encode("utf-8")
+    if codec != "latin-1" and b"\xc2" in data:
+        data = str(chunk, codec).encode("utf-8")
+    return data
+
+
+def _write_all(fd: int, data: bytes, at: int) -> None:
+    view = memoryview(data)
+    while view:
+        done = os.pwrite(fd, view, at)
+        if done <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view, at = view[done:], at + done
+
+
+def copy_single_byte(src: int, start: int, end: int, codec: str, dst: int, at: int,
+                     chunk: int | None = None,
+                     go_on: Callable[[], bool] | None = None) -> CopiedPart:
+    """Copy bytes ``start``–``end`` of the cp1252/Latin-1 file open as ``src`` to UTF-8, written
+    to ``dst`` from offset ``at`` on (LF and CRLF line ends are kept as they are). Stops at the
+    first byte the codec leaves undefined and says where. Both descriptors stay open; their
+    offsets are not used, so two processes can copy two parts of one file at once. ``go_on``,
+    asked before each chunk, may stop the copy."""
+    chunk = chunk or COPY_CHUNK
+    buf = bytearray(chunk)
+    view = memoryview(buf)
+    has_quote = False
+    spaces: set[str] = set()
+    offset, written = start, 0
+    cr_before = False  # the last chunk ended with a CR: a line end only if LF comes next
+    while offset < end and (go_on is None or go_on()):
+        n = os.preadv(src, [view[:min(chunk, end - offset)]], offset)
+        if not n:
+            break
+        part = view[:n]
+        try:
+            data = single_byte_to_utf8(part, codec)
+        except UnicodeDecodeError as exc:
+            return CopiedPart(written, has_quote, frozenset(spaces), bad=offset + exc.start)
+        has_quote = has_quote or buf.find(b'"', 0, n) >= 0
+        if not spaces - {"\t"}:  # no whitespace yet but perhaps the separator
+            if cr_before and not data.startswith(b"\n"):
+                spaces.add("\r")
+            cr_before = data.endswith(b"\r")
+            spaces |= whitespace_in(data[:-1] if cr_before else data)
+        _write_all(dst, data, at + written)
+        written += len(data)
+        offset += n
+    if cr_before and not spaces - {"\t"} and os.pread(src, 1, end) != b"\n":
+        spaces.add("\r")
+    return CopiedPart(written, has_quote, frozenset(spaces))
+
+
+def _undecodable(path: Path, dialect: Dialect, where: int | None) -> InputError:
+    label = _WIDE_LABEL.get(dialect.encoding, dialect.encoding)
+    ending = Message("sniff.ends_mid_character") if where is None else \
+        Message("sniff.invalid_byte", offset=where, label=label)
+    return InputError(Message("sniff.undecodable", file=safe_name(path), problem=ending))
+
+
 def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
     """Write the file as UTF-8 with LF/CRLF line ends to the open descriptor ``fd`` (which stays
     open). Returns the dialect of the copy: whether a '"' occurs and the whitespace found. Bytes
     that do not decode are refused by offset."""
+    try:
+        if dialect.codec in ("cp1252", "latin-1") and dialect.newline != "\r":
+            from dq.io import copy_part
+
+            with path.open("rb", buffering=0) as src:
+                part = copy_part.copy_in_parallel(src.fileno(), path.stat().st_size,
+                                                  dialect.codec, fd)
+            if part.bad is not None:
+                raise _undecodable(path, dialect, part.bad)
+            has_quote, spaces = part.has_quote, part.whitespace
+        else:
+            has_quote, spaces = _transcode_stream(path, dialect, fd)
+    except OSError as exc:
+        raise InputError(Message("sniff.copy_failed", file=safe_name(path),
+                                 reason=os_reason(exc))) from None
+    return replace(dialect, encoding="utf-8", bom=False, newline="\n", has_quote=has_quote,
+                   whitespace=frozenset(spaces))
+
+
+def _transcode_stream(path: Path, dialect: Dialect, fd: int) -> tuple[bool, set[str]]:
+    """The copy of a UTF-16/32 file or of one whose lines end with a bare CR, in one pass."""
     decoder = codecs.getincrementaldecoder(dialect.codec)(errors="strict")
-    # cp1252 and Latin-1 are one byte per character: a chunk decodes on its own, and Latin-1's
-    # codec is a copy, 15 times faster than cp1252's table. The two differ only in 0x80–0x9F,
-    # which Latin-1 writes in UTF-8 as C2 80–C2 9F: only a chunk whose copy holds a C2 byte is
-    # decoded again with the file's own codec (which also refuses cp1252's undefined bytes).
     single = dialect.codec in ("cp1252", "latin-1")
     buf = bytearray(COPY_CHUNK)
     view = memoryview(buf)
@@ -690,51 +783,32 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
     spaces: set[str] = set()
     offset = 0
     pending_cr = False
-    label = _WIDE_LABEL.get(dialect.encoding, dialect.encoding)
-    try:
-        with path.open("rb", buffering=0) as src, os.fdopen(os.dup(fd), "wb") as dst:
-            while True:
-                n = src.readinto(buf)
-                chunk = view[:n]
-                final = not n
-                data: bytes | None = None
-                try:
-                    if single:
-                        text = str(chunk, "latin-1")
-                        data = text.encode("utf-8")
-                        if dialect.codec != "latin-1" and b"\xc2" in data:
-                            text = str(chunk, dialect.codec)
-                            data = None
-                    else:
-                        text, data = decoder.decode(chunk, final=final), None
-                except UnicodeDecodeError as exc:
-                    where = offset + max(exc.start, 0)
-                    ending = Message("sniff.ends_mid_character") if final else \
-                        Message("sniff.invalid_byte", offset=where, label=label)
-                    raise InputError(Message("sniff.undecodable", file=safe_name(path),
-                                             problem=ending)) from None
-                offset += len(chunk)
-                if dialect.newline == "\r":
-                    if pending_cr:
-                        text = "\r" + text
-                    pending_cr = text.endswith("\r") and not final
-                    if pending_cr:
-                        text = text[:-1]
-                    text = text.replace("\r\n", "\n").replace("\r", "\n")
-                    data = None
-                has_quote = has_quote or '"' in text
-                if data is None:
-                    data = text.encode("utf-8")
-                if not spaces - {"\t"}:
-                    spaces |= whitespace_in(data)
-                dst.write(data)
-                if final:
-                    break
-    except OSError as exc:
-        raise InputError(Message("sniff.copy_failed", file=safe_name(path),
-                                 reason=os_reason(exc))) from None
-    return replace(dialect, encoding="utf-8", bom=False, newline="\n", has_quote=has_quote,
-                   whitespace=frozenset(spaces))
+    with path.open("rb", buffering=0) as src, os.fdopen(os.dup(fd), "wb") as dst:
+        while True:
+            n = src.readinto(buf)
+            chunk = view[:n]
+            final = not n
+            try:
+                text = str(chunk, dialect.codec) if single else decoder.decode(chunk, final=final)
+            except UnicodeDecodeError as exc:
+                raise _undecodable(path, dialect,
+                                   None if final else offset + max(exc.start, 0)) from None
+            offset += len(chunk)
+            if dialect.newline == "\r":
+                if pending_cr:
+                    text = "\r" + text
+                pending_cr = text.endswith("\r") and not final
+                if pending_cr:
+                    text = text[:-1]
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            has_quote = has_quote or '"' in text
+            data = text.encode("utf-8")
+            if not spaces - {"\t"}:
+                spaces |= whitespace_in(data)
+            dst.write(data)
+            if final:
+                break
+    return has_quote, spaces
 
 
 def find_problem(text_path: str, separator: str, width: int) -> str | None:

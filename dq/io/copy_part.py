@@ -1,0 +1,163 @@
+"""The UTF-8 copy of a cp1252/Latin-1 export, made by two processes at once.
+
+Python's codecs hold the interpreter lock, so a copy in one process leaves the second core idle
+while it decodes and encodes (most of what a cp1252 export costs over a UTF-8 one). A second
+Python process copies the file's last part while this one copies the first:
+
+- The copy's length up to any byte is known from the bytes alone: each byte of 0x80–0xFF takes
+  one more byte in UTF-8 (two more for cp1252's "€", "–", "“" and the like). The second process
+  counts this over the first part (NumPy) and writes its part at that offset of the same
+  unlinked file, which it inherits as a descriptor; this process writes the first part from 0.
+- Nothing names the file: the export and the copy are passed as open descriptors, the rest as
+  JSON on standard input, so neither path nor content shows in a process listing. The second
+  process writes nothing but its JSON answer; it ignores SIGINT (this process stops it) and
+  stops of its own when this process is gone.
+- The answer is checked: if the second process failed, was stopped or started its part at
+  another offset than this process ended, this process copies that part itself (or the whole
+  file again), so the copy never depends on it being right.
+
+The copy is made in one process when the file is small, only one core is free, or a second
+process cannot be started (``sys.executable`` is not Python, no POSIX descriptors).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from dq.io.sniff import CopiedPart, copy_single_byte
+
+# Below this a second process costs more than it saves (its start-up is about 0.1 s).
+PARALLEL_MIN_BYTES = 48 << 20
+# The first process copies a little more: the second starts later and counts first.
+FIRST_SHARE = 0.6
+_BOOT = "import sys; sys.path.insert(0, {root!r}); from dq.io.copy_part import main; main()"
+
+
+def utf8_length(src: int, end: int, codec: str, chunk: int = 1 << 22) -> int:
+    """Bytes that bytes 0–``end`` of the cp1252/Latin-1 file open as ``src`` take in UTF-8.
+    (A byte cp1252 leaves undefined counts as two; the copy stops there anyway.)"""
+    import numpy as np
+
+    extra = np.zeros(256, dtype=np.int64)  # bytes beyond the second, by byte value
+    if codec == "cp1252":
+        for value in range(0x80, 0xA0):
+            try:
+                extra[value] = len(bytes([value]).decode("cp1252").encode("utf-8")) - 2
+            except UnicodeDecodeError:
+                pass
+    buf = bytearray(chunk)
+    view = memoryview(buf)
+    mask = np.empty(chunk, dtype=bool)
+    total, offset = 0, 0
+    while offset < end:
+        n = os.preadv(src, [view[:min(chunk, end - offset)]], offset)
+        if not n:
+            break
+        # as signed bytes, 0x80–0xFF are the negative ones and 0x80–0x9F those below -96
+        data = np.frombuffer(buf, dtype=np.int8, count=n)
+        total += n + int(np.count_nonzero(np.less(data, 0, out=mask[:n])))
+        if codec == "cp1252" and np.count_nonzero(np.less(data, -96, out=mask[:n])):
+            total += int(extra[data[mask[:n]].view(np.uint8)].sum())
+        offset += n
+    return total
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _start(src: int, dst: int, split: int, size: int, codec: str) -> subprocess.Popen | None:
+    if os.name != "posix" or not sys.executable or getattr(sys, "frozen", False):
+        return None
+    root = str(Path(__file__).resolve().parents[2])
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-I", "-c", _BOOT.format(root=root)], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, pass_fds=(src, dst),
+            close_fds=True)
+    except (OSError, ValueError):
+        return None
+    job = {"src": src, "dst": dst, "start": split, "end": size, "codec": codec,
+           "parent": os.getpid()}
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(json.dumps(job).encode("ascii"))
+        proc.stdin.close()
+    except OSError:
+        _stop(proc)
+        return None
+    return proc
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
+def _answer(proc: subprocess.Popen) -> dict | None:
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    if proc.wait() != 0:
+        return None
+    try:
+        answer = json.loads(out)
+    except ValueError:
+        return None
+    return answer if isinstance(answer, dict) else None
+
+
+def copy_in_parallel(src: int, size: int, codec: str, dst: int) -> CopiedPart:
+    """Copy the whole cp1252/Latin-1 file open as ``src`` (``size`` bytes) to UTF-8 into the
+    empty file open as ``dst``; by two processes when that pays."""
+    split = int(size * FIRST_SHARE)
+    proc = None
+    if size >= PARALLEL_MIN_BYTES and _cores() >= 2:
+        proc = _start(src, dst, split, size, codec)
+    if proc is None:
+        return copy_single_byte(src, 0, size, codec, dst, 0)
+    try:
+        first = copy_single_byte(src, 0, split, codec, dst, 0)
+        if first.bad is not None:
+            return first
+        answer = _answer(proc)
+    finally:
+        _stop(proc)
+    if answer is not None and answer.get("errno") is not None:
+        raise OSError(int(answer["errno"]), os.strerror(int(answer["errno"])))
+    if answer is None or answer.get("at") != first.written:
+        # Not copied, or (a bug) at another offset, where it may have written over the first
+        # part: copy everything here.
+        os.ftruncate(dst, 0)
+        return copy_single_byte(src, 0, size, codec, dst, 0)
+    second = CopiedPart(int(answer["written"]), bool(answer["has_quote"]),
+                        frozenset(answer["whitespace"]), answer["bad"])
+    os.ftruncate(dst, first.written + second.written)
+    return CopiedPart(first.written + second.written, first.has_quote or second.has_quote,
+                      first.whitespace | second.whitespace, second.bad)
+
+
+def main() -> None:
+    """The second process: the job on standard input, the answer on standard output."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    job = json.loads(sys.stdin.buffer.read())
+    src, dst, start, end = job["src"], job["dst"], job["start"], job["end"]
+    try:
+        at = utf8_length(src, start, job["codec"])
+        part = copy_single_byte(src, start, end, job["codec"], dst, at,
+                                go_on=lambda: os.getppid() == job["parent"])
+    except OSError as exc:
+        print(json.dumps({"errno": exc.errno}))
+        return
+    print(json.dumps({"at": at, "written": part.written, "has_quote": part.has_quote,
+                      "whitespace": sorted(part.whitespace), "bad": part.bad}))
