@@ -134,13 +134,18 @@ class ReadableGroup(typer.core.TyperGroup):
     the command-line parser's usage errors are written in the run's language (usage_error)."""
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        from dq.cli._coerce import install
+
         command = super().get_command(ctx, cmd_name)
-        return readable_metavars(command) if command is not None else None
+        return install(readable_metavars(command)) if command is not None else None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """As the parser's own standalone mode, except that a usage error in a Norwegian run is
         one ``dq: feil: …`` line from the catalogue (exit 2); in English it is the parser's
         own text, as before. (The parser's arguments are passed on as they came.)"""
+        from dq.cli._coerce import install
+
+        install(self)  # only the group's own options (its commands: get_command)
         if not kwargs.get("standalone_mode", True) or len(args) > 3:
             return super().main(*args, **kwargs)
         given = args[0] if args else kwargs.get("args")
