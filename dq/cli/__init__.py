@@ -42,8 +42,10 @@ def _build(name: str) -> Any:
     holder = typer.Typer(add_completion=False, **_SETTINGS)
     holder.callback()(lambda: None)  # a group, so that the command keeps its own name
     if isinstance(target, typer.Typer):
-        # no help given: the app's own (an explicit None would replace it)
-        holder.add_typer(target, name=name, **({"help": help_text} if help_text else {}))
+        if help_text:
+            holder.add_typer(target, name=name, help=help_text)
+        else:  # the app's own help (an explicit None would replace it)
+            holder.add_typer(target, name=name)
     else:
         holder.command(name, help=help_text)(target)
     return typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]

@@ -7,6 +7,12 @@ The names are loaded on first use: ``dq.io.copy_part`` runs in a second process 
 neither Polars nor the readers.
 """
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what the names are, for type checkers; loaded on first use below
+    from dq.io.readers import FORMATS, Source, SourceInfo, concat, scan
+    from dq.io.sniff import safe_name
+
 __all__ = ["FORMATS", "Source", "SourceInfo", "concat", "scan", "safe_name"]
 
 

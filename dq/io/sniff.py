@@ -765,7 +765,8 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
                 raise _undecodable(path, dialect, part.bad)
             has_quote, spaces = part.has_quote, part.whitespace
         else:
-            has_quote, spaces = _transcode_stream(path, dialect, fd)
+            has_quote, found = _transcode_stream(path, dialect, fd)
+            spaces = frozenset(found)
     except OSError as exc:
         raise InputError(Message("sniff.copy_failed", file=safe_name(path),
                                  reason=os_reason(exc))) from None
