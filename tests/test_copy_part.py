@@ -161,3 +161,18 @@ def test_a_cp1252_export_read_through_two_processes_reads_as_its_utf8_twin(paral
     # 16,000 empty cells and 4,000 of two spaces: all missing, only the empty ones null as read
     assert cp.raw.select(pl.col("Merknad").null_count()).collect().item() == 16000
     assert cp.lf.select(pl.col("Merknad").null_count()).collect().item() == 20000
+
+
+def test_without_reads_and_writes_at_offsets_the_copy_is_made_in_one_pass(tmp_path, monkeypatch):
+    # Windows has no os.preadv/os.pwrite: the one-pass copy, with the same bytes
+    monkeypatch.delattr(os, "preadv")
+    path = tmp_path / "x.csv"
+    path.write_bytes(_TEXT)
+    dialect = sniff.Dialect("cp1252", ";", False, False, True, "\n", True, None)
+    fd = os.open(tmp_path / "x.copy", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        out = sniff.transcode(path, dialect, fd)
+    finally:
+        os.close(fd)
+    assert (tmp_path / "x.copy").read_bytes() == _TEXT.decode("cp1252").encode("utf-8")
+    assert out.has_quote is False and out.whitespace == frozenset({" "})

@@ -755,7 +755,9 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
     open). Returns the dialect of the copy: whether a '"' occurs and the whitespace found. Bytes
     that do not decode are refused by offset."""
     try:
-        if dialect.codec in ("cp1252", "latin-1") and dialect.newline != "\r":
+        # (reads and writes at offsets: POSIX; elsewhere the one-pass copy below)
+        if dialect.codec in ("cp1252", "latin-1") and dialect.newline != "\r" and \
+                hasattr(os, "preadv") and hasattr(os, "pwrite"):
             from dq.io import copy_part
 
             with path.open("rb", buffering=0) as src:
@@ -775,7 +777,8 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
 
 
 def _transcode_stream(path: Path, dialect: Dialect, fd: int) -> tuple[bool, set[str]]:
-    """The copy of a UTF-16/32 file or of one whose lines end with a bare CR, in one pass."""
+    """The copy of a UTF-16/32 file or of one whose lines end with a bare CR, in one pass (and
+    of any file where the system cannot read and write at offsets)."""
     decoder = codecs.getincrementaldecoder(dialect.codec)(errors="strict")
     single = dialect.codec in ("cp1252", "latin-1")
     buf = bytearray(COPY_CHUNK)
