@@ -17,7 +17,10 @@ from tests.conftest import ROOT
 
 _RAW = ["", "0", "1", "5", "-3", "007", "1.5", "0.25", "-0.5", "1e3", " 7", "7 ", "1_000", "+2",
         "abc", "nan", "inf", "100000", "100001", "2.0", "x.csv", "/nonexistent/dir/x.csv",
-        str(ROOT), str(ROOT / "README.md"), "-", "true", "json", "JSON", "table", "nb", "EN"]
+        str(ROOT), str(ROOT / "README.md"), "-", "true", "json", "JSON", "table", "nb", "EN",
+        # paths as typed, not as Path writes them: errors must name them so
+        str(ROOT) + "/", str(ROOT / "tests") + "//", str(ROOT / "README.md") + "/",
+        str(ROOT / "tests" / ".." / "README.md"), "./x/", "~/x.toml"]
 
 
 def _params():

@@ -106,8 +106,11 @@ _TEXT = ("Avd;Navn;Dato\r\n" + "".join(f"{i};Ærlig Øystein – «{i}» “å�
     "import sys; sys.exit(3)",  # fails
     "print('not json')",  # answers nonsense
     # copies its part one byte too far on: over the first part's last byte
-    "import sys; sys.path.insert(0, {root!r}); import dq.io.copy_part as c; "
-    "u = c.utf8_length; c.utf8_length = lambda *a: u(*a) - 1; c.main()",
+    "import json, sys; job = json.loads(sys.stdin.buffer.read()); sys.path[:] = job['path']; "
+    "import dq.io.copy_part as c; u = c.utf8_length; "
+    "c.utf8_length = lambda *a, **k: u(*a, **k) - 1; c.main(job)",
+    # fails to write its part (an error of its own)
+    "import json, sys; job = json.loads(sys.stdin.buffer.read()); print(json.dumps({'errno': 28}))",
 ])
 def test_the_copy_does_not_depend_on_the_second_process(parallel, tmp_path, boot):
     parallel.setattr(copy_part, "_BOOT", boot)
@@ -176,3 +179,30 @@ def test_without_reads_and_writes_at_offsets_the_copy_is_made_in_one_pass(tmp_pa
         os.close(fd)
     assert (tmp_path / "x.copy").read_bytes() == _TEXT.decode("cp1252").encode("utf-8")
     assert out.has_quote is False and out.whitespace == frozenset({" "})
+
+
+def test_with_standard_input_closed_the_copy_is_still_right(tmp_path):
+    # the copy's descriptor is then 0, where the second process's own standard input goes
+    import subprocess
+    import sys
+
+    path = tmp_path / "x.csv"
+    path.write_bytes(_TEXT)
+    code = (
+        "import os, sys; os.close(0)\n"
+        "from dq.io import copy_part, sniff\n"
+        "from dq.tempfiles import unlinked_file\n"
+        "copy_part.PARALLEL_MIN_BYTES = 0; copy_part._cores = lambda: 2\n"
+        "answers = []; real = copy_part._answer\n"
+        "copy_part._answer = lambda p: answers.append(real(p)) or answers[-1]\n"
+        "fd, name = unlinked_file(size_hint=1)\n"
+        "assert fd == 0, fd\n"
+        "d = sniff.Dialect('cp1252', ';', False, False, True, '\\n', True, None)\n"
+        "sniff.transcode(__import__('pathlib').Path(sys.argv[1]), d, fd)\n"
+        "os.lseek(fd, 0, 0); data = b''\n"
+        "while chunk := os.read(fd, 1 << 20): data += chunk\n"
+        "print(data == open(sys.argv[1], 'rb').read().decode('cp1252').encode(), "
+        "bool(answers[0] and 'at' in answers[0]))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                         text=True, stdin=subprocess.DEVNULL)
+    assert out.stdout.split() == ["True", "True"], out.stdout + out.stderr[-500:]

@@ -51,13 +51,17 @@ def _leaf(annotation: Any, info: Any, value: Any, param: Any, ctx: Any) -> Any:
     if annotation is str:
         return value if isinstance(value, str) else _TYPER
     if annotation is Path and info.path_type is None:
+        from typer._click.exceptions import BadParameter
         from typer._param_types import coerce_cli_path
 
         if isinstance(value, str) and value:
             value = Path(value)
         if not isinstance(value, Path):
             return _TYPER
-        return coerce_cli_path(value, info, path_type=Path, param=param, ctx=ctx)
+        try:
+            return coerce_cli_path(value, info, path_type=Path, param=param, ctx=ctx)
+        except BadParameter:  # Typer's message names the path as it was typed
+            return _TYPER
     return _TYPER
 
 
@@ -105,9 +109,35 @@ def _give(param: Any) -> None:
         param._runtime_param = FastCoercion(param.type_descriptor)
 
 
+def _fits() -> bool:
+    """Whether this Typer converts as the one FastCoercion was written for: a lazily built
+    ``_runtime_param`` whose ``coerce(value, param, ctx)`` the parameter calls."""
+    global _FITS
+    if _FITS is None:
+        try:
+            import inspect
+
+            from typer._coercion import RuntimeParam, build_runtime_param  # noqa: F401
+            from typer._param_types import coerce_cli_choice, coerce_cli_path  # noqa: F401
+            from typer.core import _TyperParameter
+
+            _FITS = (list(inspect.signature(RuntimeParam.coerce).parameters)
+                     == ["self", "value", "param", "ctx"]
+                     and "_runtime_param" in getattr(_TyperParameter, "__annotations__", {}))
+        except (ImportError, AttributeError, TypeError, ValueError):
+            _FITS = False
+    return _FITS
+
+
+_FITS: bool | None = None
+
+
 def install(command: Any) -> Any:
     """Give each Typer parameter of ``command`` (and of its subcommands) a FastCoercion, the
-    --help option too (made when the parser first asks for it)."""
+    --help option too (made when the parser first asks for it). On a Typer that converts
+    otherwise, nothing: Typer converts as it does."""
+    if not _fits():
+        return command
     for param in getattr(command, "params", ()):
         _give(param)
     help_option = getattr(command, "get_help_option", None)

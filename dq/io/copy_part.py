@@ -10,8 +10,9 @@ Python process copies the file's last part while this one copies the first:
   unlinked file, which it inherits as a descriptor; this process writes the first part from 0.
 - Nothing names the file: the export and the copy are passed as open descriptors, the rest as
   JSON on standard input, so neither path nor content shows in a process listing. The second
-  process writes nothing but its JSON answer; it ignores SIGINT (this process stops it) and
-  stops of its own when this process is gone.
+  process writes nothing but its JSON answer; it ignores SIGINT (this process stops it), Linux
+  ends it when this process ends however that happens, and elsewhere it stops at its next
+  chunk.
 - The answer is checked: if the second process failed, was stopped or started its part at
   another offset than this process ended, this process copies that part itself (or the whole
   file again), so the copy never depends on it being right.
@@ -27,7 +28,7 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
+from collections.abc import Callable
 
 from dq.io.sniff import CopiedPart, copy_single_byte
 
@@ -35,10 +36,12 @@ from dq.io.sniff import CopiedPart, copy_single_byte
 PARALLEL_MIN_BYTES = 48 << 20
 # The first process copies a little more: the second starts later and counts first.
 FIRST_SHARE = 0.6
-_BOOT = "import sys; sys.path.insert(0, {root!r}); from dq.io.copy_part import main; main()"
+_BOOT = ("import json, sys; job = json.loads(sys.stdin.buffer.read()); sys.path[:] = job['path']; "
+         "from dq.io.copy_part import main; main(job)")
 
 
-def utf8_length(src: int, end: int, codec: str, chunk: int = 1 << 22) -> int:
+def utf8_length(src: int, end: int, codec: str, chunk: int = 1 << 22,
+                go_on: Callable[[], bool] | None = None) -> int:
     """Bytes that bytes 0–``end`` of the cp1252/Latin-1 file open as ``src`` take in UTF-8.
     (A byte cp1252 leaves undefined counts as two; the copy stops there anyway.)"""
     import numpy as np
@@ -54,7 +57,7 @@ def utf8_length(src: int, end: int, codec: str, chunk: int = 1 << 22) -> int:
     view = memoryview(buf)
     mask = np.empty(chunk, dtype=bool)
     total, offset = 0, 0
-    while offset < end:
+    while offset < end and (go_on is None or go_on()):
         n = os.preadv(src, [view[:min(chunk, end - offset)]], offset)
         if not n:
             break
@@ -74,22 +77,35 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+def _high(fd: int) -> int:
+    """A duplicate of ``fd`` numbered 3 or above: a run with standard input or output closed
+    has its files at 0–2, where the second process's own pipes go."""
+    import fcntl
+
+    return fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
+
+
 def _start(src: int, dst: int, split: int, size: int, codec: str) -> subprocess.Popen | None:
     if os.name != "posix" or not sys.executable or getattr(sys, "frozen", False):
         return None
-    root = str(Path(__file__).resolve().parents[2])
+    fds: list[int] = []
     try:
+        fds = [_high(src), _high(dst)]
         proc = subprocess.Popen(
-            [sys.executable, "-I", "-c", _BOOT.format(root=root)], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, pass_fds=(src, dst),
-            close_fds=True)
+            [sys.executable, "-I", "-c", _BOOT], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, pass_fds=fds, close_fds=True)
     except (OSError, ValueError):
         return None
-    job = {"src": src, "dst": dst, "start": split, "end": size, "codec": codec,
-           "parent": os.getpid()}
+    finally:
+        for fd in fds:
+            os.close(fd)
+    # the parent's import path: dq and NumPy where this process found them (-I ignores
+    # PYTHONPATH)
+    job = {"src": fds[0], "dst": fds[1], "start": split, "end": size, "codec": codec,
+           "parent": os.getpid(), "path": [p for p in sys.path if isinstance(p, str)]}
     try:
         assert proc.stdin is not None
-        proc.stdin.write(json.dumps(job).encode("ascii"))
+        proc.stdin.write(json.dumps(job).encode("utf-8"))
         proc.stdin.close()
     except OSError:
         _stop(proc)
@@ -133,11 +149,10 @@ def copy_in_parallel(src: int, size: int, codec: str, dst: int) -> CopiedPart:
         answer = _answer(proc)
     finally:
         _stop(proc)
-    if answer is not None and answer.get("errno") is not None:
-        raise OSError(int(answer["errno"]), os.strerror(int(answer["errno"])))
     if answer is None or answer.get("at") != first.written:
-        # Not copied, or (a bug) at another offset, where it may have written over the first
-        # part: copy everything here.
+        # Not copied (failed, stopped, or an error of its own: a real one comes back here), or
+        # (a bug) at another offset, where it may have written over the first part: copy
+        # everything here.
         os.ftruncate(dst, 0)
         return copy_single_byte(src, 0, size, codec, dst, 0)
     second = CopiedPart(int(answer["written"]), bool(answer["has_quote"]),
@@ -147,17 +162,36 @@ def copy_in_parallel(src: int, size: int, codec: str, dst: int) -> CopiedPart:
                       first.whitespace | second.whitespace, second.bad)
 
 
-def main() -> None:
-    """The second process: the job on standard input, the answer on standard output."""
+def _die_with_parent(parent: int) -> bool:
+    """Ask Linux to end this process when dq ends (however dq ends); whether dq is still
+    there."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    return os.getppid() == parent
+
+
+def main(job: dict) -> None:
+    """The second process: the job from standard input, the answer on standard output."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    job = json.loads(sys.stdin.buffer.read())
+    if not _die_with_parent(job["parent"]):
+        return
     src, dst, start, end = job["src"], job["dst"], job["start"], job["end"]
+
+    def go_on() -> bool:
+        return os.getppid() == job["parent"]
+
     try:
-        at = utf8_length(src, start, job["codec"])
-        part = copy_single_byte(src, start, end, job["codec"], dst, at,
-                                go_on=lambda: os.getppid() == job["parent"])
+        at = utf8_length(src, start, job["codec"], go_on=go_on)
+        part = copy_single_byte(src, start, end, job["codec"], dst, at, go_on=go_on)
     except OSError as exc:
         print(json.dumps({"errno": exc.errno}))
+        return
+    if not go_on():
         return
     print(json.dumps({"at": at, "written": part.written, "has_quote": part.has_quote,
                       "whitespace": sorted(part.whitespace), "bad": part.bad}))

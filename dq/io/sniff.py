@@ -761,7 +761,7 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
             from dq.io import copy_part
 
             with path.open("rb", buffering=0) as src:
-                part = copy_part.copy_in_parallel(src.fileno(), path.stat().st_size,
+                part = copy_part.copy_in_parallel(src.fileno(), os.fstat(src.fileno()).st_size,
                                                   dialect.codec, fd)
             if part.bad is not None:
                 raise _undecodable(path, dialect, part.bad)
