@@ -12,6 +12,7 @@ message, stays Typer's. ``install`` puts it on a command's parameters through Ty
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import Enum
 from pathlib import Path
@@ -109,27 +110,24 @@ def _give(param: Any) -> None:
         param._runtime_param = FastCoercion(param.type_descriptor)
 
 
+@functools.cache
 def _fits() -> bool:
     """Whether this Typer converts as the one FastCoercion was written for: a lazily built
     ``_runtime_param`` whose ``coerce(value, param, ctx)`` the parameter calls."""
-    global _FITS
-    if _FITS is None:
-        try:
-            import inspect
+    try:
+        import inspect
 
-            from typer._coercion import RuntimeParam, build_runtime_param  # noqa: F401
-            from typer._param_types import coerce_cli_choice, coerce_cli_path  # noqa: F401
-            from typer.core import _TyperParameter
-
-            _FITS = (list(inspect.signature(RuntimeParam.coerce).parameters)
-                     == ["self", "value", "param", "ctx"]
-                     and "_runtime_param" in getattr(_TyperParameter, "__annotations__", {}))
-        except (ImportError, AttributeError, TypeError, ValueError):
-            _FITS = False
-    return _FITS
-
-
-_FITS: bool | None = None
+        from typer._coercion import RuntimeParam, build_runtime_param  # noqa: F401
+        from typer._param_types import coerce_cli_choice, coerce_cli_path  # noqa: F401
+        from typer.core import _TyperParameter
+    except ImportError:
+        return False
+    try:
+        return (list(inspect.signature(RuntimeParam.coerce).parameters)
+                == ["self", "value", "param", "ctx"]
+                and "_runtime_param" in getattr(_TyperParameter, "__annotations__", {}))
+    except (TypeError, ValueError):
+        return False
 
 
 def install(command: Any) -> Any:

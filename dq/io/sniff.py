@@ -773,7 +773,7 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
         raise InputError(Message("sniff.copy_failed", file=safe_name(path),
                                  reason=os_reason(exc))) from None
     return replace(dialect, encoding="utf-8", bom=False, newline="\n", has_quote=has_quote,
-                   whitespace=frozenset(spaces))
+                   whitespace=spaces)
 
 
 def _transcode_stream(path: Path, dialect: Dialect, fd: int) -> tuple[bool, set[str]]:
