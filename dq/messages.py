@@ -235,6 +235,19 @@ STATISTICS["en"].update({
     "bland_altman_proportional_bias": "Proportional bias (Bland–Altman)",
 })
 
+# National ID classes (dq.fnr.CLASSES), as the report names them; JSON keeps the keys.
+FNR_CLASSES: dict[str, dict[str, str]] = {
+    "nb": {"fodselsnummer": "fødselsnummer", "d_nummer": "D-nummer", "h_nummer": "H-nummer",
+           "syntetisk": "syntetisk", "tom": "tom", "ugyldig_format": "ugyldig format",
+           "ugyldig_dato": "ugyldig dato", "ugyldig_kontrollsiffer": "ugyldig kontrollsiffer",
+           "kontroll_2032": "gyldig bare etter 2032-regelen"},
+    "en": {"fodselsnummer": "fødselsnummer", "d_nummer": "D number", "h_nummer": "H number",
+           "syntetisk": "synthetic", "tom": "empty", "ugyldig_format": "invalid format",
+           "ugyldig_dato": "invalid date", "ugyldig_kontrollsiffer": "invalid check digit",
+           "kontroll_2032": "valid only under the 2032 rule"},
+}
+
+
 def _statistic(stat: str, lang: str) -> str:
     """A statistic's name; ICC forms as Shrout & Fleiss write them, e.g. icc_2_1 → ICC(2,1)."""
     if stat.startswith("icc_") and stat.count("_") == 2:
@@ -273,10 +286,10 @@ REPORT: dict[str, dict[str, str]] = {
            "status": "Status", "worst": "Svakeste enheter", "not_assessed": "ikke vurdert",
            "partially_assessed": "delvis vurdert", "missing": "Ikke vurdert",
            "more": "… {n} til: --format markdown, html eller json",
-           "pass": "bestått", "warn": "advarsel", "fail": "ikke bestått", "info": "info",
+           "pass": "bestått", "warn": "advarsel", "fail": "ikke bestått", "info": "orientering",
            "national": "Nasjonalt", "threshold": "Terskel", "method": "Metode",
            "suppression": "Prikking", "figures": "Figurer", "inputs": "Datagrunnlag",
-           "n": "n/N", "what": "Hva som skal til", "generated": "Laget med dq",
+           "spec_file": "spesifikasjon", "exit": "avslutningskode {code}", "n": "n/N", "what": "Hva som skal til", "generated": "Laget med dq",
            "period_year": "Rapportår {year}", "period_previous": "forrige år {previous}",
            "period_all": "Alle år samlet: {span}",
            "period_years": "registreringer {span}",
@@ -291,7 +304,7 @@ REPORT: dict[str, dict[str, str]] = {
            "pass": "pass", "warn": "warning", "fail": "fail", "info": "info",
            "national": "National", "threshold": "Threshold", "method": "Method",
            "suppression": "Small cells", "figures": "Figures", "inputs": "Data",
-           "n": "n/N", "what": "What would assess it", "generated": "Made with dq",
+           "spec_file": "spec", "exit": "exit {code}", "n": "n/N", "what": "What would assess it", "generated": "Made with dq",
            "period_year": "Report year {year}", "period_previous": "previous year {previous}",
            "period_all": "All years pooled: {span}",
            "period_years": "registrations {span}",
@@ -299,6 +312,8 @@ REPORT: dict[str, dict[str, str]] = {
            "gh_more": "{fail} more failing and {warn} more warning checks not annotated (at "
                       "most {limit}); see the report"},
 }
+# (the words are used as they are, not through render(): the no-break space before % here)
+REPORT["nb"] = {key: text.replace(" %", "\u202f%") for key, text in REPORT["nb"].items()}
 
 
 def ui(key: str, lang: str, **params: Any) -> str:
@@ -318,7 +333,8 @@ class _Formatter(string.Formatter):
         if spec == "changes":
             return "; ".join(_change(c, lang) for c in value)
         if spec == "classes":
-            return ", ".join(f"{k} {count(v, lang)}" for k, v in value.items() if v)
+            return ", ".join(f"{FNR_CLASSES[lang].get(k, k)} {count(v, lang)}"
+                             for k, v in value.items() if v)
         if spec == "statistic":
             return _statistic(str(value), lang)
         if spec == "label":
@@ -1210,7 +1226,7 @@ SUB: dict[str, dict[str, str]] = {
     "status.pass": {"nb": "bestått", "en": "pass"},
     "status.warn": {"nb": "advarsel", "en": "warning"},
     "status.fail": {"nb": "ikke bestått", "en": "fail"},
-    "status.info": {"nb": "info", "en": "info"},
+    "status.info": {"nb": "orientering", "en": "info"},
     "status.not_assessed": {"nb": "ikke vurdert", "en": "not assessed"},
     "national": {"nb": "Nasjonalt", "en": "National"},
     "missing_group": {"nb": "(mangler)", "en": "(missing)"},

@@ -69,7 +69,8 @@ from dq.messages import Message
 MEASURES = ("kappa", "icc", "sensitivity", "specificity", "proportion", "difference")
 CI_METHODS = ("wald", "wilson", "clopper-pearson")
 
-#: method key → reference, as cited in every output.
+#: method key → reference, as cited in every output: citations only, in no language (the method
+#: itself is named from the catalogue, "plan.method.<key>").
 REFERENCES: dict[str, str] = {
     "kappa_ci_binary": "Donner & Rotondi 2010, Int J Biostat 6(1):31; R kappaSize CIBinary",
     "kappa_ci_multi": "Rotondi & Donner 2012, J Clin Epidemiol 65:778–784; R kappaSize "
@@ -80,12 +81,12 @@ REFERENCES: dict[str, str] = {
                          "Power3Cats–Power5Cats",
     "icc_width": "Bonett 2002, Stat Med 21:1331–1335; R presize prec_icc",
     "icc_power": "Walter, Eliasziw & Donner 1998, Stat Med 17:101–110",
-    "wald": "Buderer 1996, Acad Emerg Med 3:895–900, Wald interval",
-    "wald_proportion": "Wald interval; statsmodels samplesize_confint_proportion",
+    "wald": "Buderer 1996, Acad Emerg Med 3:895–900",
+    "wald_proportion": "statsmodels samplesize_confint_proportion",
     "wilson": "Wilson 1927, J Am Stat Assoc 22:209–212; R presize prec_prop",
     "clopper-pearson": "Clopper & Pearson 1934, Biometrika 26:404–413; R presize prec_prop",
-    "fleiss_cc": "Fleiss, Tytun & Ury 1980, Biometrics 36:343–346, with continuity correction",
-    "fleiss": "Fleiss, Tytun & Ury 1980, Biometrics 36:343–346, no continuity correction; "
+    "fleiss_cc": "Fleiss, Tytun & Ury 1980, Biometrics 36:343–346",
+    "fleiss": "Fleiss, Tytun & Ury 1980, Biometrics 36:343–346; "
               "statsmodels samplesize_proportions_2indep_onetail",
 }
 

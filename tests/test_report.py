@@ -85,7 +85,7 @@ def test_planted_problems_show_in_their_dimensions(example_report):
     dup = rows(r, "korrekthet.duplikater")[0]
     assert dup["numerator"] == 4 and dup["status"] == "warn" and dup["period"] == "2023"
     ids = rows(r, "korrekthet.fodselsnummer")[0]
-    assert ids["numerator"] == 7 and "syntetisk" in ids["figure"]
+    assert ids["numerator"] == 7 and "synthetic 3,921, invalid format 2" in ids["figure"]
     assert rows(r, "korrekthet.datoer.2")[0]["status"] == "fail"
     assert rows(r, "korrekthet.validering.ASA")[0]["status"] == "warn"
     # Reliabilitet: the kappa paradox variable warns on κ.
@@ -367,7 +367,7 @@ def test_ci_contract_strict_junit_verdict_line_and_annotations(tmp_path, monkeyp
     lines = result.stderr.splitlines()
     # one verdict line, always, last
     assert lines[-1].startswith("dq: Kompletthet ikke bestått, Korrekthet ikke bestått")
-    assert lines[-1].endswith("— exit 1")
+    assert lines[-1].endswith("— avslutningskode 1")
     # annotations: every failing check once (its units counted) before any warning, across the
     # dimensions, at most 20, and what was left out said
     notes = [ln for ln in lines if ln.startswith("::")]

@@ -56,3 +56,19 @@ def interval(low: float | None, high: float | None, lang: str) -> str:
     if low is None or high is None or math.isnan(low) or math.isnan(high):
         return "–"
     return f"{estimate(low, lang)}–{'∞' if high == math.inf else estimate(high, lang)}"
+
+
+def moment(iso: str, lang: str) -> str:
+    """A run's time stamp (ISO 8601, as the JSON has it) for people: "27.11.2026 kl. 01.29 UTC"
+    or "27 Nov 2026 01:29 UTC" (the offset as written when it is not UTC)."""
+    from datetime import datetime, timedelta
+
+    try:
+        at = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    offset = at.utcoffset()
+    zone = "" if offset is None else " UTC" if offset == timedelta(0) else f" {at:%z}"
+    if lang == "nb":
+        return f"{at:%d.%m.%Y} kl. {at:%H.%M}{zone}"
+    return f"{at.day} {at:%b %Y %H:%M}{zone}"

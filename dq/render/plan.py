@@ -97,7 +97,7 @@ def rows(plan: Plan, lang: str) -> list[tuple[str, str]]:
         show = (lambda v: pct(v, lang)) if as_pct else (lambda v: num(v, lang, 3))
         low = "–" if plan.ci_low is None else show(plan.ci_low)
         high = "–" if plan.ci_high is None else show(plan.ci_high)
-        out.append((plan_text("plan.label.ci", lang, level=plan.level), f"{low} – {high}"))
+        out.append((plan_text("plan.label.ci", lang, level=plan.level), f"{low}–{high}"))
     if plan.width is not None:
         as_pct = plan.measure in ("sensitivity", "specificity", "proportion")
         out.append((plan_text("plan.label.width", lang),

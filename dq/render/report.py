@@ -159,7 +159,7 @@ def verdict_line(report, lang: str, code: int) -> str:  # noqa: ANN001
     """One line for a CI log, always on stderr: each dimension's verdict, then the exit code."""
     t = TEXT[lang]
     parts = [f"{NAMES[lang][d['id']]} {t[d['verdict']]}" for d in report.dimensions]
-    return "dq: " + ", ".join(parts) + f" — exit {code}"
+    return "dq: " + ", ".join(parts) + " — " + t["exit"].format(code=code)
 
 
 def _gh_data(text: str) -> str:

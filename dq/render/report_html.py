@@ -18,7 +18,7 @@ from dq.checks.model import NAMES
 from dq.messages import METHOD_NAMES, METHOD_SOURCES, METHODS, chapter, ui
 from dq.render import figures as figs
 from dq.render.chapter import build, top_findings
-from dq.render.numbers import count
+from dq.render.numbers import count, moment
 from dq.render.report_markdown import ANCHORS, SECTIONS, _definitions, report_figures
 from dq.render.report_text import (TEXT, _missing, _reason, beside_text, ci_of, evidence_of,
                                    family_line, figure_of, figure_text, key_text, paradox_text,
@@ -99,6 +99,8 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
     body = [f"<header><h1>{esc(title)}</h1><p>{esc(period_line(report, lang))}</p></header>"]
     toc = "".join(f'<li><a href="#{ANCHORS[s]}">{esc(chapter(s, lang))}</a></li>'
                   for s in SECTIONS)
+    toc += f'<li><a href="#{ANCHORS["inputs"]}">{esc(t["inputs"])}</a></li>'
+
     body.append(f'<nav class="toc" aria-label="{esc(chapter("contents", lang))}">'
                 f'<b>{esc(chapter("contents", lang))}</b><ol>{toc}</ol></nav>')
 
@@ -262,11 +264,15 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
 
     body.append(f'<section id="{ANCHORS["inputs"]}"><h2>{esc(t["inputs"])}</h2><ul>')
     for i in report.inputs:
-        body.append(f"<li><code>{esc(i.path.name)}</code>: {esc(count(i.rows, lang))} "
-                    f"{esc(ui('rows', lang))}, sha256 <code>{esc(i.sha256)}</code></li>")
+        rows = "" if i.rows is None else f": {esc(count(i.rows, lang))} {esc(ui('rows', lang))}"
+        body.append(f"<li><code>{esc(i.path.name)}</code>{rows}, sha256 "
+                    f"<code>{esc(i.sha256)}</code></li>")
+    if report.spec.path:
+        body.append(f"<li>{esc(t['spec_file'])} <code>{esc(report.spec.path.name)}</code>, "
+                    f"sha256 <code>{esc(report.spec.sha256 or '')}</code></li>")
     body.append("</ul>")
     body.append(f'<p class="small">{esc(t["generated"])} {dq.__version__}, '
-                f"{esc(report.started)}</p></section>")
+                f"{esc(moment(report.started, lang))}</p></section>")
     return (f'<!DOCTYPE html><html lang="{"nb" if lang == "nb" else "en"}"><head>'
             '<meta charset="utf-8"><meta name="viewport" content="width=device-width,'
             f'initial-scale=1"><title>{esc(title)}</title><style>{CSS}</style></head><body>'

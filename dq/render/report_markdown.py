@@ -51,7 +51,8 @@ def markdown(report, lang: str, figures_dir: str | None = None) -> str:  # noqa:
     if period_line(report, lang):
         out += [period_line(report, lang), ""]
     out += [f"**{chapter('contents', lang)}:** " + " · ".join(
-        f"[{chapter(s, lang)}](#{ANCHORS[s]})" for s in SECTIONS), ""]
+        [f"[{chapter(s, lang)}](#{ANCHORS[s]})" for s in SECTIONS]
+        + [f"[{t['inputs']}](#{ANCHORS['inputs']})"]), ""]
 
     # ---- summary
     out += [_heading(2, chapter("summary", lang), ANCHORS["summary"]), "",
@@ -180,10 +181,10 @@ def markdown(report, lang: str, figures_dir: str | None = None) -> str:  # noqa:
 
     out += [_heading(2, t["inputs"], ANCHORS["inputs"]), ""]
     for i in report.inputs:
-        out.append(f"- {md_cell(i.path.name)}: {count(i.rows, lang)} {ui('rows', lang)}, sha256 "
-                   f"`{i.sha256[:16]}…`")
+        rows = "" if i.rows is None else f": {count(i.rows, lang)} {ui('rows', lang)}"
+        out.append(f"- {md_cell(i.path.name)}{rows}, sha256 `{i.sha256[:16]}…`")
     if report.spec.path:
-        out.append(f"- spec {md_cell(report.spec.path.name)}, sha256 "
+        out.append(f"- {t['spec_file']} {md_cell(report.spec.path.name)}, sha256 "
                    f"`{(report.spec.sha256 or '')[:16]}…`")
     out += ["", f"_{t['generated']} {dq.__version__}._", ""]
     return "\n".join(out)

@@ -13,7 +13,7 @@ from typing import Any
 from dq.checks.model import figure as check_figure
 from dq.checks.model import title as check_title
 from dq.messages import FAMILIES as _FAMILIES
-from dq.messages import chapter, chapter_n, word
+from dq.messages import chapter, chapter_n, render, word
 from dq.render.chapter import Dimension, Family, Finding
 from dq import messages
 from dq.render.numbers import ci, count, num, pct
@@ -105,6 +105,8 @@ def figure_of(row: dict[str, Any], lang: str) -> str:
         return num(row["estimate"], lang, 3)
     if _is_share(row):
         return pct(row["estimate"], lang)
+    if row["definition"] == "sammenlignbarhet.skift" and row.get("variant") == "unit":
+        return render("{change:pp}", lang, {"change": row["estimate"]})  # after − before
     return num(row["estimate"], lang, 0 if float(row["estimate"]).is_integer() else 2)
 
 
