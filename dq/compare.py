@@ -424,14 +424,28 @@ def published(result: Result, n: int | None) -> list[dict[str, Any]]:
             v = _number(row.get(key))
             return 0 if v is None or not -2**62 < v < 2**62 else int(v)
 
+        from dq.checks.registry import DEFINITIONS
+
+        def level(row: dict[str, Any]) -> str:
+            if row["unit"] is not None:
+                return "unit"
+            d = DEFINITIONS.get(str(row.get("definition")))
+            # a count of units or columns is no count of patients: never hidden
+            return "enumeration" if d is not None and d.enumeration else "national"
+
+        levels = [level(r) for r in rows]
+        counted = [h or lv != "enumeration" for h, lv in zip(stored, levels, strict=True)]
         df = pl.DataFrame({
-            "level": ["national" if r["unit"] is None else "unit" for r in rows],
+            "level": levels,
             "id": [r["id"] for r in rows],
-            "__num": [count(r, "numerator", h) for r, h in zip(rows, stored, strict=True)],
-            "__den": [count(r, "denominator", h) for r, h in zip(rows, stored, strict=True)],
+            "__num": [count(r, "numerator", h) if c else 0
+                      for r, h, c in zip(rows, stored, counted, strict=True)],
+            "__den": [count(r, "denominator", h) if c else 0
+                      for r, h, c in zip(rows, stored, counted, strict=True)],
         }, schema={"level": pl.String, "id": pl.String, "__num": pl.Int64, "__den": pl.Int64})
         df = suppress(df, ["__num", "__den"], n, period=["id"], has_units=False)
-        marked = (pl.col("level") == "unit") & (pl.col("__num__hidden") | pl.col("__den__hidden"))
+        # a national row too: when it is small, or a lone hidden unit could be recovered from it
+        marked = pl.col("__num__hidden") | pl.col("__den__hidden")
         new = df.select(marked.fill_null(False)).to_series().to_list()
         hidden = [h or bool(m) for h, m in zip(stored, new, strict=True)]
         # A unit hidden in one check is hidden in every check drawn from the same counts (the

@@ -1,10 +1,15 @@
 """Small-cell suppression for published formats (domain.md "Privacy").
 
-Primary suppression hides counts from 1 to N − 1 (shown as "<N"; zeros are shown). Secondary
-suppression keeps a hidden cell from being recovered from a published total: within each set of
-sibling rows whose sum is published one level up (units of one HF, HFs of one RHF, RHFs of the
-nation, each per period), a set with exactly one hidden cell hides its smallest other non-zero
-cell too. Proportions and estimates computed from a hidden count are hidden with it.
+Primary suppression hides counts from 1 to N − 1 (shown as "<N"). A row with a hidden count hides
+all its counts: a count left beside a hidden one, with the row's status band, could give the hidden
+one away. Secondary suppression keeps a hidden row from being recovered from a published total:
+within each set of sibling rows whose sum is published one level up (units of one HF, HFs of one
+RHF, RHFs of the nation, each per period; units of the nation without a unit table), a set with
+exactly one hidden row hides its smallest other row that has a non-zero count too, and when
+there is none (every other sibling is zero) hides the total one level up instead, which is then
+protected among its own siblings in turn. Cells hidden only to protect another are shown as
+":" (Statistics Norway's mark for a figure withheld for confidentiality), never as "<N", which
+would be false. Proportions and estimates computed from a hidden count are hidden with it.
 """
 
 from __future__ import annotations
@@ -12,41 +17,70 @@ from __future__ import annotations
 import polars as pl
 
 PARENT = {"unit": "hf", "hf": "rhf", "rhf": None}
+HIDDEN_MARK = ":"
 
 
 def rule(n: int) -> str:
-    return (f"Counts below {n} are shown as \"<{n}\" (zeros are shown), with secondary suppression "
-            "so that a hidden count cannot be recovered from totals; figures computed from a "
-            "hidden count are hidden too.")
+    return (f"Counts from 1 to {n - 1} are shown as \"<{n}\"; so that no hidden count can be "
+            "recovered from totals, other counts of the same rows and further rows or totals are "
+            f"hidden too (shown as \"{HIDDEN_MARK}\"); figures computed from a hidden count are "
+            "hidden.")
+
+
+def _parent_row(df: pl.DataFrame, level: str, key: dict[str, object], period: list[str],
+                has_units: bool) -> int | None:
+    """The row holding the published total of a sibling set: the HF of units, the RHF of HFs,
+    the nation of RHFs (or of units without a unit table)."""
+    parent = PARENT[level] if has_units else None
+    want = {"level": parent or "national", **{c: key[c] for c in period}}
+    if parent:
+        want[parent] = key[parent]
+    rows = df.filter(*(pl.col(c).is_null() if v is None else pl.col(c) == v
+                       for c, v in want.items()))
+    return int(rows["__row"][0]) if rows.height == 1 else None
 
 
 def suppress(df: pl.DataFrame, counts: list[str], n: int, *, period: list[str],
              has_units: bool) -> pl.DataFrame:
-    """Add a boolean column ``<count>__hidden`` for each count column."""
+    """Add boolean columns ``<count>__hidden`` (not shown) and ``<count>__small`` (hidden as a
+    count of 1 to n − 1: shown as "<n"; other hidden counts show as ``HIDDEN_MARK``)."""
+    small = {c: df[c].is_between(1, n - 1).fill_null(False).to_list() for c in counts}
     if "level" not in df.columns:
-        return df.with_columns((pl.col(c).is_between(1, n - 1)).fill_null(False)
-                               .alias(f"{c}__hidden") for c in counts)
+        return df.with_columns(*(pl.Series(f"{c}__hidden", small[c]) for c in counts),
+                               *(pl.Series(f"{c}__small", small[c]) for c in counts))
     out = df.with_row_index("__row")
-    for count in counts:
-        hidden = out[count].is_between(1, n - 1).fill_null(False).to_list()
+    hidden = [any(small[c][i] for c in counts) for i in range(out.height)]
+    values = out.select(pl.sum_horizontal(pl.col(c).fill_null(0).abs() for c in counts)) \
+        .to_series().to_list()
+    changed = True
+    while changed:  # until no set has a lone hidden row: each pass only hides more
+        changed = False
         for level, parent in PARENT.items():
             if not has_units and level != "unit":
                 continue
             group = ([parent] if has_units and parent else []) + period
-            rows = out.filter(pl.col("level") == level).select("__row", count, *group)
+            if not set(group) <= set(out.columns):  # e.g. --by rhf: no HF column, no units
+                continue
+            rows = out.filter(pl.col("level") == level).select("__row", *group)
             if rows.is_empty():
                 continue
-            for _, part in (rows.group_by(group) if group else [((), rows)]):
+            for key, part in (rows.group_by(group) if group else [((), rows)]):
                 ids = part["__row"].to_list()
-                values = part[count].to_list()
-                if len(ids) < 2 or sum(hidden[i] for i in ids) != 1:
+                if sum(hidden[i] for i in ids) != 1:
                     continue
-                visible = [(v, i) for v, i in zip(values, ids, strict=True)
-                           if not hidden[i] and v and v > 0]
-                if visible:
-                    hidden[min(visible)[1]] = True
-        out = out.with_columns(pl.Series(f"{count}__hidden", hidden))
-    return out.drop("__row")
+                others = [(values[i], i) for i in ids if not hidden[i] and values[i] > 0]
+                if others:
+                    hidden[min(others)[1]] = True
+                    changed = True
+                    continue
+                total = _parent_row(out, level, dict(zip(group, key, strict=True)), period,
+                                    has_units)
+                if total is not None and not hidden[total]:
+                    hidden[total] = True
+                    changed = True
+    return out.with_columns(
+        *(pl.Series(f"{c}__hidden", hidden) for c in counts),
+        *(pl.Series(f"{c}__small", small[c]) for c in counts)).drop("__row")
 
 
 def derived_columns(df: pl.DataFrame, counts: list[str], keys: list[str],
@@ -54,7 +88,7 @@ def derived_columns(df: pl.DataFrame, counts: list[str], keys: list[str],
     """Columns computed from the counts (shares, CIs, estimates): hidden with a hidden count.
     Group keys and the ``visible`` columns stay shown."""
     return [c for c in df.columns if c not in counts and c not in keys
-            and not c.endswith("__hidden") and c not in visible]
+            and not c.endswith(("__hidden", "__small")) and c not in visible]
 
 
 def any_hidden(counts: list[str]) -> pl.Expr:
@@ -70,4 +104,4 @@ def apply_to_json(df: pl.DataFrame, counts: list[str], derived: list[str]) -> pl
         *(pl.when(~hide).then(pl.col(c)).alias(c) for c in derived if c in df.columns),
         pl.concat_list(pl.when(pl.col(f"{c}__hidden")).then(pl.lit(c)) for c in counts)
         .list.drop_nulls().alias("suppressed"),
-    ).drop(f"{c}__hidden" for c in counts)
+    ).drop(*(f"{c}__hidden" for c in counts), *(f"{c}__small" for c in counts))

@@ -85,14 +85,29 @@ def publish(report: Report, min_count: int | None) -> Report:
     checks = checks.with_columns(
         pl.Series("__family", [family(i) for i in checks["id"].to_list()], dtype=pl.String))
     units = pl.col("unit").is_not_null()
-    # Primary and secondary suppression among the unit rows of each check, on the numerator and
-    # denominator; any other count a row's figure was made from (e.g. the two years of a shift)
-    # hides the row on its own.
-    unit_rows = checks.with_row_index("__row").filter(units)
-    hidden_rows = unit_rows.filter(
-        _hidden_units(unit_rows, ["numerator", "denominator"], n, ["id"])
-        | pl.col("cells").list.eval(_small(pl.element(), n)).list.any().fill_null(False))
-    hidden = {(f, u) for f, u in hidden_rows.select("__family", "unit").iter_rows()}
+    # Primary and secondary suppression over the rows of each check (and period): its unit rows
+    # are siblings whose total is the national row, which is itself hidden when it is small or
+    # when a lone hidden unit could be recovered from it (privacy.suppress). A count of units or
+    # columns (a full enumeration) is no count of patients: those national rows are not touched.
+    # Any other count a row's figure was made from (e.g. the two years of a shift) counts as
+    # small with its row.
+    from dq.checks.registry import DEFINITIONS
+
+    enumerations = [k for k, d in DEFINITIONS.items() if d.enumeration]
+    rows = checks.with_row_index("__check_row").filter(units | ~pl.col("definition").is_in(enumerations))
+    work = rows.select(
+        "__check_row", "id", pl.col("period").cast(pl.String),
+        pl.when(units).then(pl.lit("unit")).otherwise(pl.lit("national")).alias("level"),
+        *(pl.col(c).cast(pl.Int64, strict=False) for c in ("numerator", "denominator")),
+        pl.col("cells").list.eval(_small(pl.element(), n)).list.any().fill_null(False)
+        .cast(pl.Int64).alias("__cells"))
+    marked = suppress(work, ["numerator", "denominator", "__cells"], n, period=["id", "period"],
+                      has_units=False)
+    hidden_rows = rows.filter(marked["numerator__hidden"])
+    small_rows = set(rows.filter(marked["numerator__small"] | marked["denominator__small"]
+                                 | marked["__cells__small"])["__check_row"].to_list())
+    hidden = {(f, u) for f, u in hidden_rows.filter(units).select("__family", "unit").iter_rows()}
+    hidden_national = set(hidden_rows.filter(~units)["__check_row"].to_list())
     # Figures: their own rule over their counts, then joined with their family.
     figures: dict[str, pl.DataFrame] = {}
     for key, fr in report.figures.items():
@@ -126,10 +141,14 @@ def publish(report: Report, min_count: int | None) -> Report:
         figures[key] = fr.with_columns(hide.alias("suppressed")).with_columns(
             pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
             for c in values).drop("__family", "__name")
-    hide = is_hidden(checks, "__family", "unit") & checks["unit"].is_not_null()
+    hide = (is_hidden(checks, "__family", "unit") & checks["unit"].is_not_null()) | pl.Series(
+        [i in hidden_national for i in range(checks.height)], dtype=pl.Boolean)
     params = [_title_only(d, p) if h else p for d, p, h in
               zip(checks["definition"], checks["params"], hide, strict=True)]
-    checks = checks.with_columns(hide.alias("suppressed"),
+    # Whether a hidden row is itself small ("<n") or hidden to protect another (":"); a unit
+    # hidden through its family shows as small where its own counts are, else as ":".
+    small = pl.Series([i in small_rows for i in range(checks.height)], dtype=pl.Boolean)
+    checks = checks.with_columns(hide.alias("suppressed"), (hide & small).alias("suppressed_small"),
                                  pl.Series("params", params, dtype=pl.String)).with_columns(
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
         for c in HIDDEN_FIELDS).drop("__family", "cells")

@@ -577,7 +577,7 @@ def test_every_format_shows_the_same_hidden_cells(reports, trimmed, pair):
         assert len(marked) == len([r for r in hidden if r["change"] in shown[fmt]]), fmt
         for line in marked:  # the row of a hidden cell shows no figure and no change
             assert not re.search(r"\d %|\d pp|\d\.\d{3}", line), (fmt, line)
-    assert "Small cells: Counts below 5" in md and "Small cells: Counts below 5" in html
+    assert "Small cells: Counts from 1 to 4" in md and "Small cells: Counts from 1 to 4" in html
 
 
 def test_the_small_cell_the_issue_saw_stays_hidden(reports, trimmed):

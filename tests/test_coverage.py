@@ -245,7 +245,7 @@ def test_cli_fail_on_unit_and_markdown_suppression():
     md = run("coverage", "--spec", spec_path, "--by", "unit,year", "--format", "markdown",
              "--lang", "en")
     assert md.exit_code == 0
-    assert "Counts below 5 are shown as \"<5\"" in md.stdout
+    assert 'Counts from 1 to 4 are shown as "<5"' in md.stdout
 
 
 def test_cli_linkage_json_never_prints_person_ids():

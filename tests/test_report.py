@@ -168,10 +168,10 @@ def test_markdown_golden_and_number_format(example_report):
     assert "| Variabelkompletthet: Komplikasjonstype | 61,9\u202f%" in nb
     assert "| 195/315 |" in nb and "3\u202f928/3\u202f928" in nb  # narrow no-break space
     assert "2022: 58,2\u202f% (+3,7 prosentpoeng)" in nb
-    assert "Prikking: Antall under 5" in nb
+    assert "Prikking: Antall fra 1 til 4" in nb
     en = render.markdown(publish(example_report, 5), "en")
     assert "| Variable completeness: Komplikasjonstype | 61.9 %" in en
-    assert "Counts below 5" in en
+    assert "Counts from 1 to 4" in en
 
 
 def test_junit_parses_back(example_report):

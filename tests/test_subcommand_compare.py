@@ -77,7 +77,7 @@ def test_suppressed_rows_stay_hidden(results):
     row = next(line for line in out.splitlines()
                if "Variabelkompletthet: Komplikasjonstype — Drammen" in line)
     assert row.count(" – |") == 4 and "(prikket)" in row and "%" not in row
-    assert "_Prikking: Antall under 5" in out
+    assert "_Prikking: Antall fra 1 til 4" in out
 
 
 def test_html_is_self_contained_escaped_and_narrow(results, tmp_path):

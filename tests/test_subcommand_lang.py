@@ -109,7 +109,7 @@ def test_coverage_markdown_suppresses_small_cells(tmp_path):
     # Aleris Nesttun: 0 of 119 in the reference; 119 < 200 is hidden, and the share with it
     row = next(line for line in out.splitlines() if line.startswith("| Aleris Nesttun"))
     assert "&lt;200" in row and "0,0" not in row
-    assert "_Prikking: Antall under 200" in out
+    assert "_Prikking: Antall fra 1 til 199" in out
 
 
 @pytest.mark.parametrize("command", [*COMMANDS, "report"])

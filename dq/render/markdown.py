@@ -17,6 +17,7 @@ from dq.render.terminal import (ci_header, correctness_detail, coverage_method, 
                                 estimate_text, group_label, loglinear_text, model_headers,
                                 model_rows, paradoxes, reliability_method)
 from dq.render.text import md_cell
+from dq.privacy import HIDDEN_MARK
 
 
 class Data(str):
@@ -107,7 +108,7 @@ def _total(n: float | None, low: float | None, high: float | None, lang: str) ->
 
 def _cell(row: dict[str, object], col: str, n: int | None, lang: str) -> str:
     if n and row.get(f"{col}__hidden"):
-        return f"<{n}"
+        return f"<{n}" if row.get(f"{col}__small") else HIDDEN_MARK
     value = row.get(col)
     return "–" if value is None else count(value, lang)  # type: ignore[arg-type]
 

@@ -28,7 +28,7 @@ from dq.render.text import plain
 def to_json(report) -> dict[str, Any]:  # noqa: ANN001
     from dq.render.envelope import rows
 
-    checks = report.checks
+    checks = report.checks.drop("suppressed_small", strict=False)  # for people's formats only
     suppress_n = report.suppressed_below
     results = rows(checks)
     for row in results:

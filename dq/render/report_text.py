@@ -14,6 +14,7 @@ from dq.checks.model import figure as check_figure
 from dq.checks.model import title as check_title
 from dq.messages import FAMILIES as _FAMILIES
 from dq.messages import chapter, chapter_n, render, word
+from dq.privacy import HIDDEN_MARK
 from dq.render.chapter import Dimension, Family, Finding
 from dq import messages
 from dq.render.numbers import ci, count, num, pct
@@ -26,8 +27,9 @@ def suppression_rule(n: int | None, lang: str) -> str | None:
     if not n:
         return None
     if lang == "nb":
-        return (f"Antall under {n} vises som «<{n}» for enheter, med sekundærprikking slik at et "
-                "skjult tall ikke kan regnes ut fra totalene; andeler beregnet fra skjulte tall "
+        return (f"Antall fra 1 til {n - 1} vises som «<{n}»; for at et skjult tall ikke skal "
+                "kunne regnes ut fra totalene, skjules også de andre tallene i samme rad og flere "
+                f"rader eller totaler (vist som «{HIDDEN_MARK}»); tall beregnet fra skjulte tall "
                 "skjules også.")
     from dq.privacy import rule
 
@@ -93,6 +95,12 @@ def figure_text(row: dict[str, Any], lang: str) -> str:
 
 def _is_share(row: dict[str, Any]) -> bool:
     """A proportion: the estimate is numerator / denominator (not a count of units, say)."""
+    if row.get("suppressed"):  # its numbers are gone: the definition says what it was
+        from dq.checks.registry import DEFINITIONS
+
+        d = DEFINITIONS.get(str(row.get("definition")))
+        return d is not None and d.kind == "proportion" and not row["id"].startswith(
+            "reliabilitet.")
     num, den, est = row["numerator"], row["denominator"], row["estimate"]
     return (num is not None and den is not None and est is not None and den > 0
             and abs(num / den - est) < 1e-9 and not row["id"].startswith("reliabilitet."))
@@ -112,7 +120,8 @@ def figure_of(row: dict[str, Any], lang: str) -> str:
 
 def evidence_of(row: dict[str, Any], lang: str, n: int | None) -> str:
     if row.get("suppressed"):
-        return f"<{n}"
+        # "<n" only for a row hidden as a small count; one hidden to protect another is ":"
+        return f"<{n}" if row.get("suppressed_small", True) else HIDDEN_MARK
     if row["numerator"] is None and row["denominator"] is None:
         return ""
     if row["numerator"] is None:

@@ -22,6 +22,7 @@ from dq.grading import RANK
 from dq.messages import counted, label_word, statistic_name, status_word, sub
 from dq.render.numbers import ci, count, estimate, interval, num, pct
 from dq.render.text import plain
+from dq.privacy import HIDDEN_MARK
 
 STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "info": "dim",
                 "not_assessed": "dim"}
@@ -192,7 +193,7 @@ def bar(value: float | None, width: int = 10, target: float = 0.8, low: float = 
 def count_cell(row: dict[str, object], col: str, n_suppress: int | None, lang: str) -> str:
     """A count, or ``<n`` where small-cell suppression hid it."""
     if n_suppress and row.get(f"{col}__hidden"):
-        return f"<{n_suppress}"
+        return f"<{n_suppress}" if row.get(f"{col}__small") else HIDDEN_MARK
     value = row.get(col)
     return "–" if value is None else count(value, lang)  # type: ignore[arg-type]
 
