@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from dq.errors import ConfigError
+from dq.errors import ConfigError, InputError
 from dq.io import Source
 from dq.io.values import as_date, as_datetime, number
+from dq.io.sniff import safe_name
 from dq.messages import Message
 from dq.spec import Spec, Variable, condition_columns
 
@@ -58,6 +59,19 @@ def _type_name(var: Variable | None, name: str, source: Source) -> str:
     return "number"
 
 
+def _missing(spec: Spec, source: Source, where: str, cond: str, name: str,
+             columns: list[str]) -> InputError:
+    """A condition that names a column the data lack (a misspelt name): the key, the name and
+    the nearest column name, never a value."""
+    import difflib
+
+    close = difflib.get_close_matches(name, [c for c in columns if not c.startswith("__")], 1)
+    hint = Message("condition.did_you_mean", name=close[0]) if close else ""
+    files = ", ".join(safe_name(i.path.name) for i in source.infos) or "—"
+    return InputError(Message("condition.missing_column", spec=_spec_name(spec), where=where,
+                              condition=cond, column=name, file=files, hint=hint))
+
+
 def with_conditions(lf: pl.LazyFrame, spec: Spec, source: Source,
                     conditions: dict[str, tuple[str, str]]) -> pl.LazyFrame:
     """Add one boolean column per condition, named by its key.
@@ -77,6 +91,10 @@ def with_conditions(lf: pl.LazyFrame, spec: Spec, source: Source,
         return lf
     schema = lf.collect_schema()
     names = sorted({c for cond, _ in conditions.values() for c in condition_columns(cond)})
+    for cond, where in conditions.values():
+        for name in condition_columns(cond):
+            if name not in schema:
+                raise _missing(spec, source, where, cond, name, list(schema))
     raw = {n: f"__raw__{n}" for n in names}
     lf = lf.with_columns(pl.col(n).alias(a) for n, a in raw.items())
     typed_cols = {n: typed(n, schema[n], spec, source) for n in names}

@@ -836,6 +836,14 @@ def _type_guess(p: Profile, g: Guess, value_labels: dict[str, str] | None,
         g.min = p.core_min if use_core else p.num_min
         g.max = p.core_max if use_core else p.num_max
         g.notes.append(Note("range", {"share": p.share(p.numbers)}, todo=True))
+        # A measure whose observed bound has six digits or more holds a value that is no
+        # measure (a national ID number in a weight field, say): never written into the spec.
+        dropped = [b for b in ("min", "max") if getattr(g, b) is not None
+                   and abs(float(getattr(g, b))) >= 100_000]
+        for bound in dropped:
+            setattr(g, bound, None)
+        if dropped:
+            g.notes.append(Note("range_id_like", {"bounds": "/".join(dropped)}, todo=True))
         if unknown:
             g.notes.append(Note("unknown_guess", {"codes": unknown,
                                                   "n": sum(p.sentinels[u] for u in unknown)},

@@ -1100,6 +1100,10 @@ INIT: dict[str, dict[str, str]] = {
                         "here"},
     "range": {"nb": "{share:pct} er tall; min og max er observert, sett de lovlige grensene",
               "en": "{share:pct} are numbers; min and max are observed, set the allowed range"},
+    "range_id_like": {"nb": "en observert grense på seks sifre eller mer (et ID-nummer skrevet i "
+                            "feil felt?) er ikke skrevet hit; sett {bounds} selv",
+                      "en": "an observed bound of six digits or more (an ID number typed into "
+                            "the wrong field?) is not written here; set {bounds} yourself"},
     "missing": {"nb": "mangler i {share:pct} av registreringene",
                 "en": "missing in {share:pct} of the records"},
     "optional": {"nb": "mangler ofte: ikke obligatorisk? Eller skriv betingelsen den kreves under",
@@ -2792,6 +2796,12 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
         "en": "{spec}: {where}: the condition {condition!r} cannot be evaluated on the data: the "
               "type of {columns} does not fit the comparison; declare it in [variables.NAME] "
               "(type = \"integer\", \"date\", …) or compare with text ('2')"},
+    "condition.missing_column": {
+        "nb": "{spec}: {where}: betingelsen {condition!r} nevner kolonnen {column!r}, som ikke "
+              "finnes i {file}{hint}; rett navnet i spesifikasjonen",
+        "en": "{spec}: {where}: the condition {condition!r} names the column {column!r}, which "
+              "is not in {file}{hint}; correct the name in the spec"},
+    "condition.did_you_mean": {"nb": " (mente du {name!r}?)", "en": " (did you mean {name!r}?)"},
     "condition.not_boolean": {
         "nb": "{spec}: {where}: {condition!r} er ikke en sann/usann-betingelse; sammenlign "
               "kolonnen med en verdi, f.eks. \"{column} = 1\"",
@@ -3572,6 +3582,11 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
               "oppgi den i [units]",
         "en": "{file}: unit table lacks column {columns} (columns found: {found}); name it in "
               "[units]"},
+    "units.blank_ids": {
+        "nb": "{file}: {n:count} linje(r) uten enhets-ID i kolonnen {column!r} (linje {lines}); "
+              "fyll inn ID-en eller fjern linjen",
+        "en": "{file}: {n:count} line(s) without a unit id in the column {column!r} (line "
+              "{lines}); fill in the id or remove the line"},
     "units.duplicate_ids": {
         "nb": "{file}: enhets-id-ene {ids} står mer enn én gang i enhetstabellen; hver enhet "
               "skal ha én rad",

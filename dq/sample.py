@@ -258,8 +258,8 @@ def public_strata(allocation: pl.DataFrame, spec: Spec, strata: list[str]) -> pl
     """The allocation as it may be printed (terminal, JSON, manifest): a stratum value is shown
     only when it cannot be patient data (domain.md "Privacy") — the unit column through
     ``dq.units.public`` (never an 11-digit number; with a unit table only listed or plain ids);
-    any other column's value only when it is a declared code or a whole number of at most four
-    digits (a year, a small code), else ``(other value)``. The list written to ``-o`` keeps the
+    any other column's value only when it is a declared code or, for a variable without codes,
+    a whole number of at most four digits (a year), else ``(other value)``. The list written to ``-o`` keeps the
     real values: the hospitals need them."""
     from dq.grouping import OTHER_VALUE
     from dq.io.values import as_text
@@ -274,7 +274,9 @@ def public_strata(allocation: pl.DataFrame, spec: Spec, strata: list[str]) -> pl
             continue
         var = spec.variables.get(name)
         declared = sorted({*(var.codes or {}), *var.unknown}) if var is not None else []
-        shown = text.is_in(declared) | text.str.contains(r"^-?\d{1,4}$")
+        shown = text.is_in(declared)
+        if not (var is not None and var.codes):  # a coded variable shows its codes only
+            shown = shown | text.str.contains(r"^-?\d{1,4}$")
         exprs.append(pl.when(text.is_null()).then(None).when(shown).then(text)
                      .otherwise(pl.lit(OTHER_VALUE)).alias(name))
     return allocation.with_columns(exprs) if exprs else allocation

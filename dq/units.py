@@ -66,6 +66,11 @@ def load(spec: UnitTable) -> Units:
     from dq.io.values import as_text
 
     out = df.select(as_text(pl.col(col), df.schema[col]).alias(role) for role, col in wanted.items())
+    blank = out.with_row_index("line", offset=2).filter(
+        pl.col("unit").is_null() | (pl.col("unit").str.strip_chars() == ""))["line"]
+    if len(blank):
+        raise InputError(Message("units.blank_ids", file=spec.path, column=spec.id, n=len(blank),
+                                 lines=", ".join(map(str, blank.head(10).to_list()))))
     dups = out.filter(pl.col("unit").is_duplicated()).get_column("unit").unique().sort()
     if len(dups):
         raise InputError(Message("units.duplicate_ids", file=spec.path, n=len(dups),

@@ -212,3 +212,20 @@ def test_printed_strata_never_show_patient_data():
     assert {row[1] for row in shown} == {"3", "(other value)", "2023"}
     assert int(r.allocation["n"].sum()) == 8
     assert fnr in r.records["unit"].to_list() or name in r.records["ward"].to_list()
+
+
+def test_a_coded_stratum_shows_its_codes_only():
+    """A number typed into a coded variable (1967 in Kjonn, codes 1 and 2) is no declared code:
+    "(other value)", as dq completeness --by shows it; a variable without codes keeps short
+    whole numbers (a year column)."""
+    from dq.spec import Variable
+
+    df = pl.DataFrame({"id": [f"k{i}" for i in range(40)], "unit": ["4001"] * 40,
+                       "Kjonn": ["1"] * 19 + ["1967"] + ["2"] * 20,
+                       "Aar": ["2023"] * 40})
+    spec = replace(_unit_spec(), variables={"Kjonn": Variable(
+        name="Kjonn", type="categorical", codes={"1": "Mann", "2": "Kvinne"})})
+    r = S.draw(_source(df), spec, n=8, seed=1, keys=["id"], strata=["Kjonn", "Aar"])
+    shown = r.allocation.select("Kjonn", "Aar").rows()
+    assert {row[0] for row in shown} == {"1", "2", "(other value)"}
+    assert {row[1] for row in shown} == {"2023"}

@@ -32,10 +32,12 @@ def checks(source: Source, spec: Spec, finished: pl.LazyFrame, event: pl.Expr,
     schema = source.lf.collect_schema()
     reg = as_date(pl.col(column), schema[column], source.date_formats.get(column))
     delay = (reg - event).dt.total_days().alias("delay")
+    # Registered before the event is no timely registration but a date error: not within.
+    within = pl.col("delay").is_between(0, t.limit_days)
     base = finished.select(year_of(event).alias("year"), delay,
                            *( [unit.alias("unit")] if unit is not None else []))
     per_year = (base.filter(pl.col("delay").is_not_null()).group_by("year")
-                .agg(pl.len().alias("n"), (pl.col("delay") <= t.limit_days).sum().alias("within"),
+                .agg(pl.len().alias("n"), within.sum().alias("within"),
                      pl.col("delay").median().alias("median"),
                      pl.col("delay").quantile(0.9, "nearest").alias("p90"))
                 .sort("year").collect(engine="streaming"))
@@ -72,7 +74,7 @@ def checks(source: Source, spec: Spec, finished: pl.LazyFrame, event: pl.Expr,
     if unit is not None:
         by_unit = (base.filter(pl.col("year") == last["year"], pl.col("delay").is_not_null())
                    .group_by("unit").agg(pl.len().alias("n"),
-                                         (pl.col("delay") <= t.limit_days).sum().alias("within"),
+                                         within.sum().alias("within"),
                                          pl.col("delay").median().alias("median"),
                                          pl.col("delay").quantile(0.9, "nearest").alias("p90"))
                    .collect(engine="streaming"))

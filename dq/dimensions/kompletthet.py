@@ -37,8 +37,11 @@ def _coverage(ctx: Context, out: Assessment) -> None:
         variant="not_reporting" if res.not_reporting else "all_report",
         params={"units": list(res.not_reporting)}, period=period))
     num, den = cov.numerator, cov.denominator
-    nat = cov.rows.filter(pl.col("level") == "national").row(0, named=True)
-    reporting = cov.national.filter(pl.col("scope") == "reporting_units").row(0, named=True)
+    nat_rows = cov.rows.filter(pl.col("level") == "national")
+    reporting_rows = cov.national.filter(pl.col("scope") == "reporting_units")
+    if not nat_rows.height or not reporting_rows.height:  # e.g. no record names its unit
+        return
+    nat, reporting = nat_rows.row(0, named=True), reporting_rows.row(0, named=True)
     mode = {"word": res.mode}
     trend = (national_trend(res.rows.filter(pl.col("level") == "national"), num, den)
              if ctx.report_year is not None else ())
