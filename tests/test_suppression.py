@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 
 import polars as pl
+import pytest
 from typer.testing import CliRunner
 
 from dq import privacy
 from dq.cli import app
-from tests.test_report import EXAMPLE, example_report  # noqa: F401  (a fixture)
+from tests.test_report import EXAMPLE, _example_report
 
 
 def _hidden(out: pl.DataFrame, count: str = "n") -> list[bool]:
@@ -63,6 +64,11 @@ def test_coverage_by_rhf_with_suppression_runs():
                                   "--format", "json", "--suppress", "5"])
         assert res.exit_code in (0, 1), (by, res.output)
         json.loads(res.stdout)
+
+
+@pytest.fixture(scope="module")
+def example_report():
+    return _example_report()
 
 
 def test_report_national_rows_and_lone_units(example_report):
