@@ -434,14 +434,16 @@ def published(result: Result, n: int | None) -> list[dict[str, Any]]:
             return "enumeration" if d is not None and d.enumeration else "national"
 
         levels = [level(r) for r in rows]
-        counted = [h or lv != "enumeration" for h, lv in zip(stored, levels, strict=True)]
+
+        def counts(key: str) -> list[int]:
+            return [count(r, key, h) if h or lv != "enumeration" else 0
+                    for r, h, lv in zip(rows, stored, levels, strict=True)]
+
         df = pl.DataFrame({
             "level": levels,
             "id": [r["id"] for r in rows],
-            "__num": [count(r, "numerator", h) if c else 0
-                      for r, h, c in zip(rows, stored, counted, strict=True)],
-            "__den": [count(r, "denominator", h) if c else 0
-                      for r, h, c in zip(rows, stored, counted, strict=True)],
+            "__num": counts("numerator"),
+            "__den": counts("denominator"),
         }, schema={"level": pl.String, "id": pl.String, "__num": pl.Int64, "__den": pl.Int64})
         df = suppress(df, ["__num", "__den"], n, period=["id"], has_units=False)
         # a national row too: when it is small, or a lone hidden unit could be recovered from it

@@ -12,8 +12,8 @@ import polars as pl
 
 from dq.errors import ConfigError, InputError
 from dq.io import Source
-from dq.io.values import as_date, as_datetime, number
 from dq.io.sniff import safe_name
+from dq.io.values import as_date, as_datetime, number
 from dq.messages import Message
 from dq.spec import Spec, Variable, condition_columns
 

@@ -76,6 +76,11 @@ def _hidden_units(df: pl.DataFrame, counts: list[str], n: int, group: list[str])
                          .fill_null(False)).to_series()
 
 
+def _rows_in(frame: pl.DataFrame, positions: set[int]) -> pl.Series:
+    """Whether each row of ``frame`` is at one of ``positions`` (0-based)."""
+    return frame.select(pl.int_range(pl.len()).is_in(sorted(positions))).to_series()
+
+
 def publish(report: Report, min_count: int | None) -> Report:
     """The report as every format shows it; ``min_count`` None or 0: nothing is hidden."""
     checks = report.checks.with_columns(pl.lit(False).alias("suppressed"))
@@ -94,7 +99,8 @@ def publish(report: Report, min_count: int | None) -> Report:
     from dq.checks.registry import DEFINITIONS
 
     enumerations = [k for k, d in DEFINITIONS.items() if d.enumeration]
-    rows = checks.with_row_index("__check_row").filter(units | ~pl.col("definition").is_in(enumerations))
+    rows = checks.with_row_index("__check_row").filter(
+        units | ~pl.col("definition").is_in(enumerations))
     work = rows.select(
         "__check_row", "id", pl.col("period").cast(pl.String),
         pl.when(units).then(pl.lit("unit")).otherwise(pl.lit("national")).alias("level"),
@@ -141,13 +147,13 @@ def publish(report: Report, min_count: int | None) -> Report:
         figures[key] = fr.with_columns(hide.alias("suppressed")).with_columns(
             pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
             for c in values).drop("__family", "__name")
-    hide = (is_hidden(checks, "__family", "unit") & checks["unit"].is_not_null()) | pl.Series(
-        [i in hidden_national for i in range(checks.height)], dtype=pl.Boolean)
+    hide = (is_hidden(checks, "__family", "unit") & checks["unit"].is_not_null()) \
+        | _rows_in(checks, hidden_national)
     params = [_title_only(d, p) if h else p for d, p, h in
               zip(checks["definition"], checks["params"], hide, strict=True)]
     # Whether a hidden row is itself small ("<n") or hidden to protect another (":"); a unit
     # hidden through its family shows as small where its own counts are, else as ":".
-    small = pl.Series([i in small_rows for i in range(checks.height)], dtype=pl.Boolean)
+    small = _rows_in(checks, small_rows)
     checks = checks.with_columns(hide.alias("suppressed"), (hide & small).alias("suppressed_small"),
                                  pl.Series("params", params, dtype=pl.String)).with_columns(
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)

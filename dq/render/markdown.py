@@ -12,12 +12,12 @@ from collections.abc import Sequence
 import polars as pl
 
 from dq.messages import counted, label_word, statistic_name, status_word, sub
+from dq.privacy import HIDDEN_MARK
 from dq.render.numbers import ci, count, estimate, interval, num, pct
 from dq.render.terminal import (ci_header, correctness_detail, coverage_method, estimate_ci,
                                 estimate_text, group_label, loglinear_text, model_headers,
                                 model_rows, paradoxes, reliability_method)
 from dq.render.text import md_cell
-from dq.privacy import HIDDEN_MARK
 
 
 class Data(str):

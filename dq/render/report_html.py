@@ -100,7 +100,6 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
     toc = "".join(f'<li><a href="#{ANCHORS[s]}">{esc(chapter(s, lang))}</a></li>'
                   for s in SECTIONS)
     toc += f'<li><a href="#{ANCHORS["inputs"]}">{esc(t["inputs"])}</a></li>'
-
     body.append(f'<nav class="toc" aria-label="{esc(chapter("contents", lang))}">'
                 f'<b>{esc(chapter("contents", lang))}</b><ol>{toc}</ol></nav>')
 

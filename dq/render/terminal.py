@@ -20,9 +20,9 @@ from rich.text import Text
 
 from dq.grading import RANK
 from dq.messages import counted, label_word, statistic_name, status_word, sub
+from dq.privacy import HIDDEN_MARK
 from dq.render.numbers import ci, count, estimate, interval, num, pct
 from dq.render.text import plain
-from dq.privacy import HIDDEN_MARK
 
 STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "info": "dim",
                 "not_assessed": "dim"}
