@@ -36,7 +36,7 @@ from dq.io.readers import is_blank
 from dq.io.values import as_date, as_datetime, as_text, number
 from dq.spec import Spec, Thresholds, Variable, condition_columns
 from dq.stats import with_ci
-from dq.units import Units, roll_up
+from dq.units import Units, not_units, roll_up
 
 if TYPE_CHECKING:
     from dq.io.plain import PlainCSV
@@ -221,7 +221,8 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
             fail_under: float | None = None, min_n: int | None = None,
             ci_method: str = "wilson",
             extra: dict[str, pl.Expr] | None = None,
-            code_presence: bool = False, _plain: bool = True) -> CompletenessResult:
+            code_presence: bool = False, unit_names: set[str] | None = None,
+            _plain: bool = True) -> CompletenessResult:
     """Counts per variable × group in one streamed pass over ``source.raw``.
 
     ``extra``: more aggregations (name → expression) evaluated per group in the same pass, so
@@ -231,7 +232,10 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
 
     ``code_presence``: also which declared codes each group's finished records hold, per
     categorical variable (``CompletenessResult.code_presence``), for the codes that appear or
-    vanish between years (``dq.dimensions.sammenlignbarhet``)."""
+    vanish between years (``dq.dimensions.sammenlignbarhet``).
+
+    ``unit_names``: without a unit table, the unit values that may be printed besides plain
+    ids (``dq.coverage.reference_names``); default SKDE's public hospital structure."""
     schema = source.raw.collect_schema()
     variables = _variables(spec, list(schema))
     info = source.info
@@ -349,9 +353,13 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
         if with_plain is None:  # not as plain as it looked: the engine counts every variable
             return compute(source, spec, grouping, units=units, fail_under=fail_under,
                            min_n=min_n, ci_method=ci_method, extra=extra,
-                           code_presence=code_presence, _plain=False)
+                           code_presence=code_presence, unit_names=unit_names, _plain=False)
         counted = with_plain
-    wide = finish(counted, units.known() if units is not None else None)
+    known = units.known() if units is not None else unit_names
+    hidden_units = not_units(counted, spec.dataset.unit or "unit", known,
+                             table=units is not None) \
+        if "unit" in counted.columns else None
+    wide = finish(counted, known)
     extra_frame = (wide.select(*cols, *(pl.col(f"{EXTRA}{k}").alias(k) for k in extra))
                    if extra else None)
     held_codes = {variables[i].name: (codes, wide.select(
@@ -367,6 +375,8 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     n_rows = int(wide["__rows"].sum())
     n_finished = int(wide["__finished"].sum())
     warnings = unreadable_warnings({c: int(wide[c].sum()) for c in unreadable}, spec, source)
+    if hidden_units is not None:
+        warnings.append(hidden_units)
     if len(source.infos) == 1 and source.info.rows is None:
         source.info.rows = n_rows
 

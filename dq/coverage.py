@@ -42,7 +42,8 @@ from dq.linkage import link
 from dq.messages import Message
 from dq.spec import Spec
 from dq.stats import with_ci
-from dq.units import LEVELS, Units, roll_up
+from dq.units import (LEVELS, MISSING, NOT_A_UNIT, UNMATCHED, Units, group_value, not_units,
+                      roll_up)
 
 BANDS = ((0.80, "80–100 %"), (0.60, "60–79 %"), (0.40, "40–59 %"), (0.10, "10–39 %"),
          (0.0, "<10 %"))
@@ -192,12 +193,13 @@ def _registry_events(source: Source, spec: Spec, cols: RegistryColumns,
                      pl.col(cols.date).is_not_null().alias("__has_date"))
 
 
-def _text_units(df: pl.DataFrame, known: set[str] | None = None) -> pl.DataFrame:
+def _text_units(df: pl.DataFrame, known: set[str] | None = None, *,
+                institution: bool = False) -> pl.DataFrame:
     """Unit ids as text, as they may be printed (``dq.units.public``)."""
     from dq.units import public
 
-    text = public(as_text(pl.col("unit"), df.schema["unit"]), known)
-    return df.with_columns(text.fill_null("(missing)").alias("unit"))
+    text = public(as_text(pl.col("unit"), df.schema["unit"]), known, institution=institution)
+    return df.with_columns(text.fill_null(MISSING).alias("unit"))
 
 
 def _apply(df: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
@@ -267,7 +269,7 @@ def _years_left_out(ref_only: set[int], reg_only: set[int], both: list[int],
 
 def _unmatched(side: Message, unit: str, close: list[str]) -> Message:
     """A unit of one source that matches no unit in the unit table (its closest names)."""
-    return Message("coverage.unit_unmatched", side=side, unit=unit,
+    return Message("coverage.unit_unmatched", side=side, unit=group_value(unit),
                    closest=Message("coverage.closest", names=close) if close else "")
 
 
@@ -312,12 +314,27 @@ def _read_reference_counts(source: Source, cols: ReferenceColumns,
     if dups.height:
         raise InputError(Message("coverage.reference_duplicates", file=path, n=dups.height,
                                  keys=" × ".join(keys)))
-    df = _text_units(df, known)
+    df = _text_units(df, known, institution=True)
     if cols.code_groups:
         if not cols.code_group:
             raise ConfigError(Message("coverage.code_groups_column"))
         df = df.filter(pl.col("code_group").is_in(list(cols.code_groups)))
     return df.group_by("unit", "year").agg(pl.col("n").sum())
+
+
+def reference_names(counts: pl.DataFrame) -> set[str]:
+    """Without a unit table, the unit values a registry may print: SKDE's public hospital
+    structure and every unit NPR's aggregate counts name (``dq.units.public``)."""
+    from dq.units import NOT_A_UNIT, public_names
+
+    named = {u for u in counts["unit"].drop_nulls().unique().to_list()
+             if u not in (NOT_A_UNIT, MISSING)}
+    return set(public_names()) | named
+
+
+def aggregate_unit_names(references: list[Source], ref_cols: ReferenceColumns) -> set[str]:
+    """``reference_names`` of the aggregate references (read once more: they are small)."""
+    return reference_names(pl.concat([_read_reference_counts(r, ref_cols) for r in references]))
 
 
 def aggregate(registry: Source, references: list[Source], spec: Spec, units: Units | None,
@@ -326,7 +343,11 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     """``registry_counts``: the registry's events per unit and year (unit, year, n, no_date,
     bad_date; units as text) when another pass already counted them (``dq report``)."""
     warnings: list[str] = []
-    known = units.known() if units is not None else None
+    # NPR's aggregate counts name units as NPR does: names are public and shown so that an
+    # unmatched one can be mapped; only an ID number is never shown (dq.units.public). Without
+    # a unit table, a registry unit value that one of them names is a unit too.
+    ref = pl.concat([_read_reference_counts(r, ref_cols) for r in references])
+    known = units.known() if units is not None else reference_names(ref)
     if registry_counts is not None:
         reg = registry_counts
     else:
@@ -336,11 +357,11 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
             n_expr, (~pl.col("__has_date")).sum().alias("no_date"),
             (pl.col("__has_date") & pl.col("date").is_null()).sum().alias("bad_date"),
         ).collect(engine="streaming")
+        hidden = not_units(reg, reg_cols.unit, known, table=units is not None)
+        if hidden is not None:
+            warnings.append(hidden)
         reg = _text_units(reg, known)
     _date_warnings(reg, reg_cols.date, warnings)
-    # NPR's aggregate counts name units as NPR does: names are public and shown so that an
-    # unmatched one can be mapped; only an ID number is never shown (dq.units.public).
-    ref = pl.concat([_read_reference_counts(r, ref_cols) for r in references])
     ref = ref.group_by("unit", "year").agg(pl.col("n").sum())
     ref_name = ", ".join(str(r.info.path) for r in references)
     years = _years_overlap(reg, ref, warnings, ref_name)
@@ -367,9 +388,9 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     ref_labels = sorted(names.get(u, u) for u in ref_units)
     unmatched_registry: list[dict[str, object]] = []
     for u in sorted(reg_units - ref_units):
-        close = _closest(names.get(u, u), ref_labels)
+        close = [] if u in (NOT_A_UNIT, MISSING) else _closest(names.get(u, u), ref_labels)
         unmatched_registry.append({"unit": u, "unit_name": names.get(u), "closest": close})
-        warnings.append(Message("coverage.unit_not_in_reference", unit=names.get(u, u),
+        warnings.append(Message("coverage.unit_not_in_reference", unit=group_value(names.get(u, u)),
                                 closest=Message("coverage.closest_reference", names=close)
                                 if close else ""))
     not_reporting = sorted(names.get(u, u) for u in ref_units - reg_units)
@@ -457,7 +478,7 @@ def _tilslutning(per_unit: pl.DataFrame, units: Units | None, other: list[str],
         (pl.col("n_registry") > 0).alias("reporting"))
     if units is not None:
         df = df.join(units.table.select("unit", "rhf"), on="unit", how="left").with_columns(
-            pl.col("rhf").fill_null("(unmatched)"))
+            pl.col("rhf").fill_null(UNMATCHED))
     else:
         df = df.with_columns(rhf=pl.lit(None, pl.String))
     agg = [pl.len().alias("units_in_reference"), pl.col("reporting").sum().alias("units_reporting")]
@@ -493,9 +514,11 @@ class _UnitText:
     unit table by id or name: applied by ``dq.linkage.link`` to frames it holds in memory, so a
     national register's units are turned into text once per distinct value, not once per row."""
 
-    def __init__(self, matcher: UnitMatcher, dtypes: list[pl.DataType]) -> None:
+    def __init__(self, matcher: UnitMatcher, dtypes: list[pl.DataType], column: str) -> None:
         self.matcher = matcher
         self.dtypes = dtypes
+        self.column = column  # the registry's unit column, named when its values are hidden
+        self.hidden: set[object] = set()  # distinct registry unit values that are not units
         self.known = matcher.units.known() if matcher.units is not None else None
         self.mappings: list[dict[str, str]] = [{} for _ in dtypes]
         self.seen: list[set[str]] = [set() for _ in dtypes]
@@ -508,6 +531,8 @@ class _UnitText:
         raw = df["unit"].unique().drop_nulls()
         text = pl.DataFrame({"unit": raw}).select(
             public(as_text(pl.col("unit"), self.dtypes[i]), self.known).alias("unit"))["unit"]
+        if i == 0:
+            self.hidden.update(raw.filter(text == NOT_A_UNIT).to_list())
         if self.matcher.units is not None:
             new = sorted(set(text.drop_nulls().to_list()) - self.seen[i])
             self.seen[i].update(new)
@@ -517,10 +542,14 @@ class _UnitText:
             if self.mappings[i]:
                 text = text.replace(self.mappings[i])
         unit = pl.col("unit").replace_strict(raw, text, default=None, return_dtype=pl.String)
-        return df.with_columns(unit.fill_null("(missing)"))
+        return df.with_columns(unit.fill_null(MISSING))
 
     def warnings(self, labels: list[Message]) -> list[str]:
         out: list[str] = []
+        if self.hidden:
+            out.append(Message("units.not_units", column=self.column, n=len(self.hidden),
+                               where=Message("units.where_table" if self.known
+                                             else "units.where_public")))
         for label, values in zip(labels, self.unmatched, strict=True):
             for u in sorted(values):
                 close = _closest(u, self.matcher.candidates())
@@ -528,7 +557,7 @@ class _UnitText:
         return out
 
 
-def _unify(frames: list[pl.LazyFrame], matcher: UnitMatcher) -> tuple[list[pl.LazyFrame],
+def _unify(frames: list[pl.LazyFrame], matcher: UnitMatcher, column: str) -> tuple[list[pl.LazyFrame],
                                                                       _UnitText]:
     """Same person-id type in every source; the units as read, with the hook that maps them."""
     schemas = [f.collect_schema() for f in frames]
@@ -538,7 +567,7 @@ def _unify(frames: list[pl.LazyFrame], matcher: UnitMatcher) -> tuple[list[pl.La
         if len(person_types) > 1:
             frame = frame.with_columns(as_text(pl.col("person"), schema["person"]).alias("person"))
         out.append(frame)
-    return out, _UnitText(matcher, [s["unit"] for s in schemas])
+    return out, _UnitText(matcher, [s["unit"] for s in schemas], column)
 
 
 def linkage(registry: Source, references: list[Source], spec: Spec, units: Units | None,
@@ -557,7 +586,7 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
     labels = [Message("coverage.side.registry"), *(
         Message("coverage.side.reference_file", file=r.info.path.name) for r in references)]
     matcher = UnitMatcher(units)
-    frames, unit_text = _unify([events, *refs], matcher)
+    frames, unit_text = _unify([events, *refs], matcher, reg_cols.unit)
     names = ("registry", *[r.info.path.stem for r in references])
     linked = link(frames, names, opts.window, opts.same_unit, unit_text)
     warnings += unit_text.warnings(labels)

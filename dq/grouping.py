@@ -112,7 +112,7 @@ def finish(df: pl.DataFrame, known: set[str] | None = None) -> pl.DataFrame:
     be printed (``dq.units.public``: no ID number or name typed into the unit column)."""
     if "unit" not in df.columns:
         return df
-    from dq.units import public
+    from dq.units import MISSING, public
 
     text = public(as_text(pl.col("unit"), df.schema["unit"]), known)
-    return df.with_columns(text.fill_null("(missing)").alias("unit"))
+    return df.with_columns(text.fill_null(MISSING).alias("unit"))

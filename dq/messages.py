@@ -1238,6 +1238,7 @@ SUB: dict[str, dict[str, str]] = {
     "national": {"nb": "Nasjonalt", "en": "National"},
     "missing_group": {"nb": "(mangler)", "en": "(missing)"},
     "unmatched_group": {"nb": "(uten treff)", "en": "(unmatched)"},
+    "not_a_unit_group": {"nb": "(ikke en enhet)", "en": "(not a unit id)"},
     "col.ci": {"nb": "95 % KI", "en": "95 % CI"},
     "col.status": {"nb": "Status", "en": "Status"},
     "col.variable": {"nb": "Variabel", "en": "Variable"},
@@ -1748,6 +1749,10 @@ def localise(text: str, lang: str) -> str:
 WARNINGS: dict[str, dict[str, str]] = {
     "stderr.warning": {"nb": "advarsel", "en": "warning"},
     "stderr.note": {"nb": "merk", "en": "note"},
+    # the unit groups dq makes itself (dq.units.group_word), as the tables name them
+    "group.not_a_unit": SUB["not_a_unit_group"],
+    "group.unmatched": SUB["unmatched_group"],
+    "group.missing": SUB["missing_group"],
     # progress displays (a person watching a terminal)
     "progress.reading": {"nb": "Leser eksporten …", "en": "Reading the export…"},
     "progress.reading_studies": {"nb": "Leser eksporten og studiene …",
@@ -3595,6 +3600,18 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
               "skal ha én rad",
         "en": "{file}: unit ids {ids} appear more than once in the unit table; each unit needs "
               "one row"},
+    "units.not_units": {
+        "nb": "enhetskolonnen {column!r}: {n:count} verdi(er) er verken en enhets-ID (et tall på "
+              "opptil 10 sifre) eller et enhetsnavn {where}; de telles som (ikke en enhet) og "
+              "skrives aldri ut — legg enhetene inn i enhetstabellen ([units] table)",
+        "en": "unit column {column!r}: {n:count} value(s) are neither a unit id (a number of up "
+              "to 10 digits) nor a unit name {where}; they are counted as (not a unit id) and "
+              "never printed — add the units to the unit table ([units] table)"},
+    "units.where_table": {"nb": "i enhetstabellen", "en": "of the unit table"},
+    "units.where_public": {"nb": "i SKDEs sykehusstruktur eller referansens tall (ingen "
+                                 "enhetstabell er oppgitt)",
+                           "en": "of SKDE's hospital structure or the reference counts (no unit "
+                                 "table is given)"},
     "units.duplicate_ids_one": {
         "nb": "{file}: enhets-id-en {ids} står mer enn én gang i enhetstabellen; hver enhet "
               "skal ha én rad",

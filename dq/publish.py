@@ -159,3 +159,22 @@ def publish(report: Report, min_count: int | None) -> Report:
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
         for c in HIDDEN_FIELDS).drop("__family", "cells")
     return replace(report, checks=checks, figures=figures, suppressed_below=n)
+
+
+
+def in_words(report: Report, lang: str) -> Report:
+    """The published report as people read it: the unit groups dq makes itself — values of
+    the unit column that are not units, units outside the unit table, no unit — in ``lang``
+    ("(ikke en enhet)"). JSON, CSV and JUnit keep the contract's English tokens."""
+    from dq.units import MISSING, NOT_A_UNIT, UNMATCHED, group_word
+
+    mapping = {v: group_word(v, lang) for v in (NOT_A_UNIT, UNMATCHED, MISSING)}
+
+    def words(frame: pl.DataFrame) -> pl.DataFrame:
+        cols = [c for c in ("unit", "unit_name", "hf", "rhf")
+                if c in frame.columns and frame.schema[c] == pl.String]
+        return frame.with_columns(pl.col(c).replace(mapping) for c in cols) if cols else frame
+
+    return replace(report, checks=words(report.checks),
+                   figures={k: words(v) for k, v in report.figures.items()},
+                   tilslutning=None if report.tilslutning is None else words(report.tilslutning))

@@ -8,6 +8,7 @@ dropped (domain.md "Units"). Unit ids are compared as text, so RESH-ID 4001 in o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import polars as pl
 
@@ -34,25 +35,83 @@ class Units:
 
 
 NOT_A_UNIT = "(not a unit id)"
+UNMATCHED = "(unmatched)"
+MISSING = "(missing)"
+# The groups dq makes itself, in the catalogue's words ("(ikke en enhet)" in nb).
+_GROUP_WORDS = {NOT_A_UNIT: "group.not_a_unit", UNMATCHED: "group.unmatched",
+                MISSING: "group.missing"}
 
 
-def public(expr: pl.Expr, known: set[str] | None = None) -> pl.Expr:
-    """Unit ids (text) as they may be printed. Unit ids and names are public, but the unit
-    column is a field like any other: a national ID number or a name typed into it must not be
-    printed (domain.md "Privacy"). An 11-digit value is never a unit id (RESH-IDs and
-    organisation numbers are shorter); with a unit table, a value that is neither in the table
-    nor a plain number (an id the table lacks, listed so it can be added) is not shown either.
-    Both become one group, ``(not a unit id)``, counted like any other."""
+def group_value(value: str) -> str:
+    """A unit value for a message: the groups dq makes itself as a Message, written in the
+    message's language; every other value as it is."""
+    return Message(_GROUP_WORDS[value]) if value in _GROUP_WORDS else value
+
+
+def group_word(value: object, lang: str) -> str:
+    """A unit, HF or RHF value as printed: the groups dq makes itself — units that are not
+    units, units outside the unit table, no unit — in ``lang``, every other value as it is."""
+    if isinstance(value, str) and value in _GROUP_WORDS:
+        return Message(_GROUP_WORDS[value]).text(lang)
+    return "" if value is None else str(value)
+
+
+@cache
+def public_names() -> frozenset[str]:
+    """Names of Norway's specialist health-service units, lower-cased: organisation numbers,
+    registered names and short names of SKDE's public hospital-structure table (bundled as
+    ``dq/data/hospital_structure_2020.csv``; domain.md "Units"). Without a unit table of the
+    registry's own, a unit value that is text is shown only when it is one of these."""
+    import csv
+    from importlib.resources import files
+
+    text = files("dq.data").joinpath("hospital_structure_2020.csv").read_text(encoding="utf-8")
+    names: set[str] = set()
+    for row in csv.DictReader(text.splitlines(), delimiter=";"):
+        for col in ("OrgNr", "OrgNavnEnhetsreg", "Kortnavn"):
+            if row.get(col):
+                names.add(row[col].strip().lower())
+    return frozenset(names)
+
+
+def public(expr: pl.Expr, known: set[str] | None = None, *, institution: bool = False) -> pl.Expr:
+    """Unit ids (text) as they may be printed. Unit ids and names are public, but a registry's
+    unit column is a field like any other: a national ID number or a person's name typed into
+    it must not be printed (domain.md "Privacy"). A value is shown when it is a plain number of
+    up to 10 digits (RESH-IDs and organisation numbers; an 11-digit fødselsnummer never is) or
+    a name of the unit table (``known``: its ids and names) — without a unit table, a name of
+    SKDE's public hospital structure (``public_names``). Everything else (a name, free text, an
+    id the table lacks written with letters) becomes one group, ``(not a unit id)``, counted
+    like any other, so that the unit table can be completed.
+
+    ``institution``: the values come from a register that names its own units (NPR's reference
+    counts and extracts): any name is shown so that it can be mapped, only ID numbers are not."""
     digits = expr.str.replace_all(r"[\s.-]", "")
-    id_number = digits.str.contains(r"^\d{11}$")
-    shown = ~id_number
-    if known:
-        listed = expr.str.strip_chars().str.to_lowercase().is_in(sorted(k.strip().lower()
-                                                                         for k in known))
-        shown = shown & (listed | expr.str.contains(r"^\d{1,10}$"))
+    shown = ~digits.str.contains(r"^\d{11}$")
+    if not institution:
+        names = {k.strip().lower() for k in known} if known else public_names()
+        listed = expr.str.strip_chars().str.to_lowercase().is_in(sorted(names))
+        shown = shown & (listed | expr.str.strip_chars().str.contains(r"^\d{1,10}$"))
     return (pl.when(expr.is_null()).then(None).when(shown).then(expr)
             .otherwise(pl.lit(NOT_A_UNIT)).alias(expr.meta.output_name(raise_if_undetermined=False)
                                                  or "unit"))
+
+
+def not_units(df: pl.DataFrame, column: str, known: set[str] | None, *,
+              table: bool | None = None) -> Message | None:
+    """A warning when ``public`` hides values of the registry's unit column ``df["unit"]``
+    (counted once per distinct value), so that the user can complete the unit table."""
+    if "unit" not in df.columns:
+        return None
+    from dq.io.values import as_text
+
+    values = df.select(as_text(pl.col("unit"), df.schema["unit"]).unique().alias("unit"))
+    n = values.select((public(pl.col("unit"), known) == NOT_A_UNIT).sum()).item()
+    if not n:
+        return None
+    table = bool(known) if table is None else table
+    return Message("units.not_units", column=column, n=n,
+                   where=Message("units.where_table" if table else "units.where_public"))
 
 
 def load(spec: UnitTable) -> Units:
@@ -90,7 +149,7 @@ def roll_up(counts: pl.DataFrame, keys: list[str], sum_cols: list[str], units: U
     other = [k for k in keys if k not in LEVELS]
     if units is not None:
         counts = counts.join(units.table, on="unit", how="left")
-        counts = counts.with_columns(pl.col("hf", "rhf").fill_null("(unmatched)"))
+        counts = counts.with_columns(pl.col("hf", "rhf").fill_null(UNMATCHED))
     else:
         counts = counts.with_columns(unit_name=pl.lit(None, pl.String), hf=pl.lit(None, pl.String),
                                      rhf=pl.lit(None, pl.String))

@@ -41,7 +41,7 @@ unknown = [-1]
 
 DATA = pl.DataFrame({
     "status": ["2", "2", "2", "2", "2", "1"],
-    "unit": ["A", "A", "B", "B", "B", "A"],
+    "unit": ["101", "101", "102", "102", "102", "101"],
     "ASA": ["1", "9", None, "7", "3", "2"],
     "Kompl": ["1", "1", "0", "1", "0", "1"],
     "Type": ["2", None, None, "9", "1", None],
@@ -100,31 +100,31 @@ def test_hand_computed_counts(small_spec):
 
 
 def test_by_unit_rolls_up_to_national(small_spec):
-    units = Units(pl.DataFrame({"unit": ["A", "B"], "unit_name": ["Sykehus A", "Sykehus B"],
+    units = Units(pl.DataFrame({"unit": ["101", "102"], "unit_name": ["Sykehus A", "Sykehus B"],
                                 "hf": ["HF 1", "HF 1"], "rhf": ["Helse Vest RHF"] * 2}))
     result = run(DATA, small_spec, by=["unit"], units=units)
-    assert counts(result, "ASA", level="unit", unit="A") == (2, 1, 0, 1, 0)
-    assert counts(result, "ASA", level="unit", unit="B") == (3, 1, 1, 0, 1)
+    assert counts(result, "ASA", level="unit", unit="101") == (2, 1, 0, 1, 0)
+    assert counts(result, "ASA", level="unit", unit="102") == (3, 1, 1, 0, 1)
     assert counts(result, "ASA", level="hf", hf="HF 1") == (5, 2, 1, 1, 1)
     assert counts(result, "ASA", level="national") == (5, 2, 1, 1, 1)
-    named = result.rows.filter(pl.col("unit") == "A")["unit_name"].unique().to_list()
+    named = result.rows.filter(pl.col("unit") == "101")["unit_name"].unique().to_list()
     assert named == ["Sykehus A"]
 
 
 def test_unmatched_units_are_kept_and_reported(small_spec):
-    units = Units(pl.DataFrame({"unit": ["A"], "unit_name": ["Sykehus A"], "hf": ["HF 1"],
+    units = Units(pl.DataFrame({"unit": ["101"], "unit_name": ["Sykehus A"], "hf": ["HF 1"],
                                 "rhf": ["Helse Vest RHF"]}))
     result = run(DATA, small_spec, by=["unit"], units=units)
-    # "B" is neither in the unit table nor a plain id: a value typed into the unit field, counted
-    # under "(not a unit id)", never printed (domain.md "Privacy").
-    assert result.unmatched_units == ["(not a unit id)"]
+    # 102 is a plain id the table lacks: listed, so that it can be added to the table.
+    assert result.unmatched_units == ["102"]
     assert counts(result, "ASA", level="hf", hf="(unmatched)") == (3, 1, 1, 0, 1)
     assert counts(result, "ASA", level="national") == (5, 2, 1, 1, 1)
-    # A plain id the table lacks is listed, so that it can be added to the table.
-    numeric = DATA.with_columns(pl.col("unit").replace({"B": "4002"}))
-    result = run(numeric, small_spec, by=["unit"], units=units)
-    assert result.unmatched_units == ["4002"]
-    assert counts(result, "ASA", level="unit", unit="4002") == (3, 1, 1, 0, 1)
+    # A name neither in the table nor a plain id (a value typed into the unit field) is
+    # counted under "(not a unit id)", never printed (domain.md "Privacy").
+    named = DATA.with_columns(pl.col("unit").replace({"102": "Kari Nordmann"}))
+    result = run(named, small_spec, by=["unit"], units=units)
+    assert result.unmatched_units == ["(not a unit id)"]
+    assert counts(result, "ASA", level="unit", unit="(not a unit id)") == (3, 1, 1, 0, 1)
 
 
 def test_fail_under_overrides_spec(small_spec):
@@ -136,7 +136,7 @@ def test_fail_under_overrides_spec(small_spec):
 
 def test_min_n_leaves_small_rows_ungraded(small_spec):
     result = run(DATA, small_spec, by=["unit"], min_n=3)
-    a = result.rows.filter((pl.col("variable") == "ASA") & (pl.col("unit") == "A"))
+    a = result.rows.filter((pl.col("variable") == "ASA") & (pl.col("unit") == "101"))
     assert a["status"].to_list() == ["info"]  # 2 applicable records < 3
 
 
@@ -161,13 +161,13 @@ def test_by_year_uses_event_date(tmp_path):
 
 
 values = st.sampled_from(["1", "2", "9", "x", None])
-rows = st.lists(st.tuples(st.sampled_from(["A", "B", "C"]), values, values), min_size=1,
+rows = st.lists(st.tuples(st.sampled_from(["101", "102", "103"]), values, values), min_size=1,
                 max_size=60)
 
 
 @settings(max_examples=60, deadline=None)
 @given(rows)
-@example([("A", None, None)])
+@example([("101", None, None)])
 def test_invariants(small_rows_spec, data):
     df = pl.DataFrame(data, schema=["unit", "v", "w"], orient="row")
     result = run(df, small_rows_spec, by=["unit"])
@@ -197,7 +197,7 @@ def small_rows_spec(tmp_path_factory):
 
 
 @settings(max_examples=40, deadline=None)
-@given(dataframes(cols=[column("unit", dtype=pl.String, strategy=st.sampled_from(["A", "B"]),
+@given(dataframes(cols=[column("unit", dtype=pl.String, strategy=st.sampled_from(["101", "102"]),
                                allow_null=False),
                         column("x", dtype=pl.String), column("y", dtype=pl.Int64),
                         column("z", dtype=pl.Float64)],
@@ -235,7 +235,7 @@ def test_whitespace_only_cells_are_missing_everywhere(small_spec):
     by and in the column a condition reads — the same result as an empty cell, although
     completeness reads the raw table and rewrites only the columns conditions and groups use."""
     blanks = DATA.with_columns(
-        pl.Series("unit", ["A", " ", "B", "B", "\t", "A"]),
+        pl.Series("unit", ["101", " ", "102", "102", "\t", "101"]),
         pl.Series("status", ["2", "2", "  ", "2", "2", "1"]),
         pl.Series("ASA", [" ", "9", None, "7", "3", "2"]),
         pl.Series("Type", ["2", "   ", None, "9", "1", None]))
@@ -249,4 +249,4 @@ def test_whitespace_only_cells_are_missing_everywhere(small_spec):
     # row 1 is missing, 9 unknown, 7 invalid, 3 valid.
     assert counts(with_blanks, "ASA", level="national")[:2] == (4, 1)
     assert set(with_blanks.rows.filter(pl.col("level") == "unit")["unit"]) == {
-        "A", "B", "(missing)"}
+        "101", "102", "(missing)"}

@@ -71,18 +71,18 @@ def _same(fast, slow) -> None:
 
 def test_hand_counted(tmp_path, monkeypatch):
     header = ["unit", "dato", "status", "a", "b", "c"]
-    rows = [["A", "01.02.2020", "2", "", "1", ""],
-            ["A", "01.02.2021", "2", "x", "", ""],
-            ["B", "01.02.2020", "1", "", "", "7"],
-            ["B", "03.03.2020", "2", "", "5", "7"]]
+    rows = [["101", "01.02.2020", "2", "", "1", ""],
+            ["101", "01.02.2021", "2", "x", "", ""],
+            ["102", "01.02.2020", "1", "", "", "7"],
+            ["102", "03.03.2020", "2", "", "5", "7"]]
     path = _write(tmp_path, header, rows)
     fast, slow, used = _both(path, _spec(tmp_path, finished=True), ["unit"], monkeypatch)
     assert used == [True]
     _same(fast, slow)
-    a = fast.rows.filter(pl.col("variable") == "a", pl.col("unit") == "B")
-    # unit B: two rows, one finished (status 2) whose a is empty
+    a = fast.rows.filter(pl.col("variable") == "a", pl.col("unit") == "102")
+    # unit 102: two rows, one finished (status 2) whose a is empty
     assert a.select("n_applicable", "n_missing").row(0) == (1, 1)
-    c = fast.rows.filter(pl.col("variable") == "c", pl.col("unit") == "A")
+    c = fast.rows.filter(pl.col("variable") == "c", pl.col("unit") == "101")
     assert c.select("n_applicable", "n_missing").row(0) == (2, 2)
 
 
@@ -100,7 +100,7 @@ def test_plain_counts_equal_the_engine(tmp_path_factory, monkeypatch, data, crlf
     width = data.draw(st.integers(1, 6))
     n = data.draw(st.integers(1, 30))
     rows = [[*(data.draw(_CELL) for _ in range(width)),
-             data.draw(st.sampled_from(["A", "B", "C"])),
+             data.draw(st.sampled_from(["101", "102", "103"])),
              f"0{data.draw(st.integers(1, 9))}.01.20{data.draw(st.integers(19, 21))}",
              data.draw(st.sampled_from(["1", "2"])),
              *(data.draw(_CELL) for _ in range(width))] for _ in range(n)]
@@ -155,7 +155,7 @@ def test_groups_must_cover_every_row(tmp_path):
 
 def test_a_file_that_only_looks_plain_falls_back_to_the_engine(tmp_path, monkeypatch):
     path = tmp_path / "e.csv"
-    path.write_bytes(b"unit;dato;status;a;b\nA;01.01.2020;2;;1\n\nB;01.01.2021;2;1;\n")
+    path.write_bytes(b"unit;dato;status;a;b\n101;01.01.2020;2;;1\n\n102;01.01.2021;2;1;\n")
     fast, slow, used = _both(path, _spec(tmp_path, finished=False), ["unit"], monkeypatch)
     assert used == [False]
     _same(fast, slow)
@@ -166,9 +166,9 @@ def test_crlf_rows_under_an_lf_header_are_counted_by_the_engine(tmp_path, monkey
     before a CRLF is empty for the engine; the byte count falls back rather than read the CR as
     a value."""
     path = tmp_path / "e.csv"
-    path.write_bytes(b"unit;dato;a;b\nA;01.01.2020;1;\r\nA;01.01.2020;;2\r\n")
+    path.write_bytes(b"unit;dato;a;b\n101;01.01.2020;1;\r\n101;01.01.2020;;2\r\n")
     fast, slow, used = _both(path, _spec(tmp_path, finished=False), ["unit"], monkeypatch)
     assert used == [False]
     _same(fast, slow)
-    b = fast.rows.filter(pl.col("variable") == "b", pl.col("unit") == "A")
+    b = fast.rows.filter(pl.col("variable") == "b", pl.col("unit") == "101")
     assert b.select("n_applicable", "n_missing").row(0) == (2, 1)

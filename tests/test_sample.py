@@ -56,7 +56,7 @@ def test_allocation_sums_to_n_and_respects_sizes(sizes, n):
 
 
 def test_same_seed_same_sample_whatever_the_row_order():
-    df = _frame({"A": 120, "B": 60, "C": 20})
+    df = _frame({"101": 120, "102": 60, "103": 20})
     a = S.draw(_source(df), _unit_spec(), n=40, seed=7, keys=["id"], strata=["unit"])
     b = S.draw(_source(df.reverse()), _unit_spec(), n=40, seed=7, keys=["id"], strata=["unit"])
     assert a.records.get_column("id").sort().to_list() == \
@@ -64,7 +64,7 @@ def test_same_seed_same_sample_whatever_the_row_order():
     c = S.draw(_source(df), _unit_spec(), n=40, seed=8, keys=["id"], strata=["unit"])
     assert set(a.records["id"]) != set(c.records["id"])
     assert a.records.height == 40
-    assert dict(a.allocation.select("unit", "n").iter_rows()) == {"A": 24, "B": 12, "C": 4}
+    assert dict(a.allocation.select("unit", "n").iter_rows()) == {"101": 24, "102": 12, "103": 4}
 
 
 def test_the_draw_order_is_a_fixed_function_of_seed_and_key():
@@ -78,8 +78,8 @@ def test_the_draw_order_is_a_fixed_function_of_seed_and_key():
 def test_within_stratum_inclusion_is_uniform():
     # Over 400 seeds each of 20 records of a stratum drawn 5 at a time should be drawn
     # 400·5/20 = 100 times; χ² on 19 df, 99.9 % quantile 43.8.
-    df = _frame({"A": 20})
-    hits = {f"A-{i:05d}": 0 for i in range(20)}
+    df = _frame({"101": 20})
+    hits = {f"101-{i:05d}": 0 for i in range(20)}
     for seed in range(400):
         for key in S.draw(_source(df), _unit_spec(), n=5, seed=seed, keys=["id"],
                           strata=["unit"]).records["id"]:
@@ -89,29 +89,29 @@ def test_within_stratum_inclusion_is_uniform():
 
 
 def test_equal_allocation_and_small_strata():
-    df = _frame({"A": 120, "B": 3})
+    df = _frame({"101": 120, "102": 3})
     r = S.draw(_source(df), _unit_spec(), n=10, seed=1, keys=["id"], strata=["unit"], method="equal")
-    assert dict(r.allocation.select("unit", "n").iter_rows()) == {"A": 10, "B": 3}
+    assert dict(r.allocation.select("unit", "n").iter_rows()) == {"101": 10, "102": 3}
 
 
 def test_oversampling_weights_add_up_to_the_population():
-    df = _frame({"A": 200, "B": 100}, missing_every=10)  # 10 % missing ASA
+    df = _frame({"101": 200, "102": 100}, missing_every=10)  # 10 % missing ASA
     r = S.draw(_source(df), _unit_spec(), n=60, seed=3, keys=["id"], strata=["unit"],
                oversample=["asa"], factor=3.0)
     # Σ weights of the sampled records = the population of each stratum (Horvitz–Thompson)
     by_unit = r.records.group_by("unit").agg(pl.col("weight").sum())
-    assert dict(by_unit.iter_rows()) == pytest.approx({"A": 200.0, "B": 100.0})
-    a = r.allocation.filter(pl.col("unit") == "A").sort("missing")
+    assert dict(by_unit.iter_rows()) == pytest.approx({"101": 200.0, "102": 100.0})
+    a = r.allocation.filter(pl.col("unit") == "101").sort("missing")
     # A: 40 draws over 180 complete (weight 180) and 20 missing (weight 3·20 = 60): 30 and 10
     assert a.get_column("n").to_list() == [30, 10]
 
 
 def test_neyman_allocation():
     # share missing 0.5 in A (S = 0.5) and 0.1 in B (S = 0.3); N·S = 50 and 30 → 5:3 of 16
-    df = pl.concat([_frame({"A": 100}, missing_every=2), _frame({"B": 100}, missing_every=10)])
+    df = pl.concat([_frame({"101": 100}, missing_every=2), _frame({"102": 100}, missing_every=10)])
     r = S.draw(_source(df), _unit_spec(), n=16, seed=1, keys=["id"], strata=["unit"],
                method="neyman", neyman="asa")
-    assert dict(r.allocation.select("unit", "n").iter_rows()) == {"A": 10, "B": 6}
+    assert dict(r.allocation.select("unit", "n").iter_rows()) == {"101": 10, "102": 6}
 
 
 def test_cli_list_only_in_the_file(tmp_path):
@@ -192,7 +192,7 @@ def test_allocation_names_units_from_the_unit_table_only(tmp_path):
 
 
 def test_no_unit_table_no_name_column():
-    df = _frame({"A": 30, "B": 20})
+    df = _frame({"101": 30, "102": 20})
     res = S.draw(_source(df), _unit_spec(), n=10, seed=1, keys=["id"], strata=["unit"])
     assert res.unit_column is None and "unit_name" not in res.allocation.columns
 

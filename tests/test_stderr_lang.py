@@ -57,7 +57,7 @@ def test_coverage_aggregate(tmp_path):
     # year (2021) the reference lacks; reference: a year (2019) the registry lacks
     reg = write_text(tmp_path / "reg.csv", "person_id;unit;event_date\n"
                      "1;Alfa;2020-03-01\n2;Alfa;2020-04-01\n3;Beta;2020-05-01\n"
-                     "4;Gamma;2020-06-01\n5;Alfa;2021-01-05\n6;Alfa;\n7;Alfa;ikke dato\n")
+                     "4;4003;2020-06-01\n5;Alfa;2021-01-05\n6;Alfa;\n7;Alfa;ikke dato\n")
     ref = write_text(tmp_path / "ref.csv", "unit;year;n\nAlfa;2020;3\nBeta;2020;1\n"
                      "Alfa;2019;4\n")
     err = both("coverage", reg, "--reference", ref)
@@ -67,13 +67,13 @@ def test_coverage_aggregate(tmp_path):
         "dq: advarsel: året 2019 finnes bare i referansen og er utelatt fra sammenligningen "
         "(sammenlignet: 2020)",
         "dq: advarsel: året 2021 finnes bare i registeret",
-        "dq: advarsel: enheten 'Gamma' i registeret finnes ikke i referansen: dekningsgrad kan "
+        "dq: advarsel: enheten '4003' i registeret finnes ikke i referansen: dekningsgrad kan "
         "ikke beregnes for den"],
         en=["dq: warning: 2 registry events have no valid date in 'event_date' (1 empty, 1 "
             "unparseable) and have no year; they are left out of the comparison",
             "dq: warning: year 2019 is only in the reference and is left out of the comparison "
             "(compared: 2020)",
-            "dq: warning: registry unit 'Gamma' is not in the reference: no coverage can be "
+            "dq: warning: registry unit '4003' is not in the reference: no coverage can be "
             "computed for it"])
     assert "ikke dato" not in err["nb"] + err["en"]  # a row value never reaches stderr
 

@@ -84,7 +84,7 @@ def report(
     from dq import report as rep
     from dq import units as units_mod
     from dq.cli.inputs import database_option, load_spec, open_data, protected, scan_input
-    from dq.publish import publish
+    from dq.publish import in_words, publish
     from dq.render import report as render
 
     if spec is not None and spec_option is not None and spec != spec_option:
@@ -126,13 +126,16 @@ def report(
     shown = publish(result, suppress_n)
     ci_n = suppress_n or sp.report_suppress
     for_ci = shown if ci_n == suppress_n else publish(result, ci_n)
+    # People's formats name dq's own unit groups in the report's language; JSON, CSV and JUnit
+    # keep the contract's tokens.
+    read, read_ci = in_words(shown, language), in_words(for_ci, language)
     figure_texts: dict[str, str | bytes] = {}
     if figure_folder is not None:
         from dq.render import figures as figs
         from dq.render.chapter import build
         from dq.render.report_markdown import report_figures
 
-        drawn = report_figures(for_ci, build(for_ci), language)
+        drawn = report_figures(read_ci, build(read_ci), language)
         figure_texts, rasterised = figs.files(drawn)
         if not rasterised:
             warn(Message("report.figures_svg_only"))
@@ -148,17 +151,17 @@ def report(
 
         text = results_csv(render.to_json(shown)["results"])
     elif fmt is ReportFormat.markdown:
-        text = render.markdown(shown, language, _link(figure_folder, output))
+        text = render.markdown(read, language, _link(figure_folder, output))
     elif fmt is ReportFormat.html:
-        text = render.to_html(shown, language)
+        text = render.to_html(read, language)
     else:
-        text = render_terminal(lambda c: render.terminal(shown, c, language, top), output, width)
+        text = render_terminal(lambda c: render.terminal(read, c, language, top), output, width)
     texts: dict[str, str | bytes] = {"--output": text}
     if junit is not None:
         texts["--junit"] = render.junit(for_ci, strict=strict)
     if summary is not None:
-        texts[summary.option] = render.markdown(for_ci, language)
-    annotations = (render.github_annotations(for_ci, language)
+        texts[summary.option] = render.markdown(read_ci, language)
+    annotations = (render.github_annotations(read_ci, language)
                    if os.environ.get("GITHUB_ACTIONS") == "true" else [])
     texts.update({f"--figures {name}": value for name, value in figure_texts.items()})
     for message in plan_.commit(texts):

@@ -212,6 +212,19 @@ class Context:
                         target=opts.target, low=opts.low, warnings=warnings)
 
 
+def _reference_units(spec: Spec, units: Any, references: list[Source] | None) -> set[str] | None:
+    """Without a unit table, the units NPR's aggregate counts name may be printed when the
+    registry names them too (``dq.coverage.reference_names``)."""
+    if units is not None or not references:
+        return None
+    from dq import coverage as cov
+
+    _, ref_cols, opts = cov.setup(spec)
+    if opts.mode != "aggregate":
+        return None
+    return cov.aggregate_unit_names(references, ref_cols)
+
+
 def build(spec: Spec, source: Source, units: Any, *, references: list[Source] | None,
           study: Any, validation: Any, year: int | str | None) -> Context:
     """Count completeness once per unit and year, and settle the report year."""
@@ -223,7 +236,8 @@ def build(spec: Spec, source: Source, units: Any, *, references: list[Source] | 
     grouping = resolve(keys, spec_present, source, has_units=units is not None)
     extra = _shared_counts(spec, source, grouping, references)
     result = comp.compute(source, spec_present, grouping, units=units, extra=extra,
-                          code_presence="year" in grouping.exprs)
+                          code_presence="year" in grouping.exprs,
+                          unit_names=_reference_units(spec, units, references))
     years = _years(result.records) if "year" in result.rows.columns else []
     if export_date is not None:  # a date after the export is an error, not a report year
         years = [y for y in years if y <= export_date.year]

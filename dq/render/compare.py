@@ -18,6 +18,7 @@ from dq.messages import MINUS, SUB, counted, render, sub
 from dq.render.numbers import count, num, pct
 from dq.render.report import suppression_rule, title_of
 from dq.render.text import html_text, md_cell, plain
+from dq.units import group_word
 
 BETTER = ("resolved", "improved")
 WORSE = ("new_failure", "worsened")
@@ -102,7 +103,7 @@ def _title(row: dict[str, Any], lang: str) -> str:
 def _label(row: dict[str, Any], lang: str) -> str:
     """The check and unit, as text from the results: escape it for the format it goes into."""
     title = _title(row, lang)
-    return f"{title} — {row['unit']}" if row["unit"] else title
+    return f"{title} — {group_word(row['unit'], lang)}" if row["unit"] else title
 
 
 def _outcome(row: dict[str, Any], lang: str) -> str:

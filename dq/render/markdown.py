@@ -18,6 +18,7 @@ from dq.render.terminal import (ci_header, correctness_detail, coverage_method, 
                                 estimate_text, group_label, loglinear_text, model_headers,
                                 model_rows, paradoxes, reliability_method)
 from dq.render.text import md_cell
+from dq.units import group_word
 
 
 class Data(str):
@@ -157,7 +158,8 @@ def coverage(result, suppress_n: int | None, lang: str = "en",  # noqa: ANN001
                                                    if t_year else []),
              (sub("cov.col.reporting", lang), "right"), (sub("cov.col.in_reference", lang), "right"),
              (sub("cov.col.tilslutning", lang), "right")]
-    til_rows = [[sub("national", lang) if r["rhf"] == "National" else Data(r["rhf"]),
+    til_rows = [[sub("national", lang) if r["rhf"] == "National"
+                 else Data(group_word(r["rhf"], lang)),
                  *([str(r["year"])] if t_year else []), count(r["units_reporting"], lang),
                  count(r["units_in_reference"], lang), pct(r["tilslutning"], lang)]
                 for r in result.tilslutning.iter_rows(named=True)]
@@ -269,7 +271,8 @@ def correctness(result, lang: str = "en", ci_method: str = "wilson") -> str:  # 
     for r in rows.iter_rows(named=True):
         cells: list[str] = [Data(r["variable"])]
         if by_unit:
-            cells.append(Data(r["unit"]) if r.get("unit") else sub("national", lang))
+            cells.append(Data(group_word(r["unit"], lang)) if r.get("unit")
+                         else sub("national", lang))
         cells += [count(r["n_correct"], lang), count(r["n"], lang),
                   _pct_ci(r["share_correct"], r["ci_low"], r["ci_high"], lang)]
         if binary:

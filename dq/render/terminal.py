@@ -23,6 +23,7 @@ from dq.messages import counted, label_word, statistic_name, status_word, sub
 from dq.privacy import HIDDEN_MARK
 from dq.render.numbers import ci, count, estimate, interval, num, pct
 from dq.render.text import plain
+from dq.units import group_word
 
 STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "info": "dim",
                 "not_assessed": "dim"}
@@ -47,12 +48,11 @@ def group_label(row: dict[str, object], keys: Sequence[str], lang: str) -> str:
     if level == "national":
         parts.append(sub("national", lang))
     elif level == "rhf":
-        parts.append(str(row.get("rhf")))
+        parts.append(group_word(row.get("rhf"), lang))
     elif level == "hf":
-        parts.append(str(row.get("hf")))
+        parts.append(group_word(row.get("hf"), lang))
     elif level == "unit":
-        name = row.get("unit_name")
-        parts.append(str(name) if name else str(row.get("unit")))
+        parts.append(group_word(row.get("unit_name") or row.get("unit"), lang))
     for key in keys:
         if key not in ("level", "unit", "unit_name", "hf", "rhf"):
             value = row.get(key)
@@ -443,7 +443,8 @@ def correctness(result, console: Console, lang: str = "en") -> None:  # noqa: AN
     for row in worst_first(result.rows, "share_correct").iter_rows(named=True):
         cells: list[str | Text] = [_s(row["variable"])]
         if by_unit:
-            cells.append(_s(row.get("unit") or sub("national", lang)))
+            cells.append(_s(group_word(row["unit"], lang) if row.get("unit")
+                            else sub("national", lang)))
         cells += [f"{count(row['n_correct'], lang)}/{count(row['n'], lang)}",
                   pct(row["share_correct"], lang), _ci(row["ci_low"], row["ci_high"], lang),
                   correctness_detail(row, lang), status_text(row["status"], lang)]
