@@ -399,7 +399,16 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     keys, lowest = _output_keys(opts, units)
     other = ["year"] if "year" in opts.keys else []
     per_unit = cells.group_by("unit", *other).agg(pl.col("n_registry", "n_reference").sum())
-    rows = roll_up(per_unit, ["unit", *other], ["n_registry", "n_reference"], units, lowest)
+    # HF, RHF and national figures are over the units in the reference, as "all units" is: a
+    # registry unit the reference lacks has no coverage and is flagged, never summed into a
+    # figure above 100 % (53/45 was graded "pass" with 8 events of such a unit counted).
+    in_reference = pl.col("n_reference") > 0
+    rows = roll_up(per_unit.filter(in_reference), ["unit", *other], ["n_registry", "n_reference"],
+                   units, lowest)
+    if lowest == "unit" and not per_unit.filter(~in_reference).is_empty():
+        outside = roll_up(per_unit.filter(~in_reference), ["unit", *other],
+                          ["n_registry", "n_reference"], units, lowest)
+        rows = pl.concat([rows, outside.filter(pl.col("level") == "unit")], how="diagonal_relaxed")
     rows = _ratio(rows, "n_registry", "n_reference", "coverage", opts)
     rows = _status(rows, "coverage", opts, "n_reference")
     rows = rows.with_columns(
@@ -729,9 +738,43 @@ def published(result: CoverageResult, n: int | None, has_units: bool) -> tuple[C
         return result, result.rows
     counts = result.count_columns
     period = ["year"] if "year" in result.keys else []
-    rows = privacy.suppress(result.rows, counts, n, period=period, has_units=has_units)
+    # A registry unit the reference lacks is in no total (aggregate mode: HF, RHF and national
+    # sum the units in the reference), so it is no sibling in secondary suppression.
+    standalone = ((pl.col("level") == "unit") & (pl.col("n_reference") == 0)
+                  if result.mode == "aggregate" else None)
+    rows = privacy.suppress(result.rows, counts, n, period=period, has_units=has_units,
+                            standalone=standalone)
     derived = privacy.derived_columns(rows, counts, result.keys)
-    return replace(result, rows=rows), privacy.apply_to_json(rows, counts, derived)
+    national = _national_published(result.national, rows, counts, period)
+    return (replace(result, rows=rows, national=national),
+            privacy.apply_to_json(rows, counts, derived))
+
+
+def _national_published(national: pl.DataFrame, rows: pl.DataFrame, counts: list[str],
+                        period: list[str]) -> pl.DataFrame:
+    """The national lines under the rows' suppression. "All units" is the national row's
+    total; "reporting units only" is that total less the units that do not report, so it is
+    hidden with the national row or with any hidden unit that does not report (it would give
+    that unit's reference count back). A hidden line keeps its scope, period and unit count
+    (a full enumeration) and lists its hidden values in ``suppressed``."""
+    from dq import privacy
+
+    flagged = rows.with_columns(privacy.any_hidden(counts).alias("__h")).filter("__h")
+
+    def periods(frame: pl.DataFrame) -> list[tuple[object, ...]]:
+        return [tuple(r) for r in frame.select(period).rows()] if period else [()] * frame.height
+
+    nat = set(periods(flagged.filter(pl.col("level") == "national")))
+    quiet = set(periods(flagged.filter(pl.col("level") == "unit", pl.col("n_registry") == 0)))
+    keys = periods(national)
+    hide = [tuple(k) in nat or (scope == "reporting_units" and tuple(k) in quiet)
+            for k, scope in zip(keys, national["scope"], strict=True)]
+    values = [c for c in national.columns if c not in ("scope", "units", *period)]
+    mask = pl.Series("__hide", hide, dtype=pl.Boolean)
+    return national.with_columns(mask).with_columns(
+        *(pl.when(~pl.col("__hide")).then(pl.col(c)).alias(c) for c in values),
+        pl.when(pl.col("__hide")).then(pl.lit(values, pl.List(pl.String)))
+        .otherwise(pl.lit([], pl.List(pl.String))).alias("suppressed")).drop("__hide")
 
 
 #: Linkage mode's two-source estimators in the JSON: each column's formula and source.

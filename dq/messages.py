@@ -1331,6 +1331,10 @@ SUB: dict[str, dict[str, str]] = {
                            "(95 % KI {ci}, {units})",
                      "en": "National{period}, {scope}: {figure} {n}/{d} = {p:pct} "
                            "(95 % CI {ci}, {units})"},
+    "cov.national_hidden": {"nb": "Nasjonalt{period}, {scope}: prikket ({units}; tallene ville "
+                                  "vist en prikket celle)",
+                            "en": "National{period}, {scope}: suppressed ({units}; its counts "
+                                  "would give a suppressed cell back)"},
     "cov.figure.coverage": {"nb": "dekningsgrad", "en": "coverage"},
     "cov.figure.dg": {"nb": "DG registeret", "en": "DG registry"},
     "cov.linkage": {"nb": "  kun registeret {a:count}, kun referansen {b:count}, begge {m:count}; "

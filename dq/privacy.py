@@ -41,14 +41,19 @@ def _parent_row(df: pl.DataFrame, level: str, key: dict[str, object], period: li
 
 
 def suppress(df: pl.DataFrame, counts: list[str], n: int, *, period: list[str],
-             has_units: bool) -> pl.DataFrame:
+             has_units: bool, standalone: pl.Expr | None = None) -> pl.DataFrame:
     """Add boolean columns ``<count>__hidden`` (not shown) and ``<count>__small`` (hidden as a
-    count of 1 to n − 1: shown as "<n"; other hidden counts show as ``HIDDEN_MARK``)."""
+    count of 1 to n − 1: shown as "<n"; other hidden counts show as ``HIDDEN_MARK``).
+
+    ``standalone``: rows that no total includes (a registry unit the coverage reference lacks):
+    their small counts are hidden, but they are not siblings of the rows a total sums, so they
+    neither need nor give secondary protection."""
     small = {c: df[c].is_between(1, n - 1).fill_null(False).to_list() for c in counts}
     if "level" not in df.columns:
         return df.with_columns(*(pl.Series(f"{c}__hidden", small[c]) for c in counts),
                                *(pl.Series(f"{c}__small", small[c]) for c in counts))
     out = df.with_row_index("__row")
+    summed = out if standalone is None else out.filter(~standalone.fill_null(False))
     hidden = [any(small[c][i] for c in counts) for i in range(out.height)]
     values = out.select(pl.sum_horizontal(pl.col(c).fill_null(0).abs() for c in counts)) \
         .to_series().to_list()
@@ -61,7 +66,7 @@ def suppress(df: pl.DataFrame, counts: list[str], n: int, *, period: list[str],
             group = ([parent] if has_units and parent else []) + period
             if not set(group) <= set(out.columns):  # e.g. --by rhf: no HF column, no units
                 continue
-            rows = out.filter(pl.col("level") == level).select("__row", *group)
+            rows = summed.filter(pl.col("level") == level).select("__row", *group)
             if rows.is_empty():
                 continue
             for key, part in (rows.group_by(group) if group else [((), rows)]):

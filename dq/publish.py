@@ -107,8 +107,12 @@ def publish(report: Report, min_count: int | None) -> Report:
         *(pl.col(c).cast(pl.Int64, strict=False) for c in ("numerator", "denominator")),
         pl.col("cells").list.eval(_small(pl.element(), n)).list.any().fill_null(False)
         .cast(pl.Int64).alias("__cells"))
+    # A registry unit the coverage reference lacks is in no national total (dq.coverage): no
+    # sibling in secondary suppression.
+    outside = ((pl.col("level") == "unit") & (pl.col("id") == "kompletthet.dekningsgrad")
+               & (pl.col("denominator") == 0))
     marked = suppress(work, ["numerator", "denominator", "__cells"], n, period=["id", "period"],
-                      has_units=False)
+                      has_units=False, standalone=outside)
     hidden_rows = rows.filter(marked["numerator__hidden"])
     small_rows = set(rows.filter(marked["numerator__small"] | marked["denominator__small"]
                                  | marked["__cells__small"])["__check_row"].to_list())
@@ -151,6 +155,10 @@ def publish(report: Report, min_count: int | None) -> Report:
         | _rows_in(checks, hidden_national)
     params = [_title_only(d, p) if h else p for d, p, h in
               zip(checks["definition"], checks["params"], hide, strict=True)]
+    # The national dekningsgrad's side figure over reporting units only is the national total
+    # less the units that do not report: with one of those hidden it would give it back.
+    side = _reporting_side_hidden(checks, hidden)
+    params = [_without(p, "reporting") if s else p for p, s in zip(params, side, strict=True)]
     # Whether a hidden row is itself small ("<n") or hidden to protect another (":"); a unit
     # hidden through its family shows as small where its own counts are, else as ":".
     small = _rows_in(checks, small_rows)
@@ -158,7 +166,31 @@ def publish(report: Report, min_count: int | None) -> Report:
                                  pl.Series("params", params, dtype=pl.String)).with_columns(
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
         for c in HIDDEN_FIELDS).drop("__family", "cells")
+    checks = checks.with_columns(pl.when(pl.Series(side, dtype=pl.Boolean)).then(None)
+                                 .otherwise(pl.col(c)).alias(c) for c in ("variant", "figure"))
     return replace(report, checks=checks, figures=figures, suppressed_below=n)
+
+
+def _reporting_side_hidden(checks: pl.DataFrame, hidden: set[tuple[str, str]]) -> list[bool]:
+    """Rows whose "reporting units only" figure must go: the national dekningsgrad when a unit
+    that does not report (registry 0, reference > 0) is hidden."""
+    coverage = pl.col("definition") == "kompletthet.dekningsgrad"
+    quiet = checks.filter(coverage, pl.col("unit").is_not_null(),
+                          pl.col("numerator").cast(pl.Float64, strict=False) == 0,
+                          pl.col("denominator").cast(pl.Float64, strict=False) > 0)
+    if not any(key in hidden for key in quiet.select("__family", "unit").iter_rows()):
+        return [False] * checks.height
+    return checks.select(coverage & pl.col("unit").is_null()).to_series().to_list()
+
+
+def _without(params: str | None, key: str) -> str | None:
+    import json
+
+    if not params:
+        return params
+    values = json.loads(params)
+    values.pop(key, None)
+    return json.dumps(values, ensure_ascii=False, sort_keys=True)
 
 
 

@@ -138,7 +138,10 @@ def coverage(result, suppress_n: int | None, lang: str = "en",  # noqa: ANN001
     nat_rows = []
     for r in result.national.iter_rows(named=True):
         scope = [sub(f"cov.scope.{r['scope']}", lang), *year(r)]
-        if linkage:
+        if r.get("suppressed"):  # hidden with the small cells it would give back
+            nat_rows.append([*scope, *[HIDDEN_MARK] * (len(nat_h) - len(scope) - 1),
+                             count(r["units"], lang)])
+        elif linkage:
             nat_rows.append([*scope, count(r["only_registry"], lang),
                              count(r["only_reference"], lang), count(r["both"], lang),
                              _pct_ci(r["coverage"], r["ci_low"], r["ci_high"], lang),

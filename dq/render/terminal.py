@@ -274,6 +274,11 @@ def coverage(result, console: Console, top: int, suppress_n: int | None,  # noqa
     linkage = result.mode == "linkage"
     denominator = "n_union" if linkage else "n_reference"
     for row in result.national.iter_rows(named=True):
+        if row.get("suppressed"):  # hidden with the small cells it would give back
+            say(console, sub("cov.national_hidden", lang, period=_period(row),
+                             scope=sub(f"cov.scope.{row['scope']}", lang),
+                             units=counted(row["units"], "unit", lang)))
+            continue
         say(console, sub(
             "cov.national", lang, period=_period(row), scope=sub(f"cov.scope.{row['scope']}", lang),
             figure=sub("cov.figure.dg" if linkage else "cov.figure.coverage", lang),
