@@ -599,10 +599,14 @@ PLAN: dict[str, dict[str, str]] = {
                                  "en": "Neyman (proportional to N·√(p(1−p)))"},
     "sample.allocation.simple": {"nb": "enkelt tilfeldig utvalg", "en": "simple random sample"},
     "sample.small": {
-        "nb": "Strata med færre enn {min_n} registreringer i populasjonen vises som <{min_n}; "
-              "alle deres registreringer kan bli trukket.",
+        "nb": "Strata med færre enn {min_n} registreringer i populasjonen vises som <{min_n}, "
+              "uten utvalgsstørrelse og vekt (alle deres registreringer kan bli trukket); er "
+              "bare ett stratum skjult, skjules også det minste av de andre (:), så totalen ikke "
+              "avslører det. Manifestet skjuler de samme.",
         "en": "Strata with fewer than {min_n} records in the population are shown as "
-              "<{min_n}; all their records may be drawn."},
+              "<{min_n}, without sample size and weight (all their records may be drawn); when "
+              "only one stratum would be hidden, the smallest other one is hidden too (:), so "
+              "that the total does not give it away. The manifest hides the same."},
 }
 
 

@@ -225,10 +225,31 @@ def draw(source: Source, spec: Spec, *, n: int, seed: int, keys: list[str],
     unit_column = _with_unit_names(spec, strata)
     if unit_column:
         allocation = unit_names(allocation, spec, unit_column, strata)
-    allocation = public_strata(allocation, spec, strata)
+    allocation = small_strata(public_strata(allocation, spec, strata), min_n)
     return SampleResult(allocation=allocation, records=records, seed=seed, method=method,
                         strata=strata, keys=keys, population=df.height, n=records.height,
                         min_n=min_n, warnings=warnings, unit_column=unit_column)
+
+
+def small_strata(allocation: pl.DataFrame, min_n: int) -> pl.DataFrame:
+    """Small-cell suppression of the allocation, once for every format (terminal, JSON, the
+    manifest): ``suppressed`` for a stratum of 1 to min_n − 1 records and, when that would be
+    the only hidden one, for the smallest other stratum too (the total population is printed,
+    so a lone hidden stratum would be the total less the others); ``suppressed_small`` for the
+    first kind. A hidden stratum loses its population, sample size (equal allocation takes a
+    small stratum whole) and weight."""
+    from dq import privacy
+
+    if not min_n or allocation.is_empty():
+        return allocation.with_columns(suppressed=pl.lit(False), suppressed_small=pl.lit(False))
+    frame = pl.concat([
+        allocation.select(pl.lit("unit").alias("level"), "population"),
+        pl.DataFrame({"level": ["national"], "population": [int(allocation["population"].sum())]}),
+    ])
+    marked = privacy.suppress(frame, ["population"], min_n, period=[], has_units=False)
+    marked = marked.head(allocation.height)
+    return allocation.with_columns(marked["population__hidden"].alias("suppressed"),
+                                   marked["population__small"].alias("suppressed_small"))
 
 
 def _with_unit_names(spec: Spec, strata: list[str]) -> str | None:

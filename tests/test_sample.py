@@ -229,3 +229,38 @@ def test_a_coded_stratum_shows_its_codes_only():
     shown = r.allocation.select("Kjonn", "Aar").rows()
     assert {row[0] for row in shown} == {"1", "2", "(other value)"}
     assert {row[1] for row in shown} == {"2023"}
+
+
+def test_small_strata_are_hidden_with_a_complement_everywhere(tmp_path):
+    """A stratum of 3 records: hidden as <5 with its sample size (equal allocation takes it
+    whole: n = 3 would give it away) and weight; the total would give a lone hidden stratum
+    back, so the smallest other stratum (60) is hidden too (":"); the manifest file hides the
+    same as stdout."""
+    df = _frame({"101": 120, "102": 60, "103": 3})
+    res = S.draw(_source(df), _unit_spec(), n=30, seed=1, keys=["id"], strata=["unit"],
+                 method="equal", min_n=5)
+    flags = {r["unit"]: (r["suppressed"], r["suppressed_small"])
+             for r in res.allocation.iter_rows(named=True)}
+    assert flags == {"101": (False, False), "102": (True, False), "103": (True, True)}
+    path = tmp_path / "e.csv"
+    df.write_csv(path, separator=";")
+    spec = tmp_path / "dq.toml"
+    spec.write_text('[dataset]\nunit = "unit"\nperson_id = "id"\n', encoding="utf-8")
+    out = tmp_path / "s.csv"
+    result = run("sample", path, "--spec", spec, "--per", "unit", "--n", "10", "-o", out,
+                 "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    for doc in (json.loads(result.stdout),
+                json.loads((tmp_path / "s.csv.manifest.json").read_text(encoding="utf-8"))):
+        rows = {r["unit"]: r for r in doc["results"]}
+        assert (rows["103"]["population"], rows["103"]["n"], rows["103"]["weight"]) == \
+            (None, None, None)
+        assert rows["103"]["suppressed"] and rows["102"]["suppressed"]
+        assert rows["102"]["population"] is None and rows["101"]["population"] == 120
+        assert doc["population"] == 183
+    table = run("sample", path, "--spec", spec, "--per", "unit", "--n", "10", "-o",
+                tmp_path / "t.csv", "--lang", "en")
+    line = next(x for x in table.stdout.splitlines() if "103" in x)
+    assert "<5" in line and " 3 " not in line
+    line = next(x for x in table.stdout.splitlines() if "102" in x)
+    assert "60" not in line and ":" in line

@@ -120,9 +120,11 @@ def sample(
                           oversample=_names(oversample_missing), factor=oversample_factor,
                           neyman=neyman, columns=_names(columns), min_n=suppress)
     doc = render.manifest(result, source.infos, spec_obj, output, where=where, year=year)
-    texts = {"--output": render.to_csv(result), "--manifest": render.dumps(doc)}
+    # The manifest, on disk or on stdout, is published: the same strata are hidden in both.
+    shown = render.dumps(render.public(doc))
+    texts = {"--output": render.to_csv(result), "--manifest": shown}
     if fmt is SampleFormat.json:
-        texts["--format json"] = render.dumps(render.public(doc))
+        texts["--format json"] = shown
     commit(plan, texts)
     if fmt is SampleFormat.table:
         typer.echo(render_terminal(lambda c: render.terminal(result, c, lang_code, output,

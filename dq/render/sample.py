@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dq.messages import plan_text
+from dq.privacy import HIDDEN_MARK
 from dq.render.envelope import SCHEMA_VERSION, clean, dumps, rows
 from dq.render.numbers import count, num
 
@@ -42,14 +43,15 @@ def manifest(result: SampleResult, infos: list[SourceInfo], spec: Spec, output: 
 
 
 def public(doc: dict[str, Any]) -> dict[str, Any]:
-    """The manifest for stdout: strata with fewer than min_n records hidden (population and
-    weight null, ``suppressed`` true) — the small-cell rule of every published dq figure."""
-    min_n = doc["min_n"]
+    """The manifest as written (file and stdout): the strata ``dq.sample.small_strata`` hides
+    have population, n and weight null and ``suppressed`` true — the small-cell rule of every
+    published dq figure."""
     shown = []
     for row in doc["results"]:
-        small = row["population"] is not None and row["population"] < min_n
-        shown.append({**row, "population": None if small else row["population"],
-                      "weight": None if small else row["weight"], "suppressed": small})
+        hide = bool(row.get("suppressed"))
+        row = {k: v for k, v in row.items() if k != "suppressed_small"}
+        shown.append({**row, **({"population": None, "n": None, "weight": None} if hide else {}),
+                      "suppressed": hide})
     return clean({**doc, "results": shown})
 
 
@@ -72,7 +74,7 @@ def terminal(result: SampleResult, console: Any, lang: str, output: Path,
         table.add_column(plan_text(f"sample.col.{key}", lang), justify="right")
     small = f"<{result.min_n}"
     for row in result.allocation.iter_rows(named=True):
-        hide = row["population"] < result.min_n
+        hide = row["suppressed"]
         cells = []
         for s in result.strata:
             cells.append("–" if row[s] is None else str(row[s]))
@@ -80,8 +82,11 @@ def terminal(result: SampleResult, console: Any, lang: str, output: Path,
                 cells.append(row["unit_name"] or "–")
         if oversampled:
             cells.append("✓" if row["missing"] else "")
-        cells += [small if hide else count(row["population"], lang), count(row["n"], lang),
-                  "–" if hide or row["weight"] is None else num(row["weight"], lang, 2)]
+        if hide:  # "<N" where the stratum is small, ":" where it protects one that is
+            cells += [small if row["suppressed_small"] else HIDDEN_MARK, HIDDEN_MARK, "–"]
+        else:
+            cells += [count(row["population"], lang), count(row["n"], lang),
+                      "–" if row["weight"] is None else num(row["weight"], lang, 2)]
         table.add_row(*cells)
     if result.strata:  # without strata the one row is the total
         table.add_section()
