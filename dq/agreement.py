@@ -87,15 +87,20 @@ class Test:
 
 
 def wald(estimate: float, se: float | None, method: str, upper: float | None = 1.0,
-         n: float | None = None, interval: "Interval | None" = None) -> Estimate:
+         n: float | None = None, interval: "Interval | None" = None,
+         lower: float | None = None) -> Estimate:
     """estimate ± c·SE, c the normal quantile (no ``interval``: 1.96) or that of ``interval``
-    (Student's t with n − 1 df by default, as irrCAC); the upper limit capped at ``upper``."""
+    (Student's t with n − 1 df by default, as irrCAC); the upper limit capped at ``upper`` (as
+    irrCAC) and the lower one at ``lower`` (a share such as percent agreement cannot be below
+    0, where irrCAC's interval can reach)."""
     if se is None or not math.isfinite(se):
         return Estimate(estimate, None, None, None, method, None)
     c = Z if interval is None else interval.quantile(n)
     low, high = estimate - c * se, estimate + c * se
     if upper is not None:
         high = min(high, upper)
+    if lower is not None:
+        low = max(low, lower)
     name = "Wald (estimate ± 1.96 SE)" if interval is None else interval.name(n)
     test = None
     if interval is not None and se > 0:

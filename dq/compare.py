@@ -34,7 +34,7 @@ import polars as pl
 
 from dq._callable import make_callable
 from dq.stats import holm, two_proportion_p
-from dq.checks.model import thresholds_for
+from dq.checks.model import thresholds_for, too_small
 from dq.grading import status
 from dq.publish import family
 from dq.errors import ConfigError, InputError
@@ -703,6 +703,7 @@ def regrade(result: Result, spec: Spec) -> dict[str, Any]:
     from dq.report import STATUS_ORDER, dimensions
 
     doc = json.loads(json.dumps(result.doc))
+    hidden_changed = 0
     for row in doc["results"]:
         if not row.get("graded", True):
             continue  # the check set its own status (optional variable, funnel outlier, …)
@@ -712,10 +713,16 @@ def regrade(result: Result, spec: Spec) -> dict[str, Any]:
         warn, fail = thresholds_for(spec, row["id"], higher, d_warn, d_fail)
         warn, fail = (_threshold(warn, higher, row["id"], spec),
                       _threshold(fail, higher, row["id"], spec))
-        small = (row["unit"] is not None and row["denominator"] is not None
-                 and row["denominator"] < spec.min_n)
+        small = too_small(row.get("definition") or row["id"], row["unit"], row["denominator"],
+                          spec.min_n)
         if row.get("suppressed"):
-            continue  # the figure is hidden in the stored result: its status stays
+            # The figure is hidden in the stored result (dq report --suppress): under the same
+            # thresholds its status stands; under new ones it cannot be graded, and saying so
+            # is right where keeping the old status under the new thresholds would not be.
+            if (warn, fail) != (row["warn"], row["fail"]):
+                row["warn"], row["fail"], row["status"] = warn, fail, "not_assessed"
+                hidden_changed += 1
+            continue
         row["warn"], row["fail"] = warn, fail
         if row["status"] in ("pass", "warn", "fail", "info", "not_assessed"):
             row["status"] = status(row["estimate"], warn, fail, higher, small)
@@ -729,6 +736,8 @@ def regrade(result: Result, spec: Spec) -> dict[str, Any]:
                                                                      kv[0])))}
                          for d in dimensions(table)]
     doc["manifest"]["regraded_with"] = {"path": str(spec.path), "sha256": spec.sha256}
+    if hidden_changed:
+        doc.setdefault("warnings", []).append(Message("compare.regrade_hidden", n=hidden_changed))
     return doc
 
 

@@ -2662,6 +2662,13 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "sammenlign resultater fra samme register",
         "en": "{before} and {after} are results of different registries (their registry names "
               "differ); compare results of one registry"},
+    "compare.regrade_hidden": {
+        "nb": "{n:count} rad(er) var prikket i det lagrede resultatet og har nye terskler; de "
+              "kan ikke vurderes på nytt og er satt til «ikke vurdert» — kjør regrade på et "
+              "resultat uten prikking (dq report -f json uten --suppress)",
+        "en": "{n:count} row(s) were suppressed in the stored result and have new thresholds; "
+              "they cannot be regraded and are set to not_assessed — regrade a result without "
+              "suppression (dq report -f json without --suppress)"},
     "compare.infinite_threshold": {
         "nb": "{file}: terskelen for {check} er uendelig, så hvert mål ville krysset den; oppgi et "
               "endelig tall",

@@ -633,16 +633,17 @@ def _categorical(r: Ratings, n_boot: int | None, rng: np.random.Generator | None
                 rows.append(_Row(stat, None, _no_variation(base, DISPLAY.get(base, base))))
                 continue
             point = (pa - pe) / (1 - pe)
+            share = 0.0 if base == "percent_agreement" else None  # a share, not a coefficient
             if w_boot is not None:
                 est = _percentile(point, A.coefficient(kind, t, w_boot), n_boot or 0, seed, level)
             elif table_form:
                 est = A.wald(point, A.gwet_se(kind, t, f, table=True, fpc=fpc),
                              "linearisation (Gwet 2014): irrCAC table formula (n)", n=n,
-                             interval=iv)
+                             interval=iv, lower=share)
             else:
                 est = A.wald(point, A.gwet_se(kind, t, f, fpc=fpc),
                              "linearisation (Gwet 2014): irrCAC raw data formula (n−1)", n=n,
-                             interval=iv)
+                             interval=iv, lower=share)
             notes = []
             if stat == "gwet_ac2" or weighted:
                 notes.append(f"{wkind} weights on the {scale}")

@@ -181,3 +181,35 @@ def test_compare_warns_when_a_reference_changed(tmp_path):
     assert any("npr_aggregat.csv" in w and "changed" in w for w in warnings), warnings
     same = json.loads(run("compare", before, before, "--format", "json").stdout)["warnings"]
     assert not any("changed between" in w for w in same)
+
+
+def test_regrade_of_a_suppressed_result_never_keeps_an_old_status_under_new_thresholds(tmp_path):
+    """A row hidden by --suppress has no estimate to grade: with unchanged thresholds its
+    status stands, with new ones it is not_assessed and a warning says so (it kept its old
+    status and thresholds before)."""
+    import shutil
+
+    ex = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, ex)
+    stored = tmp_path / "r.json"
+    assert run("report", ex / "dq.toml", "-f", "json", "--suppress", "10", "-o",
+               stored).exit_code in (0, 1)
+    check = "kompletthet.variabel.Komplikasjonstype"
+    hidden = [r for r in json.loads(stored.read_text(encoding="utf-8"))["results"]
+              if r.get("suppressed") and r["id"] == check]
+    assert hidden  # units with few complications are hidden at 10
+    same = run("regrade", stored, "--spec", ex / "dq.toml", "--lang", "en")
+    rows = {(r["id"], r["unit"]): r for r in json.loads(same.stdout)["results"]}
+    assert all(rows[(h["id"], h["unit"])]["status"] == h["status"] for h in hidden)
+    assert "suppressed in the stored result" not in same.stderr
+    spec = ex / "dq.toml"
+    text = spec.read_text(encoding="utf-8")
+    old = 'mandatory = "Komplikasjon = 1"'
+    assert old in text
+    spec.write_text(text.replace(old, old + "\nwarn_below = 0.99", 1), encoding="utf-8")
+    new = run("regrade", stored, "--spec", spec, "--lang", "en")
+    rows = {(r["id"], r["unit"]): r for r in json.loads(new.stdout)["results"]}
+    for h in hidden:
+        row = rows[(h["id"], h["unit"])]
+        assert (row["warn"], row["status"]) == (0.99, "not_assessed")
+    assert f"{len(hidden)} row(s) were suppressed in the stored result" in new.stderr

@@ -116,13 +116,28 @@ def thresholds_for(spec: Spec, check_id: str, higher_is_better: bool, default_wa
     return warn, fail
 
 
+def too_small(definition: str, unit: str | None, denominator: float | None, min_n: int) -> bool:
+    """A row shown but not graded (info): fewer than ``min_n`` in its denominator. Units, and
+    national proportions of records too (a variable applicable to 2 records nationally is no
+    more gradable than a unit's 2; ``dq completeness`` grades both the same way) — but never a
+    count of units or columns (a full enumeration: 3 of 4 units reporting is a fact, not an
+    estimate) nor a coefficient or a count."""
+    if denominator is None or denominator >= min_n:
+        return False
+    if unit is not None:
+        return True
+    from dq.checks.registry import DEFINITIONS
+
+    d = DEFINITIONS.get(definition)
+    return d is not None and d.kind == "proportion" and not d.enumeration
+
+
 def grade(check: Check, spec: Spec, min_n: int) -> dict[str, Any]:
     rule = rule_for(spec, check.id)
     warn, fail = thresholds_for(spec, check.id, check.higher_is_better, check.default_warn,
                                 check.default_fail)
     value = check.estimate
-    small = (check.unit is not None and check.denominator is not None
-             and check.denominator < min_n)
+    small = too_small(check.definition, check.unit, check.denominator, min_n)
     # The status itself is set for all rows at once by dq.grading in ``frame``, unless the
     # check set its own (a unit beyond a funnel limit, an optional variable: info).
     status = check.status

@@ -11,6 +11,7 @@ import typer
 from dq.cli._common import (Lang, LangOption, commit, handle_errors, language, plan_outputs,
                             render_terminal, say, speak, warn)
 from dq.errors import EXIT_CHECK_FAILED
+from dq.messages import Message
 
 COMPARE_HELP = """Compare two dq report results — a data-quality project's baseline and follow-up,
 or last month's and this month's export: checks newly failing, resolved, persisting, added or
@@ -106,6 +107,9 @@ def regrade(
     plan = plan_outputs([Input(result, "the result this command reads"), *protected(sp)], output)
     doc = cmp.regrade(cmp.load_result(result), sp)
     commit(plan, {"--output": dumps(doc)})
+    for message in doc.get("warnings", []):
+        if isinstance(message, Message):  # this run's, not the stored result's
+            warn(message)
     statuses = {r["status"] for r in doc["results"]}
     code = EXIT_CHECK_FAILED if "fail" in statuses or (strict and "warn" in statuses) else 0
     from types import SimpleNamespace

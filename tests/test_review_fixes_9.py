@@ -1,0 +1,57 @@
+"""Cases session 8's review found and session 9 fixed: each failed before its fix."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from dq.cli import app
+
+runner = CliRunner()
+
+
+def _registry(tmp_path):
+    # 50 finished records at unit 4001; Y = 1 in 2 of them, and X (required when Y = 1)
+    # missing in both: X's completeness is 0/2 nationally.
+    rows = ["pid;enhet;Y;X"] + [f"{i};4001;{1 if i < 2 else 0};" for i in range(50)]
+    (tmp_path / "r.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    spec = tmp_path / "dq.toml"
+    spec.write_text('[dataset]\nfiles = ["r.csv"]\nperson_id = "pid"\nunit = "enhet"\n'
+                    '[variables.Y]\ntype = "categorical"\ncodes = [0, 1]\n'
+                    '[variables.X]\ntype = "integer"\nmandatory = "Y = 1"\n'
+                    '[completeness]\nwarn_below = 0.9\nfail_below = 0.8\n', encoding="utf-8")
+    return spec
+
+
+def test_report_applies_min_n_to_national_rows_as_completeness_does(tmp_path):
+    spec = _registry(tmp_path)
+    res = runner.invoke(app, ["report", str(spec), "-f", "json"])
+    row = next(r for r in json.loads(res.stdout)["results"]
+               if r["id"] == "kompletthet.variabel.X" and r["unit"] is None)
+    assert (row["numerator"], row["denominator"], row["status"]) == (0, 2, "info")
+    comp = runner.invoke(app, ["completeness", "--spec", str(spec), "-f", "json"])
+    crow = next(r for r in json.loads(comp.stdout)["results"] if r["variable"] == "X")
+    assert crow["status"] == "info"
+    # regrade grades the same way
+    stored = tmp_path / "r.json"
+    stored.write_text(res.stdout, encoding="utf-8")
+    again = runner.invoke(app, ["regrade", str(stored), "--spec", str(spec)])
+    row = next(r for r in json.loads(again.stdout)["results"]
+               if r["id"] == "kompletthet.variabel.X" and r["unit"] is None)
+    assert row["status"] == "info"
+
+
+def test_percent_agreement_interval_stays_within_0_and_1(tmp_path):
+    # 20 cases, the raters agree on 1: pa = 0.05; Gwet's SE for two raters
+    # sqrt(Σ(pa_i − pa)² / (n(n − 1))) = sqrt((0.95² + 19·0.05²) / 380) = 0.05;
+    # t(0.975, 19) = 2.093024 → 0.05 ± 0.104651: the lower limit −0.0547 is capped at 0.
+    rows = ["a;b", "1;1"] + [f"{1 + i % 3};{1 + (i + 1) % 3}" for i in range(19)]
+    (tmp_path / "s.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["reliability", str(tmp_path / "s.csv"), "--raters", "a,b",
+                              "--level", "nominal", "-f", "json"])
+    pa = next(r for r in json.loads(res.stdout)["results"]
+              if r["statistic"] == "percent_agreement")
+    assert pa["estimate"] == 0.05
+    assert pa["ci_low"] == 0.0
+    assert abs(pa["ci_high"] - (0.05 + 2.093024 * 0.05)) < 1e-6
