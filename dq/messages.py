@@ -1598,6 +1598,13 @@ RELIABILITY: dict[str, dict[str, str]] = {
               "ingen plass på ordinalskalaen)",
         "en": "1 rating with a declared unknown code counted as missing (an unknown code has no "
               "place on the ordinal scale)"},
+    "reliability.ordinal_as_text": {
+        "nb": "ordinalnivå, men de {n} kodene er tekst uten oppgitt rekkefølge: de er ordnet "
+              "alfabetisk, som kanskje ikke er deres rekkefølge — oppgi kodene i rekkefølge "
+              "(codes i [variables.NAVN] eller --categories)",
+        "en": "ordinal level, but the {n} codes are text with no declared order: they are "
+              "ordered alphabetically, which may not be their order — declare the codes in "
+              "order (codes in [variables.NAME] or --categories)"},
     "reliability.undeclared_missing": {
         "nb": "{n:count} vurderinger utenfor kodelisten er regnet som manglende",
         "en": "{n:count} ratings outside the declared codes counted as missing"},

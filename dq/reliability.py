@@ -198,6 +198,10 @@ def _category_set(observed: dict[str, int], level: str, declared: list[str] | No
         order = sorted(range(len(cats)), key=numbers.__getitem__)
         cats = [cats[i] for i in order]
         values = np.array([numbers[i] for i in order], dtype=float)
+    elif ordinal and not decl and len(cats) > 2:
+        # Text codes nobody declared have no known order: sorted as text, "høy" < "lav" <
+        # "middels". Two codes are ordered either way for every ordinal statistic; more are not.
+        remarks.append(Message("reliability.ordinal_as_text", n=len(cats)))
     index = {c: i for i, c in enumerate(cats)}
     full = {v: index.get(v, -1) for v in observed}
     return _CategorySet(cats, full, values, tuple(remarks), frozenset(decl))
@@ -428,6 +432,13 @@ def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
 
 
 # ------------------------------------------------------------------------------ statistics
+
+
+def _degenerate(value: float, se: float | None, low: float | None, high: float | None) -> bool:
+    """A standard error or an interval of (numerically) zero width."""
+    scale = max(1.0, abs(value))
+    return ((se is not None and se <= 1e-12 * scale)
+            or (low is not None and high is not None and high - low <= 1e-12 * scale))
 
 
 @dataclass
@@ -995,6 +1006,14 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
             se = None if est is None else _finite(est.se)
             low = None if est is None else _finite(est.ci_low)
             high = None if est is None else _finite(est.ci_high)
+            if value is not None and _degenerate(value, se, low, high):
+                # No variation in the ratings (every difference equal, perfect agreement): the
+                # formulas give an interval of width 0 (or an SE of rounding noise, 2e-16),
+                # which would claim a certainty 20 cases cannot give. SE 0, no interval, and
+                # the row says why.
+                se, low, high = 0.0 if se is not None else None, None, None
+                row.note = (row.note + "; " if row.note else "") + \
+                    "no variation between the ratings: no confidence interval"
             test = None if est is None else est.test
             records.append({
                 "variable": r.variable, "level": r.level, "statistic": row.statistic,

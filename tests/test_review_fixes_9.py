@@ -55,3 +55,38 @@ def test_percent_agreement_interval_stays_within_0_and_1(tmp_path):
     assert pa["estimate"] == 0.05
     assert pa["ci_low"] == 0.0
     assert abs(pa["ci_high"] - (0.05 + 2.093024 * 0.05)) < 1e-6
+
+
+def test_ordinal_text_codes_without_a_declared_order_are_flagged(tmp_path):
+    pairs = [("lav", "lav"), ("middels", "høy"), ("høy", "høy"), ("lav", "middels")] * 5
+    (tmp_path / "s.csv").write_text("a;b\n" + "".join(f"{x};{y}\n" for x, y in pairs),
+                                    encoding="utf-8")
+
+    def stderr(*extra):
+        res = runner.invoke(app, ["reliability", str(tmp_path / "s.csv"), "--raters", "a,b",
+                                  "--level", "ordinal", "--lang", "en", *extra])
+        assert res.exit_code in (0, 1), res.stderr
+        return res.stderr
+
+    assert "the 3 codes are text with no declared order" in stderr()
+    assert "no declared order" not in stderr("--categories", "lav,middels,høy")
+    numbers = "".join(f"{x};{y}\n" for x, y in [(1, 1), (2, 3), (3, 3), (1, 2)] * 5)
+    (tmp_path / "s.csv").write_text("a;b\n" + numbers, encoding="utf-8")
+    assert "no declared order" not in stderr()
+
+
+def test_no_variation_gives_no_zero_width_interval(tmp_path):
+    # b is always a + 1: the differences have SD 0, so every Bland–Altman figure and ICC(3,·)
+    # (consistency) would get an interval of width 0 — none is given, and the note says why.
+    (tmp_path / "s.csv").write_text("a;b\n" + "".join(f"{x};{x + 1}\n" for x in range(10, 30)),
+                                    encoding="utf-8")
+    res = runner.invoke(app, ["reliability", str(tmp_path / "s.csv"), "--raters", "a,b",
+                              "--level", "ratio", "-f", "json"])
+    rows = {r["statistic"]: r for r in json.loads(res.stdout)["results"]}
+    bias = rows["bland_altman_bias"]
+    assert (bias["estimate"], bias["se"], bias["ci_low"], bias["ci_high"]) == (-1.0, 0.0, None,
+                                                                               None)
+    assert "no variation between the ratings" in bias["note"]
+    assert rows["icc_3_k"]["ci_low"] is None and rows["icc_3_k"]["se"] == 0.0
+    # ICC(1,1) sees the constant shift as disagreement: a real interval, untouched
+    assert 0.96 < rows["icc_1_1"]["ci_low"] < rows["icc_1_1"]["ci_high"] < 1
