@@ -18,7 +18,7 @@ expression, and all variables are counted in one ``group_by().agg`` pass over a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -518,15 +518,62 @@ def _record_thresholds(spec: Spec, fail_under: float | None) -> Thresholds:
     return t
 
 
-def to_json(result: CompletenessResult, infos: list, spec: Spec) -> str:  # noqa: ANN001
+ROW_COUNTS = ["n_applicable", "n_valid", "n_missing", "n_unknown", "n_invalid"]
+RECORD_COUNTS = ["n_records", "n_complete"]
+
+
+@dataclass(frozen=True)
+class Published:
+    """A completeness result under small-cell suppression: ``result`` with ``<count>__hidden``
+    and ``<count>__small`` flags for the human formats, the machine rows (JSON, CSV) with hidden
+    counts and the figures made from them null and a ``suppressed`` list."""
+
+    result: CompletenessResult
+    rows: pl.DataFrame
+    records: pl.DataFrame
+    n: int | None
+
+
+def published(result: CompletenessResult, n: int | None, has_units: bool) -> Published:
+    """Small-cell suppression, once, before any renderer (``dq.privacy``): per variable (and
+    year or other group), unit rows are siblings whose totals are the HF, RHF and national
+    rows; a row with a hidden count hides all its counts."""
+    from dq import privacy
+
+    if not n:
+        return Published(result, result.rows, result.records, None)
+    other = [k for k in result.keys if k not in ("level", "unit", "unit_name", "hf", "rhf")]
+    rows = privacy.suppress(result.rows, ROW_COUNTS, n, period=["variable", *other],
+                            has_units=has_units)
+    records = privacy.suppress(result.records, RECORD_COUNTS, n,
+                               period=[k for k in other if k in result.records.columns],
+                               has_units=has_units)
+    machine = privacy.apply_to_json(
+        rows, ROW_COUNTS, privacy.derived_columns(rows, ROW_COUNTS, [*result.keys, "variable"],
+                                                  visible=("status", "mandatory", "warn_below",
+                                                           "fail_below", "label")))
+    machine_records = privacy.apply_to_json(
+        records, RECORD_COUNTS, privacy.derived_columns(records, RECORD_COUNTS, result.keys,
+                                                        visible=("status", "warn_below",
+                                                                 "fail_below")))
+    return Published(replace(result, rows=rows, records=records), machine, machine_records, n)
+
+
+def to_json(result: CompletenessResult, infos: list, spec: Spec,  # noqa: ANN001
+            shown: Published | None = None) -> str:
     """What ``dq completeness --format json`` writes (the CLI and ``dq.completeness`` call
-    this)."""
+    this); ``shown``: the result under small-cell suppression."""
+    from dq import privacy
     from dq.render import envelope
 
+    rows, records = (result.rows, result.records) if shown is None else (shown.rows,
+                                                                         shown.records)
+    suppression = privacy.rule(shown.n) if shown is not None and shown.n else None
     return envelope.dumps(envelope.envelope(
-        "completeness", infos, spec, result.rows, records=result.records,
+        "completeness", infos, spec, rows, records=records,
         ci_method=result.ci_method, n_records=result.n_records, n_finished=result.n_finished,
-        min_n=result.min_n, unmatched_units=result.unmatched_units, warnings=result.warnings))
+        min_n=result.min_n, unmatched_units=result.unmatched_units, warnings=result.warnings,
+        **({"suppression": suppression} if suppression else {})))
 
 
 make_callable(__name__)  # dq.completeness(...) calls dq.api.completeness

@@ -435,10 +435,11 @@ def _shape(var: str, level: str, wide: pl.DataFrame, raters: list[str],
 
 
 def _degenerate(value: float, se: float | None, low: float | None, high: float | None) -> bool:
-    """A standard error or an interval of (numerically) zero width."""
+    """A standard error or an interval of (numerically) zero width: rounding noise of a
+    formula at a boundary (κ = 1 gave 0.99999999–1), not a measured precision."""
     scale = max(1.0, abs(value))
-    return ((se is not None and se <= 1e-12 * scale)
-            or (low is not None and high is not None and high - low <= 1e-12 * scale))
+    return ((se is not None and se <= 1e-9 * scale)
+            or (low is not None and high is not None and high - low <= 1e-6 * scale))
 
 
 @dataclass
@@ -1006,20 +1007,35 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
             se = None if est is None else _finite(est.se)
             low = None if est is None else _finite(est.ci_low)
             high = None if est is None else _finite(est.ci_high)
+            ci_method = None if est is None or low is None else est.ci_method
             if value is not None and _degenerate(value, se, low, high):
                 # No variation in the ratings (every difference equal, perfect agreement): the
                 # formulas give an interval of width 0 (or an SE of rounding noise, 2e-16),
                 # which would claim a certainty 20 cases cannot give. SE 0, no interval, and
                 # the row says why.
-                se, low, high = 0.0 if se is not None else None, None, None
-                row.note = (row.note + "; " if row.note else "") + \
-                    "no variation between the ratings: no confidence interval"
+                se, low, high, ci_method = 0.0 if se is not None else None, None, None, None
+                cases = row.n_cases if est is not None else n_cases
+                if row.statistic == "percent_agreement" and value in (0.0, 1.0) and cases:
+                    # Every case all-agree (or all-disagree): a share of cases, x of n, with
+                    # the Wilson interval every other share in dq has (60 of 60: 94,0–100).
+                    from scipy.stats import norm
+
+                    from dq.stats import wilson
+
+                    low, high = wilson(round(value * cases), cases,
+                                       float(norm.ppf(0.5 + level / 2)))
+                    ci_method = f"Wilson score ({100 * level:g} %) of the cases"
+                    row.note = (row.note + "; " if row.note else "") + \
+                        "no variation between the ratings: Wilson interval of the cases"
+                else:
+                    row.note = (row.note + "; " if row.note else "") + \
+                        "no variation between the ratings: no confidence interval"
             test = None if est is None else est.test
             records.append({
                 "variable": r.variable, "level": r.level, "statistic": row.statistic,
                 "estimate": value, "se": se, "ci_low": low, "ci_high": high,
                 "se_method": None if est is None or se is None else est.se_method,
-                "ci_method": None if est is None or low is None else est.ci_method,
+                "ci_method": ci_method,
                 "se_null": None if est is None else _finite(est.se0),
                 "n_cases": row.n_cases if est is not None else n_cases, "n_raters": n_raters,
                 "label": _label(row.statistic, value), "warn_below": t.warn_below,

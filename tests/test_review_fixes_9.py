@@ -90,3 +90,53 @@ def test_no_variation_gives_no_zero_width_interval(tmp_path):
     assert rows["icc_3_k"]["ci_low"] is None and rows["icc_3_k"]["se"] == 0.0
     # ICC(1,1) sees the constant shift as disagreement: a real interval, untouched
     assert 0.96 < rows["icc_1_1"]["ci_low"] < rows["icc_1_1"]["ci_high"] < 1
+
+
+def test_completeness_markdown_hides_small_cells_like_every_published_format(tmp_path):
+    # 4001: 60 records (53 with alder); 4002: 3 records; 4003: 40 (32 with alder).
+    rows = ["pid;enhet;alder"] + [f"a{i};4001;{'' if i % 9 == 0 else 50}" for i in range(60)] \
+        + [f"b{i};4002;60" for i in range(3)] \
+        + [f"c{i};4003;{'' if i % 5 == 0 else 70}" for i in range(40)]
+    (tmp_path / "s.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    spec = tmp_path / "dq.toml"
+    spec.write_text('[dataset]\nfiles = ["s.csv"]\nunit = "enhet"\nperson_id = "pid"\n',
+                    encoding="utf-8")
+
+    def run(*extra):
+        res = runner.invoke(app, ["completeness", "--spec", str(spec), "--by", "unit", "--lang",
+                                  "en", *extra])
+        assert res.exit_code == 0, res.stderr
+        return res.stdout
+
+    md = run("-f", "markdown")  # suppression on by default in Markdown
+    line = next(x for x in md.splitlines() if x.startswith("| alder | 4002"))
+    assert "&lt;5" in line and "100,0" not in line and "100.0" not in line
+    # 4002 alone hidden would be the national 103 less 60 and 40: 4003 (the smallest other) is
+    # hidden too
+    line = next(x for x in md.splitlines() if x.startswith("| alder | 4003"))
+    assert line == "| alder | 4003 | : | : | : | : | : | : | : | : | pass |"
+    assert "| alder | National | 103 | 88 |" in md
+    assert "Counts from 1 to 4" in md
+    doc = json.loads(run("-f", "json", "--suppress", "5"))
+    hidden = {r["unit"] for r in doc["results"] if r["variable"] == "alder" and r["suppressed"]}
+    assert hidden == {"4002", "4003"}
+    assert doc["suppression"].startswith("Counts from 1 to 4")
+    assert "&lt;5" not in run("-f", "markdown", "--suppress", "0")
+    table = run("--suppress", "5")
+    assert "<5/<5" in table
+
+
+def test_perfect_agreement_gets_the_wilson_interval_of_its_cases(tmp_path):
+    # 20 of 20 cases agree: percent agreement 1 with Wilson's 95 % interval 0.8389–1
+    # (z = 1.96: (20 + 1.92 − 1.96·√(0 + 0.96)) / (20 + 3.84) = 0.83887); κ, AC1 and α get
+    # none, and no interval of width 0 (κ's formula gave 0.99999999–1).
+    (tmp_path / "s.csv").write_text("a;b\n" + "".join(f"{x % 3};{x % 3}\n" for x in range(20)),
+                                    encoding="utf-8")
+    res = runner.invoke(app, ["reliability", str(tmp_path / "s.csv"), "--raters", "a,b",
+                              "--level", "nominal", "-f", "json"])
+    rows = {r["statistic"]: r for r in json.loads(res.stdout)["results"]}
+    pa = rows["percent_agreement"]
+    assert abs(pa["ci_low"] - 0.83887) < 1e-5 and pa["ci_high"] == 1.0
+    assert pa["ci_method"].startswith("Wilson")
+    for stat in ("cohen_kappa", "gwet_ac1", "krippendorff_alpha"):
+        assert rows[stat]["estimate"] == 1.0 and rows[stat]["ci_low"] is None

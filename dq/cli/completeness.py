@@ -51,6 +51,9 @@ def completeness(
         help="CSV separator (default: detected among ; , tab |).")] = None,
     input_format: Annotated[Optional[str], typer.Option(
         help="Override the format the file extension implies: csv, parquet, xlsx, sav, dta.")] = None,
+    suppress: Annotated[Optional[int], typer.Option(
+        help="Show counts below N as '<N' with secondary suppression (default 5 for markdown, "
+             "off otherwise; 0 turns it off).", min=0, max=10_000)] = None,
     width: WidthOption = None,
     lang: LangOption = None,
     data_url: DataUrlOption = None,
@@ -79,11 +82,15 @@ def completeness(
     with progress(Message("progress.completeness")):
         result = comp.compute(source, spec_obj, grouping, units=units, fail_under=fail_under,
                               min_n=min_n, ci_method=ci.value)
+    # Small cells are hidden once, before any renderer (as dq coverage does).
+    suppress_n = suppress if suppress is not None else (5 if fmt is Format.markdown else None)
+    shown = comp.published(result, suppress_n or None, units is not None)
     emit(fmt, plan, output, width,
-         json=lambda: comp.to_json(result, source.infos, spec_obj),
-         csv=lambda: to_csv(result.rows), markdown=lambda: renderer("markdown").completeness(result, lang_code),
-         terminal=lambda console: renderer("terminal").completeness(result, console, top,
-                                                                    lang_code))
+         json=lambda: comp.to_json(result, source.infos, spec_obj, shown),
+         csv=lambda: to_csv(shown.rows.drop("suppressed", strict=False)),
+         markdown=lambda: renderer("markdown").completeness(shown.result, lang_code, shown.n),
+         terminal=lambda console: renderer("terminal").completeness(shown.result, console, top,
+                                                                    lang_code, shown.n))
     for message in result.warnings:
         warn(message)
     if result.failed:

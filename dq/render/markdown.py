@@ -50,7 +50,8 @@ def _pct_ci(value: float | None, low: float | None, high: float | None, lang: st
     return pct(value, lang) + ("" if low is None or high is None else f" ({ci(low, high, lang)})")
 
 
-def completeness(result, lang: str = "en") -> str:  # noqa: ANN001 - CompletenessResult
+def completeness(result, lang: str = "en",  # noqa: ANN001 - CompletenessResult
+                 suppress_n: int | None = None) -> str:
     rows = result.rows
     keys = result.keys
     headers = [(sub("col.variable", lang), "left")]
@@ -65,10 +66,13 @@ def completeness(result, lang: str = "en") -> str:  # noqa: ANN001 - Completenes
         cells: list[str] = [Data(row["variable"])]
         if keys:
             cells.append(Data(group_label(row, keys, lang)))
-        cells += [count(row[c], lang) for c in ("n_applicable", "n_valid", "n_missing",
-                                                 "n_unknown", "n_invalid")]
-        cells += [pct(row["completeness"], lang), ci(row["ci_low"], row["ci_high"], lang),
-                  pct(row["completeness_nulls_only"], lang), status_word(row["status"], lang)]
+        cells += [_cell(row, c, suppress_n, lang) for c in ("n_applicable", "n_valid",
+                                                             "n_missing", "n_unknown", "n_invalid")]
+        if suppress_n and row.get("n_applicable__hidden"):  # shares made from hidden counts
+            cells += [HIDDEN_MARK] * 3 + [status_word(row["status"], lang)]
+        else:
+            cells += [pct(row["completeness"], lang), ci(row["ci_low"], row["ci_high"], lang),
+                      pct(row["completeness_nulls_only"], lang), status_word(row["status"], lang)]
         body.append(cells)
     parts = [f"# {sub('comp.title', lang)}\n",
              sub("comp.read", lang, finished=counted(result.n_finished, "finished", lang),
@@ -86,10 +90,18 @@ def completeness(result, lang: str = "en") -> str:  # noqa: ANN001 - Completenes
         rec_rows = []
         for r in rec.iter_rows(named=True):
             cells = [Data(group_label(r, [*keys, *label_keys], lang))] if "level" in rec.columns else []
-            cells += [count(r["n_complete"], lang), count(r["n_records"], lang),
-                      pct(r["completeness"], lang), ci(r["ci_low"], r["ci_high"], lang)]
+            if suppress_n and r.get("n_records__hidden"):
+                cells += [_cell(r, "n_complete", suppress_n, lang),
+                          _cell(r, "n_records", suppress_n, lang), HIDDEN_MARK, HIDDEN_MARK]
+            else:
+                cells += [count(r["n_complete"], lang), count(r["n_records"], lang),
+                          pct(r["completeness"], lang), ci(r["ci_low"], r["ci_high"], lang)]
             rec_rows.append(cells)
         parts += [f"\n## {sub('comp.records.title', lang)}\n", table(rec_headers, rec_rows, lang)]
+    if suppress_n:
+        from dq.render.report import suppression_rule
+
+        parts.append(f"_{sub('suppression', lang)}: {suppression_rule(suppress_n, lang)}_\n")
     if result.unmatched_units:
         parts.append(md_cell(sub("comp.unmatched", lang,
                                         units=counted(len(result.unmatched_units), "unit", lang),

@@ -133,7 +133,16 @@ def _summary(console: Console, rows: pl.DataFrame, lang: str) -> None:
     console.print(summary)
 
 
-def completeness(result, console: Console, top: int, lang: str = "en") -> None:  # noqa: ANN001
+def _hidden_count(row: dict[str, object], col: str, n: int | None, lang: str) -> str:
+    """A count under small-cell suppression: "<n", the mark, or the count."""
+    if n and row.get(f"{col}__hidden"):
+        return f"<{n}" if row.get(f"{col}__small") else HIDDEN_MARK
+    value = row.get(col)
+    return count(value, lang) if value is not None else "–"  # type: ignore[arg-type]
+
+
+def completeness(result, console: Console, top: int, lang: str = "en",  # noqa: ANN001
+                 suppress_n: int | None = None) -> None:
     rows = result.rows
     keys = result.keys
     say(console, Text(sub("comp.title", lang), style="bold"))
@@ -153,9 +162,13 @@ def completeness(result, console: Console, top: int, lang: str = "en") -> None: 
         cells: list[str | Text] = [_s(row["variable"])]
         if keys:
             cells.append(_s(group_label(row, keys, lang)))
-        cells += [f"{count(row['n_valid'], lang)}/{count(row['n_applicable'], lang)}",
-                  pct(row["completeness"], lang), _ci(row["ci_low"], row["ci_high"], lang),
-                  f"{count(row['n_unknown'], lang)}/{count(row['n_invalid'], lang)}",
+        hidden = bool(suppress_n) and bool(row.get("n_applicable__hidden"))
+        cells += [f"{_hidden_count(row, 'n_valid', suppress_n, lang)}/"
+                  f"{_hidden_count(row, 'n_applicable', suppress_n, lang)}",
+                  HIDDEN_MARK if hidden else pct(row["completeness"], lang),
+                  HIDDEN_MARK if hidden else _ci(row["ci_low"], row["ci_high"], lang),
+                  f"{_hidden_count(row, 'n_unknown', suppress_n, lang)}/"
+                  f"{_hidden_count(row, 'n_invalid', suppress_n, lang)}",
                   status_text(row["status"], lang)]
         table_rows.append(cells)
     print_table(console, headers, table_rows)
@@ -164,7 +177,8 @@ def completeness(result, console: Console, top: int, lang: str = "en") -> None: 
     rec = result.records
     if not rec.is_empty():
         whole = rec.filter(pl.col("level") == "national") if "level" in rec.columns else rec
-        if whole.height == 1:
+        if whole.height == 1 and not (suppress_n and whole.row(0, named=True).get(
+                "n_records__hidden")):
             r = whole.row(0, named=True)
             say(console, sub("comp.records", lang, n=r["n_complete"], total=r["n_records"],
                               share=r["completeness"], ci=_ci(r["ci_low"], r["ci_high"], lang)))
@@ -175,6 +189,11 @@ def completeness(result, console: Console, top: int, lang: str = "en") -> None: 
                            style="yellow"))
     _summary(console, rows, lang)
     say(console, sub("comp.min_n", lang, n=result.min_n), style="dim")
+    if suppress_n:
+        from dq.render.report import suppression_rule
+
+        say(console, f"{sub('suppression', lang)}: {suppression_rule(suppress_n, lang)}",
+            style="dim")
 
 
 def bar(value: float | None, width: int = 10, target: float = 0.8, low: float = 0.6) -> Text:
