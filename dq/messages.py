@@ -296,6 +296,8 @@ REPORT: dict[str, dict[str, str]] = {
            "period_all": "Alle år samlet: {span}",
            "period_years": "registreringer {span}",
            "gh_threshold": "terskel {threshold}",
+           "gh_unit": "{units}, blant dem {unit}: {figure}",
+           "gh_unit_one": "1 enhet, {unit}: {figure}",
            "gh_more": "{fail} flere ikke beståtte kontroller og {warn} flere med advarsel er "
                       "ikke annotert (høyst {limit}); se rapporten"},
     "en": {"title": "Data quality", "summary": "Summary", "verdict": "Verdict",
@@ -312,6 +314,8 @@ REPORT: dict[str, dict[str, str]] = {
            "period_all": "All years pooled: {span}",
            "period_years": "registrations {span}",
            "gh_threshold": "threshold {threshold}",
+           "gh_unit": "{units}, among them {unit}: {figure}",
+           "gh_unit_one": "1 unit, {unit}: {figure}",
            "gh_more": "{fail} more failing and {warn} more warning checks not annotated (at "
                       "most {limit}); see the report"},
 }

@@ -385,6 +385,9 @@ def test_ci_contract_strict_junit_verdict_line_and_annotations(tmp_path, monkeyp
 
     assert all(english_words(ln.split("::", 2)[2]) == [] for ln in notes), notes
     assert any("terskel" in ln for ln in errors) and any(" enheter)" in ln for ln in notes)
+    # a check failing in units only names the unit whose figure it shows, never as national
+    timely = next(ln for ln in errors if "title=dq aktualitet.registrering" in ln)
+    assert "(2023): 1 enhet, Harstad: 20,0\u202f%25" in timely
     # warnings are diagnostics: on stderr, not in the report
     assert any(ln.startswith("dq: advarsel:") for ln in lines)  # in the report's language
 

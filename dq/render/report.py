@@ -21,6 +21,7 @@ from dq.render.chapter import build, top_findings
 from dq.render.numbers import count
 from dq.render.report_text import key_text, paradox_text, sentence
 from dq.render.text import plain
+from dq.units import group_word
 
 # ------------------------------------------------------------------------------ JSON
 
@@ -189,12 +190,18 @@ def github_annotations(report, lang: str = "en", limit: int = 20) -> list[str]: 
                 national = group.filter(pl.col("unit").is_null())
                 row = (national if national.height else group).row(0, named=True)
                 units = group.filter(pl.col("unit").is_not_null()).height
-                where = f" ({counted(units, 'unit', lang)})" if units else ""
                 title = _gh_property(f"dq {cid}")
                 threshold = render(TEXT[lang]["gh_threshold"], lang,
                                    {"threshold": _threshold(row, lang)})
+                if national.height:
+                    what = figure_of(row, lang) + (f" ({counted(units, 'unit', lang)})"
+                                                   if units else "")
+                else:  # only units fail: a unit's figure, named, never passed off as national
+                    what = render(TEXT[lang]["gh_unit_one" if units == 1 else "gh_unit"], lang, {
+                        "units": counted(units, "unit", lang),
+                        "unit": group_word(row["unit"], lang), "figure": figure_of(row, lang)})
                 notes.append(f"::{kind} title={title}::" + _gh_data(
-                    f"{plain(title_of(row, lang))}: {figure_of(row, lang)}{where} ({threshold})"))
+                    f"{plain(title_of(row, lang))}: {what} ({threshold})"))
             per_dim.append(notes)
         while any(per_dim):
             for notes in per_dim:
