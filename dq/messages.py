@@ -1466,6 +1466,10 @@ SUB: dict[str, dict[str, str]] = {
     "corr.col.npv": {"nb": "NPV", "en": "NPV"},
     "corr.col.deviation": {"nb": "Avvik (snitt / største)", "en": "Deviation (mean / largest)"},
     "corr.sens": {"nb": "sens. {v}", "en": "sens {v}"},
+    "corr.binary": {"nb": "{variable}: sensitivitet {sensitivity}, spesifisitet {specificity}, "
+                          "PPV {ppv}, NPV {npv}",
+                    "en": "{variable}: sensitivity {sensitivity}, specificity {specificity}, "
+                          "PPV {ppv}, NPV {npv}"},
     "corr.spec": {"nb": "spes. {v}", "en": "spec {v}"},
     "corr.dev": {"nb": "|Δ| snitt {mean:g}, maks {max:g}", "en": "|Δ| mean {mean:g}, max {max:g}"},
     "corr.patients": {"nb": "Korrekte pasienter (sanne positive / registrerte): {n:count}/{d:count}"

@@ -156,7 +156,7 @@ def test_terminal_golden(example_report):
     assert len(lines) <= 46 and max(len(line) for line in lines) <= 80
     assert lines[-1].startswith("… 28 funn til: --format html eller markdown")
     # per dimension the verdict and its key figure with CI and period; counts are of checks
-    assert "Kompletthet       ikke bestått  Dekningsgrad 89,9\u202f% (89,0–90,8), 2023" in text
+    assert "Kompletthet       ikke bestått  Dekningsgrad 3\u202f928/4\u202f367 = 89,9\u202f% (89,0–90,8)," in text
     assert "Av 15 variabler: 2 med advarsel og 13 bestått." in text
     assert "κ-paradokset (Antibiotika, Komplikasjon)" in text
 

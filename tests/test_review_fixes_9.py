@@ -140,3 +140,17 @@ def test_perfect_agreement_gets_the_wilson_interval_of_its_cases(tmp_path):
     assert pa["ci_method"].startswith("Wilson")
     for stat in ("cohen_kappa", "gwet_ac1", "krippendorff_alpha"):
         assert rows[stat]["estimate"] == 1.0 and rows[stat]["ci_low"] is None
+
+
+def test_correctness_binary_shares_carry_their_counts_and_intervals():
+    from tests.test_report import EXAMPLE
+
+    args = ["correctness", str(EXAMPLE / "validering.csv"), "--spec", str(EXAMPLE / "dq.toml"),
+            "--lang", "nb", "--width", "200"]
+    out = runner.invoke(app, args).stdout.replace("\u202f", " ")
+    # Komplikasjon: tp 5, fn 6, tn 69, fp 0 in the example's study; Wilson intervals
+    assert ("Komplikasjon: sensitivitet 5/11 = 45,5 % (21,3–72,0), spesifisitet 69/69 = "
+            "100,0 % (94,7–100,0), PPV 5/5 = 100,0 % (56,6–100,0), NPV 69/75 = 92,0 % "
+            "(83,6–96,3)") in out
+    md = runner.invoke(app, [*args, "-f", "markdown"]).stdout.replace("\u202f", " ")
+    assert "| 5/11 = 45,5 % (21,3–72,0) | 69/69 = 100,0 % (94,7–100,0) |" in md

@@ -507,27 +507,13 @@ def _visible_hook() -> Any:
     return Hook()
 
 
-# Rich breaks a line at any whitespace, the no-break spaces included, so "84,1 %" could end one
-# line with "84,1" and begin the next with "%" (and "19 610" likewise). Its word splitter (one
-# pattern in rich._wrap) is given the no-break spaces as part of a word.
-_NO_BREAK = "\u00a0\u202f\u2007"
-_WORD = rf"[^\S{_NO_BREAK}]*(?:[{_NO_BREAK}]|\S)+[^\S{_NO_BREAK}]*"
-
-
-def _keep_no_break_spaces() -> None:
-    import re
-
-    from rich import _wrap
-
-    if isinstance(getattr(_wrap, "re_word", None), re.Pattern):
-        _wrap.re_word = re.compile(_WORD)
-
-
 def render_terminal(draw: Callable[[Any], None], output: Path | None, width: int | None) -> str:
     """Draw with Rich into a string: coloured for a terminal, plain for a file or pipe."""
     from rich.console import Console
 
-    _keep_no_break_spaces()
+    from dq.render.terminal import keep_no_break_spaces
+
+    keep_no_break_spaces()
 
     to_terminal = is_stdout(output) and sys.stdout.isatty()
     buf = StringIO()

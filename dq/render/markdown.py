@@ -14,7 +14,7 @@ import polars as pl
 from dq.messages import counted, label_word, statistic_name, status_word, sub
 from dq.privacy import HIDDEN_MARK
 from dq.render.numbers import ci, count, estimate, interval, num, pct
-from dq.render.terminal import (ci_header, correctness_detail, coverage_method, estimate_ci,
+from dq.render.terminal import (binary_share, ci_header, correctness_detail, coverage_method, estimate_ci,
                                 estimate_text, group_label, loglinear_text, model_headers,
                                 model_rows, paradoxes, reliability_method)
 from dq.render.text import md_cell
@@ -291,8 +291,7 @@ def correctness(result, lang: str = "en", ci_method: str = "wilson") -> str:  # 
         cells += [count(r["n_correct"], lang), count(r["n"], lang),
                   _pct_ci(r["share_correct"], r["ci_low"], r["ci_high"], lang)]
         if binary:
-            cells += [_pct_ci(r[c], r[f"{c}_ci_low"], r[f"{c}_ci_high"], lang)
-                      if r["type"] == "binary" else ""
+            cells += [binary_share(r, c, lang) if r["type"] == "binary" else ""
                       for c in ("sensitivity", "specificity", "ppv", "npv")]
         if numeric:
             cells.append("" if r["max_abs_deviation"] is None else

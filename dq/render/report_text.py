@@ -157,9 +157,15 @@ def key_text(row: dict[str, Any] | None, lang: str) -> str:
     if row is None:
         return "–"
     title = title_of(row, lang)
-    text = f"{title} {figure_of(row, lang)}"
-    if row.get("ci_low") is not None and not row.get("suppressed"):
+    figure = figure_of(row, lang)
+    hidden = bool(row.get("suppressed"))
+    if _is_share(row) and not hidden:  # its evidence: n/N = share (CI)
+        figure = f"{count(row['numerator'], lang)}/{count(row['denominator'], lang)} = {figure}"
+    text = f"{title} {figure}"
+    if row.get("ci_low") is not None and not hidden:
         text += f" ({ci_of(row, lang)})"
+    if row["id"].startswith("reliabilitet.") and row.get("denominator") and not hidden:
+        text += f", n = {count(row['denominator'], lang)}"  # the study's cases
     if row.get("period") and f"({row['period']})" not in title:  # a title may name its year
         text += f", {row['period']}"
     return text

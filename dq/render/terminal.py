@@ -30,6 +30,26 @@ STATUS_STYLE = {"fail": "bold red", "warn": "yellow", "pass": "green", "info": "
 STATUS_RANK = RANK  # the one ranking of statuses (dq.grading)
 
 
+
+# Rich breaks a line at any whitespace, the no-break spaces included, so "84,1 %" could end one
+# line with "84,1" and begin the next with "%" (and "19 610" likewise). Its word splitter (one
+# pattern in rich._wrap) is given the no-break spaces as part of a word — here, so that every
+# console dq's renderers draw on (the command line's, a test's, an API caller's) wraps alike.
+_NO_BREAK = "\u00a0\u202f\u2007"
+_WORD = rf"[^\S{_NO_BREAK}]*(?:[{_NO_BREAK}]|\S)+[^\S{_NO_BREAK}]*"
+
+
+def keep_no_break_spaces() -> None:
+    import re
+
+    from rich import _wrap
+
+    if isinstance(getattr(_wrap, "re_word", None), re.Pattern):
+        _wrap.re_word = re.compile(_WORD)
+
+
+keep_no_break_spaces()
+
 def _s(value: object) -> Text:
     """A name from the data or the spec as terminal text: never Rich markup, no control
     characters."""
@@ -454,6 +474,25 @@ def correctness_detail(row: dict[str, object], lang: str) -> str:
     return ""
 
 
+# sensitivity = tp/(tp + fn), specificity = tn/(tn + fp), PPV = tp/(tp + fp), NPV = tn/(tn + fn)
+BINARY_SHARES = {"sensitivity": ("tp", "fn"), "specificity": ("tn", "fp"), "ppv": ("tp", "fp"),
+                 "npv": ("tn", "fn")}
+
+
+def binary_share(row: dict[str, object], name: str, lang: str, *, with_n: bool = True) -> str:
+    """One of a binary variable's four shares with its evidence: "5/11 = 45,5 % (21,3–72,0)";
+    without its n/N when the shares are weighted (they are then no ratio of these counts)."""
+    value = row[name]
+    if value is None:
+        return "–"
+    text = f"{pct(value, lang)} ({_ci(row[f'{name}_ci_low'], row[f'{name}_ci_high'], lang)})"  # type: ignore[arg-type]
+    hit, miss = BINARY_SHARES[name]
+    if with_n and "weighted_n" not in row and row.get(hit) is not None:
+        x, n = int(row[hit]), int(row[hit]) + int(row[miss])  # type: ignore[call-overload]
+        text = f"{count(x, lang)}/{count(n, lang)} = {text}"
+    return text
+
+
 def correctness(result, console: Console, lang: str = "en") -> None:  # noqa: ANN001
     say(console, Text(sub("corr.title", lang), style="bold"))
     by_unit = "unit" in result.keys
@@ -474,6 +513,13 @@ def correctness(result, console: Console, lang: str = "en") -> None:  # noqa: AN
                   correctness_detail(row, lang), status_text(row["status"], lang)]
         table_rows.append(cells)
     print_table(console, headers, table_rows)
+    binary = result.rows.filter(pl.col("type") == "binary",
+                                pl.col("sensitivity").is_not_null()) \
+        if "sensitivity" in result.rows.columns else result.rows.clear()
+    for row in binary.iter_rows(named=True):  # the four shares in full: n/N and the CI
+        where = f" ({group_word(row['unit'], lang)})" if by_unit and row.get("unit") else ""
+        say(console, sub("corr.binary", lang, variable=plain(row["variable"]) + where,
+                         **{k: binary_share(row, k, lang) for k in BINARY_SHARES}))
     if result.patients is not None:
         p = result.patients.row(0, named=True)
         say(console, sub("corr.patients", lang, n=p["n_true_positive"], d=p["n_registered"],
