@@ -1532,7 +1532,6 @@ SUB.update({
     "cmp.check": {"nb": "Kontroll", "en": "Check"},
     "cmp.dimension": {"nb": "Dimensjon", "en": "Dimension"},
     "cmp.outcome": {"nb": "Utfall", "en": "Outcome"},
-    "cmp.ci_to": {"nb": "{low} til {high}", "en": "{low} to {high}"},
     "cmp.h.better": {"nb": "Forbedringer", "en": "Improvements"},
     "cmp.h.worse": {"nb": "Forverringer", "en": "Deteriorations"},
     "cmp.h.same": {"nb": "Uendret", "en": "Unchanged"},

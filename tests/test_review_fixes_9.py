@@ -154,3 +154,15 @@ def test_correctness_binary_shares_carry_their_counts_and_intervals():
             "(83,6–96,3)") in out
     md = runner.invoke(app, [*args, "-f", "markdown"]).stdout.replace("\u202f", " ")
     assert "| 5/11 = 45,5 % (21,3–72,0) | 69/69 = 100,0 % (94,7–100,0) |" in md
+
+
+def test_one_range_style_everywhere():
+    from dq.render.numbers import ci, interval, span
+
+    assert ci(0.89, 0.908, "nb") == "89,0–90,8"
+    # a dash between signed numbers reads as another minus: "til" / "to" then
+    assert ci(-0.0734, -0.0411, "nb") == "−7,3 til −4,1"
+    assert ci(-0.17, 0.46, "nb", as_pct=False) == "−0,17 til 0,46"
+    assert ci(-0.17, 0.46, "en", as_pct=False) == "-0.17 to 0.46"
+    assert span("+2,1", "+5,0", "nb") == "+2,1 til +5,0"
+    assert interval(291, 410, "nb") == "291–410"

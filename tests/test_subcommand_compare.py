@@ -50,7 +50,7 @@ def test_header_order_and_resolved_outliers(results):
     # St. Olavs' 2023 EHR gap closed in the follow-up: ASA 68.9 % → 97.1 %, Newcombe CI
     # (statsmodels confint_proportions_2indep, method "newcomb") 18.5 to 37.8 points
     assert ("| Kompletthet | Variabelkompletthet: ASA — St. Olavs | 68,9\u202f% | 97,1\u202f% | "
-            "+28,2 prosentpoeng (18,5 til 37,8) | &lt;0,001 | løst |") in better
+            "+28,2 prosentpoeng (18,5–37,8) | &lt;0,001 | løst |") in better
     # the funnel outlier that disappeared is resolved (løst), not "fjernet"
     assert ("| Sammenlignbarhet | Enheter utenfor trakten: kompletthet for ASA — St. Olavs | "
             "68,9\u202f% | – | – | – | løst |") in better

@@ -15,7 +15,7 @@ import polars as pl
 
 from dq.checks.model import NAMES
 from dq.messages import MINUS, SUB, counted, render, sub
-from dq.render.numbers import count, num, pct
+from dq.render.numbers import count, num, pct, span
 from dq.render.report import suppression_rule, title_of
 from dq.render.text import html_text, md_cell, plain
 from dq.units import group_word
@@ -70,13 +70,13 @@ def _diff(row: dict[str, Any], lang: str) -> str:
         digits = 3 if row["id"].startswith("reliabilitet.") else 1
         text = ("+" if d > 0 else "") + _signed(num(d, lang, digits))
         if low is not None and high is not None:
-            text += " (" + sub("cmp.ci_to", lang, low=_signed(num(low, lang, digits)),
-                               high=_signed(num(high, lang, digits))) + ")"
+            text += " (" + span(_signed(num(low, lang, digits)),
+                                _signed(num(high, lang, digits)), lang) + ")"
         return text
     text = render("{d:pp}", lang, {"d": d})
     if low is not None and high is not None:
-        text += " (" + sub("cmp.ci_to", lang, low=_signed(num(100 * low, lang, 1)),
-                           high=_signed(num(100 * high, lang, 1))) + ")"
+        text += " (" + span(_signed(num(100 * low, lang, 1)), _signed(num(100 * high, lang, 1)),
+                            lang) + ")"
     return text
 
 

@@ -24,7 +24,7 @@ import polars as pl
 
 from dq.messages import chapter, word
 from dq.render.chapter import funnel_key, params
-from dq.render.numbers import num, pct
+from dq.render.numbers import ci, num, pct
 
 FONT = 12  # px in the figure's own units
 SANS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
@@ -291,8 +291,7 @@ def _by_unit(key: str, rows: list[dict[str, Any]], caption: str, axis: str,
     alt = chapter("alt_bars", lang, units=len(ordered), parts=parts, flagged=listed).strip()
     table = [[chapter("unit_col", lang), axis, chapter("ci_col", lang), "Status"]] + [
         [str(r["unit"]), pct(r["estimate"], lang) if r["estimate"] is not None else hidden,
-         (f"{num(100 * r['ci_low'], lang)}–{num(100 * r['ci_high'], lang)}"
-          if r["ci_low"] is not None and r["ci_high"] is not None else "–"),
+         ci(r["ci_low"], r["ci_high"], lang),
          chapter(f"legend_{r['status']}", lang) if r["status"] in ("pass", "warn", "fail")
          else r["status"]] for r in ordered]
     return Figure(key, caption, alt, _svg(w, h, caption, alt, body), w, table)

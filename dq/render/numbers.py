@@ -35,12 +35,21 @@ def pct(value: float | None, lang: str, digits: int = 1) -> str:
     return f"{num(100 * value, lang, digits)}{THIN if lang == 'nb' else ' '}%"
 
 
+def span(low: str, high: str, lang: str) -> str:
+    """Two written bounds as one range, the same in every output: "89,0–90,8", but "−7,34 til
+    −4,11" ("to" in English) when a bound carries a sign — a dash between signed numbers reads
+    as one more minus."""
+    if low[:1] in (MINUS, "+", "-") or high[:1] in (MINUS, "+", "-"):
+        return f"{low} {'til' if lang == 'nb' else 'to'} {high}"
+    return f"{low}–{high}"
+
+
 def ci(low: float | None, high: float | None, lang: str, as_pct: bool = True) -> str:
     if low is None or high is None:
         return "–"
     if as_pct:
-        return f"{num(100 * low, lang)}–{num(100 * high, lang)}"
-    return f"{num(low, lang, 2)}–{num(high, lang, 2)}"
+        return span(num(100 * low, lang), num(100 * high, lang), lang)
+    return span(num(low, lang, 2), num(high, lang, 2), lang)
 
 
 def estimate(value: float | None, lang: str, digits: int = 0) -> str:
@@ -55,7 +64,7 @@ def interval(low: float | None, high: float | None, lang: str) -> str:
     """An interval of estimated totals as whole numbers: "291–410"; "–" when it is missing."""
     if low is None or high is None or math.isnan(low) or math.isnan(high):
         return "–"
-    return f"{estimate(low, lang)}–{'∞' if high == math.inf else estimate(high, lang)}"
+    return span(estimate(low, lang), "∞" if high == math.inf else estimate(high, lang), lang)
 
 
 def moment(iso: str, lang: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dq.messages import plan_text, render
-from dq.render.numbers import count, num, pct
+from dq.render.numbers import count, num, pct, span
 
 if TYPE_CHECKING:
     from dq.plan import Plan
@@ -97,7 +97,7 @@ def rows(plan: Plan, lang: str) -> list[tuple[str, str]]:
         show = (lambda v: pct(v, lang)) if as_pct else (lambda v: num(v, lang, 3))
         low = "–" if plan.ci_low is None else show(plan.ci_low)
         high = "–" if plan.ci_high is None else show(plan.ci_high)
-        out.append((plan_text("plan.label.ci", lang, level=plan.level), f"{low}–{high}"))
+        out.append((plan_text("plan.label.ci", lang, level=plan.level), span(low, high, lang)))
     if plan.width is not None:
         as_pct = plan.measure in ("sensitivity", "specificity", "proportion")
         out.append((plan_text("plan.label.width", lang),

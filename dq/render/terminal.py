@@ -400,7 +400,7 @@ def estimate_ci(row: dict[str, object], lang: str) -> str:
         return "–"
     if row["statistic"] == "percent_agreement":
         return ci(low, high, lang)  # type: ignore[arg-type]
-    return f"{num(low, lang, 2)}–{num(high, lang, 2)}"  # type: ignore[arg-type]
+    return ci(low, high, lang, as_pct=False)  # type: ignore[arg-type]
 
 
 def paradoxes(result, lang: str) -> list[str]:  # noqa: ANN001 - ReliabilityResult
