@@ -248,6 +248,24 @@ FNR_CLASSES: dict[str, dict[str, str]] = {
 }
 
 
+# The terminal table's names, at most 16 characters so that the table fits 80 columns; the
+# table says once what the Bland–Altman ones stand for (rel.ba_note).
+SHORT_STATISTICS: dict[str, dict[str, str]] = {
+    "nb": {"percent_agreement": "Obs. enighet", "bland_altman_bias": "BA: skjevhet",
+           "bland_altman_loa_low": "BA: nedre grense", "bland_altman_loa_high": "BA: øvre grense",
+           "bland_altman_proportional_bias": "BA: helning",
+           "weighted_kappa_linear": "Vektet κ (lin.)", "weighted_kappa_quadratic": "Vektet κ (kv.)",
+           "weighted_kappa_spec": "Vektet κ (spes.)", "weighted_kappa": "Vektet κ (valgt)",
+           "percent_agreement_weighted": "Vektet enighet"},
+    "en": {"percent_agreement": "% agreement", "bland_altman_bias": "BA: bias",
+           "bland_altman_loa_low": "BA: lower LoA", "bland_altman_loa_high": "BA: upper LoA",
+           "bland_altman_proportional_bias": "BA: slope",
+           "weighted_kappa_linear": "Wtd κ (linear)", "weighted_kappa_quadratic": "Wtd κ (quadr.)",
+           "weighted_kappa_spec": "Wtd κ (spec)", "weighted_kappa": "Wtd κ (chosen)",
+           "percent_agreement_weighted": "Wtd % agreement"},
+}
+
+
 def _statistic(stat: str, lang: str) -> str:
     """A statistic's name; ICC forms as Shrout & Fleiss write them, e.g. icc_2_1 → ICC(2,1)."""
     if stat.startswith("icc_") and stat.count("_") == 2:
@@ -372,6 +390,11 @@ class _Formatter(string.Formatter):
             return d.strftime("%d.%m.%Y") if lang == "nb" else d.isoformat()
         if spec == "list":
             return ", ".join(str(v) for v in value)
+        if spec == "and":  # "a, b og c" / "a, b and c"
+            items = [str(v) for v in value]
+            last = " og " if lang == "nb" else " and "
+            return last.join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else \
+                "".join(items)
         return str(value)
 
 
@@ -1427,20 +1450,26 @@ SUB: dict[str, dict[str, str]] = {
     "rel.col.statistic": {"nb": "Variabel / statistikk", "en": "Variable / statistic"},
     "rel.col.stat": {"nb": "Statistikk", "en": "Statistic"},
     "rel.col.estimate": {"nb": "Estimat", "en": "Estimate"},
-    "rel.col.n": {"nb": "Kasus", "en": "Cases"},
+    "rel.col.n": {"nb": "n", "en": "n"},  # the cases rated: n, as in every statistics table
     "rel.col.raters": {"nb": "Ratere", "en": "Raters"},
     "rel.col.label": {"nb": "Tolkning", "en": "Label"},
     "rel.level.nominal": {"nb": "nominal", "en": "nominal"},
     "rel.level.ordinal": {"nb": "ordinal", "en": "ordinal"},
     "rel.level.interval": {"nb": "intervall", "en": "interval"},
     "rel.level.ratio": {"nb": "forholdstall", "en": "ratio"},
-    "rel.paradox": {"nb": "{variable}: {statistic} er {kappa:num2} selv om raterne er enige i "
-                          "{agreement:pct0} av kasusene. Fordelingen er skjev (kappa-paradokset, "
+    "rel.paradox": {"nb": "{variable}: {kappas:and} selv om registratorene er enige i "
+                          "{agreement:pct0} av kasusene. Fordelingen er skjev (κ-paradokset, "
                           "Feinstein & Cicchetti 1990): les Gwets AC1 og PABAK ved siden av.",
-                    "en": "{variable}: {statistic} is {kappa:num2} while the raters agree on "
-                          "{agreement:pct0} of cases. Prevalence is skewed (the kappa paradox, "
-                          "Feinstein & Cicchetti 1990): read Gwet's AC1 and PABAK beside it."},
+                    "en": "{variable}: {kappas:and} while the raters agree on {agreement:pct0} of "
+                          "cases. Prevalence is skewed (the kappa paradox, Feinstein & Cicchetti "
+                          "1990): read Gwet's AC1 and PABAK beside it."},
+    "rel.paradox_kappa": {"nb": "{statistic} er {kappa:num2}", "en": "{statistic} is {kappa:num2}"},
     "rel.not_computed": {"nb": "ikke beregnet", "en": "not computed"},
+    "rel.ba_note": {"nb": "BA = Bland–Altman: skjevhet = gjennomsnittlig forskjell, grensene = "
+                          "95 % enighetsgrenser (skjevhet ± 1,96 SD), helning = proporsjonal "
+                          "skjevhet.",
+                    "en": "BA = Bland–Altman: bias = mean difference, LoA = 95 % limits of "
+                          "agreement (bias ± 1.96 SD), slope = proportional bias."},
     "stat.bland_altman_bias": {"nb": "Bland–Altman: gjennomsnittlig forskjell",
                                "en": "Bland–Altman: mean difference"},
     "stat.bland_altman_loa_low": {"nb": "Bland–Altman: nedre enighetsgrense",
@@ -1507,8 +1536,11 @@ def status_word(status: str, lang: str) -> str:
     return SUB[f"status.{status}"][lang] if f"status.{status}" in SUB else status
 
 
-def statistic_name(stat: str, lang: str) -> str:
-    """A reliability statistic's name: Cohens κ, ICC(2,1), Bland–Altman: …"""
+def statistic_name(stat: str, lang: str, short: bool = False) -> str:
+    """A reliability statistic's name: Cohens κ, ICC(2,1), Bland–Altman: … (``short``: the
+    terminal table's shorter form, "BA: nedre grense")."""
+    if short and stat in SHORT_STATISTICS[lang]:
+        return SHORT_STATISTICS[lang][stat]
     key = f"stat.{stat}"
     return SUB[key][lang] if key in SUB else _statistic(stat, lang)
 
@@ -1581,13 +1613,14 @@ RELIABILITY: dict[str, dict[str, str]] = {
     "reliability.left_out": {"nb": "{variable}: {statistic:statistic} er utelatt: {reason}",
                              "en": "{variable}: {statistic} left out: {reason}"},
     "reliability.paradox": {
-        "nb": "{variable}: {statistic:statistic} = {kappa:num2} mens enigheten er "
-              "{agreement:pct0}: κ er lav selv om registratorene er enige i de fleste tilfellene, "
-              "fordi prevalensen er skjev (κ-paradokset, Feinstein & Cicchetti 1990); les Gwets "
-              "AC1 og PABAK ved siden av",
-        "en": "{variable}: {statistic} = {kappa:num2} while agreement is {agreement:pct0}: κ is "
-              "low while the raters agree on most cases: prevalence is skewed (the kappa "
-              "paradox, Feinstein & Cicchetti 1990); read gwet_ac1 and pabak beside it"},
+        "nb": "{variable}: {kappas:and} mens registratorene er enige i {agreement:pct0} av "
+              "kasusene: κ er lav fordi prevalensen er skjev (κ-paradokset, Feinstein & "
+              "Cicchetti 1990); les Gwets AC1 og PABAK ved siden av",
+        "en": "{variable}: {kappas:and} while the raters agree on {agreement:pct0} of cases: κ is "
+              "low because prevalence is skewed (the kappa paradox, Feinstein & Cicchetti "
+              "1990); read gwet_ac1 and pabak beside it"},
+    "reliability.paradox_kappa": {"nb": "{statistic:statistic} = {kappa:num2}",
+                                  "en": "{statistic} = {kappa:num2}"},
     # what was done to the ratings (counted, never listed)
     "reliability.unknown_missing": {
         "nb": "{n:count} vurderinger med en kode for ukjent er regnet som manglende",

@@ -986,15 +986,18 @@ def compute(studies: list[Ratings], thresholds: dict[str, Thresholds], *,
             _fill_missing_se(r, rows, opts)
         by_stat = {row.statistic: row for row in rows}
         pa = by_stat.get("percent_agreement")
+        kappas = []
         for name in KAPPA_LIKE:
             kap = by_stat.get(name)
             if (kap and kap.est and pa and pa.est and pa.est.estimate >= 0.8
                     and kap.est.estimate < 0.6):
-                warnings.append(Message("reliability.paradox", variable=r.variable,
-                                        statistic=name, kappa=kap.est.estimate,
-                                        agreement=pa.est.estimate))
+                kappas.append(Message("reliability.paradox_kappa", statistic=name,
+                                      kappa=kap.est.estimate))
                 kap.note = (kap.note + "; " if kap.note else "") + "kappa paradox: see gwet_ac1"
                 kap.paradox = True
+        if kappas and pa is not None and pa.est is not None:  # one warning per variable
+            warnings.append(Message("reliability.paradox", variable=r.variable, kappas=kappas,
+                                    agreement=pa.est.estimate))
         for row in rows:
             if row.reason and not r.problem:
                 warnings.append(Message("reliability.left_out", variable=r.variable,

@@ -166,3 +166,18 @@ def test_one_range_style_everywhere():
     assert ci(-0.17, 0.46, "en", as_pct=False) == "-0.17 to 0.46"
     assert span("+2,1", "+5,0", "nb") == "+2,1 til +5,0"
     assert interval(291, 410, "nb") == "291–410"
+
+
+def test_reliability_table_fits_80_columns():
+    """The example's study at 80 columns: a table (it fell back to a 330-line list), no line
+    wider than the console, and the κ paradox said once per variable, not on stderr too."""
+    from tests.test_report import EXAMPLE
+
+    res = runner.invoke(app, ["reliability", "--spec", str(EXAMPLE / "dq.toml"), "--lang", "nb",
+                              "--width", "80"])
+    lines = res.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80 and len(lines) < 170
+    assert any(line.startswith("  BA: nedre grense") for line in lines)
+    assert res.stdout.count("Antibiotika: ") == 1 and "κ-paradokset" not in res.stderr
+    js = runner.invoke(app, ["reliability", "--spec", str(EXAMPLE / "dq.toml"), "-f", "json"])
+    assert js.stderr.count("κ-paradokset") == 2  # Antibiotika and Komplikasjon, once each

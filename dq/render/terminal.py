@@ -119,6 +119,15 @@ def print_table(console: Console, headers: Sequence[tuple[str, str]],
     if natural <= console.width:
         console.print(table)
         return
+    # Too wide: the first column (the row's name) may wrap when the others leave it room for
+    # names of two or three words a line; only a narrower console gets the stacked form.
+    first = max((Text(r[0]).cell_len if isinstance(r[0], str) else r[0].cell_len)
+                for r in [[h for h, _ in headers], *rows])
+    if console.width - (natural - first) >= 15:
+        table.columns[0].no_wrap = False
+        table.columns[0].overflow = "fold"
+        console.print(table)
+        return
     for row in rows:
         name = row[0].copy() if isinstance(row[0], Text) else Text(row[0])
         name.stylize("bold")
@@ -414,12 +423,15 @@ def paradoxes(result, lang: str) -> list[str]:  # noqa: ANN001 - ReliabilityResu
         own = {r["statistic"]: r for r in rows.filter(pl.col("variable") == variable)
                .iter_rows(named=True)}
         agreement = (own.get("percent_agreement") or {}).get("estimate")
+        kappas = []
         for name in KAPPA_LIKE:
             kappa = (own.get(name) or {}).get("estimate")
             if agreement is not None and kappa is not None and agreement >= 0.8 and kappa < 0.6:
-                out.append(sub("rel.paradox", lang, variable=plain(variable),
-                               statistic=statistic_name(name, lang), kappa=kappa,
-                               agreement=agreement))
+                kappas.append(sub("rel.paradox_kappa", lang,
+                                  statistic=statistic_name(name, lang), kappa=kappa))
+        if kappas:  # one note per variable, naming each κ it concerns
+            out.append(sub("rel.paradox", lang, variable=plain(variable), kappas=kappas,
+                           agreement=agreement))
     return out
 
 
@@ -454,11 +466,13 @@ def reliability(result, console: Console, lang: str = "en") -> None:  # noqa: AN
             level = sub(f"rel.level.{row['level']}", lang)
             table_rows.append([Text(plain(f"{row['variable']} ({level})"), style="bold"),
                                "", "", "", "", ""])
-        table_rows.append(["  " + statistic_name(row["statistic"], lang),
+        table_rows.append(["  " + statistic_name(row["statistic"], lang, short=True),
                            estimate_text(row["estimate"], row["statistic"], lang),
                            estimate_ci(row, lang), count(row["n_cases"], lang),
                            label_word(row["label"], lang), status_text(row["status"], lang)])
     print_table(console, headers, table_rows)
+    if result.rows["statistic"].str.starts_with("bland_altman").any():
+        say(console, sub("rel.ba_note", lang), style="dim")
     for note in paradoxes(result, lang):
         say(console, Text(note, style="yellow"))
 
