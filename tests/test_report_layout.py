@@ -224,8 +224,22 @@ def test_html_in_chromium_at_1280_and_390_px_and_a4(tmp_path, published):
                         t.getBoundingClientRect().width
                         > t.parentElement.getBoundingClientRect().width + 0.5).length,
                       anchors: [...document.querySelectorAll('nav a')].every(a =>
-                        document.querySelector(a.getAttribute('href')) !== null)};
+                        document.querySelector(a.getAttribute('href')) !== null),
+                      // the summary's table of findings: a card per row on a phone
+                      findings: (() => { const t = document.querySelector('table.stack');
+                        const r = t.rows[1]; return {display: getComputedStyle(r).display,
+                          width: t.getBoundingClientRect().width,
+                          box: t.parentElement.getBoundingClientRect().width,
+                          label: r.cells[0].getAttribute('data-label')}; })(),
+                      legendRight: (() => { const s = document.querySelectorAll('figure svg')[2];
+                        return Math.max(...[...s.querySelectorAll('text')].map(t =>
+                          t.getBBox().x + t.getBBox().width)) - s.viewBox.baseVal.width; })()};
             }""")
+            assert info["findings"]["label"] == "Dimensjon"
+            assert info["legendRight"] <= 0, info["legendRight"]  # no text past the edge
+            if width == 390:  # no table wider than the screen to scroll sideways
+                assert info["findings"]["display"] == "block", info["findings"]
+                assert info["findings"]["width"] <= info["findings"]["box"] + 0.5
             assert info["scroll"] <= info["inner"], (width, info)
             assert info["fonts"] > 100 and info["minFont"] >= 10, (width, info["minFont"])
             assert info["svgs"] >= 4 and info["alts"] == info["svgs"]

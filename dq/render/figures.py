@@ -200,10 +200,13 @@ def funnel(report, row: dict[str, Any], lang: str) -> Figure | None:  # noqa: AN
              ("down", VERMILLION, chapter("legend_outside998", lang))]
     lx = float(left)
     for shape, colour, text in items:
+        if lx > left and lx + 14 + _text_width(text) > w - 4:  # never past the figure's edge
+            lx, ly = float(left), ly + 18
         body.append(_marker(shape, lx + 5, ly - 4, colour) +
                     f'<text x="{lx + 14:.1f}" y="{ly}">{_esc(text)}</text>')
         lx += 22 + _text_width(text)
     body.append(f'<text x="{left}" y="{ly + 20}">{_esc(chapter("legend_limits", lang))}</text>')
+    h = max(h, int(ly + 30))
     outside = [(name, r) for r in shown.filter(pl.col("outside998")).iter_rows(named=True)
                for name in [str(r.get("unit_name") or r["unit"])]]
     listed = ", ".join(f"{name} {pct(r['p'], lang)} (n = {num(r['n'], lang, 0)})"
@@ -387,13 +390,16 @@ def heatmap(report, lang: str) -> Figure | None:  # noqa: ANN001, C901
     body.append(f'<text x="{left}" y="{ly}">{_esc(chapter("heat_legend", lang))}:</text>')
     bounds = ["≥ 99 %", "95–99 %", "85–95 %", "70–85 %", "< 70 %"]
     lx += _text_width(chapter("heat_legend", lang)) + 12
+    # An item goes to the next line before it would cross the figure's edge (the last one was
+    # clipped), and the legend keeps within the first 370 px, which a phone shows unscrolled.
+    edge = min(w - 4, 370)
     for (_, fill, _), label in zip(HEAT, bounds, strict=True):
+        if lx + 17 + _text_width(label) > edge:
+            lx, ly = float(left), ly + 18
         body.append(f'<rect x="{lx:.1f}" y="{ly - 11}" width="13" height="13" fill="{fill}" '
                     f'stroke="{GREY}" stroke-width="0.5"/><text x="{lx + 17:.1f}" y="{ly}">'
                     f'{_esc(label)}</text>')
         lx += 24 + _text_width(label)
-        if lx > w - 60:
-            lx, ly = float(left), ly + 18
     body.append(f'<text x="{left}" y="{ly + 22}">{_esc(chapter("heat_marks", lang))}</text>')
     h = max(h, int(ly + 32))
     fails = [f for f in flagged if f[0] == "fail"]

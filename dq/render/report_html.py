@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import dq
 from dq.checks.model import NAMES
@@ -52,6 +53,12 @@ gap:0 1.4rem}.grid figure{margin:.8rem 0;min-width:0}.fig svg{display:block;heig
 details{margin:.4rem 0}summary{cursor:pointer;color:var(--muted)}
 blockquote{margin:.8rem 0;padding:.4rem .9rem;border-left:4px solid #E69F00;background:#fff8e6}
 dl.methods dt{font-weight:600;margin-top:.8rem}dl.methods dd{margin:.2rem 0 0 0}
+@media (max-width:560px){table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}
+table.stack tr:first-child{display:none}table.stack tr{border:1px solid var(--line);
+border-radius:6px;margin:.5rem 0;padding:.2rem .5rem}table.stack td{border:0;
+padding:.1rem 0 .1rem 42%;position:relative;text-align:left;white-space:normal;min-height:1.5em}
+table.stack td[data-label]::before{content:attr(data-label);position:absolute;left:0;width:40%;
+color:var(--muted);font-weight:600;overflow-wrap:anywhere}}
 @media print{
 @page{size:A4;margin:16mm 14mm}
 body{font-size:10pt;max-width:none;margin:0;padding:0}
@@ -275,4 +282,31 @@ def to_html(report, lang: str) -> str:  # noqa: ANN001, C901
     return (f'<!DOCTYPE html><html lang="{"nb" if lang == "nb" else "en"}"><head>'
             '<meta charset="utf-8"><meta name="viewport" content="width=device-width,'
             f'initial-scale=1"><title>{esc(title)}</title><style>{CSS}</style></head><body>'
-            + "\n".join(body) + "</body></html>\n")
+            + _stacking("\n".join(body)) + "</body></html>\n")
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+_HEAD = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+_CELL = re.compile(r"<td(?=[ >])")
+
+
+def _stacking(html_body: str) -> str:
+    """Each table's data cells carry their column's heading (``data-label``), so that a phone
+    shows a row as a small card of "heading: value" lines (CSS ``table.stack``) instead of a
+    table wider than the screen to scroll sideways."""
+
+    def table(m: re.Match[str]) -> str:
+        rows = _ROW.findall(m.group(1))
+        heads = [re.sub(r"<[^>]+>", "", h) for h in _HEAD.findall(rows[0])] if rows else []
+        if not heads or "<td" in rows[0] or len(rows) > 41:  # the appendix's long lists scroll
+            return m.group(0)
+
+        def row(r: re.Match[str]) -> str:
+            cells = iter(heads)
+            return "<tr>" + _CELL.sub(lambda _: f'<td data-label="{next(cells, "")}"',
+                                      r.group(1)) + "</tr>"
+
+        return '<table class="stack">' + _ROW.sub(row, m.group(1)) + "</table>"
+
+    return _TABLE.sub(table, html_body)
