@@ -683,6 +683,7 @@ class CoverageGuess:
     others: list[Path]  # references of the other mode (named in a comment)
     columns: dict[str, str]  # [coverage.reference] key → column
     notes: list[Note] = field(default_factory=list)
+    unrecognised: list[Path] = field(default_factory=list)  # neither aggregate nor linkage
 
 
 @dataclass
@@ -1306,7 +1307,7 @@ def infer_coverage(references: list[tuple[Path, Source]], inf: Inference,
                 "linkage" if "person_id" in found and "event_date" in found else None)
         modes[path] = mode
         if mode is None:
-            notes.append(Note("coverage_none", {}, todo=True))
+            notes.append(Note("coverage_none", {"files": [path.name]}, todo=True))
             continue
         for k, v in found.items():
             columns.setdefault(k, v)
@@ -1315,7 +1316,10 @@ def infer_coverage(references: list[tuple[Path, Source]], inf: Inference,
     chosen = "aggregate" if "aggregate" in modes.values() else "linkage"
     refs = [p for p, m in modes.items() if m == chosen]
     others = [p for p, m in modes.items() if m is not None and m != chosen]
-    guess = CoverageGuess(chosen, refs, others, columns, notes)
+    unrecognised = [p for p, m in modes.items() if m is None]
+    guess = CoverageGuess(chosen, refs, others, columns, notes, unrecognised)
+    if not refs:  # none recognised: the notes say why; dq.init writes [coverage] as a comment
+        return guess
     guess.notes.insert(0, Note("coverage", {"mode": chosen, "files": [p.name for p in refs]}))
     if others:
         guess.notes.append(Note("coverage_other", {"mode": "linkage",

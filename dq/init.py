@@ -73,7 +73,7 @@ class _Writer:
         self.lang = lang
         self.lines: list[str] = []
 
-    def text(self, key: str, **params: Any) -> str:
+    def text(self, key: str, /, **params: Any) -> str:
         return init_text(key, self.lang, **params)
 
     def comment(self, text: str, todo: bool = False) -> None:
@@ -287,6 +287,13 @@ def _completeness(w: _Writer) -> None:
 
 
 def _coverage(w: _Writer, c: CoverageGuess, folder: Path) -> None:
+    if not c.references:  # no reference dq recognises: [coverage] stays a comment to fill in
+        w.blank()
+        for note in c.notes:
+            w.note(note)
+        w.comment("[coverage]")
+        w.comment(f"references = {toml_value([_rel(p, folder) for p in c.unrecognised])}")
+        return
     w.table("coverage")
     for note in c.notes:
         w.note(note)

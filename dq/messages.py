@@ -341,7 +341,7 @@ REPORT: dict[str, dict[str, str]] = {
 REPORT["nb"] = {key: text.replace(" %", "\u202f%") for key, text in REPORT["nb"].items()}
 
 
-def ui(key: str, lang: str, **params: Any) -> str:
+def ui(key: str, lang: str, /, **params: Any) -> str:
     return render(UI[key][lang], lang, params)
 
 
@@ -418,7 +418,7 @@ def check_text(key: str, lang: str, params: dict[str, Any]) -> str:
     return render(CHECKS[key][lang], lang, params)
 
 
-def word(key: str, lang: str, **params: Any) -> str:
+def word(key: str, lang: str, /, **params: Any) -> str:
     return render(WORDS[key][lang], lang, params)
 
 
@@ -637,7 +637,7 @@ PLAN: dict[str, dict[str, str]] = {
 }
 
 
-def plan_text(key: str, lang: str, **params: Any) -> str:
+def plan_text(key: str, lang: str, /, **params: Any) -> str:
     """A text of ``dq plan`` or ``dq sample`` (the PLAN block above)."""
     return render(PLAN[key][lang], lang, params)
 # ---- dq report: the published chapter (dq.render.chapter, report_html, report_markdown)
@@ -1014,11 +1014,11 @@ METHOD_NAMES: dict[str, dict[str, str]] = {
 }
 
 
-def chapter(key: str, lang: str, **params: Any) -> str:
+def chapter(key: str, lang: str, /, **params: Any) -> str:
     return render(CHAPTER[key][lang], lang, params)
 
 
-def chapter_n(key: str, n: int, lang: str, **params: Any) -> str:
+def chapter_n(key: str, n: int, lang: str, /, **params: Any) -> str:
     """A counted text: the ``_one`` form when ``n`` is 1."""
     table = FAMILIES if key in FAMILIES else CHAPTER
     key = f"{key}_one" if n == 1 and f"{key}_one" in table else key
@@ -1183,10 +1183,10 @@ INIT: dict[str, dict[str, str]] = {
                              "the unit table"},
     "coverage_column_todo": {"nb": "fant ingen kolonne for {key}", "en": "no column found for "
                                                                           "{key}"},
-    "coverage_none": {"nb": "referansen har verken antall (aggregert) eller person og dato "
-                            "(kobling)",
-                      "en": "the reference has neither counts (aggregate) nor person and date "
-                            "(linkage)"},
+    "coverage_none": {"nb": "referansen {files:list} har verken antall (aggregert) eller person "
+                            "og dato (kobling)",
+                      "en": "the reference {files:list} has neither counts (aggregate) nor person "
+                            "and date (linkage)"},
     "coverage_template": {
         "nb": "Dekningsgrad: dq init --reference npr.csv gjenkjenner kolonnene",
         "en": "Dekningsgrad: dq init --reference npr.csv recognises the columns"},
@@ -1211,7 +1211,7 @@ INIT: dict[str, dict[str, str]] = {
 }
 
 
-def init_text(key: str, lang: str, **params: Any) -> str:
+def init_text(key: str, lang: str, /, **params: Any) -> str:
     """A text of dq init / dq spec check in ``lang`` (``key_one`` when ``n`` is 1, or when
     ``codes`` holds one code, and that form exists)."""
     codes = params.get("codes")
@@ -1521,7 +1521,7 @@ NOUNS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-def sub(key: str, lang: str, **params: Any) -> str:
+def sub(key: str, lang: str, /, **params: Any) -> str:
     """A sub-command's text (``SUB``) in ``lang`` with its values written in that language."""
     return render(SUB[key][lang], lang, params)
 
@@ -1776,7 +1776,7 @@ class Message(str):
     key: str
     params: dict[str, Any]
 
-    def __new__(cls, key: str, **params: Any) -> Message:
+    def __new__(cls, key: str, /, **params: Any) -> Message:
         self = super().__new__(cls, _message(key, "en", params))
         self.key, self.params = key, params
         return self

@@ -168,7 +168,7 @@ class ReadableGroup(typer.core.TyperGroup):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-def _msg(key: str, **params: Any) -> str:
+def _msg(key: str, /, **params: Any) -> str:
     from dq.messages import Message
 
     return Message(key, **params)
