@@ -2444,9 +2444,40 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
                       "en": "{option} must be at least {least} (got {value})"},
     "plan.n_per_group": {"nb": "--n må være minst 2 per gruppe (fikk {value})",
                          "en": "--n must be at least 2 per group (got {value})"},
-    "plan.unreachable": {
-        "nb": "ingen utvalgsstørrelse opp til 10⁹ gir den presisjonen; be om et bredere intervall",
-        "en": "no sample size up to 10⁹ reaches that precision; ask for a wider interval"},
+    # dq.plan.EDGE and dq.plan.MAX_N: the range and the cap these texts name
+    "plan.edge": {
+        "nb": "{option} må ligge mellom 0,000001 og 0,999999 for at formlene skal holde (fikk "
+              "{value:g})",
+        "en": "{option} must lie between 0.000001 and 0.999999 for the formulas to hold (got "
+              "{value:g})"},
+    "plan.too_many": {
+        "nb": "studien ville trenge om lag {need:p} tilfeller, flere enn de {cap:count} dq "
+              "planlegger for; {fix}",
+        "en": "the study would need about {need:p} cases, more than the {cap:count} dq plans "
+              "for; {fix}"},
+    "plan.too_many_search": {
+        "nb": "studien ville trenge flere enn de {cap:count} tilfellene dq planlegger for; {fix}",
+        "en": "the study would need more than the {cap:count} cases dq plans for; {fix}"},
+    "plan.fix.width": {"nb": "be om en --width på minst {least:g}",
+                       "en": "ask for a --width of at least {least:g}"},
+    "plan.fix.wider": {"nb": "be om en bredere --width", "en": "ask for a wider --width"},
+    "plan.fix.prevalence_half": {"nb": "velg en --prevalence nærmere 0.5",
+                                 "en": "choose a --prevalence nearer 0.5"},
+    "plan.fix.shares_equal": {"nb": "velg kategoriandeler (--prevalence) som ligger nærmere "
+                                    "hverandre",
+                              "en": "choose category shares (--prevalence) nearer each other"},
+    "plan.fix.prevalence_least": {"nb": "velg en --prevalence på minst {least:g}",
+                                  "en": "choose a --prevalence of at least {least:g}"},
+    "plan.fix.prevalence_most": {"nb": "velg en --prevalence på høyst {most:g}",
+                                 "en": "choose a --prevalence of at most {most:g}"},
+    "plan.fix.apart": {"nb": "velg en {null} lenger fra {value}",
+                       "en": "choose a {null} further from {value}"},
+    "plan.fix.or": {"nb": "{first}, eller {second}", "en": "{first}, or {second}"},
+    "plan.power_alpha": {
+        "nb": "--power {power:g} må være større enn {least:g}, sjansen for et signifikant "
+              "resultat med --alpha {alpha:g} når det ikke finnes noen forskjell",
+        "en": "--power {power:g} must be greater than {least:g}, the chance of a significant "
+              "result at --alpha {alpha:g} when there is no difference"},
     "plan.power_or_n": {"nb": "oppgi --power eller --n, ikke begge",
                         "en": "give --power or --n, not both"},
     "plan.kappa_shares": {

@@ -69,6 +69,16 @@ from dq.messages import Message
 MEASURES = ("kappa", "icc", "sensitivity", "specificity", "proportion", "difference")
 CI_METHODS = ("wald", "wilson", "clopper-pearson")
 
+#: The largest study dq plans (cases, patients in all, or records in both groups): a plan that
+#: would need more is refused (exit 2) with what to change. No record review or inter-rater study
+#: comes near it, and --width 1e-9 would otherwise print a sample size of 10¹⁹.
+MAX_N = 10_000_000
+
+#: How near 0 or 1 a share, κ, ICC or width may lie: nearer, the formulas lose their digits (a
+#: prevalence of 1e-200 makes every χ² term underflow to zero). The catalogue's "plan.edge"
+#: writes the range out.
+EDGE = 1e-6
+
 #: method key → reference, as cited in every output: citations only, in no language (the method
 #: itself is named from the catalogue, "plan.method.<key>").
 REFERENCES: dict[str, str] = {
@@ -174,6 +184,12 @@ def _z(level: float) -> float:
 def _open_unit(name: str, value: float) -> None:
     if not (0 < value < 1) or math.isnan(value):
         raise ConfigError(Message("plan.open_unit", option=name, value=value))
+    _inside_edge(name, value)
+
+
+def _inside_edge(name: str, value: float) -> None:
+    if not (EDGE <= value <= 1 - EDGE):
+        raise ConfigError(Message("plan.edge", option=name, value=value))
 
 
 def _one_of(width: float | None, n: int | None, *, what: str = "--width") -> None:
@@ -181,6 +197,8 @@ def _one_of(width: float | None, n: int | None, *, what: str = "--width") -> Non
         raise ConfigError(Message("plan.one_of", option=what))
     if width is not None and not (0 < width < 1):
         raise ConfigError(Message("plan.width", value=width))
+    if width is not None:
+        _inside_edge("--width", width)
     if n is not None and n < 2:
         raise ConfigError(Message("plan.at_least", option="--n", least=2, value=n))
 
@@ -190,12 +208,13 @@ def _ceil(x: float) -> int:
     return math.ceil(x - 1e-9)
 
 
-def _smallest(ok: Callable[[int], bool], start: int = 1, most: int = 10**9) -> int:
-    """The smallest n ≥ start with ok(n), for ok monotone in n (False … False True … True)."""
+def _smallest(ok: Callable[[int], bool], start: int = 1, most: int = MAX_N) -> int | None:
+    """The smallest n ≥ start with ok(n), for ok monotone in n (False … False True … True);
+    None when not even ``most`` is enough."""
     hi = max(start, 2)
     while not ok(hi):
         if hi >= most:
-            raise ConfigError(Message("plan.unreachable"))
+            return None
         hi = min(hi * 2, most)
     lo = start - 1  # ok(lo) is False or lo is below the range
     while hi - lo > 1:
@@ -205,6 +224,53 @@ def _smallest(ok: Callable[[int], bool], start: int = 1, most: int = 10**9) -> i
         else:
             lo = mid
     return hi
+
+
+def _per(crit: float, q: float) -> float:
+    """crit / q, the n at which a statistic of q per subject reaches crit: none (infinite) when
+    q is 0 (the two models' cells equal to the last digit)."""
+    return crit / q if q > 0 else math.inf
+
+
+def _too_many(need: float, fixes: Sequence[str]) -> ConfigError:
+    """The error for a plan needing more than MAX_N subjects (``need``; infinite when no n up to
+    MAX_N will do), saying what to change (``fixes``: catalogue texts, the most direct first)."""
+    fix = fixes[0]
+    for other in fixes[1:]:
+        fix = Message("plan.fix.or", first=fix, second=other)
+    if math.isfinite(need):
+        return ConfigError(Message("plan.too_many", need=need, cap=MAX_N, fix=fix))
+    return ConfigError(Message("plan.too_many_search", cap=MAX_N, fix=fix))
+
+
+def _round_up(x: float) -> float:
+    """x rounded up to two significant digits (0.003412 → 0.0035): a bound to print."""
+    step = 10.0 ** (math.floor(math.log10(x)) - 1)
+    return math.ceil(x / step - 1e-9) * step
+
+
+def _least_width(total: Callable[[float], float], asked: float, widest: float) -> float | None:
+    """The narrowest width, to two significant digits, whose plan needs at most MAX_N subjects
+    (``total``: the subjects a width needs, decreasing in it; ``asked`` needs more); None when
+    not even ``widest`` will do."""
+    if not total(widest) <= MAX_N:
+        return None
+    lo, hi = asked, widest
+    for _ in range(60):  # bisection on the log scale: the widths span orders of magnitude
+        mid = math.sqrt(lo * hi)
+        if total(mid) <= MAX_N:
+            hi = mid
+        else:
+            lo = mid
+    shown = _round_up(hi)
+    return shown if shown < widest and total(shown) <= MAX_N else hi
+
+
+def _power_above_size(power: float, size: float, alpha: float) -> None:
+    """The power asked for must exceed the chance the test rejects when there is no difference
+    (``size``: α, 2α for κ's one-sided test): at or below it no n exists."""
+    if power <= size:
+        raise ConfigError(Message("plan.power_alpha", power=power, least=size, alpha=alpha))
 
 
 def _power_or_n(power: float | None, n: int | None) -> float | None:
@@ -276,6 +342,14 @@ def _gof(kappa_obs: float, kappa_model: float, props: Sequence[float], raters: i
 def _check_kappa(name: str, value: float) -> None:
     if not (0 < value < 1):
         raise ConfigError(Message("plan.kappa_range", option=name, value=value))
+    _inside_edge(name, value)
+
+
+def _shares_fix(props: Sequence[float], given: bool) -> list[str]:
+    """What to change in the category shares when they make a κ plan too large."""
+    if not given:
+        return []
+    return [Message("plan.fix.prevalence_half" if len(props) == 2 else "plan.fix.shares_equal")]
 
 
 def _check_raters(raters: int) -> None:
@@ -309,8 +383,17 @@ def kappa_width(kappa: float, *, width: float | None = None, n: int | None = Non
         low, high = kappa - width / 2, kappa + width / 2
         if low <= 0 or high >= 1:
             raise ConfigError(Message("plan.kappa_interval", low=low, high=high))
-        n_exact = max(crit / _gof(kappa, low, props, raters), crit / _gof(kappa, high, props,
-                                                                              raters))
+
+        def need(w: float) -> float:
+            return max(_per(crit, _gof(kappa, kappa - w / 2, props, raters)),
+                       _per(crit, _gof(kappa, kappa + w / 2, props, raters)))
+
+        n_exact = need(width)
+        if not n_exact <= MAX_N:
+            least = _least_width(need, width, 2 * min(kappa, 1 - kappa) * (1 - 1e-9))
+            fixes = _shares_fix(props, bool(prevalence))
+            raise _too_many(n_exact, [Message("plan.fix.width", least=least)] if least else
+                            fixes or [Message("plan.fix.wider")])
         n_out = _ceil(n_exact)
         return Plan("kappa", "width", method, n_out, level, n_exact=n_exact, width=width,
                     ci_low=low, ci_high=high, inputs=inputs,
@@ -367,7 +450,11 @@ def kappa_power(kappa: float, kappa0: float, *, power: float | None = None, n: i
     if n is None:
         assert power is not None
         _open_unit("--power", power)
-        n_exact = _chi2_noncentrality(crit, power) / q
+        _power_above_size(power, alpha * (2 if sided == 1 else 1), alpha)
+        n_exact = _per(_chi2_noncentrality(crit, power), q)
+        if not n_exact <= MAX_N:
+            raise _too_many(n_exact, [Message("plan.fix.apart", null="--kappa0", value="--kappa"),
+                                      *_shares_fix(props, bool(prevalence))])
         n_out = _ceil(n_exact)
         return Plan("kappa", "power", method, n_out, 1 - alpha, n_exact=n_exact, alpha=alpha,
                     power=power, sided=sided, inputs=inputs,
@@ -394,8 +481,15 @@ def icc_width(icc: float, *, raters: int, width: float | None = None, n: int | N
     inputs = {"icc": icc, "raters": raters}
     notes = ("bonett_plus",) if extra else ()
     if width is not None:
-        n_exact = 8 * z**2 * (1 - rho) ** 2 * (1 + (k - 1) * rho) ** 2 / (k * (k - 1) * width**2)
-        n_exact += 1 + extra
+        def need(w: float) -> float:
+            return 8 * z**2 * (1 - rho) ** 2 * (1 + (k - 1) * rho) ** 2 / (k * (k - 1) * w**2) \
+                + 1 + extra
+
+        n_exact = need(width)
+        if not n_exact <= MAX_N:
+            least = _least_width(need, width, 1 - EDGE)
+            raise _too_many(n_exact, [Message("plan.fix.width", least=least) if least else
+                                      Message("plan.fix.wider")])
         return Plan("icc", "width", "icc_width", _ceil(n_exact), level, n_exact=n_exact,
                     width=width, inputs=inputs, notes=notes)
     assert n is not None
@@ -425,8 +519,11 @@ def icc_power(icc: float, icc0: float, *, raters: int, power: float | None = Non
     if n is None:
         assert power is not None
         _open_unit("--power", power)
+        _power_above_size(power, alpha, alpha)
         z_b = float(norm.ppf(power))
-        n_exact = 1 + 2 * k * (z_a + z_b) ** 2 / ((k - 1) * math.log(c0) ** 2)
+        n_exact = 1 + _per(2 * k * (z_a + z_b) ** 2, (k - 1) * math.log(c0) ** 2)
+        if not n_exact <= MAX_N:
+            raise _too_many(n_exact, [Message("plan.fix.apart", null="--icc0", value="--icc")])
         return Plan("icc", "power", "icc_power", _ceil(n_exact), 1 - alpha, n_exact=n_exact,
                     alpha=alpha, power=power, sided=sided, inputs=inputs)
     got = float(norm.cdf(math.sqrt((n - 1) * (k - 1) / (2 * k)) * abs(math.log(c0)) - z_a))
@@ -459,8 +556,9 @@ def expected_interval(p: float, n: float, method: str, level: float) -> tuple[fl
     raise ConfigError(Message("plan.unknown_method", method=method))
 
 
-def _n_for_width(p: float, width: float, method: str, level: float) -> tuple[int, float | None]:
-    """(n, n_exact): the Wald formula, or the smallest n whose expected interval is ≤ width."""
+def _n_for_width(p: float, width: float, method: str, level: float) -> tuple[float, float | None]:
+    """(n, n_exact): the Wald formula, or the smallest n whose expected interval is ≤ width
+    (infinite when no n up to MAX_N is)."""
     if method == "wald":
         from statsmodels.stats.proportion import samplesize_confint_proportion
 
@@ -471,7 +569,31 @@ def _n_for_width(p: float, width: float, method: str, level: float) -> tuple[int
         low, high = expected_interval(p, n, method, level)
         return high - low <= width + 1e-12
 
-    return _smallest(narrow), None
+    found = _smallest(narrow)
+    return (math.inf if found is None else found), None
+
+
+def _width_plan(p: float, width: float, method: str, level: float, share: float = 1.0,
+                which: str | None = None) -> tuple[int, float | None]:
+    """(n, n_exact) for a proportion's interval no wider than ``width``, refused when the
+    subjects in all (n / ``share``, the prevalence of ``which`` for a sensitivity or
+    specificity) exceed MAX_N."""
+    n_out, n_exact = _n_for_width(p, width, method, level)
+    need = n_exact if n_exact is not None else n_out
+    if need / share <= MAX_N:
+        return int(n_out), n_exact
+
+    def total(w: float) -> float:
+        n_w, exact_w = _n_for_width(p, w, method, level)
+        return (exact_w if exact_w is not None else n_w) / share
+
+    least = _least_width(total, width, 1 - EDGE)
+    fixes = [Message("plan.fix.width", least=least) if least else Message("plan.fix.wider")]
+    if which is not None and need <= MAX_N * (1 - EDGE):  # a prevalence that would do
+        bound = _round_up(need / MAX_N)
+        fixes.append(Message("plan.fix.prevalence_least", least=bound) if which == "sensitivity"
+                     else Message("plan.fix.prevalence_most", most=1 - bound))
+    raise _too_many(need / share, fixes)
 
 
 def proportion(p: float, *, width: float | None = None, n: int | None = None,
@@ -479,6 +601,13 @@ def proportion(p: float, *, width: float | None = None, n: int | None = None,
                measure: str = "proportion") -> Plan:
     """A single proportion (completeness, share correct) to within ``width``, or the expected
     interval at ``n``."""
+    return _proportion(p, width, n, method, level, measure)
+
+
+def _proportion(p: float, width: float | None, n: int | None, method: str, level: float,
+                measure: str, share: float = 1.0) -> Plan:
+    """:func:`proportion`; ``share``: the prevalence of the positives (negatives) when
+    ``measure`` is a sensitivity (specificity), for the cap on the patients in all."""
     _one_of(width, n)
     _open_unit(f"--{measure}", p)
     _open_unit("--level-of-confidence", level)
@@ -486,7 +615,8 @@ def proportion(p: float, *, width: float | None = None, n: int | None = None,
         raise ConfigError(Message("plan.unknown_method", method=method))
     inputs: dict[str, Any] = {measure: p}
     if width is not None:
-        n_out, n_exact = _n_for_width(p, width, method, level)
+        which = measure if measure in ("sensitivity", "specificity") else None
+        n_out, n_exact = _width_plan(p, width, method, level, share, which)
     else:
         assert n is not None
         n_out, n_exact = n, None
@@ -522,7 +652,7 @@ def diagnostic(value: float, prevalence: float, *, which: str = "sensitivity",
         return Plan(which, "n", method, math.floor(part), level, n_exact=part, n_total=n,
                     width=high - low, ci_low=low, ci_high=high,
                     inputs={which: value, "prevalence": prevalence}, notes=notes)
-    plan = proportion(value, width=width, n=n, method=method, level=level, measure=which)
+    plan = _proportion(value, width, n, method, level, which, share)
     need = plan.n_exact if plan.n_exact is not None else plan.n
     return Plan(which, "width", method, plan.n, level, n_exact=plan.n_exact,
                 n_total=_ceil(need / share), width=width, ci_low=plan.ci_low,
@@ -553,9 +683,12 @@ def difference(p1: float, p2: float, *, power: float | None = None, n: int | Non
     if n is None:
         assert power is not None
         _open_unit("--power", power)
+        _power_above_size(power, alpha, alpha)
         z_b = float(norm.ppf(power))
         n1 = ((z_a * s0 + z_b * s1) / delta) ** 2
         n_exact = n1 / 4 * (1 + math.sqrt(1 + 4 / (n1 * delta))) ** 2 if continuity else n1
+        if not 2 * n_exact <= MAX_N:  # both groups
+            raise _too_many(2 * n_exact, [Message("plan.fix.apart", null="--p2", value="--p1")])
         per_group = _ceil(n_exact)
         return Plan("difference", "power", method, per_group, 1 - alpha, n_exact=n_exact,
                     n_total=2 * per_group, alpha=alpha, power=power, sided=sided, inputs=inputs)

@@ -4,9 +4,13 @@ errors. Each test failed before its fix."""
 
 from __future__ import annotations
 
+import json
+import math
+
 import pytest
 
 from dq import messages
+from dq import plan as P
 from tests.conftest import run, write_text
 
 # ---------------------------------------------------------------- 1. dq init --reference
@@ -56,3 +60,98 @@ def test_catalogue_texts_take_key_and_lang_as_values():
     assert messages.init_text("coverage_column_todo", "en", key="year") == \
         "no column found for year"
     assert messages.Message("stderr.error", key="x", lang="y").text("nb") == "feil"
+
+
+# ---------------------------------------------------------------- 2. dq plan at absurd inputs
+
+
+@pytest.mark.parametrize(("args", "nb", "en"), [
+    (["kappa", "--kappa", "0.6", "--width", "0.2", "--prevalence", "1e-200"],
+     "hver --prevalence må ligge mellom 0,000001 og 0,999999 for at formlene skal holde (fikk "
+     "1e-200)",
+     "every --prevalence must lie between 0.000001 and 0.999999 for the formulas to hold (got "
+     "1e-200)"),
+    (["kappa", "--kappa", "0.6", "--width", "1e-9", "--prevalence", "0.3"],
+     "--width må ligge mellom 0,000001 og 0,999999 for at formlene skal holde (fikk 1e-09)",
+     "--width must lie between 0.000001 and 0.999999 for the formulas to hold (got 1e-09)"),
+    (["proportion", "--proportion", "1e-300", "--width", "0.1", "--method", "wald"],
+     "--proportion må ligge mellom 0,000001 og 0,999999 for at formlene skal holde (fikk "
+     "1e-300)",
+     "--proportion must lie between 0.000001 and 0.999999 for the formulas to hold (got "
+     "1e-300)"),
+    # κ = 0.6, π = 0.3, w = 0.001 needs 11,600,725 cases (n ∝ 1/w², so the narrowest width
+    # within 10 million is 0.001 · √1.16007 = 0.001077, shown rounded up as 0.0011)
+    (["kappa", "--kappa", "0.6", "--width", "0.001", "--prevalence", "0.3"],
+     "studien ville trenge om lag 1,2e+07 tilfeller, "
+     "flere enn de 10\u202f000\u202f000 dq planlegger for; "
+     "be om en --width på minst 0,0011",
+     "the study would need about 1.2e+07 cases, more than the 10,000,000 dq plans for; ask for "
+     "a --width of at least 0.0011"),
+    # Buderer: 138.29 positives for sensitivity 0.9 ± 0.05 (the README's example); at prevalence
+    # 1e-5 that is 1.3829e7 patients. Within 10 million: a prevalence of at least
+    # 138.29 / 1e7 = 1.3829e-5 (shown 1.4e-05), or n ∝ 1/w², a width of at least
+    # 0.1 · √1.3829 = 0.1176 (shown 0.12)
+    (["sensitivity", "--sensitivity", "0.9", "--width", "0.1", "--prevalence", "1e-5"],
+     "studien ville trenge om lag 1,4e+07 tilfeller, "
+     "flere enn de 10\u202f000\u202f000 dq planlegger for; "
+     "be om en --width på minst 0,12, eller velg en --prevalence på minst 1,4e-05",
+     "the study would need about 1.4e+07 cases, more than the 10,000,000 dq plans for; ask for "
+     "a --width of at least 0.12, or choose a --prevalence of at least 1.4e-05"),
+    # a power no higher than α has no n (was exit 4: the root finder found no sign change)
+    (["kappa", "--kappa", "0.6", "--kappa0", "0.4", "--prevalence", "0.3", "--power", "0.05"],
+     "--power 0,05 må være større enn 0,05, sjansen for et signifikant resultat med --alpha 0,05 "
+     "når det ikke finnes noen forskjell",
+     "--power 0.05 must be greater than 0.05, the chance of a significant result at --alpha 0.05 "
+     "when there is no difference"),
+    (["difference", "--p1", "0.8", "--p2", "0.8001"],
+     "studien ville trenge om lag 5e+08 tilfeller, "
+     "flere enn de 10\u202f000\u202f000 dq planlegger for; "
+     "velg en --p2 lenger fra --p1",
+     "the study would need about 5e+08 cases, more than the 10,000,000 dq plans for; choose a "
+     "--p2 further from --p1"),
+], ids=["prevalence-1e-200", "width-1e-9", "proportion-1e-300", "kappa-width-cap",
+        "sensitivity-prevalence-cap", "power-at-alpha", "difference-cap"])
+def test_plan_refuses_absurd_inputs_with_one_line(args, nb, en):
+    """One line naming the option and the range or what to change (the first three, and the
+    power, were exit 4; the others printed the absurd n)."""
+    for lang, line in (("nb", f"dq: feil: {nb}\n"), ("en", f"dq: error: {en}\n")):
+        result = run("plan", *args, "--lang", lang)
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr == line
+
+
+def test_the_width_the_cap_names_is_within_it():
+    assert P.kappa_width(0.6, width=0.0011, prevalence=[0.3]).n <= P.MAX_N
+    # and 0.001 is not: 11,600,725 cases (the formula's n before rounding up)
+    with pytest.raises(P.ConfigError):
+        P.kappa_width(0.6, width=0.001, prevalence=[0.3])
+
+
+_TINY = ["1e-300", "1e-12", "1e-7", "0.000001", "0.999999", "0.9999999", "0", "1", "nan", "inf"]
+_BASE = {
+    "kappa": {"--kappa": "0.6", "--width": "0.2", "--prevalence": "0.3"},
+    "kappa0": {"--kappa": "0.6", "--kappa0": "0.4", "--prevalence": "0.3"},
+    "icc": {"--icc": "0.7", "--width": "0.2"},
+    "icc0": {"--icc": "0.7", "--icc0": "0.5"},
+    "sensitivity": {"--sensitivity": "0.9", "--prevalence": "0.2", "--width": "0.1"},
+    "specificity": {"--specificity": "0.9", "--prevalence": "0.2", "--width": "0.1"},
+    "proportion": {"--proportion": "0.9", "--width": "0.1"},
+    "difference": {"--p1": "0.8", "--p2": "0.9"},
+}
+_GRID = [(name, option, value) for name, opts in _BASE.items() for option in opts
+         for value in _TINY]
+
+
+@pytest.mark.parametrize(("name", "option", "value"), _GRID)
+def test_plan_grid_never_crashes_nor_prints_an_absurd_n(name, option, value):
+    args = {**_BASE[name], option: value}
+    command = name.rstrip("0")
+    result = run("plan", command, "-f", "json", *[x for kv in args.items() for x in kv])
+    assert result.exit_code in (0, 2), result.stderr
+    if result.exit_code == 2:
+        assert len(result.stderr.splitlines()) == 1
+        return
+    row = json.loads(result.stdout)["results"][0]
+    assert max(row["n"], row["n_total"] or 0) <= P.MAX_N
+    for key in ("n_exact", "width", "ci_low", "ci_high", "power"):
+        assert row[key] is None or math.isfinite(row[key]), key
