@@ -239,9 +239,14 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
     if not frames:
         raise InputError(Message("correctness.study_empty"))
     rows = pl.concat(frames, how="diagonal_relaxed")
+    # A study without a binary (or a numeric) variable has none of their columns: null, as for
+    # the rows of the other kinds in a mixed study.
     for col in ("tp", "fp", "fn", "tn"):
         if col not in rows.columns:
             rows = rows.with_columns(pl.lit(None, pl.UInt32).alias(col))
+    for col in (f"{w}_{c}" for w in ("w", "w2") for c in ("tp", "fp", "fn", "tn")):
+        if weights and col not in rows.columns:
+            rows = rows.with_columns(pl.lit(None, pl.Float64).alias(col))
     for col in ("mean_deviation", "mean_abs_deviation", "max_abs_deviation"):
         if col not in rows.columns:
             rows = rows.with_columns(pl.lit(None, pl.Float64).alias(col))

@@ -155,3 +155,34 @@ def test_plan_grid_never_crashes_nor_prints_an_absurd_n(name, option, value):
     assert max(row["n"], row["n_total"] or 0) <= P.MAX_N
     for key in ("n_exact", "width", "ci_low", "ci_high", "power"):
         assert row[key] is None or math.isfinite(row[key]), key
+
+
+# ---------------------------------------------------------------- 3. weighted correctness
+
+
+def test_weighted_correctness_without_a_binary_variable(tmp_path):
+    """Was exit 4 (the weighted 2 × 2 cells did not exist). Hand-computed: weights 1, 3, 2, 1;
+    rows 1, 3 and 4 agree, so the share is (1 + 2 + 1) / 7 = 4/7 and Kish's n_eff is
+    7² / (1 + 9 + 4 + 1) = 49/15; sensitivity and the rest do not apply to a number."""
+    study = write_text(tmp_path / "study.csv",
+                       "Pid;W;vld_varnamn;vld_vartype;vld_verdi_intern_tal;vld_verdi_ekstern_tal\n"
+                       "1;1;A;tal;3;3\n2;3;A;tal;2;3\n3;2;A;tal;1;1\n4;1;A;tal;2;2\n")
+    result = run("correctness", study, "--weights", "W", "--format", "json")
+    assert result.exit_code == 1, result.stderr  # 57 % is below the default thresholds
+    (row,) = json.loads(result.stdout)["results"]
+    assert row["share_correct"] == pytest.approx(4 / 7)
+    assert row["weighted_correct"] == 4 and row["weighted_n"] == 7
+    assert row["n_effective"] == pytest.approx(49 / 15)
+    assert row["n"] == 4 and row["n_correct"] == 3
+    assert row["sensitivity"] is None and row["tp"] is None
+
+
+def test_weighted_correctness_of_a_wide_study_with_text_variables(tmp_path):
+    study = write_text(tmp_path / "wide.csv", "Pid;W;a_reg;a_rec;b_reg;b_rec\n"
+                       "1;1;3;3;5;5\n2;3;2;3;6;5\n3;2;1;1;7;7\n4;1;2;2;5;6\n")
+    result = run("correctness", study, "--pairs", "a_reg:a_rec,b_reg:b_rec", "--weights", "W",
+                 "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    shares = {r["variable"]: r["share_correct"] for r in json.loads(result.stdout)["results"]}
+    # a: rows 1, 3, 4 agree (1 + 2 + 1 of 7); b: rows 1 and 3 (1 + 2 of 7)
+    assert shares == pytest.approx({"a_reg": 4 / 7, "b_reg": 3 / 7})
