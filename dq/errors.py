@@ -15,6 +15,9 @@ EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
 EXIT_INTERNAL = 4
+#: stdout closed by its reader (``dq … | head``): no message, the status of a Unix tool stopped
+#: by SIGPIPE (128 + 13)
+EXIT_PIPE = 141
 
 
 class DQError(Exception):

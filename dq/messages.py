@@ -3444,8 +3444,12 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
         "nb": "kunne ikke skrive {label}: den er ikke lenger en vanlig fil; ingen fil ble "
               "erstattet",
         "en": "could not write {label}: it is no longer a regular file; no file was replaced"},
-    "output.stream_failed": {"nb": "kunne ikke skrive til {stream} ({why})",
-                             "en": "could not write to {stream} ({why})"},
+    "output.stream_failed": {"nb": "kunne ikke skrive til {stream} ({why}){unwritten}",
+                             "en": "could not write to {stream} ({why}){unwritten}"},
+    "output.stdout": {"nb": "standard ut", "en": "standard output"},
+    "output.stderr": {"nb": "standard feil", "en": "standard error"},
+    "output.not_written_files": {"nb": "; ikke skrevet: {labels:list}",
+                                 "en": "; not written: {labels:list}"},
     "output.append_failed": {"nb": "kunne ikke legge til i {label} ({why})",
                              "en": "could not append to {label} ({why})"},
     # the files an output must not overwrite ("--output x is the export this command reads")

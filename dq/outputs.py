@@ -29,6 +29,8 @@ Where each output goes:
 first; then streams and devices; then the renames; then appends. A write error (disk full, I/O
 error) raises :class:`OutputWriteError` (exit 3) naming the output: no temporary file is left and
 no existing file is touched (a stream or device written before the failure cannot be taken back).
+A stream whose reader has closed the pipe (``dq … | head``) raises :class:`StreamClosed`: no
+message, exit 141, and no file is written either.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dq import tempfiles
-from dq.errors import EXIT_INPUT, ConfigError, DQError, os_reason
+from dq.errors import EXIT_INPUT, EXIT_PIPE, ConfigError, DQError, os_reason
 from dq.messages import Message
 
 #: Exit code of an output that could not be written once writing had started (disk full, I/O
@@ -59,6 +61,13 @@ class OutputWriteError(DQError):
     """An output could not be written (disk full, I/O error); nothing was replaced."""
 
     exit_code = EXIT_WRITE
+
+
+class StreamClosed(DQError):
+    """stdout (or stderr) was closed by its reader (``dq … | head``): the reader wants no more,
+    so dq stops without a word, as a Unix tool stopped by SIGPIPE does (exit 141)."""
+
+    exit_code = EXIT_PIPE
 
 
 @dataclass(frozen=True)
@@ -307,7 +316,8 @@ class OutputPlan:
                 if t.kind in ("stdout", "stderr"):
                     text = texts[t.request.option]
                     _write_stream(t, text if isinstance(text, str) else
-                                  text.decode("utf-8", "surrogateescape"))
+                                  text.decode("utf-8", "surrogateescape"),
+                                  [f.label for f, _ in staged])
                 elif t.kind == "device":
                     _write_device(t, data[t.request.option])
             while staged:
@@ -429,7 +439,9 @@ def _rename(t: Target, tmp: Path) -> None:
     tempfiles.forget(tmp)
 
 
-def _write_stream(t: Target, text: str) -> None:
+def _write_stream(t: Target, text: str, unwritten: Iterable[str] = ()) -> None:
+    """``unwritten``: the files that will not be written when this fails (written whole with
+    the stream, or not at all)."""
     stream = sys.stdout if t.kind == "stdout" else sys.stderr
     try:
         try:
@@ -439,9 +451,20 @@ def _write_stream(t: Target, text: str) -> None:
             stream.buffer.write(text.encode("utf-8", "surrogateescape"))
         stream.flush()
     except OSError as exc:
-        _silence(stream)
-        raise OutputWriteError(Message("output.stream_failed", stream=t.kind,
-                                       why=_why(exc))) from None
+        raise stream_error(t.kind, exc, unwritten) from None
+
+
+def stream_error(kind: str, exc: OSError, unwritten: Iterable[str] = ()) -> DQError:
+    """The error for a failed write to ``kind`` (stdout or stderr), its descriptor silenced:
+    :class:`StreamClosed` when the reader closed the pipe, else an :class:`OutputWriteError`
+    naming the stream, the reason and the files left unwritten."""
+    _silence(sys.stdout if kind == "stdout" else sys.stderr)
+    if isinstance(exc, BrokenPipeError):
+        return StreamClosed()
+    files = list(unwritten)
+    left = Message("output.not_written_files", labels=files) if files else ""
+    return OutputWriteError(Message("output.stream_failed", stream=Message(f"output.{kind}"),
+                                    why=_why(exc), unwritten=left))
 
 
 def _silence(stream: object) -> None:
@@ -501,7 +524,8 @@ def write_one(text: str, option: str, path: Path | str | None,
     plan(inputs, [Request(option, path)]).commit({option: text})
 
 
-__all__ = ["EXIT_WRITE", "Input", "OutputPlan", "OutputWriteError", "Request", "Target",
+__all__ = ["EXIT_WRITE", "Input", "OutputPlan", "OutputWriteError", "Request", "StreamClosed",
+           "Target", "stream_error",
            "explain_engine_errors", "explanation", "is_stdout", "known_columns",
            "note_columns", "plan", "reading", "reads",
            "reading_files", "reset_context", "write_one"]

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 
 import pytest
 
 from dq import messages
 from dq import plan as P
-from tests.conftest import run, write_text
+from tests.conftest import ROOT, run, write_text
 
 # ---------------------------------------------------------------- 1. dq init --reference
 
@@ -186,3 +189,91 @@ def test_weighted_correctness_of_a_wide_study_with_text_variables(tmp_path):
     shares = {r["variable"]: r["share_correct"] for r in json.loads(result.stdout)["results"]}
     # a: rows 1, 3, 4 agree (1 + 2 + 1 of 7); b: rows 1 and 3 (1 + 2 of 7)
     assert shares == pytest.approx({"a_reg": 4 / 7, "b_reg": 3 / 7})
+
+
+# ---------------------------------------------------------------- 4. stdout write errors
+
+needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+
+
+def _dq(args, cwd, stdout):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("CI", None)
+    return subprocess.run([sys.executable, "-m", "dq", *map(str, args)], cwd=cwd, stdout=stdout,
+                          stderr=subprocess.PIPE, env=env, text=True)
+
+
+def _closed_pipe():
+    read, write = os.pipe()
+    os.close(read)
+    return write
+
+
+def _small(tmp_path):
+    return write_text(tmp_path / "d.csv", "id;unit\n1;101\n2;101\n3;102\n4;102\n5;102\n")
+
+
+@needs_dev_full
+@pytest.mark.parametrize(("lang", "line"), [
+    ("nb", "dq: feil: kunne ikke skrive til standard ut (disken er full)\n"),
+    ("en", "dq: error: could not write to standard output (No space left on device)\n"),
+], ids=["nb", "en"])
+def test_a_full_stdout_is_a_write_error(tmp_path, lang, line):
+    data = _small(tmp_path)
+    with open("/dev/full", "w") as full:
+        proc = _dq(["completeness", data, "--lang", lang], tmp_path, full)
+    assert proc.returncode == 3
+    assert proc.stderr == line
+
+
+@needs_dev_full
+def test_spec_check_on_a_full_stdout_is_no_read_error(tmp_path):
+    """Was "the input could not be read (disk full)": the summary line went around the plan."""
+    write_text(tmp_path / "dq.toml", "[dataset]\nname = \"x\"\n")
+    with open("/dev/full", "w") as full:
+        proc = _dq(["spec", "check", "dq.toml"], tmp_path, full)
+    assert proc.returncode == 3
+    assert proc.stderr == "dq: feil: kunne ikke skrive til standard ut (disken er full)\n"
+
+
+@needs_dev_full
+def test_sample_leaves_no_list_when_stdout_fails(tmp_path):
+    """Was "hoftebrudd.csv could not be read (disk full)", with the list and manifest left
+    behind: the allocation on stdout is now one of the outputs, written whole or not at all."""
+    data = _small(tmp_path)
+    with open("/dev/full", "w") as full:
+        proc = _dq(["sample", data, "--key", "id", "--n", "3", "-o", "l.csv", "--lang", "en"],
+                   tmp_path, full)
+    assert proc.returncode == 3
+    assert proc.stderr == ("dq: error: could not write to standard output (No space left on "
+                           "device); not written: --output l.csv, --manifest l.csv.manifest.json\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]
+
+
+@pytest.mark.parametrize("args", [
+    ["completeness", "d.csv"],
+    ["sample", "d.csv", "--key", "id", "--n", "3", "-o", "l.csv"],
+    ["plan", "proportion", "--proportion", "0.9", "--width", "0.1"],
+    ["--version"],
+    ["completeness", "--help"],
+])
+def test_a_closed_pipe_ends_quietly(tmp_path, args):
+    """``dq … | head``: no message, 141 as a Unix tool stopped by SIGPIPE (was exit 3 and
+    "could not read d.csv (broken pipe)" from dq sample; no file of the run is written."""
+    _small(tmp_path)
+    pipe = _closed_pipe()
+    try:
+        proc = _dq(args, tmp_path, pipe)
+    finally:
+        os.close(pipe)
+    assert (proc.returncode, proc.stderr) == (141, "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]
+
+
+def test_sample_manifest_on_stdout_is_what_stdout_shows(tmp_path):
+    """--manifest -: the manifest (the allocation, suppressed) is stdout's one text."""
+    data = _small(tmp_path)
+    result = run("sample", data, "--key", "id", "--n", "3", "-o", tmp_path / "l.csv",
+                 "--manifest", "-")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["command"] == "sample"

@@ -21,10 +21,10 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-from dq.errors import EXIT_INPUT, EXIT_INTERNAL, DQError, os_reason
+from dq.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_PIPE, DQError, os_reason
 from dq.render.text import plain
-from dq.outputs import (Input, OutputPlan, Request, explanation, is_stdout, known_columns, plan,
-                        reading_files, reset_context)
+from dq.outputs import (Input, OutputPlan, Request, StreamClosed, explanation, is_stdout,
+                        known_columns, plan, reading_files, reset_context, stream_error)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -162,6 +162,20 @@ class ReadableGroup(typer.core.TyperGroup):
         except click_error as exc:
             exc.show()
             sys.exit(exc.exit_code)
+        except SystemExit as exc:
+            # the parser met a closed pipe writing --help or --version: it pacified the streams
+            # and exits 1, which in dq means a failed check; dq's status for it is 141
+            if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+                sys.exit(EXIT_PIPE)
+            raise
+        except OSError as exc:  # the parser's own output (--help, --version) was not written
+            from dq.messages import Message, localise
+
+            error = stream_error("stdout", exc)
+            if not isinstance(error, StreamClosed):
+                lang = "en" if _asked_lang(argv) == "en" else "nb"
+                say(f"dq: {Message('stderr.error').text(lang)}: {localise(error.args[0], lang)}")
+            sys.exit(error.exit_code)
         except typer.Abort:
             say(f"dq: {in_language(_msg('stderr.interrupted'))}")
             sys.exit(1)
@@ -399,6 +413,8 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             raise
+        except StreamClosed:  # the reader of stdout wants no more (dq … | head): no word
+            raise typer.Exit(EXIT_PIPE) from None
         except DQError as exc:
             fail(exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc),
                  exc.exit_code)

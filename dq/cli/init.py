@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from dq.cli._common import (Lang, commit, handle_errors, in_language, plan_outputs, progress,
-                            say, speak, warn)
+                            say, speak, warn, write_output)
 from dq.cli.inputs import DataUrlOption, QueryOption, TableOption
 from dq.messages import Message
 from dq.errors import EXIT_USAGE, ConfigError
@@ -239,8 +239,8 @@ def check(
     if result.data:
         detail = init_text("check_data", lang.value,
                            file=", ".join(str(p) for p in result.data), rows=result.rows)
-    typer.echo(init_text("check_clean", lang.value, spec=str(spec), variables=result.variables,
-                         data=detail))
+    write_output(init_text("check_clean", lang.value, spec=str(spec), variables=result.variables,
+                           data=detail) + "\n", None)
 
 
 init.__doc__ = HELP

@@ -108,9 +108,12 @@ def sample(
     keys = _names(key) or list(spec_obj.verification.duplicate_keys) or \
         ([spec_obj.dataset.person_id] if spec_obj.dataset.person_id else [])
     manifest = manifest or output.with_name(output.name + ".manifest.json")
+    # The allocation on stdout is one of the outputs: if it cannot be written, neither are the
+    # list and the manifest. A manifest sent to stdout (--manifest -) is the allocation there.
+    shows = None if is_stdout(manifest) else f"--format {fmt.value}"
     plan = plan_outputs(protected(spec_obj, reads={"dataset"}, data=data), output,
                         Request("--manifest", manifest),
-                        Request("--format json", None) if fmt is SampleFormat.json else None)
+                        Request(shows, None) if shows else None)
     conditions = [c for c in (where, _year_condition(spec_obj, year) if year else None) if c]
     with progress(Message("progress.reading")):
         source = open_data(data or [], spec_obj, fmt=None, encoding=encoding,
@@ -123,12 +126,10 @@ def sample(
     # The manifest, on disk or on stdout, is published: the same strata are hidden in both.
     shown = render.dumps(render.public(doc))
     texts = {"--output": render.to_csv(result), "--manifest": shown}
-    if fmt is SampleFormat.json:
-        texts["--format json"] = shown
+    if shows:
+        texts[shows] = shown if fmt is SampleFormat.json else render_terminal(
+            lambda c: render.terminal(result, c, lang_code, output, source.infos), None, None)
     commit(plan, texts)
-    if fmt is SampleFormat.table:
-        typer.echo(render_terminal(lambda c: render.terminal(result, c, lang_code, output,
-                                                             source.infos), None, None), nl=False)
     for message in result.warnings:
         warn(message)
 
