@@ -155,7 +155,8 @@ def test_an_error_in_the_spec_follows_lang_before_the_spec_is_read(tmp_path):
      "dq: feil: ugyldig verdi for --level; gyldige verdier: nominal, ordinal, interval, ratio; "
      "se «dq reliability --help»"),
     (("completeness", "x.csv", "--width", "5"),
-     "dq: feil: ugyldig verdi for --width; se «dq completeness --help»"),
+     "dq: feil: ugyldig verdi for --width: må være minst 40 (fikk 5); se «dq completeness "
+     "--help»"),
     (("completeness", "--top"),
      "dq: feil: valget --top trenger en verdi; se «dq completeness --help»"),
     (("plan", "kappa", "--nope"), "dq: feil: ukjent valg --nope"),

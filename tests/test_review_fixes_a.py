@@ -15,6 +15,7 @@ import pytest
 from dq import messages
 from dq import plan as P
 from tests.conftest import ROOT, run, write_text
+from tests.test_stderr_lang import english_in
 
 # ---------------------------------------------------------------- 1. dq init --reference
 
@@ -277,3 +278,39 @@ def test_sample_manifest_on_stdout_is_what_stdout_shows(tmp_path):
                  "--manifest", "-")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["command"] == "sample"
+
+
+# ---------------------------------------------------------------- 5. Norwegian usage errors
+
+
+@pytest.mark.parametrize(("args", "nb", "en"), [
+    (["completeness", "x.csv", "--top", "abc"],
+     "ugyldig verdi for --top: «abc» er ikke et heltall; se «dq completeness --help»",
+     "Input should be a valid integer"),
+    (["completeness", "x.csv", "--min-n", "-1"],
+     "ugyldig verdi for --min-n: må være minst 0 (fikk -1); se «dq completeness --help»",
+     "Input should be greater than or equal to 0"),
+    (["plan", "kappa", "--kappa", "abc"],
+     "ugyldig verdi for --kappa: «abc» er ikke et tall; se «dq plan kappa --help»",
+     "Input should be a valid number"),
+    (["plan", "kappa", "--width", "2"],
+     "ugyldig verdi for --width: må være høyst 1 (fikk 2); se «dq plan kappa --help»",
+     "Input should be less than or equal to 1"),
+    (["plan", "kappa", "--alpha", "0"],
+     "ugyldig verdi for --alpha: må være minst 0.000001 (fikk 0); se «dq plan kappa --help»",
+     "Input should be greater than or equal to 0.000001"),
+], ids=["not-integer", "below-min", "not-number", "above-max", "below-float-min"])
+def test_norwegian_usage_errors_say_why(args, nb, en):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr == f"dq: feil: {nb}\n"
+    assert english_in(nb) == []
+    english = run(*args, "--lang", "en")
+    assert english.exit_code == 2 and en in english.stderr  # the parser's own text
+
+
+def test_norwegian_usage_error_names_a_folder_given_for_a_file(tmp_path):
+    result = run("spec", "check", tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == (f"dq: feil: ugyldig verdi for SPEC: {tmp_path} er en mappe, ikke en "
+                             "fil; se «dq spec check --help»\n")

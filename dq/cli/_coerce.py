@@ -101,7 +101,15 @@ class FastCoercion:
             from typer._coercion import build_runtime_param
 
             self._typer = build_runtime_param(self._descriptor)
-        return self._typer.coerce(value, param=param, ctx=ctx)
+        from typer._click.exceptions import BadParameter
+
+        try:
+            return self._typer.coerce(value, param=param, ctx=ctx)
+        except BadParameter as exc:
+            # Typer's error, unchanged; the value as given goes with it, so a Norwegian usage
+            # error can say which path check refused it (dq.cli._common.usage_error)
+            exc.typed = value  # type: ignore[attr-defined]
+            raise
 
 
 def _give(param: Any) -> None:

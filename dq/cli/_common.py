@@ -222,7 +222,7 @@ def usage_error(exc: Any, argv: list[str] | None = None) -> str:
         text = _msg("usage.missing", name=name)
     elif kind == "BadParameter" and name is not None:
         choices = _choices(param)
-        text = _msg("usage.bad_value", name=name,
+        text = _msg("usage.bad_value", name=name, reason=_reason(exc, param) or "",
                     hint=_msg("usage.choices", choices=choices) if choices else "")
     elif kind == "BadArgumentUsage":
         text = _msg("usage.bad_argument")
@@ -234,6 +234,78 @@ def usage_error(exc: Any, argv: list[str] | None = None) -> str:
     path = ctx.command_path if ctx is not None else (
         f"dq {first}" if first and not first.startswith("-") else "dq")
     return in_language(_msg("usage.see_help", error=text, command=path))
+
+
+# The parser's reasons for a bad value, from its structured fields: the error type, bounds and
+# input of the validation error Typer raises from, or the path checks its path type makes.
+_NUMBER_REASONS = {"int_parsing": "usage.not_integer", "int_type": "usage.not_integer",
+                   "int_from_float": "usage.not_integer", "float_parsing": "usage.not_number",
+                   "float_type": "usage.not_number", "finite_number": "usage.not_finite"}
+_BOUND_REASONS = {"greater_than_equal": ("ge", "usage.at_least"),
+                  "greater_than": ("gt", "usage.above"),
+                  "less_than_equal": ("le", "usage.at_most"),
+                  "less_than": ("lt", "usage.below")}
+
+
+def _reason(exc: Any, param: Any) -> str | None:
+    """Why the parser refused a value, as a catalogue text (": «abc» er ikke et heltall"), or
+    None when it is none of the common reasons."""
+    errors = getattr(exc.__cause__, "errors", None)
+    if callable(errors):
+        try:
+            found = errors(include_url=False)
+        except TypeError:
+            found = []
+        for error in found[:1]:
+            kind, value = error.get("type"), str(error.get("input", ""))
+            if kind in _NUMBER_REASONS:
+                return _msg(_NUMBER_REASONS[kind], value=value)
+            if kind in _BOUND_REASONS:
+                key, text = _BOUND_REASONS[kind]
+                bound = (error.get("ctx") or {}).get(key)
+                if bound is not None:
+                    return _msg(text, bound=_typed(bound), value=value)
+        return None
+    return _path_reason(getattr(exc, "typed", None), param)
+
+
+def _typed(bound: Any) -> str:
+    """A bound as one would type it: 1, 0.5, 0.000001 (not 1.0 or 1e-06)."""
+    if not isinstance(bound, float):
+        return str(bound)
+    from decimal import Decimal
+
+    text = format(Decimal(repr(bound)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _path_reason(typed: Any, param: Any) -> str | None:
+    """The path check that refused ``typed`` (the value as given; dq.cli._coerce keeps it on
+    the error), made again as Typer's path type makes it."""
+    info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
+    if info is None or typed is None:
+        return None
+    for value in (typed if isinstance(typed, list | tuple) else [typed]):
+        if not isinstance(value, str | os.PathLike) or str(value) == "-":
+            continue
+        path = os.fspath(value)
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            if info.exists:
+                return _msg("usage.path_missing", path=path)
+            continue
+        import stat
+
+        if not info.file_okay and stat.S_ISREG(st.st_mode):
+            return _msg("usage.path_is_file", path=path)
+        if not info.dir_okay and stat.S_ISDIR(st.st_mode):
+            return _msg("usage.path_is_dir", path=path)
+        if info.readable and not os.access(path, os.R_OK):
+            return _msg("usage.path_unreadable", path=path)
+        if info.writable and not os.access(path, os.W_OK):
+            return _msg("usage.path_unwritable", path=path)
+    return None
 
 
 def _choices(param: Any) -> list[str]:
