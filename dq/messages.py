@@ -43,7 +43,7 @@ CHECKS: dict[str, dict[str, str]] = {
         "nb": "alle enheter i referansen rapporterer",
         "en": "every unit in the reference reports"},
     "kompletthet.dekningsgrad.title": {
-        "nb": "Dekningsgrad", "en": "Dekningsgrad ({mode})"},
+        "nb": "Dekningsgrad", "en": "Coverage (dekningsgrad, {mode})"},
     "kompletthet.dekningsgrad.figure.national": {
         "nb": "kun rapporterende enheter: {reporting:pct}",
         "en": "reporting units only: {reporting:pct}"},
@@ -156,7 +156,7 @@ WORDS: dict[str, dict[str, str]] = {
     "unknown_rate": {"nb": "andel ukjent", "en": "Unknown-code rate"},
     "funnel_completeness": {"nb": "kompletthet for {variable}", "en": "completeness of {variable}"},
     "funnel_unknown": {"nb": "andel ukjent for {variable}", "en": "unknown-code rate of {variable}"},
-    "funnel_coverage": {"nb": "dekningsgrad", "en": "dekningsgrad"},
+    "funnel_coverage": {"nb": "dekningsgrad", "en": "coverage (dekningsgrad)"},
     "person": {"nb": "person-ID", "en": "person id"},
     "unit": {"nb": "enhets-ID", "en": "unit id"},
     "new": {"nb": "ny", "en": "new"},
@@ -166,7 +166,7 @@ WORDS: dict[str, dict[str, str]] = {
     "undeclared_one": {"nb": "1 verdi utenfor kodelisten", "en": "1 undeclared value"},
     # what a partially assessed dimension lacks (dq.report.CORE), and how to add it
     "missing_dekningsgrad": {"nb": "dekningsgrad ([coverage] references)",
-                             "en": "dekningsgrad ([coverage] references)"},
+                             "en": "coverage, dekningsgrad ([coverage] references)"},
     "missing_variabelkompletthet": {"nb": "variabelkompletthet ([variables.*])",
                                     "en": "variable completeness ([variables.*])"},
     "missing_verdier": {"nb": "verdier mot koder og grenser ([variables.*] codes, min, max)",
@@ -286,7 +286,7 @@ UI: dict[str, dict[str, str]] = {
                     "en": "Variable completeness by unit ({period}; white 100 %, red ≤ 70 %)"},
     "fig_coverage": {"nb": "Dekningsgrad per enhet ({period}; mål {target:pct0}, lav "
                            "{low:pct0})",
-                     "en": "Dekningsgrad by unit ({period}; target {target:pct0}, low "
+                     "en": "Coverage (dekningsgrad) by unit ({period}; target {target:pct0}, low "
                            "{low:pct0})"},
     "fig_delay": {"nb": "Median dager fra hendelse til registrering per enhet ({period}; "
                         "stiplet: fristen, {limit} dager)",
@@ -728,7 +728,7 @@ CHAPTER: dict[str, dict[str, str]] = {
     "axis_share": {"nb": "Andel (%)", "en": "Share (%)"},
     "axis_n": {"nb": "Antall registreringer i enheten (n)", "en": "Records of the unit (n)"},
     "axis_n_coverage": {"nb": "Antall i referansen (n)", "en": "Count in the reference (n)"},
-    "axis_coverage": {"nb": "Dekningsgrad (%) med 95 % KI", "en": "Dekningsgrad (%) with 95 % CI"},
+    "axis_coverage": {"nb": "Dekningsgrad (%) med 95 % KI", "en": "Coverage, dekningsgrad (%) with 95 % CI"},
     "axis_timeliness": {"nb": "Andel registrert innen {limit} dager (%) med 95 % KI",
                         "en": "Share registered within {limit} days (%) with 95 % CI"},
     "legend_within": {"nb": "innenfor grensene", "en": "within the limits"},
@@ -753,7 +753,7 @@ CHAPTER: dict[str, dict[str, str]] = {
                          "around the national {theta:pct} (Spiegelhalter 2005)"},
     "fig_coverage": {"nb": "Dekningsgrad per enhet med 95 % KI ({period}; mål {target:pct0}, lav "
                            "{low:pct0})",
-                     "en": "Dekningsgrad by unit with 95 % CI ({period}; target {target:pct0}, "
+                     "en": "Coverage (dekningsgrad) by unit with 95 % CI ({period}; target {target:pct0}, "
                            "low {low:pct0})"},
     "fig_timeliness": {"nb": "Andel registrert innen {limit} dager per enhet med 95 % KI "
                              "({period}; advarsel under {warn:pct0}, ikke bestått under "
@@ -1189,7 +1189,7 @@ INIT: dict[str, dict[str, str]] = {
                             "and date (linkage)"},
     "coverage_template": {
         "nb": "Dekningsgrad: dq init --reference npr.csv gjenkjenner kolonnene",
-        "en": "Dekningsgrad: dq init --reference npr.csv recognises the columns"},
+        "en": "Coverage (dekningsgrad): dq init --reference npr.csv recognises the columns"},
     "studies_template": {
         "nb": "Reliabilitet og korrekthet: en interrater-studie ([reliability] study, case, "
               "rater) og et valideringsdatasett ([correctness] study, patient, unit)",
@@ -1809,8 +1809,8 @@ WARNINGS: dict[str, dict[str, str]] = {
     "group.unmatched": SUB["unmatched_group"],
     "group.missing": SUB["missing_group"],
     # progress displays (a person watching a terminal)
-    "progress.reading": {"nb": "Leser eksporten …", "en": "Reading the export…"},
-    "progress.reading_studies": {"nb": "Leser eksporten og studiene …",
+    "progress.reading": {"nb": "Leser uttrekket …", "en": "Reading the export…"},
+    "progress.reading_studies": {"nb": "Leser uttrekket og studiene …",
                                  "en": "Reading the export and the studies…"},
     "progress.report": {"nb": "Kontrollerer alle seks dimensjoner …",
                         "en": "Checking all six dimensions…"},
@@ -1880,7 +1880,7 @@ WARNINGS: dict[str, dict[str, str]] = {
     "coverage.no_report_year": {
         "nb": "referansen for dekningsgrad har ingen tall for {year}; dekningsgraden er ikke "
               "vurdert for rapportåret",
-        "en": "the coverage reference has no figures for {year}; dekningsgrad is not assessed "
+        "en": "the coverage reference has no figures for {year}; coverage (dekningsgrad) is not assessed "
               "for the report year"},
     # capture-recapture (dq.capture), through dq coverage --mode linkage with 3+ sources
     "capture.model_n": {"nb": "{model}: {n_hat:count}", "en": "{model}: {n_hat:count}"},
@@ -2003,12 +2003,12 @@ WARNINGS: dict[str, dict[str, str]] = {
                       "en": "the results were made with different specs (spec sha256 "
                             "differs)"},
     "compare.inputs_changed": {
-        "nb": "{n:count} andre inndatafiler enn eksporten er endret mellom kjøringene (sha256 er "
+        "nb": "{n:count} andre inndatafiler enn uttrekket er endret mellom kjøringene (sha256 er "
               "ulik): {names:list}",
         "en": "{n:count} inputs other than the export changed between the runs (sha256 "
               "differs): {names:list}"},
     "compare.inputs_changed_one": {
-        "nb": "1 annen inndatafil enn eksporten er endret mellom kjøringene (sha256 er ulik): "
+        "nb": "1 annen inndatafil enn uttrekket er endret mellom kjøringene (sha256 er ulik): "
               "{names:list}",
         "en": "1 input other than the export changed between the runs (sha256 differs): "
               "{names:list}"},
@@ -2150,7 +2150,7 @@ ERRORS: dict[str, dict[str, str]] = {
               "check that it is the file you meant"},
     "engine.memory": {
         "nb": "ikke nok minne til å behandle {where}; kjør på en maskin med mer minne eller del "
-              "opp eksporten",
+              "opp uttrekket",
         "en": "not enough memory to process {where}; run on a machine with more memory or "
               "split the export"},
     "engine.panic": {
@@ -2616,12 +2616,12 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
         "en": "--allocation neyman needs --neyman VARIABLE (its share missing sets each "
               "stratum's variance)"},
     "sample.columns_absent": {
-        "nb": "{n:count} kolonner som er oppgitt for utvalget, finnes ikke i eksporten: "
+        "nb": "{n:count} kolonner som er oppgitt for utvalget, finnes ikke i uttrekket: "
               "{names:list} (kolonner funnet: {found:list}{more})",
         "en": "{n:count} columns named for the sample are not in the export: {names:list} "
               "(columns found: {found:list}{more})"},
     "sample.columns_absent_one": {
-        "nb": "{n:count} kolonne som er oppgitt for utvalget, finnes ikke i eksporten: "
+        "nb": "{n:count} kolonne som er oppgitt for utvalget, finnes ikke i uttrekket: "
               "{names:list} (kolonner funnet: {found:list}{more})",
         "en": "{n:count} column named for the sample is not in the export: {names:list} "
               "(columns found: {found:list}{more})"},
@@ -2908,7 +2908,7 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "context.year_text": {"nb": "--year {value!r}: oppgi et år (f.eks. 2023) eller all",
                           "en": "--year {value!r}: give a year (e.g. 2023) or all"},
     "context.year_absent": {
-        "nb": "--year {value}: eksporten har ferdigstilte registreringer bare for {years}; velg "
+        "nb": "--year {value}: uttrekket har ferdigstilte registreringer bare for {years}; velg "
               "ett av disse årene, eller all",
         "en": "--year {value}: the export has finished records for {years} only; choose one of "
               "those years, or all"},
@@ -2933,12 +2933,12 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "with a value, e.g. \"{column} = 1\""},
     # ---- dq init and dq spec check (dq.cli.init)
     "init.no_export": {
-        "nb": "oppgi eksporten spesifikasjonen skal lages fra: en fil (dq init eksport.csv) "
+        "nb": "oppgi uttrekket spesifikasjonen skal lages fra: en fil (dq init eksport.csv) "
               "eller en databasetabell (dq init --data-url URL --table NAVN)",
         "en": "name the export to draft the spec from: a file (dq init export.csv) or a "
               "database table (dq init --data-url URL --table NAME)"},
     "init.file_options": {
-        "nb": "--input-format, --encoding og --separator beskriver en eksportfil; utelat dem med "
+        "nb": "--input-format, --encoding og --separator beskriver en uttrekksfil; utelat dem med "
               "--data-url",
         "en": "--input-format, --encoding and --separator describe an export file; leave them "
               "out with --data-url"},
@@ -2977,7 +2977,7 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "records; check the column and the code (compare with a code the data hold)"},
     "spec.check.codes_share": {
         "nb": "{where} codes: bare {share:pct0} av de {total:count} registrerte verdiene er "
-              "oppgitte koder; legg til kodene eksporten bruker (eller sjekk kolonnen)",
+              "oppgitte koder; legg til kodene uttrekket bruker (eller sjekk kolonnen)",
         "en": "{where} codes: only {share:pct0} of the {total} registered values are "
               "declared codes; add the codes the export uses (or check the column)"},
     "spec.check.type_share": {
@@ -2985,25 +2985,25 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "verdiene kan leses som {type}; {fix}",
         "en": "{where} type = {type!r}: only {share:pct0} of the {total} registered "
               "values are read as {type}; {fix}"},
-    "spec.check.fix_date_format": {"nb": "sett [dataset] date_format til eksportens format",
+    "spec.check.fix_date_format": {"nb": "sett [dataset] date_format til uttrekkets format",
                                    "en": "set [dataset] date_format to the export's format"},
     "spec.check.fix_type": {
         "nb": "bruk type = \"text\" eller \"categorical\" hvis den ikke er et tall",
         "en": "use type = \"text\" or \"categorical\" if it is not a number"},
     "spec.check.codes_never_held": {
         "nb": "{where} codes: {n:count} oppgitte koder finnes ikke i noen registrering: "
-              "{codes}; fjern dem, eller rett dem til kodene eksporten skriver (en kodeliste som "
+              "{codes}; fjern dem, eller rett dem til kodene uttrekket skriver (en kodeliste som "
               "spenner over flere år eller enheter, hører hjemme i kodeboken, [dataset] "
-              "codebook, der koder kan mangle i en eksport)",
+              "codebook, der koder kan mangle i et uttrekk)",
         "en": "{where} codes: {n:count} declared codes no record holds: {codes}; remove them, "
               "or correct them to the codes the export writes (a code list that spans years or "
               "units belongs in the codebook, [dataset] codebook, whose codes an export may "
               "lack)"},
     "spec.check.codes_never_held_one": {
         "nb": "{where} codes: {n:count} oppgitt kode finnes ikke i noen registrering: {codes}; "
-              "fjern den, eller rett den til kodene eksporten skriver (en kodeliste som spenner "
+              "fjern den, eller rett den til kodene uttrekket skriver (en kodeliste som spenner "
               "over flere år eller enheter, hører hjemme i kodeboken, [dataset] codebook, der "
-              "koder kan mangle i en eksport)",
+              "koder kan mangle i et uttrekk)",
         "en": "{where} codes: {n:count} declared code no record holds: {codes}; remove it, "
               "or correct it to the codes the export writes (a code list that spans years or "
               "units belongs in the codebook, [dataset] codebook, whose codes an export may "
@@ -3013,7 +3013,7 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "gyldige fødselsnumre; er det riktig kolonne?",
         "en": "{file}: [verification] national_id: only {share:pct0} of the values of "
               "{column!r} are valid national ID numbers; is it the right column?"},
-    "spec.check.the_export": {"nb": "eksporten", "en": "the export"},
+    "spec.check.the_export": {"nb": "uttrekket", "en": "the export"},
     "spec.check.did_you_mean": {"nb": "mente du {name!r}?", "en": "did you mean {name!r}?"},
     "spec.check.rename": {"nb": "gi den navnet til en kolonne i {noun}, eller fjern den",
                           "en": "rename it to a column of {noun} or remove it"},
@@ -3075,10 +3075,10 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
         "en": "{file}: no such file; check the path (relative paths in dq.toml are relative to "
               "the spec's folder)"},
     "read.is_directory": {
-        "nb": "{file}: er en mappe, ikke en datafil; oppgi selve eksportfilen",
+        "nb": "{file}: er en mappe, ikke en datafil; oppgi selve uttrekksfilen",
         "en": "{file}: is a directory, not a data file; name the export file itself"},
     "read.not_regular": {
-        "nb": "{file}: er ikke en vanlig fil (et rør eller en enhet); lagre eksporten i en fil "
+        "nb": "{file}: er ikke en vanlig fil (et rør eller en enhet); lagre uttrekket i en fil "
               "og oppgi den",
         "en": "{file}: is not a regular file (a pipe or a device); save the export to a file and "
               "name that"},
@@ -3088,7 +3088,7 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
         "nb": "{file}: kan ikke leses ({reason}); sjekk stien og tilgangen til filen",
         "en": "{file}: cannot be read ({reason}); check the path and its permissions"},
     "read.duplicate_columns": {
-        "nb": "{file}: kolonnenavn som går igjen: {names}; gi dem nye navn i eksporten slik at "
+        "nb": "{file}: kolonnenavn som går igjen: {names}; gi dem nye navn i uttrekket slik at "
               "hver kolonne har sitt eget navn",
         "en": "{file}: duplicate column names {names}; rename them in the export so each column "
               "has one name"},
@@ -3099,17 +3099,17 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
               "long number or a date); export the file with its header row"},
     "read.unnamed_with_values": {
         "nb": "{file}: kolonne {column} mangler navn i overskriftsraden, men har verdier i "
-              "{n:count} rader; gi den et navn i eksporten",
+              "{n:count} rader; gi den et navn i uttrekket",
         "en": "{file}: column {column} has no name in the header row but holds values in "
               "{n:count} rows; name it in the export"},
     "read.unnamed_with_values_one": {
         "nb": "{file}: kolonne {column} mangler navn i overskriftsraden, men har en verdi i "
-              "{n:count} rad; gi den et navn i eksporten",
+              "{n:count} rad; gi den et navn i uttrekket",
         "en": "{file}: column {column} has no name in the header row but holds values in "
               "{n:count} row; name it in the export"},
     "read.csv_problem": {
         "nb": "{file}: kan ikke leses som CSV med skilletegn {sep}: {problem}; rett opp "
-              "anførselstegnene i eksporten, eller oppgi --separator",
+              "anførselstegnene i uttrekket, eller oppgi --separator",
         "en": "{file}: cannot be read as CSV with separator {sep}: {problem}; fix the quoting in "
               "the export, or pass --separator"},
     "read.csv_unreadable": {
@@ -3211,10 +3211,10 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
     "sniff.fix.sqlite": {"nb": "eksporter tabellen som CSV", "en": "export the table as CSV"},
     "sniff.fix.html": {
         "nb": "eksporter dataene som CSV (dette kan være en nettside som ble lagret i stedet "
-              "for eksporten)",
+              "for uttrekket)",
         "en": "export the data as CSV (this may be a web page saved instead of the export)"},
-    "sniff.fix.image": {"nb": "oppgi selve eksportfilen", "en": "name the export file itself"},
-    "sniff.fix.binary": {"nb": "sjekk at dette er eksportfilen",
+    "sniff.fix.image": {"nb": "oppgi selve uttrekksfilen", "en": "name the export file itself"},
+    "sniff.fix.binary": {"nb": "sjekk at dette er uttrekksfilen",
                          "en": "check that this is the export file"},
     "sniff.looks_like_not_csv": {"nb": "{file}: ser ut som {kind}, ikke CSV",
                                  "en": "{file}: looks like {kind}, not CSV"},
@@ -3255,7 +3255,7 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
               "UTF-8 (rows added by another program?); export it again in one encoding, or pass "
               "--encoding to choose one"},
     "sniff.long_line": {
-        "nb": "{file}: første linje er lengre enn {mib} MiB; dette er ikke en CSV-eksport, "
+        "nb": "{file}: første linje er lengre enn {mib} MiB; dette er ikke et CSV-uttrekk, "
               "eller linjene slutter ikke med linjeskift",
         "en": "{file}: the first line is longer than {mib} MiB; this is not a CSV export, or its "
               "lines do not end in line breaks"},
@@ -3479,7 +3479,7 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
     "output.reads": {"nb": "{thing} som denne kommandoen leser", "en": "{thing} this command reads"},
     "output.named_in": {"nb": "{thing} som er oppgitt i {spec}", "en": "{thing} named in {spec}"},
     "output.the_spec": {"nb": "spesifikasjonen", "en": "the spec"},
-    "output.thing.export": {"nb": "eksporten", "en": "the export"},
+    "output.thing.export": {"nb": "uttrekket", "en": "the export"},
     "output.thing.registry_table": {"nb": "registertabellen", "en": "the registry table"},
     "output.thing.unit_table": {"nb": "enhetstabellen", "en": "the unit table"},
     "output.thing.coverage_reference": {"nb": "en dekningsgradsreferanse",
@@ -3508,7 +3508,7 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
               "URL; legg den til",
         "en": "--table and --query name what to read from the database given with --data-url "
               "URL; add it"},
-    "input.data_twice": {"nb": "oppgi dataene én gang: en eksportfil eller --data-url, ikke begge",
+    "input.data_twice": {"nb": "oppgi dataene én gang: en uttrekksfil eller --data-url, ikke begge",
                          "en": "name the data once: an export file or --data-url, not both"},
     "input.spec_nested": {
         "nb": "{file}: for dypt nøstet til å være en spesifikasjon (tusenvis av nøstede lister "

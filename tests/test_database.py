@@ -652,7 +652,7 @@ def test_command_line_options_go_together() -> None:
                   "--table", "t", "--lang", "en"), 2, "not both")
     _one_line(run("completeness", EXAMPLE / "enheter.csv", "--data-url", "mysql://u@h/db",
                   "--table", "t"), 2,
-              "dq: feil: oppgi dataene én gang: en eksportfil eller --data-url, ikke begge")
+              "dq: feil: oppgi dataene én gang: en uttrekksfil eller --data-url, ikke begge")
 
 
 # ---------------------------------------------------------------- the server goes away

@@ -75,15 +75,15 @@ _NORWEGIAN = {
                       "den endelsen .csv eller oppgi --input-format csv",
     "unclosed_quote": ": kan ikke leses som CSV med skilletegn ';': feltet i anførselstegn som "
                       "begynner på linje 3, blir aldri lukket (en '\"' uten sin make); rett opp "
-                      "anførselstegnene i eksporten, eller oppgi --separator",
+                      "anførselstegnene i uttrekket, eller oppgi --separator",
     "too_many_fields": ": kan ikke leses som CSV med skilletegn ';': linje 3 har 6 felt, men "
-                       "overskriftsraden har 4; rett opp anførselstegnene i eksporten, eller "
+                       "overskriftsraden har 4; rett opp anførselstegnene i uttrekket, eller "
                        "oppgi --separator",
     "unnamed_column_with_values": ": kolonne 2 mangler navn i overskriftsraden, men har en "
-                                  "verdi i 1 rad; gi den et navn i eksporten",
+                                  "verdi i 1 rad; gi den et navn i uttrekket",
     "missing_file": ": filen finnes ikke; sjekk stien (relative stier i dq.toml regnes fra "
                     "mappen spesifikasjonen ligger i)",
-    "fifo": ": er ikke en vanlig fil (et rør eller en enhet); lagre eksporten i en fil og "
+    "fifo": ": er ikke en vanlig fil (et rør eller en enhet); lagre uttrekket i en fil og "
             "oppgi den",
     "utf8_forced_on_cp1252": ": byte 117 er ikke gyldig UTF-8; filen er trolig cp1252/Latin-1 "
                              "(lagret fra Excel): oppgi --encoding cp1252",

@@ -75,4 +75,4 @@ def test_norwegian_number_typography():
                                {"last": "2023-12-31", "export": "2024-03-01"}) == \
         "siste hendelse 31.12.2023, uttrekk 01.03.2024"
     assert title("kompletthet.dekningsgrad", {"mode": {"word": "linkage"}}, "en") == \
-        "Dekningsgrad (linkage)"
+        "Coverage (dekningsgrad, linkage)"

@@ -99,7 +99,7 @@ def writable_again(folder: Path) -> None:
 
 @pytest.mark.parametrize("target, needle, norsk", [
     ("hoftebrudd.csv", "--output hoftebrudd.csv is the export this command reads",
-     "--output hoftebrudd.csv er eksporten som denne kommandoen leser; velg en annen fil"),
+     "--output hoftebrudd.csv er uttrekket som denne kommandoen leser; velg en annen fil"),
     ("dq.toml", "--output dq.toml is the spec this command reads",
      "--output dq.toml er spesifikasjonen som denne kommandoen leser"),
     ("kodebok.csv", "is the codebook this command reads", "er kodeboken som denne kommandoen"),
@@ -110,8 +110,8 @@ def writable_again(folder: Path) -> None:
     ("interrater.csv", "is the reliability study named in dq.toml",
      "er reliabilitetsstudien som er oppgitt i dq.toml"),
     ("link.csv", "the export this command reads (hoftebrudd.csv, through a link)",
-     "er eksporten som denne kommandoen leser (hoftebrudd.csv, via en lenke)"),
-    ("hard.csv", "the export this command reads", "er eksporten som denne kommandoen leser"),
+     "er uttrekket som denne kommandoen leser (hoftebrudd.csv, via en lenke)"),
+    ("hard.csv", "the export this command reads", "er uttrekket som denne kommandoen leser"),
     ("sub", "is a directory", "--output sub er en mappe; oppgi en fil"),
     ("missing/out.csv", "the folder missing does not exist",
      "--output missing/out.csv: mappen missing finnes ikke"),

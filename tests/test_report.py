@@ -404,7 +404,7 @@ def test_html_figure_captions_follow_the_language_and_the_spec(example_report):
         assert english not in nb, english
     en = render.to_html(publish(example_report, 5), "en")
     assert "Funnel plot:" in en
-    assert "Dekningsgrad by unit with 95 % CI (2023; target 80 %, low 60 %)" in en
+    assert "Coverage (dekningsgrad) by unit with 95 % CI (2023; target 80 %, low 60 %)" in en
 
 
 def test_codes_per_year_from_the_completeness_pass_equal_a_scan(tmp_path):

@@ -143,7 +143,7 @@ def test_cli_refuses_stdout_and_bad_columns(tmp_path):
         "utvalg.csv (listen inneholder registreringsnøkler og skrives aldri til terminalen)\n")
     result = run("sample", "--spec", SPEC, "--n", "10", "--key", "Nope", "-o", tmp_path / "x.csv")
     assert result.exit_code == 3 and result.stderr.startswith(
-        "dq: feil: 1 kolonne som er oppgitt for utvalget, finnes ikke i eksporten: 'Nope' "
+        "dq: feil: 1 kolonne som er oppgitt for utvalget, finnes ikke i uttrekket: 'Nope' "
         "(kolonner funnet: ")
     result = run("sample", "--spec", SPEC, "--n", "10", "--by", "unit", "--per", "unit", "-o",
                  tmp_path / "x.csv")
