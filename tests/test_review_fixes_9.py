@@ -181,3 +181,20 @@ def test_reliability_table_fits_80_columns():
     assert res.stdout.count("Antibiotika: ") == 1 and "κ-paradokset" not in res.stderr
     js = runner.invoke(app, ["reliability", "--spec", str(EXAMPLE / "dq.toml"), "-f", "json"])
     assert js.stderr.count("κ-paradokset") == 2  # Antibiotika and Komplikasjon, once each
+
+
+def test_junit_messages_in_the_report_language(tmp_path):
+    from xml.etree import ElementTree as ET
+
+    from tests.test_report import EXAMPLE
+
+    for lang, words in (("nb", ("terskel", "Datorekkefølge")), ("en", ("threshold", "Date order"))):
+        out = tmp_path / f"{lang}.xml"
+        runner.invoke(app, ["report", str(EXAMPLE / "dq.toml"), "-f", "json", "-o",
+                            str(tmp_path / f"{lang}.json"), "--junit", str(out), "--lang", lang])
+        root = ET.parse(out).getroot()
+        messages = [f.get("message") for f in root.iter("failure")]
+        assert messages and all(words[0] in m for m in messages), messages[:2]
+        assert any(m.startswith(words[1]) for m in messages)
+        # the case names are the checks' ids in every language (a CI tool tracks them by name)
+        assert any(c.get("name") == "korrekthet.datoer.2" for c in root.iter("testcase"))

@@ -158,7 +158,7 @@ def report(
         text = render_terminal(lambda c: render.terminal(read, c, language, top), output, width)
     texts: dict[str, str | bytes] = {"--output": text}
     if junit is not None:
-        texts["--junit"] = render.junit(for_ci, strict=strict)
+        texts["--junit"] = render.junit(for_ci, strict=strict, lang=language)
     if summary is not None:
         texts[summary.option] = render.markdown(read_ci, language)
     annotations = (render.github_annotations(read_ci, language)

@@ -127,9 +127,10 @@ def terminal(report, console, lang: str, top: int) -> None:  # noqa: ANN001
 # ------------------------------------------------------------------------------ JUnit, GitHub
 
 
-def junit(report, strict: bool = False) -> str:  # noqa: ANN001
+def junit(report, strict: bool = False, lang: str = "en") -> str:  # noqa: ANN001
     """JUnit XML: one testcase per check × unit. ``strict`` (``--strict``): a warning is a
-    failure here too, as it is for the exit code."""
+    failure here too, as it is for the exit code. Suite and case names are the checks' ids (a
+    CI tool tracks a test by its name across runs); the messages people read are in ``lang``."""
     checks = report.checks
     failing = ("fail", "warn") if strict else ("fail",)
     suites = ET.Element("testsuites", name="dq report", tests=str(checks.height),
@@ -143,16 +144,17 @@ def junit(report, strict: bool = False) -> str:  # noqa: ANN001
             # plain(): XML 1.0 cannot carry control characters, and a name may hold them.
             name = plain(row["id"] + (f" [{row['unit']}]" if row["unit"] else ""))
             case = ET.SubElement(suite, "testcase", classname=f"dq.{dim}", name=name)
-            message = plain(f"{row['title']}: {figure_of(row, 'en')} "
-                            f"({evidence_of(row, 'en', report.suppressed_below)}), threshold "
-                            f"{_threshold(row, 'en')}")
+            threshold = render(TEXT[lang]["gh_threshold"], lang,
+                               {"threshold": _threshold(row, lang)})
+            message = plain(f"{title_of(row, lang)}: {figure_of(row, lang)} "
+                            f"({evidence_of(row, lang, report.suppressed_below)}), {threshold}")
             if row["status"] in failing:
                 kind = "threshold" if row["status"] == "fail" else "warning (--strict)"
                 ET.SubElement(case, "failure", message=message, type=kind).text = message
             elif row["status"] in ("not_assessed", "info"):
-                ET.SubElement(case, "skipped", message=row["status"])
+                ET.SubElement(case, "skipped", message=TEXT[lang][row["status"]])
             elif row["status"] == "warn":
-                ET.SubElement(case, "system-out").text = "warning: " + message
+                ET.SubElement(case, "system-out").text = f"{TEXT[lang]['warn']}: {message}"
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
