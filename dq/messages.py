@@ -1200,6 +1200,12 @@ INIT: dict[str, dict[str, str]] = {
                       "{todos:count} TODO. Neste steg: rediger TODO-ene, så dq report {spec}",
                 "en": "dq: wrote {spec}: {variables:count} variables; roles: {roles}; "
                       "{todos:count} TODOs. Next: edit the TODOs, then dq report {spec}"},
+    "written_stdout": {"nb": "dq: skrev spesifikasjonen til standard ut: {variables:count} "
+                             "variabler; roller: {roles}; {todos:count} TODO. Neste steg: lagre "
+                             "den som {spec}, rediger TODO-ene, så dq report {spec}",
+                       "en": "dq: wrote the spec to standard output: {variables:count} variables; "
+                             "roles: {roles}; {todos:count} TODOs. Next: save it as {spec}, edit "
+                             "the TODOs, then dq report {spec}"},
     "check_clean": {"nb": "{spec}: i orden ({variables:count} variabler{data})",
                     "en": "{spec}: clean ({variables:count} variables{data})"},
     "check_data": {"nb": "; kontrollert mot {file}, {rows:count} registreringer",

@@ -67,7 +67,9 @@ def init(
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="Where to write the spec; - is stdout.")] = Path("dq.toml"),
     force: Annotated[bool, typer.Option("--force", help="Replace an existing spec.")] = False,
-    lang: Annotated[Lang, typer.Option(help="Language of the comments.")] = Lang.nb,
+    lang: Annotated[Lang, typer.Option(
+        help="Language of the comments, and the drafted spec's [report] lang: the language "
+             "every command then speaks by default.")] = Lang.nb,
     encoding: Annotated[Optional[str], typer.Option(
         help="CSV encoding: utf-8, cp1252 or latin-1 (default: detected).")] = None,
     separator: Annotated[Optional[str], typer.Option(
@@ -139,7 +141,8 @@ def init(
                       spec=str(output) if not to_stdout else "dq.toml"))
     roles = ", ".join(f"{k} {safe_name(v.column)}" for k, v in inference.roles.items()
                       if v.column) or "–"
-    say(init_text("written", lang.value, spec=str(output) if not to_stdout else "dq.toml",
+    say(init_text("written_stdout" if to_stdout else "written", lang.value,
+                  spec="dq.toml" if to_stdout else str(output),
                   variables=len(inference.variables), roles=roles,
                   todos=render_init.todo_count(text)))
 
