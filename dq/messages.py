@@ -1691,6 +1691,13 @@ RELIABILITY: dict[str, dict[str, str]] = {
     # why one statistic is left out
     "reliability.reason.no_pairs": {"nb": "ingen kasus har to eller flere vurderinger",
                                     "en": "no case has two or more ratings"},
+    "reliability.reason.too_many_categories": {
+        "nb": "{n:count} ulike verdier, men høyst {most:count} kategorier går an på nominal- og "
+              "ordinalnivå; er variabelen en måling, oppgi --level interval eller ratio (eller "
+              "type i [variables.NAVN])",
+        "en": "{n:count} distinct values, but at most {most:count} categories are possible at "
+              "the nominal and ordinal levels; if the variable is a measurement, give --level "
+              "interval or ratio (or its type in [variables.NAME])"},
     "reliability.reason.one_case": {
         "nb": "bare ett kasus er vurdert av to eller flere registratorer: enighet krever minst "
               "to kasus",

@@ -198,3 +198,19 @@ def test_junit_messages_in_the_report_language(tmp_path):
         assert any(m.startswith(words[1]) for m in messages)
         # the case names are the checks' ids in every language (a CI tool tracks them by name)
         assert any(c.get("name") == "korrekthet.datoer.2" for c in root.iter("testcase"))
+
+
+def test_a_measurement_read_as_categories_is_refused_not_computed(tmp_path):
+    # 1,200 cases of a continuous value, nominal level: 1,200+ categories (> 1,000) — no q × q
+    # matrices of that size (12,000 categories took 5.6 GB), a warning naming the fix instead.
+    rows = ["case;rater;v"] + [f"{c};r{r};{c * 1.5 + r * 0.001:.3f}" for c in range(1200)
+                               for r in range(2)]
+    (tmp_path / "s.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["reliability", str(tmp_path / "s.csv"), "--case-column", "case",
+                              "--rater-column", "rater", "--level", "nominal", "-f", "json",
+                              "--lang", "en"])
+    assert res.exit_code == 0, res.stderr
+    rows = json.loads(res.stdout)["results"]
+    assert rows and all(r["estimate"] is None for r in rows)
+    assert "2,400 distinct values, but at most 1,000 categories" in res.stderr
+    assert "--level interval or ratio" in res.stderr
