@@ -89,7 +89,7 @@ def load_result(path: Path) -> Result:
     name = plain(path)
     hint = Message("compare.hint")
 
-    def bad(key: str, **params: Any) -> InputError:
+    def bad(key: str, /, **params: Any) -> InputError:
         return InputError(Message(key, file=name, hint=hint, **params))
 
     if not path.exists():

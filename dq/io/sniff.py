@@ -119,7 +119,7 @@ class Kind:
     fix: str = ""
 
 
-def _kind(key: str, fmt: str | None = None, fix: str = "", **params: str) -> Kind:
+def _kind(key: str, /, fmt: str | None = None, fix: str = "", **params: str) -> Kind:
     """A kind with its label ("sniff.kind.<key>") and fix from the message catalogue."""
     return Kind(key, Message(f"sniff.kind.{key}"), fmt,
                 Message(f"sniff.fix.{fix}", **params) if fix else "")
