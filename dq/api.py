@@ -119,6 +119,7 @@ def source(data: Data | Location | None, spec: Spec) -> Any:  # -> dq.io.Source
     src = Source(df.lazy(), [info])
     if spec.path is not None:
         spec.check_columns(src.columns, "the data frame")
+        spec.check_dates(src)
     return src
 
 

@@ -2362,12 +2362,57 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
                                    "ikke er et tall",
                              "en": "{file}: variabel_id {variable!r} has {field} = {value!r}, not "
                                    "a number"},
-    "spec.codebook_not_found": {"nb": "{file}: [dataset] codebook: fant ikke {codebook}",
-                                "en": "{file}: [dataset] codebook: {codebook} not found"},
-    "spec.dataset_files": {"nb": "{file}: [dataset] files: forventet en liste med stier",
-                           "en": "{file}: [dataset] files: expected a list of paths"},
+    "spec.codebook_not_found": {
+        "nb": "{file}: [dataset] codebook: fant ikke {codebook}; sjekk stien (relativ til "
+              "spesifikasjonens mappe)",
+        "en": "{file}: [dataset] codebook: {codebook} not found; check the path (relative to "
+              "the spec's folder)"},
+    "spec.dataset_files": {"nb": "{file}: [dataset] files: forventet en liste med stier, f.eks. "
+                                 "[\"eksport.csv\"]",
+                           "en": "{file}: [dataset] files: expected a list of paths, e.g. "
+                                 "[\"export.csv\"]"},
     "spec.expected_text": {"nb": "{where} forventet tekst, fikk {value!r}",
                            "en": "{where} expected text, got {value!r}"},
+    # [dataset] date_format and [coverage.reference] date_format (dq.spec.parse_date_format)
+    "spec.date_format_hint": {
+        "nb": "skriv formatet med strftime-koder, f.eks. \"%d.%m.%Y\" for 31.12.2023 eller "
+              "\"%Y-%m-%d\" for 2023-12-31",
+        "en": "write the format with strftime directives, e.g. \"%d.%m.%Y\" for 31.12.2023 or "
+              "\"%Y-%m-%d\" for 2023-12-31"},
+    "spec.date_format_none": {"nb": "{where}: {value!r} har ingen strftime-koder; {hint}",
+                              "en": "{where}: {value!r} has no strftime directives; {hint}"},
+    "spec.date_format_unknown": {
+        "nb": "{where}: {value!r}: {directives:list} er ikke datokoder; {hint}",
+        "en": "{where}: {value!r}: {directives:list} are no date directives; {hint}"},
+    "spec.date_format_unknown_one": {
+        "nb": "{where}: {value!r}: {directives:list} er ingen datokode; {hint}",
+        "en": "{where}: {value!r}: {directives:list} is no date directive; {hint}"},
+    "spec.date_format_unread": {
+        "nb": "{where}: en dato skrevet som {value!r} kan ikke leses tilbake (formatet må ha "
+              "dag, måned og år); {hint}",
+        "en": "{where}: a date written as {value!r} cannot be read back (the format needs the "
+              "day, the month and the year); {hint}"},
+    "spec.export_date": {
+        "nb": "{where}: {value!r} er ikke en dato; skriv den som ÅÅÅÅ-MM-DD, f.eks. "
+              "\"2024-03-01\"",
+        "en": "{where}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. \"2024-03-01\""},
+    # a key naming a variable that cannot serve it (dq.spec._check_roles, undated_columns)
+    "spec.not_a_date": {
+        "nb": "{where}: {column!r} er en variabel av typen {type}, ikke en dato; pek på en "
+              "datokolonne, eller sett type = \"date\" i [variables.{column}] hvis verdiene er "
+              "datoer",
+        "en": "{where}: {column!r} is a variable of type {type}, not a date; name a date "
+              "column, or set type = \"date\" in [variables.{column}] if its values are dates"},
+    "spec.numbers_not_dates": {
+        "nb": "{where}: kolonnen {column!r} inneholder tall, ikke datoer; pek på en datokolonne",
+        "en": "{where}: column {column!r} holds numbers, not dates; name a date column"},
+    "spec.not_a_variable": {
+        "nb": "{where}: {variable!r} er ingen variabel i spesifikasjonen ([variables] eller "
+              "kodeboken) og kan ikke sammenlignes; {fix}",
+        "en": "{where}: {variable!r} is not a variable of the spec ([variables] or the "
+              "codebook) and cannot be compared; {fix}"},
+    "spec.add_variable": {"nb": "legg den til som [variables.NAVN], eller fjern den",
+                          "en": "add it as [variables.NAME], or remove it"},
     "spec.units_table": {
         "nb": "{file}: [units] trenger table = \"sti/til/enheter.csv\" med kolonnene unit_id, "
               "unit_name, hf, rhf",
@@ -2964,14 +3009,6 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "spec.check.nested": {"nb": "spesifikasjonen er nøstet for dypt til å være en "
                                 "registerspesifikasjon",
                           "en": "the spec is nested too deeply to be a registry spec"},
-    "spec.check.files": {"nb": "{where} files: forventet en liste med stier, f.eks. "
-                               "[\"eksport.csv\"]",
-                         "en": "{where} files: expected a list of paths, e.g. [\"export.csv\"]"},
-    "spec.check.codebook_not_found": {
-        "nb": "{file}: [dataset] codebook: fant ikke {codebook}; sjekk stien (relativ til "
-              "spesifikasjonens mappe)",
-        "en": "{file}: [dataset] codebook: {codebook} not found; check the path (relative to "
-              "the spec's folder)"},
     "spec.check.file_not_found": {
         "nb": "{file}: {field}: fant ikke {path}; sjekk stien (relativ til spesifikasjonens "
               "mappe)",

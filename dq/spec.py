@@ -12,9 +12,11 @@ import hashlib
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import polars as pl
 
@@ -27,6 +29,39 @@ if TYPE_CHECKING:
 # Where the spec names a file, it may name a database table or query instead:
 # { url = "postgresql://…", table = "…" } or { url = "…", query = "SELECT …" } (dq.io.database).
 Location = Union[Path, "DatabaseSource"]
+
+T = TypeVar("T")
+D = TypeVar("D")
+
+
+class Problems:
+    """Where the validators report what is wrong. A run (``load``) stops at the first problem;
+    ``dq spec check`` (``validate``) keeps each and goes on with that key's default, so one pass
+    over the one set of validators lists every problem of the spec."""
+
+    def __init__(self, keep: bool = False) -> None:
+        self.keep = keep
+        self.errors: list[ConfigError] = []
+
+    def fail(self, message: Message) -> None:
+        if not self.keep:
+            raise ConfigError(message)
+        self.errors.append(ConfigError(message))
+
+    def run(self, check: Callable[[], T], default: D) -> T | D:
+        """``check()``, or ``default`` when it raised a ConfigError that is kept."""
+        if not self.keep:
+            return check()
+        try:
+            return check()
+        except ConfigError as exc:
+            self.errors.append(exc)
+        except RecursionError:
+            self.errors.append(ConfigError(Message("spec.check.nested")))
+        return default
+
+
+RAISE = Problems()  # stops at the first problem: a run's validation
 
 VARIABLE_TYPES = ("categorical", "integer", "decimal", "date", "datetime", "text", "id")
 USES = ("quality_indicator", "case_mix", "research", "administration", "other")
@@ -257,6 +292,11 @@ class Spec:
                 add(col, "[verification] date_order")
         add(self.timeliness.created, "[timeliness] created")
         add(self.timeliness.closed, "[timeliness] closed")
+        for col in self.comparability_variables:
+            add(col, "[comparability] variables")
+        if self.coverage.include:
+            for col in condition_columns(self.coverage.include):
+                add(col, "[coverage] include")
         for var in self.variables.values():
             add(var.name, f"[variables.{var.name}]")
             if var.condition:
@@ -279,6 +319,15 @@ class Spec:
                                      file=str(data_path), names=names,
                                      shown=[_shown_name(c) for c in columns[:30]],
                                      more=" …" if len(columns) > 30 else ""))
+
+
+    def check_dates(self, source: Any) -> None:
+        """The first key naming a column of numbers as dates (``undated_columns``) as an error.
+        ``source``: a dq.io.Source."""
+        found = undated_columns(self, dict(source.raw.collect_schema()), source.date_formats,
+                                source.numeric_columns)
+        if found:
+            raise ConfigError(found[0])
 
 
 _VALUE_LIKE = re.compile(r"\d{5,}|^\s*[\d\s.,:/+-]+\s*$")
@@ -392,6 +441,122 @@ def _reject_unknown(table: dict[str, Any], valid: set[str], where: str) -> None:
                                   keys=[repr(k) for k in unknown], valid=sorted(valid)))
 
 
+def parse_date_format(value: str, where: str) -> str:
+    """A date format as chrono (Polars) reads it. A format it cannot read gives no error there,
+    only null dates, so every date would count as invalid: a date written in the format must
+    read back as itself (two dates, so that a format without the day, the month or the year is
+    refused)."""
+    from dq.io.readers import _DIRECTIVE, _DIRECTIVES  # chrono's, as readers shapes them
+    from dq.io.values import as_date
+
+    hint = Message("spec.date_format_hint")
+    directives = [m.group(1) for m in _DIRECTIVE.finditer(value)]
+    if not directives:
+        raise ConfigError(Message("spec.date_format_none", where=where, value=value, hint=hint))
+    unknown = [f"%{d}" for d in directives if d not in _DIRECTIVES and d not in _WEEKDAYS]
+    if unknown:
+        raise ConfigError(Message("spec.date_format_unknown", where=where, value=value,
+                                  directives=unknown, n=len(unknown), hint=hint))
+    days = [datetime(1987, 11, 23, 13, 45, 30, 123000), datetime(2024, 2, 5, 8, 5, 9, 456000)]
+    try:
+        written = pl.Series(days).dt.strftime(value)
+        read = pl.DataFrame({"d": written}).select(as_date(pl.col("d"), pl.String(), value))
+        ok = read.to_series().to_list() == [d.date() for d in days]
+    except pl.exceptions.PolarsError:
+        ok = False
+    if not ok:
+        raise ConfigError(Message("spec.date_format_unread", where=where, value=value, hint=hint))
+    return value
+
+
+# chrono's directives that name the weekday or week: they are read but say nothing of the date.
+_WEEKDAYS = {"a", "A", "u", "w", "U", "W", "G", "g", "V", "n", "t"}
+
+
+def date_roles(spec: Spec) -> list[tuple[str, str]]:
+    """(key, column) of every key that names a column of dates."""
+    roles = [("[dataset] event_date", spec.dataset.event_date),
+             *(("[verification] no_future", c) for c in spec.verification.no_future),
+             ("[timeliness] created", spec.timeliness.created),
+             ("[timeliness] closed", spec.timeliness.closed)]
+    return [(key, column) for key, column in roles if column]
+
+
+def _check_roles(spec: Spec, p: Problems) -> None:
+    """Keys that name a variable the spec itself says cannot serve them. All are errors, since
+    the run would not say what it got wrong: a number is never after the export date (no_future
+    graded pass over every record; a text one stopped the run as unreadable data), an age or a
+    code is no registration date (timeliness not assessed), no year comes from a non-date event
+    date (every figure by year empty); a misspelt [comparability] variable
+    silently drops the comparison asked for (a variable measured is one of [variables] or the
+    codebook, when the spec declares any; without them it is a column, checked against the
+    data with the others: ``referenced_columns``)."""
+    name = spec.path.name if spec.path else Message("spec.the_spec")
+    for key, column in date_roles(spec):
+        var = spec.variables.get(column)
+        if var is None:
+            continue
+        # no_future compares the values as their type says (dq.conditions.typed): only a date
+        # type can be compared; the other keys read the column as dates whatever its type
+        # ("text", the default, included), so there only a type saying it holds no dates is.
+        if (var.type not in ("date", "datetime") if key == "[verification] no_future"
+                else var.type in ("integer", "decimal", "categorical", "id")):
+            p.fail(Message("spec.not_a_date", where=f"{name}: {key}", column=column,
+                           type=var.type))
+    if spec.variables:
+        for column in spec.comparability_variables:
+            if column not in spec.variables:
+                p.fail(Message("spec.not_a_variable", where=f"{name}: [comparability] variables",
+                               variable=column, fix=_closest(column, list(spec.variables))))
+
+
+def _closest(name: str, names: list[str]) -> Message:
+    """"Did you mean …?" with the closest of ``names`` (case aside), else how to fix it."""
+    import difflib
+
+    lower = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.6)
+    if close:
+        return Message("spec.check.did_you_mean", name=lower[close[0]])
+    return Message("spec.add_variable")
+
+
+def _digit_dates(fmt: str | None) -> bool:
+    """A format whose dates are written in digits alone ("%Y%m%d"): such dates look like numbers."""
+    return fmt is not None and datetime(2024, 2, 5).strftime(fmt).isdigit()
+
+
+def undated_columns(spec: Spec, schema: dict[str, Any], date_formats: dict[str, str],
+                    numeric: set[str]) -> list[Message]:
+    """Keys naming a column of numbers as dates, for columns [variables] does not type, or types
+    "text" (the others are checked on load): every value sampled is a number (``numeric``, or
+    a numeric dtype) and none a date, so the date checks on it would measure nothing (see
+    ``_check_roles``)."""
+    name = spec.path.name if spec.path else Message("spec.the_spec")
+    out = []
+    for key, column in date_roles(spec):
+        var = spec.variables.get(column)
+        if (var is not None and var.type != "text") or column not in schema \
+                or column in date_formats:
+            continue
+        dtype = schema[column]
+        number = dtype.is_numeric() or (dtype == pl.String and column in numeric)
+        if number and not _digit_dates(spec.dataset.date_format):
+            out.append(Message("spec.numbers_not_dates", where=f"{name}: {key}", column=column))
+    return out
+
+
+def _export_date(value: str, where: str) -> str:
+    """When the export was taken: an ISO date (timeliness and dates after the export use it)."""
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(Message("spec.export_date", where=where, value=value)) from None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # 3.11 also reads "20240301"
+        raise ConfigError(Message("spec.export_date", where=where, value=value))
+    return value
+
+
 def _table(raw: dict[str, Any], key: str, where: str) -> dict[str, Any]:
     value = raw.get(key, {})
     if not isinstance(value, dict):
@@ -407,13 +572,16 @@ def _fraction(value: Any, where: str) -> float | None:
     return float(value)
 
 
-def _thresholds(table: dict[str, Any], where: str, default: Thresholds) -> Thresholds:
-    warn = _fraction(table.get("warn_below"), f"{where} warn_below")
-    fail = _fraction(table.get("fail_below"), f"{where} fail_below")
+def _thresholds(table: dict[str, Any], where: str, default: Thresholds,
+                p: Problems = RAISE) -> Thresholds:
+    warn = p.run(lambda: _fraction(table.get("warn_below"), f"{where} warn_below"),
+                 default.warn_below)
+    fail = p.run(lambda: _fraction(table.get("fail_below"), f"{where} fail_below"),
+                 default.fail_below)
     warn = default.warn_below if warn is None and "warn_below" not in table else warn
     fail = default.fail_below if fail is None and "fail_below" not in table else fail
     if warn is not None and fail is not None and fail > warn:
-        raise ConfigError(Message("spec.fail_above_warn", where=where, fail=fail, warn=warn))
+        p.fail(Message("spec.fail_above_warn", where=where, fail=fail, warn=warn))
     return Thresholds(warn, fail)
 
 
@@ -433,63 +601,67 @@ def _string_list(value: Any, where: str) -> tuple[str, ...]:
 
 
 def _variable(name: str, table: Any, where: str, defaults: Thresholds,
-              default_unknown: tuple[str, ...], base: Variable | None = None) -> Variable:
+              default_unknown: tuple[str, ...], base: Variable | None = None,
+              p: Problems = RAISE) -> Variable:
     if not isinstance(table, dict):
         raise ConfigError(Message("spec.variable_not_table", where=where,
                                   keys=sorted(_VARIABLE_KEYS)))
-    _reject_unknown(table, _VARIABLE_KEYS, where)
+    p.run(lambda: _reject_unknown(table, _VARIABLE_KEYS, where), None)
     base = base or Variable(name=name, unknown=default_unknown, thresholds=defaults)
     vtype = table.get("type", base.type)
     if vtype not in VARIABLE_TYPES:
-        raise ConfigError(Message("spec.variable_type", where=where, type=vtype,
-                                  types=VARIABLE_TYPES))
+        p.fail(Message("spec.variable_type", where=where, type=vtype, types=VARIABLE_TYPES))
+        vtype = base.type
     codes = base.codes
     if "codes" in table:
         raw = table["codes"]
         if isinstance(raw, dict):
             codes = {code_text(k): str(v) for k, v in raw.items()}
         elif isinstance(raw, list):
-            codes = {c: c for c in _string_list(raw, f"{where} codes")}
+            listed = p.run(lambda: _string_list(raw, f"{where} codes"), None)
+            codes = codes if listed is None else {c: c for c in listed}
         else:
-            raise ConfigError(Message("spec.codes", where=where))
+            p.fail(Message("spec.codes", where=where))
     bounds: dict[str, float | str | None] = {"min": base.min, "max": base.max}
     for key in ("min", "max"):
         if key in table:
             value = table[key]
             if vtype in ("integer", "decimal") and (isinstance(value, bool)
                                                     or not isinstance(value, int | float)):
-                raise ConfigError(Message("spec.bound_number", where=where, field=key,
-                                          value=value))
+                p.fail(Message("spec.bound_number", where=where, field=key, value=value))
+                continue
             if vtype in ("date", "datetime"):
                 value = str(value)
             bounds[key] = value
     lo, hi = bounds["min"], bounds["max"]
     if lo is not None and hi is not None and type(lo) is type(hi) and lo > hi:  # type: ignore[operator]
-        raise ConfigError(Message("spec.min_above_max", where=where, min=lo, max=hi))
+        p.fail(Message("spec.min_above_max", where=where, min=lo, max=hi))
     mandatory = table.get("mandatory", base.mandatory)
     if isinstance(mandatory, bool):
         mandatory = "always" if mandatory else "never"
     if mandatory not in ("always", "never"):
-        mandatory = parse_condition(mandatory, f"{where} mandatory")
+        mandatory = p.run(lambda: parse_condition(mandatory, f"{where} mandatory"), base.mandatory)
     uses = base.uses
     if "uses" in table:
-        uses = _string_list(table["uses"], f"{where} uses")
+        uses = p.run(lambda: _string_list(table["uses"], f"{where} uses"), base.uses)
         bad = [u for u in uses if u not in USES]
         if bad:
-            raise ConfigError(Message("spec.uses", where=where, n=len(bad), bad=[repr(u) for u in bad],
-                                      uses=USES))
-    unknown = (_string_list(table["unknown"], f"{where} unknown") if "unknown" in table
-               else base.unknown)
+            p.fail(Message("spec.uses", where=where, n=len(bad), bad=[repr(u) for u in bad],
+                           uses=USES))
+            uses = tuple(u for u in uses if u in USES)
+    unknown = (p.run(lambda: _string_list(table["unknown"], f"{where} unknown"), base.unknown)
+               if "unknown" in table else base.unknown)
     if codes and ("unknown" in table or "codes" in table) and unknown != default_unknown:
         both = sorted(set(codes) & set(unknown))
         if both:
-            raise ConfigError(Message("spec.code_both", where=where, n=len(both),
-                                      codes=[repr(c) for c in both]))
+            p.fail(Message("spec.code_both", where=where, n=len(both),
+                           codes=[repr(c) for c in both]))
     label = table.get("label", base.label)
     notes = table.get("notes", base.notes)
     level = table.get("level", base.level)
     if level is not None and level not in LEVELS:
-        raise ConfigError(Message("spec.level", where=where, level=level, levels=LEVELS))
+        p.fail(Message("spec.level", where=where, level=level, levels=LEVELS))
+        level = base.level
     kappa_weights = base.kappa_weights
     if "kappa_weights" in table:
         raw_w = table["kappa_weights"]
@@ -499,16 +671,18 @@ def _variable(name: str, table: Any, where: str, defaults: Thresholds,
               and all(isinstance(x, int | float) and not isinstance(x, bool) and x >= 0
                       for r in raw_w for x in r)
               and all(raw_w[i][i] == 0 for i in range(q)))
-        if not ok:
-            raise ConfigError(Message("spec.kappa_weights", where=where, q=q))
-        kappa_weights = tuple(tuple(float(x) for x in r) for r in raw_w)
+        if ok:
+            kappa_weights = tuple(tuple(float(x) for x in r) for r in raw_w)
+        else:
+            p.fail(Message("spec.kappa_weights", where=where, q=q))
     tolerance = table.get("tolerance", base.tolerance)
     if tolerance is not None and (isinstance(tolerance, bool)
                                   or not isinstance(tolerance, int | float) or tolerance < 0):
-        raise ConfigError(Message("spec.tolerance", where=where))
+        p.fail(Message("spec.tolerance", where=where))
+        tolerance = base.tolerance
     return Variable(name=name, type=vtype, label=None if label is None else str(label),
                     codes=codes, min=lo, max=hi, unknown=unknown, mandatory=mandatory,
-                    thresholds=_thresholds(table, where, base.thresholds), uses=uses,
+                    thresholds=_thresholds(table, where, base.thresholds, p), uses=uses,
                     notes=None if notes is None else str(notes), level=level,
                     kappa_weights=kappa_weights,
                     tolerance=None if tolerance is None else float(tolerance))
@@ -599,7 +773,24 @@ def read_codebook(path: Location, defaults: Thresholds,
 
 def load(path: Path | str) -> Spec:
     """Read and validate a spec. Raises ConfigError (exit 2) naming the file and key."""
-    path = Path(path)
+    spec = _load(Path(path), RAISE)
+    assert spec is not None
+    return spec
+
+
+def validate(path: Path | str) -> tuple[Spec | None, list[ConfigError]]:
+    """The spec (None when it has a problem) and every problem of it, in the order ``load``
+    meets them (so the first is the one ``load`` raises)."""
+    p = Problems(keep=True)
+    try:
+        spec = _load(Path(path), p)
+    except ConfigError as exc:  # the file itself (missing, not TOML): nothing more to read
+        p.errors.append(exc)
+        spec = None
+    return (spec if not p.errors else None), p.errors
+
+
+def _load(path: Path, p: Problems) -> Spec | None:
     if not path.is_file():
         raise ConfigError(Message("spec.not_found_dir" if path.is_dir() else "spec.not_found",
                                   file=str(path)))
@@ -612,69 +803,93 @@ def load(path: Path | str) -> Spec:
     except RecursionError:
         raise ConfigError(Message("spec.nested", file=str(path))) from None
     name = path.name
-    _reject_non_finite(raw, name)
-    _reject_unknown(raw, _TOP_KEYS, name)
+    p.run(lambda: _reject_non_finite(raw, name), None)
+    p.run(lambda: _reject_unknown(raw, _TOP_KEYS, name), None)
     base = path.parent
 
-    ds = _table(raw, "dataset", name)
-    _reject_unknown(ds, _DATASET_KEYS, f"{name}: [dataset]")
+    def table(key: str) -> dict[str, Any]:
+        return p.run(lambda: _table(raw, key, name), {})
+
+    ds = table("dataset")
+    where = f"{name}: [dataset]"
+    p.run(lambda: _reject_unknown(ds, _DATASET_KEYS, where), None)
+    ds = {k: v for k, v in ds.items() if k in _DATASET_KEYS}
     files = ds.get("files", [])
     if isinstance(files, str):
         files = [files]
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-        raise ConfigError(Message("spec.dataset_files", file=name))
+        p.fail(Message("spec.dataset_files", file=name))
+        files = []
     text_keys = _DATASET_KEYS - {"files", "url", "table", "query", "codebook"}
-    for key in text_keys:
+    if isinstance(ds.get("export_date"), date) and not isinstance(ds["export_date"], datetime):
+        ds["export_date"] = ds["export_date"].isoformat()  # a TOML date: export_date = 2024-03-01
+    for key in sorted(text_keys):
         if key in ds and not isinstance(ds[key], str):
-            raise ConfigError(Message("spec.expected_text", where=f"{name}: [dataset] {key}:",
-                                      value=ds[key]))
-    finished = ds.get("finished")
-    if finished is not None:
-        parse_condition(finished, f"{name}: [dataset] finished")
-    database = _dataset_database(ds, files, name)
-    codebook = (_location(ds["codebook"], f"{name}: [dataset] codebook", base)
+            p.fail(Message("spec.expected_text", where=f"{where} {key}:", value=ds[key]))
+            del ds[key]
+    if "finished" in ds:
+        if p.run(lambda: parse_condition(ds["finished"], f"{where} finished"), None) is None:
+            del ds["finished"]
+    if "date_format" in ds:
+        if p.run(lambda: parse_date_format(ds["date_format"], f"{where} date_format"), None) is None:
+            del ds["date_format"]
+    if "export_date" in ds:
+        if p.run(lambda: _export_date(ds["export_date"], f"{where} export_date"), None) is None:
+            del ds["export_date"]
+    database = p.run(lambda: _dataset_database(ds, files, name), None)
+    codebook = (p.run(lambda: _location(ds["codebook"], f"{where} codebook", base), None)
                 if "codebook" in ds else None)
     dataset = Dataset(files=tuple(base / f for f in files), codebook=codebook, database=database,
                       **{k: ds.get(k) for k in text_keys})
 
     units = None
-    ut = _table(raw, "units", name)
+    ut = table("units")
     if ut:
-        _reject_unknown(ut, _UNITS_KEYS, f"{name}: [units]")
+        p.run(lambda: _reject_unknown(ut, _UNITS_KEYS, f"{name}: [units]"), None)
         if "table" not in ut:
-            raise ConfigError(Message("spec.units_table", file=name))
-        units = UnitTable(path=_location(ut["table"], f"{name}: [units] table", base),
-                          **{k: str(ut[k]) for k in ("id", "name", "hf", "rhf") if k in ut})
+            p.fail(Message("spec.units_table", file=name))
+        else:
+            located = p.run(lambda: _location(ut["table"], f"{name}: [units] table", base), None)
+            if located is not None:
+                units = UnitTable(path=located, **{k: str(ut[k]) for k in ("id", "name", "hf",
+                                                                           "rhf") if k in ut})
 
-    comp = _table(raw, "completeness", name)
-    _reject_unknown(comp, _COMPLETENESS_KEYS, f"{name}: [completeness]")
-    thresholds = _thresholds(comp, f"{name}: [completeness]", Thresholds())
-    default_unknown = _string_list(comp.get("unknown", []), f"{name}: [completeness] unknown")
+    comp = table("completeness")
+    where = f"{name}: [completeness]"
+    p.run(lambda: _reject_unknown(comp, _COMPLETENESS_KEYS, where), None)
+    thresholds = _thresholds(comp, where, Thresholds(), p)
+    default_unknown = p.run(lambda: _string_list(comp.get("unknown", []), f"{where} unknown"), ())
     min_n = comp.get("min_n", DEFAULT_MIN_N)
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
-        raise ConfigError(Message("spec.min_n", file=name, value=min_n))
+        p.fail(Message("spec.min_n", file=name, value=min_n))
+        min_n = DEFAULT_MIN_N
     record_thresholds = _thresholds(
         {k.removeprefix("records_"): v for k, v in comp.items() if k.startswith("records_")},
-        f"{name}: [completeness] records_", Thresholds())
+        f"{where} records_", Thresholds(), p)
 
-    coverage = _coverage(_table(raw, "coverage", name), name, base)
-    reliability = _reliability(_table(raw, "reliability", name), name, base)
-    correctness = _correctness(_table(raw, "correctness", name), name, base)
-    extra = _report_sections(raw, name)
+    coverage = _coverage(table("coverage"), name, base, p)
+    reliability = _reliability(table("reliability"), name, base, p)
+    correctness = _correctness(table("correctness"), name, base, p)
+    extra = _report_sections(raw, name, p)
 
     variables: dict[str, Variable] = {}
     if codebook is not None:
         if isinstance(codebook, Path) and not codebook.is_file():
-            raise ConfigError(Message("spec.codebook_not_found", file=name,
-                                      codebook=str(codebook)))
-        variables = read_codebook(codebook, thresholds, default_unknown)
-    vtables = _table(raw, "variables", name)
-    for vname, vtable in vtables.items():
-        variables[vname] = _variable(vname, vtable, f"{name}: [variables.{vname}]", thresholds,
-                                     default_unknown, base=variables.get(vname))
-    return Spec(path=path, sha256=hashlib.sha256(data).hexdigest(), dataset=dataset, units=units,
-                thresholds=thresholds, record_thresholds=record_thresholds, min_n=min_n, coverage=coverage,
-                reliability=reliability, correctness=correctness, variables=variables, **extra)
+            p.fail(Message("spec.codebook_not_found", file=name, codebook=str(codebook)))
+        else:
+            variables = p.run(lambda: read_codebook(codebook, thresholds, default_unknown), {})
+    for vname, vtable in table("variables").items():
+        found = p.run(lambda: _variable(vname, vtable, f"{name}: [variables.{vname}]",
+                                        thresholds, default_unknown, base=variables.get(vname),
+                                        p=p), None)
+        if found is not None:
+            variables[vname] = found
+    spec = Spec(path=path, sha256=hashlib.sha256(data).hexdigest(), dataset=dataset, units=units,
+                thresholds=thresholds, record_thresholds=record_thresholds, min_n=min_n,
+                coverage=coverage, reliability=reliability, correctness=correctness,
+                variables=variables, **extra)
+    _check_roles(spec, p)
+    return spec
 
 
 def _reject_non_finite(value: Any, where: str, key: str = "", depth: int = 0) -> None:
@@ -699,49 +914,67 @@ def _count(value: Any, where: str, most: int = 10**9) -> int:
     return value
 
 
-def _coverage(table: dict[str, Any], name: str, base: Path) -> CoverageSpec:
+def _coverage(table: dict[str, Any], name: str, base: Path,
+              p: Problems = RAISE) -> CoverageSpec:
     where = f"{name}: [coverage]"
-    _reject_unknown(table, _COVERAGE_KEYS, where)
+    default = CoverageSpec()
+    p.run(lambda: _reject_unknown(table, _COVERAGE_KEYS, where), None)
     mode = table.get("mode")
     if mode is not None and mode not in COVERAGE_MODES:
-        raise ConfigError(Message("spec.coverage_mode", where=where, mode=mode))
+        p.fail(Message("spec.coverage_mode", where=where, mode=mode))
+        mode = None
     refs = table.get("references", [])
     refs = [refs] if isinstance(refs, str | dict) else refs
     if not isinstance(refs, list) or not all(isinstance(r, str | dict) for r in refs):
-        raise ConfigError(Message("spec.references", where=where))
+        p.fail(Message("spec.references", where=where))
+        refs = []
     count = table.get("count", "events")
     if count not in ("events", "persons"):
-        raise ConfigError(Message("spec.coverage_count", where=where, count=count))
+        p.fail(Message("spec.coverage_count", where=where, count=count))
+        count = default.count
     fail_on = table.get("fail_on", "national")
     if fail_on not in FAIL_ON:
-        raise ConfigError(Message("spec.fail_on", where=where, fail_on=fail_on,
-                                  choices=FAIL_ON))
+        p.fail(Message("spec.fail_on", where=where, fail_on=fail_on, choices=FAIL_ON))
+        fail_on = default.fail_on
     include = table.get("include")
     if include is not None:
-        parse_condition(include, f"{where} include")
-    target = _fraction(table.get("target", 0.80), f"{where} target")
-    low = _fraction(table.get("low", 0.60), f"{where} low")
+        include = p.run(lambda: parse_condition(include, f"{where} include"), None)
+    target = p.run(lambda: _fraction(table.get("target", 0.80), f"{where} target"),
+                   default.target)
+    low = p.run(lambda: _fraction(table.get("low", 0.60), f"{where} low"), default.low)
     assert target is not None and low is not None
     same_unit = table.get("same_unit", False)
     if not isinstance(same_unit, bool):
-        raise ConfigError(Message("spec.same_unit", where=where))
+        p.fail(Message("spec.same_unit", where=where))
+        same_unit = default.same_unit
     ref = table.get("reference", {})
     if not isinstance(ref, dict):
-        raise ConfigError(Message("spec.reference_table", where=where))
-    _reject_unknown(ref, _REFERENCE_KEYS, f"{where}.reference")
-    for key, value in ref.items():
+        p.fail(Message("spec.reference_table", where=where))
+        ref = {}
+    p.run(lambda: _reject_unknown(ref, _REFERENCE_KEYS, f"{where}.reference"), None)
+    ref = {k: v for k, v in ref.items() if k in _REFERENCE_KEYS}
+    for key, value in list(ref.items()):
         if key != "code_groups" and not isinstance(value, str):
-            raise ConfigError(Message("spec.reference_column", where=where, field=key,
-                                      value=value))
+            p.fail(Message("spec.reference_column", where=where, field=key, value=value))
+            del ref[key]
+    if "date_format" in ref:
+        if p.run(lambda: parse_date_format(ref["date_format"],
+                                           f"{where}.reference date_format"), None) is None:
+            del ref["date_format"]
     columns = ReferenceColumns(
         **{k: v for k, v in ref.items() if k != "code_groups"},
-        code_groups=_string_list(ref.get("code_groups", []), f"{where}.reference code_groups"))
+        code_groups=p.run(lambda: _string_list(ref.get("code_groups", []),
+                                               f"{where}.reference code_groups"), ()))
+    located = [p.run(lambda: _location(r, f"{where} references", base), None) for r in refs]
     return CoverageSpec(
-        mode=mode, references=tuple(_location(r, f"{where} references", base) for r in refs),
+        mode=mode, references=tuple(r for r in located if r is not None),
         count=count, include=include,
         target=target, low=low, fail_on=fail_on,
-        window=_count(table.get("window", 30), f"{where} window", 3650), same_unit=same_unit,
-        min_n=_count(table["min_n"], f"{where} min_n") if "min_n" in table else None,
+        window=p.run(lambda: _count(table.get("window", 30), f"{where} window", 3650),
+                     default.window),
+        same_unit=same_unit,
+        min_n=(p.run(lambda: _count(table["min_n"], f"{where} min_n"), None)
+               if "min_n" in table else None),
         reference=columns)
 
 
@@ -759,9 +992,11 @@ def _location(value: Any, where: str, base: Path) -> Location:
     raise ConfigError(Message("spec.location", where=where))
 
 
-def _study(table: dict[str, Any], where: str, base: Path) -> Location | None:
+def _study(table: dict[str, Any], where: str, base: Path,
+           p: Problems = RAISE) -> Location | None:
     value = table.get("study")
-    return None if value is None or value == "" else _location(value, f"{where} study", base)
+    return (None if value is None or value == ""
+            else p.run(lambda: _location(value, f"{where} study", base), None))
 
 
 def _dataset_database(ds: dict[str, Any], files: list[str], name: str) -> DatabaseSource | None:
@@ -779,110 +1014,132 @@ def _dataset_database(ds: dict[str, Any], files: list[str], name: str) -> Databa
     return from_spec({k: ds[k] for k in given}, where)
 
 
-def _text(table: dict[str, Any], key: str, where: str) -> str | None:
+def _text(table: dict[str, Any], key: str, where: str, p: Problems = RAISE) -> str | None:
     value = table.get(key)
     if value is not None and not isinstance(value, str):
-        raise ConfigError(Message("spec.expected_text", where=f"{where} {key}:", value=value))
+        p.fail(Message("spec.expected_text", where=f"{where} {key}:", value=value))
+        return None
     return value
 
 
-def _reliability(table: dict[str, Any], name: str, base: Path) -> ReliabilitySpec:
+def _reliability(table: dict[str, Any], name: str, base: Path,
+                 p: Problems = RAISE) -> ReliabilitySpec:
     where = f"{name}: [reliability]"
-    _reject_unknown(table, _RELIABILITY_KEYS, where)
-    study = _study(table, where, base)
+    p.run(lambda: _reject_unknown(table, _RELIABILITY_KEYS, where), None)
+    study = _study(table, where, base, p)
     variables = table.get("variables", [])
     if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
-        raise ConfigError(Message("spec.column_list", where=f"{where} variables"))
+        p.fail(Message("spec.column_list", where=f"{where} variables"))
+        variables = []
     thresholds = {}
     raw = table.get("thresholds", {})
     if not isinstance(raw, dict):
-        raise ConfigError(Message("spec.reliability_thresholds", where=where))
+        p.fail(Message("spec.reliability_thresholds", where=where))
+        raw = {}
     if raw:  # the statistics' names live with their code (numpy, SciPy): loaded only when needed
         from dq.reliability import STATISTICS
 
         known = sorted({s for stats in STATISTICS.values() for s in stats})
     for stat, t in raw.items():
         if stat not in known:
-            raise ConfigError(Message("spec.unknown_statistic", where=where, statistic=stat,
-                                      known=known))
+            p.fail(Message("spec.unknown_statistic", where=where, statistic=stat, known=known))
+            continue
         if not isinstance(t, dict):
-            raise ConfigError(Message("spec.statistic_table", where=where, statistic=stat))
-        _reject_unknown(t, {"warn_below", "fail_below"}, f"{where}.thresholds.{stat}")
-        thresholds[stat] = _thresholds(t, f"{where}.thresholds.{stat}", Thresholds())
-    return ReliabilitySpec(study=study, case=_text(table, "case", where),
-                           rater=_text(table, "rater", where), variables=tuple(variables),
+            p.fail(Message("spec.statistic_table", where=where, statistic=stat))
+            continue
+        p.run(lambda: _reject_unknown(t, {"warn_below", "fail_below"},
+                                      f"{where}.thresholds.{stat}"), None)
+        thresholds[stat] = _thresholds(t, f"{where}.thresholds.{stat}", Thresholds(), p)
+    return ReliabilitySpec(study=study, case=_text(table, "case", where, p),
+                           rater=_text(table, "rater", where, p), variables=tuple(variables),
                            thresholds=thresholds)
 
 
-def _correctness(table: dict[str, Any], name: str, base: Path) -> CorrectnessSpec:
+def _correctness(table: dict[str, Any], name: str, base: Path,
+                 p: Problems = RAISE) -> CorrectnessSpec:
     where = f"{name}: [correctness]"
-    _reject_unknown(table, _CORRECTNESS_KEYS, where)
-    return CorrectnessSpec(study=_study(table, where, base),
-                           patient=_text(table, "patient", where), unit=_text(table, "unit", where),
-                           belongs=_text(table, "belongs", where),
-                           thresholds=_thresholds(table, where, Thresholds(0.90, 0.80)))
+    p.run(lambda: _reject_unknown(table, _CORRECTNESS_KEYS, where), None)
+    return CorrectnessSpec(study=_study(table, where, base, p),
+                           patient=_text(table, "patient", where, p),
+                           unit=_text(table, "unit", where, p),
+                           belongs=_text(table, "belongs", where, p),
+                           thresholds=_thresholds(table, where, Thresholds(0.90, 0.80), p))
 
 
-def _columns_list(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+def _columns_list(table: dict[str, Any], key: str, where: str,
+                  p: Problems = RAISE) -> tuple[str, ...]:
     value = table.get(key, [])
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(Message("spec.column_list", where=f"{where} {key}"))
+        p.fail(Message("spec.column_list", where=f"{where} {key}"))
+        return ()
     return tuple(value)
 
 
-def _report_sections(raw: dict[str, Any], name: str) -> dict[str, Any]:
-    ver = _table(raw, "verification", name)
+def _report_sections(raw: dict[str, Any], name: str, p: Problems = RAISE) -> dict[str, Any]:
+    def table(key: str) -> dict[str, Any]:
+        return p.run(lambda: _table(raw, key, name), {})
+
+    ver = table("verification")
     where = f"{name}: [verification]"
-    _reject_unknown(ver, _VERIFICATION_KEYS, where)
-    for cond in _columns_list(ver, "date_order", where):
-        parse_condition(cond, f"{where} date_order")
+    p.run(lambda: _reject_unknown(ver, _VERIFICATION_KEYS, where), None)
+    date_order = tuple(cond for cond in _columns_list(ver, "date_order", where, p)
+                       if p.run(lambda: parse_condition(cond, f"{where} date_order"), None))
     verification = VerificationSpec(
-        national_id=_text(ver, "national_id", where),
-        duplicate_keys=_columns_list(ver, "duplicate_keys", where),
-        date_order=_columns_list(ver, "date_order", where),
-        no_future=_columns_list(ver, "no_future", where),
-        icd10=_columns_list(ver, "icd10", where), ncsp=_columns_list(ver, "ncsp", where))
-    tim = _table(raw, "timeliness", name)
+        national_id=_text(ver, "national_id", where, p),
+        duplicate_keys=_columns_list(ver, "duplicate_keys", where, p),
+        date_order=date_order,
+        no_future=_columns_list(ver, "no_future", where, p),
+        icd10=_columns_list(ver, "icd10", where, p), ncsp=_columns_list(ver, "ncsp", where, p))
+    tim = table("timeliness")
     where = f"{name}: [timeliness]"
-    _reject_unknown(tim, _TIMELINESS_KEYS, where)
-    timeliness = TimelinessSpec(created=_text(tim, "created", where),
-                                closed=_text(tim, "closed", where),
-                                limit_days=_count(tim.get("limit_days", 30), f"{where} limit_days"),
-                                thresholds=_thresholds(tim, where, Thresholds(0.80, 0.60)))
-    comp = _table(raw, "comparability", name)
+    default_tim = TimelinessSpec()
+    p.run(lambda: _reject_unknown(tim, _TIMELINESS_KEYS, where), None)
+    timeliness = TimelinessSpec(
+        created=_text(tim, "created", where, p), closed=_text(tim, "closed", where, p),
+        limit_days=p.run(lambda: _count(tim.get("limit_days", 30), f"{where} limit_days"),
+                         default_tim.limit_days),
+        thresholds=_thresholds(tim, where, default_tim.thresholds, p))
+    comp = table("comparability")
     where = f"{name}: [comparability]"
-    _reject_unknown(comp, _COMPARABILITY_KEYS, where)
-    alpha = _fraction(comp.get("alpha", 0.05), f"{where} alpha")
-    comparability_variables = _columns_list(comp, "variables", where)
+    p.run(lambda: _reject_unknown(comp, _COMPARABILITY_KEYS, where), None)
+    alpha = p.run(lambda: _fraction(comp.get("alpha", 0.05), f"{where} alpha"), 0.05)
+    comparability_variables = _columns_list(comp, "variables", where, p)
     checks = {}
-    for key, rule in _table(raw, "checks", name).items():
+    for key, rule in table("checks").items():
         w = f"{name}: [checks.\"{key}\"]"
         if not isinstance(rule, dict):
-            raise ConfigError(Message("spec.check_table", where=w, keys=sorted(_CHECK_KEYS)))
-        _reject_unknown(rule, _CHECK_KEYS, w)
+            p.fail(Message("spec.check_table", where=w, keys=sorted(_CHECK_KEYS)))
+            continue
+        p.run(lambda: _reject_unknown(rule, _CHECK_KEYS, w), None)
         values = {}
         for k in ("warn_below", "fail_below", "warn_above", "fail_above"):
             v = rule.get(k)
             if v is not None and (isinstance(v, bool) or not isinstance(v, int | float) or v < 0):
-                raise ConfigError(Message("spec.check_value", where=w, field=k, value=v))
-            if v is not None and k.endswith("below") and v > 1:
-                raise ConfigError(Message("spec.check_fraction", where=w, field=k, value=v))
+                p.fail(Message("spec.check_value", where=w, field=k, value=v))
+                v = None
+            elif v is not None and k.endswith("below") and v > 1:
+                p.fail(Message("spec.check_fraction", where=w, field=k, value=v))
+                v = None
             values[k] = None if v is None else float(v)
-        checks[key] = CheckRule(**values, notes=_text(rule, "notes", w))
-    rep = _table(raw, "report", name)
+        checks[key] = CheckRule(**values, notes=_text(rule, "notes", w, p))
+    rep = table("report")
     where = f"{name}: [report]"
-    _reject_unknown(rep, _REPORT_KEYS, where)
+    p.run(lambda: _reject_unknown(rep, _REPORT_KEYS, where), None)
     lang = rep.get("lang", "nb")
     if lang not in ("nb", "en"):
-        raise ConfigError(Message("spec.lang", where=where, lang=lang))
+        p.fail(Message("spec.lang", where=where, lang=lang))
+        lang = "nb"
     return {"verification": verification, "timeliness": timeliness,
             "comparability_variables": comparability_variables,
             "comparability_alpha": alpha if alpha is not None else 0.05, "checks": checks,
-            "report_lang": lang, "report_year": _year(rep.get("year"), f"{where} year"),
-            "report_suppress": _count(rep.get("suppress", 5), f"{where} suppress", 10_000),
-            "report_top_units": _count(rep.get("top_units", 5), f"{where} top_units", 100_000)}
+            "report_lang": lang,
+            "report_year": p.run(lambda: _year(rep.get("year"), f"{where} year"), None),
+            "report_suppress": p.run(lambda: _count(rep.get("suppress", 5), f"{where} suppress",
+                                                    10_000), 5),
+            "report_top_units": p.run(lambda: _count(rep.get("top_units", 5),
+                                                     f"{where} top_units", 100_000), 5)}
 
 
 def _year(value: Any, where: str) -> int | str | None:

@@ -1,9 +1,9 @@
 """``dq spec check``: every problem of a spec at once, without running a check.
 
 ``dq.spec.load`` stops at the first error, which suits a run but not someone editing a spec. Here
-each part of the spec (each top-level table, each ``[variables.NAME]``) is validated on its own
-with the validators of :mod:`dq.spec`, so one pass lists every problem; ``dq.spec.load`` runs
-first and its own error is always among those listed, so nothing it refuses can pass here.
+the same validators (``dq.spec.validate``) keep each problem and go on with that key's default,
+so one pass lists every problem, the first being the one ``dq.spec.load`` raises: nothing it
+refuses can pass here.
 
 Against the data (``--data``), in one streaming pass: columns the spec names that the export
 lacks (with the closest names), types the values do not have (a variable typed integer whose
@@ -22,12 +22,9 @@ some, so its codes no record holds are only a warning (a problem with ``--strict
 from __future__ import annotations
 
 import difflib
-from functools import partial
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
@@ -67,16 +64,6 @@ class CheckResult:
         return [p for p in self.problems if p.level == "warning"]
 
 
-def _attempt(problems: list[Problem], run: Callable[[], Any]) -> Any:
-    try:
-        return run()
-    except ConfigError as exc:
-        problems.append(Problem(_said(exc)))
-    except RecursionError:
-        problems.append(Problem(Message("spec.check.nested")))
-    return None
-
-
 def _said(exc: DQError) -> str:
     """What an error says: its Message (written in the run's language), else its text."""
     return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
@@ -84,85 +71,9 @@ def _said(exc: DQError) -> str:
 
 def structure(path: Path) -> tuple[spec_mod.Spec | None, list[Problem]]:
     """The spec (None when it does not load) and every problem of its structure."""
-    problems: list[Problem] = []
-    loaded = _attempt(problems, lambda: spec_mod.load(path))
-    if loaded is not None:
-        return loaded, []
-    first = problems[0].message
-    try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-        return None, problems  # load said what is wrong with the file itself
-    found: list[Problem] = []
-    _sections(raw, path, found)
-    if all(p.message != first for p in found):
-        found.insert(0, Problem(first))
-    return None, list({p.message: p for p in found}.values())
-
-
-def _sections(raw: dict[str, Any], path: Path, out: list[Problem]) -> None:
-    """Each part of the spec validated on its own, with dq.spec's own validators."""
-    s = spec_mod
-    name, base = path.name, path.parent
-    _attempt(out, lambda: s._reject_non_finite(raw, name))
-    _attempt(out, lambda: s._reject_unknown(raw, s._TOP_KEYS, name))
-
-    def table(key: str) -> dict[str, Any]:
-        got = _attempt(out, lambda: s._table(raw, key, name))
-        return got if isinstance(got, dict) else {}
-
-    ds = table("dataset")
-    where = f"{name}: [dataset]"
-    _attempt(out, lambda: s._reject_unknown(ds, s._DATASET_KEYS, where))
-    files = ds.get("files", [])
-    if not isinstance(files, str | list) or (isinstance(files, list)
-                                              and not all(isinstance(f, str) for f in files)):
-        out.append(Problem(Message("spec.check.files", where=where)))
-    for key in sorted(s._DATASET_KEYS - {"files"}):
-        if key in ds and not isinstance(ds[key], str):
-            out.append(Problem(Message("spec.expected_text", where=f"{where} {key}:",
-                                       value=ds[key])))
-    if isinstance(ds.get("finished"), str):
-        _attempt(out, lambda: s.parse_condition(ds["finished"], f"{where} finished"))
-
-    units = table("units")
-    if units:
-        _attempt(out, lambda: s._reject_unknown(units, s._UNITS_KEYS, f"{name}: [units]"))
-        if "table" not in units:
-            out.append(Problem(Message("spec.units_table", file=name)))
-
-    comp = table("completeness")
-    where = f"{name}: [completeness]"
-    _attempt(out, lambda: s._reject_unknown(comp, s._COMPLETENESS_KEYS, where))
-    thresholds = _attempt(out, lambda: s._thresholds(comp, where, s.Thresholds())) \
-        or s.Thresholds()
-    default_unknown = _attempt(out, lambda: s._string_list(comp.get("unknown", []),
-                                                           f"{where} unknown")) or ()
-    _attempt(out, lambda: s._thresholds(
-        {k.removeprefix("records_"): v for k, v in comp.items() if k.startswith("records_")},
-        f"{where} records_", s.Thresholds()))
-    if "min_n" in comp:
-        _attempt(out, lambda: s._count(comp["min_n"], f"{where} min_n"))
-
-    _attempt(out, lambda: s._coverage(table("coverage"), name, base))
-    _attempt(out, lambda: s._reliability(table("reliability"), name, base))
-    _attempt(out, lambda: s._correctness(table("correctness"), name, base))
-    for key in ("verification", "timeliness", "comparability", "checks", "report"):
-        if key in raw:
-            _attempt(out, partial(s._report_sections, {key: raw[key]}, name))
-
-    codebook: dict[str, spec_mod.Variable] = {}
-    if isinstance(ds.get("codebook"), str):
-        cb_path = base / ds["codebook"]
-        if not cb_path.is_file():
-            out.append(Problem(Message("spec.check.codebook_not_found", file=name,
-                                       codebook=str(cb_path))))
-        else:
-            codebook = _attempt(out, lambda: s.read_codebook(cb_path, thresholds,
-                                                             default_unknown)) or {}
-    for vname, vtable in table("variables").items():
-        _attempt(out, partial(s._variable, vname, vtable, f"{name}: [variables.{vname}]",
-                              thresholds, default_unknown, base=codebook.get(vname)))
+    loaded, errors = spec_mod.validate(path)
+    problems = [Problem(_said(exc)) for exc in errors]
+    return loaded, list({p.message: p for p in problems}.values())
 
 
 def files(sp: spec_mod.Spec) -> list[Problem]:
@@ -197,6 +108,9 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
     problems = missing_columns(sp, columns)
     lf = source.lf
     schema = lf.collect_schema()
+    problems += [Problem(m) for m in spec_mod.undated_columns(sp, dict(schema),
+                                                              source.date_formats,
+                                                              source.numeric_columns)]
 
     conditions: dict[str, tuple[str, str]] = {}
     if sp.dataset.finished and all(c in present for c in

@@ -161,6 +161,7 @@ def open_data(paths: list[Path], spec, *, fmt: str | None, encoding: str | None,
         note_columns(src.columns)
         if spec.path is not None:
             spec.check_columns(src.columns, str(db))
+            spec.check_dates(src)
         return src
     paths = data_paths(paths, spec)
     if not paths:
@@ -176,6 +177,7 @@ def open_data(paths: list[Path], spec, *, fmt: str | None, encoding: str | None,
     source = concat(sources)
     if spec.path is not None:
         spec.check_columns(source.columns, ", ".join(str(p) for p in paths))
+        spec.check_dates(source)
     return source
 
 

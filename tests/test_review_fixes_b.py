@@ -1,0 +1,206 @@
+"""Cases a review found (second batch): each failed before its fix — a spec key accepted that
+gives wrong results, a problem dq spec check did not list, a warning missing, English in a
+Norwegian message, a fix naming an option the command does not have."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dq import spec as spec_mod
+from tests.conftest import EXAMPLE, run
+
+
+def _example(tmp_path: Path) -> Path:
+    shutil.copytree(EXAMPLE, tmp_path / "ex")
+    return tmp_path / "ex"
+
+
+def _variant(ex: Path, name: str, *edits: tuple[str, str]) -> Path:
+    """The example spec with each (old, new) replaced once, as ``name`` beside its files."""
+    text = (ex / "dq.toml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    (ex / name).write_text(text, encoding="utf-8")
+    return ex / name
+
+
+def _errors(result) -> list[str]:  # noqa: ANN001 - click Result
+    return [line for line in result.stderr.splitlines() if line.startswith("dq: ")]
+
+
+# ---- 1. dq spec check validates date_format and export_date, and lists every problem at once
+
+@pytest.mark.parametrize("fmt, says", [
+    ("%d.%q.%Y", "'%q' is no date directive"),
+    ("dd.mm.yyyy", "has no strftime directives"),
+    ("%d.%m", "cannot be read back"),  # no year: every date would be invalid
+    ("%b %Y", "cannot be read back"),  # no day
+])
+def test_a_date_format_chrono_cannot_read_is_refused(tmp_path, fmt, says):
+    ex = _example(tmp_path)
+    bad = _variant(ex, "f.toml", ('date_format = "%d.%m.%Y"', f'date_format = "{fmt}"'))
+    result = run("spec", "check", bad, "--lang", "en")
+    assert result.exit_code == 2
+    first = _errors(result)[0]
+    assert first.startswith("dq: error: f.toml: [dataset] date_format: ") and f"'{fmt}'" in first
+    assert says.replace("'%q'", "%q") in result.stderr
+    # a run refuses it as well, before any data are read
+    assert run("report", bad, "--format", "json").exit_code == 2
+    nb = run("spec", "check", bad, "--lang", "nb").stderr
+    assert "strftime-koder" in nb and "directive" not in nb
+
+
+@pytest.mark.parametrize("fmt", ["%d.%m.%Y", "%Y-%m-%d", "%Y%m%d", "%d/%m/%y", "%e.%m.%Y",
+                                 "%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%d %b %Y"])
+def test_date_formats_registries_write_are_accepted(fmt):
+    assert spec_mod.parse_date_format(fmt, "x") == fmt
+
+
+def test_the_reference_date_format_is_checked_too(tmp_path):
+    ex = _example(tmp_path)
+    bad = _variant(ex, "r.toml", ('event_date = "Inndato"',
+                                  'event_date = "Inndato"\ndate_format = "yyyy-mm-dd"'))
+    result = run("spec", "check", bad, "--lang", "en")
+    assert result.exit_code == 2
+    assert "[coverage].reference date_format: 'yyyy-mm-dd' has no strftime" in result.stderr
+
+
+@pytest.mark.parametrize("value", ['"2024-13-45"', '"01.03.2024"', '"2024-02-30"', '"soon"'])
+def test_export_date_must_be_a_date(tmp_path, value):
+    ex = _example(tmp_path)
+    bad = _variant(ex, "e.toml", ('export_date = "2024-03-01"', f"export_date = {value}"))
+    result = run("spec", "check", bad, "--lang", "en")
+    assert result.exit_code == 2
+    assert (f"dq: error: e.toml: [dataset] export_date: {value.strip(chr(34))!r} is not a date; "
+            "write it as YYYY-MM-DD") in result.stderr
+    nb = run("spec", "check", bad, "--lang", "nb").stderr
+    assert "er ikke en dato; skriv den som ÅÅÅÅ-MM-DD" in nb
+
+
+def test_export_date_may_be_a_toml_date(tmp_path):
+    ex = _example(tmp_path)
+    spec = _variant(ex, "t.toml", ('export_date = "2024-03-01"', "export_date = 2024-03-01"))
+    assert spec_mod.load(spec).dataset.export_date == "2024-03-01"
+
+
+def test_spec_check_lists_every_problem_of_every_section(tmp_path):
+    """Before: one problem per section at most (the first key that failed in [coverage],
+    [verification], [timeliness], [report], [variables.X] hid the others) and none of
+    date_format or export_date."""
+    spec = tmp_path / "dq.toml"
+    spec.write_text("""
+[dataset]
+files = ["x.csv"]
+date_format = "%d.%q.%Y"
+export_date = "2024-13-45"
+
+[coverage]
+mode = "foo"
+window = -3
+
+[verification]
+date_order = ["A <= "]
+duplicate_keys = 5
+
+[timeliness]
+limit_days = -1
+warn_below = 3
+
+[report]
+lang = "de"
+suppress = -5
+
+[variables.B]
+type = "integer"
+mandatory = "x = "
+uses = ["foo"]
+""", encoding="utf-8")
+    result = run("spec", "check", spec, "--lang", "en")
+    assert result.exit_code == 2
+    keys = [line.split(": ")[3] for line in _errors(result)]
+    assert keys == ["[dataset] date_format", "[dataset] export_date", "[coverage] mode",
+                    "[coverage] window", "[verification] date_order",
+                    "[verification] duplicate_keys", "[timeliness] limit_days",
+                    "[timeliness] warn_below", "[report] lang", "[report] suppress",
+                    "[variables.B] mandatory", "[variables.B] uses"]
+    assert result.stderr.splitlines()[-1].endswith("12 problems; fix them and run dq spec "
+                                                   "check again")
+    # the first is the one a run stops at
+    assert _errors(result)[0].removeprefix("dq: error: ") in \
+        _errors(run("report", spec, "--lang", "en"))[0]
+
+
+# ---- 2. keys naming a variable that does not exist or has the wrong type
+
+def test_a_misspelt_comparability_variable_names_the_nearest(tmp_path):
+    ex = _example(tmp_path)
+    bad = _variant(ex, "c.toml", ("[report]\n", '[comparability]\nvariables = ["Alderr", "ASA"]'
+                                                "\n\n[report]\n"))
+    result = run("spec", "check", bad, "--lang", "en")
+    assert result.exit_code == 2
+    assert _errors(result) == [
+        "dq: error: c.toml: [comparability] variables: 'Alderr' is not a variable of the spec "
+        "([variables] or the codebook) and cannot be compared; did you mean 'Alder'?"]
+    assert run("report", bad, "--format", "json").exit_code == 2  # was: the shift left out
+
+
+def test_a_comparability_column_missing_from_an_export_without_variables(tmp_path):
+    data = tmp_path / "x.csv"
+    data.write_text("Alder;Kjonn\n1;2\n", encoding="utf-8")
+    spec = tmp_path / "dq.toml"
+    spec.write_text('[dataset]\nfiles = ["x.csv"]\n\n[comparability]\nvariables = ["Aldr"]\n',
+                    encoding="utf-8")
+    result = run("spec", "check", spec, "--data", data, "--lang", "en")
+    assert result.exit_code == 2
+    assert "[comparability] variables: column 'Aldr' is not in the export; did you mean " \
+           "'Alder'?" in result.stderr
+
+
+@pytest.mark.parametrize("key, old, new", [
+    ("[verification] no_future", 'no_future = ["Bruddato", "Operasjonsdato"]',
+     'no_future = ["Bruddato", "Alder"]'),
+    ("[timeliness] created", 'created = "OpprettetDato"', 'created = "Alder"'),
+    ("[dataset] event_date", 'event_date = "Operasjonsdato"', 'event_date = "Alder"'),
+])
+def test_a_date_key_naming_an_integer_variable_is_refused(tmp_path, key, old, new):
+    """Before: no_future on Alder graded pass over every record (a number is never after a
+    date), timeliness on Alder was 'not assessed', an event date of Alder lost every year."""
+    ex = _example(tmp_path)
+    bad = _variant(ex, "d.toml", (old, new))
+    result = run("spec", "check", bad, "--lang", "en")
+    assert result.exit_code == 2
+    assert _errors(result) == [
+        f"dq: error: d.toml: {key}: 'Alder' is a variable of type integer, not a date; name a "
+        "date column, or set type = \"date\" in [variables.Alder] if its values are dates"]
+    assert run("report", bad, "--format", "json").exit_code == 2
+
+
+def test_a_date_key_naming_a_column_of_numbers_is_refused(tmp_path):
+    """A column no [variables] table types: its values are read."""
+    data = tmp_path / "x.csv"
+    data.write_text("Dato;Alder\n01.02.2023;83\n03.04.2023;71\n", encoding="utf-8")
+    spec = tmp_path / "dq.toml"
+    spec.write_text('[dataset]\nfiles = ["x.csv"]\nevent_date = "Dato"\nexport_date = '
+                    '"2024-01-01"\n\n[timeliness]\ncreated = "Alder"\n', encoding="utf-8")
+    result = run("spec", "check", spec, "--data", data, "--lang", "en")
+    assert result.exit_code == 2
+    assert _errors(result) == ["dq: error: dq.toml: [timeliness] created: column 'Alder' holds "
+                               "numbers, not dates; name a date column"]
+    report = run("report", spec, "--lang", "en", "--format", "json")
+    assert report.exit_code == 2 and _errors(report) == _errors(result)
+    good = spec.read_text(encoding="utf-8").replace('created = "Alder"', 'created = "Dato"')
+    spec.write_text(good, encoding="utf-8")
+    assert run("spec", "check", spec, "--data", data).exit_code == 0
+
+
+def test_a_coverage_include_column_is_checked_against_the_data(tmp_path):
+    ex = _example(tmp_path)
+    bad = _variant(ex, "i.toml", ("window = 30", 'window = 30\ninclude = "Aldr >= 18"'))
+    result = run("spec", "check", bad, "--data", ex / "hoftebrudd.csv", "--lang", "en")
+    assert result.exit_code == 2  # was: clean
+    assert "[coverage] include: column 'Aldr' is not in the export; did you mean 'Alder'?" \
+        in result.stderr
