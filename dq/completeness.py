@@ -27,7 +27,8 @@ import polars as pl
 from dq._callable import make_callable
 from dq import grading
 
-from dq.conditions import unreadable_columns, unreadable_warnings, with_conditions
+from dq.conditions import (none_finished, unreadable_columns, unreadable_warnings,
+                           with_conditions)
 from dq.errors import ConfigError
 from dq.messages import Message
 from dq.grouping import Grouping, finish, output_keys
@@ -375,6 +376,8 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     n_rows = int(wide["__rows"].sum())
     n_finished = int(wide["__finished"].sum())
     warnings = unreadable_warnings({c: int(wide[c].sum()) for c in unreadable}, spec, source)
+    if (none := none_finished(spec, n_rows, n_finished)) is not None:
+        warnings.append(none)
     if hidden_units is not None:
         warnings.append(hidden_units)
     if len(source.infos) == 1 and source.info.rows is None:

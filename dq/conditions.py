@@ -138,5 +138,26 @@ def unreadable_warnings(counts: dict[str, int], spec: Spec, source: Source) -> l
     return out
 
 
+def none_finished(spec: Spec, rows: int, finished: int) -> Message | None:
+    """The warning when ``[dataset] finished`` matches none of the ``rows`` records: every
+    figure is then over 0 records (a wrong status code, or an export of drafts)."""
+    if not spec.dataset.finished or not rows or finished:
+        return None
+    return Message("finished.none", file=_spec_name(spec), condition=spec.dataset.finished,
+                   rows=rows)
+
+
+def count_finished(source: Source, spec: Spec) -> tuple[int, int]:
+    """(records, finished records) of ``source``, in one streamed pass."""
+    if not spec.dataset.finished:
+        n = int(source.lf.select(pl.len()).collect(engine="streaming").item())
+        return n, n
+    lf = with_conditions(source.lf, spec, source,
+                         {"__finished": (spec.dataset.finished, "[dataset] finished")})
+    rows, finished = lf.select(pl.len(), pl.col("__finished").sum()) \
+        .collect(engine="streaming").row(0)
+    return int(rows), int(finished or 0)
+
+
 def _spec_name(spec: Spec) -> str:
     return spec.path.name if spec.path else Message("spec.the_spec")

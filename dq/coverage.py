@@ -34,7 +34,7 @@ from dq._callable import make_callable
 from dq import grading
 
 from dq import capture
-from dq.conditions import with_conditions
+from dq.conditions import count_finished, with_conditions
 from dq.errors import ConfigError, InputError
 from dq.io import Source
 from dq.io.values import as_date, as_text, number, year as year_of
@@ -361,6 +361,8 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
         if hidden is not None:
             warnings.append(hidden)
         reg = _text_units(reg, known)
+        if not int(reg["n"].sum()):
+            _none_counted(registry, spec, opts)
     _date_warnings(reg, reg_cols.date, warnings)
     ref = ref.group_by("unit", "year").agg(pl.col("n").sum())
     ref_name = ", ".join(str(r.info.path) for r in references)
@@ -426,6 +428,29 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
                           not_reporting=not_reporting, unmatched_registry=unmatched_registry,
                           unmatched_reference=unmatched_reference, keys=keys, options=opts,
                           method=method, warnings=warnings, years=tuple(sorted(years)))
+
+
+def _none_counted(registry: Source, spec: Spec, opts: Options) -> None:
+    """No registry event to count: when it is because ``[dataset] finished`` or ``[coverage]
+    include`` matches no record, say so (the error about years that would follow blames the
+    year columns)."""
+    rows, finished = count_finished(registry, spec)
+    if spec.dataset.finished and rows and not finished:
+        raise InputError(Message("coverage.none_finished", file=_spec_file(spec),
+                                 condition=spec.dataset.finished, rows=rows))
+    if opts.include and finished:
+        conditions = {"__include": (opts.include, "[coverage] include")}
+        if spec.dataset.finished:
+            conditions["__finished"] = (spec.dataset.finished, "[dataset] finished")
+        lf = with_conditions(registry.lf, spec, registry, conditions)
+        if not lf.filter(pl.all_horizontal(pl.col(list(conditions)))).select(pl.len()) \
+                .collect(engine="streaming").item():
+            raise InputError(Message("coverage.none_included", file=_spec_file(spec),
+                                     condition=opts.include, rows=finished))
+
+
+def _spec_file(spec: Spec) -> str:
+    return spec.path.name if spec.path else Message("spec.the_spec")
 
 
 def _date_warnings(reg: pl.DataFrame, column: str, warnings: list[str]) -> None:
@@ -586,7 +611,10 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
     events = _registry_events(registry, spec, reg_cols, opts)
     missing = events.select((~pl.col("__has_date")).sum().alias("no_date"),
                             (pl.col("__has_date") & pl.col("date").is_null()).sum().alias("bad_date"),
-                            pl.col("person").is_null().sum().alias("no_person")).collect()
+                            pl.col("person").is_null().sum().alias("no_person"),
+                            pl.len().alias("events")).collect()
+    if not missing["events"][0]:
+        _none_counted(registry, spec, opts)
     _date_warnings(missing, reg_cols.date, warnings)
     if missing["no_person"][0]:
         warnings.append(Message("coverage.no_person", n=int(missing["no_person"][0])))
@@ -620,6 +648,12 @@ def linkage(registry: Source, references: list[Source], spec: Spec, units: Units
                                  registry_years=_span(reg_years), reference_years=_span(ref_years)))
     _years_left_out(ref_years - reg_years, reg_years - ref_years, years, warnings)
     per_event = per_event.filter(pl.col("year").is_in(years))
+    a, b, m = (int(per_event[c].sum()) for c in ("only_registry", "only_reference", "both"))
+    if a and b and not m:
+        # Events on both sides and not one person in common: the person ids do not match (a
+        # wrong column, or two pseudonymisations), and DG is a / (a + b) of unlinked counts.
+        warnings.append(Message("coverage.none_linked", registry=a, reference=b,
+                                window=opts.window))
 
     keys, lowest = _output_keys(opts, units)
     other = ["year"] if "year" in opts.keys else []

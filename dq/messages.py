@@ -1882,6 +1882,15 @@ WARNINGS: dict[str, dict[str, str]] = {
               "i registeret",
         "en": "1 registry event has no person id and cannot be linked; it counts as "
               "registry-only"},
+    "coverage.none_linked": {
+        "nb": "ingen person i registeret ({registry:count} hendelser) ble funnet i referansen "
+              "({reference:count} hendelser) innen ±{window} dager, så hver hendelse telles som "
+              "bare i én kilde; trolig er person-ID-ene ulike: sjekk [dataset] person_id og "
+              "[coverage.reference] person_id, og at begge kildene er pseudonymisert likt",
+        "en": "no person of the registry ({registry:count} events) was found in the reference "
+              "({reference:count} events) within ±{window} days, so every event counts as in "
+              "one source only; the person ids probably differ: check [dataset] person_id and "
+              "[coverage.reference] person_id, and that both sources are pseudonymised alike"},
     "coverage.reference_undated": {
         "nb": "{n:count} hendelser i {file} har ingen gyldig dato og kan ikke kobles; de er "
               "utelatt",
@@ -1912,6 +1921,13 @@ WARNINGS: dict[str, dict[str, str]] = {
               "N̂ more than 5 % away ({others:list}): the estimate depends on the model; read "
               "the model table"},
     # conditions of the spec (dq completeness and every command that counts with them)
+    "finished.none": {
+        "nb": "{file}: [dataset] finished {condition!r} gjelder ingen av de {rows:count} "
+              "registreringene, så hvert tall er regnet over 0 registreringer; sjekk "
+              "betingelsen (f.eks. koden for et ferdigstilt skjema)",
+        "en": "{file}: [dataset] finished {condition!r} matches none of the {rows:count} "
+              "records, so every figure is over 0 records; check the condition (e.g. the code "
+              "of a finished form)"},
     "type.date": {"nb": "dato", "en": "date"},
     "type.datetime": {"nb": "tidspunkt", "en": "datetime"},
     "type.number": {"nb": "tall", "en": "number"},
@@ -3627,6 +3643,20 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
         "en": "{reference}: no year in common with the registry (registry {registry_years}, "
               "reference {reference_years}); check the year column and the period of the "
               "reference extract"},
+    "coverage.none_finished": {
+        "nb": "{file}: [dataset] finished {condition!r} gjelder ingen av de {rows:count} "
+              "registreringene, så registeret har ingen hendelser å beregne dekningsgrad for; "
+              "sjekk betingelsen (f.eks. koden for et ferdigstilt skjema)",
+        "en": "{file}: [dataset] finished {condition!r} matches none of the {rows:count} "
+              "records, so the registry has no event to compute coverage for; check the "
+              "condition (e.g. the code of a finished form)"},
+    "coverage.none_included": {
+        "nb": "{file}: [coverage] include {condition!r} gjelder ingen av de {rows:count} "
+              "ferdigstilte registreringene, så registeret har ingen hendelser å beregne "
+              "dekningsgrad for; sjekk betingelsen",
+        "en": "{file}: [coverage] include {condition!r} matches none of the {rows:count} "
+              "finished records, so the registry has no event to compute coverage for; check "
+              "the condition"},
     "coverage.no_common_year_linked": {
         "nb": "ingen år felles for registeret ({registry_years}) og referansen "
               "({reference_years}); sjekk datokolonnene",

@@ -204,3 +204,73 @@ def test_a_coverage_include_column_is_checked_against_the_data(tmp_path):
     assert result.exit_code == 2  # was: clean
     assert "[coverage] include: column 'Aldr' is not in the export; did you mean 'Alder'?" \
         in result.stderr
+
+
+# ---- 3. a warning when no record is finished, or a linkage links no person
+
+_NONE_FINISHED = ("finished = \"SkjemaStatus = 2\"", "finished = \"SkjemaStatus = 3\"")
+
+
+@pytest.mark.parametrize("command", ["completeness", "report"])
+def test_no_finished_record_is_warned_of(tmp_path, command):
+    """Before: every figure over 0 records, and not a word (completeness exit 0)."""
+    ex = _example(tmp_path)
+    spec = _variant(ex, "n.toml", _NONE_FINISHED)
+    args = ["completeness", "--spec", spec] if command == "completeness" else ["report", spec]
+    en = run(*args, "--lang", "en", "--format", "json")
+    line = ("dq: warning: n.toml: [dataset] finished 'SkjemaStatus = 3' matches none of the "
+            "20,000 records, so every figure is over 0 records; check the condition (e.g. the "
+            "code of a finished form)")
+    assert en.stderr.splitlines().count(line) == 1, en.stderr
+    nb = run(*args, "--lang", "nb", "--format", "json")
+    assert ("dq: advarsel: n.toml: [dataset] finished 'SkjemaStatus = 3' gjelder ingen av de "
+            "20\u202f000 registreringene, så hvert tall er regnet over 0 registreringer"
+            in nb.stderr), nb.stderr
+    # with finished records, no such warning
+    args[-1 if command == "report" else 2] = ex / "dq.toml"
+    assert "[dataset] finished" not in run(*args, "--format", "json").stderr
+
+
+@pytest.mark.parametrize("mode", ["aggregate", "linkage"])
+def test_coverage_names_the_finished_condition_when_nothing_is_left(tmp_path, mode):
+    """Before: 'no year in common (registry none)', blaming the year columns."""
+    ex = _example(tmp_path)
+    spec = _variant(ex, "n.toml", _NONE_FINISHED)
+    extra = ["--mode", "linkage", "--reference", ex / "npr_personer.csv"] \
+        if mode == "linkage" else []
+    result = run("coverage", "--spec", spec, *extra, "--lang", "en")
+    assert result.exit_code == 3
+    assert _errors(result) == [
+        "dq: error: n.toml: [dataset] finished 'SkjemaStatus = 3' matches none of the 20,000 "
+        "records, so the registry has no event to compute coverage for; check the condition "
+        "(e.g. the code of a finished form)"]
+    include = _variant(ex, "i.toml", ("window = 30", 'window = 30\ninclude = "Alder > 200"'))
+    result = run("coverage", "--spec", include, *extra, "--lang", "en")
+    assert result.exit_code == 3
+    assert "[coverage] include 'Alder > 200' matches none of the 19,610 finished records" \
+        in result.stderr
+
+
+def test_a_linkage_that_links_no_person_is_warned_of(tmp_path):
+    """Before: DG 48 % over unlinked counts, with no hint that the person ids differ."""
+    ex = _example(tmp_path)
+    lines = (ex / "npr_personer.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    other = lines[0] + "".join(line.replace("P", "X", 1) for line in lines[1:])
+    (ex / "npr_x.csv").write_text(other, encoding="utf-8")
+    warning = ("no person of the registry (19,610 events) was found in the reference (21,906 "
+               "events) within ±30 days, so every event counts as in one source only; the "
+               "person ids probably differ")
+    coverage = run("coverage", "--spec", ex / "dq.toml", "--mode", "linkage", "--reference",
+                   ex / "npr_x.csv", "--lang", "en", "--format", "json")
+    assert coverage.exit_code == 1 and coverage.stderr.count(warning) == 1
+    spec = _variant(ex, "l.toml", ('mode = "aggregate"', 'mode = "linkage"'),
+                    ('references = ["npr_aggregat.csv"]', 'references = ["npr_x.csv"]'))
+    report = run("report", spec, "--lang", "en", "--format", "json")
+    assert report.stderr.count(warning) == 1
+    nb = run("coverage", "--spec", ex / "dq.toml", "--mode", "linkage", "--reference",
+             ex / "npr_x.csv", "--lang", "nb")
+    assert "dq: advarsel: ingen person i registeret (19\u202f610 hendelser)" in nb.stderr
+    # the example's own extract links: no warning
+    linked = run("coverage", "--spec", ex / "dq.toml", "--mode", "linkage", "--reference",
+                 ex / "npr_personer.csv", "--lang", "en", "--format", "json")
+    assert "no person of the registry" not in linked.stderr
