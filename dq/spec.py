@@ -367,20 +367,59 @@ def parse_condition(condition: Any, where: str) -> str:
     return condition
 
 
-# The SQL parser's reasons dq knows, in the run's language; any other is shown as it is.
+class ParserWords(Message):
+    """A parser's reason dq has no words for. Its English is the parser's own text (it quotes
+    the spec, never data); every other language says what kind of error it is, the position
+    beside it, rather than put the parser's English inside a sentence in its own words."""
+
+    def __new__(cls, text: str, key: str) -> ParserWords:
+        self = str.__new__(cls, text)
+        self.key, self.params = key, {}
+        return self
+
+    def text(self, lang: str) -> str:
+        return str.__str__(self) if lang == "en" else super().text(lang)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (ParserWords, (str.__str__(self), self.key))
+
+
+# The SQL parser's reasons dq knows (Polars 1.x–2.x), in the run's language; any other is the
+# parser's own text in English and "the SQL parser does not accept it" in Norwegian.
 _SQL_REASONS = ((re.compile(r"unable to parse (.*) as Expr$"), "spec.sql.parse"),
                 (re.compile(r"unsupported function (.*)$"), "spec.sql.function"),
-                (re.compile(r"operator (\S+) is not currently supported$"), "spec.sql.operator"))
+                (re.compile(r"operator (\S+) is not currently supported$"), "spec.sql.operator"),
+                (re.compile(r"invalid expression \(found unexpected token (.*)\)$"),
+                 "spec.sql.unexpected"),
+                (re.compile(r"LIKE/ILIKE pattern must be a string literal; found (.*)$"),
+                 "spec.sql.like"),
+                (re.compile(r"datatype (.*) is not currently supported$"), "spec.sql.datatype"),
+                (re.compile(r"invalid DATE literal (.*)$"), "spec.sql.date"),
+                (re.compile(r"expected an expression \(found (.*) clause\)$"),
+                 "spec.sql.clause"))
+# sqlparser's own errors, with the position in the condition
+_SQL_AT = re.compile(r"^sql parser error: (.*?)\.? at Line: (\d+), Column: (\d+)$")
+_SQL_PARSER = ((re.compile(r"Unterminated string literal$"), "spec.sql.string"),
+               (re.compile(r"Expected close delimiter (.*) before EOF$"), "spec.sql.delimiter"),
+               (re.compile(r"Unexpected EOF while in a multi-line comment$"), "spec.sql.comment"))
 
 
 def _sql_reason(text: str) -> Message:
     for pattern, key in _SQL_REASONS:
         if found := pattern.match(text):
             return Message(key, what=found.group(1))
-    return Message("spec.sql.other", text=text)
+    if at := _SQL_AT.match(text):
+        reason: Message = ParserWords(at.group(1), "spec.sql.other")
+        for pattern, key in _SQL_PARSER:
+            if found := pattern.match(at.group(1)):
+                reason = Message(key, **({"what": found.group(1)} if pattern.groups else {}))
+                break
+        return Message("spec.sql.at", reason=reason, column=int(at.group(3)))
+    return ParserWords(text, "spec.sql.other")
 
 
-# tomllib's reasons (Python 3.11–3.13), in the run's language; any other is shown as it is.
+# tomllib's reasons (Python 3.11–3.13), in the run's language; any other is tomllib's own text
+# in English and "invalid TOML syntax" with the position in Norwegian (ParserWords).
 _TOML_REASONS = {
     "Cannot overwrite a value": "spec.toml.overwrite",
     "Escaped character is not a Unicode scalar value": "spec.toml.escape",
@@ -416,7 +455,7 @@ def _toml_error(path: Path, exc: Exception) -> Message:
     text = str(exc)
     found = _TOML_AT.match(text)
     if found is None:
-        return Message("spec.not_toml", file=str(path), reason=Message("spec.sql.other", text=text))
+        return Message("spec.not_toml", file=str(path), reason=ParserWords(text, "spec.toml.other"))
     reason_text = found.group(1)
     reason: Message | None = None
     if reason_text in _TOML_REASONS:
@@ -424,14 +463,29 @@ def _toml_error(path: Path, exc: Exception) -> Message:
     else:
         for pattern, key in _TOML_NAMED:
             if named := pattern.match(reason_text):
-                reason = Message(key, what=named.group(1))
+                reason = Message(key, what=_toml_key(named.group(1)))
                 break
     if reason is None:
-        reason = Message("spec.sql.other", text=reason_text)
+        reason = ParserWords(reason_text, "spec.toml.other")
     at = (Message("spec.toml.at_end") if found.group(4)
           else Message("spec.toml.at", line=int(found.group(2)), column=int(found.group(3))))
     return Message("spec.not_toml", file=str(path), reason=Message("spec.toml.reason_at",
                                                                    reason=reason, at=at))
+
+
+def _toml_key(what: str) -> str:
+    """A key as tomllib names it, ``('variables', 'Alder')``, as the spec writes it:
+    ``'variables.Alder'``."""
+    if what.startswith("(") and what.endswith(")"):
+        import ast
+
+        try:
+            parts = ast.literal_eval(what)
+        except (ValueError, SyntaxError):
+            return what
+        if isinstance(parts, tuple) and all(isinstance(p, str) for p in parts):
+            return repr(".".join(parts))
+    return what
 
 
 def _reject_unknown(table: dict[str, Any], valid: set[str], where: str) -> None:

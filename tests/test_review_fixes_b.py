@@ -4,6 +4,8 @@ Norwegian message, a fix naming an option the command does not have."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -274,3 +276,50 @@ def test_a_linkage_that_links_no_person_is_warned_of(tmp_path):
     linked = run("coverage", "--spec", ex / "dq.toml", "--mode", "linkage", "--reference",
                  ex / "npr_personer.csv", "--lang", "en", "--format", "json")
     assert "no person of the registry" not in linked.stderr
+
+
+# ---- 4. the parsers' English stays out of Norwegian spec errors
+
+# One spec for each way tomllib (3.11–3.13) refuses a file, and conditions the SQL parser refuses
+_BAD_TOML = ['a = "x\n', "[a\nb = 1\n", "a = 1\na = 2\n", "a = [1,\n", "a = 1 b\n",
+             'a = "\x01"\n', "[a]\nb = 1\n[a]\n", "a = 1979-13-45\n", "x\n",
+             "a.b = 1\na = 2\n", "a = {b = 1, b = 2}\n", "a = '''x", 'a = "\\q"\n',
+             'a = "\\uD800"\n', "a = {b = 1\n", "[[a]\n", "a = { b = 1 }\na.c = 2\n",
+             "[a.b]\n[a]\nb = 1\n", "a = 0x\n", "= 1\n", "a = tru\n", "[a]\n[[a]]\n"]
+_BAD_SQL = ["a = 'x", 'a = "x', "a = 1 b = 2", "a = 1;", "a ~~ 1", "a = 1 /* x", "a = $1",
+            "a = 'x' COLLATE y", "CAST(a AS foo) = 1", "a = DATE '2020-13-01'",
+            "a = 1 ORDER BY a", "a >> 1", "foo(a) = 1", "a = "]
+
+
+@pytest.mark.parametrize("text", _BAD_TOML)
+def test_toml_errors_in_norwegian_say_what_and_where(tmp_path, text):
+    from tests.test_stderr_lang import english_in
+
+    spec = tmp_path / "dq.toml"
+    spec.write_text(text, encoding="utf-8")
+    nb, en = (run("spec", "check", spec, "--lang", lang) for lang in ("nb", "en"))
+    assert nb.exit_code == en.exit_code == 2
+    line = _errors(nb)[0].removeprefix("dq: feil: ")
+    assert "ikke gyldig TOML (" in line and english_in(line) == [], line
+    assert re.search(r"(Invalid|Expected|Cannot|Unclosed|Unterminated|Illegal|Found|Duplicate|"
+                     r"Escaped|Unescaped|\('\w+',\))", line) is None, line
+    assert re.search(r"på linje \d+, kolonne \d+|ved slutten av dokumentet", line), line
+    assert re.search(r"line \d+, column \d+|end of document", en.stderr), en.stderr
+
+
+@pytest.mark.parametrize("condition", _BAD_SQL)
+def test_condition_errors_in_norwegian_leave_the_parsers_english_out(tmp_path, condition):
+    from tests.test_stderr_lang import english_in
+
+    spec = tmp_path / "dq.toml"
+    spec.write_text(f"[dataset]\nfinished = {json.dumps(condition)}\n", encoding="utf-8")
+    nb = run("spec", "check", spec, "--lang", "nb")
+    assert nb.exit_code == 2
+    line = _errors(nb)[0]
+    assert line.startswith("dq: feil: dq.toml: [dataset] finished: ugyldig betingelse "), line
+    reason = line.split(" (", 1)[1].rsplit("); skriv", 1)[0]
+    assert english_in(" " + reason + " ") == [], reason
+    assert not re.search(r"\b(parser|error|expression|found|unexpected|supported|literal|"
+                         r"Placeholder|Collate|invalid|must)\b", reason), reason
+    en = run("spec", "check", spec, "--lang", "en")
+    assert _errors(en)[0].startswith("dq: error: dq.toml: [dataset] finished: invalid condition")
