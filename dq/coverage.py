@@ -377,7 +377,7 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     ref = _apply(ref, ref_map).group_by("unit", "year").agg(pl.col("n").sum())
     unmatched_reference: list[dict[str, object]] = []
     for u in ref_nomatch:
-        close = _closest(u, matcher.candidates())
+        close = [] if u in (NOT_A_UNIT, MISSING) else _closest(u, matcher.candidates())
         unmatched_reference.append({"unit": u, "closest": close})
         warnings.append(_unmatched(Message("coverage.side.reference"), u, close))
 
@@ -586,7 +586,7 @@ class _UnitText:
                                              else "units.where_public")))
         for label, values in zip(labels, self.unmatched, strict=True):
             for u in sorted(values):
-                close = _closest(u, self.matcher.candidates())
+                close = [] if u in (NOT_A_UNIT, MISSING) else _closest(u, self.matcher.candidates())
                 out.append(_unmatched(label, u, close))
         return out
 

@@ -16,13 +16,20 @@ report's language — never how it is translated, since values are data, not wor
     list    names or codes joined as they are (never translated)        S72.0, NFB49
     (none)  the value as it is: a name, a code, a year
 
+A part in ``[[…]]`` names options of the command being run: it is shown only where the
+command has every option it names (``[[…||…]]`` shows the part after ``||`` otherwise), so that
+no fix names an option the command lacks (``render``).
+
 Adding a check means one definition in ``dq.checks.registry`` and its templates here; a test
 fails when a check lacks a template in either language.
 """
 
 from __future__ import annotations
 
+import re
 import string
+from collections.abc import Iterable
+from contextvars import ContextVar, Token
 from datetime import date
 from typing import Any
 
@@ -30,6 +37,25 @@ from dq.render.numbers import count, num, pct
 
 LANGS = ("nb", "en")
 MINUS = "\u2212"
+
+# The options of the command being run (dq.cli sets them; none outside a command, e.g. dq.api):
+# a text names an option only where the command has it, else the spec key (or the other way)
+# that does the same. tests/test_review_fixes_b.py holds every text that names one to this.
+_OPTIONS: ContextVar[frozenset[str]] = ContextVar("dq_options", default=frozenset())
+
+
+def command_options(options: Iterable[str]) -> Token[frozenset[str]]:
+    """The running command has these options (``--name``) from now on."""
+    return _OPTIONS.set(frozenset(options))
+
+
+def reset_options(token: Token[frozenset[str]]) -> None:
+    _OPTIONS.reset(token)
+
+
+def has_option(option: str) -> bool:
+    """Whether the running command has ``option`` (``--encoding``)."""
+    return option in _OPTIONS.get()
 
 # ---------------------------------------------------------------- check titles and figures
 # key: the check definition (dq.checks.registry), then ".title" or ".figure.<variant>".
@@ -407,7 +433,25 @@ def _change(change: dict[str, Any], lang: str) -> str:
     return f"{change['year']}: {word(change['kind'], lang)} {', '.join(parts)}"
 
 
+# A fix that names options: "[[ or pass --unit]]" is shown only when the running command has
+# every option it names, "[[pass --encoding||set [dataset] encoding]]" shows the part after
+# "||" when it lacks one (dq report has no --encoding; outside a command none is had).
+_WITH_OPTIONS = re.compile(r"\[\[(.*?)(?:\|\|(.*?))?\]\]", re.S)
+OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+
+
+def _for_command(template: str) -> str:
+    had = _OPTIONS.get()
+
+    def pick(found: re.Match[str]) -> str:
+        wanted = [o for o in OPTION.findall(found.group(1)) if o != "--help"]
+        return found.group(1) if all(o in had for o in wanted) else (found.group(2) or "")
+
+    return _WITH_OPTIONS.sub(pick, template) if "[[" in template else template
+
+
 def render(template: str, lang: str, params: dict[str, Any]) -> str:
+    template = _for_command(template)
     if lang == "nb":  # Norwegian typography: a non-breaking thin space before % ("95 % KI")
         template = template.replace(" %", "\u202f%")
     return _Formatter(lang).format(template, **params)
@@ -1675,19 +1719,24 @@ RELIABILITY: dict[str, dict[str, str]] = {
     "reliability.reason.one_rater": {"nb": "bare én registrator", "en": "only one rater"},
     "reliability.reason.text_values": {
         "nb": "{n:count} vurderinger er tekst (eller et uendelig tall) på {level}; velg "
-              "nominal- eller ordinalnivå (--level nominal eller ordinal), eller rens verdiene",
+              "nominal- eller ordinalnivå ([[--level nominal eller ordinal||level i "
+              "[variables.NAVN] i spesifikasjonen]]), eller rens verdiene",
         "en": "{n:count} ratings are text where the level is {level} (or an infinite number); "
-              "set the level to nominal or ordinal, or clean the values"},
+              "set the level to nominal or ordinal ([[--level nominal or ordinal||level in "
+              "[variables.NAME] of the spec]]), or clean the values"},
     "reliability.reason.text_values_one": {
         "nb": "1 vurdering er tekst (eller et uendelig tall) på {level}; velg nominal- eller "
-              "ordinalnivå (--level nominal eller ordinal), eller rens verdien",
+              "ordinalnivå ([[--level nominal eller ordinal||level i [variables.NAVN] i "
+              "spesifikasjonen]]), eller rens verdien",
         "en": "1 rating is text where the level is {level} (or an infinite number); set the "
-              "level to nominal or ordinal, or clean the value"},
+              "level to nominal or ordinal ([[--level nominal or ordinal||level in "
+              "[variables.NAME] of the spec]]), or clean the value"},
     "reliability.reason.table_text": {
         "nb": "kategorinavnene i tabellen er tekst på {level}; velg nominal- eller ordinalnivå "
-              "(--level nominal eller ordinal)",
+              "([[--level nominal eller ordinal||level i [variables.NAVN] i spesifikasjonen]])",
         "en": "category labels of the table are text where the level is {level}; set the "
-              "level to nominal or ordinal"},
+              "level to nominal or ordinal ([[--level nominal or ordinal||level in "
+              "[variables.NAME] of the spec]])"},
     # why one statistic is left out
     "reliability.reason.no_pairs": {"nb": "ingen kasus har to eller flere vurderinger",
                                     "en": "no case has two or more ratings"},
@@ -1832,9 +1881,10 @@ WARNINGS: dict[str, dict[str, str]] = {
     "progress.agreement": {"nb": "Beregner enighet …", "en": "Computing agreement…"},
     "progress.spec": {"nb": "Kontrollerer spesifikasjonen …", "en": "Checking the spec…"},
     # reading a file (dq.io.readers)
-    "read.not_utf8": {"nb": "{file} er ikke UTF-8; leses som {encoding} (velg med --encoding)",
-                      "en": "{file} is not UTF-8; reading it as {encoding} (pass --encoding to "
-                            "choose)"},
+    "read.not_utf8": {"nb": "{file} er ikke UTF-8; leses som {encoding} ([[velg med "
+                            "--encoding||velg med [dataset] encoding]])",
+                      "en": "{file} is not UTF-8; reading it as {encoding} ([[pass --encoding||set "
+                            "[dataset] encoding]] to choose)"},
     # dq coverage (dq.coverage) and the report's Kompletthet
     "coverage.side.reference": {"nb": "referansen", "en": "reference"},
     "coverage.side.registry": {"nb": "registeret", "en": "registry"},
@@ -2152,11 +2202,12 @@ ERRORS: dict[str, dict[str, str]] = {
     "engine.type": {
         "nb": "dataene i {where} kunne ikke leses til slutt: en verdi{col} passer ikke til "
               "kolonnens type, eller en rad passer ikke til overskriften; sjekk typene i "
-              "spesifikasjonen, filens format, skilletegn (--separator) og tegnkoding "
-              "(--encoding)",
+              "spesifikasjonen, filens format, skilletegn ([[--separator||[dataset] separator]]) og "
+              "tegnkoding ([[--encoding||[dataset] encoding]])",
         "en": "the data in {where} could not be read to the end: a value{col} does not fit "
               "its column's type, or a row does not match the header; check the types in the "
-              "spec, the file's format, separator (--separator) and encoding (--encoding)"},
+              "spec, the file's format, separator ([[--separator||[dataset] separator]]) and "
+              "encoding ([[--encoding||[dataset] encoding]])"},
     "engine.type_column": {"nb": " (kolonne {column})", "en": " (column {column})"},
     "engine.no_data": {"nb": "{where} har ingen data å lese (en tom fil?)",
                        "en": "{where} has no data to read (an empty file?)"},
@@ -2166,10 +2217,12 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "{where} could not be read as CSV; check the file's format, separator and line "
               "endings"},
     "engine.unicode": {
-        "nb": "{where} inneholder byte som ikke er tekst i forventet tegnkoding; oppgi "
-              "--encoding (utf-8, cp1252 eller latin-1) eller lagre filen som UTF-8",
-        "en": "{where} holds bytes that are not text in the expected encoding; pass "
-              "--encoding (utf-8, cp1252 or latin-1) or save the file as UTF-8"},
+        "nb": "{where} inneholder byte som ikke er tekst i forventet tegnkoding; [[oppgi "
+              "--encoding||sett [dataset] encoding]] (utf-8, cp1252 eller latin-1) eller lagre "
+              "filen som UTF-8",
+        "en": "{where} holds bytes that are not text in the expected encoding; [[pass "
+              "--encoding||set [dataset] encoding]] (utf-8, cp1252 or latin-1) or save the file "
+              "as UTF-8"},
     "engine.os": {"nb": "{name} kunne ikke leses ({why})",
                   "en": "{name} could not be read ({why})"},
     "engine.nested": {
@@ -2408,6 +2461,15 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
                                  "[\"export.csv\"]"},
     "spec.expected_text": {"nb": "{where} forventet tekst, fikk {value!r}",
                            "en": "{where} expected text, got {value!r}"},
+    "spec.dataset_format": {"nb": "{where}: ukjent format {value!r}; bruk ett av {formats:list}",
+                            "en": "{where}: unknown format {value!r}; use one of {formats:list}"},
+    "spec.dataset_encoding": {"nb": "{where}: ukjent tegnkoding {value!r}; bruk en av {valid:list}",
+                              "en": "{where}: unknown encoding {value!r}; use one of {valid:list}"},
+    "spec.dataset_separator": {
+        "nb": "{where}: {value!r} er ikke ett tegn (og ikke et anførselstegn eller linjeskift), "
+              "f.eks. \";\"",
+        "en": "{where}: {value!r} is not one character (other than a quote or a line break), "
+              "e.g. \";\""},
     # [dataset] date_format and [coverage.reference] date_format (dq.spec.parse_date_format)
     "spec.date_format_hint": {
         "nb": "skriv formatet med strftime-koder, f.eks. \"%d.%m.%Y\" for 31.12.2023 eller "
@@ -2870,15 +2932,19 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "give a finite number"},
     # ---- dq reliability and dq correctness (dq.reliability, dq.cli.reliability): the study
     "reliability.columns_not_found": {
-        "nb": "{file}: fant ikke kolonnene {names:list} (kolonner: {columns:list}); oppgi kasus- "
-              "og registratorkolonnene med --case-column/--rater-column",
-        "en": "{file}: columns {names:list} not found (columns: {columns:list}); name the case "
-              "and rater columns with --case-column/--rater-column"},
+        "nb": "{file}: fant ikke kolonnene {names:list} (kolonner: {columns:list}); sjekk navnene "
+              "på kasus- og registratorkolonnene ([[--case-column/--rater-column||[reliability] "
+              "case og rater]]) og variablene",
+        "en": "{file}: columns {names:list} not found (columns: {columns:list}); check the names "
+              "of the case and rater columns ([[--case-column/--rater-column||[reliability] case "
+              "and rater]]) and of the variables"},
     "reliability.columns_not_found_one": {
-        "nb": "{file}: fant ikke kolonnen {names:list} (kolonner: {columns:list}); oppgi kasus- "
-              "og registratorkolonnene med --case-column/--rater-column",
-        "en": "{file}: column {names:list} not found (columns: {columns:list}); name the case "
-              "and rater columns with --case-column/--rater-column"},
+        "nb": "{file}: fant ikke kolonnen {names:list} (kolonner: {columns:list}); sjekk navnene "
+              "på kasus- og registratorkolonnene ([[--case-column/--rater-column||[reliability] "
+              "case og rater]]) og variablene",
+        "en": "{file}: column {names:list} not found (columns: {columns:list}); check the names "
+              "of the case and rater columns ([[--case-column/--rater-column||[reliability] case "
+              "and rater]]) and of the variables"},
     "reliability.rater_columns_not_found": {
         "nb": "{file}: fant ikke registratorkolonnene {names:list} (kolonner: {columns:list})",
         "en": "{file}: rater columns {names:list} not found (columns: {columns:list})"},
@@ -2966,10 +3032,12 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
         "en": "{variable}: the study has {cases:count} cases, more than the population size "
               "{population:g}; give the registry's size"},
     "reliability.form": {
-        "nb": "langt format trenger --case-column og --rater-column (eller [reliability] case og "
-              "rater); bredt format trenger --raters; en krysstabell trenger --table",
-        "en": "long form needs --case-column and --rater-column (or [reliability] case and "
-              "rater); wide form needs --raters; a table needs --table"},
+        "nb": "langt format trenger [[--case-column og --rater-column (eller [reliability] "
+              "case og rater)||[reliability] case og rater]][[; bredt format trenger --raters; "
+              "en krysstabell trenger --table]]",
+        "en": "long form needs [[--case-column and --rater-column (or [reliability] case and "
+              "rater)||[reliability] case and rater]][[; wide form needs --raters; a table "
+              "needs --table]]"},
     "reliability.no_study": {
         "nb": "ingen studiefil: oppgi den, eller sett [reliability] study i dq.toml",
         "en": "no study file: name it or set [reliability] study in dq.toml"},
@@ -3150,10 +3218,16 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
     "read.no_format": {
         "nb": "{file}: formatet kan ikke avgjøres ut fra filendelsen {ext!r}; {hint}",
         "en": "{file}: cannot tell the format from the extension {ext!r}; {hint}"},
-    "read.no_format.looks_like": {"nb": "den ser ut som {kind}: oppgi --input-format {fmt}",
-                                  "en": "it looks like {kind}: pass --input-format {fmt}"},
-    "read.no_format.pass": {"nb": "oppgi --input-format ({formats:list})",
-                            "en": "pass --input-format ({formats:list})"},
+    "read.no_format.looks_like": {
+        "nb": "den ser ut som {kind}: [[oppgi --input-format {fmt}||gi den endelsen .{fmt} (eller "
+              "sett [dataset] format = \"{fmt}\" for uttrekket)]]",
+        "en": "it looks like {kind}: [[pass --input-format {fmt}||rename it to .{fmt} (or set "
+              "[dataset] format = \"{fmt}\" for the export)]]"},
+    "read.no_format.pass": {
+        "nb": "[[oppgi --input-format||gi den endelsen til formatet, eller sett [dataset] format "
+              "for uttrekket]] ({formats:list})",
+        "en": "[[pass --input-format||rename it to the extension of its format, or set [dataset] "
+              "format for the export]] ({formats:list})"},
     "read.no_such_file": {
         "nb": "{file}: filen finnes ikke; sjekk stien (relative stier i dq.toml regnes fra "
               "mappen spesifikasjonen ligger i)",
@@ -3194,14 +3268,15 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
               "{n:count} row; name it in the export"},
     "read.csv_problem": {
         "nb": "{file}: kan ikke leses som CSV med skilletegn {sep}: {problem}; rett opp "
-              "anførselstegnene i uttrekket, eller oppgi --separator",
+              "anførselstegnene i uttrekket, eller [[oppgi --separator||sett [dataset] "
+              "separator]]",
         "en": "{file}: cannot be read as CSV with separator {sep}: {problem}; fix the quoting in "
-              "the export, or pass --separator"},
+              "the export, or [[pass --separator||set [dataset] separator]]"},
     "read.csv_unreadable": {
         "nb": "{file}: kan ikke leses som CSV med skilletegn {sep}; sjekk anførselstegnene, "
-              "eller oppgi --separator",
-        "en": "{file}: cannot be read as CSV with separator {sep}; check the quoting, or pass "
-              "--separator"},
+              "eller [[oppgi --separator||sett [dataset] separator]]",
+        "en": "{file}: cannot be read as CSV with separator {sep}; check the quoting, or "
+              "[[pass --separator||set [dataset] separator]]"},
     "read.sep_tab": {"nb": "tabulator", "en": "tab"},
     "read.first_line_empty": {
         "nb": "{file}: første linje er tom; filen må ha en overskriftsrad",
@@ -3305,40 +3380,48 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
                                  "en": "{file}: looks like {kind}, not CSV"},
     "sniff.looks_like_not": {"nb": "{file}: ikke en lesbar {expected}-fil: den ser ut som {kind}",
                              "en": "{file}: not a readable {expected} file: it looks like {kind}"},
-    "sniff.rename_or_pass": {"nb": "gi den endelsen .{ext} eller oppgi --input-format {fmt}",
-                             "en": "rename it to .{ext} or pass --input-format {fmt}"},
-    "sniff.pass_format": {"nb": "oppgi --input-format {fmt}", "en": "pass --input-format {fmt}"},
+    "sniff.rename_or_pass": {"nb": "gi den endelsen .{ext}[[ eller oppgi --input-format {fmt}]]",
+                             "en": "rename it to .{ext}[[ or pass --input-format {fmt}]]"},
+    "sniff.pass_format": {"nb": "[[oppgi --input-format {fmt}||sett [dataset] format = "
+                                "\"{fmt}\"]]",
+                          "en": "[[pass --input-format {fmt}||set [dataset] format = "
+                                "\"{fmt}\"]]"},
     "sniff.wrong_format": {"nb": "{head}; {fix}", "en": "{head}; {fix}"},
     "sniff.unknown_encoding": {"nb": "ukjent tegnkoding {name!r}: bruk en av {valid}",
                                "en": "unknown encoding {name!r}: use one of {valid}"},
     "sniff.not_wide": {
-        "nb": "{file}: --encoding {encoding} ble oppgitt, men filen ser ikke ut som "
-              "{upper}-tekst (verken byte-order-merke eller NUL-byte mellom tegnene); fjern "
-              "--encoding",
-        "en": "{file}: --encoding {encoding} was given, but the file does not look like {upper} "
-              "text (no byte-order mark, no NUL bytes between characters); drop --encoding"},
+        "nb": "{file}: [[--encoding||[dataset] encoding]] {encoding} ble oppgitt, men filen ser "
+              "ikke ut som {upper}-tekst (verken byte-order-merke eller NUL-byte mellom "
+              "tegnene); fjern [[--encoding||[dataset] encoding]]",
+        "en": "{file}: [[--encoding||[dataset] encoding]] {encoding} was given, but the file "
+              "does not look like {upper} text (no byte-order mark, no NUL bytes between "
+              "characters); drop [[--encoding||[dataset] encoding]]"},
     "sniff.other_wide": {
-        "nb": "{file}: --encoding {encoding} ble oppgitt, men filen ser ut som {label}-tekst; "
-              "fjern --encoding",
-        "en": "{file}: --encoding {encoding} was given, but the file looks like {label} text; "
-              "drop --encoding"},
+        "nb": "{file}: [[--encoding||[dataset] encoding]] {encoding} ble oppgitt, men filen ser "
+              "ut som {label}-tekst; fjern [[--encoding||[dataset] encoding]]",
+        "en": "{file}: [[--encoding||[dataset] encoding]] {encoding} was given, but the file "
+              "looks like {label} text; drop [[--encoding||[dataset] encoding]]"},
     "sniff.is_wide": {
         "nb": "{file}: filen er {label}-tekst (Excel «Unicode-tekst»), ikke {encoding}; fjern "
-              "--encoding (dq dekoder den) eller oppgi --encoding utf-16",
+              "[[--encoding||[dataset] encoding]] (dq dekoder den) eller [[oppgi --encoding "
+              "utf-16||sett den til utf-16]]",
         "en": "{file}: the file is {label} text (Excel \"Unicode text\"), not {encoding}; drop "
-              "--encoding (dq decodes it) or pass --encoding utf-16"},
+              "[[--encoding||[dataset] encoding]] (dq decodes it) or [[pass --encoding "
+              "utf-16||set it to utf-16]]"},
     "sniff.not_utf8": {
         "nb": "{file}: byte {offset} er ikke gyldig UTF-8; filen er trolig cp1252/Latin-1 "
-              "(lagret fra Excel): oppgi --encoding cp1252",
+              "(lagret fra Excel): [[oppgi --encoding cp1252||sett [dataset] encoding = "
+              "\"cp1252\"]]",
         "en": "{file}: byte {offset} is not valid UTF-8; the file is probably cp1252/Latin-1 "
-              "(saved from Excel): pass --encoding cp1252"},
+              "(saved from Excel): [[pass --encoding cp1252||set [dataset] encoding = "
+              "\"cp1252\"]]"},
     "sniff.mixed": {
         "nb": "{file}: filen blander tegnkodinger: den har UTF-8-tekst, men byte {offset} er "
               "ikke UTF-8 (rader lagt til av et annet program?); eksporter den på nytt i én "
-              "tegnkoding, eller velg en med --encoding",
+              "tegnkoding, eller velg en med [[--encoding||[dataset] encoding]]",
         "en": "{file}: the file mixes encodings: it has UTF-8 text, but byte {offset} is not "
-              "UTF-8 (rows added by another program?); export it again in one encoding, or pass "
-              "--encoding to choose one"},
+              "UTF-8 (rows added by another program?); export it again in one encoding, or "
+              "[[pass --encoding||set [dataset] encoding]] to choose one"},
     "sniff.long_line": {
         "nb": "{file}: første linje er lengre enn {mib} MiB; dette er ikke et CSV-uttrekk, "
               "eller linjene slutter ikke med linjeskift",
@@ -3355,8 +3438,9 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
                            "en": "byte {offset} is not valid {label}"},
     "sniff.undecodable": {
         "nb": "{file}: {problem}; eksporter den på nytt, eller velg riktig tegnkoding med "
-              "--encoding",
-        "en": "{file}: {problem}; export it again, or pass --encoding to choose the right one"},
+              "[[--encoding||[dataset] encoding]]",
+        "en": "{file}: {problem}; export it again, or [[pass --encoding||set [dataset] "
+              "encoding]] to choose the right one"},
     "sniff.copy_failed": {
         "nb": "{file}: kan ikke lage den private UTF-8-kopien dq leser ({reason}); frigjør "
               "plass i den midlertidige mappen (TMPDIR)",
@@ -3451,9 +3535,10 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
               "database name in the url and the user's grants"},
     "db.no_table": {
         "nb": "{where}: tabellen finnes ikke (eller brukeren kan ikke se den); sjekk "
-              "tabellnavnet (og skjemaet) i spesifikasjonen eller --table",
+              "tabellnavnet (og skjemaet) der det er oppgitt (i spesifikasjonen eller på "
+              "kommandolinjen)",
         "en": "{where}: the table does not exist (or the user may not see it); check the table "
-              "name (and schema) in the spec or --table"},
+              "name (and schema) where it is given (in the spec or on the command line)"},
     "db.no_column": {
         "nb": "{where}: spørringen nevner en kolonne som tabellen ikke har; sjekk kolonnenavnene "
               "i spørringen",
@@ -3467,10 +3552,10 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
     "db.syntax": {
         "nb": "{where}: serveren kunne ikke kjøre spørringen (en syntaksfeil eller et navn den "
               "ikke kjenner); kjør spørringen i databasens egen klient for å se hvorfor, og rett "
-              "den så i spesifikasjonen eller --query",
+              "den så der den er oppgitt (i spesifikasjonen eller på kommandolinjen)",
         "en": "{where}: the server could not run the query (a syntax error or a name it does not "
-              "know); run the query in the database's own client to see why, then fix it in the "
-              "spec or --query"},
+              "know); run the query in the database's own client to see why, then fix it where it "
+              "is given (in the spec or on the command line)"},
     "db.unreachable": {
         "nb": "{where}: når ikke serveren, eller den lukket forbindelsen; sjekk vert og port i "
               "url, at serveren kjører og tar imot forbindelser fra denne maskinen, og kjør så dq "
@@ -3601,9 +3686,9 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
         "en": "{file}: nested too deeply to be a spec (thousands of nested arrays or tables); "
               "check that it is the file you meant"},
     "input.no_data": {
-        "nb": "ingen datafil: oppgi en på kommandolinjen (eller --data-url), eller sett "
+        "nb": "ingen datafil: oppgi en på kommandolinjen[[ (eller --data-url)]], eller sett "
               "[dataset] files (eller url) i dq.toml",
-        "en": "no data file: name one on the command line (or --data-url) or set [dataset] "
+        "en": "no data file: name one on the command line[[ (or --data-url)]] or set [dataset] "
               "files (or url) in dq.toml"},
     "input.spec_twice": {"nb": "oppgi spesifikasjonen én gang: som argument eller med --spec",
                          "en": "name the spec once: as the argument or with --spec"},
@@ -3644,14 +3729,14 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
     "coverage.role.n": {"nb": "antall", "en": "n"},
     "coverage.role.code_group": {"nb": "kodegruppe", "en": "code group"},
     "coverage.how.registry": {
-        "nb": "oppgi dem med --person/--unit/--date eller i dq.toml [dataset]",
-        "en": "name them with --person/--unit/--date or in dq.toml [dataset]"},
+        "nb": "oppgi dem [[med --person/--unit/--date eller ]]i dq.toml [dataset]",
+        "en": "name them [[with --person/--unit/--date or ]]in dq.toml [dataset]"},
     "coverage.how.counts": {
-        "nb": "oppgi dem med --unit/--year/--count eller i dq.toml [coverage.reference]",
-        "en": "name them with --unit/--year/--count or in dq.toml [coverage.reference]"},
+        "nb": "oppgi dem [[med --unit/--year/--count eller ]]i dq.toml [coverage.reference]",
+        "en": "name them [[with --unit/--year/--count or ]]in dq.toml [coverage.reference]"},
     "coverage.how.persons": {
-        "nb": "oppgi dem med --person/--date/--unit eller i dq.toml [coverage.reference]",
-        "en": "name them with --person/--date/--unit or in dq.toml [coverage.reference]"},
+        "nb": "oppgi dem [[med --person/--date/--unit eller ]]i dq.toml [coverage.reference]",
+        "en": "name them [[with --person/--date/--unit or ]]in dq.toml [coverage.reference]"},
     "coverage.by_needs_units": {
         "nb": "--by {level} trenger en enhetstabell: sett [units] table i dq.toml",
         "en": "--by {level} needs a unit table: set [units] table in dq.toml"},
@@ -3724,10 +3809,10 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
     "correctness.not_long": {
         "nb": "{file}: ikke et valideringsdatasett: kolonnen {column!r} mangler (forventet "
               "vld_varnamn, vld_vartype, vld_verdi_intern_<type>, vld_verdi_ekstern_<type>); "
-              "for en bred fil, oppgi --pairs REG:RECORD",
+              "[[for en bred fil, oppgi --pairs REG:RECORD||sjekk [correctness] study]]",
         "en": "{file}: not a valideringsdatasett: column {column!r} is missing (expected "
-              "vld_varnamn, vld_vartype, vld_verdi_intern_<type>, vld_verdi_ekstern_<type>); for "
-              "a wide file pass --pairs REG:RECORD"},
+              "vld_varnamn, vld_vartype, vld_verdi_intern_<type>, vld_verdi_ekstern_<type>); "
+              "[[for a wide file pass --pairs REG:RECORD||check [correctness] study]]"},
     "correctness.type_columns": {
         "nb": "{file}: vld_vartype {types} mangler kolonnene vld_verdi_intern_<type> / "
               "vld_verdi_ekstern_<type>",
@@ -3773,9 +3858,10 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
         "nb": "--by {name} trenger enhetskolonnen: sett [dataset] unit i dq.toml",
         "en": "--by {name} needs the unit column: set [dataset] unit in dq.toml"},
     "grouping.needs_unit_or_option": {
-        "nb": "--by {name} trenger enhetskolonnen: sett [dataset] unit i dq.toml eller oppgi "
-              "--unit",
-        "en": "--by {name} needs the unit column: set [dataset] unit in dq.toml or pass --unit"},
+        "nb": "--by {name} trenger enhetskolonnen: sett [dataset] unit i dq.toml[[ eller oppgi "
+              "--unit]]",
+        "en": "--by {name} needs the unit column: set [dataset] unit in dq.toml[[ or pass "
+              "--unit]]"},
     "grouping.needs_units": {
         "nb": "--by {name} trenger en enhetstabell: sett [units] table i dq.toml (kolonnene "
               "unit_id, unit_name, hf, rhf)",

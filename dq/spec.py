@@ -600,6 +600,23 @@ def undated_columns(spec: Spec, schema: dict[str, Any], date_formats: dict[str, 
     return out
 
 
+def _reading(key: str, value: str, where: str) -> str:
+    """How the export is read ([dataset] format, encoding, separator), refused here as the
+    command-line options are when read: a run should not first fail on the data file."""
+    from dq.io.readers import FORMATS
+    from dq.io.sniff import _ENCODING_ALIASES
+
+    if key == "format" and value not in FORMATS:
+        raise ConfigError(Message("spec.dataset_format", where=where, value=value,
+                                  formats=FORMATS))
+    if key == "encoding" and value.strip().lower().replace("_", "-") not in _ENCODING_ALIASES:
+        raise ConfigError(Message("spec.dataset_encoding", where=where, value=value,
+                                  valid=sorted(set(_ENCODING_ALIASES.values()))))
+    if key == "separator" and (len(value) != 1 or value in ('"', "\n", "\r")):
+        raise ConfigError(Message("spec.dataset_separator", where=where, value=value))
+    return value
+
+
 def _export_date(value: str, where: str) -> str:
     """When the export was taken: an ISO date (timeliness and dates after the export use it)."""
     try:
@@ -890,6 +907,9 @@ def _load(path: Path, p: Problems) -> Spec | None:
     if "export_date" in ds:
         if p.run(lambda: _export_date(ds["export_date"], f"{where} export_date"), None) is None:
             del ds["export_date"]
+    for key in ("format", "encoding", "separator"):  # as --input-format, --encoding, --separator
+        if key in ds and p.run(lambda: _reading(key, ds[key], f"{where} {key}"), None) is None:
+            del ds[key]
     database = p.run(lambda: _dataset_database(ds, files, name), None)
     codebook = (p.run(lambda: _location(ds["codebook"], f"{where} codebook", base), None)
                 if "codebook" in ds else None)

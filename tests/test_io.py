@@ -49,8 +49,17 @@ def test_latin1_bytes_cp1252_cannot_decode(tmp_path):
 
 
 def test_explicit_utf8_on_latin1_file_is_an_input_error(tmp_path):
+    from dq import messages
+
     path = write_text(tmp_path / "d.csv", "a;b\nø;1\n", "latin-1")
-    with pytest.raises(InputError, match="--encoding cp1252"):
+    # the fix names the option of a command that has it, else the spec's key
+    token = messages.command_options({"--encoding"})
+    try:
+        with pytest.raises(InputError, match="--encoding cp1252"):
+            scan(path, encoding="utf-8")
+    finally:
+        messages.reset_options(token)
+    with pytest.raises(InputError, match=r'\[dataset\] encoding = "cp1252"'):
         scan(path, encoding="utf-8")
 
 
@@ -146,8 +155,16 @@ def test_dta(tmp_path):
 
 
 def test_format_override(tmp_path):
+    from dq import messages
+
     path = write_text(tmp_path / "export.dat", "a;b\n1;2\n")
-    with pytest.raises(InputError, match="--input-format"):
+    token = messages.command_options({"--input-format"})
+    try:
+        with pytest.raises(InputError, match="--input-format"):
+            scan(path)
+    finally:
+        messages.reset_options(token)
+    with pytest.raises(InputError, match=r"rename it to \.csv"):
         scan(path)
     assert scan(path, fmt="csv").lf.collect().shape == (1, 2)
 

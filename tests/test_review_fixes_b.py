@@ -323,3 +323,286 @@ def test_condition_errors_in_norwegian_leave_the_parsers_english_out(tmp_path, c
                          r"Placeholder|Collate|invalid|must)\b", reason), reason
     en = run("spec", "check", spec, "--lang", "en")
     assert _errors(en)[0].startswith("dq: error: dq.toml: [dataset] finished: invalid condition")
+
+
+# ---- 5. a fix names an option only where the command has it
+
+def _command_options() -> dict[str, set[str]]:
+    """Every command's options, as its parser has them ("plan kappa", "spec check")."""
+    from dq.cli import _COMMANDS, _build
+
+    out = {}
+    for name in _COMMANDS:
+        command = _build(name)
+        subs = getattr(command, "commands", None) or {None: command}
+        for sub, each in subs.items():
+            out[f"{name} {sub}" if sub else name] = {
+                o for p in each.params for o in (*p.opts, *p.secondary_opts) if o.startswith("--")}
+    return out
+
+
+OPTIONS = _command_options()
+# "dq report --format json", "dq spec check {spec} --data {data}": another command's options
+_OTHER = re.compile(r"\bdq (%s)\b([^;,()]*)" % "|".join(
+    sorted(map(re.escape, OPTIONS), key=len, reverse=True)))
+
+
+def _named(text: str) -> tuple[set[str], dict[str, set[str]]]:
+    """(options the text names as the running command's, {other command: its options named})."""
+    from dq.messages import OPTION
+
+    other: dict[str, set[str]] = {}
+    for found in _OTHER.finditer(text):
+        other.setdefault(found.group(1), set()).update(OPTION.findall(found.group(2)))
+    own = set(OPTION.findall(_OTHER.sub("", text))) - {"--help"}
+    return own, other
+
+
+# Which commands can write each catalogue text that names an option outside [[…]] (where the
+# running command's options decide): hand-checked from where each key is raised and which
+# commands reach that code. dq.api (no command) is left out: a library call has no options.
+EMITTED_BY = {
+    ("CHAPTER", "full_report"): ["report"], ("CHAPTER", "more_findings"): ["report"],
+    ("REPORT", "more"): ["report"],
+    ("SUB", "cmp.more"): ["compare"], ("SUB", "cov.more"): ["coverage"],
+    ("SUB", "more_rows"): ["completeness"],
+    ("ERRORS_SPEC", "compare.hint"): ["compare", "regrade"],
+    ("ERRORS_SPEC", "compare.not_object"): ["compare", "regrade"],
+    ("ERRORS_SPEC", "compare.not_report"): ["compare", "regrade"],
+    ("WARNINGS", "compare.unsuppressed"): ["compare"],
+    # [report] year is checked on load; --year is the report's
+    ("ERRORS_SPEC", "context.year_absent"): ["report"],
+    ("ERRORS_SPEC", "context.year_text"): ["report"],
+    ("ERRORS_DATA", "correctness.no_weight_column"): ["correctness"],  # --weights only
+    ("ERRORS_DATA", "coverage.by_levels"): ["coverage"],
+    ("ERRORS_DATA", "coverage.by_needs_units"): ["coverage"],  # dq report groups by unit, year
+    ("ERRORS_DATA", "coverage.no_reference"): ["coverage"],
+    **{("ERRORS_DATA", f"grouping.{k}"): ["completeness"]  # dq report groups by its roles only
+       for k in ("needs_date", "needs_unit", "needs_unit_or_option", "needs_units",
+                 "not_categorical", "twice", "unknown")},
+    ("INIT", "coverage_other"): ["init"], ("INIT", "coverage_template"): ["init"],
+    ("INIT", "header_todo"): ["init"], ("INIT", "password_replaced_stderr"): ["init"],
+    ("ERRORS_SPEC", "init.exists"): ["init"], ("ERRORS_SPEC", "init.file_options"): ["init"],
+    ("ERRORS_SPEC", "init.no_export"): ["init"],
+    # dq.cli.inputs.database_option: the commands with --data-url
+    ("ERRORS_DATA", "input.data_twice"): ["report", "completeness", "coverage", "init"],
+    ("ERRORS_DATA", "input.data_url_missing"): ["report", "completeness", "coverage", "init"],
+    ("ERRORS_DATA", "input.study_twice"): ["reliability", "correctness"],
+    ("ERRORS_DATA", "input.study_url_missing"): ["reliability", "correctness"],
+    **{("ERRORS_DATA", f"input.{k}"): ["report"]
+       for k in ("figures_create", "figures_is_file", "figures_no_parent", "report_needs_spec",
+                 "spec_twice")},
+    ("WARNINGS", "report.figures_svg_only"): ["report"],
+    ("ERRORS_SPEC", "reliability.correctness_by"): ["correctness"],
+    ("ERRORS_SPEC", "reliability.pairs_form"): ["correctness"],
+    # dq.plan: each function and the plan commands that call it
+    ("ERRORS_SPEC", "plan.categories_shares"): ["plan kappa"],
+    ("ERRORS_SPEC", "plan.kappa_shares"): ["plan kappa"],
+    ("ERRORS_SPEC", "plan.shares_sum"): ["plan kappa"],
+    ("ERRORS_SPEC", "plan.prevalence_text"): ["plan kappa", "plan sensitivity",
+                                              "plan specificity"],
+    ("ERRORS_SPEC", "plan.kappa_interval"): ["plan kappa"],
+    ("ERRORS_SPEC", "plan.give_kappa"): ["plan kappa"],
+    ("ERRORS_SPEC", "plan.power_needs_kappa0"): ["plan kappa"],
+    ("ERRORS_SPEC", "plan.give_icc"): ["plan icc"], ("ERRORS_SPEC", "plan.icc_n"): ["plan icc"],
+    ("ERRORS_SPEC", "plan.power_needs_icc0"): ["plan icc"],
+    ("ERRORS_SPEC", "plan.raters"): ["plan kappa", "plan icc"],
+    ("ERRORS_SPEC", "plan.pilot_variables"): ["plan kappa", "plan icc"],
+    ("ERRORS_SPEC", "plan.pilot_no_variable"): ["plan kappa", "plan icc"],
+    ("ERRORS_SPEC", "plan.width_or_null"): ["plan kappa", "plan icc"],
+    ("ERRORS_SPEC", "plan.power_or_n"): ["plan kappa", "plan icc", "plan difference"],
+    ("ERRORS_SPEC", "plan.n_per_group"): ["plan difference"],
+    ("ERRORS_SPEC", "plan.one_of"): ["plan kappa", "plan icc", "plan proportion",
+                                     "plan sensitivity", "plan specificity"],
+    ("ERRORS_SPEC", "plan.width"): ["plan kappa", "plan icc", "plan proportion"],
+    ("ERRORS_SPEC", "plan.unknown_method"): ["plan proportion", "plan sensitivity",
+                                             "plan specificity"],
+    ("PLAN", "plan.note.wald_outside"): ["plan proportion", "plan sensitivity",
+                                         "plan specificity"],
+    ("ERRORS_SPEC", "plan.too_few_negative"): ["plan sensitivity", "plan specificity"],
+    ("ERRORS_SPEC", "plan.too_few_positive"): ["plan sensitivity", "plan specificity"],
+    **{(t, f"sample.{k}"): ["sample"] for t, k in (
+        ("WARNINGS", "all_taken"), ("ERRORS_SPEC", "by_or_per"), ("WARNINGS", "duplicate_key"),
+        ("WARNINGS", "duplicate_key_one"), ("ERRORS_SPEC", "factor"),
+        ("ERRORS_SPEC", "needs_strata"), ("ERRORS_SPEC", "neyman_needs_variable"),
+        ("ERRORS_SPEC", "no_key_given"), ("ERRORS_SPEC", "none_left"),
+        ("ERRORS_SPEC", "unknown_allocation_option"), ("ERRORS_SPEC", "year_needs_date"))},
+    # a separator given: --separator ([dataset] separator is checked on load)
+    ("ERRORS_DATA", "sniff.separator_length"): ["completeness", "init", "sample"],
+    ("ERRORS_DATA", "sniff.separator_quote"): ["completeness", "init", "sample"],
+}
+
+
+def _catalogue() -> dict[tuple[str, str], list[str]]:
+    """(table, key) → its texts, every table of dq.messages (REPORT is keyed by language)."""
+    from dq import messages
+
+    out: dict[tuple[str, str], list[str]] = {}
+    for name in dir(messages):
+        table = getattr(messages, name)
+        if not name.isupper() or not isinstance(table, dict) or not table:
+            continue
+        if set(table) <= set(messages.LANGS):
+            for inner in table.values():
+                for key, text in inner.items():
+                    out.setdefault((name, key), []).append(text)
+        else:
+            for key, texts in table.items():
+                if isinstance(texts, dict):
+                    out.setdefault((name, key), []).extend(
+                        t for t in texts.values() if isinstance(t, str))
+    return out
+
+
+def _unconditional(text: str) -> str:
+    """What every command shows of a text: [[…]] parts left out ("||" parts kept)."""
+    from dq.messages import _WITH_OPTIONS
+
+    return _WITH_OPTIONS.sub(lambda f: f.group(2) or "", text)
+
+
+def test_every_option_a_text_names_exists_on_every_command_that_writes_it():
+    """Mechanical over the catalogue: options inside [[…]] are shown only where the running
+    command has them all (dq.messages.render); every other option a text names must be an
+    option of each command EMITTED_BY lists for it (a new one fails until it is listed), and
+    options named after "dq <command>" must be that command's."""
+    unlisted, wrong = [], []
+    for (table, key), texts in _catalogue().items():
+        for text in texts:
+            for fragment in re.findall(r"\[\[(.*?)(?:\|\|.*?)?\]\]", text, re.S):
+                own, other = _named(fragment)
+                wrong += [f"{key}: {o} (of dq {c})" for c, opts in other.items()
+                          for o in opts - OPTIONS[c]]
+            own, other = _named(_unconditional(text))
+            wrong += [f"{key}: {o} (of dq {c})" for c, opts in other.items()
+                      for o in opts - OPTIONS[c]]
+            if not own:
+                continue
+            if (table, key) not in EMITTED_BY:
+                unlisted.append(f"{table} {key}: {sorted(own)}")
+                continue
+            wrong += [f"{key}: dq {c} has no {o}" for c in EMITTED_BY[(table, key)]
+                      for o in sorted(own - OPTIONS[c])]
+    assert unlisted == [], "say which commands write these texts (EMITTED_BY): " + "; ".join(
+        unlisted)
+    assert wrong == [], wrong
+
+
+def _stderr_options_ok(result, command: str) -> None:  # noqa: ANN001 - click Result
+    own, other = _named(result.stderr)
+    assert own <= OPTIONS[command], (own - OPTIONS[command], result.stderr)
+    for c, opts in other.items():
+        assert opts <= OPTIONS[c], (c, opts, result.stderr)
+
+
+def test_completeness_by_unit_without_a_unit_names_no_unit_option(tmp_path):
+    data = tmp_path / "x.csv"
+    data.write_text("a;b\n1;2\n", encoding="utf-8")
+    for lang, text in (("en", "--by unit needs the unit column: set [dataset] unit in dq.toml"),
+                       ("nb", "--by unit trenger enhetskolonnen: sett [dataset] unit i dq.toml")):
+        result = run("completeness", data, "--by", "unit", "--lang", lang)
+        assert result.exit_code == 2
+        assert result.stderr.strip().endswith(text), result.stderr  # was: "… or pass --unit"
+        _stderr_options_ok(result, "completeness")
+
+
+def test_report_names_the_spec_keys_where_it_has_no_option(tmp_path):
+    """dq report has none of --encoding, --case-column, --unit/--count, --level, --pairs: its
+    fixes name the spec's keys (they named the options of other commands)."""
+    ex = _example(tmp_path)
+    # an export in cp1252: the note says how to choose the encoding
+    _in_cp1252(ex / "hoftebrudd.csv")
+    result = run("report", ex / "dq.toml", "--lang", "en", "--format", "json", "-o",
+                 tmp_path / "r.json")
+    assert "(set [dataset] encoding to choose)" in result.stderr, result.stderr
+    _stderr_options_ok(result, "report")
+    shutil.copy(EXAMPLE / "hoftebrudd.csv", ex / "hoftebrudd.csv")
+    cases = [
+        # a misspelt [reliability] variable: not only the case and rater columns
+        (("case = \"Kasus\"", "case = \"Kasus\"\nvariables = [\"ASA\", \"Alderr\"]"),
+         "column 'Alderr' not found", "([reliability] case and rater) and of the variables"),
+        # a reference column that is not there
+        (("n = \"Antall\"", "n = \"Antal\""), "the reference lacks column 'Antal' (n)",
+         "name them in dq.toml [coverage.reference]"),
+        # [dataset] encoding utf-8 on a file that is not
+        (("date_format = \"%d.%m.%Y\"", "date_format = \"%d.%m.%Y\"\nencoding = \"utf-8\""),
+         None, None),
+    ]
+    for edit, what, fix in cases:
+        spec = _variant(ex, "v.toml", edit)
+        for lang in ("en", "nb"):
+            result = run("report", spec, "--lang", lang, "--format", "json", "-o",
+                         tmp_path / "r.json")
+            _stderr_options_ok(result, "report")
+        result = run("report", spec, "--lang", "en", "--format", "json", "-o",
+                     tmp_path / "r.json")
+        if what is not None:
+            assert result.exit_code == 3 and what in result.stderr and fix in result.stderr, \
+                result.stderr
+    # a study that is no valideringsdatasett: no --pairs in dq report
+    (ex / "validering.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    result = run("report", ex / "dq.toml", "--lang", "en", "--format", "json")
+    assert result.exit_code == 3 and "check [correctness] study" in result.stderr, result.stderr
+    _stderr_options_ok(result, "report")
+    correctness = run("correctness", ex / "validering.csv", "--lang", "en")
+    assert "for a wide file pass --pairs REG:RECORD" in correctness.stderr
+
+
+def _in_cp1252(path: Path) -> None:
+    """The export saved from Excel: cp1252, with one letter beyond ASCII (in an id)."""
+    text = (path).read_text(encoding="utf-8-sig").replace("P000547", "Pø00547", 1)
+    path.write_bytes(text.encode("cp1252"))
+
+
+def test_report_reads_a_cp1252_export_declared_utf8_with_the_spec_key_in_the_fix(tmp_path):
+    ex = _example(tmp_path)
+    _in_cp1252(ex / "hoftebrudd.csv")
+    spec = _variant(ex, "u.toml", ('date_format = "%d.%m.%Y"',
+                                   'date_format = "%d.%m.%Y"\nencoding = "utf-8"'))
+    result = run("report", spec, "--lang", "en", "--format", "json")
+    assert result.exit_code == 3
+    assert result.stderr.strip().endswith('set [dataset] encoding = "cp1252"'), result.stderr
+    _stderr_options_ok(result, "report")
+    done = run("completeness", ex / "hoftebrudd.csv", "--encoding", "utf-8", "--lang", "en")
+    assert done.stderr.strip().endswith("pass --encoding cp1252"), done.stderr
+
+
+def test_sample_without_data_names_no_data_url(tmp_path):
+    spec = tmp_path / "dq.toml"
+    spec.write_text('[dataset]\nunit = "u"\n', encoding="utf-8")
+    result = run("sample", "--spec", spec, "--n", "5", "--lang", "en", "-o", tmp_path / "s.csv")
+    assert result.exit_code == 2
+    assert "name one on the command line or set [dataset] files" in result.stderr, result.stderr
+    _stderr_options_ok(result, "sample")
+
+
+@pytest.mark.parametrize("key, value", [("separator", ";;"), ("encoding", "ebcdic"),
+                                        ("format", "xls")])
+def test_dataset_reading_keys_are_checked_on_load(tmp_path, key, value):
+    """They were refused only when the file was read, in words naming --separator,
+    --encoding or --input-format (dq report has none of them)."""
+    spec = tmp_path / "dq.toml"
+    spec.write_text(f'[dataset]\nfiles = ["x.csv"]\n{key} = "{value}"\n', encoding="utf-8")
+    result = run("spec", "check", spec, "--lang", "en")
+    assert result.exit_code == 2
+    line = _errors(result)[0]
+    assert line.startswith(f"dq: error: dq.toml: [dataset] {key}: ") and repr(value) in line
+    assert "--" not in result.stderr
+
+
+def test_no_english_unit_group_in_a_norwegian_note(tmp_path):
+    """The note on units the unit table lacks printed dq's own groups as their tokens:
+    '(missing)', in English under the Norwegian table."""
+    ex = _example(tmp_path)
+    lines = (ex / "hoftebrudd.csv").read_text(encoding="utf-8-sig").splitlines()
+    column = lines[0].split(";").index("AvdRESH")
+    out = [lines[0]]
+    for i, line in enumerate(lines[1:]):
+        fields = line.split(";")
+        if i % 500 == 0:
+            fields[column] = ""
+        out.append(";".join(fields))
+    (ex / "hoftebrudd.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
+    result = run("completeness", "--spec", ex / "dq.toml", "--by", "unit", "--lang", "nb")
+    assert "(missing)" not in result.stdout + result.stderr
+    assert "(mangler)" in result.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Optional
 
 import typer
@@ -48,7 +49,30 @@ def _build(name: str) -> Any:
             holder.add_typer(target, name=name)
     else:
         holder.command(name, help=help_text)(target)
-    return typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+    command = typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+    for each in getattr(command, "commands", {}).values() or [command]:
+        _knows_its_options(each)
+    return command
+
+
+def _knows_its_options(command: Any) -> None:
+    """While the command runs, dq.messages knows its options: a hint names an option only
+    where the command has one (``dq report`` has no --encoding: [dataset] encoding instead)."""
+    from dq import messages
+
+    options = {o for p in command.params for o in (*p.opts, *p.secondary_opts)
+               if o.startswith("--")}
+    callback = command.callback
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        token = messages.command_options(options)
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            messages.reset_options(token)
+
+    command.callback = run
 
 
 class _Commands(_common.ReadableGroup):

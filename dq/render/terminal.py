@@ -214,7 +214,8 @@ def completeness(result, console: Console, top: int, lang: str = "en",  # noqa: 
     if result.unmatched_units:
         say(console, Text(sub("comp.unmatched", lang,
                                units=counted(len(result.unmatched_units), "unit", lang),
-                               names=plain(", ".join(result.unmatched_units[:10]))),
+                               names=plain(", ".join(group_word(u, lang)
+                                                     for u in result.unmatched_units[:10]))),
                            style="yellow"))
     _summary(console, rows, lang)
     say(console, sub("comp.min_n", lang, n=result.min_n), style="dim")
