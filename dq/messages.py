@@ -1691,10 +1691,10 @@ RELIABILITY: dict[str, dict[str, str]] = {
     "reliability.ordinal_as_text": {
         "nb": "ordinalnivå, men de {n} kodene er tekst uten oppgitt rekkefølge: de er ordnet "
               "alfabetisk, som kanskje ikke er deres rekkefølge — oppgi kodene i rekkefølge "
-              "(codes i [variables.NAVN] eller --categories)",
+              "(codes i [variables.NAVN][[ eller --categories]])",
         "en": "ordinal level, but the {n} codes are text with no declared order: they are "
               "ordered alphabetically, which may not be their order — declare the codes in "
-              "order (codes in [variables.NAME] or --categories)"},
+              "order (codes in [variables.NAME][[ or --categories]])"},
     "reliability.undeclared_missing": {
         "nb": "{n:count} vurderinger utenfor kodelisten er regnet som manglende",
         "en": "{n:count} ratings outside the declared codes counted as missing"},
@@ -1742,11 +1742,12 @@ RELIABILITY: dict[str, dict[str, str]] = {
                                     "en": "no case has two or more ratings"},
     "reliability.reason.too_many_categories": {
         "nb": "{n:count} ulike verdier, men høyst {most:count} kategorier går an på nominal- og "
-              "ordinalnivå; er variabelen en måling, oppgi --level interval eller ratio (eller "
-              "type i [variables.NAVN])",
+              "ordinalnivå; er variabelen en måling, oppgi [[--level interval eller ratio (eller "
+              "type i [variables.NAVN])||type i [variables.NAVN]]]",
         "en": "{n:count} distinct values, but at most {most:count} categories are possible at "
-              "the nominal and ordinal levels; if the variable is a measurement, give --level "
-              "interval or ratio (or its type in [variables.NAME])"},
+              "the nominal and ordinal levels; if the variable is a measurement, give [[--level "
+              "interval or ratio (or its type in [variables.NAME])||its type in "
+              "[variables.NAME]]]"},
     "reliability.reason.one_case": {
         "nb": "bare ett kasus er vurdert av to eller flere registratorer: enighet krever minst "
               "to kasus",
