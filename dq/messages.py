@@ -2564,6 +2564,16 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "spec.dataset_twice": {"nb": "{where}: oppgi dataene én gang: files, eller url med "
                                  "table/query",
                            "en": "{where}: name the data once: files, or url with table/query"},
+    "report.study_no_period": {
+        "nb": "[{section}] sier ikke hvilke år studien trakk registreringene fra, så tallene "
+              "fra den har ingen periode; oppgi period, f.eks. period = 2023 eller "
+              "\"2022–2023\"",
+        "en": "[{section}] does not say which years the study drew its registrations from, so "
+              "its figures have no period; give period, e.g. period = 2023 or \"2022–2023\""},
+    "spec.period": {"nb": "{where}: forventet et år (2023) eller en periode (\"2022–2023\"), "
+                          "fikk {value!r}",
+                    "en": "{where}: expected a year (2023) or a span of years (\"2022–2023\"), "
+                          "got {value!r}"},
     "spec.column_list": {"nb": "{where}: forventet en liste med kolonnenavn",
                          "en": "{where}: expected a list of column names"},
     "spec.reliability_thresholds": {

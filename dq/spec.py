@@ -186,8 +186,8 @@ class CoverageSpec:
     reference: ReferenceColumns = ReferenceColumns()
 
 
-_RELIABILITY_KEYS = {"study", "case", "rater", "variables", "thresholds"}
-_CORRECTNESS_KEYS = {"study", "patient", "unit", "warn_below", "fail_below", "belongs"}
+_RELIABILITY_KEYS = {"study", "case", "rater", "variables", "thresholds", "period"}
+_CORRECTNESS_KEYS = {"study", "patient", "unit", "warn_below", "fail_below", "belongs", "period"}
 
 
 @dataclass(frozen=True)
@@ -197,6 +197,7 @@ class ReliabilitySpec:
     rater: str | None = None
     variables: tuple[str, ...] = ()
     thresholds: dict[str, Thresholds] = field(default_factory=dict)
+    period: str | None = None  # the registrations the study drew from: "2023", "2022–2023"
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,7 @@ class CorrectnessSpec:
     unit: str | None = None
     belongs: str | None = None  # column: does the registered patient truly belong (1/0)?
     thresholds: Thresholds = Thresholds(0.90, 0.80)
+    period: str | None = None  # the registrations the study drew from: "2023", "2022–2023"
 
 
 @dataclass(frozen=True)
@@ -1096,6 +1098,24 @@ def _text(table: dict[str, Any], key: str, where: str, p: Problems = RAISE) -> s
     return value
 
 
+def _period(table: dict[str, Any], where: str, p: Problems = RAISE) -> str | None:
+    """A study's period, the years of the registrations it drew from: a year (2023) or a span
+    ("2022–2023"), written with an en dash. A study's figures carry it as every other figure
+    carries its year (domain.md: say the period of every figure)."""
+    import re
+
+    value = table.get("period")
+    if value is None:
+        return None
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) \
+        else ""
+    m = re.fullmatch(r"(\d{4})(?:\s*[–-]\s*(\d{4}))?", text)
+    if m is None or not 1900 <= int(m[1]) <= int(m[2] or m[1]) <= 2100:
+        p.fail(Message("spec.period", where=f"{where} period", value=value))
+        return None
+    return m[1] if m[2] is None or m[2] == m[1] else f"{m[1]}–{m[2]}"
+
+
 def _reliability(table: dict[str, Any], name: str, base: Path,
                  p: Problems = RAISE) -> ReliabilitySpec:
     where = f"{name}: [reliability]"
@@ -1126,7 +1146,7 @@ def _reliability(table: dict[str, Any], name: str, base: Path,
         thresholds[stat] = _thresholds(t, f"{where}.thresholds.{stat}", Thresholds(), p)
     return ReliabilitySpec(study=study, case=_text(table, "case", where, p),
                            rater=_text(table, "rater", where, p), variables=tuple(variables),
-                           thresholds=thresholds)
+                           thresholds=thresholds, period=_period(table, where, p))
 
 
 def _correctness(table: dict[str, Any], name: str, base: Path,
@@ -1137,7 +1157,8 @@ def _correctness(table: dict[str, Any], name: str, base: Path,
                            patient=_text(table, "patient", where, p),
                            unit=_text(table, "unit", where, p),
                            belongs=_text(table, "belongs", where, p),
-                           thresholds=_thresholds(table, where, Thresholds(0.90, 0.80), p))
+                           thresholds=_thresholds(table, where, Thresholds(0.90, 0.80), p),
+                           period=_period(table, where, p))
 
 
 def _columns_list(table: dict[str, Any], key: str, where: str,

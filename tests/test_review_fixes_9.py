@@ -214,3 +214,30 @@ def test_a_measurement_read_as_categories_is_refused_not_computed(tmp_path):
     assert rows and all(r["estimate"] is None for r in rows)
     assert "2,400 distinct values, but at most 1,000 categories" in res.stderr
     assert "--level interval or ratio" in res.stderr
+
+
+def test_a_study_carries_the_period_its_spec_gives(tmp_path):
+    import shutil
+
+    from tests.test_report import EXAMPLE
+
+    ex = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, ex)
+    res = runner.invoke(app, ["report", str(ex / "dq.toml"), "-f", "json"])
+    rows = [r for r in json.loads(res.stdout)["results"]
+            if r["id"].startswith(("reliabilitet.", "korrekthet.validering.", "korrekthet.pas"))]
+    assert rows and {r["period"] for r in rows} == {"2019–2023"}
+    assert "period" not in res.stderr
+    # without it: no period, and a warning saying how to give it
+    text = (ex / "dq.toml").read_text(encoding="utf-8")
+    (ex / "dq.toml").write_text(text.replace('period = "2019–2023"', ""), encoding="utf-8")
+    res = runner.invoke(app, ["report", str(ex / "dq.toml"), "-f", "json", "--lang", "en"])
+    rows = [r for r in json.loads(res.stdout)["results"] if r["id"].startswith("reliabilitet.")]
+    assert {r["period"] for r in rows} == {None}
+    assert "[reliability] does not say which years" in res.stderr
+    assert "[correctness] does not say which years" in res.stderr
+    # a period that is no year or span of years is refused by key
+    (ex / "dq.toml").write_text(text.replace('period = "2019–2023"', 'period = "siste år"', 1),
+                                encoding="utf-8")
+    res = runner.invoke(app, ["report", str(ex / "dq.toml"), "--lang", "en"])
+    assert res.exit_code == 2 and "[reliability] period: expected a year" in res.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dq.checks import verification
 from dq.checks.model import Check
+from dq.messages import Message
 from dq.dimensions.context import Assessment, Context, in_period
 
 
@@ -28,6 +29,8 @@ def _validation(ctx: Context, out: Assessment) -> None:
     res = corr.compute(ctx.validation, ctx.spec, unit=None, thresholds=cs.thresholds,
                        patient=cs.patient, belongs=cs.belongs)
     out.warnings += res.warnings
+    if cs.period is None:
+        out.warnings.append(Message("report.study_no_period", section="correctness"))
     for row in res.rows.iter_rows(named=True):
         variant = ("sensitivity" if row["sensitivity"] is not None else
                    "deviation" if row["max_abs_deviation"] is not None else None)
@@ -37,9 +40,9 @@ def _validation(ctx: Context, out: Assessment) -> None:
             row["ci_low"], row["ci_high"], default_warn=warn, default_fail=fail,
             variant=variant,
             params={"variable": row["variable"], "sensitivity": row["sensitivity"],
-                    "deviation": row["max_abs_deviation"]}))
+                    "deviation": row["max_abs_deviation"]}, period=cs.period))
     if res.patients is not None:
         p = res.patients.row(0, named=True)
         out.checks.append(Check.proportion(
             "korrekthet.pasienter", "korrekthet.pasienter", p["n_true_positive"],
-            p["n_registered"], default_warn=warn, default_fail=fail))
+            p["n_registered"], default_warn=warn, default_fail=fail, period=cs.period))

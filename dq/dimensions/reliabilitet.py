@@ -5,6 +5,7 @@ reliability``; they have no threshold to grade here."""
 from __future__ import annotations
 
 from dq.checks.model import Check
+from dq.messages import Message
 from dq.dimensions.context import Assessment, Context
 
 
@@ -25,6 +26,9 @@ def assess(ctx: Context) -> Assessment:
                     "label": row["label"],
                     # κ low while the raters agree (dq.reliability's ``paradox`` column):
                     # the report explains the paradox and shows AC1 beside κ
-                    **({"paradox": True} if row["paradox"] else {})}))
+                    **({"paradox": True} if row["paradox"] else {})},
+            period=ctx.spec.reliability.period))
     out.warnings += study.warnings
+    if ctx.spec.reliability.period is None:
+        out.warnings.append(Message("report.study_no_period", section="reliability"))
     return out
