@@ -660,9 +660,12 @@ def test_paradox_is_a_column_not_a_string_in_the_note():
     from dq.reliability import ReliabilityResult
 
     rows = flagged.head(1).with_columns(note=pl.lit(None, pl.String))
-    ctx = type("Ctx", (), {"study": ReliabilityResult(rows)})()
+    from dq.spec import empty
+
+    ctx = type("Ctx", (), {"study": ReliabilityResult(rows), "spec": empty()})()
     (check,) = reliabilitet.assess(ctx).checks
     assert check.params["paradox"] is True
     unflagged = rows.with_columns(paradox=pl.lit(False), note=pl.lit("kappa paradox"))
-    (check,) = reliabilitet.assess(type("Ctx", (), {"study": ReliabilityResult(unflagged)})()).checks
+    ctx = type("Ctx", (), {"study": ReliabilityResult(unflagged), "spec": empty()})()
+    (check,) = reliabilitet.assess(ctx).checks
     assert "paradox" not in check.params
