@@ -119,13 +119,24 @@ def print_table(console: Console, headers: Sequence[tuple[str, str]],
     if natural <= console.width:
         console.print(table)
         return
-    # Too wide: the first column (the row's name) may wrap when the others leave it room for
-    # names of two or three words a line; only a narrower console gets the stacked form.
-    first = max((Text(r[0]).cell_len if isinstance(r[0], str) else r[0].cell_len)
-                for r in [[h for h, _ in headers], *rows])
-    if console.width - (natural - first) >= 15:
-        table.columns[0].no_wrap = False
-        table.columns[0].overflow = "fold"
+    # Too wide: the text columns (the row's name, its group — left-aligned, not the last) may
+    # wrap when the numbers leave each of them room for a word or two a line; only a narrower
+    # console gets the stacked form.
+    def cell_len(cell: str | Text) -> int:
+        return Text(cell).cell_len if isinstance(cell, str) else cell.cell_len
+
+    widths = [max(cell_len(c) for c in [title, *(r[j] for r in rows)])
+              for j, (title, _) in enumerate(headers)]
+    wrap = [j for j, (_, justify) in enumerate(headers[:-1]) if justify == "left"]
+    fixed = sum(widths[j] + 1 for j in range(len(headers)) if j not in wrap)
+    longest_word = [max(len(word) for c in [headers[j][0], *(r[j] for r in rows)]
+                        for word in ((c if isinstance(c, str) else c.plain).split() or [""]))
+                    for j in wrap]
+    # never a word cut in two: each wrapping column keeps room for its longest word
+    if wrap and console.width - fixed - len(wrap) >= max(sum(longest_word), 10 * len(wrap)):
+        for j in wrap:
+            table.columns[j].no_wrap = False
+            table.columns[j].overflow = "fold"
         console.print(table)
         return
     for row in rows:
