@@ -379,12 +379,15 @@ class _Formatter(string.Formatter):
         lang = self.lang
         if value is None:
             return "–"
+        if isinstance(value, str) and spec in ("count", "classes"):
+            return value  # a count hidden by small-cell suppression: "<5" or ":"
         if isinstance(value, dict) and "word" in value:
             return word(value["word"], lang, **{k: v for k, v in value.items() if k != "word"})
         if spec == "changes":
             return "; ".join(_change(c, lang) for c in value)
         if spec == "classes":
-            return ", ".join(f"{FNR_CLASSES[lang].get(k, k)} {count(v, lang)}"
+            return ", ".join(f"{FNR_CLASSES[lang].get(k, k)} "
+                             f"{v if isinstance(v, str) else count(v, lang)}"
                              for k, v in value.items() if v)
         if spec == "statistic":
             return _statistic(str(value), lang)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from dq.privacy import suppress
+from dq.privacy import HIDDEN_MARK, suppress
 
 if TYPE_CHECKING:
     from dq.report import Report
@@ -153,8 +153,13 @@ def publish(report: Report, min_count: int | None) -> Report:
             for c in values).drop("__family", "__name")
     hide = (is_hidden(checks, "__family", "unit") & checks["unit"].is_not_null()) \
         | _rows_in(checks, hidden_national)
-    params = [_title_only(d, p) if h else p for d, p, h in
+    params = [_title_only(d, p) if h else _breakdown(d, p, n) for d, p, h in
               zip(checks["definition"], checks["params"], hide, strict=True)]
+    # the side figure (JSON's English text) again where a breakdown count was hidden
+    figure_text = [_refigure(d, v, new) if new != old and not h else f
+                   for d, v, new, old, h, f in zip(checks["definition"], checks["variant"], params,
+                                                   checks["params"], hide, checks["figure"],
+                                                   strict=True)]
     # The national dekningsgrad's side figure over reporting units only is the national total
     # less the units that do not report: with one of those hidden it would give it back.
     side = _reporting_side_hidden(checks, hidden)
@@ -163,12 +168,55 @@ def publish(report: Report, min_count: int | None) -> Report:
     # hidden through its family shows as small where its own counts are, else as ":".
     small = _rows_in(checks, small_rows)
     checks = checks.with_columns(hide.alias("suppressed"), (hide & small).alias("suppressed_small"),
-                                 pl.Series("params", params, dtype=pl.String)).with_columns(
+                                 pl.Series("params", params, dtype=pl.String),
+                                 pl.Series("figure", figure_text, dtype=pl.String)).with_columns(
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
         for c in HIDDEN_FIELDS).drop("__family", "cells")
     checks = checks.with_columns(pl.when(pl.Series(side, dtype=pl.Boolean)).then(None)
                                  .otherwise(pl.col(c)).alias(c) for c in ("variant", "figure"))
     return replace(report, checks=checks, figures=figures, suppressed_below=n)
+
+
+# The counts of records a row's side figure breaks its figure into: each set sums to a count
+# the row shows (the invalid ones, the records), so a lone hidden one is protected by a second.
+BREAKDOWNS = {"kompletthet.variabel": ("missing", "unknown", "invalid"),
+              "korrekthet.fodselsnummer": ("classes",), "korrekthet.duplikater": ("groups",)}
+
+
+def _breakdown(definition: str, params: str | None, n: int) -> str | None:
+    """A shown row's breakdown counts under the rule: 1 to n − 1 as "<n", and when that would
+    be the only hidden one of its set, the smallest other non-zero one as ":" (the national
+    "ukjent 4" of a variable, "ugyldig format 2" of the national IDs were printed)."""
+    import json
+
+    keys = BREAKDOWNS.get(definition)
+    if not keys or not params:
+        return params
+    values = json.loads(params)
+    nested = keys == ("classes",)
+    counts = values.get("classes") or {} if nested else {k: values.get(k) for k in keys}
+    small = [k for k, v in counts.items() if isinstance(v, int) and 0 < v < n]
+    if not small:
+        return params
+    marks = {k: f"<{n}" for k in small}
+    others = sorted((v, k) for k, v in counts.items()
+                    if isinstance(v, int) and v > 0 and k not in marks)
+    if len(marks) == 1 and others and len(counts) > 1:
+        marks[others[0][1]] = HIDDEN_MARK
+    shown = {k: marks.get(k, v) for k, v in counts.items()}
+    if nested:
+        values["classes"] = shown
+    else:
+        values.update(shown)
+    return json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
+def _refigure(definition: str, variant: str | None, params: str | None) -> str | None:
+    import json
+
+    from dq.checks.model import figure
+
+    return figure(definition, variant, json.loads(params or "{}"), "en")
 
 
 def _reporting_side_hidden(checks: pl.DataFrame, hidden: set[tuple[str, str]]) -> list[bool]:

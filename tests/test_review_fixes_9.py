@@ -241,3 +241,26 @@ def test_a_study_carries_the_period_its_spec_gives(tmp_path):
                                 encoding="utf-8")
     res = runner.invoke(app, ["report", str(ex / "dq.toml"), "--lang", "en"])
     assert res.exit_code == 2 and "[reliability] period: expected a year" in res.stderr
+
+
+def test_breakdown_counts_of_a_shown_row_are_suppressed_too():
+    """The national rows are shown (7/3 928, 3 918/3 928), but their side figures broke the
+    counts down into cells of 2 and 4 records: those are '<5', and the smallest other non-zero
+    count of the same breakdown ':' so that the shown total does not give them back."""
+    from tests.test_report import EXAMPLE
+
+    def rows(*extra):
+        res = runner.invoke(app, ["report", str(EXAMPLE / "dq.toml"), "-f", "json", *extra])
+        return {r["id"]: r for r in json.loads(res.stdout)["results"] if r["unit"] is None}
+
+    shown = rows("--suppress", "5")
+    fnr = shown["korrekthet.fodselsnummer"]
+    assert (fnr["numerator"], fnr["denominator"]) == (7, 3928)
+    assert fnr["values"]["classes"]["ugyldig_format"] == "<5"
+    assert fnr["values"]["classes"]["ugyldig_kontrollsiffer"] == ":"
+    assert fnr["values"]["classes"]["syntetisk"] == 3921
+    assert fnr["figure"] == "synthetic 3,921, invalid format <5, invalid check digit :"
+    alder = shown["kompletthet.variabel.Alder"]["values"]
+    assert (alder["missing"], alder["unknown"], alder["invalid"]) == (0, "<5", ":")
+    whole = rows("--suppress", "0")["korrekthet.fodselsnummer"]["values"]["classes"]
+    assert (whole["ugyldig_format"], whole["ugyldig_kontrollsiffer"]) == (2, 5)
