@@ -445,11 +445,28 @@ def _write_stream(t: Target, text: str, unwritten: Iterable[str] = ()) -> None:
     stream = sys.stdout if t.kind == "stdout" else sys.stderr
     try:
         try:
-            stream.write(text)
-        except UnicodeEncodeError:  # a stream in a non-UTF-8 locale: the bytes files get
+            fd = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # not a descriptor (a test's capture)
+            fd = None
+        if fd is None:
+            try:
+                stream.write(text)
+            except UnicodeEncodeError:  # a stream in a non-UTF-8 locale: the bytes files get
+                stream.flush()
+                stream.buffer.write(text.encode("utf-8", "surrogateescape"))
             stream.flush()
-            stream.buffer.write(text.encode("utf-8", "surrogateescape"))
-        stream.flush()
+        else:
+            # Written by the descriptor, every byte counted: the buffered stream took a write
+            # its reader cut short (dq … | head -c 10) as done, so dq went on and wrote the
+            # other outputs (found in review).
+            try:
+                data = text.encode(stream.encoding or "utf-8")
+            except (UnicodeEncodeError, LookupError):  # a non-UTF-8 locale: the files' bytes
+                data = text.encode("utf-8", "surrogateescape")
+            stream.flush()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
     except OSError as exc:
         raise stream_error(t.kind, exc, unwritten) from None
 

@@ -264,3 +264,19 @@ def test_breakdown_counts_of_a_shown_row_are_suppressed_too():
     assert (alder["missing"], alder["unknown"], alder["invalid"]) == (0, "<5", ":")
     whole = rows("--suppress", "0")["korrekthet.fodselsnummer"]["values"]["classes"]
     assert (whole["ugyldig_format"], whole["ugyldig_kontrollsiffer"]) == (2, 5)
+
+
+def test_a_reader_that_stops_mid_stream_leaves_no_file(tmp_path):
+    """``dq report … -f json --junit j.xml | head -c 10``: the first 64 KiB went into the pipe,
+    the buffered stream took the cut-short write as done, and dq wrote j.xml and exited 1."""
+    import subprocess
+    import sys
+
+    from tests.test_report import EXAMPLE
+
+    junit = tmp_path / "j.xml"
+    cmd = (f"{sys.executable} -m dq report {EXAMPLE / 'dq.toml'} -f json --junit {junit} "
+           f"2>{tmp_path / 'err'} | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}")
+    out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip() == "141"
+    assert not junit.exists()
