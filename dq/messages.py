@@ -492,9 +492,9 @@ PLAN: dict[str, dict[str, str]] = {
                         "en": "the category shares are {shares}"},
     "plan.sentence.kappa.ci": {
         "nb": "Med {n:count} kasus, hvert vurdert av {raters} registratorer, blir forventet "
-              "{level:pct0} KI for κ {low:num2}–{high:num2} når κ = {kappa:num2} og {prev}.",
+              "{level:pct0} KI for κ {ci} når κ = {kappa:num2} og {prev}.",
         "en": "With {n:count} cases, each rated by {raters} raters, the expected {level:pct0} CI "
-              "for κ is {low:num2} to {high:num2} when κ = {kappa:num2} and {prev}."},
+              "for κ is {ci} when κ = {kappa:num2} and {prev}."},
     "plan.sentence.kappa.power": {
         "nb": "Med {n:count} kasus, hvert vurdert av {raters} registratorer, har studien "
               "{power:pct0} styrke til å forkaste κ = {kappa0:num2} når sann κ er {kappa:num2} "
@@ -517,22 +517,22 @@ PLAN: dict[str, dict[str, str]] = {
     "plan.sentence.sensitivity": {
         "nb": "Med {n:count} pasienter med tilstanden ({n_total:count} pasienter i alt ved en "
               "forekomst på {prevalence:pct}) blir forventet {level:pct0} KI for sensitivitet "
-              "{low:pct}–{high:pct} når sensitiviteten er {value:pct}.",
+              "{ci} når sensitiviteten er {value:pct}.",
         "en": "With {n:count} patients with the condition ({n_total:count} patients in all at "
               "a prevalence of {prevalence:pct}) the expected {level:pct0} CI for sensitivity "
-              "is {low:pct} to {high:pct} when the sensitivity is {value:pct}."},
+              "is {ci} when the sensitivity is {value:pct}."},
     "plan.sentence.specificity": {
         "nb": "Med {n:count} pasienter uten tilstanden ({n_total:count} pasienter i alt ved en "
               "forekomst på {prevalence:pct}) blir forventet {level:pct0} KI for spesifisitet "
-              "{low:pct}–{high:pct} når spesifisiteten er {value:pct}.",
+              "{ci} når spesifisiteten er {value:pct}.",
         "en": "With {n:count} patients without the condition ({n_total:count} patients in all "
               "at a prevalence of {prevalence:pct}) the expected {level:pct0} CI for "
-              "specificity is {low:pct} to {high:pct} when the specificity is {value:pct}."},
+              "specificity is {ci} when the specificity is {value:pct}."},
     "plan.sentence.proportion": {
         "nb": "Med {n:count} registreringer blir forventet {level:pct0} KI for andelen "
-              "{low:pct}–{high:pct} når andelen er {value:pct}.",
+              "{ci} når andelen er {value:pct}.",
         "en": "With {n:count} records the expected {level:pct0} CI for the proportion is "
-              "{low:pct} to {high:pct} when the proportion is {value:pct}."},
+              "{ci} when the proportion is {value:pct}."},
     "plan.sentence.difference": {
         "nb": "Med {n:count} registreringer i hver gruppe ({n_total:count} i alt) har studien "
               "{power:pct0} styrke til å påvise en endring fra {p1:pct} til {p2:pct} "
@@ -623,11 +623,11 @@ PLAN: dict[str, dict[str, str]] = {
     # dq plan --from-study (planning values from a pilot inter-rater study)
     "plan.sentence.pilot": {
         "nb": "Fra pilotstudien {file} (variabel {variable}, {n:count} kasus, {raters:count} "
-              "registratorer): {statistic} = {value:num2} (95 % KI {low:num2}–{high:num2}); "
+              "registratorer): {statistic} = {value:num2} (95 % KI {ci}); "
               "herfra er hentet {taken}.",
         "en": "From the pilot study {file} (variable {variable}, {n:count} cases, "
-              "{raters:count} raters): {statistic} = {value:num2} (95 % CI {low:num2} to "
-              "{high:num2}); taken from it: {taken}."},
+              "{raters:count} raters): {statistic} = {value:num2} (95 % CI {ci}); taken from "
+              "it: {taken}."},
     "plan.pilot.kappa": {"nb": "forventet κ", "en": "the expected κ"},
     "plan.pilot.icc": {"nb": "forventet ICC", "en": "the expected ICC"},
     "plan.pilot.prevalence": {"nb": "kategoriandelene", "en": "the category shares"},
@@ -1673,7 +1673,7 @@ RELIABILITY: dict[str, dict[str, str]] = {
               "low because prevalence is skewed (the kappa paradox, Feinstein & Cicchetti "
               "1990); read gwet_ac1 and pabak beside it"},
     "reliability.paradox_kappa": {"nb": "{statistic:statistic} = {kappa:num2}",
-                                  "en": "{statistic} = {kappa:num2}"},
+                                  "en": "{statistic:statistic} = {kappa:num2}"},
     # what was done to the ratings (counted, never listed)
     "reliability.unknown_missing": {
         "nb": "{n:count} vurderinger med en kode for ukjent er regnet som manglende",
@@ -3140,17 +3140,17 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
         "nb": "{file}: {where}: betingelsen {condition!r} er ikke sann for noen av de "
               "{rows:count} registreringene; sjekk kolonnen og koden (sammenlign med en kode "
               "som finnes i dataene)",
-        "en": "{file}: {where}: the condition {condition!r} is true in none of the {rows} "
+        "en": "{file}: {where}: the condition {condition!r} is true in none of the {rows:count} "
               "records; check the column and the code (compare with a code the data hold)"},
     "spec.check.codes_share": {
         "nb": "{where} codes: bare {share:pct0} av de {total:count} registrerte verdiene er "
               "oppgitte koder; legg til kodene uttrekket bruker (eller sjekk kolonnen)",
-        "en": "{where} codes: only {share:pct0} of the {total} registered values are "
+        "en": "{where} codes: only {share:pct0} of the {total:count} registered values are "
               "declared codes; add the codes the export uses (or check the column)"},
     "spec.check.type_share": {
         "nb": "{where} type = {type!r}: bare {share:pct0} av de {total:count} registrerte "
               "verdiene kan leses som {type}; {fix}",
-        "en": "{where} type = {type!r}: only {share:pct0} of the {total} registered "
+        "en": "{where} type = {type!r}: only {share:pct0} of the {total:count} registered "
               "values are read as {type}; {fix}"},
     "spec.check.fix_date_format": {"nb": "sett [dataset] date_format til uttrekkets format",
                                    "en": "set [dataset] date_format to the export's format"},
@@ -3920,12 +3920,19 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
         "en": "{file}: unit ids {ids} appear more than once in the unit table; each unit needs "
               "one row"},
     "units.not_units": {
-        "nb": "enhetskolonnen {column!r}: {n:count} verdi(er) er verken en enhets-ID (et tall på "
+        "nb": "enhetskolonnen {column!r}: {n:count} verdier er verken en enhets-ID (et tall på "
               "opptil 10 sifre) eller et enhetsnavn {where}; de telles som (ikke en enhet) og "
               "skrives aldri ut — legg enhetene inn i enhetstabellen ([units] table)",
-        "en": "unit column {column!r}: {n:count} value(s) are neither a unit id (a number of up "
+        "en": "unit column {column!r}: {n:count} values are neither a unit id (a number of up "
               "to 10 digits) nor a unit name {where}; they are counted as (not a unit id) and "
               "never printed — add the units to the unit table ([units] table)"},
+    "units.not_units_one": {
+        "nb": "enhetskolonnen {column!r}: 1 verdi er verken en enhets-ID (et tall på opptil 10 "
+              "sifre) eller et enhetsnavn {where}; den telles som (ikke en enhet) og skrives "
+              "aldri ut — legg enheten inn i enhetstabellen ([units] table)",
+        "en": "unit column {column!r}: 1 value is neither a unit id (a number of up to 10 digits) "
+              "nor a unit name {where}; it is counted as (not a unit id) and never printed — add "
+              "the unit to the unit table ([units] table)"},
     "units.where_table": {"nb": "i enhetstabellen", "en": "of the unit table"},
     "units.where_public": {"nb": "i SKDEs sykehusstruktur eller referansens tall (ingen "
                                  "enhetstabell er oppgitt)",

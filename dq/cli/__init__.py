@@ -92,7 +92,8 @@ app = typer.Typer(
     name="dq",
     help="Data quality of medical quality registries, by the six national dimensions.\n\n"
          "Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 2 usage or "
-         "configuration error, 3 input data error, 4 internal error (a bug).",
+         "configuration error, 3 input data error, 4 internal error (a bug); 141 when the "
+         "reader of the output closed it (dq … | head), as any Unix tool.",
     no_args_is_help=True,
     add_completion=True,  # dq --install-completion: bash, zsh, fish, PowerShell
     cls=_Commands,  # readable --help placeholders (FILE, N), not <list[Path]>

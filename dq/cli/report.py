@@ -75,7 +75,9 @@ def report(
              "and PNG when CairoSVG is installed (pip install 'dq[png]'); the Markdown links "
              "them. Each file is written whole; an input is never overwritten.",
         file_okay=False)] = None,
-    top: Annotated[int, typer.Option(help="Worst units shown per dimension.", min=1, max=100_000)] = 5,
+    top: Annotated[int, typer.Option(
+        help="Main findings shown in the terminal: 2 × N, the most important first.", min=1,
+        max=100_000)] = 5,
     width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40, max=1000)] = None,
     data_url: DataUrlOption = None,
     table: TableOption = None,

@@ -16,6 +16,8 @@ MINUS = "\u2212"  # true minus sign
 def num(value: float | None, lang: str, digits: int = 1) -> str:
     if value is None:
         return "–"
+    if value < 0 and round(value, digits) == 0:
+        value = 0.0  # no "−0,00": a value that rounds to nothing has no sign
     if float(value).is_integer() and digits == 0 or (float(value).is_integer() and abs(value) >= 1000):
         text = f"{int(round(value)):,}"
     else:

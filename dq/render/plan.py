@@ -27,8 +27,10 @@ def _kind(plan: Plan) -> str:
 def sentence(plan: Plan, lang: str) -> str:
     """The main sentence: what n gives, in the language's words and numbers."""
     i = plan.inputs
-    common: dict[str, Any] = {"n": plan.n, "level": plan.level, "low": plan.ci_low,
-                              "high": plan.ci_high, "width": plan.width, "power": plan.power,
+    share = plan.measure in ("sensitivity", "specificity", "proportion")
+    common: dict[str, Any] = {"n": plan.n, "level": plan.level,
+                              "ci": _range(plan.ci_low, plan.ci_high, lang, share),
+                              "width": plan.width, "power": plan.power,
                               "alpha": plan.alpha, "sided": plan.sided, "n_total": plan.n_total}
     if plan.measure == "kappa":
         return plan_text(f"plan.sentence.kappa.{_kind(plan)}", lang, prev=_prev(plan, lang),
@@ -61,7 +63,15 @@ def pilot_sentence(plan: Plan, lang: str) -> str | None:
         taken = ", ".join(words[:-1]) + plan_text("plan.pilot.and", lang) + words[-1]
     return plan_text("plan.sentence.pilot", lang, file=p.file, variable=p.variable, n=p.n,
                      raters=p.raters, statistic=plan_text(f"plan.pilot.{p.statistic}", lang),
-                     value=p.value, low=p.ci_low, high=p.ci_high, taken=taken)
+                     value=p.value, ci=_range(p.ci_low, p.ci_high, lang, False), taken=taken)
+
+
+def _range(low: float | None, high: float | None, lang: str, share: bool) -> str:
+    """An interval in a sentence, as every interval dq writes (``span``)."""
+    def one(v: float | None) -> str:
+        return "–" if v is None else pct(v, lang) if share else num(v, lang, 2)
+
+    return span(one(low), one(high), lang)
 
 
 def paragraph(plan: Plan, lang: str) -> str:
