@@ -332,21 +332,23 @@ def reference_names(counts: pl.DataFrame) -> set[str]:
     return set(public_names()) | named
 
 
-def aggregate_unit_names(references: list[Source], ref_cols: ReferenceColumns) -> set[str]:
-    """``reference_names`` of the aggregate references (read once more: they are small)."""
-    return reference_names(pl.concat([_read_reference_counts(r, ref_cols) for r in references]))
+def reference_counts(references: list[Source], ref_cols: ReferenceColumns) -> pl.DataFrame:
+    """The aggregate references' counts per unit and year (units as text), read and checked."""
+    return pl.concat([_read_reference_counts(r, ref_cols) for r in references])
 
 
 def aggregate(registry: Source, references: list[Source], spec: Spec, units: Units | None,
               reg_cols: RegistryColumns, ref_cols: ReferenceColumns,
-              opts: Options, registry_counts: pl.DataFrame | None = None) -> CoverageResult:
+              opts: Options, registry_counts: pl.DataFrame | None = None,
+              ref_counts: pl.DataFrame | None = None) -> CoverageResult:
     """``registry_counts``: the registry's events per unit and year (unit, year, n, no_date,
-    bad_date; units as text) when another pass already counted them (``dq report``)."""
+    bad_date; units as text) when another pass already counted them (``dq report``);
+    ``ref_counts``: ``reference_counts`` when the caller read them already."""
     warnings: list[str] = []
     # NPR's aggregate counts name units as NPR does: names are public and shown so that an
     # unmatched one can be mapped; only an ID number is never shown (dq.units.public). Without
     # a unit table, a registry unit value that one of them names is a unit too.
-    ref = pl.concat([_read_reference_counts(r, ref_cols) for r in references])
+    ref = ref_counts if ref_counts is not None else reference_counts(references, ref_cols)
     known = units.known() if units is not None else reference_names(ref)
     if registry_counts is not None:
         reg = registry_counts
@@ -714,11 +716,12 @@ def _linkage_figures(rows: pl.DataFrame, opts: Options) -> pl.DataFrame:
 
 def compute(registry: Source, references: list[Source], spec: Spec, units: Units | None,
             reg_cols: RegistryColumns, ref_cols: ReferenceColumns,
-            opts: Options, registry_counts: pl.DataFrame | None = None) -> CoverageResult:
+            opts: Options, registry_counts: pl.DataFrame | None = None,
+            ref_counts: pl.DataFrame | None = None) -> CoverageResult:
     if opts.mode == "linkage":
         return linkage(registry, references, spec, units, reg_cols, ref_cols, opts)
     return aggregate(registry, references, spec, units, reg_cols, ref_cols, opts,
-                     registry_counts=registry_counts)
+                     registry_counts=registry_counts, ref_counts=ref_counts)
 
 
 def counted_with_completeness(spec: Spec, reg_cols: RegistryColumns, opts: Options) -> bool:

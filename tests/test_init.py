@@ -215,7 +215,7 @@ codes = ["H", "V"]
     err = result.stderr
     assert ("[dataset] unit: column 'AvdResh' is not in the export; did you mean 'AvdRESH'?"
             in err)
-    assert "[dataset] finished: the condition 'SkjemaStatus = 7' is true in none of the 20000" \
+    assert "[dataset] finished: the condition 'SkjemaStatus = 7' is true in none of the 20,000" \
         in err
     assert "[variables.Komplikasjonstype] mandatory: the condition \"Komplikasjon = 'Ja'\" " \
            "cannot be evaluated" in err

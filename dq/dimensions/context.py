@@ -67,6 +67,7 @@ class Context:
     source: Source
     units: Any  # dq.units.Units | None
     references: list[Source] | None
+    reference_counts: pl.DataFrame | None  # the aggregate references, read once (or None)
     study: Any  # dq.reliability.ReliabilityResult | None
     validation: Any  # the validation study's long table, or None
     export_date: date | None
@@ -201,7 +202,8 @@ class Context:
         reg_cols, ref_cols, opts = cov.setup(
             self.spec, keys=("unit", "year") if year is not None else ("unit",))
         res = cov.compute(self.source, self.references, self.spec_present, self.units,
-                          reg_cols, ref_cols, opts, registry_counts=self._registry_counts())
+                          reg_cols, ref_cols, opts, registry_counts=self._registry_counts(),
+                          ref_counts=self.reference_counts)
         warnings = list(res.warnings)
         rows, national, til = res.rows, res.national, res.tilslutning
         if year is not None:
@@ -212,17 +214,16 @@ class Context:
                         target=opts.target, low=opts.low, warnings=warnings)
 
 
-def _reference_units(spec: Spec, units: Any, references: list[Source] | None) -> set[str] | None:
-    """Without a unit table, the units NPR's aggregate counts name may be printed when the
-    registry names them too (``dq.coverage.reference_names``)."""
-    if units is not None or not references:
+def _reference_counts(spec: Spec, references: list[Source] | None) -> pl.DataFrame | None:
+    """The aggregate references' counts, read once: without a unit table the units they name
+    may be printed when the registry names them too (``dq.coverage.reference_names``), and
+    coverage compares with them."""
+    if not references:
         return None
     from dq import coverage as cov
 
     _, ref_cols, opts = cov.setup(spec)
-    if opts.mode != "aggregate":
-        return None
-    return cov.aggregate_unit_names(references, ref_cols)
+    return cov.reference_counts(references, ref_cols) if opts.mode == "aggregate" else None
 
 
 def build(spec: Spec, source: Source, units: Any, *, references: list[Source] | None,
@@ -235,9 +236,14 @@ def build(spec: Spec, source: Source, units: Any, *, references: list[Source] | 
     keys = [k for k, ok in (("unit", ds.unit), ("year", ds.event_date)) if ok]
     grouping = resolve(keys, spec_present, source, has_units=units is not None)
     extra = _shared_counts(spec, source, grouping, references)
+    ref_counts = _reference_counts(spec, references)
+    unit_names = None
+    if units is None and ref_counts is not None:
+        from dq.coverage import reference_names
+
+        unit_names = reference_names(ref_counts)
     result = comp.compute(source, spec_present, grouping, units=units, extra=extra,
-                          code_presence="year" in grouping.exprs,
-                          unit_names=_reference_units(spec, units, references))
+                          code_presence="year" in grouping.exprs, unit_names=unit_names)
     years = _years(result.records) if "year" in result.rows.columns else []
     if export_date is not None:  # a date after the export is an error, not a report year
         years = [y for y in years if y <= export_date.year]
@@ -245,7 +251,8 @@ def build(spec: Spec, source: Source, units: Any, *, references: list[Source] | 
     for info in source.infos:
         if info.rows is None:
             info.rows = result.n_records
-    return Context(spec=spec, source=source, units=units, references=references, study=study,
+    return Context(spec=spec, source=source, units=units, references=references,
+                   reference_counts=ref_counts, study=study,
                    validation=validation, export_date=export_date, present=present,
                    spec_present=spec_present,
                    names=units.names() if units is not None else {}, completeness=result,
