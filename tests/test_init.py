@@ -220,7 +220,7 @@ codes = ["H", "V"]
     assert "[variables.Komplikasjonstype] mandatory: the condition \"Komplikasjon = 'Ja'\" " \
            "cannot be evaluated" in err
     assert "[variables.PasientID] type = 'integer': only 0 % of the 20,000 registered values" in err
-    assert "[variables.Side] codes: only 0 % of the 19700 registered values are declared" in err
+    assert "[variables.Side] codes: only 0 % of the 19,700 registered values are declared" in err
     # codes written in dq.toml that no record holds are problems; declared codes may be named
     assert "dq: error: data.toml: [variables.Kjonn] codes: 1 declared code no record " \
            "holds: 3; remove it" in err
