@@ -2567,6 +2567,11 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "spec.dataset_twice": {"nb": "{where}: oppgi dataene én gang: files, eller url med "
                                  "table/query",
                            "en": "{where}: name the data once: files, or url with table/query"},
+    "report.unused_check_rule": {
+        "nb": "[checks.\"{key}\"] gjelder ingen kontroll i denne kjøringen og setter ingen "
+              "terskel{closest}",
+        "en": "[checks.\"{key}\"] matches no check of this run and sets no threshold{closest}"},
+    "report.closest_check": {"nb": "; mente du {id!r}?", "en": "; did you mean {id!r}?"},
     "report.study_no_period": {
         "nb": "[{section}] sier ikke hvilke år studien trakk registreringene fra, så tallene "
               "fra den har ingen periode; oppgi period, f.eks. period = 2023 eller "

@@ -23,6 +23,7 @@ from dq.checks.model import DIMENSIONS, Check, frame
 from dq.dimensions.context import span
 from dq.grading import RANK, worst
 from dq.io import Source, SourceInfo
+from dq.messages import Message
 from dq.spec import Spec
 
 SCHEMA_VERSION = 1
@@ -74,6 +75,22 @@ class Report:
         return bool((self.checks["status"] == "warn").any())
 
 
+def _unused_rules(spec: Spec, ids: list[str]) -> list[str]:
+    """A [checks."…"] entry that names no check of this run (a misspelt variable in the id,
+    a check id that does not exist) sets no threshold: said, with the nearest id, rather than
+    ignored. (A variable the export lacks is named by its own warning.)"""
+    import difflib
+
+    out: list[str] = []
+    for key in spec.checks:
+        if any(i == key or i.startswith(key + ".") for i in ids):
+            continue
+        close = difflib.get_close_matches(key, ids, n=1, cutoff=0.6)
+        out.append(Message("report.unused_check_rule", key=key,
+                           closest=Message("report.closest_check", id=close[0]) if close else ""))
+    return out
+
+
 def run(spec: Spec, source: Source, units, *, references=None, study=None,  # noqa: ANN001
         validation=None, year: int | str | None = None,
         inputs: list[SourceInfo] | None = None) -> Report:
@@ -107,6 +124,7 @@ def run(spec: Spec, source: Source, units, *, references=None, study=None,  # no
         limits.update(part.limits)
         warnings += part.warnings
     table = frame(checks, spec, spec.min_n)
+    warnings += _unused_rules(spec, table["id"].unique().to_list())
     registrations = None
     if ctx.by_year:
         registrations = (ctx.national_records.filter(pl.col("year").is_not_null())

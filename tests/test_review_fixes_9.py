@@ -280,3 +280,19 @@ def test_a_reader_that_stops_mid_stream_leaves_no_file(tmp_path):
     out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=300)
     assert out.stdout.strip() == "141"
     assert not junit.exists()
+
+
+def test_a_checks_entry_that_matches_no_check_is_named(tmp_path):
+    import shutil
+
+    from tests.test_report import EXAMPLE
+
+    ex = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, ex)
+    with (ex / "dq.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[checks."kompletthet.variabel.ASAA"]\nwarn_below = 0.5\n'
+                 '[checks."korrekthet.datoer"]\nwarn_above = 0.1\n')
+    res = runner.invoke(app, ["report", str(ex / "dq.toml"), "-f", "json", "--lang", "en"])
+    assert ('[checks."kompletthet.variabel.ASAA"] matches no check of this run and sets no '
+            "threshold; did you mean 'kompletthet.variabel.ASA'?") in res.stderr
+    assert "korrekthet.datoer\"] matches" not in res.stderr  # a prefix of real ids: in use
