@@ -296,3 +296,23 @@ def test_a_checks_entry_that_matches_no_check_is_named(tmp_path):
     assert ('[checks."kompletthet.variabel.ASAA"] matches no check of this run and sets no '
             "threshold; did you mean 'kompletthet.variabel.ASA'?") in res.stderr
     assert "korrekthet.datoer\"] matches" not in res.stderr  # a prefix of real ids: in use
+
+
+def test_english_percent_stays_with_its_number_when_wrapped():
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from dq.render.terminal import print_table, say
+
+    text = "Record-level completeness (all mandatory variables valid): 13,190/19,610 = 67.3 % (95"
+    for width in range(60, 90):
+        buf = StringIO()
+        console = Console(file=buf, width=width, no_color=True, highlight=False)
+        say(console, text)
+        print_table(console, [("Name", "left"), ("Share", "left")],
+                    [[Text("x" * (width - 8)), "a 67.3 % b"]])
+        out = buf.getvalue()
+        assert not any(line.lstrip().startswith("%") for line in out.splitlines()), (width, out)
+        assert "67.3 %" in out.replace("\n", " ")

@@ -36,7 +36,8 @@ STATUS_RANK = RANK  # the one ranking of statuses (dq.grading)
 # pattern in rich._wrap) is given the no-break spaces as part of a word — here, so that every
 # console dq's renderers draw on (the command line's, a test's, an API caller's) wraps alike.
 _NO_BREAK = "\u00a0\u202f\u2007"
-_WORD = rf"[^\S{_NO_BREAK}]*(?:[{_NO_BREAK}]|\S)+[^\S{_NO_BREAK}]*"
+# (an ordinary space before "%", as English writes "67.3 %", is kept with its number too)
+_WORD = rf"[^\S{_NO_BREAK}]*(?:[{_NO_BREAK}]| (?=%)|\S)+[^\S{_NO_BREAK}]*"
 
 
 def keep_no_break_spaces() -> None:
@@ -94,9 +95,12 @@ def say(console: Console, text: str | Text, style: str = "") -> None:
 
     plain_text = text.plain if isinstance(text, Text) else text
     style = style or (str(text.style) if isinstance(text, Text) else "")
-    for line in textwrap.wrap(plain_text, width=max(console.width, 20), break_long_words=False,
+    # English writes "67.3 %" with an ordinary space: held together while wrapping (a private
+    # character stands in for it), written back as it was
+    held = plain_text.replace(" %", "\ue000%")
+    for line in textwrap.wrap(held, width=max(console.width, 20), break_long_words=False,
                               break_on_hyphens=False) or [""]:
-        console.print(Text(line, style=style), overflow="fold")
+        console.print(Text(line.replace("\ue000", " "), style=style), overflow="fold")
 
 
 def _ci(low: float | None, high: float | None, lang: str) -> str:
