@@ -88,9 +88,11 @@ def chapman_exprs(a: pl.Expr, b: pl.Expr, m: pl.Expr, z: float = Z_95) -> dict[s
     var = (n1 + 1) * (n2 + 1) * (n1 - mf) * (n2 - mf) / ((mf + 1) ** 2 * (mf + 2))
     f0 = n_hat - n_obs
     c = (z * (1 + var / (f0 * f0)).log().sqrt()).exp()
+    # With no event estimated unseen (f0 = 0: one source holds every event of the other) the
+    # variance is 0 and the limits would be N̂ itself: no interval, rather than one of width 0
     positive = f0 > 0
-    low = pl.when(positive).then(n_obs + f0 / c).otherwise(n_hat)
-    high = pl.when(positive).then(n_obs + f0 * c).otherwise(n_hat)
+    low = pl.when(positive).then(n_obs + f0 / c)
+    high = pl.when(positive).then(n_obs + f0 * c)
     valid = n_obs > 0
     return {
         "chapman_n": pl.when(valid).then(n_hat),
@@ -129,8 +131,8 @@ def chao_two_source_exprs(a: pl.Expr, b: pl.Expr, m: pl.Expr,
     f0 = n_hat - n_obs
     c = (z * (1 + var / (f0 * f0)).log().sqrt()).exp()
     positive = f0 > 0
-    low = pl.when(var.is_null()).then(None).when(positive).then(n_obs + f0 / c).otherwise(n_hat)
-    high = pl.when(var.is_null()).then(None).when(positive).then(n_obs + f0 * c).otherwise(n_hat)
+    low = pl.when(var.is_null()).then(None).when(positive).then(n_obs + f0 / c)  # f0 = 0: none
+    high = pl.when(var.is_null()).then(None).when(positive).then(n_obs + f0 * c)
     valid = n_obs > 0
     return {
         "chao_lower_bound": pl.when(valid).then(n_hat),

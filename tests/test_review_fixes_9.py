@@ -316,3 +316,17 @@ def test_english_percent_stays_with_its_number_when_wrapped():
         out = buf.getvalue()
         assert not any(line.lstrip().startswith("%") for line in out.splitlines()), (width, out)
         assert "67.3 %" in out.replace("\n", " ")
+
+
+def test_capture_recapture_gives_no_zero_width_interval():
+    from dq import capture
+
+    # every event in both sources: N̂ = 200 with variance 0 — the limits were [200, 200]
+    whole = capture.chapman(0, 0, 200)
+    assert whole["chapman_n"] == 200 and whole["chapman_var"] == 0
+    assert whole["chapman_ci_low"] is None and whole["chapman_ci_high"] is None
+    assert whole["registry_completeness"] == 1 and whole["registry_completeness_ci_low"] is None
+    # a = 10, b = 20, m = 100: N̂ = 111·121/101 − 1 = 131.98; a real interval, untouched
+    some = capture.chapman(10, 20, 100)
+    assert abs(some["chapman_n"] - (111 * 121 / 101 - 1)) < 1e-9
+    assert some["chapman_ci_low"] < some["chapman_n"] < some["chapman_ci_high"]
