@@ -322,6 +322,9 @@ def _read_reference_counts(source: Source, cols: ReferenceColumns,
     return df.group_by("unit", "year").agg(pl.col("n").sum())
 
 
+NO_UNIT = frozenset({MISSING, NOT_A_UNIT})  # the groups of events that name no unit
+
+
 def reference_names(counts: pl.DataFrame) -> set[str]:
     """Without a unit table, the unit values a registry may print: SKDE's public hospital
     structure and every unit NPR's aggregate counts name (``dq.units.public``)."""
@@ -397,7 +400,12 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
         warnings.append(Message("coverage.unit_not_in_reference", unit=group_value(names.get(u, u)),
                                 closest=Message("coverage.closest_reference", names=close)
                                 if close else ""))
-    not_reporting = sorted(names.get(u, u) for u in ref_units - reg_units)
+    # Events without a unit (or with a value that is no unit) count nationally, but they are
+    # no unit that should report: not in tilslutning, not graded as a unit.
+    not_reporting = sorted(names.get(u, u) for u in ref_units - reg_units - NO_UNIT)
+    unitless = int(cells.filter(pl.col("unit").is_in(list(NO_UNIT)))["n_reference"].sum())
+    if unitless:
+        warnings.append(Message("coverage.reference_without_unit", n=unitless))
     # Registry units outside the unit table roll up as "(unmatched)" in roll_up.
 
     keys, lowest = _output_keys(opts, units)
@@ -415,6 +423,8 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
         rows = pl.concat([rows, outside.filter(pl.col("level") == "unit")], how="diagonal_relaxed")
     rows = _ratio(rows, "n_registry", "n_reference", "coverage", opts)
     rows = _status(rows, "coverage", opts, "n_reference")
+    rows = rows.with_columns(pl.when((pl.col("level") == "unit") & pl.col("unit").is_in(list(NO_UNIT)))
+                             .then(pl.lit("info")).otherwise(pl.col("status")).alias("status"))
     rows = rows.with_columns(
         reporting=pl.when(pl.col("level") == "unit").then(pl.col("n_registry") > 0),
         in_reference=pl.when(pl.col("level") == "unit").then(pl.col("n_reference") > 0))
@@ -480,7 +490,8 @@ def _national(per_unit: pl.DataFrame, other: list[str], opts: Options) -> pl.Dat
     frames = []
     for scope, df in (("all_units", all_units),
                       ("reporting_units", all_units.filter(pl.col("n_registry") > 0))):
-        agg = [pl.col("n_registry", "n_reference").sum(), pl.len().alias("units")]
+        agg = [pl.col("n_registry", "n_reference").sum(),
+               (~pl.col("unit").is_in(list(NO_UNIT))).sum().alias("units")]
         g = df.group_by(other).agg(agg) if other else df.select(agg)
         frames.append(g.with_columns(scope=pl.lit(scope)))
     out = pl.concat(frames, how="diagonal_relaxed")
@@ -495,7 +506,7 @@ def _national_linkage(per_unit: pl.DataFrame, other: list[str], opts: Options) -
     frames = []
     for scope, df in (("all_units", per_unit),
                       ("reporting_units", per_unit.filter(pl.col("n_registry") > 0))):
-        agg = [pl.col(counts).sum(), pl.len().alias("units")]
+        agg = [pl.col(counts).sum(), (~pl.col("unit").is_in(list(NO_UNIT))).sum().alias("units")]
         g = df.group_by(other).agg(agg) if other else df.select(agg)
         frames.append(g.with_columns(scope=pl.lit(scope)))
     out = _linkage_figures(pl.concat(frames, how="diagonal_relaxed"), opts)
@@ -510,8 +521,8 @@ def _national_linkage(per_unit: pl.DataFrame, other: list[str], opts: Options) -
 def _tilslutning(per_unit: pl.DataFrame, units: Units | None, other: list[str],
                  opts: Options) -> pl.DataFrame:
     """Reporting units / units that should report (in the reference), per RHF and in total."""
-    df = per_unit.filter(pl.col("n_reference") > 0).with_columns(
-        (pl.col("n_registry") > 0).alias("reporting"))
+    df = per_unit.filter(pl.col("n_reference") > 0, ~pl.col("unit").is_in(list(NO_UNIT))
+                         ).with_columns((pl.col("n_registry") > 0).alias("reporting"))
     if units is not None:
         df = df.join(units.table.select("unit", "rhf"), on="unit", how="left").with_columns(
             pl.col("rhf").fill_null(UNMATCHED))

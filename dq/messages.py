@@ -1909,6 +1909,16 @@ WARNINGS: dict[str, dict[str, str]] = {
     "coverage.unit_unmatched": {
         "nb": "enheten {unit!r} i {side} finnes ikke i enhetstabellen{closest}",
         "en": "{side} unit {unit!r} matches no unit in the unit table{closest}"},
+    "coverage.reference_without_unit": {
+        "nb": "{n:count} hendelser i referansen har ingen enhet (eller en verdi som ikke er en "
+              "enhet): de telles med nasjonalt, men ikke som en enhet som skal rapportere",
+        "en": "{n:count} reference events have no unit (or a value that is not a unit): they "
+              "count nationally, but not as a unit that should report"},
+    "coverage.reference_without_unit_one": {
+        "nb": "1 hendelse i referansen har ingen enhet (eller en verdi som ikke er en enhet): den "
+              "telles med nasjonalt, men ikke som en enhet som skal rapportere",
+        "en": "1 reference event has no unit (or a value that is not a unit): it counts "
+              "nationally, but not as a unit that should report"},
     "coverage.unit_not_in_reference": {
         "nb": "enheten {unit!r} i registeret finnes ikke i referansen: dekningsgrad kan ikke "
               "beregnes for den{closest}",

@@ -330,3 +330,22 @@ def test_capture_recapture_gives_no_zero_width_interval():
     some = capture.chapman(10, 20, 100)
     assert abs(some["chapman_n"] - (111 * 121 / 101 - 1)) < 1e-9
     assert some["chapman_ci_low"] < some["chapman_n"] < some["chapman_ci_high"]
+
+
+def test_reference_events_without_a_unit_count_nationally_not_as_a_unit(tmp_path):
+    # the registry: 200 events at 4001; NPR: 210 at 4001 and 15 with no unit
+    rows = ["person_id;unit;event_date"] + [f"{i};4001;2023-03-01" for i in range(200)]
+    (tmp_path / "reg.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "agg.csv").write_text("unit;year;n\n4001;2023;210\n;2023;15\n", encoding="utf-8")
+    res = runner.invoke(app, ["coverage", str(tmp_path / "reg.csv"), "--reference",
+                              str(tmp_path / "agg.csv"), "-f", "json", "--lang", "en"])
+    doc = json.loads(res.stdout)
+    nat = {r["scope"]: r for r in doc["national"]}
+    assert (nat["all_units"]["n_registry"], nat["all_units"]["n_reference"]) == (200, 225)
+    assert nat["all_units"]["units"] == 1  # the 15 events are no unit
+    til = next(r for r in doc["tilslutning"] if r["rhf"] == "National")
+    assert (til["units_reporting"], til["units_in_reference"]) == (1, 1)  # was 1 of 2
+    assert doc["not_reporting"] == []
+    missing = next(r for r in doc["results"] if r.get("unit") == "(missing)")
+    assert missing["status"] == "info"
+    assert "15 reference events have no unit" in res.stderr
