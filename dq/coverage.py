@@ -42,8 +42,8 @@ from dq.linkage import link
 from dq.messages import Message
 from dq.spec import Spec
 from dq.stats import with_ci
-from dq.units import (LEVELS, MISSING, NOT_A_UNIT, UNMATCHED, Units, group_value, not_units,
-                      roll_up)
+from dq.units import (LEVELS, MISSING, NO_UNIT, NOT_A_UNIT, UNMATCHED, Units, group_value,
+                      not_units, not_units_message, roll_up)
 
 BANDS = ((0.80, "80–100 %"), (0.60, "60–79 %"), (0.40, "40–59 %"), (0.10, "10–39 %"),
          (0.0, "<10 %"))
@@ -322,16 +322,12 @@ def _read_reference_counts(source: Source, cols: ReferenceColumns,
     return df.group_by("unit", "year").agg(pl.col("n").sum())
 
 
-NO_UNIT = frozenset({MISSING, NOT_A_UNIT})  # the groups of events that name no unit
-
-
 def reference_names(counts: pl.DataFrame) -> set[str]:
     """Without a unit table, the unit values a registry may print: SKDE's public hospital
     structure and every unit NPR's aggregate counts name (``dq.units.public``)."""
-    from dq.units import NOT_A_UNIT, public_names
+    from dq.units import public_names
 
-    named = {u for u in counts["unit"].drop_nulls().unique().to_list()
-             if u not in (NOT_A_UNIT, MISSING)}
+    named = set(counts["unit"].drop_nulls().unique().to_list()) - NO_UNIT
     return set(public_names()) | named
 
 
@@ -382,7 +378,7 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     ref = _apply(ref, ref_map).group_by("unit", "year").agg(pl.col("n").sum())
     unmatched_reference: list[dict[str, object]] = []
     for u in ref_nomatch:
-        close = [] if u in (NOT_A_UNIT, MISSING) else _closest(u, matcher.candidates())
+        close = [] if u in NO_UNIT else _closest(u, matcher.candidates())
         unmatched_reference.append({"unit": u, "closest": close})
         warnings.append(_unmatched(Message("coverage.side.reference"), u, close))
 
@@ -395,7 +391,7 @@ def aggregate(registry: Source, references: list[Source], spec: Spec, units: Uni
     ref_labels = sorted(names.get(u, u) for u in ref_units)
     unmatched_registry: list[dict[str, object]] = []
     for u in sorted(reg_units - ref_units):
-        close = [] if u in (NOT_A_UNIT, MISSING) else _closest(names.get(u, u), ref_labels)
+        close = [] if u in NO_UNIT else _closest(names.get(u, u), ref_labels)
         unmatched_registry.append({"unit": u, "unit_name": names.get(u), "closest": close})
         warnings.append(Message("coverage.unit_not_in_reference", unit=group_value(names.get(u, u)),
                                 closest=Message("coverage.closest_reference", names=close)
@@ -593,13 +589,12 @@ class _UnitText:
 
     def warnings(self, labels: list[Message]) -> list[str]:
         out: list[str] = []
-        if self.hidden:
-            out.append(Message("units.not_units", column=self.column, n=len(self.hidden),
-                               where=Message("units.where_table" if self.known
-                                             else "units.where_public")))
+        hidden = not_units_message(self.column, len(self.hidden), bool(self.known))
+        if hidden is not None:
+            out.append(hidden)
         for label, values in zip(labels, self.unmatched, strict=True):
             for u in sorted(values):
-                close = [] if u in (NOT_A_UNIT, MISSING) else _closest(u, self.matcher.candidates())
+                close = [] if u in NO_UNIT else _closest(u, self.matcher.candidates())
                 out.append(_unmatched(label, u, close))
         return out
 

@@ -37,6 +37,7 @@ class Units:
 NOT_A_UNIT = "(not a unit id)"
 UNMATCHED = "(unmatched)"
 MISSING = "(missing)"
+NO_UNIT = frozenset({MISSING, NOT_A_UNIT})  # the groups of values that name no unit
 # The groups dq makes itself, in the catalogue's words ("(ikke en enhet)" in nb).
 _GROUP_WORDS = {NOT_A_UNIT: "group.not_a_unit", UNMATCHED: "group.unmatched",
                 MISSING: "group.missing"}
@@ -107,9 +108,13 @@ def not_units(df: pl.DataFrame, column: str, known: set[str] | None, *,
 
     values = df.select(as_text(pl.col("unit"), df.schema["unit"]).unique().alias("unit"))
     n = values.select((public(pl.col("unit"), known) == NOT_A_UNIT).sum()).item()
+    return not_units_message(column, n, bool(known) if table is None else table)
+
+
+def not_units_message(column: str, n: int, table: bool) -> Message | None:
+    """The warning ``not_units`` gives, for ``n`` distinct hidden values (None for none)."""
     if not n:
         return None
-    table = bool(known) if table is None else table
     return Message("units.not_units", column=column, n=n,
                    where=Message("units.where_table" if table else "units.where_public"))
 
