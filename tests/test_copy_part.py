@@ -1,7 +1,7 @@
-"""The UTF-8 copy of a cp1252/Latin-1 export made by two processes (dq.io.copy_part): whatever
-the split, the chunk size and the bytes, it must equal Python's codec on the whole file, find
-the same quote and whitespace, refuse the same first undefined byte, and not depend on the
-second process being right."""
+"""The UTF-8 copy of a cp1252/Latin-1 export (dq.io.copy_part), made in C (dq._utf8copy) or,
+without it, by two Python processes: whatever the chunk size, the split and the bytes, it must
+equal Python's codec on the whole file, find the same quote and whitespace, refuse the same
+first undefined byte, and (in Python) not depend on the second process being right."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ _UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 
 
 def _two_processes(mp: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    """Two processes for any file, on any machine."""
+    """Two processes for any file, on any machine (and not the compiled copy)."""
+    mp.setattr(copy_part, "compiled", lambda: None)
     mp.setattr(copy_part, "PARALLEL_MIN_BYTES", 0)
     mp.setattr(copy_part, "_cores", lambda: 2)
     return mp
@@ -181,10 +182,14 @@ def test_without_reads_and_writes_at_offsets_the_copy_is_made_in_one_pass(tmp_pa
     assert out.has_quote is False and out.whitespace == frozenset({" "})
 
 
-def test_with_standard_input_closed_the_copy_is_still_right(tmp_path):
+@pytest.mark.parametrize("way", ["python", "compiled"])
+def test_with_standard_input_closed_the_copy_is_still_right(tmp_path, way):
     # the copy's descriptor is then 0, where the second process's own standard input goes
     import subprocess
     import sys
+
+    if way == "compiled":
+        _require_compiled()
 
     path = tmp_path / "x.csv"
     path.write_bytes(_TEXT)
@@ -193,7 +198,9 @@ def test_with_standard_input_closed_the_copy_is_still_right(tmp_path):
         "from dq.io import copy_part, sniff\n"
         "from dq.tempfiles import unlinked_file\n"
         "copy_part.PARALLEL_MIN_BYTES = 0; copy_part._cores = lambda: 2\n"
-        "answers = []; real = copy_part._answer\n"
+        f"compiled = copy_part.compiled() if {way == 'compiled'} else None\n"
+        "copy_part.compiled = lambda: compiled\n"
+        "answers = [{'at': 0}] if compiled else []; real = copy_part._answer\n"
         "copy_part._answer = lambda p: answers.append(real(p)) or answers[-1]\n"
         "fd, name = unlinked_file(size_hint=1)\n"
         "assert fd == 0, fd\n"
@@ -206,3 +213,141 @@ def test_with_standard_input_closed_the_copy_is_still_right(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                          text=True, stdin=subprocess.DEVNULL)
     assert out.stdout.split() == ["True", "True"], out.stdout + out.stderr[-500:]
+
+
+# --- the compiled copy (dq._utf8copy) -----------------------------------------------------------
+
+def _require_compiled():
+    to_utf8 = copy_part.compiled()
+    if to_utf8 is None:
+        if os.environ.get("DQ_REQUIRE_COMPILED") == "1":
+            pytest.fail("dq._utf8copy is not built: pip install -e . builds it (needs a C "
+                        "compiler)")
+        pytest.skip("dq._utf8copy is not built (no C compiler at install)")
+    return to_utf8
+
+
+def _copy_compiled(tmp, data: bytes, codec: str, chunk: int) -> tuple[bytes, sniff.CopiedPart]:
+    to_utf8 = _require_compiled()
+    src_path, dst_path = tmp / "x.csv", tmp / "x.copy"
+    src_path.write_bytes(data)
+    with open(src_path, "rb") as src:
+        fd = os.open(dst_path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            part = copy_part.copy_compiled(src.fileno(), len(data), codec, fd, to_utf8, chunk)
+        finally:
+            os.close(fd)
+    return dst_path.read_bytes(), part
+
+
+def test_the_compiled_copy_is_built_where_ci_runs():
+    # .ci/run sets DQ_REQUIRE_COMPILED=1: there the fast path must be the one tested
+    _require_compiled()
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.sampled_from(_PIECES + [b"\x81", b"\x9d", b"abcdefgh" * 3]),
+                      max_size=120),
+       codec=st.sampled_from(["cp1252", "latin-1"]),
+       chunk=st.sampled_from([1, 2, 5, 7, 8, 9, 16, 64, 1 << 22]))
+def test_the_compiled_copy_copies_what_the_codec_copies(tmp_path_factory, parts, codec, chunk):
+    data = b"".join(parts)
+    copy, part = _copy_compiled(tmp_path_factory.mktemp("c"), data, codec, chunk)
+    bad = _first_undefined(data, codec)
+    assert part.bad == bad
+    if bad is not None:
+        # everything before the undefined byte was copied, nothing after it
+        assert copy == data[:bad].decode(codec).encode("utf-8")
+        assert part.written == len(copy)
+        return
+    utf8 = data.decode(codec).encode("utf-8")
+    assert copy == utf8
+    assert part.written == len(utf8)
+    assert part.has_quote == (b'"' in data)
+    whole = sniff.whitespace_in(utf8)
+    assert bool(part.whitespace - {"\t"}) == bool(whole - {"\t"})
+    if not whole - {"\t"}:
+        assert part.whitespace == whole
+
+
+def test_every_byte_converts_as_pythons_codec_converts_it():
+    to_utf8 = _require_compiled()
+    for codec in ("cp1252", "latin-1"):
+        table = copy_part.utf8_table(codec)
+        for value in range(256):
+            # the byte alone, after 7 and after 8 ASCII bytes (the 8-byte step and the tail)
+            for before in (b"", b"x" * 7, b"x" * 8, b"x" * 15):
+                src = before + bytes([value]) + b"y" * 9
+                out = bytearray(3 * len(src))
+                written, bad = to_utf8(memoryview(src), out, table)
+                try:
+                    expected = src.decode(codec).encode("utf-8")
+                except UnicodeDecodeError:
+                    assert (codec, value, bad) == ("cp1252", value, len(before))
+                    assert bytes(out[:written]) == before
+                    continue
+                assert bad == -1
+                assert bytes(out[:written]) == expected, (codec, value, before)
+
+
+def test_the_compiled_copy_writes_no_byte_past_its_length():
+    # a source whose length is a multiple of 8 and all ASCII ends exactly there (a bug once
+    # read and wrote one byte past the end of each such chunk)
+    to_utf8 = _require_compiled()
+    table = copy_part.utf8_table("cp1252")
+    for size in (0, 1, 7, 8, 9, 16, 24, 4096):
+        src = b"a;b\r\n12;" * size
+        src = src[:size]
+        out = bytearray(b"\xee" * (3 * size + 8))
+        written, bad = to_utf8(memoryview(src), out, table)
+        assert (written, bad) == (size, -1)
+        assert bytes(out[:size]) == src
+        assert out[size:] == b"\xee" * (2 * size + 8)
+
+
+def test_the_compiled_copy_refuses_a_small_buffer_or_a_wrong_table():
+    to_utf8 = _require_compiled()
+    table = copy_part.utf8_table("cp1252")
+    with pytest.raises(ValueError):
+        to_utf8(memoryview(b"abc"), bytearray(8), table)
+    with pytest.raises(ValueError):
+        to_utf8(memoryview(b"abc"), bytearray(9), table[:-1])
+    with pytest.raises(TypeError):
+        to_utf8(memoryview(b"abc"), b"read-only", table)
+
+
+def test_a_cp1252_export_read_through_the_compiled_copy_reads_as_its_utf8_twin(tmp_path):
+    import polars as pl
+    from polars.testing import assert_frame_equal
+
+    from dq.io import scan
+
+    _require_compiled()
+    rows = "".join(f"{i % 7};Ærlig Øystein – «{i}»;{'' if i % 5 else '  '};{i % 3},5\r\n"
+                   for i in range(20000))
+    text = "Avd;Navn;Merknad;Vekt\r\n" + rows
+    (tmp_path / "cp.csv").write_bytes(text.encode("cp1252"))
+    (tmp_path / "u8.csv").write_bytes(text.encode("utf-8"))
+    cp = scan(tmp_path / "cp.csv", encoding="cp1252", prefetch_hash=False)
+    u8 = scan(tmp_path / "u8.csv", prefetch_hash=False)
+    assert_frame_equal(cp.lf.collect(), u8.lf.collect())
+    assert cp.infos[0].blank_free == u8.infos[0].blank_free
+    assert cp.lf.select(pl.col("Merknad").null_count()).collect().item() == 20000
+
+
+def test_without_the_compiled_part_the_copy_is_made_in_python(tmp_path, monkeypatch):
+    calls = []
+    real = copy_part.copy_in_parallel
+    monkeypatch.setattr(copy_part, "compiled", lambda: None)
+    monkeypatch.setattr(copy_part, "copy_in_parallel",
+                        lambda *a: calls.append(a) or real(*a))
+    path = tmp_path / "x.csv"
+    path.write_bytes(_TEXT)
+    dialect = sniff.Dialect("cp1252", ";", False, False, True, "\n", True, None)
+    fd = os.open(tmp_path / "x.copy", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        sniff.transcode(path, dialect, fd)
+    finally:
+        os.close(fd)
+    assert len(calls) == 1
+    assert (tmp_path / "x.copy").read_bytes() == _TEXT.decode("cp1252").encode("utf-8")

@@ -28,7 +28,11 @@ def test_readme_opens_with_the_two_setup_commands():
     assert block is not None
     first, second = block.group(1).strip().splitlines()
     assert first.startswith("pip install . && dq ")
-    assert second == "pip install '.[test]' && pytest"
+    assert second == "pip install -e '.[test]' && pytest"
+    # CI installs as the README says: in place, so the compiled copy is built where the tests
+    # import dq from
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m pip install --quiet -e '.[test]'" in ci
 
 
 def test_readme_documents_every_exit_code():

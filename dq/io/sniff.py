@@ -696,7 +696,7 @@ def single_byte_to_utf8(chunk: bytes | bytearray | memoryview, codec: str) -> by
     return data
 
 
-def _write_all(fd: int, data: bytes, at: int) -> None:
+def write_all(fd: int, data: bytes | memoryview, at: int) -> None:
     view = memoryview(data)
     while view:
         done = os.pwrite(fd, view, at)
@@ -705,42 +705,66 @@ def _write_all(fd: int, data: bytes, at: int) -> None:
         view, at = view[done:], at + done
 
 
+class CopySurvey:
+    """What a UTF-8 copy holds that reading it depends on, gathered chunk by chunk in file order:
+    a '"' anywhere, and the whitespace (as :func:`whitespace_in` names it; a CR that ends a chunk
+    counts as a line end when LF comes next). Once a space other than a tab is found the rest is
+    not looked for."""
+
+    def __init__(self) -> None:
+        self.has_quote = False
+        self.spaces: set[str] = set()
+        self._cr_before = False  # the last chunk ended with a CR: a line end only if LF follows
+
+    @property
+    def looking(self) -> bool:
+        return not self.spaces - {"\t"}
+
+    def see(self, source: bytes | bytearray, n: int, copy: bytes | bytearray | None) -> None:
+        """The next chunk: its first ``n`` bytes of ``source`` (the export's bytes), and its
+        UTF-8 ``copy`` (needed only while :attr:`looking`)."""
+        self.has_quote = self.has_quote or source.find(b'"', 0, n) >= 0
+        if not self.looking or copy is None:
+            return
+        if self._cr_before and not copy.startswith(b"\n"):
+            self.spaces.add("\r")
+        self._cr_before = copy.endswith(b"\r")
+        self.spaces |= whitespace_in(copy[:-1] if self._cr_before else copy)
+
+    def part(self, written: int, next_byte: bytes, bad: int | None = None) -> CopiedPart:
+        """What the part copied holds; ``next_byte``: the byte after it in the file."""
+        if self._cr_before and self.looking and next_byte != b"\n":
+            self.spaces.add("\r")
+        return CopiedPart(written, self.has_quote, frozenset(self.spaces), bad)
+
+
 def copy_single_byte(src: int, start: int, end: int, codec: str, dst: int, at: int,
                      chunk: int | None = None,
                      go_on: Callable[[], bool] | None = None) -> CopiedPart:
     """Copy bytes ``start``–``end`` of the cp1252/Latin-1 file open as ``src`` to UTF-8, written
-    to ``dst`` from offset ``at`` on (LF and CRLF line ends are kept as they are). Stops at the
-    first byte the codec leaves undefined and says where. Both descriptors stay open; their
-    offsets are not used, so two processes can copy two parts of one file at once. ``go_on``,
-    asked before each chunk, may stop the copy."""
+    to ``dst`` from offset ``at`` on (LF and CRLF line ends are kept as they are), with Python's
+    codecs. Stops at the first byte the codec leaves undefined and says where. Both descriptors
+    stay open; their offsets are not used, so two processes can copy two parts of one file at
+    once. ``go_on``, asked before each chunk, may stop the copy."""
     chunk = chunk or COPY_CHUNK
     buf = bytearray(chunk)
     view = memoryview(buf)
-    has_quote = False
-    spaces: set[str] = set()
+    survey = CopySurvey()
     offset, written = start, 0
-    cr_before = False  # the last chunk ended with a CR: a line end only if LF comes next
     while offset < end and (go_on is None or go_on()):
         n = os.preadv(src, [view[:min(chunk, end - offset)]], offset)
         if not n:
             break
-        part = view[:n]
         try:
-            data = single_byte_to_utf8(part, codec)
+            data = single_byte_to_utf8(view[:n], codec)
         except UnicodeDecodeError as exc:
-            return CopiedPart(written, has_quote, frozenset(spaces), bad=offset + exc.start)
-        has_quote = has_quote or buf.find(b'"', 0, n) >= 0
-        if not spaces - {"\t"}:  # no whitespace yet but perhaps the separator
-            if cr_before and not data.startswith(b"\n"):
-                spaces.add("\r")
-            cr_before = data.endswith(b"\r")
-            spaces |= whitespace_in(data[:-1] if cr_before else data)
-        _write_all(dst, data, at + written)
+            return CopiedPart(written, survey.has_quote, frozenset(survey.spaces),
+                              bad=offset + exc.start)
+        survey.see(buf, n, data)
+        write_all(dst, data, at + written)
         written += len(data)
         offset += n
-    if cr_before and not spaces - {"\t"} and os.pread(src, 1, end) != b"\n":
-        spaces.add("\r")
-    return CopiedPart(written, has_quote, frozenset(spaces))
+    return survey.part(written, os.pread(src, 1, end) if survey.looking else b"")
 
 
 def _undecodable(path: Path, dialect: Dialect, where: int | None) -> InputError:
@@ -761,8 +785,8 @@ def transcode(path: Path, dialect: Dialect, fd: int) -> Dialect:
             from dq.io import copy_part
 
             with path.open("rb", buffering=0) as src:
-                part = copy_part.copy_in_parallel(src.fileno(), os.fstat(src.fileno()).st_size,
-                                                  dialect.codec, fd)
+                part = copy_part.copy(src.fileno(), os.fstat(src.fileno()).st_size,
+                                      dialect.codec, fd)
             if part.bad is not None:
                 raise _undecodable(path, dialect, part.bad)
             has_quote, spaces = part.has_quote, part.whitespace

@@ -1,0 +1,3 @@
+# dq/_utf8copy.c: the cp1252/Latin-1 copy to UTF-8 (optional; see dq.io.copy_part)
+
+def to_utf8(src: memoryview | bytes, dst: bytearray, table: bytes, /) -> tuple[int, int]: ...
