@@ -2582,6 +2582,13 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "terskel{closest}",
         "en": "[checks.\"{key}\"] matches no check of this run and sets no threshold{closest}"},
     "report.closest_check": {"nb": "; mente du {id!r}?", "en": "; did you mean {id!r}?"},
+    "timeliness.unread_dates": {
+        "nb": "[timeliness] {key}: {n:count} ferdigstilte registreringer der {column} ikke kan "
+              "leses som dato, er holdt utenfor aktualiteten; sett [dataset] date_format til "
+              "formatet registeret skriver datoer i, eller rett verdiene",
+        "en": "[timeliness] {key}: {n:count} finished records whose {column} cannot be read as "
+              "a date are left out of timeliness; set [dataset] date_format to the format the "
+              "registry writes dates in, or fix the values"},
     "report.study_no_period": {
         "nb": "[{section}] sier ikke hvilke år studien trakk registreringene fra, så tallene "
               "fra den har ingen periode; oppgi period, f.eks. period = 2023 eller "

@@ -15,27 +15,50 @@ import polars as pl
 from dq.checks.model import Check
 from dq.io import Source
 from dq.io.values import as_date, year as year_of
+from dq.messages import Message
 from dq.spec import Spec
 from dq.stats import wilson
 
 
+def registration_date(source: Source, spec: Spec, column: str, dtype: pl.DataType) -> pl.Expr:
+    """The registration date: in the format detected for the column, else in ``[dataset]
+    date_format`` (the registry's own way of writing dates) or any format registries write."""
+    detected = source.date_formats.get(column)
+    reg = as_date(pl.col(column), dtype, detected)
+    declared = spec.dataset.date_format
+    if detected is None and declared:
+        reg = pl.coalesce(as_date(pl.col(column), dtype, declared), reg)
+    return reg
+
+
 def checks(source: Source, spec: Spec, finished: pl.LazyFrame, event: pl.Expr,
            unit: pl.Expr | None, names: dict[str, str], export_date: date | None,
-           year: int | None = None) -> tuple[list[Check], pl.DataFrame | None]:
+           year: int | None = None, warnings: list[str] | None = None
+           ) -> tuple[list[Check], pl.DataFrame | None]:
     """Registered within the limit: graded on ``year`` (default: the latest year), with the
-    year before and every year as the trend; by unit for that year; freshness of the export."""
+    year before and every year as the trend; by unit for that year; freshness of the export.
+    Finished records whose registration date is written but cannot be read are left out, and
+    counted in a warning (added to ``warnings``)."""
     t = spec.timeliness
     column = t.created or t.closed
     out: list[Check] = []
     if column is None:
         return out, None
     schema = source.lf.collect_schema()
-    reg = as_date(pl.col(column), schema[column], source.date_formats.get(column))
+    reg = registration_date(source, spec, column, schema[column])
     delay = (reg - event).dt.total_days().alias("delay")
     # Registered before the event is no timely registration but a date error: not within.
     within = pl.col("delay").is_between(0, t.limit_days)
+    written = (pl.col(column).is_not_null() if schema[column] != pl.String else
+               pl.col(column).str.strip_chars().str.len_bytes() > 0)
     base = finished.select(year_of(event).alias("year"), delay,
+                           (written & reg.is_null()).alias("unread"),
                            *( [unit.alias("unit")] if unit is not None else []))
+    unread = (base.filter(pl.col("year").is_not_null())
+              .select(pl.col("unread").sum()).collect(engine="streaming").item())
+    if unread and warnings is not None:
+        warnings.append(Message("timeliness.unread_dates", column=column, n=int(unread),
+                                key="created" if t.created else "closed"))
     per_year = (base.filter(pl.col("delay").is_not_null()).group_by("year")
                 .agg(pl.len().alias("n"), within.sum().alias("within"),
                      pl.col("delay").median().alias("median"),

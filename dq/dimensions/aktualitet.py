@@ -21,7 +21,8 @@ def assess(ctx: Context) -> Assessment:
                         ctx.units.known() if ctx.units is not None else None)
             if ds.unit else None)
     checks, by_unit = timeliness.checks(ctx.source, ctx.spec, ctx.finished, ctx.event, unit,
-                                        ctx.names, ctx.export_date, ctx.report_year)
+                                        ctx.names, ctx.export_date, ctx.report_year,
+                                        warnings=out.warnings)
     out.checks += checks
     if by_unit is not None:
         out.figures["delay"] = by_unit

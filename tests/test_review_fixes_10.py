@@ -1,0 +1,81 @@
+"""Session 10: timeliness reads the registration date as the spec says the registry writes dates,
+and says how many it could not read."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from tests.conftest import ROOT, run
+
+EXAMPLE = ROOT / "examples" / "hoftebrudd"
+_DATES = ("Bruddato", "Innleggelsesdato", "Operasjonsdato", "OpprettetDato", "ForstLukket")
+
+
+def _rewrite(tmp_path: Path, change) -> Path:  # noqa: ANN001 - (fields, header) -> None
+    ex = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, ex)
+    lines = (ex / "hoftebrudd.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    out = [lines[0]]
+    for line in lines[1:]:
+        fields = line.split(";")
+        change(fields, header)
+        out.append(";".join(fields))
+    (ex / "hoftebrudd.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
+    return ex
+
+
+def _timeliness(spec: Path) -> tuple[list[tuple], list[str]]:
+    out = spec.parent / "r.json"
+    result = run("report", spec, "-f", "json", "-o", out, "--lang", "en")
+    assert result.exit_code == 1, result.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    rows = [(r["id"], r["status"], r["numerator"], r["denominator"], r["period"])
+            for r in report["results"] if r["dimension"] == "aktualitet" and r["unit"] is None]
+    return rows, report["warnings"]
+
+
+def test_registration_dates_in_the_declared_format_are_read(tmp_path):
+    """A registry writing dates as 31/12/2023 declares date_format = "%d/%m/%Y". Before, the
+    registration date (a format dq does not detect) was read with the detected formats only:
+    every delay was unknown and timeliness was silently not assessed."""
+    def slashes(fields, header):  # noqa: ANN001
+        for name in _DATES:
+            i = header.index(name)
+            fields[i] = re.sub(r"^(\d\d)\.(\d\d)\.(\d{4}).*$", r"\1/\2/\3", fields[i])
+
+    ex = _rewrite(tmp_path, slashes)
+    spec = ex / "dq.toml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        'date_format = "%d.%m.%Y"', 'date_format = "%d/%m/%Y"'), encoding="utf-8")
+    rows, warnings = _timeliness(spec)
+    original, _ = _timeliness(EXAMPLE / "dq.toml")
+    # the example's registration dates carry a time of day; the delay is counted in days, so
+    # the same figures: 2023 3,777 of 3,928 within 30 days (tests/golden)
+    assert rows == original
+    assert ("aktualitet.registrering", "pass", 3777.0, 3928.0, "2023") in rows
+    assert not [w for w in warnings if "[timeliness]" in w]
+
+
+def test_registration_dates_that_cannot_be_read_are_counted_in_a_warning(tmp_path):
+    garbled: list[str] = []
+
+    def garble(fields, header):  # noqa: ANN001
+        status, created = header.index("SkjemaStatus"), header.index("OpprettetDato")
+        year = fields[header.index("Operasjonsdato")][-4:]
+        if fields[status] == "2" and year == "2023" and len(garbled) < 7:
+            garbled.append(fields[created])
+            fields[created] = "31.02.2023 09:00:00"  # no such day
+
+    ex = _rewrite(tmp_path, garble)
+    rows, warnings = _timeliness(ex / "dq.toml")
+    assert len(garbled) == 7
+    assert ("[timeliness] created: 7 finished records whose OpprettetDato cannot be read as a "
+            "date are left out of timeliness; set [dataset] date_format to the format the "
+            "registry writes dates in, or fix the values") in warnings
+    # the 7 records are left out of 2023's denominator (3,928 before)
+    national = next(r for r in rows if r[0] == "aktualitet.registrering")
+    assert national[3] == 3928 - 7 and national[4] == "2023"
