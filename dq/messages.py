@@ -3740,8 +3740,9 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
         "nb": "--figures {folder}: kan ikke lage mappen ({why}); velg en mappe du kan skrive i",
         "en": "--figures {folder}: cannot create the folder ({why}); choose a writable folder"},
     # dq coverage (dq.coverage, dq.cli.coverage)
-    "coverage.by_levels": {"nb": "--by {keys}: dekningsgrad grupperes etter unit, hf, rhf og year",
-                           "en": "--by {keys}: coverage groups by unit, hf, rhf and year"},
+    "coverage.by_levels": {"nb": "[[--by||by]] {keys}: dekningsgrad grupperes etter unit, hf, "
+                                 "rhf og year",
+                           "en": "[[--by||by]] {keys}: coverage groups by unit, hf, rhf and year"},
     "coverage.no_reference": {
         "nb": "ingen referanse: oppgi --reference FILE eller sett [coverage] references",
         "en": "no reference: pass --reference FILE or set [coverage] references"},
@@ -3774,8 +3775,8 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
         "nb": "oppgi dem [[med --person/--date/--unit eller ]]i dq.toml [coverage.reference]",
         "en": "name them [[with --person/--date/--unit or ]]in dq.toml [coverage.reference]"},
     "coverage.by_needs_units": {
-        "nb": "--by {level} trenger en enhetstabell: sett [units] table i dq.toml",
-        "en": "--by {level} needs a unit table: set [units] table in dq.toml"},
+        "nb": "[[--by||by]] {level} trenger en enhetstabell: sett [units] table i dq.toml",
+        "en": "[[--by||by]] {level} needs a unit table: set [units] table in dq.toml"},
     "coverage.no_common_year": {
         "nb": "{reference}: ingen år felles med registeret (registeret {registry_years}, "
               "referansen {reference_years}); sjekk årskolonnen og perioden for "
@@ -3889,34 +3890,41 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
         "nb": "datogrensen {value!r} er ikke en ISO-dato (ÅÅÅÅ-MM-DD) eller 'today'",
         "en": "date bound {value!r} is not an ISO date (YYYY-MM-DD) or 'today'"},
     # --by (dq.grouping)
-    "grouping.twice": {"nb": "--by nevner {keys} to ganger", "en": "--by names {keys} twice"},
+    "grouping.twice": {"nb": "[[--by||by]] nevner {keys} to ganger", "en": "[[--by||by]] names "
+                             "{keys} twice"},
     "grouping.needs_unit": {
-        "nb": "--by {name} trenger enhetskolonnen: sett [dataset] unit i dq.toml",
-        "en": "--by {name} needs the unit column: set [dataset] unit in dq.toml"},
+        "nb": "[[--by||by]] {name} trenger enhetskolonnen: sett [dataset] unit i dq.toml",
+        "en": "[[--by||by]] {name} needs the unit column: set [dataset] unit in dq.toml"},
     "grouping.needs_unit_or_option": {
-        "nb": "--by {name} trenger enhetskolonnen: sett [dataset] unit i dq.toml[[ eller oppgi "
+        "nb": "[[--by||by]] {name} trenger enhetskolonnen: sett [dataset] unit i dq.toml[[ eller "
+              "oppgi "
               "--unit]]",
-        "en": "--by {name} needs the unit column: set [dataset] unit in dq.toml[[ or pass "
+        "en": "[[--by||by]] {name} needs the unit column: set [dataset] unit in dq.toml[[ or pass "
               "--unit]]"},
     "grouping.needs_units": {
-        "nb": "--by {name} trenger en enhetstabell: sett [units] table i dq.toml (kolonnene "
+        "nb": "[[--by||by]] {name} trenger en enhetstabell: sett [units] table i dq.toml "
+              "(kolonnene "
               "unit_id, unit_name, hf, rhf)",
-        "en": "--by {name} needs a unit table: set [units] table in dq.toml (columns unit_id, "
+        "en": "[[--by||by]] {name} needs a unit table: set [units] table in dq.toml (columns "
+              "unit_id, "
               "unit_name, hf, rhf)"},
     "grouping.needs_date": {
-        "nb": "--by year trenger hendelsesdatoen: sett [dataset] event_date i dq.toml",
-        "en": "--by year needs the event date: set [dataset] event_date in dq.toml"},
+        "nb": "[[--by||by]] year trenger hendelsesdatoen: sett [dataset] event_date i dq.toml",
+        "en": "[[--by||by]] year needs the event date: set [dataset] event_date in dq.toml"},
     "grouping.unknown": {
-        "nb": "--by {name!r} er verken en rolle ({roles}) eller en kolonne i {file} (kolonner: "
+        "nb": "[[--by||by]] {name!r} er verken en rolle ({roles}) eller en kolonne i {file} "
+              "(kolonner: "
               "{columns})",
-        "en": "--by {name!r} is neither a role ({roles}) nor a column of {file} (columns: "
+        "en": "[[--by||by]] {name!r} is neither a role ({roles}) nor a column of {file} (columns: "
               "{columns})"},
     "grouping.not_categorical": {
-        "nb": "--by {name!r}: resultatene kan grupperes etter rollene {roles} eller etter en "
+        "nb": "[[--by||by]] {name!r}: resultatene kan grupperes etter rollene {roles} eller "
+              "etter en "
               "kategorisk variabel med deklarerte koder; deklarer [variables.{name}] med koder i "
               "dq.toml (gruppeverdiene skrives ut, så en kolonne uten kodeliste kunne skrive ut "
               "pasientdata)",
-        "en": "--by {name!r}: results can be grouped by the roles {roles} or by a categorical "
+        "en": "[[--by||by]] {name!r}: results can be grouped by the roles {roles} or by a "
+              "categorical "
               "variable with declared codes; declare [variables.{name}] with codes in dq.toml "
               "(group values are printed, so a column without a code list could print patient "
               "data)"},

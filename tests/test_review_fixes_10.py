@@ -79,3 +79,21 @@ def test_registration_dates_that_cannot_be_read_are_counted_in_a_warning(tmp_pat
     # the 7 records are left out of 2023's denominator (3,928 before)
     national = next(r for r in rows if r[0] == "aktualitet.registrering")
     assert national[3] == 3928 - 7 and national[4] == "2023"
+
+
+def test_library_errors_name_the_parameter_not_the_option(tmp_path):
+    """dq.completeness(..., by="year") names ``by``, not the command line's ``--by``; the
+    command still names ``--by``."""
+    import pytest
+
+    import dq
+    import dq.errors
+
+    data = tmp_path / "x.csv"
+    data.write_text("A;B\n1;2\n", encoding="utf-8")
+    with pytest.raises(dq.errors.DQError) as info:
+        dq.completeness(data, by="year")
+    assert str(info.value).startswith("by year needs the event date"), str(info.value)
+    result = run("completeness", data, "--by", "year", "--lang", "en")
+    assert result.exit_code == 2
+    assert "--by year needs the event date" in result.stderr
