@@ -72,6 +72,34 @@ def _missing(spec: Spec, source: Source, where: str, cond: str, name: str,
                               condition=cond, column=name, file=files, hint=hint))
 
 
+def _kind(dtype: pl.DataType, typed_as: pl.DataType | None) -> str:
+    """How a condition sees a column: "date", "number" or "text"."""
+    seen = typed_as if typed_as is not None else dtype
+    if seen.is_temporal():
+        return "date"
+    if seen.is_numeric():
+        return "number"
+    return "text"
+
+
+def _mismatch(spec: Spec, where: str, cond: str, typed_cols: dict[str, pl.Expr],
+              schema: pl.Schema) -> Message:
+    """A comparison the columns' types do not allow, with the fix for the kind of column it
+    compares: a date with DATE '…', a number with a number, text with text."""
+    probe = pl.LazyFrame(schema=schema).select(
+        e.alias(n) for n, e in typed_cols.items()).collect_schema()
+    kinds = {n: _kind(schema[n], probe.get(n)) for n in typed_cols
+             if n in condition_columns(cond)}
+    shown = [Message("condition.column_kind", column=n, kind=Message(f"condition.kind.{k}"))
+             for n, k in kinds.items()]
+    fix = ("date" if "date" in kinds.values() else "number" if "number" in kinds.values()
+           else "text")
+    of_kind = [n for n, k in kinds.items() if k == fix]
+    name = of_kind[0] if len(of_kind) == 1 else "NAME"
+    return Message("condition.type", spec=_spec_name(spec), where=where, condition=cond,
+                   columns=shown, fix=Message(f"condition.fix.{fix}", name=name))
+
+
 def with_conditions(lf: pl.LazyFrame, spec: Spec, source: Source,
                     conditions: dict[str, tuple[str, str]]) -> pl.LazyFrame:
     """Add one boolean column per condition, named by its key.
@@ -105,8 +133,7 @@ def with_conditions(lf: pl.LazyFrame, spec: Spec, source: Source,
             out = lf.head(1).select(pl.sql_expr(cond).alias("__c")).collect()
         except pl.exceptions.PolarsError:
             # The engine's message quotes row values: say what is wrong in dq's own words.
-            raise ConfigError(Message("condition.type", spec=_spec_name(spec), where=where,
-                                      condition=cond, columns=cols)) from None
+            raise ConfigError(_mismatch(spec, where, cond, typed_cols, schema)) from None
         if out.schema["__c"] not in (pl.Boolean, pl.Null):
             raise ConfigError(Message("condition.not_boolean", spec=_spec_name(spec),
                                       where=where, condition=cond,

@@ -3112,11 +3112,28 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     # ---- conditions of the spec evaluated on the data (dq.conditions)
     "condition.type": {
         "nb": "{spec}: {where}: betingelsen {condition!r} kan ikke evalueres på dataene: typen "
-              "til {columns} passer ikke til sammenligningen; oppgi den i [variables.NAME] (type "
-              "= \"integer\", \"date\", …) eller sammenlign med tekst ('2')",
+              "til {columns:list} passer ikke til sammenligningen; {fix}",
         "en": "{spec}: {where}: the condition {condition!r} cannot be evaluated on the data: the "
-              "type of {columns} does not fit the comparison; declare it in [variables.NAME] "
-              "(type = \"integer\", \"date\", …) or compare with text ('2')"},
+              "type of {columns:list} does not fit the comparison; {fix}"},
+    "condition.column_kind": {"nb": "{column} ({kind})", "en": "{column} ({kind})"},
+    "condition.kind.date": {"nb": "dato", "en": "date"},
+    "condition.kind.number": {"nb": "tall", "en": "number"},
+    "condition.kind.text": {"nb": "tekst", "en": "text"},
+    "condition.fix.date": {
+        "nb": "sammenlign en dato med en dato skrevet DATE 'ÅÅÅÅ-MM-DD', f.eks. "
+              "{name} >= DATE '2023-01-01'",
+        "en": "compare a date with a date written DATE 'YYYY-MM-DD', e.g. "
+              "{name} >= DATE '2023-01-01'"},
+    "condition.fix.number": {
+        "nb": "sammenlign et tall med et tall (2, ikke '2'), eller oppgi kolonnens type i "
+              "[variables.{name}] (type = \"text\")",
+        "en": "compare a number with a number (2, not '2'), or declare the column's type in "
+              "[variables.{name}] (type = \"text\")"},
+    "condition.fix.text": {
+        "nb": "oppgi typen i [variables.{name}] (type = \"integer\", \"date\", …) eller "
+              "sammenlign med tekst ('2')",
+        "en": "declare its type in [variables.{name}] (type = \"integer\", \"date\", …) or "
+              "compare with text ('2')"},
     "condition.missing_column": {
         "nb": "{spec}: {where}: betingelsen {condition!r} nevner kolonnen {column!r}, som ikke "
               "finnes i {file}{hint}; rett navnet i spesifikasjonen",

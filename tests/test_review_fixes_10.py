@@ -97,3 +97,31 @@ def test_library_errors_name_the_parameter_not_the_option(tmp_path):
     result = run("completeness", data, "--by", "year", "--lang", "en")
     assert result.exit_code == 2
     assert "--by year needs the event date" in result.stderr
+
+
+_KINDS = [
+    # (condition, the columns' kinds as named, the fix) — before, every case was told to
+    # "compare with text ('2')", also where the column is a number or a date
+    ("B = 2", "B (text)", "declare its type in [variables.B] (type = \"integer\", \"date\", …) "
+                          "or compare with text ('2')"),
+    ("A = 'x'", "A (number)", "compare a number with a number (2, not '2'), or declare the "
+                              "column's type in [variables.A] (type = \"text\")"),
+    ("D > '2023-01-01'", "D (date)", "compare a date with a date written DATE 'YYYY-MM-DD', "
+                                     "e.g. D >= DATE '2023-01-01'"),
+]
+
+
+def test_a_type_mismatch_in_a_condition_gets_the_fix_for_its_kind_of_column(tmp_path):
+    (tmp_path / "x.csv").write_text("A;B;D\n1;x;01.02.2023\n2;y;03.04.2023\n", encoding="utf-8")
+    for condition, kinds, fix in _KINDS:
+        (tmp_path / "s.toml").write_text(
+            f'[dataset]\nfiles = ["x.csv"]\nfinished = "{condition}"\n'
+            '[variables.A]\ntype = "integer"\n', encoding="utf-8")
+        result = run("completeness", "--spec", tmp_path / "s.toml", "--lang", "en")
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"dq: error: s.toml: [dataset] finished: the condition {condition!r} cannot be "
+            f"evaluated on the data: the type of {kinds} does not fit the comparison; {fix}\n")
+    nb = run("completeness", "--spec", tmp_path / "s.toml").stderr
+    assert "typen til D (dato) passer ikke til sammenligningen; sammenlign en dato med en dato " \
+           "skrevet DATE 'ÅÅÅÅ-MM-DD', f.eks. D >= DATE '2023-01-01'" in nb
