@@ -226,7 +226,7 @@ def correctness(study: Data, spec: Spec | str | Path | None = None, *,
     df = corr.study(src, sp, pairs=pairs, ids=ids)
     result = corr.compute(df, sp, unit=unit_col if by_unit else None,
                           thresholds=cs.thresholds, patient=patient_col,
-                          belongs=belongs or cs.belongs, ci_method=ci)
+                          belongs=belongs or cs.belongs, ci_method=ci, file=src.info.path)
     return Result("correctness", result.rows, result, lambda: corr.to_json(result, src.infos, sp))
 
 

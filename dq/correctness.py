@@ -41,12 +41,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
 from dq._callable import make_callable
 from dq.errors import InputError
 from dq.io import Source
+from dq.io.sniff import safe_name
 from dq.io.values import as_date, as_text, number
 from dq.messages import Message
 from dq.spec import Spec, Thresholds
@@ -124,18 +126,18 @@ def read_long(source: Source) -> pl.DataFrame:
     return df
 
 
-def check_weights(df: pl.DataFrame, column: str) -> pl.DataFrame:
+def check_weights(df: pl.DataFrame, column: str, file: str | Message = "") -> pl.DataFrame:
     """The study with ``column`` as a Float64 column ``__w``: every weight a finite number
     ≥ 1 (a sampling weight N_h/n_h is never below 1); otherwise an InputError that counts the
     bad values without showing them."""
     if column not in df.columns:
-        raise InputError(Message("correctness.no_weight_column", column=column,
+        raise InputError(Message("correctness.no_weight_column", file=file, column=column,
                                  found=", ".join(df.columns)))
     w = number(pl.col(column), df.schema[column])
     bad = df.select((w.is_null() | ~w.is_finite()).sum().alias("unread"),
                     (w.is_finite() & (w < 1)).sum().alias("small")).row(0, named=True)
     if bad["unread"] or bad["small"]:
-        raise InputError(Message("correctness.bad_weights", column=column,
+        raise InputError(Message("correctness.bad_weights", file=file, column=column,
                                  unread=Message("correctness.values", n=bad["unread"]),
                                  small=bad["small"]))
     return df.with_columns(w.cast(pl.Float64).alias("__w"))
@@ -153,20 +155,24 @@ def _weighted_ci(rows: pl.DataFrame, w_x: str, w_n: str, w2_n: str, *, estimate:
 
 def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thresholds,
             patient: str | None = None, belongs: str | None = None,
-            ci_method: str = "wilson", weights: str | None = None) -> CorrectnessResult:
+            ci_method: str = "wilson", weights: str | None = None,
+            file: object = None) -> CorrectnessResult:
     """Per variable (and unit, when ``unit`` names a column): share correct and its companions;
-    weighted by the sampling weights in column ``weights`` when given (module docstring)."""
+    weighted by the sampling weights in column ``weights`` when given (module docstring).
+    ``file``: the study's file (or database source), named in errors."""
     warnings: list[str] = []
+    study_name: str | Message = (Message("correctness.the_study") if file is None else
+                                 safe_name(file.name if isinstance(file, Path) else file))
     if weights:
-        df = check_weights(df, weights)
+        df = check_weights(df, weights, study_name)
     keys = ["unit"] if unit else []
     # Unit values as they may be printed: in the unit table (by id or name), or a plain id.
     from dq.units import load, public
 
     known = load(spec.units).known() if unit and spec.units is not None else None
     if unit and unit not in df.columns:
-        raise InputError(Message("correctness.no_unit_column", column=unit,
-                                 found=", ".join(df.columns)))
+        raise InputError(Message("correctness.no_unit_column", file=study_name, column=unit,
+                                 found=", ".join(c for c in df.columns if not c.startswith("__"))))
     frames = []
     for (name, vtype), part in df.group_by("vld_varnamn", "vld_vartype", maintain_order=True):
         name, vtype = str(name), str(vtype)
@@ -237,7 +243,7 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
             variable=pl.lit(name), type=pl.lit(kind), tolerance=pl.lit(tol if kind in ("numeric", "date") else None, pl.Float64))
         frames.append(out)
     if not frames:
-        raise InputError(Message("correctness.study_empty"))
+        raise InputError(Message("correctness.study_empty", file=study_name))
     rows = pl.concat(frames, how="diagonal_relaxed")
     # A study without a binary (or a numeric) variable has none of their columns: null, as for
     # the rows of the other kinds in a mixed study.
@@ -297,8 +303,12 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
     patients = None
     if belongs:
         if belongs not in df.columns or not patient or patient not in df.columns:
-            raise InputError(Message("correctness.patient_columns", patient=patient,
-                                     belongs=belongs))
+            found = ", ".join(c for c in df.columns if not c.startswith(("vld_", "__")))
+            absent = [repr(c) for c in (patient, belongs) if c and c not in df.columns]
+            problem = (Message("correctness.patient_unnamed") if not patient else
+                       Message("correctness.columns_absent", columns=absent, found=found))
+            raise InputError(Message("correctness.patient_columns", file=study_name,
+                                     belongs=belongs, problem=problem))
         per = df.group_by(patient, maintain_order=True).agg(
             _truth(pl.col(belongs)).first().alias("belongs"),
             *([pl.col("__w").first()] if weights else []),

@@ -3879,29 +3879,39 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
         "nb": "{file}: kolonnen {columns} bruker det reserverte prefikset vld_",
         "en": "{file}: column {columns} uses the reserved prefix vld_"},
     "correctness.no_weight_column": {
-        "nb": "vektkolonnen {column!r} (--weights) finnes ikke i valideringsstudien "
+        "nb": "{file}: vektkolonnen {column!r} (--weights) finnes ikke i valideringsstudien "
               "(kolonner: {found})",
-        "en": "weight column {column!r} (--weights) is not in the validation study (columns: "
-              "{found})"},
+        "en": "{file}: the weight column {column!r} (--weights) is not in the validation study "
+              "(columns: {found})"},
     "correctness.bad_weights": {
-        "nb": "vektkolonnen {column!r}: {unread} mangler eller er ikke tall, og {small} er under "
-              "1; hver registrering trenger sin utvalgsvekt (registreringer i stratumet / "
-              "registreringer trukket, slik dq sample skriver den)",
-        "en": "weight column {column!r}: {unread} missing or not a number and {small} below 1; "
-              "every record needs its sampling weight (records of its stratum / records drawn, "
-              "as dq sample writes it)"},
+        "nb": "{file}: vektkolonnen {column!r}: {unread} mangler eller er ikke tall, og {small} "
+              "er under 1; hver registrering trenger sin utvalgsvekt (registreringer i stratumet "
+              "/ registreringer trukket, slik dq sample skriver den)",
+        "en": "{file}: weight column {column!r}: {unread} missing or not a number and {small} "
+              "below 1; every record needs its sampling weight (records of its stratum / records "
+              "drawn, as dq sample writes it)"},
     "correctness.values": {"nb": "{n:count} verdier", "en": "{n:count} values"},
     "correctness.values_one": {"nb": "{n:count} verdi", "en": "{n:count} value"},
     "correctness.no_unit_column": {
-        "nb": "enhetskolonnen {column!r} finnes ikke i valideringsstudien (kolonner: {found})",
-        "en": "unit column {column!r} is not in the validation study (columns: {found})"},
-    "correctness.study_empty": {"nb": "valideringsstudien har ingen rader",
-                                "en": "the validation study has no rows"},
+        "nb": "{file}: enhetskolonnen {column!r} finnes ikke i valideringsstudien (kolonner: "
+              "{found}); rett [[--unit eller ]][correctness] unit",
+        "en": "{file}: the unit column {column!r} is not in the validation study (columns: "
+              "{found}); correct [[--unit or ]][correctness] unit"},
+    "correctness.study_empty": {"nb": "{file}: valideringsstudien har ingen rader",
+                                "en": "{file}: the validation study has no rows"},
+    "correctness.the_study": {"nb": "valideringsstudien", "en": "the validation study"},
     "correctness.patient_columns": {
-        "nb": "korrekte pasienter krever kolonnene {patient!r} (pasient) og {belongs!r} (hører "
-              "pasienten hjemme i registeret) i studien",
-        "en": "correct patients need the columns {patient!r} (patient) and {belongs!r} (does the "
-              "patient belong in the registry) in the study"},
+        "nb": "{file}: korrekte pasienter krever en pasientkolonne og kolonnen {belongs!r} (hører "
+              "pasienten hjemme i registeret); {problem}",
+        "en": "{file}: correct patients need a patient column and the column {belongs!r} (does "
+              "the patient belong in the registry); {problem}"},
+    "correctness.patient_unnamed": {
+        "nb": "ingen pasientkolonne er oppgitt: [[oppgi --patient eller ]]sett [correctness] "
+              "patient",
+        "en": "no patient column is named: [[pass --patient or ]]set [correctness] patient"},
+    "correctness.columns_absent": {
+        "nb": "{columns:list} finnes ikke i studien (kolonner: {found})",
+        "en": "{columns:list} not in the study (columns: {found})"},
     # dq completeness (dq.completeness)
     "completeness.date_bound": {
         "nb": "datogrensen {value!r} er ikke en ISO-dato (ÅÅÅÅ-MM-DD) eller 'today'",

@@ -190,7 +190,7 @@ def test_weights_cli(tmp_path):
     assert "weight column 'w': 1 value missing or not a number and 1 below 1" in result.stderr
     result = run("correctness", bad, "--weights", "w")  # nb, dq's default
     assert result.exit_code == 3
-    assert "dq: feil: vektkolonnen 'w': 1 verdi mangler eller er ikke tall, og 1 er under 1; " \
+    assert "dq: feil: bad.csv: vektkolonnen 'w': 1 verdi mangler eller er ikke tall, og 1 er under 1; " \
         "hver registrering trenger sin utvalgsvekt" in result.stderr, result.stderr
     result = run("correctness", path, "--weights", "vekt")
     assert result.exit_code == 3 and "'vekt'" in result.stderr

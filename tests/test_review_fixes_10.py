@@ -28,8 +28,7 @@ def _rewrite(tmp_path: Path, change) -> Path:  # noqa: ANN001 - (fields, header)
     return ex
 
 
-def _timeliness(spec: Path) -> tuple[list[tuple], list[str]]:
-    out = spec.parent / "r.json"
+def _timeliness(spec: Path, out: Path) -> tuple[list[tuple], list[str]]:
     result = run("report", spec, "-f", "json", "-o", out, "--lang", "en")
     assert result.exit_code == 1, result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -51,8 +50,8 @@ def test_registration_dates_in_the_declared_format_are_read(tmp_path):
     spec = ex / "dq.toml"
     spec.write_text(spec.read_text(encoding="utf-8").replace(
         'date_format = "%d.%m.%Y"', 'date_format = "%d/%m/%Y"'), encoding="utf-8")
-    rows, warnings = _timeliness(spec)
-    original, _ = _timeliness(EXAMPLE / "dq.toml")
+    rows, warnings = _timeliness(spec, tmp_path / "r.json")
+    original, _ = _timeliness(EXAMPLE / "dq.toml", tmp_path / "original.json")
     # the example's registration dates carry a time of day; the delay is counted in days, so
     # the same figures: 2023 3,777 of 3,928 within 30 days (tests/golden)
     assert rows == original
@@ -71,7 +70,7 @@ def test_registration_dates_that_cannot_be_read_are_counted_in_a_warning(tmp_pat
             fields[created] = "31.02.2023 09:00:00"  # no such day
 
     ex = _rewrite(tmp_path, garble)
-    rows, warnings = _timeliness(ex / "dq.toml")
+    rows, warnings = _timeliness(ex / "dq.toml", tmp_path / "r.json")
     assert len(garbled) == 7
     assert ("[timeliness] created: 7 finished records whose OpprettetDato cannot be read as a "
             "date are left out of timeliness; set [dataset] date_format to the format the "
@@ -125,3 +124,30 @@ def test_a_type_mismatch_in_a_condition_gets_the_fix_for_its_kind_of_column(tmp_
     nb = run("completeness", "--spec", tmp_path / "s.toml").stderr
     assert "typen til D (dato) passer ikke til sammenligningen; sammenlign en dato med en dato " \
            "skrevet DATE 'ÅÅÅÅ-MM-DD', f.eks. D >= DATE '2023-01-01'" in nb
+
+
+def test_correctness_errors_name_the_study_file(tmp_path):
+    """Before: 'correct patients need the columns None (patient) and …', no file named."""
+    study = tmp_path / "validering.csv"
+    shutil.copy(EXAMPLE / "validering.csv", study)
+    spec = tmp_path / "s.toml"
+    spec.write_text("[dataset]\nfiles = []\n", encoding="utf-8")
+    no_patient = run("correctness", study, "--spec", spec, "--belongs", "HorerTil", "--lang", "en")
+    assert no_patient.exit_code == 3
+    assert no_patient.stderr == (
+        "dq: error: validering.csv: correct patients need a patient column and the column "
+        "'HorerTil' (does the patient belong in the registry); no patient column is named: pass "
+        "--patient or set [correctness] patient\n")
+    absent = run("correctness", study, "--spec", spec, "--patient", "Pasient", "--belongs",
+                 "HorerTil", "--lang", "en")
+    assert absent.stderr == (
+        "dq: error: validering.csv: correct patients need a patient column and the column "
+        "'HorerTil' (does the patient belong in the registry); 'Pasient' not in the study "
+        "(columns: PasientID, Sykehus, HorerTil)\n")
+    unit = run("correctness", study, "--spec", spec, "--by", "unit", "--unit", "Avd")
+    assert unit.stderr == (
+        "dq: feil: validering.csv: enhetskolonnen 'Avd' finnes ikke i valideringsstudien "
+        "(kolonner: PasientID, Sykehus, HorerTil, vld_varnamn, vld_vartype, "
+        "vld_verdi_intern_tekst, vld_verdi_ekstern_tekst, vld_verdi_intern_logisk, "
+        "vld_verdi_ekstern_logisk, vld_verdi_intern_tal, vld_verdi_ekstern_tal, "
+        "vld_verdi_intern_dato, vld_verdi_ekstern_dato); rett --unit eller [correctness] unit\n")

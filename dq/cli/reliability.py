@@ -219,7 +219,7 @@ def correctness(
         thresholds = Thresholds(max(thresholds.warn_below or 0, fail_under), fail_under)
     result = corr.compute(df, sp, unit=unit_col if by == "unit" else None, thresholds=thresholds,
                           patient=patient_col, belongs=belongs or cs.belongs, ci_method=ci.value,
-                          weights=sampling_weights)
+                          weights=sampling_weights, file=source.info.path)
     emit(fmt, plan, output, width,
          json=lambda: corr.to_json(result, source.infos, sp),
          csv=lambda: to_csv(result.rows), markdown=lambda: markdown.correctness(result, lang_code, ci.value),

@@ -27,7 +27,7 @@ def _validation(ctx: Context, out: Assessment) -> None:
     cs = ctx.spec.correctness
     warn, fail = cs.thresholds.warn_below, cs.thresholds.fail_below
     res = corr.compute(ctx.validation, ctx.spec, unit=None, thresholds=cs.thresholds,
-                       patient=cs.patient, belongs=cs.belongs)
+                       patient=cs.patient, belongs=cs.belongs, file=cs.study)
     out.warnings += res.warnings
     if cs.period is None:
         out.warnings.append(Message("report.study_no_period", section="correctness"))
