@@ -108,16 +108,46 @@ def wide_to_long(source: Source, pairs: list[tuple[str, str]], id_cols: list[str
     return pl.concat(frames)
 
 
+# A variable name as a valideringsdatasett writes it, where no codebook declares every variable:
+# a letter, then letters, digits and "_" (MRS and OQR write names such as "ASA" or
+# "Operasjonsdato"), never a number, a space or a sign.
+_NAME_SHAPE = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
+
+
+def _known_variables(df: pl.DataFrame, spec: Spec, columns: list[str] | None = None
+                     ) -> tuple[pl.DataFrame, tuple[int, int] | None]:
+    """The study's rows whose vld_varnamn may be printed as a variable: a variable of the spec
+    or a column of the export (``columns``, when known); unless a codebook declares every
+    variable, also a name shaped as one. Any other cell of vld_varnamn is row data (a typing
+    slip, a name, a number) and is never shown: its rows are left out and (rows, names)
+    counted. Rows of a wide file (named by its columns) stay."""
+    name = pl.col("vld_varnamn").cast(pl.String)
+    wide = pl.col("vld_vartype").cast(pl.String) == "auto"
+    shown = name.is_in([*spec.variables, *(columns or [])])
+    if spec.dataset.codebook is None:
+        shown = shown | name.str.contains(_NAME_SHAPE)
+    keep = (wide | shown).fill_null(False)
+    dropped = df.filter(~keep)
+    if dropped.is_empty():
+        return df, None
+    return df.filter(keep), (dropped.height, dropped["vld_varnamn"].n_unique())
+
+
 def read_long(source: Source) -> pl.DataFrame:
     df = source.lf.collect()
     for col in ("vld_varnamn", "vld_vartype"):
         if col not in df.columns:
             raise InputError(Message("correctness.not_long", file=source.info.path, column=col))
-    types = sorted(set(df["vld_vartype"].drop_nulls().cast(pl.String).to_list()))
-    lacking = [t for t in types if _PREFIX_INT + t not in df.columns or _PREFIX_EXT + t not in df.columns]
-    if lacking:
+    # A type is named only by its columns (vld_verdi_intern_<type>): a vld_vartype cell with no
+    # such columns may hold anything, so it is counted and placed by row, never shown.
+    have = {c.removeprefix(_PREFIX_INT) for c in df.columns if c.startswith(_PREFIX_INT)} & \
+        {c.removeprefix(_PREFIX_EXT) for c in df.columns if c.startswith(_PREFIX_EXT)}
+    lacking = df.select(pl.col("vld_vartype").cast(pl.String).is_in(list(have)).not_()
+                        .fill_null(False).arg_true()).to_series()
+    if len(lacking):
         raise InputError(Message("correctness.type_columns", file=source.info.path,
-                                 types=", ".join(map(repr, lacking))))
+                                 n=len(lacking), row=int(lacking[0]) + 1,
+                                 types=", ".join(sorted(have)) or "—"))
     bad = [c for c in df.columns if c.startswith("vld_") and c not in ("vld_varnamn", "vld_vartype")
            and not re.match(r"vld_verdi_(intern|ekstern)_\w+$", c)]
     if bad:
@@ -156,10 +186,11 @@ def _weighted_ci(rows: pl.DataFrame, w_x: str, w_n: str, w2_n: str, *, estimate:
 def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thresholds,
             patient: str | None = None, belongs: str | None = None,
             ci_method: str = "wilson", weights: str | None = None,
-            file: object = None) -> CorrectnessResult:
+            file: object = None, columns: list[str] | None = None) -> CorrectnessResult:
     """Per variable (and unit, when ``unit`` names a column): share correct and its companions;
     weighted by the sampling weights in column ``weights`` when given (module docstring).
-    ``file``: the study's file (or database source), named in errors."""
+    ``file``: the study's file (or database source), named in errors; ``columns``: the
+    export's columns, names a vld_varnamn may be shown as."""
     warnings: list[str] = []
     study_name: str | Message = (Message("correctness.the_study") if file is None else
                                  safe_name(file.name if isinstance(file, Path) else file))
@@ -170,6 +201,10 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
     from dq.units import load, public
 
     known = load(spec.units).known() if unit and spec.units is not None else None
+    df, unknown = _known_variables(df, spec, columns)
+    if unknown:
+        warnings.append(Message("correctness.unknown_variables", n=unknown[0],
+                                names=unknown[1], file=study_name))
     if unit and unit not in df.columns:
         raise InputError(Message("correctness.no_unit_column", file=study_name, column=unit,
                                  found=", ".join(c for c in df.columns if not c.startswith("__"))))

@@ -3868,10 +3868,34 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
               "vld_varnamn, vld_vartype, vld_verdi_intern_<type>, vld_verdi_ekstern_<type>); "
               "[[for a wide file pass --pairs REG:RECORD||check [correctness] study]]"},
     "correctness.type_columns": {
-        "nb": "{file}: vld_vartype {types} mangler kolonnene vld_verdi_intern_<type> / "
-              "vld_verdi_ekstern_<type>",
-        "en": "{file}: vld_vartype {types} has no vld_verdi_intern_<type> / "
-              "vld_verdi_ekstern_<type> columns"},
+        "nb": "{file}: {n:count} rader (den første er datarad {row}) har en vld_vartype uten "
+              "kolonnene vld_verdi_intern_<type> og vld_verdi_ekstern_<type> (typene filen har "
+              "kolonner for: {types}); rett vld_vartype eller legg til kolonnene",
+        "en": "{file}: {n:count} rows (the first is data row {row}) have a vld_vartype without "
+              "vld_verdi_intern_<type> and vld_verdi_ekstern_<type> columns (the types the file "
+              "has columns for: {types}); correct vld_vartype or add the columns"},
+    "correctness.type_columns_one": {
+        "nb": "{file}: datarad {row} har en vld_vartype uten kolonnene vld_verdi_intern_<type> "
+              "og vld_verdi_ekstern_<type> (typene filen har kolonner for: {types}); rett "
+              "vld_vartype eller legg til kolonnene",
+        "en": "{file}: data row {row} has a vld_vartype without vld_verdi_intern_<type> and "
+              "vld_verdi_ekstern_<type> columns (the types the file has columns for: {types}); "
+              "correct vld_vartype or add the columns"},
+    "correctness.unknown_variables": {
+        "nb": "{file}: {n:count} rader med {names:count} verdier i vld_varnamn som verken er "
+              "variabler i spesifikasjonen eller kolonner i uttrekket, er holdt utenfor (verdiene "
+              "vises ikke); rett vld_varnamn eller legg variablene til i [variables] eller "
+              "kodeboken",
+        "en": "{file}: {n:count} rows with {names:count} values in vld_varnamn that are neither "
+              "variables of the spec nor columns of the export are left out (the values are not "
+              "shown); correct vld_varnamn or add the variables to [variables] or the codebook"},
+    "correctness.unknown_variables_one": {
+        "nb": "{file}: 1 rad med en verdi i vld_varnamn som verken er en variabel i "
+              "spesifikasjonen eller en kolonne i uttrekket, er holdt utenfor (verdien vises "
+              "ikke); rett vld_varnamn eller legg variabelen til i [variables] eller kodeboken",
+        "en": "{file}: 1 row with a value in vld_varnamn that is neither a variable of the spec "
+              "nor a column of the export is left out (the value is not shown); correct "
+              "vld_varnamn or add the variable to [variables] or the codebook"},
     "correctness.reserved_prefix": {
         "nb": "{file}: kolonnene {columns} bruker det reserverte prefikset vld_",
         "en": "{file}: columns {columns} use the reserved prefix vld_"},

@@ -151,3 +151,68 @@ def test_correctness_errors_name_the_study_file(tmp_path):
         "vld_verdi_intern_tekst, vld_verdi_ekstern_tekst, vld_verdi_intern_logisk, "
         "vld_verdi_ekstern_logisk, vld_verdi_intern_tal, vld_verdi_ekstern_tal, "
         "vld_verdi_intern_dato, vld_verdi_ekstern_dato); rett --unit eller [correctness] unit\n")
+
+
+# --- privacy: a validation study's vld_varnamn and vld_vartype cells --------------------------
+
+_MARKERS = ("Kari Nordmann", "15076500565", "SECRET-XYZ")
+
+
+def _study_with(tmp_path: Path, *rows: str) -> Path:
+    ex = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, ex)
+    with (ex / "validering.csv").open("a", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(row + "\n")
+    return ex
+
+
+def _everything(folder: Path, *results) -> str:  # noqa: ANN002 - click Results
+    text = "".join(r.stdout + r.stderr for r in results)
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix not in (".csv",) and path.name != "dq.toml":
+            text += path.read_text(encoding="utf-8", errors="replace")
+    return text
+
+
+def test_a_vld_varnamn_that_is_no_variable_is_never_printed(tmp_path):
+    """Before: a vld_varnamn cell holding a name was shown as a variable in every format."""
+    ex = _study_with(tmp_path, *(f"P010330;Ahus;ja;{m};tekst;3;3;;;;;;" for m in _MARKERS))
+    spec = ex / "dq.toml"
+    results = [run("correctness", "--spec", spec, "--lang", "en"),
+               run("correctness", "--spec", spec, "-f", "json", "-o", ex / "c.json"),
+               run("correctness", ex / "validering.csv", "-f", "markdown", "-o", ex / "c.md"),
+               run("report", spec, "-f", "html", "-o", ex / "r.html", "--junit", ex / "j.xml"),
+               run("report", spec, "-f", "json", "-o", ex / "r.json")]
+    seen = _everything(ex, *results)
+    for marker in _MARKERS:
+        assert marker not in seen, marker
+    assert ("validering.csv: 3 rows with 3 values in vld_varnamn that are neither variables of "
+            "the spec nor columns of the export are left out (the values are not shown)") \
+        in results[0].stderr
+    # the spec's variables are still there, with the same figures as without the planted rows
+    report = json.loads((ex / "c.json").read_text(encoding="utf-8"))
+    assert {r["variable"] for r in report["results"]} >= {"ASA", "Bruddtype", "Operasjonsdato"}
+
+
+def test_without_a_codebook_a_vld_varnamn_is_shown_only_when_shaped_as_a_name(tmp_path):
+    ex = _study_with(tmp_path, *(f"P010330;Ahus;ja;{m};tekst;3;3;;;;;;" for m in _MARKERS),
+                     "P010330;Ahus;ja;Ny_variabel2;tekst;3;3;;;;;;")
+    result = run("correctness", ex / "validering.csv", "--lang", "en")
+    assert result.exit_code in (0, 1)
+    for marker in _MARKERS:
+        assert marker not in result.stdout + result.stderr
+    assert "Ny_variabel2" in result.stdout
+
+
+def test_a_vld_vartype_without_columns_is_placed_by_row_not_shown(tmp_path):
+    ex = _study_with(tmp_path, "P010330;Ahus;ja;ASA;Kari Nordmann;3;3;;;;;;")
+    result = run("correctness", "--spec", ex / "dq.toml", "--lang", "en")
+    assert result.exit_code == 3
+    assert "Kari" not in result.stderr
+    rows = (EXAMPLE / "validering.csv").read_text(encoding="utf-8").count("\n")  # header + data
+    assert result.stderr.startswith("dq: error: ")
+    assert result.stderr.endswith(
+        f"validering.csv: data row {rows} has a vld_vartype without "
+        "vld_verdi_intern_<type> and vld_verdi_ekstern_<type> columns (the types the file has "
+        "columns for: dato, logisk, tal, tekst); correct vld_vartype or add the columns\n")

@@ -27,7 +27,8 @@ def _validation(ctx: Context, out: Assessment) -> None:
     cs = ctx.spec.correctness
     warn, fail = cs.thresholds.warn_below, cs.thresholds.fail_below
     res = corr.compute(ctx.validation, ctx.spec, unit=None, thresholds=cs.thresholds,
-                       patient=cs.patient, belongs=cs.belongs, file=cs.study)
+                       patient=cs.patient, belongs=cs.belongs, file=cs.study,
+                       columns=list(ctx.schema))
     out.warnings += res.warnings
     if cs.period is None:
         out.warnings.append(Message("report.study_no_period", section="correctness"))
