@@ -201,10 +201,10 @@ def compute(df: pl.DataFrame, spec: Spec, *, unit: str | None, thresholds: Thres
     from dq.units import load, public
 
     known = load(spec.units).known() if unit and spec.units is not None else None
-    df, unknown = _known_variables(df, spec, columns)
-    if unknown:
-        warnings.append(Message("correctness.unknown_variables", n=unknown[0],
-                                names=unknown[1], file=study_name))
+    df, left_out = _known_variables(df, spec, columns)
+    if left_out:
+        warnings.append(Message("correctness.unknown_variables", n=left_out[0],
+                                names=left_out[1], file=study_name))
     if unit and unit not in df.columns:
         raise InputError(Message("correctness.no_unit_column", file=study_name, column=unit,
                                  found=", ".join(c for c in df.columns if not c.startswith("__"))))
