@@ -68,8 +68,10 @@ def _missing(spec: Spec, source: Source, where: str, cond: str, name: str,
     close = difflib.get_close_matches(name, [c for c in columns if not c.startswith("__")], 1)
     hint = Message("condition.did_you_mean", name=close[0]) if close else ""
     files = ", ".join(safe_name(i.path.name) for i in source.infos) or "—"
-    return InputError(Message("condition.missing_column", spec=_spec_name(spec), where=where,
-                              condition=cond, column=name, file=files, hint=hint))
+    return InputError(Message("condition.missing_column", at=_at(spec, where), condition=cond,
+                              column=name, file=files, hint=hint,
+                              fix=Message("condition.fix_name" if _option(where)
+                                          else "condition.fix_name_spec")))
 
 
 def _kind(dtype: pl.DataType, typed_as: pl.DataType | None) -> str:
@@ -96,8 +98,8 @@ def _mismatch(spec: Spec, where: str, cond: str, typed_cols: dict[str, pl.Expr],
            else "text")
     of_kind = [n for n, k in kinds.items() if k == fix]
     name = of_kind[0] if len(of_kind) == 1 else "NAME"
-    return Message("condition.type", spec=_spec_name(spec), where=where, condition=cond,
-                   columns=shown, fix=Message(f"condition.fix.{fix}", name=name))
+    return Message("condition.type", at=_at(spec, where), condition=cond, columns=shown,
+                   fix=Message(f"condition.fix.{fix}", name=name))
 
 
 def with_conditions(lf: pl.LazyFrame, spec: Spec, source: Source,
@@ -135,8 +137,8 @@ def with_conditions(lf: pl.LazyFrame, spec: Spec, source: Source,
             # The engine's message quotes row values: say what is wrong in dq's own words.
             raise ConfigError(_mismatch(spec, where, cond, typed_cols, schema)) from None
         if out.schema["__c"] not in (pl.Boolean, pl.Null):
-            raise ConfigError(Message("condition.not_boolean", spec=_spec_name(spec),
-                                      where=where, condition=cond,
+            raise ConfigError(Message("condition.not_boolean", at=_at(spec, where),
+                                      condition=cond,
                                       column=condition_columns(cond)[0] if cols else "Status"))
     lf = lf.with_columns(pl.sql_expr(cond).fill_null(False).alias(key)
                          for key, (cond, _) in conditions.items())
@@ -188,3 +190,14 @@ def count_finished(source: Source, spec: Spec) -> tuple[int, int]:
 
 def _spec_name(spec: Spec) -> str:
     return spec.path.name if spec.path else Message("spec.the_spec")
+
+
+def _option(where: str) -> bool:
+    """Whether a condition came from the command line (--where), not from the spec."""
+    return where.startswith("--")
+
+
+def _at(spec: Spec, where: str) -> str:
+    """Where a condition was written: "dq.toml: [dataset] finished", or the option."""
+    return where if _option(where) else Message("condition.at", spec=_spec_name(spec),
+                                                 where=where)

@@ -2817,8 +2817,8 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
         "en": "{n:count} column named for the sample is not in the export: {names:list} "
               "(columns found: {found:list}{more})"},
     "sample.none_left": {
-        "nb": "ingen registreringer er igjen å trekke fra etter [dataset] finished og --where",
-        "en": "no record is left to sample after [dataset] finished and --where"},
+        "nb": "ingen registreringer er igjen å trekke fra etter {filters:and}",
+        "en": "no record is left to sample after {filters:and}"},
     "sample.year_needs_date": {
         "nb": "--year trenger [dataset] event_date i spesifikasjonen (datoen som gir en "
               "registrerings år)",
@@ -3111,10 +3111,12 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
               "those years, or all"},
     # ---- conditions of the spec evaluated on the data (dq.conditions)
     "condition.type": {
-        "nb": "{spec}: {where}: betingelsen {condition!r} kan ikke evalueres på dataene: typen "
-              "til {columns:list} passer ikke til sammenligningen; {fix}",
-        "en": "{spec}: {where}: the condition {condition!r} cannot be evaluated on the data: the "
-              "type of {columns:list} does not fit the comparison; {fix}"},
+        "nb": "{at}: betingelsen {condition!r} kan ikke evalueres på dataene: typen til "
+              "{columns:list} passer ikke til sammenligningen; {fix}",
+        "en": "{at}: the condition {condition!r} cannot be evaluated on the data: the type of "
+              "{columns:list} does not fit the comparison; {fix}"},
+    # where a condition was written: a key of the spec, or an option (--where, --year)
+    "condition.at": {"nb": "{spec}: {where}", "en": "{spec}: {where}"},
     "condition.column_kind": {"nb": "{column} ({kind})", "en": "{column} ({kind})"},
     "condition.kind.date": {"nb": "dato", "en": "date"},
     "condition.kind.number": {"nb": "tall", "en": "number"},
@@ -3135,16 +3137,19 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
         "en": "declare its type in [variables.{name}] (type = \"integer\", \"date\", …) or "
               "compare with text ('2')"},
     "condition.missing_column": {
-        "nb": "{spec}: {where}: betingelsen {condition!r} nevner kolonnen {column!r}, som ikke "
-              "finnes i {file}{hint}; rett navnet i spesifikasjonen",
-        "en": "{spec}: {where}: the condition {condition!r} names the column {column!r}, which "
-              "is not in {file}{hint}; correct the name in the spec"},
+        "nb": "{at}: betingelsen {condition!r} nevner kolonnen {column!r}, som ikke finnes i "
+              "{file}{hint}; {fix}",
+        "en": "{at}: the condition {condition!r} names the column {column!r}, which is not in "
+              "{file}{hint}; {fix}"},
+    "condition.fix_name_spec": {"nb": "rett navnet i spesifikasjonen",
+                                "en": "correct the name in the spec"},
+    "condition.fix_name": {"nb": "rett navnet", "en": "correct the name"},
     "condition.did_you_mean": {"nb": " (mente du {name!r}?)", "en": " (did you mean {name!r}?)"},
     "condition.not_boolean": {
-        "nb": "{spec}: {where}: {condition!r} er ikke en sann/usann-betingelse; sammenlign "
-              "kolonnen med en verdi, f.eks. \"{column} = 1\"",
-        "en": "{spec}: {where}: {condition!r} is not a true/false condition; compare the column "
-              "with a value, e.g. \"{column} = 1\""},
+        "nb": "{at}: {condition!r} er ikke en sann/usann-betingelse; sammenlign kolonnen med en "
+              "verdi, f.eks. \"{column} = 1\"",
+        "en": "{at}: {condition!r} is not a true/false condition; compare the column with a "
+              "value, e.g. \"{column} = 1\""},
     # ---- dq init and dq spec check (dq.cli.init)
     "init.no_export": {
         "nb": "oppgi uttrekket spesifikasjonen skal lages fra: en fil (dq init eksport.csv) "

@@ -115,6 +115,7 @@ def _missing_expr(name: str, spec: Spec) -> pl.Expr:
 
 def draw(source: Source, spec: Spec, *, n: int, seed: int, keys: list[str],
          strata: list[str], method: str = "proportional", where: str | None = None,
+         year: str | None = None,
          oversample: list[str] | None = None, factor: float = 2.0,
          neyman: str | None = None, columns: list[str] | None = None,
          min_n: int = 5) -> SampleResult:
@@ -145,6 +146,8 @@ def draw(source: Source, spec: Spec, *, n: int, seed: int, keys: list[str],
         conditions["__finished"] = (spec.dataset.finished, "[dataset] finished")
     if where:
         conditions["__where"] = (where, "--where")
+    if year:
+        conditions["__year"] = (year, "--year")
     lf = with_conditions(source.lf, spec, source, conditions)
     for key in conditions:
         lf = lf.filter(pl.col(key))
@@ -169,7 +172,8 @@ def draw(source: Source, spec: Spec, *, n: int, seed: int, keys: list[str],
             firsts = firsts.drop(miss_cols).join(anyof, on="__key", how="left")
         df = firsts
     if df.height == 0:
-        raise InputError(Message("sample.none_left"))
+        raise InputError(Message("sample.none_left", filters=[
+            label for _, label in conditions.values()] or ["—"]))
     df = df.with_columns(pl.Series("__h", draw_order(df.get_column("__key").to_list(), seed),
                                    dtype=pl.UInt64))
     miss = [c for c in df.columns if c.startswith("__miss.")]

@@ -216,3 +216,40 @@ def test_a_vld_vartype_without_columns_is_placed_by_row_not_shown(tmp_path):
         f"validering.csv: data row {rows} has a vld_vartype without "
         "vld_verdi_intern_<type> and vld_verdi_ekstern_<type> columns (the types the file has "
         "columns for: dato, logisk, tal, tekst); correct vld_vartype or add the columns\n")
+
+
+# --- dq sample --where / --year ---------------------------------------------------------------
+
+def test_sample_refuses_a_malformed_where_in_one_line(tmp_path):
+    """Before: exit 4 with a traceback (the parser ran on the condition unguarded)."""
+    for condition, reason in (("ASA ==== 9", "unable to parse 'ASA ==== 9' as Expr"),
+                              ("ASA = 1; DROP", "invalid expression (found unexpected token "
+                                                "';')")):
+        result = run("sample", "--spec", EXAMPLE / "dq.toml", "--n", "10", "--where", condition,
+                     "-o", tmp_path / "s.csv", "--lang", "en")
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"dq: error: --where: invalid condition {condition!r} ({reason}); write it as a SQL "
+            "expression over column names, e.g. \"Komplikasjon = 1\"\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sample_names_the_option_a_condition_came_from(tmp_path):
+    """Before: 'dq.toml: --where: the condition '(Nokol = 1)' … correct the name in the spec',
+    and --year was blamed on --where."""
+    spec = EXAMPLE / "dq.toml"
+    missing = run("sample", "--spec", spec, "--n", "10", "--where", "Nokol = 1", "-o",
+                  tmp_path / "s.csv", "--lang", "en")
+    assert missing.exit_code == 3
+    assert missing.stderr == (
+        "dq: error: --where: the condition 'Nokol = 1' names the column 'Nokol', which is not "
+        "in hoftebrudd.csv; correct the name\n")
+    empty = run("sample", "--spec", spec, "--n", "10", "--year", "1990", "-o",
+                tmp_path / "s.csv", "--lang", "en")
+    assert empty.exit_code == 3
+    assert empty.stderr == ("dq: error: no record is left to sample after [dataset] finished "
+                            "and --year\n")
+    both = run("sample", "--spec", spec, "--n", "10", "--year", "1990", "--where", "ASA = 1",
+               "-o", tmp_path / "s.csv")
+    assert both.stderr == ("dq: feil: ingen registreringer er igjen å trekke fra etter "
+                           "[dataset] finished, --where og --year\n")

@@ -114,12 +114,16 @@ def sample(
     plan = plan_outputs(protected(spec_obj, reads={"dataset"}, data=data), output,
                         Request("--manifest", manifest),
                         Request(shows, None) if shows else None)
-    conditions = [c for c in (where, _year_condition(spec_obj, year) if year else None) if c]
+    if where is not None:
+        from dq.spec import parse_condition
+
+        parse_condition(where, "--where")  # the parser's reason, before the data is read
+    year_condition = _year_condition(spec_obj, year) if year else None
     with progress(Message("progress.reading")):
         source = open_data(data or [], spec_obj, fmt=None, encoding=encoding,
                            separator=separator, hashes=True)
         result = smp.draw(source, spec_obj, n=n, seed=seed, keys=keys, strata=strata,
-                          method=method, where=" AND ".join(f"({c})" for c in conditions) or None,
+                          method=method, where=where, year=year_condition,
                           oversample=_names(oversample_missing), factor=oversample_factor,
                           neyman=neyman, columns=_names(columns), min_n=suppress)
     doc = render.manifest(result, source.infos, spec_obj, output, where=where, year=year)
