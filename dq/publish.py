@@ -112,7 +112,7 @@ def publish(report: Report, min_count: int | None) -> Report:
     outside = ((pl.col("level") == "unit") & (pl.col("id") == "kompletthet.dekningsgrad")
                & (pl.col("denominator") == 0))
     marked = suppress(work, ["numerator", "denominator", "__cells"], n, period=["id", "period"],
-                      has_units=False, standalone=outside)
+                      has_units=False, standalone=outside, flags=("__cells",))
     hidden_rows = rows.filter(marked["numerator__hidden"])
     small_rows = set(rows.filter(marked["numerator__small"] | marked["denominator__small"]
                                  | marked["__cells__small"])["__check_row"].to_list())

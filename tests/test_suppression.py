@@ -109,3 +109,33 @@ def test_report_national_rows_and_lone_units(example_report):
     assert (dup["suppressed"], dup["numerator"], evidence_of(dup, "nb", 5)) == (True, None, "<5")
     shift = got[("sammenlignbarhet.skift.K", None)]
     assert (shift["suppressed"], shift["numerator"]) == (False, 1)
+
+
+def test_a_total_hidden_to_protect_a_sibling_is_not_left_as_the_sum_of_its_shown_rows():
+    # Review (session 10): HF A's one unit is small; HF B is hidden to protect A among the HFs
+    # of RHF X, but B's one unit was shown, and B = that unit: RHF − C − B gave A back.
+    df = pl.DataFrame({
+        "level": ["unit", "unit", "unit", "unit", "hf", "hf", "hf", "rhf", "national"],
+        "hf": ["A", "B", "C", "C", "A", "B", "C", None, None],
+        "rhf": ["X"] * 8 + [None],
+        "x": [3, 170, 400, 500, 3, 170, 900, 1073, 1073],
+        "n": [4, 193, 420, 530, 4, 193, 950, 1147, 1147]})
+    out = privacy.suppress(df, ["x", "n"], 5, period=[], has_units=True)
+    assert _hidden(out, "x") == [True, True, False, False, True, True, False, False, False]
+    # B and its unit are hidden to protect (":"), not small
+    assert out["x__small"].to_list() == [True] + [False] * 3 + [True] + [False] * 4
+
+
+def test_a_sibling_whose_count_is_zero_where_the_hidden_one_has_one_protects_nothing():
+    # Review (session 10): a unit that does not report (registry 0, reference 50) was picked to
+    # protect a unit of 3/4; its 0 is published as "not reporting", so national − shown gave the
+    # 3 back. The smallest unit with both counts non-zero is hidden instead.
+    df = pl.DataFrame({"level": ["unit", "unit", "unit", "unit", "national"],
+                       "x": [3, 0, 100, 200, 303], "n": [4, 50, 120, 230, 404]})
+    out = privacy.suppress(df, ["x", "n"], 5, period=[], has_units=False)
+    assert _hidden(out, "x") == [True, False, True, False, False]
+    # a flag column (a small breakdown cell) marks a row but needs no sibling to share it
+    df = df.with_columns(pl.Series("cells", [1, 0, 0, 0, 0]))
+    out = privacy.suppress(df, ["x", "n", "cells"], 5, period=[], has_units=False,
+                           flags=("cells",))
+    assert _hidden(out, "x") == [True, False, True, False, False]
