@@ -9,7 +9,8 @@ N − 1) is hidden, with secondary suppression among the unit rows of one check.
 figures drawn from the same counts and the funnel outlier rows named from them form one family:
 a unit hidden anywhere in a family is hidden everywhere in it. A hidden row keeps its status
 (pass/warn/fail is published, as in the national coverage service's tables) but loses its
-numerator, denominator, estimate, CI, standard error and side figure.
+numerator, denominator, estimate, CI, standard error and side figure; a hidden unit's funnel
+outlier row, whose status is all it says, is not published.
 """
 
 from __future__ import annotations
@@ -174,6 +175,11 @@ def publish(report: Report, min_count: int | None) -> Report:
         for c in HIDDEN_FIELDS).drop("__family", "cells")
     checks = checks.with_columns(pl.when(pl.Series(side, dtype=pl.Boolean)).then(None)
                                  .otherwise(pl.col(c)).alias(c) for c in ("variant", "figure"))
+    # A funnel outlier row says no more than that its unit lies outside the limits: for a hidden
+    # unit that alone tells where its hidden share lies (2 records, above 49 %: at least 1), so
+    # the row is not published at all, nor counted in any summary of units.
+    checks = checks.filter(~(pl.col("suppressed") & pl.col("unit").is_not_null()
+                             & (pl.col("definition") == "sammenlignbarhet.trakt")))
     return replace(report, checks=checks, figures=figures, suppressed_below=n)
 
 

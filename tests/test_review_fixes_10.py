@@ -253,3 +253,42 @@ def test_sample_names_the_option_a_condition_came_from(tmp_path):
                "-o", tmp_path / "s.csv")
     assert both.stderr == ("dq: feil: ingen registreringer er igjen å trekke fra etter "
                            "[dataset] finished, --where og --year\n")
+
+
+# --- small cells: a hidden unit's funnel outlier row ---------------------------------------------
+
+def test_a_hidden_unit_is_not_named_as_a_funnel_outlier(tmp_path):
+    """Review: 2 records of unit 8642, one with an unknown Tromboseprofylakse: the unit is hidden
+    (<5) but was published as 'warning in 1 unit: 8642' above the funnel's 0–49 %, which says
+    at least 1 of its fewer than 5 records is unknown."""
+    moved: list[int] = []
+
+    def move(fields, header):  # noqa: ANN001
+        status, unit = header.index("SkjemaStatus"), header.index("AvdRESH")
+        thrombo = header.index("Tromboseprofylakse")
+        if fields[status] == "2" and fields[header.index("Operasjonsdato")].endswith("2023") \
+                and len(moved) < 2:
+            fields[unit] = "8642"
+            fields[thrombo] = "9" if not moved else "1"
+            moved.append(1)
+
+    ex = _rewrite(tmp_path, move)
+    spec = ex / "dq.toml"
+    unsuppressed = run("report", spec, "-f", "json", "-o", tmp_path / "all.json", "--lang", "en")
+    assert unsuppressed.exit_code == 1
+    rows = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))["results"]
+    # without suppression the unit is an outlier (the case the review built)
+    assert any(r["id"] == "sammenlignbarhet.trakt.ukjent.Tromboseprofylakse"
+               and r["unit"] == "8642" for r in rows)
+    run("report", spec, "-f", "markdown", "-o", tmp_path / "r.md", "--junit", tmp_path / "j.xml")
+    run("report", spec, "-f", "json", "--suppress", "5", "-o", tmp_path / "s.json")
+    rows = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["results"]
+    assert not [r for r in rows if r["id"].startswith("sammenlignbarhet.trakt")
+                and r["unit"] == "8642"]
+    assert [r["suppressed"] for r in rows if r["id"] == "kompletthet.variabel.Tromboseprofylakse"
+            and r["unit"] == "8642"] == [True]
+    md = (tmp_path / "r.md").read_text(encoding="utf-8")
+    junit = (tmp_path / "j.xml").read_text(encoding="utf-8")
+    assert not [line for line in md.splitlines() if "8642" in line and "trakt" in line.lower()]
+    assert "8642" not in [line for line in md.splitlines() if "advarsel i 1 enhet" in line][:1]
+    assert "trakt.ukjent.Tromboseprofylakse [8642]" not in junit
