@@ -180,7 +180,33 @@ def publish(report: Report, min_count: int | None) -> Report:
     # the row is not published at all, nor counted in any summary of units.
     checks = checks.filter(~(pl.col("suppressed") & pl.col("unit").is_not_null()
                              & (pl.col("definition") == "sammenlignbarhet.trakt")))
-    return replace(report, checks=checks, figures=figures, suppressed_below=n)
+    # A shown national row's trend lists every year's counts: a year of 1 to N − 1 records (a
+    # few late registrations, a mistyped year) is hidden there as in a row; so are the finished
+    # records per year.
+    checks = checks.with_columns(pl.Series("trend", [_trend(t, n) for t in checks["trend"]],
+                                           dtype=pl.String))
+    registrations = report.registrations
+    if registrations is not None:
+        registrations = registrations.with_columns(
+            pl.when(_small(pl.col("n_finished"), n)).then(None).otherwise(pl.col("n_finished"))
+            .alias("n_finished"))
+    return replace(report, checks=checks, figures=figures, suppressed_below=n,
+                   registrations=registrations)
+
+
+def _trend(text: str | None, n: int) -> str | None:
+    """A trend (JSON text) with each year whose numerator or denominator is from 1 to n − 1
+    hidden: its counts and estimate null, ``"suppressed": true``."""
+    import json
+
+    if not text:
+        return text
+    years = json.loads(text)
+    for year in years:
+        if any(isinstance(year.get(k), int | float) and 1 <= year[k] < n
+               for k in ("numerator", "denominator")):
+            year.update(numerator=None, denominator=None, estimate=None, suppressed=True)
+    return json.dumps(years)
 
 
 # The counts of records a row's side figure breaks its figure into: each set sums to a count

@@ -292,3 +292,39 @@ def test_a_hidden_unit_is_not_named_as_a_funnel_outlier(tmp_path):
     assert not [line for line in md.splitlines() if "8642" in line and "trakt" in line.lower()]
     assert "8642" not in [line for line in md.splitlines() if "advarsel i 1 enhet" in line][:1]
     assert "trakt.ukjent.Tromboseprofylakse [8642]" not in junit
+
+
+def test_a_year_of_few_records_is_hidden_in_trends_and_registrations(tmp_path):
+    """Review: one finished record dated 2031 was published under --suppress 5 as
+    registrations {2031: 1} and as {"year": 2031, "numerator": 1, "denominator": 1} in every
+    national row's trend."""
+    done: list[int] = []
+
+    def late(fields, header):  # noqa: ANN001
+        if fields[header.index("SkjemaStatus")] == "2" and not done:
+            fields[header.index("Operasjonsdato")] = "17.05.2031"
+            done.append(1)
+
+    ex = _rewrite(tmp_path, late)
+    result = run("report", ex / "dq.toml", "-f", "json", "--suppress", "5", "-o",
+                 tmp_path / "s.json", "--year", "2023")
+    assert result.exit_code == 1, result.stderr
+    report = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert {"year": 2031, "n_finished": None} in report["registrations"]
+    assert {"year": 2023, "n_finished": 3928} in report["registrations"]
+    trends = [r["trend"] for r in report["results"] if r["trend"]]
+    assert trends
+    for trend in trends:
+        late_years = [y for y in trend if y["year"] == 2031]
+        for year in late_years:  # 0 of 0 stays (nothing to hide); 1 of 1 is hidden
+            assert year in ({"year": 2031, "numerator": None, "denominator": None,
+                             "estimate": None, "suppressed": True},
+                            {"year": 2031, "numerator": 0.0, "denominator": 0.0,
+                             "estimate": None}), year
+    assert any(y.get("suppressed") for t in trends for y in t)
+    # a year with enough records keeps its counts
+    assert any(y["year"] == 2023 and y["denominator"] == 3928 for t in trends for y in t)
+    import jsonschema
+
+    schema = json.loads((ROOT / "dq" / "schemas" / "report.schema.json").read_text("utf-8"))
+    jsonschema.validate(report, schema)
