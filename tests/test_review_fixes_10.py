@@ -328,3 +328,21 @@ def test_a_year_of_few_records_is_hidden_in_trends_and_registrations(tmp_path):
 
     schema = json.loads((ROOT / "dq" / "schemas" / "report.schema.json").read_text("utf-8"))
     jsonschema.validate(report, schema)
+
+
+def test_freshness_is_measured_to_the_last_event_before_the_export(tmp_path):
+    """Review: an event mistyped as 2031 made the export 'fresh' by -2,633 days (pass)."""
+    done: list[int] = []
+
+    def late(fields, header):  # noqa: ANN001
+        if fields[header.index("SkjemaStatus")] == "2" and not done:
+            fields[header.index("Operasjonsdato")] = "17.05.2031"
+            done.append(1)
+
+    ex = _rewrite(tmp_path, late)
+    run("report", ex / "dq.toml", "-f", "json", "-o", tmp_path / "r.json", "--year", "2023")
+    rows = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["results"]
+    fresh = next(r for r in rows if r["id"] == "aktualitet.ferskhet")
+    # the example's last event is 31.12.2023, its export_date 2024-03-01: 61 days
+    assert fresh["estimate"] == 61
+    assert fresh["values"]["last"] == "2023-12-31"
