@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 COUNTS = ("n_applicable", "n_missing", "n_unknown", "n_invalid")
 RECORD = "(all mandatory)"
 EXTRA = "__extra."
+# The ``extra`` count of finished records with an event date written (when grouped by year).
+EVENT_DATED = "event.dated"
 # The fewest variables worth counting from a plain CSV's bytes (dq.io.plain): below this the
 # engine's buffers cost little and one pass does everything.
 PLAIN_AT_LEAST = 200
@@ -241,6 +243,12 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     variables = _variables(spec, list(schema))
     info = source.info
     date_formats = source.date_formats
+    event = spec.dataset.event_date
+    if "year" in grouping.exprs and event and event in schema:
+        # finished records with an event date written: those in the group without a year are
+        # the dates that cannot be read (_event_dates_unread)
+        extra = {**(extra or {}), EVENT_DATED: (FINISHED & present(
+            event, schema[event], source.may_have_blanks)).sum()}
 
     conditions = {f"__cond{i}": (v.condition, f"[variables.{v.name}] mandatory")
                   for i, v in enumerate(variables) if v.condition}
@@ -459,10 +467,32 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
         records = records.sort(rsort, nulls_last=True)
     records = records.select(*keys, "n_records", "n_complete", "completeness", "ci_low", "ci_high",
                              "warn_below", "fail_below", "status")
+    warnings += _event_dates_unread(spec, source, extra_frame)
     return CompletenessResult(rows=long, records=records, keys=keys, n_records=n_rows,
                               n_finished=n_finished, ci_method=ci_method, min_n=min_n,
                               unmatched_units=unmatched, warnings=warnings, extra=extra_frame,
                               code_presence=held_codes)
+
+
+def _event_dates_unread(spec: Spec, source: Source, extra: pl.DataFrame | None) -> list[str]:
+    """Finished records whose event date is written but gives no date: none read at all is a
+    date format that does not fit the export (an error: every yearly figure would be empty);
+    some is a warning, as they have no year."""
+    if extra is None or EVENT_DATED not in extra.columns or "year" not in extra.columns:
+        return []
+    dated = int(extra[EVENT_DATED].sum())
+    unread = int(extra.filter(pl.col("year").is_null())[EVENT_DATED].sum())
+    if not unread:
+        return []
+    ds = spec.dataset
+    detected = source.date_formats.get(ds.event_date or "")
+    if unread == dated:
+        hint = (Message("context.event_format_detected", detected=detected)
+                if detected and detected != ds.date_format else "")
+        raise ConfigError(Message(
+            "context.event_dates_none", file=spec.path.name if spec.path else "dq.toml",
+            column=ds.event_date, n=dated, fmt=ds.date_format or "—", hint=hint))
+    return [Message("context.event_dates_some", column=ds.event_date, n=unread)]
 
 
 def _with_plain_counts(counted: pl.DataFrame, keyed: pl.LazyFrame, cols: list[str],

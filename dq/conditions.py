@@ -85,7 +85,7 @@ def _kind(dtype: pl.DataType, typed_as: pl.DataType | None) -> str:
 
 
 def _mismatch(spec: Spec, where: str, cond: str, typed_cols: dict[str, pl.Expr],
-              schema: pl.Schema) -> Message:
+              schema: pl.Schema) -> ConfigError:
     """A comparison the columns' types do not allow, with the fix for the kind of column it
     compares: a date with DATE '…', a number with a number, text with text."""
     probe = pl.LazyFrame(schema=schema).select(
@@ -98,8 +98,8 @@ def _mismatch(spec: Spec, where: str, cond: str, typed_cols: dict[str, pl.Expr],
            else "text")
     of_kind = [n for n, k in kinds.items() if k == fix]
     name = of_kind[0] if len(of_kind) == 1 else "NAME"
-    return Message("condition.type", at=_at(spec, where), condition=cond, columns=shown,
-                   fix=Message(f"condition.fix.{fix}", name=name))
+    return ConfigError(Message("condition.type", at=_at(spec, where), condition=cond,
+                               columns=shown, fix=Message(f"condition.fix.{fix}", name=name)))
 
 
 def with_conditions(lf: pl.LazyFrame, spec: Spec, source: Source,
@@ -135,7 +135,7 @@ def with_conditions(lf: pl.LazyFrame, spec: Spec, source: Source,
             out = lf.head(1).select(pl.sql_expr(cond).alias("__c")).collect()
         except pl.exceptions.PolarsError:
             # The engine's message quotes row values: say what is wrong in dq's own words.
-            raise ConfigError(_mismatch(spec, where, cond, typed_cols, schema)) from None
+            raise _mismatch(spec, where, cond, typed_cols, schema) from None
         if out.schema["__c"] not in (pl.Boolean, pl.Null):
             raise ConfigError(Message("condition.not_boolean", at=_at(spec, where),
                                       condition=cond,

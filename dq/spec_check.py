@@ -167,6 +167,13 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
             aggs += [(text == code).sum().alias(f"v{i}_seen{j}")
                      for j, code in enumerate(v.codes)]
         checked.append((i, v))
+    # The event date gives every figure its year, read with [dataset] date_format first (as
+    # dq.grouping reads it), whatever the column's own type check found.
+    event, event_fmt = sp.dataset.event_date, sp.dataset.date_format
+    if event and event_fmt and event in schema:
+        aggs.append(pl.col(event).is_not_null().sum().alias("__event_n"))
+        aggs.append(as_date(pl.col(event), schema[event], event_fmt).is_not_null().sum()
+                    .alias("__event_ok"))
     if sp.verification.national_id in present:
         from dq import fnr
 
@@ -184,6 +191,10 @@ def against_data(sp: spec_mod.Spec, source: Source) -> tuple[int, list[Problem]]
         elif not row[key]:
             problems.append(Problem(Message("spec.check.condition_never", file=name,
                                             where=where, condition=cond, rows=rows)))
+    if row.get("__event_n") and int(row["__event_ok"]) / int(row["__event_n"]) < TYPE_SHARE:
+        problems.append(Problem(Message(
+            "spec.check.event_format", file=name, column=event, fmt=event_fmt,
+            share=int(row["__event_ok"]) / int(row["__event_n"]), total=int(row["__event_n"]))))
     for i, v in checked:
         n, ok = int(row[f"v{i}_n"]), row.get(f"v{i}_ok")
         where = f"{name}: [variables.{v.name}]"

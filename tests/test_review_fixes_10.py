@@ -346,3 +346,41 @@ def test_freshness_is_measured_to_the_last_event_before_the_export(tmp_path):
     # the example's last event is 31.12.2023, its export_date 2024-03-01: 61 days
     assert fresh["estimate"] == 61
     assert fresh["values"]["last"] == "2023-12-31"
+
+
+def test_a_date_format_that_reads_no_event_date_is_an_error_that_names_it(tmp_path):
+    """Review: date_format = "%Y-%m-%d" on a dd.mm.yyyy export blamed the NPR reference ('no
+    year in common'), spec check was clean, and completeness --by year put every record in
+    (missing) without a word."""
+    ex = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, ex)
+    spec = ex / "dq.toml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        'date_format = "%d.%m.%Y"', 'date_format = "%Y-%m-%d"'), encoding="utf-8")
+    error = ("dq: error: dq.toml: [dataset] event_date 'Operasjonsdato': none of the 19,610 "
+             "finished records' dates can be read with [dataset] date_format '%Y-%m-%d' (the "
+             "values look like '%d.%m.%Y'); set date_format to the format the export writes "
+             "dates in\n")
+    report = run("report", spec, "--lang", "en")
+    assert (report.exit_code, report.stderr) == (2, error)
+    by_year = run("completeness", "--spec", spec, "--by", "year", "--lang", "en")
+    assert (by_year.exit_code, by_year.stderr) == (2, error)
+    check = run("spec", "check", spec, "--data", ex / "hoftebrudd.csv", "--lang", "en")
+    assert check.exit_code == 2
+    assert ("dq.toml: [dataset] event_date 'Operasjonsdato': only 0 % of the 20,000 registered "
+            "dates are read with [dataset] date_format '%Y-%m-%d'") in check.stderr
+
+
+def test_some_unreadable_event_dates_are_counted_in_a_warning(tmp_path):
+    garbled: list[int] = []
+
+    def garble(fields, header):  # noqa: ANN001
+        if fields[header.index("SkjemaStatus")] == "2" and len(garbled) < 3:
+            fields[header.index("Operasjonsdato")] = "31.02.2022"
+            garbled.append(1)
+
+    ex = _rewrite(tmp_path, garble)
+    result = run("completeness", "--spec", ex / "dq.toml", "--by", "year", "--lang", "en")
+    assert result.exit_code in (0, 1)
+    assert ("dq: warning: Operasjonsdato: 3 finished records have a date that cannot be read; "
+            "they have no year and are left out of the figures per year") in result.stderr
