@@ -273,7 +273,6 @@ def _shared_counts(spec: Spec, source: Source, grouping: Grouping,
         if column and column in schema:
             extra[f"id.has_{role}"] = (comp.FINISHED
                                        & comp.present(column, schema[column], blanks)).sum()
-
     if references and "unit" in grouping.exprs and "year" in grouping.exprs:
         from dq import coverage as cov
 
