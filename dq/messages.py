@@ -4056,3 +4056,786 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
         "en": "{file}: unit id {ids} appears more than once in the unit table; each unit needs "
               "one row"},
 }
+
+
+# ---------------------------------------------------------------- command-line help
+# `dq --help` and every command's help (dq.cli._help), in the language of --lang on the command
+# line, else nb. The commands declare these keys instead of text: "command.<path>" a command's
+# description ("command.plan.kappa"; "command.dq" is dq's own), "<path>.<parameter>" an option or
+# argument of one command, "option.<name>" and "plan.<name>" options several commands share,
+# "panel.<name>" a group of options, "placeholder.<PLACEHOLDER>" the word standing for an
+# option's value (FILE, N), "parser.<word>" the parser's own words (Usage, Options,
+# [default: …]). Values typed on the command line stay as they are typed in both languages
+# ("standard 0.80", "0.2,0.3,0.5", as the usage errors quote them); every other number is
+# written in the language's typography.
+HELP: dict[str, dict[str, str]] = {
+    # the parser's own words
+    "parser.usage": {"nb": "Bruk:", "en": "Usage:"},
+    "parser.arguments": {"nb": "Argumenter", "en": "Arguments"},
+    "parser.options": {"nb": "Valg", "en": "Options"},
+    "parser.commands": {"nb": "Kommandoer", "en": "Commands"},
+    "parser.options_metavar": {"nb": "[VALG]", "en": "[OPTIONS]"},
+    "parser.commands_metavar": {"nb": "KOMMANDO [ARGUMENTER]...", "en": "COMMAND [ARGS]..."},
+    "parser.default": {"nb": "standard: {default}", "en": "default: {default}"},
+    "parser.required": {"nb": "påkrevd", "en": "required"},
+    "parser.between": {"nb": "{min}–{max}", "en": "{min}<=x<={max}"},
+    "parser.at_least": {"nb": "minst {min}", "en": "x>={min}"},
+    "parser.at_most": {"nb": "høyst {max}", "en": "x<={max}"},
+    "parser.help": {"nb": "Vis denne hjelpeteksten og avslutt.",
+                    "en": "Show this message and exit."},
+    # the words standing for a value (dq.cli._common.METAVARS, the arguments' names)
+    "placeholder.FILE": {"nb": "FIL", "en": "FILE"},
+    "placeholder.DIR": {"nb": "MAPPE", "en": "DIR"},
+    "placeholder.N": {"nb": "N", "en": "N"},
+    "placeholder.X": {"nb": "X", "en": "X"},
+    "placeholder.FRACTION": {"nb": "ANDEL", "en": "FRACTION"},
+    "placeholder.DAYS": {"nb": "DAGER", "en": "DAYS"},
+    "placeholder.TEXT": {"nb": "TEKST", "en": "TEXT"},
+    "placeholder.COLUMN": {"nb": "KOLONNE", "en": "COLUMN"},
+    "placeholder.COLUMNS": {"nb": "KOLONNER", "en": "COLUMNS"},
+    "placeholder.KEYS": {"nb": "NØKLER", "en": "KEYS"},
+    "placeholder.NAME": {"nb": "NAVN", "en": "NAME"},
+    "placeholder.NAMES": {"nb": "NAVN", "en": "NAMES"},
+    "placeholder.CODES": {"nb": "KODER", "en": "CODES"},
+    "placeholder.REG:REC,...": {"nb": "REG:JOURNAL,...", "en": "REG:REC,..."},
+    "placeholder.ENCODING": {"nb": "TEGNSETT", "en": "ENCODING"},
+    "placeholder.CHAR": {"nb": "TEGN", "en": "CHAR"},
+    "placeholder.FORMAT": {"nb": "FORMAT", "en": "FORMAT"},
+    "placeholder.URL": {"nb": "URL", "en": "URL"},
+    "placeholder.SQL": {"nb": "SQL", "en": "SQL"},
+    "placeholder.YYYY|all": {"nb": "ÅÅÅÅ|all", "en": "YYYY|all"},
+    "placeholder.SPEC": {"nb": "SPESIFIKASJON", "en": "SPEC"},
+    "placeholder.DATA": {"nb": "DATA", "en": "DATA"},
+    "placeholder.EXPORT": {"nb": "UTTREKK", "en": "EXPORT"},
+    "placeholder.REGISTRY": {"nb": "REGISTER", "en": "REGISTRY"},
+    "placeholder.STUDY": {"nb": "STUDIE", "en": "STUDY"},
+    "placeholder.VALIDATION": {"nb": "VALIDERINGSSTUDIE", "en": "VALIDATION"},
+    "placeholder.BEFORE": {"nb": "FØR", "en": "BEFORE"},
+    "placeholder.AFTER": {"nb": "ETTER", "en": "AFTER"},
+    "placeholder.RESULT": {"nb": "RESULTAT", "en": "RESULT"},
+    # dq itself
+    "command.dq": {
+        "nb": "Datakvalitet i medisinske kvalitetsregistre, etter de seks nasjonale "
+              "dimensjonene.\n\n"
+              "Avslutningskoder: 0 alle kontroller er bestått (advarsler er tillatt), 1 en "
+              "kontroll er ikke bestått, 2 feil bruk eller konfigurasjon, 3 feil i inndataene, "
+              "4 intern feil (en feil i dq); 141 når mottakeren av utdataene lukket dem "
+              "(dq … | head), som for ethvert Unix-verktøy.",
+        "en": "Data quality of medical quality registries, by the six national dimensions.\n\n"
+              "Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 2 usage or "
+              "configuration error, 3 input data error, 4 internal error (a bug); 141 when the "
+              "reader of the output closed it (dq … | head), as any Unix tool."},
+    "dq.version": {"nb": "Vis versjonen og avslutt.", "en": "Show the version and exit."},
+    "dq.install_completion": {"nb": "Installer kommandofullføring for skallet du bruker.",
+                              "en": "Install completion for the current shell."},
+    "dq.show_completion": {
+        "nb": "Vis kommandofullføringen for skallet du bruker, for å kopiere den eller tilpasse "
+              "installasjonen.",
+        "en": "Show completion for the current shell, to copy it or customize the "
+              "installation."},
+    # options several commands share
+    "option.spec": {"nb": "Registerspesifikasjonen (dq.toml).", "en": "Registry spec (dq.toml)."},
+    "option.format": {"nb": "Utdataformat.", "en": "Output format."},
+    "option.output": {
+        "nb": "Skriv til denne filen (helt, eller ikke i det hele tatt) i stedet for til "
+              "standard ut; - er standard ut. Avviser en fil kommandoen leser, en mappe og en "
+              "blokkenhet.",
+        "en": "Write to this file (whole, or not at all) instead of stdout; - is stdout. Refuses "
+              "a file the command reads, a directory and a block device."},
+    "option.width": {"nb": "Terminalbredde.", "en": "Terminal width."},
+    "option.ci": {"nb": "Metode for konfidensintervallene.", "en": "Confidence interval method."},
+    "option.lang": {
+        "nb": "Språket i terminal- og Markdown-utdataene (standard: spesifikasjonens "
+              "[report] lang, ellers nb). JSON og CSV er like på alle språk.",
+        "en": "Language of the terminal and Markdown output (default: the spec's [report] lang, "
+              "else nb). JSON and CSV are the same in every language."},
+    "option.encoding": {
+        "nb": "Tegnkoding for CSV: utf-8, cp1252 eller latin-1 (standard: gjenkjennes).",
+        "en": "CSV encoding: utf-8, cp1252 or latin-1 (default: detected)."},
+    "option.separator": {
+        "nb": "Skilletegn for CSV (standard: gjenkjennes blant ; , tab |).",
+        "en": "CSV separator (default: detected among ; , tab |)."},
+    "option.input_format": {
+        "nb": "Overstyr formatet filendelsen tilsier: csv, parquet, xlsx, sav, dta.",
+        "en": "Override the format the file extension implies: csv, parquet, xlsx, sav, dta."},
+    "option.suppress": {
+        "nb": "Vis antall under N som «<N», med sekundær prikking (standard 5 for markdown, "
+              "ellers av; 0 slår den av).",
+        "en": "Show counts below N as '<N' with secondary suppression (default 5 for markdown, "
+              "off otherwise; 0 turns it off)."},
+    "panel.database": {"nb": "Les fra en database i stedet for en fil",
+                       "en": "Read from a database instead of a file"},
+    "option.data_url": {
+        "nb": "Les registeret fra denne databasen i stedet for fra en uttrekksfil: mysql://, "
+              "postgresql:// eller mssql://bruker:${{PASSORDVARIABEL}}@vert:port/database (sett "
+              "den i anførselstegn, så skallet overlater ${{…}} til dq). Sammen med --table "
+              "eller --query.",
+        "en": "Read the registry from this database instead of an export file: mysql://, "
+              "postgresql:// or mssql://user:${{PASSWORD_VARIABLE}}@host:port/database (quote it "
+              "so the shell leaves ${{…}} to dq). With --table or --query."},
+    "option.table": {"nb": "Med --data-url: tabellen (eller skjema.tabell) som skal leses.",
+                     "en": "With --data-url: the table (or schema.table) to read."},
+    "option.query": {
+        "nb": "Med --data-url: én SELECT der resultatet leses (setninger som skriver, avvises).",
+        "en": "With --data-url: one SELECT whose result is read (statements that write are "
+              "refused)."},
+    "panel.study": {"nb": "Les studien fra en database i stedet for en fil",
+                    "en": "Read the study from a database instead of a file"},
+    "option.study_url": {
+        "nb": "Les studien fra denne databasen i stedet for fra en fil: mysql://, postgresql:// "
+              "eller mssql://bruker:${{PASSORDVARIABEL}}@vert:port/database (sett den i "
+              "anførselstegn, så skallet overlater ${{…}} til dq). Sammen med --study-table "
+              "eller --study-query.",
+        "en": "Read the study from this database instead of a file: mysql://, postgresql:// or "
+              "mssql://user:${{PASSWORD_VARIABLE}}@host:port/database (quote it so the shell "
+              "leaves ${{…}} to dq). With --study-table or --study-query."},
+    "option.study_table": {
+        "nb": "Med --study-url: tabellen (eller skjema.tabell) som inneholder studien.",
+        "en": "With --study-url: the table (or schema.table) holding the study."},
+    "option.study_query": {
+        "nb": "Med --study-url: én SELECT der resultatet er studien (setninger som skriver, "
+              "avvises).",
+        "en": "With --study-url: one SELECT whose result is the study (statements that write are "
+              "refused)."},
+    # dq report
+    "command.report": {
+        "nb": "Kontroller et register mot alle de seks nasjonale datakvalitetsdimensjonene i én "
+              "kjøring: kompletthet (tilslutning, dekningsgrad, variabelkompletthet), korrekthet "
+              "(verdier, datoer, duplikater, fødselsnummer, kodeformater, validering mot "
+              "journal), reliabilitet (samsvarsstudie mellom registratorer), aktualitet (tid til "
+              "registrering, ferskhet), sammenlignbarhet (traktplott, skift mellom år, koder, "
+              "ID-er) og relevans (dokumentert bruk, spesifikasjonen mot uttrekket).\n\n"
+              "Alt hentes fra spesifikasjonen (dq.toml): uttrekket, referansene, studiene og "
+              "tersklene. En dimensjon uten data sier hva som skal til for å vurdere den. "
+              "Avslutningskode 1 når en kontroll ikke er bestått (eller gir advarsel, med "
+              "--strict).",
+        "en": "Check a registry against all six national data-quality dimensions in one run: "
+              "Kompletthet (tilslutning, dekningsgrad, variable completeness), Korrekthet "
+              "(values, dates, duplicates, national ID numbers, code formats, validation against "
+              "the record), Reliabilitet (inter-rater study), Aktualitet (registration delay, "
+              "freshness), Sammenlignbarhet (funnel plots, shifts between years, codes, ids) and "
+              "Relevans (documented uses, spec against export).\n\n"
+              "Everything comes from the spec (dq.toml): the export, the references, the studies "
+              "and the thresholds. A dimension without data says what would assess it. Exit code "
+              "1 when a check fails (or warns, with --strict)."},
+    "report.spec": {
+        "nb": "Registerspesifikasjonen (dq.toml); eller --spec, som i de andre kommandoene.",
+        "en": "The registry spec (dq.toml); or --spec, as in the other commands."},
+    "report.spec_option": {
+        "nb": "Registerspesifikasjonen (dq.toml), i stedet for argumentet.",
+        "en": "The registry spec (dq.toml), instead of the argument."},
+    "report.data": {
+        "nb": "Kontroller dette uttrekket i stedet for [dataset] files (f.eks. denne månedens "
+              "uttrekk med samme spesifikasjon); gjenta for flere filer.",
+        "en": "Check this export instead of [dataset] files (e.g. this month's dump with the "
+              "same spec); repeat for several files."},
+    "report.output": {
+        "nb": "Skriv rapporten til denne filen (helt, eller ikke i det hele tatt); - er "
+              "standard ut. Aldri en inndatafil, en mappe eller en blokkenhet.",
+        "en": "Write the report to this file (whole, or not at all); - is stdout. Never an "
+              "input, a directory or a block device."},
+    "report.junit": {
+        "nb": "Skriv også JUnit-XML hit: ett testcase per kontroll × enhet. Skrives sammen med "
+              "rapporten: begge eller ingen av dem.",
+        "en": "Also write JUnit XML here: one testcase per check × unit. Written together with "
+              "the report: both or neither."},
+    "report.lang": {
+        "nb": "Språket i terminal, Markdown og HTML (standard: [report] lang, ellers nb).",
+        "en": "Language of terminal, Markdown and HTML (default: [report] lang, else nb)."},
+    "report.strict": {"nb": "Advarsler regnes også som ikke bestått (avslutningskode 1).",
+                      "en": "Warnings fail too (exit 1)."},
+    "report.suppress": {
+        "nb": "Skjul antall under N per enhet (standard: [report] suppress, 5, i Markdown og "
+              "HTML; av i terminal og JSON hvis den ikke er gitt; 0 slår den av).",
+        "en": "Hide unit counts below N (default: [report] suppress, 5, in Markdown and HTML; "
+              "off in terminal and JSON unless given; 0 turns it off)."},
+    "report.year": {
+        "nb": "Rapportåret: kontrollene av registerets tilstand vurderes på det, ved siden av "
+              "året før og utviklingen (standard: [report] year, ellers det siste året med en "
+              "ferdigstilt registrering); all slår sammen alle år.",
+        "en": "The report year: checks of the registry's state are graded on it, beside the "
+              "year before and the trend (default: [report] year, else the latest year with a "
+              "finished record); all pools every year."},
+    "report.figures": {
+        "nb": "Skriv også rapportens figurer til denne mappen (opprettes om den mangler) som "
+              "SVG, og som PNG når CairoSVG er installert (pip install 'dq[png]'); "
+              "Markdown-teksten lenker til dem. Hver fil skrives hel; en inndatafil overskrives "
+              "aldri.",
+        "en": "Also write the report's figures into this folder (created if missing) as SVG, "
+              "and PNG when CairoSVG is installed (pip install 'dq[png]'); the Markdown links "
+              "them. Each file is written whole; an input is never overwritten."},
+    "report.top": {"nb": "Hovedfunn som vises i terminalen: 2 × N, de viktigste først.",
+                   "en": "Main findings shown in the terminal: 2 × N, the most important first."},
+    # dq completeness
+    "command.completeness": {
+        "nb": "Variabelkompletthet: for hver variabel andelen aktuelle registreringer med en "
+              "gyldig verdi (ikke manglende, ikke en ukjent-kode, ikke ugyldig), med 95 % KI og "
+              "status bestått/advarsel/ikke bestått.\n\n"
+              "Uten spesifikasjon kontrolleres alle kolonner, og bare tomme verdier regnes som "
+              "manglende.",
+        "en": "Variable completeness: for every variable, the share of applicable records with "
+              "a valid value (not missing, not an unknown code, not invalid), with a 95 % CI and "
+              "pass/warn/fail status.\n\n"
+              "Without a spec every column is checked and only empty values count as missing."},
+    "completeness.data": {
+        "nb": "Registeruttrekket (én eller flere filer): CSV, Parquet, XLSX, SAV eller DTA. "
+              "Standard: [dataset] files i spesifikasjonen.",
+        "en": "The registry export(s): CSV, Parquet, XLSX, SAV or DTA. Default: [dataset] files "
+              "of the spec."},
+    "completeness.spec": {
+        "nb": "Registerspesifikasjonen (dq.toml): variabler, koder, betingelser, terskler.",
+        "en": "Registry spec (dq.toml): variables, codes, conditions, thresholds."},
+    "completeness.by": {
+        "nb": "Grupper etter rollene unit, year, hf, rhf eller en hvilken som helst kolonne, "
+              "kommaseparert (f.eks. unit,year). Med en enhetstabell summeres enhetene opp til "
+              "HF, RHF og nasjonalt.",
+        "en": "Group by roles unit, year, hf, rhf or any column, comma-separated (e.g. "
+              "unit,year). Units roll up to HF, RHF and national with a unit table."},
+    "completeness.fail_under": {
+        "nb": "Gi ikke bestått for hver obligatoriske variabel med kompletthet under denne "
+              "andelen (overstyrer spesifikasjonens fail_below).",
+        "en": "Fail every mandatory variable whose completeness is below this fraction "
+              "(overrides the spec's fail_below)."},
+    "completeness.min_n": {
+        "nb": "Vurder bare rader med minst så mange aktuelle registreringer (standard: "
+              "spesifikasjonens min_n, ellers 5); mindre rader vises som orientering.",
+        "en": "Grade only rows with at least this many applicable records (default: the spec's "
+              "min_n, else 5); smaller rows are shown as info."},
+    "completeness.top": {"nb": "Rader som vises i terminaltabellen, de svakeste først.",
+                         "en": "Rows shown in the terminal table, worst first."},
+    # dq coverage
+    "command.coverage": {
+        "nb": "Dekningsgrad for registeret mot en referanse, for eksempel NPR.\n\n"
+              "aggregate-modus: referansen har antall per enhet og år; dekningsgrad = hendelser "
+              "i registeret / antall i referansen, per enhet og år, summert opp til HF, RHF og "
+              "nasjonalt, med tilslutning (rapporterende enheter / enheter i referansen).\n\n"
+              "linkage-modus: referansen har én rad per hendelse; hendelsene kobles på "
+              "person-ID innenfor ±--window dager (0 = samme dag; --same-unit krever samme "
+              "enhet). Hver hendelse kobles høyst én gang: parene tas med nærmeste dato først, "
+              "ved likhet den tidligste hendelsen. Viser kun i registeret, kun i referansen og i "
+              "begge per enhet, dekningsgrad for hver kilde og Chapmans "
+              "fangst–gjenfangst-estimat (tre eller flere kilder: en log-lineær modell).\n\n"
+              "Uten spesifikasjon heter kolonnene person_id, unit, event_date, n og year i begge "
+              "filene, eller det --person, --unit, --date, --count og --year angir. Ingen "
+              "person-ID skrives noen gang ut.",
+        "en": "Coverage (dekningsgrad) of the registry against a reference such as NPR.\n\n"
+              "aggregate mode: the reference holds counts per unit and year; coverage = registry "
+              "events / reference count, per unit and year, rolled up to HF, RHF and national, "
+              "with tilslutning (reporting units / units in the reference).\n\n"
+              "linkage mode: the reference holds one row per event; events are linked on person "
+              "id within ±--window days (0 = same day; --same-unit to require the same unit). "
+              "Each event is matched at most once: pairs are taken nearest date first, ties by "
+              "the earlier event. Reports only-registry, only-reference and both per unit, DG "
+              "for each source, and Chapman's capture-recapture estimate (three or more sources: "
+              "a log-linear model).\n\n"
+              "Without a spec, the columns are person_id, unit, event_date, n and year in both "
+              "files, or as --person, --unit, --date, --count and --year name them. No person id "
+              "is ever printed."},
+    "coverage.registry": {"nb": "Registeruttrekket. Standard: [dataset] files i spesifikasjonen.",
+                          "en": "The registry export. Default: [dataset] files of the spec."},
+    "coverage.reference": {
+        "nb": "Referansefil (antall fra NPR eller et uttrekk); gjenta for flere kilder. "
+              "Standard: [coverage] references i spesifikasjonen.",
+        "en": "Reference file (NPR counts or extract); repeat for more sources. Default: "
+              "[coverage] references of the spec."},
+    "coverage.mode": {
+        "nb": "aggregate (antall i referansen) eller linkage (referanse på personnivå).",
+        "en": "aggregate (reference counts) or linkage (person-level reference)."},
+    "coverage.by": {
+        "nb": "unit, hf, rhf og/eller year, kommaseparert; enhetene summeres opp til HF, RHF og "
+              "nasjonalt.",
+        "en": "unit, hf, rhf and/or year, comma-separated; units roll up to HF, RHF and "
+              "national."},
+    "coverage.window": {"nb": "Koblingsvindu i dager (± rundt hendelsesdatoen; standard 30).",
+                        "en": "Linkage window in days (± around the event date; default 30)."},
+    "coverage.same_unit": {"nb": "Kobling: krev samme enhet.",
+                           "en": "Linkage: require the same unit."},
+    "coverage.target": {"nb": "Målet for dekningsgraden (standard 0.80, det nasjonale målet).",
+                        "en": "Coverage target (default 0.80, the national goal)."},
+    "coverage.fail_on": {
+        "nb": "Avslutningskode 1 når det nasjonale tallet, en enhet eller ett av dem ikke når "
+              "målet (standard national).",
+        "en": "Exit 1 when the national figure, any unit, or either misses the target (default "
+              "national)."},
+    "coverage.registry_count": {"nb": "Tell hendelser eller unike personer i registeret.",
+                                "en": "Count registry events or distinct persons."},
+    "coverage.person": {"nb": "Kolonnen med person-ID.", "en": "Person id column."},
+    "coverage.unit": {"nb": "Enhetskolonnen.", "en": "Unit column."},
+    "coverage.date": {"nb": "Kolonnen med hendelsesdato.", "en": "Event date column."},
+    "coverage.count": {"nb": "Kolonnen med antall i referansen.",
+                       "en": "Reference count column."},
+    "coverage.year": {"nb": "Kolonnen med år i referansen.", "en": "Reference year column."},
+    "coverage.min_n": {"nb": "Vurder bare rader der nevneren er minst dette (standard 5).",
+                       "en": "Grade only rows whose denominator is at least this (default 5)."},
+    "coverage.top": {"nb": "Rader i terminaltabellen, de svakeste først.",
+                     "en": "Rows in the terminal table, worst first."},
+    # dq reliability
+    "command.reliability": {
+        "nb": "Reliabilitet mellom registratorer i en studie der to eller flere registratorer "
+              "har registrert de samme kasusene: observert enighet, Cohens og vektet κ, Fleiss' "
+              "κ, Gwets AC1/AC2, PABAK / Brennan-Prediger, Krippendorffs α, ICC (alle de seks "
+              "formene til Shrout & Fleiss) og Bland-Altman, hver med standardfeil og 95 % KI, "
+              "valgt etter hver variabels målenivå.\n\n"
+              "Inndataformer: lang (--case-column og --rater-column, deretter én kolonne per "
+              "variabel), bred (--raters KOL,KOL: én rad per kasus, én kolonne per registrator) "
+              "eller en kvadratisk krysstabell (--table). Målenivået hentes fra spesifikasjonen "
+              "(type, eller level = \"ordinal\") eller fra --level.",
+        "en": "Inter-rater reliability of a study where two or more registrars registered the "
+              "same cases: percent agreement, Cohen's and weighted κ, Fleiss' κ, Gwet's AC1/AC2, "
+              "PABAK / Brennan-Prediger, Krippendorff's α, ICC (all six Shrout & Fleiss forms) "
+              "and Bland-Altman, each with SE and 95 % CI, chosen by each variable's level of "
+              "measurement.\n\n"
+              "Input shapes: long (--case-column and --rater-column, then one column per "
+              "variable), wide (--raters COL,COL: one row per case, one column per rater) or a "
+              "square contingency table (--table). Levels come from the spec (type, or level = "
+              "\"ordinal\") or --level."},
+    "reliability.study": {"nb": "Studiefilen. Standard: [reliability] study i spesifikasjonen.",
+                          "en": "The study file. Default: [reliability] study of the spec."},
+    "reliability.case_column": {"nb": "Lang form: kasuskolonnen.",
+                                "en": "Long form: the case column."},
+    "reliability.rater_column": {"nb": "Lang form: registratorkolonnen.",
+                                 "en": "Long form: the rater column."},
+    "reliability.raters": {"nb": "Bred form: registratorkolonnene, kommaseparert.",
+                           "en": "Wide form: rater columns, comma-separated."},
+    "reliability.table": {
+        "nb": "Filen er en kvadratisk krysstabell (registrator 1 i radene × registrator 2 i "
+              "kolonnene).",
+        "en": "The file is a square contingency table (rater 1 rows × rater 2 columns)."},
+    "reliability.variables": {"nb": "Variabler som skal analyseres (standard: alle andre "
+                                    "kolonner).",
+                              "en": "Variables to analyse (default: every other column)."},
+    "reliability.level": {
+        "nb": "Målenivå for alle variabler (standard: fra spesifikasjonen, ellers nominal).",
+        "en": "Level of measurement for every variable (default: from the spec, else "
+              "nominal)."},
+    "reliability.categories": {
+        "nb": "Kategorikodene registratorene kunne bruke, kommaseparert: de bestemmer antall "
+              "kategorier q (standard: spesifikasjonens koder, ellers kodene som forekommer).",
+        "en": "The category codes raters could use, comma-separated: they define the number of "
+              "categories q (default: the spec's codes, else the codes seen)."},
+    "reliability.bootstrap": {
+        "nb": "Persentil-bootstrap med N nye trekninger av kasus i stedet for asymptotiske "
+              "standardfeil.",
+        "en": "Percentile bootstrap with N resamples of cases instead of asymptotic SEs."},
+    "reliability.seed": {
+        "nb": "Frø for bootstrap (standard 0: like kjøringer gir likt resultat).",
+        "en": "Seed for the bootstrap (default 0: identical runs give identical output)."},
+    "reliability.level_of_confidence": {"nb": "Konfidensnivå for alle intervallene.",
+                                        "en": "Confidence level of every interval."},
+    "reliability.interval": {
+        "nb": "Wald-intervaller fra Students t med n − 1 frihetsgrader (som irrCAC) eller fra "
+              "normalfordelingen (z).",
+        "en": "Wald intervals from Student's t with n - 1 df (as irrCAC) or the normal (z)."},
+    "reliability.population_size": {
+        "nb": "Antall kasus studien er trukket fra (registerets størrelse): variansene får "
+              "endelighetsfaktoren 1 − n/N (N i irrCAC).",
+        "en": "Number of cases the study was sampled from (the registry's size): the variances "
+              "get the finite-population factor 1 - n/N (irrCAC's N)."},
+    "reliability.weights": {
+        "nb": "Ordinalnivå: irrCACs vekter på kodeverdiene for AC2 og de vektede radene for "
+              "Fleiss, Conger, Brennan-Prediger, observert enighet og Cohen.",
+        "en": "Ordinal level: irrCAC's weights on the code values for AC2 and the weighted "
+              "Fleiss, Conger, Brennan-Prediger, percent agreement and Cohen rows."},
+    "reliability.icc_null": {
+        "nb": "Nullverdien rho0 i F-testene for ICC (McGraw & Wong 1996).",
+        "en": "The null value rho0 of the ICC F tests (McGraw & Wong 1996)."},
+    # dq correctness
+    "command.correctness": {
+        "nb": "Korrekthet i registeret mot en gullstandard (journalen): andelen registreringer "
+              "som stemmer per variabel (og enhet), med Wilson-KI; gjennomsnittlig og største "
+              "avvik for tall og datoer (innenfor spesifikasjonens toleranse regnes som riktig); "
+              "sensitivitet, spesifisitet, PPV og NPV for binære variabler; problemvariabler "
+              "under terskelen; korrekte pasienter når studien sier hvilke registrerte pasienter "
+              "som virkelig hører hjemme i registeret.\n\n"
+              "Inndata: Rapportekets valideringsdatasett (vld_varnamn, vld_vartype, "
+              "vld_verdi_intern_<type>, vld_verdi_ekstern_<type>, pluss pasient- og "
+              "enhetskolonner) eller en bred fil med --pairs REGKOL:JOURNALKOL,...",
+        "en": "Correctness of the registry against a gold standard (the medical record): share "
+              "of registrations that agree per variable (and unit), with Wilson CI; mean and "
+              "largest deviation for numbers and dates (within the spec's tolerance counts as "
+              "correct); sensitivity, specificity, PPV and NPV for binary variables; problem "
+              "variables below the threshold; correct patients when the study says which "
+              "registered patients truly belong.\n\n"
+              "Input: Rapporteket's valideringsdatasett (vld_varnamn, vld_vartype, "
+              "vld_verdi_intern_<type>, vld_verdi_ekstern_<type>, plus patient and unit columns) "
+              "or a wide file with --pairs REGCOL:RECORDCOL,..."},
+    "correctness.validation": {
+        "nb": "Valideringsstudien. Standard: [correctness] study i spesifikasjonen.",
+        "en": "The validation study. Default: [correctness] study of the spec."},
+    "correctness.spec": {"nb": "Registerspesifikasjonen (dq.toml): toleranser, typer.",
+                         "en": "Registry spec (dq.toml): tolerances, types."},
+    "correctness.by": {"nb": "«unit» for å bryte ned etter enhetskolonnen.",
+                       "en": "'unit' to break down by the unit column."},
+    "correctness.unit": {"nb": "Enhetskolonnen i studien.", "en": "Unit column of the study."},
+    "correctness.patient": {"nb": "Pasientkolonnen i studien.",
+                            "en": "Patient column of the study."},
+    "correctness.belongs": {
+        "nb": "Kolonnen som sier om hver registrerte pasient virkelig hører hjemme i registeret "
+              "(ja/nei, 1/0).",
+        "en": "Column saying whether each registered patient truly belongs (ja/nei, 1/0)."},
+    "correctness.pairs": {"nb": "Bred fil: par av REGKOL:JOURNALKOL, kommaseparert.",
+                          "en": "Wide file: REGCOL:RECORDCOL pairs, comma-separated."},
+    "correctness.fail_under": {
+        "nb": "Gi ikke bestått for variabler der andelen riktige er under dette.",
+        "en": "Fail variables whose share correct is below this."},
+    "correctness.weights": {
+        "nb": "Kolonnen med hver registrerings utvalgsvekt (slik dq sample skriver den): "
+              "vektede andeler med KI ved Kish' effektive utvalgsstørrelse.",
+        "en": "Column with each record's sampling weight (as dq sample writes it): weighted "
+              "shares with CIs at Kish's effective sample size."},
+    # dq compare and dq regrade
+    "command.compare": {
+        "nb": "Sammenlign to resultater fra dq report – et datakvalitetsprosjekts utgangspunkt "
+              "og oppfølging, eller forrige og denne månedens uttrekk: kontroller som ikke lenger "
+              "består, som er løst, som fortsatt ikke består, eller som er kommet til eller falt "
+              "bort, og endringen i hvert tall med 95 % KI og en test (Newcombes intervall for "
+              "andeler; intervaller fra standardfeilene for κ, α, AC1), og enheter som er blitt "
+              "signifikant bedre eller dårligere (Holm-justert over enhetene). Avslutningskode "
+              "1 med --fail-on-regression når en kontroll ikke lenger består eller er blitt "
+              "signifikant dårligere.",
+        "en": "Compare two dq report results — a data-quality project's baseline and follow-up, "
+              "or last month's and this month's export: checks newly failing, resolved, "
+              "persisting, added or removed, and every figure's change with a 95 % CI and a test "
+              "(Newcombe's interval for proportions; intervals from the SEs for κ, α, AC1), units "
+              "that improved or worsened significantly (Holm-adjusted across units). Exit code 1 "
+              "with --fail-on-regression when a check newly fails or got significantly worse."},
+    "compare.before": {"nb": "Utgangsresultatet (dq report --format json).",
+                       "en": "The baseline result (dq report --format json)."},
+    "compare.after": {"nb": "Oppfølgingsresultatet.", "en": "The follow-up result."},
+    "compare.output": {"nb": "Skriv til denne filen.", "en": "Write to this file."},
+    "compare.lang": {
+        "nb": "Språket i terminal, Markdown og HTML (JSON er lik på alle språk).",
+        "en": "Language of terminal, Markdown and HTML (JSON is the same in every language)."},
+    "compare.fail_on_regression": {
+        "nb": "Avslutningskode 1 når en kontroll ikke lenger består eller er blitt signifikant "
+              "dårligere.",
+        "en": "Exit 1 when a check newly fails or got significantly worse."},
+    "compare.suppress": {
+        "nb": "Skjul enhetsrader med antall under N i alle formater (standard: 5, eller den "
+              "strengere regelen et resultat ble skrevet med; 0: bare radene resultatene selv "
+              "skjulte, og de forblir alltid skjult).",
+        "en": "Hide unit rows with a count below N in every format (default: 5, or the stricter "
+              "rule a result was written with; 0: only the rows the results hid themselves, "
+              "which stay hidden always)."},
+    "compare.top": {"nb": "Rader i terminaltabellen.", "en": "Rows in the terminal table."},
+    "command.regrade": {
+        "nb": "Bruk tersklene i en spesifikasjon på et lagret resultat fra dq report uten å lese "
+              "dataene på nytt: statuser, vurderinger og avslutningskoden beregnes på nytt.",
+        "en": "Apply the thresholds of a spec to a stored dq report result without reading the "
+              "data again: statuses, verdicts and the exit code are recomputed."},
+    "regrade.result": {"nb": "Et lagret resultat fra dq report (JSON).",
+                       "en": "A stored dq report result (JSON)."},
+    "regrade.spec": {"nb": "Spesifikasjonen med de nye tersklene.",
+                     "en": "The spec with the new thresholds."},
+    "regrade.output": {"nb": "Skriv det nyvurderte resultatet hit (ellers til standard ut).",
+                       "en": "Write the regraded result here (default: stdout)."},
+    "regrade.strict": {"nb": "Advarsler regnes også som ikke bestått.",
+                       "en": "Warnings fail too."},
+    # dq sample
+    "command.sample": {
+        "nb": "Trekk et reproduserbart tilfeldig utvalg av registreringer til en korrekthets- "
+              "eller reliabilitetsstudie, stratifisert etter enhet (proporsjonalt med --by, likt "
+              "med --per, eller Neyman), eventuelt med overutvalg av registreringer med "
+              "manglende verdi. Listen med registreringsnøkler (med enhet, stratum og "
+              "utvalgsvekt) skrives bare til filen -o angir, aldri til terminalen; terminalen "
+              "viser allokeringen. Et manifest (frø, allokering, uttrekkets sha256) skrives ved "
+              "siden av. Samme frø og uttrekk gir samme utvalg på alle maskiner.",
+        "en": "Draw a reproducible random sample of records for a correctness or inter-rater "
+              "study, stratified by unit (proportional with --by, equal with --per, or Neyman), "
+              "optionally oversampling records with a missing value. The list of record keys "
+              "(with unit, stratum and sampling weight) goes only to the file named by -o, never "
+              "to the terminal; the terminal shows the allocation. A manifest (seed, allocation, "
+              "the export's sha256) is written beside it. The same seed and export give the same "
+              "sample on every machine."},
+    "sample.data": {
+        "nb": "Registeruttrekket (én eller flere filer). Standard: [dataset] files i "
+              "spesifikasjonen.",
+        "en": "The registry export(s). Default: [dataset] files of the spec."},
+    "sample.n": {"nb": "Antall registreringer som skal trekkes (i alt; per stratum med --per).",
+                 "en": "Records to draw (in all; per stratum with --per)."},
+    "sample.by": {
+        "nb": "Stratifiser etter disse kolonnene eller rollene (unit), med --n fordelt "
+              "proporsjonalt.",
+        "en": "Stratify by these columns or roles (unit), allocating --n proportionally."},
+    "sample.per": {
+        "nb": "Stratifiser etter disse kolonnene eller rollene (unit), og trekk --n i hvert "
+              "stratum.",
+        "en": "Stratify by these columns or roles (unit), drawing --n in each stratum."},
+    "sample.allocation": {
+        "nb": "proportional (standard med --by), neyman (med --neyman VARIABEL).",
+        "en": "proportional (default with --by), neyman (with --neyman VARIABLE)."},
+    "sample.neyman": {
+        "nb": "Neyman-allokering etter denne variabelens andel manglende per stratum.",
+        "en": "Neyman allocation on this variable's share missing per stratum."},
+    "sample.seed": {"nb": "Frø for trekningen; skrives i manifestet.",
+                    "en": "Seed of the draw; recorded in the manifest."},
+    "sample.year": {
+        "nb": "Bare registreringer der [dataset] event_date faller i dette året.",
+        "en": "Only records whose [dataset] event_date falls in this year."},
+    "sample.where": {
+        "nb": "Bare registreringer som oppfyller denne betingelsen, f.eks. «SkjemaStatus = 2».",
+        "en": "Only records meeting this condition, e.g. \"SkjemaStatus = 2\"."},
+    "sample.key": {
+        "nb": "Kolonnen eller kolonnene som identifiserer en registrering for sykehusene "
+              "(standard: [verification] duplicate_keys, ellers [dataset] person_id).",
+        "en": "Column(s) that identify a record for the hospitals (default: [verification] "
+              "duplicate_keys, else [dataset] person_id)."},
+    "sample.columns": {"nb": "Flere kolonner som skal skrives til listen (kommaseparert).",
+                       "en": "More columns to write to the list (comma-separated)."},
+    "sample.oversample_missing": {
+        "nb": "Overutvalg av registreringer med manglende eller ukjent verdi i disse "
+              "variablene.",
+        "en": "Oversample records with a missing or unknown value of these variables."},
+    "sample.oversample_factor": {
+        "nb": "Utvalgsandelen for disse registreringene i forhold til resten.",
+        "en": "Sampling fraction of those records relative to the rest."},
+    "sample.output": {
+        "nb": "Listen over de trukne registreringene (CSV, skilt med ;, UTF-8). Påkrevd: listen "
+              "skrives aldri til terminalen.",
+        "en": "The list of sampled records (CSV; ; separated, UTF-8). Required: the list never "
+              "goes to the terminal."},
+    "sample.manifest": {
+        "nb": "Hvor manifestet skrives (standard: listens navn + .manifest.json).",
+        "en": "Where the manifest goes (default: the list's name + .manifest.json)."},
+    "sample.format": {"nb": "Utdata i terminalen: allokeringstabellen eller JSON-en for den.",
+                      "en": "Terminal output: the allocation table or its JSON."},
+    "sample.lang": {
+        "nb": "Språket i allokeringstabellen og advarslene (standard: spesifikasjonens "
+              "[report] lang, ellers nb).",
+        "en": "Language of the allocation table and the warnings (default: the spec's [report] "
+              "lang, else nb)."},
+    "sample.suppress": {"nb": "Strata med færre registreringer enn dette vises som <N.",
+                        "en": "Strata with fewer records than this are shown as <N."},
+    "sample.encoding": {"nb": "Tegnkoding for CSV.", "en": "CSV encoding."},
+    "sample.separator": {"nb": "Skilletegn for CSV.", "en": "CSV separator."},
+    # dq init and dq spec check
+    "command.init": {
+        "nb": "Lag et utkast til registerspesifikasjon (dq.toml) fra et uttrekk, så dq report "
+              "kan kjøres med en gang.\n\n"
+              "Leser uttrekket (en fil, eller en databasetabell eller -spørring med --data-url og "
+              "--table eller --query) én gang og skriver [dataset] med gjenkjent format, "
+              "tegnkoding, skilletegn (for en database: url-en, med ${{VARIABEL}}-plassholdere og "
+              "aldri et passord, og tabellen eller spørringen) og datoformat og rollene som kan "
+              "utledes (person-ID, enhet, hendelsesdato, skjemastatus og verdien som betyr "
+              "ferdigstilt, registreringstidspunkt, fødselsnummer etter kontrollsifferregelen), "
+              "en [variables.NAVN]-tabell for hver kolonne (type, koder, sannsynlige "
+              "ukjent-koder, obligatorisk), og [units] og [coverage] når en enhetstabell og "
+              "referanser er gitt. Hver avgjørelse har begrunnelsen sin som kommentar; «TODO:» "
+              "markerer det som må bekreftes. Ingen verdi fra uttrekket skrives, bortsett fra "
+              "koder som minst 5 registreringer har. En eksisterende fil erstattes aldri uten "
+              "--force.\n\n"
+              "Uttrekket leses i én strømmende gjennomgang, planlagt ut fra de første 10\u202f000 "
+              "radene (en gjennomgang til, bare av disse kolonnene, kun når en kolonne med få "
+              "verdier har verdier de første radene ikke viste). Antall ulike verdier i "
+              "identifikator- og fritekstkolonner i et lengre uttrekk er anslag, skrevet «om lag "
+              "N». Kodene hentes fra kodeboken når den er gitt, og gjentas da ikke i dq.toml (se "
+              "dq spec check).",
+        "en": "Draft a registry spec (dq.toml) from an export, so dq report runs at once.\n\n"
+              "Reads the export (a file, or a database table or query with --data-url and "
+              "--table or --query) once and writes [dataset] with the detected format, encoding, "
+              "separator (for a database: the url, with ${{VARIABLE}} placeholders and never a "
+              "password, and the table or query) and date format and the roles it can infer "
+              "(person id, unit, event date, form status and the value that means finished, "
+              "registration timestamp, national ID by the check-digit rule), a [variables.NAME] "
+              "table for every column (type, codes, likely unknown codes, mandatory), and [units] "
+              "and [coverage] when a unit table and references are given. Every decision carries "
+              "its evidence as a comment; \"TODO:\" marks what to confirm. No value of the "
+              "export is written except codes held by at least 5 records. An existing file is "
+              "never replaced without --force.\n\n"
+              "The export is read in one streaming pass, planned from its first 10,000 rows (a "
+              "second, over just those columns, only when a column with few values holds values "
+              "its first rows did not show). Distinct counts of identifier and free-text columns "
+              "of a longer export are estimates, written \"about N\". Codes come from the "
+              "codebook when one is given, and are then not repeated in dq.toml (see dq spec "
+              "check)."},
+    "init.export": {
+        "nb": "Registeruttrekket: CSV, Parquet, XLSX, SAV eller DTA (eller --data-url).",
+        "en": "The registry export: CSV, Parquet, XLSX, SAV or DTA (or --data-url)."},
+    "init.codebook": {
+        "nb": "Kodebok med rapwhales kolonner (variabel_id, variabeltype, verdi, verditekst, "
+              "obligatorisk, …): typer, koder og etiketter hentes derfra.",
+        "en": "Codebook in rapwhale's columns (variabel_id, variabeltype, verdi, verditekst, "
+              "obligatorisk, …): types, codes and labels come from it."},
+    "init.reference": {
+        "nb": "En referanse for dekningsgrad (antall fra NPR per enhet og år, eller et uttrekk "
+              "på personnivå); gjenta for flere.",
+        "en": "A coverage reference (NPR counts per unit and year, or a person-level extract); "
+              "repeat for several."},
+    "init.units": {"nb": "Enhetstabellen (enhets-ID, navn, HF, RHF).",
+                   "en": "The unit table (unit id, name, HF, RHF)."},
+    "init.output": {"nb": "Hvor spesifikasjonen skrives; - er standard ut.",
+                    "en": "Where to write the spec; - is stdout."},
+    "init.force": {"nb": "Erstatt en eksisterende spesifikasjon.",
+                   "en": "Replace an existing spec."},
+    "init.lang": {
+        "nb": "Språket i kommentarene, og [report] lang i utkastet: språket alle kommandoer "
+              "da bruker som standard.",
+        "en": "Language of the comments, and the drafted spec's [report] lang: the language "
+              "every command then speaks by default."},
+    "command.spec": {"nb": "Arbeid med registerspesifikasjonen (dq.toml).",
+                     "en": "Work with the registry spec (dq.toml)."},
+    "command.spec.check": {
+        "nb": "Valider en spesifikasjon uten å kjøre kontrollene: alle problemer på én gang "
+              "(ukjente nøkler, ugyldige verdier, betingelser som ikke kan tolkes, filer som ikke "
+              "finnes) og, med --data, mot uttrekket (manglende kolonner, typer verdiene ikke "
+              "har, koder ingen registrering har, betingelser som aldri er sanne eller aldri "
+              "blir kontrollert). Avslutningskode 0 med en oppsummeringslinje når alt er i "
+              "orden, 2 når det er problemer.\n\n"
+              "Koder ingen registrering har: en kodeliste skrevet i dq.toml (for hånd, eller av "
+              "dq init fra uttrekket) beskriver uttrekket, så en kode i den som ingen "
+              "registrering har, er et problem (avslutningskode 2; meldingen nevner variabelen, "
+              "hvor mange koder og hvilke deklarerte koder). En kodebok ([dataset] codebook) "
+              "lister alle registerets koder på tvers av år og enheter, så koder fra den som et "
+              "uttrekk mangler, er bare en advarsel (et problem med --strict). dq init skriver "
+              "ingen kodeliste for en variabel kodeboken definerer, så spesifikasjonen den lager, "
+              "går gjennom kontrollen.",
+        "en": "Validate a spec without running checks: every problem at once (unknown keys, bad "
+              "values, conditions that do not parse, files not found) and, with --data, against "
+              "the export (missing columns, types the values do not have, codes no record holds, "
+              "conditions that are never true or never checked). Exit 0 with a one-line summary "
+              "when clean, 2 when there are problems.\n\n"
+              "Codes no record holds: a code list written in dq.toml (by hand, or by dq init from "
+              "the export) describes the export, so a code in it that no record holds is a "
+              "problem (exit 2; the message names the variable, how many codes, and those "
+              "declared codes). A codebook ([dataset] codebook) lists every code of the registry "
+              "across years and units, so its codes one export lacks are only a warning (a "
+              "problem with --strict). dq init writes no code list for a variable the codebook "
+              "defines, so the spec it drafts passes."},
+    "spec.check.spec": {"nb": "Registerspesifikasjonen (dq.toml).",
+                        "en": "The registry spec (dq.toml)."},
+    "spec.check.data": {
+        "nb": "Kontroller spesifikasjonen mot dette uttrekket også; gjenta for flere filer.",
+        "en": "Check the spec against this export too; repeat for several files."},
+    "spec.check.strict": {
+        "nb": "Advarsler (koder i kodeboken som ingen registrering har) regnes også som "
+              "problemer.",
+        "en": "Warnings (codes of the codebook no record holds) count as problems too."},
+    "spec.check.lang": {"nb": "Språket i oppsummeringslinjen.",
+                        "en": "Language of the summary line."},
+    # dq plan
+    "command.plan": {
+        "nb": "Planlegg en datakvalitetsstudie: hvor mange kasus en reliabilitetsstudie må "
+              "dobbeltregistrere, eller en korrekthetsstudie må registrere på nytt fra journalen, "
+              "for å anslå κ, ICC, sensitivitet, spesifisitet eller en andel med nyttig presisjon "
+              "(--width: hele bredden av 95 % KI), eller for å påvise en forskjell med ønsket "
+              "styrke; med --n i stedet: hva en studie av den størrelsen oppnår. Hver metode har "
+              "kildehenvisning; ingen data leses.",
+        "en": "Plan a data-quality study: the number of cases an inter-rater study must "
+              "double-register, or a correctness study must re-abstract, to estimate κ, ICC, "
+              "sensitivity, specificity or a proportion with a useful precision (--width: the "
+              "full width of the 95 % CI), or to show a difference with the power asked for; "
+              "with --n instead, what a study of that size achieves. Each method is cited; no "
+              "data is read."},
+    "command.plan.kappa": {
+        "nb": "κ for nominale vurderinger fra 2 eller flere registratorer: etter KI-bredde "
+              "(Donner & Rotondi 2010; Rotondi & Donner 2012) eller, med --kappa0, etter styrke "
+              "(Donner & Eliasziw 1992) – metodene i R-pakken kappaSize.",
+        "en": "κ for nominal ratings by 2 or more raters: by CI width (Donner & Rotondi 2010; "
+              "Rotondi & Donner 2012) or, with --kappa0, by power (Donner & Eliasziw 1992) — the "
+              "methods of R kappaSize."},
+    "command.plan.icc": {
+        "nb": "ICC for kontinuerlige mål: etter KI-bredde (Bonett 2002) eller, med --icc0, "
+              "etter styrke (Walter, Eliasziw & Donner 1998).",
+        "en": "ICC for continuous measures: by CI width (Bonett 2002) or, with --icc0, by power "
+              "(Walter, Eliasziw & Donner 1998)."},
+    "command.plan.sensitivity": {
+        "nb": "Sensitivitet for en registervariabel mot journalen (Buderer 1996): pasienter med "
+              "tilstanden, og pasienter i alt ved den gitte forekomsten.",
+        "en": "Sensitivity of a registry variable against the medical record (Buderer 1996): "
+              "patients with the condition, and patients in all at the prevalence."},
+    "command.plan.specificity": {
+        "nb": "Spesifisitet (Buderer 1996): pasienter uten tilstanden, og pasienter i alt ved "
+              "den gitte forekomsten.",
+        "en": "Specificity (Buderer 1996): patients without the condition, and patients in all "
+              "at the prevalence."},
+    "command.plan.proportion": {
+        "nb": "Én andel (kompletthet, andel riktige verdier) til en gitt KI-bredde: Wald, "
+              "Wilson eller eksakt (Clopper–Pearson).",
+        "en": "A single proportion (completeness, share of correct values) to a CI width: Wald, "
+              "Wilson or exact (Clopper–Pearson)."},
+    "command.plan.difference": {
+        "nb": "To andeler, før og etter et prosjekt (Fleiss, Tytun & Ury 1980, med "
+              "kontinuitetskorreksjon): registreringer per gruppe.",
+        "en": "Two proportions, before and after a project (Fleiss, Tytun & Ury 1980, "
+              "continuity-corrected): records per group."},
+    "plan.width": {"nb": "Hele bredden av konfidensintervallet (0.2 betyr ±0.1).",
+                   "en": "Full width of the confidence interval (0.2 means ±0.1)."},
+    "plan.n": {"nb": "Et fast antall kasus: vis hva en studie av denne størrelsen oppnår.",
+               "en": "A fixed number of cases: show what a study of this size achieves."},
+    "plan.level": {"nb": "Intervallets konfidensnivå.",
+                   "en": "Confidence level of the interval."},
+    "plan.alpha": {"nb": "Testens signifikansnivå.", "en": "Significance level of the test."},
+    "plan.power": {"nb": "Testens styrke (standard 0.8).",
+                   "en": "Power of the test (default 0.8)."},
+    "plan.one_sided": {"nb": "En ensidig test (standard: tosidig).",
+                       "en": "A one-sided test (default: two-sided)."},
+    "plan.raters": {
+        "nb": "Registratorer som vurderer hvert kasus (standard: pilotstudiens med "
+              "--from-study, ellers 2).",
+        "en": "Raters who rate every case (default: the pilot's with --from-study, else 2)."},
+    "plan.from_study": {
+        "nb": "En pilotstudie av samsvar mellom registratorer (inndataene dq reliability "
+              "leser): hent forventet verdi, kategoriandelene og registratorene derfra.",
+        "en": "A pilot inter-rater study (the inputs dq reliability reads): take the expected "
+              "value, the category shares and the raters from it."},
+    "plan.spec": {
+        "nb": "Registerspesifikasjonen (dq.toml): pilotstudiens kasus- og registratorkolonner "
+              "([reliability]) og variablenes koder.",
+        "en": "Registry spec (dq.toml): the pilot's [reliability] case and rater columns and the "
+              "variables' codes."},
+    "plan.case_column": {"nb": "Pilotstudie, lang form: kasuskolonnen.",
+                         "en": "Pilot, long form: the case column."},
+    "plan.rater_column": {"nb": "Pilotstudie, lang form: registratorkolonnen.",
+                          "en": "Pilot, long form: the rater column."},
+    "plan.rater_columns": {"nb": "Pilotstudie, bred form: registratorkolonnene, kommaseparert.",
+                           "en": "Pilot, wide form: the rater columns, comma-separated."},
+    "plan.variable": {
+        "nb": "Pilotstudie: variabelen det planlegges for (trengs når pilotstudien har flere).",
+        "en": "Pilot: the variable to plan for (needed when the pilot has several)."},
+    "plan.lang": {"nb": "Språket i tabellen og avsnittet.",
+                  "en": "Language of the table and the paragraph."},
+    "plan.prevalence": {"nb": "Forekomsten av tilstanden blant pasientene som skal trekkes.",
+                        "en": "Prevalence of the condition among the patients to be sampled."},
+    "plan.method": {
+        "nb": "Intervallmetode (Wald som i Buderer 1996; Wilson eller eksakt ved søk).",
+        "en": "Interval method (Wald as in Buderer 1996; Wilson or exact by search)."},
+    "plan.patients": {"nb": "Et fast antall pasienter i alt: vis intervallet det gir.",
+                      "en": "A fixed number of patients in all: show the interval it gives."},
+    "plan.kappa.kappa": {
+        "nb": "Forventet κ (standard med --from-study: pilotstudiens Fleiss' κ).",
+        "en": "The expected κ (default with --from-study: the pilot's Fleiss' κ)."},
+    "plan.kappa.kappa0": {
+        "nb": "κ under nullhypotesen: planlegg etter styrke i stedet for bredde.",
+        "en": "κ under the null hypothesis: plan by power instead of width."},
+    "plan.kappa.prevalence": {
+        "nb": "Andelen kasus med egenskapen (binær), eller én andel per kategori (0.2,0.3,0.5).",
+        "en": "Share of cases with the trait (binary), or one share per category "
+              "(0.2,0.3,0.5)."},
+    "plan.kappa.categories": {
+        "nb": "Antall kategorier (like andeler med mindre --prevalence angir dem).",
+        "en": "Number of categories (equal shares unless --prevalence gives them)."},
+    "plan.icc.icc": {"nb": "Forventet ICC (standard med --from-study: pilotstudiens ICC(2,1)).",
+                     "en": "The expected ICC (default with --from-study: the pilot's ICC(2,1))."},
+    "plan.icc.icc0": {"nb": "ICC under nullhypotesen: planlegg etter styrke i stedet for bredde.",
+                      "en": "ICC under the null hypothesis: plan by power instead of width."},
+    "plan.sensitivity.sensitivity": {"nb": "Forventet sensitivitet.",
+                                     "en": "Expected sensitivity."},
+    "plan.specificity.specificity": {"nb": "Forventet spesifisitet.",
+                                     "en": "Expected specificity."},
+    "plan.proportion.proportion": {"nb": "Forventet andel.", "en": "Expected proportion."},
+    "plan.proportion.method": {"nb": "Intervallmetode.", "en": "Interval method."},
+    "plan.difference.p1": {"nb": "Andel før (eller i gruppe 1).",
+                           "en": "Proportion before (or in group 1)."},
+    "plan.difference.p2": {"nb": "Andel etter (eller i gruppe 2).",
+                           "en": "Proportion after (or in group 2)."},
+    "plan.difference.n": {
+        "nb": "Et fast antall registreringer per gruppe: vis styrken det gir.",
+        "en": "A fixed number of records per group: show the power it gives."},
+    "plan.difference.continuity": {"nb": "Kontinuitetskorreksjon (Fleiss mfl. 1980).",
+                                   "en": "Continuity correction (Fleiss et al. 1980)."},
+}
+
+
+def help_text(key: str, lang: str, /, **params: Any) -> str:
+    """A text of dq's command-line help (the HELP block above)."""
+    return render(HELP[key][lang], lang, params)

@@ -18,7 +18,9 @@ def commands() -> list[str]:
 def test_every_command_has_help_and_is_in_the_readme():
     assert commands()
     for name in commands():
-        result = run(name, "--help")
+        result = run(name, "--help")  # in Norwegian, dq's default; --lang en: English
+        assert result.exit_code == 0 and "Bruk:" in result.stdout
+        result = run(name, "--help", "--lang", "en")
         assert result.exit_code == 0 and "Usage:" in result.stdout
         assert f"### `dq {name}" in README
 

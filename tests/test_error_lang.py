@@ -179,8 +179,8 @@ def test_usage_errors_in_english_keep_the_parsers_text():
 
 
 def test_help_version_and_success_keep_their_exit_codes(tmp_path):
-    bare = run()  # no arguments: the help (exit 2, as the parser always did)
-    assert bare.exit_code == 2 and "Usage: dq [OPTIONS] COMMAND" in bare.stdout + bare.stderr
+    bare = run()  # no arguments: the help, in Norwegian (exit 2, as the parser always did)
+    assert bare.exit_code == 2 and "Bruk: dq [VALG] KOMMANDO" in bare.stdout + bare.stderr
     assert "dq: feil" not in bare.stdout + bare.stderr
     assert run("--help").exit_code == 0
     assert run("--version").exit_code == 0

@@ -338,6 +338,25 @@ def _command_options() -> dict[str, set[str]]:
         for sub, each in subs.items():
             out[f"{name} {sub}" if sub else name] = {
                 o for p in each.params for o in (*p.opts, *p.secondary_opts) if o.startswith("--")}
+        if getattr(command, "commands", None):  # a group's help names its commands' options
+            out[name] = set().union(*(out[f"{name} {sub}"] for sub in command.commands))
+    return out
+
+
+def _help_emitted_by() -> dict[tuple[str, str], list[str]]:
+    """The help's texts (HELP) are shown by the commands that declare their keys (a group's
+    description by the group): derived from the commands, not listed by hand."""
+    from dq.cli import _COMMANDS, _build
+    from dq.cli._help import help_keys
+
+    out: dict[tuple[str, str], list[str]] = {}
+    for name in _COMMANDS:
+        command = _build(name)
+        shown = [(name, command), *((f"{name} {sub}", each) for sub, each in
+                                    (getattr(command, "commands", None) or {}).items())]
+        for path, each in shown:
+            for key in help_keys(each):
+                out.setdefault(("HELP", key), []).append(path)
     return out
 
 
@@ -444,6 +463,7 @@ EMITTED_BY = {
     ("ERRORS_DATA", "sniff.separator_length"): ["completeness", "init", "sample"],
     ("ERRORS_DATA", "sniff.separator_quote"): ["completeness", "init", "sample"],
 }
+EMITTED_BY.update(_help_emitted_by())
 
 
 def _catalogue() -> dict[tuple[str, str], list[str]]:

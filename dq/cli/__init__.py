@@ -18,37 +18,35 @@ from dq.cli import plan as _plan
 from dq.cli import sample as _sample
 from dq.cli import init as _init
 
-# What every command is made from: a function (with its help) or a Typer app of subcommands.
-# The command-line parser is built for the one command a run asks for, not for all of them:
-# building the 16 commands' parsers took 0.06 s of every run's start-up.
-_COMMANDS: dict[str, tuple[Any, str | None]] = {
-    "report": (_report.report, _report.HELP),
-    "completeness": (_completeness.completeness, _completeness.HELP),
-    "coverage": (_coverage.coverage, _coverage.HELP),
-    "reliability": (_reliability.reliability, _reliability.RELIABILITY_HELP),
-    "correctness": (_reliability.correctness, _reliability.CORRECTNESS_HELP),
-    "compare": (_compare.compare, _compare.COMPARE_HELP),
-    "regrade": (_compare.regrade, _compare.REGRADE_HELP),
-    "plan": (_plan.app, _plan.HELP),
-    "sample": (_sample.sample, _sample.HELP),
-    "init": (_init.init, _init.HELP),
-    "spec": (_init.spec_app, None),
+# What every command is made from: a function, or a Typer app of subcommands. Its help is the
+# catalogue's "command.<name>" (dq.messages.HELP; an app declares its own key), in the run's
+# language (dq.cli._help). The command-line parser is built for the one command a run asks for,
+# not for all of them: building the 16 commands' parsers took 0.06 s of every run's start-up.
+_COMMANDS: dict[str, Any] = {
+    "report": _report.report,
+    "completeness": _completeness.completeness,
+    "coverage": _coverage.coverage,
+    "reliability": _reliability.reliability,
+    "correctness": _reliability.correctness,
+    "compare": _compare.compare,
+    "regrade": _compare.regrade,
+    "plan": _plan.app,
+    "sample": _sample.sample,
+    "init": _init.init,
+    "spec": _init.spec_app,
 }
 _SETTINGS: dict[str, Any] = {"pretty_exceptions_show_locals": False, "rich_markup_mode": None}
 
 
 def _build(name: str) -> Any:
     """The parser of one command, as Typer builds it inside the whole app."""
-    target, help_text = _COMMANDS[name]
+    target = _COMMANDS[name]
     holder = typer.Typer(add_completion=False, **_SETTINGS)
     holder.callback()(lambda: None)  # a group, so that the command keeps its own name
     if isinstance(target, typer.Typer):
-        if help_text:
-            holder.add_typer(target, name=name, help=help_text)
-        else:  # the app's own help (an explicit None would replace it)
-            holder.add_typer(target, name=name)
+        holder.add_typer(target, name=name)  # the app's own help
     else:
-        holder.command(name, help=help_text)(target)
+        holder.command(name, help=f"command.{name}")(target)
     command = typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
     for each in getattr(command, "commands", {}).values() or [command]:
         _knows_its_options(each)
@@ -80,7 +78,7 @@ class _Commands(_common.ReadableGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         # as Typer lists a whole app: the commands, then the groups of subcommands
-        return sorted(_COMMANDS, key=lambda name: isinstance(_COMMANDS[name][0], typer.Typer))
+        return sorted(_COMMANDS, key=lambda name: isinstance(_COMMANDS[name], typer.Typer))
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name in _COMMANDS and cmd_name not in self.commands:
@@ -90,13 +88,10 @@ class _Commands(_common.ReadableGroup):
 
 app = typer.Typer(
     name="dq",
-    help="Data quality of medical quality registries, by the six national dimensions.\n\n"
-         "Exit codes: 0 all checks pass (warnings allowed), 1 a check failed, 2 usage or "
-         "configuration error, 3 input data error, 4 internal error (a bug); 141 when the "
-         "reader of the output closed it (dq … | head), as any Unix tool.",
+    help="command.dq",  # a key of the catalogue, as every help text of dq (dq.cli._help)
     no_args_is_help=True,
     add_completion=True,  # dq --install-completion: bash, zsh, fish, PowerShell
-    cls=_Commands,  # readable --help placeholders (FILE, N), not <list[Path]>
+    cls=_Commands,  # readable --help placeholders (FILE, N), not <list[Path]>; help in nb or en
     **_SETTINGS,
 )
 
@@ -110,7 +105,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[Optional[bool], typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
+        "--version", callback=_version, is_eager=True, help="dq.version")] = None,
 ) -> None:
     pass
 

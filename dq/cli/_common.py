@@ -21,6 +21,7 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
+from dq.cli import _help
 from dq.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_PIPE, DQError, os_reason
 from dq.render.text import plain
 from dq.outputs import (Input, OutputPlan, Request, StreamClosed, explanation, is_stdout,
@@ -47,17 +48,20 @@ class CIMethod(str, Enum):
     clopper_pearson = "clopper-pearson"
 
 
-# Options every command shares, declared once.
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-OutputOption = Annotated[Optional[Path], typer.Option(
-    "--output", "-o",
-    help="Write to this file (whole, or not at all) instead of stdout; - is stdout. Refuses a "
-         "file the command reads, a directory and a block device.")]
-WidthOption = Annotated[Optional[int], typer.Option(help="Terminal width.", min=40, max=1000)]
-CIOption = Annotated[CIMethod, typer.Option(help="Confidence interval method.")]
-LangOption = Annotated[Optional[Lang], typer.Option(
-    help="Language of the terminal and Markdown output (default: the spec's [report] lang, "
-         "else nb). JSON and CSV are the same in every language.")]
+# Options every command shares, declared once. help=: a key of the help's catalogue
+# (dq.messages.HELP), written in the run's language when the help is shown (dq.cli._help).
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="option.format")]
+OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="option.output")]
+WidthOption = Annotated[Optional[int], typer.Option(help="option.width", min=40, max=1000)]
+CIOption = Annotated[CIMethod, typer.Option(help="option.ci")]
+LangOption = Annotated[Optional[Lang], typer.Option(help="option.lang")]
+SpecOption = Annotated[Optional[Path], typer.Option("--spec", "-s", help="option.spec",
+                                                    dir_okay=False)]
+EncodingOption = Annotated[Optional[str], typer.Option(help="option.encoding")]
+SeparatorOption = Annotated[Optional[str], typer.Option(help="option.separator")]
+InputFormatOption = Annotated[Optional[str], typer.Option(help="option.input_format")]
+SuppressOption = Annotated[Optional[int], typer.Option(help="option.suppress", min=0,
+                                                       max=10_000)]
 
 
 def language(lang: Lang | None, spec: Any) -> str:
@@ -85,7 +89,8 @@ def in_language(message: str) -> str:
 
 
 # Readable placeholders in --help (the parser's own are <list[Path]>, <str>, <int range>): by
-# the option's name, else by its type.
+# the option's name, else by its type. Each is a key of the help's catalogue too (FILE is FIL in
+# Norwegian: dq.messages.HELP "placeholder.FILE").
 METAVARS = {"by": "KEYS", "raters": "COLUMNS", "variables": "NAMES", "categories": "CODES",
             "pairs": "REG:REC,...", "encoding": "ENCODING", "separator": "CHAR",
             "input_format": "FORMAT", "width": "COLUMNS", "top": "N", "min_n": "N",
@@ -94,9 +99,11 @@ METAVARS = {"by": "KEYS", "raters": "COLUMNS", "variables": "NAMES", "categories
 
 
 def readable_metavars(command: Any) -> Any:
-    """Give every parameter of a command without a metavar of its own a readable one: FILE for
-    paths (FILE... for several), N, FRACTION, COLUMN for column names, TEXT; choices keep
-    theirs (<table|json|…>)."""
+    """Give every parameter of a command (and of its subcommands) without a metavar of its own a
+    readable one: FILE for paths (FILE... for several), N, FRACTION, COLUMN for column names,
+    TEXT; choices keep theirs (<table|json|…>)."""
+    for sub in (getattr(command, "commands", None) or {}).values():
+        readable_metavars(sub)
     for param in getattr(command, "params", []):
         desc = getattr(param, "type_descriptor", None)
         if param.metavar is not None or desc is None or desc.is_choice:
@@ -130,14 +137,17 @@ def readable_metavars(command: Any) -> Any:
 
 
 class ReadableGroup(typer.core.TyperGroup):
-    """The dq group: each command's --help shows readable placeholders (readable_metavars), and
-    the command-line parser's usage errors are written in the run's language (usage_error)."""
+    """The dq group: each command's --help shows readable placeholders (readable_metavars) and is
+    written in the run's language (dq.cli._help), and the command-line parser's usage errors are
+    written in the run's language (usage_error)."""
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         from dq.cli._coerce import install
 
         command = super().get_command(ctx, cmd_name)
-        return install(readable_metavars(command)) if command is not None else None
+        if command is None:
+            return None
+        return _help.localise(install(readable_metavars(command)))
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """As the parser's own standalone mode, except that a usage error in a Norwegian run is
@@ -146,10 +156,23 @@ class ReadableGroup(typer.core.TyperGroup):
         from dq.cli._coerce import install
 
         install(self)  # only the group's own options (its commands: get_command)
-        if not kwargs.get("standalone_mode", True) or len(args) > 3:
-            return super().main(*args, **kwargs)
         given = args[0] if args else kwargs.get("args")
         argv = list(sys.argv[1:] if given is None else given)
+        token = _help.choose(argv)  # the help's language: --lang on the command line, else nb
+        _help.localise(self)
+        try:
+            if _help.asks_for_help(argv):  # dq --help --lang en: no group has --lang
+                if args:
+                    args = (_help.without_lang(argv), *args[1:])
+                else:
+                    kwargs = {**kwargs, "args": _help.without_lang(argv)}
+            if not kwargs.get("standalone_mode", True) or len(args) > 3:
+                return super().main(*args, **kwargs)
+            return self._main(argv, *args, **kwargs)
+        finally:
+            _help.reset(token)
+
+    def _main(self, argv: list[str], *args: Any, **kwargs: Any) -> Any:
         usage, click_error = _click_errors()
         try:
             rv = super().main(*args, **{**kwargs, "standalone_mode": False})

@@ -8,22 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (Lang, LangOption, commit, handle_errors, language, plan_outputs,
-                            render_terminal, say, speak, warn)
+from dq.cli._common import (Lang, LangOption, WidthOption, commit, handle_errors, language,
+                            plan_outputs, render_terminal, say, speak, warn)
 from dq.errors import EXIT_CHECK_FAILED
 from dq.messages import Message
-
-COMPARE_HELP = """Compare two dq report results — a data-quality project's baseline and follow-up,
-or last month's and this month's export: checks newly failing, resolved, persisting, added or
-removed, and every figure's change with a 95 % CI and a test (Newcombe's interval for
-proportions; intervals from the SEs for κ, α, AC1), units that improved or worsened
-significantly (Holm-adjusted across units). Exit code 1 with --fail-on-regression when a check
-newly fails or got significantly worse.
-"""
-
-REGRADE_HELP = """Apply the thresholds of a spec to a stored dq report result without reading
-the data again: statuses, verdicts and the exit code are recomputed.
-"""
 
 
 class CompareFormat(str, Enum):
@@ -36,23 +24,19 @@ class CompareFormat(str, Enum):
 
 @handle_errors
 def compare(
-    before: Annotated[Path, typer.Argument(help="The baseline result (dq report --format json).")],
-    after: Annotated[Path, typer.Argument(help="The follow-up result.")],
-    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] =
+    before: Annotated[Path, typer.Argument(help="compare.before")],
+    after: Annotated[Path, typer.Argument(help="compare.after")],
+    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="option.format")] =
     CompareFormat.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
-                                                   help="Write to this file.")] = None,
-    lang: Annotated[Lang, typer.Option(help="Language of terminal, Markdown and HTML (JSON is "
-                                            "the same in every language).")] = Lang.nb,
+                                                   help="compare.output")] = None,
+    lang: Annotated[Lang, typer.Option(help="compare.lang")] = Lang.nb,
     fail_on_regression: Annotated[bool, typer.Option(
-        "--fail-on-regression", help="Exit 1 when a check newly fails or got significantly "
-                                     "worse.")] = False,
+        "--fail-on-regression", help="compare.fail_on_regression")] = False,
     suppress: Annotated[Optional[int], typer.Option(
-        help="Hide unit rows with a count below N in every format (default: 5, or the stricter "
-             "rule a result was written with; 0: only the rows the results hid themselves, "
-             "which stay hidden always).", min=0, max=10_000)] = None,
-    top: Annotated[int, typer.Option(help="Rows in the terminal table.", min=1, max=100_000)] = 25,
-    width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40, max=1000)] = None,
+        help="compare.suppress", min=0, max=10_000)] = None,
+    top: Annotated[int, typer.Option(help="compare.top", min=1, max=100_000)] = 25,
+    width: WidthOption = None,
 ) -> None:
     from dq import compare as cmp
     from dq.render import compare as render
@@ -86,13 +70,11 @@ def compare(
 
 @handle_errors
 def regrade(
-    result: Annotated[Path, typer.Argument(help="A stored dq report result (JSON).")],
-    spec: Annotated[Path, typer.Option("--spec", "-s", dir_okay=False,
-                                       help="The spec with the new thresholds.")],
+    result: Annotated[Path, typer.Argument(help="regrade.result")],
+    spec: Annotated[Path, typer.Option("--spec", "-s", dir_okay=False, help="regrade.spec")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
-                                                   help="Write the regraded result here "
-                                                        "(default: stdout).")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+                                                   help="regrade.output")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="regrade.strict")] = False,
     lang: LangOption = None,
 ) -> None:
     from dq import compare as cmp
@@ -121,6 +103,3 @@ def regrade(
     if code:
         raise typer.Exit(code)
 
-
-compare.__doc__ = COMPARE_HELP
-regrade.__doc__ = REGRADE_HELP

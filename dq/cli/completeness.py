@@ -7,53 +7,35 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (renderer, CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
-                            WidthOption, emit, handle_errors, language, plan_outputs, progress,
-                            warn)
+from dq.cli._common import (renderer, CIMethod, CIOption, EncodingOption, Format, FormatOption,
+                            InputFormatOption, LangOption, OutputOption, SeparatorOption,
+                            SuppressOption, WidthOption, emit, handle_errors, language,
+                            plan_outputs, progress, warn)
 from dq.cli.inputs import (DataUrlOption, QueryOption, TableOption, database_option, load_spec,
                            open_data, protected)
 from dq.messages import Message
 from dq.errors import EXIT_CHECK_FAILED
 from dq.outputs import reading
 
-HELP = """Variable completeness: for every variable, the share of applicable records with a valid
-value (not missing, not an unknown code, not invalid), with a 95 % CI and pass/warn/fail status.
-
-Without a spec every column is checked and only empty values count as missing.
-"""
-
 
 @handle_errors
 def completeness(
     data: Annotated[Optional[list[Path]], typer.Argument(
-        help="The registry export(s): CSV, Parquet, XLSX, SAV or DTA. Default: [dataset] files "
-             "of the spec.", show_default=False)] = None,
+        help="completeness.data", show_default=False)] = None,
     spec: Annotated[Optional[Path], typer.Option(
-        "--spec", "-s", help="Registry spec (dq.toml): variables, codes, conditions, thresholds.",
-        dir_okay=False)] = None,
-    by: Annotated[Optional[str], typer.Option(
-        help="Group by roles unit, year, hf, rhf or any column, comma-separated "
-             "(e.g. unit,year). Units roll up to HF, RHF and national with a unit table.")] = None,
+        "--spec", "-s", help="completeness.spec", dir_okay=False)] = None,
+    by: Annotated[Optional[str], typer.Option(help="completeness.by")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     fail_under: Annotated[Optional[float], typer.Option(
-        help="Fail every mandatory variable whose completeness is below this fraction "
-             "(overrides the spec's fail_below).", min=0.0, max=1.0)] = None,
-    min_n: Annotated[Optional[int], typer.Option(
-        help="Grade only rows with at least this many applicable records (default: the spec's "
-             "min_n, else 5); smaller rows are shown as info.", min=0)] = None,
+        help="completeness.fail_under", min=0.0, max=1.0)] = None,
+    min_n: Annotated[Optional[int], typer.Option(help="completeness.min_n", min=0)] = None,
     ci: CIOption = CIMethod.wilson,
-    top: Annotated[int, typer.Option(help="Rows shown in the terminal table, worst first.",
-                                     min=1, max=100_000)] = 30,
-    encoding: Annotated[Optional[str], typer.Option(
-        help="CSV encoding: utf-8, cp1252 or latin-1 (default: detected).")] = None,
-    separator: Annotated[Optional[str], typer.Option(
-        help="CSV separator (default: detected among ; , tab |).")] = None,
-    input_format: Annotated[Optional[str], typer.Option(
-        help="Override the format the file extension implies: csv, parquet, xlsx, sav, dta.")] = None,
-    suppress: Annotated[Optional[int], typer.Option(
-        help="Show counts below N as '<N' with secondary suppression (default 5 for markdown, "
-             "off otherwise; 0 turns it off).", min=0, max=10_000)] = None,
+    top: Annotated[int, typer.Option(help="completeness.top", min=1, max=100_000)] = 30,
+    encoding: EncodingOption = None,
+    separator: SeparatorOption = None,
+    input_format: InputFormatOption = None,
+    suppress: SuppressOption = None,
     width: WidthOption = None,
     lang: LangOption = None,
     data_url: DataUrlOption = None,
@@ -96,5 +78,3 @@ def completeness(
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
-
-completeness.__doc__ = HELP

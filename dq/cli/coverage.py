@@ -9,30 +9,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (renderer, CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
-                            WidthOption, emit, handle_errors, language, plan_outputs, progress,
-                            warn)
+from dq.cli._common import (renderer, CIMethod, CIOption, Format, FormatOption, LangOption,
+                            OutputOption, SpecOption, SuppressOption, WidthOption, emit,
+                            handle_errors, language, plan_outputs, progress, warn)
 from dq.cli.inputs import (DataUrlOption, QueryOption, TableOption, database_option, load_spec,
                            open_data, protected, scan_input)
 from dq.messages import Message
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 from dq.outputs import Input, reading, reads
-
-HELP = """Coverage (dekningsgrad) of the registry against a reference such as NPR.
-
-aggregate mode: the reference holds counts per unit and year; coverage = registry events /
-reference count, per unit and year, rolled up to HF, RHF and national, with tilslutning
-(reporting units / units in the reference).
-
-linkage mode: the reference holds one row per event; events are linked on person id within
-±--window days (0 = same day; --same-unit to require the same unit). Each event is matched at
-most once: pairs are taken nearest date first, ties by the earlier event. Reports only-registry,
-only-reference and both per unit, DG for each source, and Chapman's capture-recapture estimate
-(three or more sources: a log-linear model).
-
-Without a spec, the columns are person_id, unit, event_date, n and year in both files, or as
---person, --unit, --date, --count and --year name them. No person id is ever printed.
-"""
 
 
 class Mode(str, Enum):
@@ -54,42 +38,32 @@ class Count(str, Enum):
 @handle_errors
 def coverage(
     registry: Annotated[Optional[Path], typer.Argument(
-        help="The registry export. Default: [dataset] files of the spec.",
-        show_default=False)] = None,
+        help="coverage.registry", show_default=False)] = None,
     reference: Annotated[Optional[list[Path]], typer.Option(
-        "--reference", "-r", help="Reference file (NPR counts or extract); repeat for more "
-             "sources. Default: [coverage] references of the spec.")] = None,
-    spec: Annotated[Optional[Path], typer.Option("--spec", "-s", help="Registry spec (dq.toml).",
-                                                 dir_okay=False)] = None,
-    mode: Annotated[Optional[Mode], typer.Option(help="aggregate (reference counts) or linkage "
-                                                      "(person-level reference).")] = None,
-    by: Annotated[str, typer.Option(help="unit, hf, rhf and/or year, comma-separated; units roll "
-                                         "up to HF, RHF and national.")] = "unit",
-    window: Annotated[Optional[int], typer.Option(help="Linkage window in days (± around the "
-                                                       "event date; default 30).", min=0, max=3650)] = None,
+        "--reference", "-r", help="coverage.reference")] = None,
+    spec: SpecOption = None,
+    mode: Annotated[Optional[Mode], typer.Option(help="coverage.mode")] = None,
+    by: Annotated[str, typer.Option(help="coverage.by")] = "unit",
+    window: Annotated[Optional[int], typer.Option(help="coverage.window", min=0,
+                                                  max=3650)] = None,
     same_unit: Annotated[Optional[bool], typer.Option(
-        "--same-unit/--any-unit", help="Linkage: require the same unit.")] = None,
+        "--same-unit/--any-unit", help="coverage.same_unit")] = None,
     target: Annotated[Optional[float], typer.Option(
-        help="Coverage target (default 0.80, the national goal).", min=0.0, max=1.0)] = None,
-    fail_on: Annotated[Optional[FailOn], typer.Option(
-        help="Exit 1 when the national figure, any unit, or either misses the target "
-             "(default national).")] = None,
+        help="coverage.target", min=0.0, max=1.0)] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option(help="coverage.fail_on")] = None,
     count_what: Annotated[Optional[Count], typer.Option(
-        "--registry-count", help="Count registry events or distinct persons.")] = None,
-    suppress: Annotated[Optional[int], typer.Option(
-        help="Show counts below N as '<N' with secondary suppression (default 5 for markdown, "
-             "off otherwise; 0 turns it off).", min=0, max=10_000)] = None,
-    person: Annotated[Optional[str], typer.Option(help="Person id column.")] = None,
-    unit: Annotated[Optional[str], typer.Option(help="Unit column.")] = None,
-    date: Annotated[Optional[str], typer.Option(help="Event date column.")] = None,
-    count: Annotated[Optional[str], typer.Option(help="Reference count column.")] = None,
-    year: Annotated[Optional[str], typer.Option(help="Reference year column.")] = None,
-    min_n: Annotated[Optional[int], typer.Option(
-        help="Grade only rows whose denominator is at least this (default 5).", min=0)] = None,
+        "--registry-count", help="coverage.registry_count")] = None,
+    suppress: SuppressOption = None,
+    person: Annotated[Optional[str], typer.Option(help="coverage.person")] = None,
+    unit: Annotated[Optional[str], typer.Option(help="coverage.unit")] = None,
+    date: Annotated[Optional[str], typer.Option(help="coverage.date")] = None,
+    count: Annotated[Optional[str], typer.Option(help="coverage.count")] = None,
+    year: Annotated[Optional[str], typer.Option(help="coverage.year")] = None,
+    min_n: Annotated[Optional[int], typer.Option(help="coverage.min_n", min=0)] = None,
     ci: CIOption = CIMethod.wilson,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    top: Annotated[int, typer.Option(help="Rows in the terminal table, worst first.", min=1, max=100_000)] = 30,
+    top: Annotated[int, typer.Option(help="coverage.top", min=1, max=100_000)] = 30,
     width: WidthOption = None,
     lang: LangOption = None,
     data_url: DataUrlOption = None,
@@ -152,5 +126,3 @@ def coverage(
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
-
-coverage.__doc__ = HELP

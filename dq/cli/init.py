@@ -8,45 +8,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (Lang, commit, handle_errors, in_language, plan_outputs, progress,
-                            say, speak, warn, write_output)
+from dq.cli._common import (EncodingOption, InputFormatOption, Lang, SeparatorOption, commit,
+                            handle_errors, in_language, plan_outputs, progress, say, speak, warn,
+                            write_output)
 from dq.cli.inputs import DataUrlOption, QueryOption, TableOption
 from dq.messages import Message
 from dq.errors import EXIT_USAGE, ConfigError
 
-HELP = """Draft a registry spec (dq.toml) from an export, so dq report runs at once.
-
-Reads the export (a file, or a database table or query with --data-url and --table or --query)
-once and writes [dataset] with the detected format, encoding, separator (for a database: the url,
-with ${VARIABLE} placeholders and never a password, and the table or query) and
-date format and the roles it can infer (person id, unit, event date, form status and the value
-that means finished, registration timestamp, national ID by the check-digit rule), a
-[variables.NAME] table for every column (type, codes, likely unknown codes, mandatory), and
-[units] and [coverage] when a unit table and references are given. Every decision carries its
-evidence as a comment; "TODO:" marks what to confirm. No value of the export is written except
-codes held by at least 5 records. An existing file is never replaced without --force.
-
-The export is read in one streaming pass, planned from its first 10,000 rows (a second, over
-just those columns, only when a column with few values holds values its first rows did not
-show). Distinct counts of identifier and free-text columns of a longer export are estimates,
-written "about N". Codes come from the codebook when one is given, and are then not repeated in
-dq.toml (see dq spec check).
-"""
-
-CHECK_HELP = """Validate a spec without running checks: every problem at once (unknown keys, bad
-values, conditions that do not parse, files not found) and, with --data, against the export
-(missing columns, types the values do not have, codes no record holds, conditions that are never
-true or never checked). Exit 0 with a one-line summary when clean, 2 when there are problems.
-
-Codes no record holds: a code list written in dq.toml (by hand, or by dq init from the export)
-describes the export, so a code in it that no record holds is a problem (exit 2; the message
-names the variable, how many codes, and those declared codes). A codebook ([dataset] codebook)
-lists every code of the registry across years and units, so its codes one export lacks are only
-a warning (a problem with --strict). dq init writes no code list for a variable the codebook
-defines, so the spec it drafts passes.
-"""
-
-spec_app = typer.Typer(name="spec", help="Work with the registry spec (dq.toml).",
+spec_app = typer.Typer(name="spec", help="command.spec",
                        no_args_is_help=True, pretty_exceptions_show_locals=False,
                        rich_markup_mode=None)
 
@@ -54,28 +23,16 @@ spec_app = typer.Typer(name="spec", help="Work with the registry spec (dq.toml).
 @handle_errors
 def init(
     export: Annotated[Optional[Path], typer.Argument(
-        help="The registry export: CSV, Parquet, XLSX, SAV or DTA (or --data-url).",
-        show_default=False)] = None,
-    codebook: Annotated[Optional[Path], typer.Option(
-        help="Codebook in rapwhale's columns (variabel_id, variabeltype, verdi, verditekst, "
-             "obligatorisk, …): types, codes and labels come from it.")] = None,
-    reference: Annotated[Optional[list[Path]], typer.Option(
-        help="A coverage reference (NPR counts per unit and year, or a person-level extract); "
-             "repeat for several.")] = None,
-    units: Annotated[Optional[Path], typer.Option(
-        help="The unit table (unit id, name, HF, RHF).")] = None,
-    output: Annotated[Path, typer.Option(
-        "--output", "-o", help="Where to write the spec; - is stdout.")] = Path("dq.toml"),
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing spec.")] = False,
-    lang: Annotated[Lang, typer.Option(
-        help="Language of the comments, and the drafted spec's [report] lang: the language "
-             "every command then speaks by default.")] = Lang.nb,
-    encoding: Annotated[Optional[str], typer.Option(
-        help="CSV encoding: utf-8, cp1252 or latin-1 (default: detected).")] = None,
-    separator: Annotated[Optional[str], typer.Option(
-        help="CSV separator (default: detected among ; , tab |).")] = None,
-    input_format: Annotated[Optional[str], typer.Option(
-        help="Override the format the file extension implies: csv, parquet, xlsx, sav, dta.")] = None,
+        help="init.export", show_default=False)] = None,
+    codebook: Annotated[Optional[Path], typer.Option(help="init.codebook")] = None,
+    reference: Annotated[Optional[list[Path]], typer.Option(help="init.reference")] = None,
+    units: Annotated[Optional[Path], typer.Option(help="init.units")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="init.output")] = Path("dq.toml"),
+    force: Annotated[bool, typer.Option("--force", help="init.force")] = False,
+    lang: Annotated[Lang, typer.Option(help="init.lang")] = Lang.nb,
+    encoding: EncodingOption = None,
+    separator: SeparatorOption = None,
+    input_format: InputFormatOption = None,
     data_url: DataUrlOption = None,
     table: TableOption = None,
     query: QueryOption = None,
@@ -197,18 +154,15 @@ def _validate(text: str, folder: Path, placeholders: tuple[str, ...] = ()) -> No
         tempfiles.forget(tmp)
 
 
-@spec_app.command("check", help=CHECK_HELP)
+@spec_app.command("check", help="command.spec.check")
 @handle_errors
 def check(
-    spec: Annotated[Path, typer.Argument(help="The registry spec (dq.toml).", dir_okay=False,
+    spec: Annotated[Path, typer.Argument(help="spec.check.spec", dir_okay=False,
                                          show_default=False)],
     data: Annotated[Optional[list[Path]], typer.Option(
-        "--data", "-d", help="Check the spec against this export too; repeat for several "
-                             "files.", dir_okay=False)] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings (codes of the codebook no "
-                                                          "record holds) count as problems "
-                                                          "too.")] = False,
-    lang: Annotated[Lang, typer.Option(help="Language of the summary line.")] = Lang.nb,
+        "--data", "-d", help="spec.check.data", dir_okay=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="spec.check.strict")] = False,
+    lang: Annotated[Lang, typer.Option(help="spec.check.lang")] = Lang.nb,
 ) -> None:
     from dq import spec_check
     from dq.cli.inputs import open_data
@@ -245,5 +199,3 @@ def check(
     write_output(init_text("check_clean", lang.value, spec=str(spec), variables=result.variables,
                            data=detail) + "\n", None)
 
-
-init.__doc__ = HELP

@@ -18,38 +18,25 @@ if TYPE_CHECKING:
     from dq.io.database import DatabaseSource
 
 # The registry database instead of an export file (dq.io.database), shared by every command
-# that reads an export: --data-url URL with --table NAME or --query SQL.
-_DB_PANEL = "Read from a database instead of a file"
+# that reads an export: --data-url URL with --table NAME or --query SQL. Help, panel and
+# placeholders are keys of the help's catalogue (dq.messages.HELP; dq.cli._help).
 DataUrlOption = Annotated[Optional[str], typer.Option(
-    "--data-url", metavar="URL", rich_help_panel=_DB_PANEL,
-    help="Read the registry from this database instead of an export file: "
-         "mysql://, postgresql:// or mssql://user:${PASSWORD_VARIABLE}@host:port/database "
-         "(quote it so the shell leaves ${…} to dq). With --table or --query.")]
+    "--data-url", metavar="URL", rich_help_panel="panel.database", help="option.data_url")]
 TableOption = Annotated[Optional[str], typer.Option(
-    "--table", metavar="NAME", rich_help_panel=_DB_PANEL,
-    help="With --data-url: the table (or schema.table) to read.")]
+    "--table", metavar="NAME", rich_help_panel="panel.database", help="option.table")]
 QueryOption = Annotated[Optional[str], typer.Option(
-    "--query", metavar="SQL", rich_help_panel=_DB_PANEL,
-    help="With --data-url: one SELECT whose result is read (statements that write are "
-         "refused).")]
+    "--query", metavar="SQL", rich_help_panel="panel.database", help="option.query")]
 
 
 # The study of dq reliability / dq correctness from a database. Not --data-url/--table: --table
 # already means "the study is a square contingency table" for dq reliability, so the study's
 # database options carry their own prefix (the same on both commands).
-_STUDY_PANEL = "Read the study from a database instead of a file"
 StudyUrlOption = Annotated[Optional[str], typer.Option(
-    "--study-url", metavar="URL", rich_help_panel=_STUDY_PANEL,
-    help="Read the study from this database instead of a file: mysql://, postgresql:// or "
-         "mssql://user:${PASSWORD_VARIABLE}@host:port/database (quote it so the shell leaves "
-         "${…} to dq). With --study-table or --study-query.")]
+    "--study-url", metavar="URL", rich_help_panel="panel.study", help="option.study_url")]
 StudyTableOption = Annotated[Optional[str], typer.Option(
-    "--study-table", metavar="NAME", rich_help_panel=_STUDY_PANEL,
-    help="With --study-url: the table (or schema.table) holding the study.")]
+    "--study-table", metavar="NAME", rich_help_panel="panel.study", help="option.study_table")]
 StudyQueryOption = Annotated[Optional[str], typer.Option(
-    "--study-query", metavar="SQL", rich_help_panel=_STUDY_PANEL,
-    help="With --study-url: one SELECT whose result is the study (statements that write are "
-         "refused).")]
+    "--study-query", metavar="SQL", rich_help_panel="panel.study", help="option.study_query")]
 
 
 def study_option(url: str | None, table: str | None, query: str | None,

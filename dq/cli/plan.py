@@ -13,13 +13,6 @@ from dq.cli._common import (Lang, OutputOption, commit, handle_errors, plan_outp
 from dq.errors import ConfigError
 from dq.messages import Message
 
-HELP = """Plan a data-quality study: the number of cases an inter-rater study must
-double-register, or a correctness study must re-abstract, to estimate κ, ICC, sensitivity,
-specificity or a proportion with a useful precision (--width: the full width of the 95 % CI),
-or to show a difference with the power asked for; with --n instead, what a study of that size
-achieves. Each method is cited; no data is read.
-"""
-
 
 class PlanFormat(str, Enum):
     table = "table"
@@ -33,42 +26,31 @@ class Method(str, Enum):
     clopper_pearson = "clopper-pearson"
 
 
-app = typer.Typer(help=HELP, no_args_is_help=True, pretty_exceptions_show_locals=False,
+app = typer.Typer(help="command.plan", no_args_is_help=True, pretty_exceptions_show_locals=False,
                   rich_markup_mode=None)
 
-FormatOpt = Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.")]
-LangOpt = Annotated[Lang, typer.Option(help="Language of the table and the paragraph.")]
+# help=: keys of the help's catalogue (dq.messages.HELP), as every help text of dq
+FormatOpt = Annotated[PlanFormat, typer.Option("--format", "-f", help="option.format")]
+LangOpt = Annotated[Lang, typer.Option(help="plan.lang")]
 WidthOpt = Annotated[Optional[float], typer.Option(
-    "--width", help="Full width of the confidence interval (0.2 means ±0.1).", min=0.0, max=1.0)]
-NOpt = Annotated[Optional[int], typer.Option(
-    "--n", help="A fixed number of cases: show what a study of this size achieves.", min=2,
-    max=10**9)]
+    "--width", metavar="X", help="plan.width", min=0.0, max=1.0)]
+NOpt = Annotated[Optional[int], typer.Option("--n", help="plan.n", min=2, max=10**9)]
 LevelOpt = Annotated[float, typer.Option(
-    "--level-of-confidence", help="Confidence level of the interval.", min=0.5, max=0.9999)]
-AlphaOpt = Annotated[float, typer.Option(help="Significance level of the test.", min=1e-6,
-                                         max=0.5)]
-PowerOpt = Annotated[Optional[float], typer.Option(
-    help="Power of the test (default 0.8).", min=0.05, max=0.9999)]
-OneSidedOpt = Annotated[bool, typer.Option("--one-sided", help="A one-sided test (default: "
-                                                                "two-sided).")]
-RatersOpt = Annotated[int, typer.Option(help="Raters who rate every case.", min=2, max=50)]
-PilotRatersOpt = Annotated[Optional[int], typer.Option(
-    help="Raters who rate every case (default: the pilot's with --from-study, else 2).", min=2,
-    max=50)]
+    "--level-of-confidence", help="plan.level", min=0.5, max=0.9999)]
+AlphaOpt = Annotated[float, typer.Option(help="plan.alpha", min=1e-6, max=0.5)]
+PowerOpt = Annotated[Optional[float], typer.Option(help="plan.power", min=0.05, max=0.9999)]
+OneSidedOpt = Annotated[bool, typer.Option("--one-sided", help="plan.one_sided")]
+PilotRatersOpt = Annotated[Optional[int], typer.Option(metavar="N", help="plan.raters", min=2,
+                                                       max=50)]
 # --from-study: the pilot inter-rater study, read as dq reliability reads it
 FromStudyOpt = Annotated[Optional[Path], typer.Option(
-    "--from-study", help="A pilot inter-rater study (the inputs dq reliability reads): take the "
-                         "expected value, the category shares and the raters from it.",
-    dir_okay=False)]
-SpecOpt = Annotated[Optional[Path], typer.Option(
-    "--spec", "-s", dir_okay=False, help="Registry spec (dq.toml): the pilot's [reliability] "
-                                         "case and rater columns and the variables' codes.")]
-CaseOpt = Annotated[Optional[str], typer.Option(help="Pilot, long form: the case column.")]
-RaterColOpt = Annotated[Optional[str], typer.Option(help="Pilot, long form: the rater column.")]
-RaterColsOpt = Annotated[Optional[str], typer.Option(
-    help="Pilot, wide form: the rater columns, comma-separated.")]
-VariableOpt = Annotated[Optional[str], typer.Option(
-    help="Pilot: the variable to plan for (needed when the pilot has several).")]
+    "--from-study", help="plan.from_study", dir_okay=False)]
+SpecOpt = Annotated[Optional[Path], typer.Option("--spec", "-s", dir_okay=False,
+                                                 help="plan.spec")]
+CaseOpt = Annotated[Optional[str], typer.Option(help="plan.case_column")]
+RaterColOpt = Annotated[Optional[str], typer.Option(help="plan.rater_column")]
+RaterColsOpt = Annotated[Optional[str], typer.Option(metavar="COLUMNS", help="plan.rater_columns")]
+VariableOpt = Annotated[Optional[str], typer.Option(metavar="NAME", help="plan.variable")]
 
 
 def _emit(plan: Any, fmt: PlanFormat, lang: Lang, output: Path | None,
@@ -125,26 +107,20 @@ def _shares(text: str | None) -> list[float] | None:
         raise ConfigError(Message("plan.prevalence_text")) from None
 
 
-@app.command("kappa", help="κ for nominal ratings by 2 or more raters: by CI width (Donner & "
-                           "Rotondi 2010; Rotondi & Donner 2012) or, with --kappa0, by power "
-                           "(Donner & Eliasziw 1992) — the methods of R kappaSize.")
+@app.command("kappa", help="command.plan.kappa")
 @handle_errors
 def kappa(
     kappa: Annotated[Optional[float], typer.Option(
-        "--kappa", help="The expected κ (default with --from-study: the pilot's Fleiss' κ).")]
-        = None,
+        "--kappa", help="plan.kappa.kappa")] = None,
     width: WidthOpt = None,
     n: NOpt = None,
     kappa0: Annotated[Optional[float], typer.Option(
-        "--kappa0", help="κ under the null hypothesis: plan by power instead of width.")] = None,
+        "--kappa0", help="plan.kappa.kappa0")] = None,
     power: PowerOpt = None,
     alpha: AlphaOpt = 0.05,
-    prevalence: Annotated[Optional[str], typer.Option(
-        help="Share of cases with the trait (binary), or one share per category "
-             "(0.2,0.3,0.5).")] = None,
+    prevalence: Annotated[Optional[str], typer.Option(help="plan.kappa.prevalence")] = None,
     categories: Annotated[Optional[int], typer.Option(
-        help="Number of categories (equal shares unless --prevalence gives them).", min=2,
-        max=50)] = None,
+        metavar="N", help="plan.kappa.categories", min=2, max=50)] = None,
     raters: PilotRatersOpt = None,
     level: LevelOpt = 0.95,
     one_sided: OneSidedOpt = False,
@@ -192,18 +168,16 @@ def kappa(
     _emit(result, fmt, lang, output, outputs)
 
 
-@app.command("icc", help="ICC for continuous measures: by CI width (Bonett 2002) or, with "
-                         "--icc0, by power (Walter, Eliasziw & Donner 1998).")
+@app.command("icc", help="command.plan.icc")
 @handle_errors
 def icc(
     icc: Annotated[Optional[float], typer.Option(
-        "--icc", help="The expected ICC (default with --from-study: the pilot's ICC(2,1)).")]
-        = None,
+        "--icc", help="plan.icc.icc")] = None,
     raters: PilotRatersOpt = None,
     width: WidthOpt = None,
     n: NOpt = None,
     icc0: Annotated[Optional[float], typer.Option(
-        "--icc0", help="ICC under the null hypothesis: plan by power instead of width.")] = None,
+        "--icc0", help="plan.icc.icc0")] = None,
     power: PowerOpt = None,
     alpha: AlphaOpt = 0.05,
     level: LevelOpt = 0.95,
@@ -258,21 +232,16 @@ def _diagnostic(which: str, value: float, prevalence: float, width: float | None
     _emit(result, fmt, lang, output)
 
 
-DiagPrevOpt = Annotated[float, typer.Option(
-    help="Prevalence of the condition among the patients to be sampled.")]
-DiagMethodOpt = Annotated[Method, typer.Option(
-    help="Interval method (Wald as in Buderer 1996; Wilson or exact by search).")]
-DiagNOpt = Annotated[Optional[int], typer.Option(
-    "--n", help="A fixed number of patients in all: show the interval it gives.", min=2,
-    max=10**9)]
+DiagPrevOpt = Annotated[float, typer.Option(help="plan.prevalence")]
+DiagMethodOpt = Annotated[Method, typer.Option(help="plan.method")]
+DiagNOpt = Annotated[Optional[int], typer.Option("--n", help="plan.patients", min=2, max=10**9)]
 
 
-@app.command("sensitivity", help="Sensitivity of a registry variable against the medical "
-                                 "record (Buderer 1996): patients with the condition, and "
-                                 "patients in all at the prevalence.")
+@app.command("sensitivity", help="command.plan.sensitivity")
 @handle_errors
 def sensitivity(
-    sensitivity: Annotated[float, typer.Option("--sensitivity", help="Expected sensitivity.")],
+    sensitivity: Annotated[float, typer.Option("--sensitivity",
+                                               help="plan.sensitivity.sensitivity")],
     prevalence: DiagPrevOpt,
     width: WidthOpt = None,
     n: DiagNOpt = None,
@@ -286,11 +255,11 @@ def sensitivity(
                 output)
 
 
-@app.command("specificity", help="Specificity (Buderer 1996): patients without the condition, "
-                                 "and patients in all at the prevalence.")
+@app.command("specificity", help="command.plan.specificity")
 @handle_errors
 def specificity(
-    specificity: Annotated[float, typer.Option("--specificity", help="Expected specificity.")],
+    specificity: Annotated[float, typer.Option("--specificity",
+                                               help="plan.specificity.specificity")],
     prevalence: DiagPrevOpt,
     width: WidthOpt = None,
     n: DiagNOpt = None,
@@ -304,14 +273,13 @@ def specificity(
                 output)
 
 
-@app.command("proportion", help="A single proportion (completeness, share of correct values) "
-                                "to a CI width: Wald, Wilson or exact (Clopper–Pearson).")
+@app.command("proportion", help="command.plan.proportion")
 @handle_errors
 def proportion(
-    proportion: Annotated[float, typer.Option("--proportion", help="Expected proportion.")],
+    proportion: Annotated[float, typer.Option("--proportion", help="plan.proportion.proportion")],
     width: WidthOpt = None,
     n: NOpt = None,
-    method: Annotated[Method, typer.Option(help="Interval method.")] = Method.wilson,
+    method: Annotated[Method, typer.Option(help="plan.proportion.method")] = Method.wilson,
     level: LevelOpt = 0.95,
     fmt: FormatOpt = PlanFormat.table,
     lang: LangOpt = Lang.nb,
@@ -323,20 +291,18 @@ def proportion(
     _emit(result, fmt, lang, output)
 
 
-@app.command("difference", help="Two proportions, before and after a project (Fleiss, Tytun & "
-                                "Ury 1980, continuity-corrected): records per group.")
+@app.command("difference", help="command.plan.difference")
 @handle_errors
 def difference(
-    p1: Annotated[float, typer.Option("--p1", help="Proportion before (or in group 1).")],
-    p2: Annotated[float, typer.Option("--p2", help="Proportion after (or in group 2).")],
+    p1: Annotated[float, typer.Option("--p1", help="plan.difference.p1")],
+    p2: Annotated[float, typer.Option("--p2", help="plan.difference.p2")],
     power: PowerOpt = None,
     n: Annotated[Optional[int], typer.Option(
-        "--n", help="A fixed number of records per group: show the power it gives.", min=2,
-        max=10**9)] = None,
+        "--n", help="plan.difference.n", min=2, max=10**9)] = None,
     alpha: AlphaOpt = 0.05,
     one_sided: OneSidedOpt = False,
     continuity: Annotated[bool, typer.Option(
-        "--continuity/--no-continuity", help="Continuity correction (Fleiss et al. 1980).")] = True,
+        "--continuity/--no-continuity", help="plan.difference.continuity")] = True,
     fmt: FormatOpt = PlanFormat.table,
     lang: LangOpt = Lang.nb,
     output: OutputOption = None,

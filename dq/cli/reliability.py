@@ -9,8 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, LangOption, OutputOption,
-                            WidthOption, emit, handle_errors, language, plan_outputs, progress,
-                            warn)
+                            SpecOption, WidthOption, emit, handle_errors, language, plan_outputs,
+                            progress, warn)
 from dq.cli.inputs import (StudyQueryOption, StudyTableOption, StudyUrlOption, load_spec,
                            protected, scan_input, study_option)
 from dq.messages import Message
@@ -19,27 +19,6 @@ from dq.outputs import Input
 
 #: The bootstrap's seed when --seed is not given: identical runs give identical output.
 DEFAULT_SEED = 0
-
-RELIABILITY_HELP = """Inter-rater reliability of a study where two or more registrars registered the
-same cases: percent agreement, Cohen's and weighted κ, Fleiss' κ, Gwet's AC1/AC2, PABAK /
-Brennan-Prediger, Krippendorff's α, ICC (all six Shrout & Fleiss forms) and Bland-Altman, each
-with SE and 95 % CI, chosen by each variable's level of measurement.
-
-Input shapes: long (--case-column and --rater-column, then one column per variable), wide
-(--raters COL,COL: one row per case, one column per rater) or a square contingency table
-(--table). Levels come from the spec (type, or level = "ordinal") or --level.
-"""
-
-CORRECTNESS_HELP = """Correctness of the registry against a gold standard (the medical record):
-share of registrations that agree per variable (and unit), with Wilson CI; mean and largest
-deviation for numbers and dates (within the spec's tolerance counts as correct); sensitivity,
-specificity, PPV and NPV for binary variables; problem variables below the threshold; correct
-patients when the study says which registered patients truly belong.
-
-Input: Rapporteket's valideringsdatasett (vld_varnamn, vld_vartype, vld_verdi_intern_<type>,
-vld_verdi_ekstern_<type>, plus patient and unit columns) or a wide file with --pairs
-REGCOL:RECORDCOL,...
-"""
 
 
 class Distribution(str, Enum):
@@ -71,46 +50,31 @@ def _split(text: str | None) -> list[str]:
 
 @handle_errors
 def reliability(
-    study: Annotated[Optional[Path], typer.Argument(help="The study file. Default: [reliability] "
-                                                         "study of the spec.",
+    study: Annotated[Optional[Path], typer.Argument(help="reliability.study",
                                                     show_default=False)] = None,
     study_url: StudyUrlOption = None,
     study_table: StudyTableOption = None,
     study_query: StudyQueryOption = None,
-    spec: Annotated[Optional[Path], typer.Option("--spec", "-s", dir_okay=False,
-                                                 help="Registry spec (dq.toml).")] = None,
-    case_column: Annotated[Optional[str], typer.Option(help="Long form: the case column.")] = None,
-    rater_column: Annotated[Optional[str], typer.Option(help="Long form: the rater column.")] = None,
-    raters: Annotated[Optional[str], typer.Option(help="Wide form: rater columns, comma-separated.")] = None,
-    table: Annotated[bool, typer.Option("--table", help="The file is a square contingency table "
-                                                        "(rater 1 rows × rater 2 columns).")] = False,
-    variables: Annotated[Optional[str], typer.Option(help="Variables to analyse (default: every "
-                                                          "other column).")] = None,
-    level: Annotated[Optional[Level], typer.Option(help="Level of measurement for every variable "
-                                                        "(default: from the spec, else nominal).")] = None,
-    categories: Annotated[Optional[str], typer.Option(
-        help="The category codes raters could use, comma-separated: they define the number of "
-             "categories q (default: the spec's codes, else the codes seen).")] = None,
-    bootstrap: Annotated[Optional[int], typer.Option(help="Percentile bootstrap with N resamples "
-                                                          "of cases instead of asymptotic SEs.",
-                                                     min=100, max=100_000)] = None,
-    seed: Annotated[Optional[int], typer.Option(
-        help="Seed for the bootstrap (default 0: identical runs give identical output).",
-        min=0, max=2**32 - 1)] = None,
+    spec: SpecOption = None,
+    case_column: Annotated[Optional[str], typer.Option(help="reliability.case_column")] = None,
+    rater_column: Annotated[Optional[str], typer.Option(help="reliability.rater_column")] = None,
+    raters: Annotated[Optional[str], typer.Option(help="reliability.raters")] = None,
+    table: Annotated[bool, typer.Option("--table", help="reliability.table")] = False,
+    variables: Annotated[Optional[str], typer.Option(help="reliability.variables")] = None,
+    level: Annotated[Optional[Level], typer.Option(help="reliability.level")] = None,
+    categories: Annotated[Optional[str], typer.Option(help="reliability.categories")] = None,
+    bootstrap: Annotated[Optional[int], typer.Option(help="reliability.bootstrap", min=100,
+                                                     max=100_000)] = None,
+    seed: Annotated[Optional[int], typer.Option(help="reliability.seed", min=0,
+                                                max=2**32 - 1)] = None,
     level_of_confidence: Annotated[float, typer.Option(
-        help="Confidence level of every interval.", min=0.5, max=0.9999)] = 0.95,
-    interval: Annotated[Distribution, typer.Option(
-        help="Wald intervals from Student's t with n - 1 df (as irrCAC) or the normal (z).")]
-        = Distribution.t,
+        help="reliability.level_of_confidence", min=0.5, max=0.9999)] = 0.95,
+    interval: Annotated[Distribution, typer.Option(help="reliability.interval")] = Distribution.t,
     population_size: Annotated[Optional[int], typer.Option(
-        help="Number of cases the study was sampled from (the registry's size): the variances "
-             "get the finite-population factor 1 - n/N (irrCAC's N).", min=1)] = None,
-    weights: Annotated[Optional[Weights], typer.Option(
-        help="Ordinal level: irrCAC's weights on the code values for AC2 and the weighted "
-             "Fleiss, Conger, Brennan-Prediger, percent agreement and Cohen rows.")] = None,
-    icc_null: Annotated[float, typer.Option(
-        help="The null value rho0 of the ICC F tests (McGraw & Wong 1996).", min=0.0,
-        max=0.99)] = 0.0,
+        help="reliability.population_size", min=1)] = None,
+    weights: Annotated[Optional[Weights], typer.Option(help="reliability.weights")] = None,
+    icc_null: Annotated[float, typer.Option(help="reliability.icc_null", min=0.0,
+                                            max=0.99)] = 0.0,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     width: WidthOption = None,
@@ -159,27 +123,23 @@ def reliability(
 
 @handle_errors
 def correctness(
-    validation: Annotated[Optional[Path], typer.Argument(help="The validation study. Default: "
-                                                              "[correctness] study of the spec.",
+    validation: Annotated[Optional[Path], typer.Argument(help="correctness.validation",
                                                          show_default=False)] = None,
     study_url: StudyUrlOption = None,
     study_table: StudyTableOption = None,
     study_query: StudyQueryOption = None,
     spec: Annotated[Optional[Path], typer.Option("--spec", "-s", dir_okay=False,
-                                                 help="Registry spec (dq.toml): tolerances, types.")] = None,
-    by: Annotated[Optional[str], typer.Option(help="'unit' to break down by the unit column.")] = None,
-    unit: Annotated[Optional[str], typer.Option(help="Unit column of the study.")] = None,
-    patient: Annotated[Optional[str], typer.Option(help="Patient column of the study.")] = None,
-    belongs: Annotated[Optional[str], typer.Option(help="Column saying whether each registered "
-                                                        "patient truly belongs (ja/nei, 1/0).")] = None,
-    pairs: Annotated[Optional[str], typer.Option(help="Wide file: REGCOL:RECORDCOL pairs, "
-                                                      "comma-separated.")] = None,
-    fail_under: Annotated[Optional[float], typer.Option(help="Fail variables whose share correct "
-                                                             "is below this.", min=0, max=1)] = None,
+                                                 help="correctness.spec")] = None,
+    by: Annotated[Optional[str], typer.Option(help="correctness.by")] = None,
+    unit: Annotated[Optional[str], typer.Option(help="correctness.unit")] = None,
+    patient: Annotated[Optional[str], typer.Option(help="correctness.patient")] = None,
+    belongs: Annotated[Optional[str], typer.Option(help="correctness.belongs")] = None,
+    pairs: Annotated[Optional[str], typer.Option(help="correctness.pairs")] = None,
+    fail_under: Annotated[Optional[float], typer.Option(help="correctness.fail_under", min=0,
+                                                        max=1)] = None,
     ci: CIOption = CIMethod.wilson,
     sampling_weights: Annotated[Optional[str], typer.Option(
-        "--weights", help="Column with each record's sampling weight (as dq sample writes it): "
-                          "weighted shares with CIs at Kish's effective sample size.")] = None,
+        "--weights", help="correctness.weights")] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     width: WidthOption = None,
@@ -233,6 +193,3 @@ def correctness(
     if result.failed:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
-
-reliability.__doc__ = RELIABILITY_HELP
-correctness.__doc__ = CORRECTNESS_HELP

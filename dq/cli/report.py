@@ -10,23 +10,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from dq.cli._common import (Lang, handle_errors, plan_outputs, progress, render_terminal, say,
-                            speak, step_summary_request, warn)
+from dq.cli._common import (Lang, WidthOption, handle_errors, plan_outputs, progress,
+                            render_terminal, say, speak, step_summary_request, warn)
 from dq.messages import Message
 from dq.errors import EXIT_CHECK_FAILED, ConfigError, os_reason
 from dq.cli.inputs import DataUrlOption, QueryOption, TableOption
 from dq.outputs import Request, plan, reading
-
-HELP = """Check a registry against all six national data-quality dimensions in one run:
-Kompletthet (tilslutning, dekningsgrad, variable completeness), Korrekthet (values, dates,
-duplicates, national ID numbers, code formats, validation against the record), Reliabilitet
-(inter-rater study), Aktualitet (registration delay, freshness), Sammenlignbarhet (funnel plots,
-shifts between years, codes, ids) and Relevans (documented uses, spec against export).
-
-Everything comes from the spec (dq.toml): the export, the references, the studies and the
-thresholds. A dimension without data says what would assess it. Exit code 1 when a check fails
-(or warns, with --strict).
-"""
 
 
 class ReportFormat(str, Enum):
@@ -41,44 +30,26 @@ class ReportFormat(str, Enum):
 @handle_errors
 def report(
     spec: Annotated[Optional[Path], typer.Argument(
-        help="The registry spec (dq.toml); or --spec, as in the other commands.",
-        dir_okay=False, show_default=False)] = None,
+        help="report.spec", dir_okay=False, show_default=False)] = None,
     spec_option: Annotated[Optional[Path], typer.Option(
-        "--spec", "-s", help="The registry spec (dq.toml), instead of the argument.",
-        dir_okay=False)] = None,
+        "--spec", "-s", help="report.spec_option", dir_okay=False)] = None,
     data: Annotated[Optional[list[Path]], typer.Option(
-        "--data", "-d", help="Check this export instead of [dataset] files (e.g. this month's "
-                             "dump with the same spec); repeat for several files.",
-        dir_okay=False)] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] =
+        "--data", "-d", help="report.data", dir_okay=False)] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="option.format")] =
     ReportFormat.terminal,
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write the report to this file (whole, or not at all); - is "
-                               "stdout. Never an input, a directory or a block device.")] = None,
-    junit: Annotated[Optional[Path], typer.Option(
-        help="Also write JUnit XML here: one testcase per check × unit. Written together with "
-             "the report: both or neither.")] = None,
-    lang: Annotated[Optional[Lang], typer.Option(help="Language of terminal, Markdown and HTML "
-                                                      "(default: [report] lang, else nb).")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+        "--output", "-o", help="report.output")] = None,
+    junit: Annotated[Optional[Path], typer.Option(help="report.junit")] = None,
+    lang: Annotated[Optional[Lang], typer.Option(help="report.lang")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="report.strict")] = False,
     suppress: Annotated[Optional[int], typer.Option(
-        help="Hide unit counts below N (default: [report] suppress, 5, in Markdown and HTML; off "
-             "in terminal and JSON unless given; 0 turns it off).", min=0, max=10_000)] = None,
+        help="report.suppress", min=0, max=10_000)] = None,
     year: Annotated[Optional[str], typer.Option(
-        "--year", metavar="YYYY|all",
-        help="The report year: checks of the registry's state are graded on it, beside the year "
-             "before and the trend (default: [report] year, else the latest year with a "
-             "finished record); all pools every year.")] = None,
+        "--year", metavar="YYYY|all", help="report.year")] = None,
     figures: Annotated[Optional[Path], typer.Option(
-        "--figures", metavar="DIR",
-        help="Also write the report's figures into this folder (created if missing) as SVG, "
-             "and PNG when CairoSVG is installed (pip install 'dq[png]'); the Markdown links "
-             "them. Each file is written whole; an input is never overwritten.",
-        file_okay=False)] = None,
-    top: Annotated[int, typer.Option(
-        help="Main findings shown in the terminal: 2 × N, the most important first.", min=1,
-        max=100_000)] = 5,
-    width: Annotated[Optional[int], typer.Option(help="Terminal width.", min=40, max=1000)] = None,
+        "--figures", metavar="DIR", help="report.figures", file_okay=False)] = None,
+    top: Annotated[int, typer.Option(help="report.top", min=1, max=100_000)] = 5,
+    width: WidthOption = None,
     data_url: DataUrlOption = None,
     table: TableOption = None,
     query: QueryOption = None,
@@ -209,5 +180,3 @@ def _link(folder: Path | None, output: Path | None) -> str | None:
         return folder.as_posix()
     return Path(os.path.relpath(folder.resolve(), output.resolve().parent)).as_posix()
 
-
-report.__doc__ = HELP

@@ -8,20 +8,12 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dq.cli._common import (Lang, handle_errors, language, plan_outputs, progress,
+from dq.cli._common import (Lang, SpecOption, handle_errors, language, plan_outputs, progress,
                             render_terminal, commit, warn)
 from dq.cli.inputs import load_spec, open_data, protected
 from dq.messages import Message
 from dq.errors import ConfigError
 from dq.outputs import Request, is_stdout
-
-HELP = """Draw a reproducible random sample of records for a correctness or inter-rater study,
-stratified by unit (proportional with --by, equal with --per, or Neyman), optionally
-oversampling records with a missing value. The list of record keys (with unit, stratum and
-sampling weight) goes only to the file named by -o, never to the terminal; the terminal shows
-the allocation. A manifest (seed, allocation, the export's sha256) is written beside it.
-The same seed and export give the same sample on every machine.
-"""
 
 
 class SampleFormat(str, Enum):
@@ -43,52 +35,32 @@ def _year_condition(spec: Any, year: int) -> str:
 @handle_errors
 def sample(
     data: Annotated[Optional[list[Path]], typer.Argument(
-        help="The registry export(s). Default: [dataset] files of the spec.",
-        show_default=False)] = None,
-    spec: Annotated[Optional[Path], typer.Option(
-        "--spec", "-s", help="Registry spec (dq.toml).", dir_okay=False)] = None,
-    n: Annotated[int, typer.Option("--n", help="Records to draw (in all; per stratum with "
-                                               "--per).", min=1, max=10**8)] = 80,
-    by: Annotated[Optional[str], typer.Option(
-        help="Stratify by these columns or roles (unit), allocating --n proportionally.")] = None,
-    per: Annotated[Optional[str], typer.Option(
-        help="Stratify by these columns or roles (unit), drawing --n in each stratum.")] = None,
-    allocation: Annotated[Optional[str], typer.Option(
-        help="proportional (default with --by), neyman (with --neyman VARIABLE).")] = None,
-    neyman: Annotated[Optional[str], typer.Option(
-        help="Neyman allocation on this variable's share missing per stratum.")] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the draw; recorded in the manifest.",
-                                      min=0, max=2**63 - 1)] = 2024,
-    year: Annotated[Optional[int], typer.Option(
-        help="Only records whose [dataset] event_date falls in this year.", min=1800,
-        max=2200)] = None,
-    where: Annotated[Optional[str], typer.Option(
-        help="Only records meeting this condition, e.g. \"SkjemaStatus = 2\".")] = None,
-    key: Annotated[Optional[str], typer.Option(
-        help="Column(s) that identify a record for the hospitals (default: [verification] "
-             "duplicate_keys, else [dataset] person_id).")] = None,
-    columns: Annotated[Optional[str], typer.Option(
-        help="More columns to write to the list (comma-separated).")] = None,
+        help="sample.data", show_default=False)] = None,
+    spec: SpecOption = None,
+    n: Annotated[int, typer.Option("--n", help="sample.n", min=1, max=10**8)] = 80,
+    by: Annotated[Optional[str], typer.Option(help="sample.by")] = None,
+    per: Annotated[Optional[str], typer.Option(help="sample.per")] = None,
+    allocation: Annotated[Optional[str], typer.Option(help="sample.allocation")] = None,
+    neyman: Annotated[Optional[str], typer.Option(help="sample.neyman")] = None,
+    seed: Annotated[int, typer.Option(help="sample.seed", min=0, max=2**63 - 1)] = 2024,
+    year: Annotated[Optional[int], typer.Option(help="sample.year", min=1800,
+                                                max=2200)] = None,
+    where: Annotated[Optional[str], typer.Option(help="sample.where")] = None,
+    key: Annotated[Optional[str], typer.Option(help="sample.key")] = None,
+    columns: Annotated[Optional[str], typer.Option(help="sample.columns")] = None,
     oversample_missing: Annotated[Optional[str], typer.Option(
-        help="Oversample records with a missing or unknown value of these variables.")] = None,
+        help="sample.oversample_missing")] = None,
     oversample_factor: Annotated[float, typer.Option(
-        help="Sampling fraction of those records relative to the rest.", min=1.0,
-        max=100.0)] = 2.0,
+        help="sample.oversample_factor", min=1.0, max=100.0)] = 2.0,
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="The list of sampled records (CSV; ; separated, UTF-8). "
-                               "Required: the list never goes to the terminal.")] = None,
-    manifest: Annotated[Optional[Path], typer.Option(
-        help="Where the manifest goes (default: the list's name + .manifest.json).")] = None,
-    fmt: Annotated[SampleFormat, typer.Option("--format", "-f", help="Terminal output: the "
-                                              "allocation table or its JSON.")] =
+        "--output", "-o", help="sample.output")] = None,
+    manifest: Annotated[Optional[Path], typer.Option(help="sample.manifest")] = None,
+    fmt: Annotated[SampleFormat, typer.Option("--format", "-f", help="sample.format")] =
     SampleFormat.table,
-    lang: Annotated[Optional[Lang], typer.Option(
-        help="Language of the allocation table and the warnings (default: the spec's [report] "
-             "lang, else nb).")] = None,
-    suppress: Annotated[int, typer.Option(
-        help="Strata with fewer records than this are shown as <N.", min=0, max=10_000)] = 5,
-    encoding: Annotated[Optional[str], typer.Option(help="CSV encoding.")] = None,
-    separator: Annotated[Optional[str], typer.Option(help="CSV separator.")] = None,
+    lang: Annotated[Optional[Lang], typer.Option(help="sample.lang")] = None,
+    suppress: Annotated[int, typer.Option(help="sample.suppress", min=0, max=10_000)] = 5,
+    encoding: Annotated[Optional[str], typer.Option(help="sample.encoding")] = None,
+    separator: Annotated[Optional[str], typer.Option(help="sample.separator")] = None,
 ) -> None:
     from dq import sample as smp
     from dq.render import sample as render
@@ -137,5 +109,3 @@ def sample(
     for message in result.warnings:
         warn(message)
 
-
-sample.__doc__ = HELP
