@@ -304,4 +304,20 @@ def public_strata(allocation: pl.DataFrame, spec: Spec, strata: list[str]) -> pl
             shown = shown | text.str.contains(r"^-?\d{1,4}$")
         exprs.append(pl.when(text.is_null()).then(None).when(shown).then(text)
                      .otherwise(pl.lit(OTHER_VALUE)).alias(name))
-    return allocation.with_columns(exprs) if exprs else allocation
+    if not exprs:
+        return allocation
+    # Strata whose values are not shown are one group, as elsewhere: their sizes add up (a
+    # stratum of 6 is not shown beside the others), and the group comes last (in the order of
+    # the values it hides it would tell where they sort).
+    from dq.units import NOT_A_UNIT
+
+    shown_as = allocation.with_columns(exprs)
+    labels = [c for c in shown_as.columns if c not in ("population", "n", "weight")]
+    merged = (shown_as.group_by(labels, maintain_order=True)
+              .agg(pl.col("population").sum(), pl.col("n").sum())
+              .with_columns(pl.when(pl.col("n") > 0).then(pl.col("population") / pl.col("n"))
+                            .alias("weight")))
+    hidden = pl.any_horizontal(pl.col(s).cast(pl.String).is_in([NOT_A_UNIT, OTHER_VALUE])
+                               .fill_null(False) for s in strata)
+    return (merged.with_columns(hidden.alias("__hidden")).sort("__hidden", maintain_order=True)
+            .drop("__hidden").select(allocation.columns))

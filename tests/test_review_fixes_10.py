@@ -384,3 +384,29 @@ def test_some_unreadable_event_dates_are_counted_in_a_warning(tmp_path):
     assert result.exit_code in (0, 1)
     assert ("dq: warning: Operasjonsdato: 3 finished records have a date that cannot be read; "
             "they have no year and are left out of the figures per year") in result.stderr
+
+
+def test_sample_shows_values_that_are_no_unit_as_one_stratum_last(tmp_path):
+    """Review: three '(not a unit id)' strata, one per hidden value, ordered by that value, and
+    a stratum of 6 shown by its size."""
+    names = ["Kari Nordmann"] * 3 + ["Ola Olsen"] * 6 + ["Per Hansen"] * 2
+    moved: list[str] = []
+
+    def rename(fields, header):  # noqa: ANN001
+        if fields[header.index("SkjemaStatus")] == "2" and len(moved) < len(names):
+            fields[header.index("AvdRESH")] = names[len(moved)]
+            moved.append(fields[header.index("PasientID")])
+
+    ex = _rewrite(tmp_path, rename)
+    result = run("sample", "--spec", ex / "dq.toml", "--n", "80", "--by", "unit", "-o",
+                 tmp_path / "s.csv", "-f", "json", "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    rows = doc["results"]
+    hidden = [r for r in rows if r["AvdRESH"] == "(not a unit id)"]
+    assert len(hidden) == 1 and rows[-1] is hidden[0]
+    assert hidden[0]["population"] == 11
+    for name in ("Kari", "Ola Olsen", "Per Hansen"):
+        assert name not in result.stdout + result.stderr
+    assert sum(r["population"] for r in rows if r["population"] is not None) == \
+        doc["population"]
