@@ -1885,6 +1885,11 @@ WARNINGS: dict[str, dict[str, str]] = {
     "progress.agreement": {"nb": "Beregner enighet …", "en": "Computing agreement…"},
     "progress.spec": {"nb": "Kontrollerer spesifikasjonen …", "en": "Checking the spec…"},
     # reading a file (dq.io.readers)
+    "read.not_utf8_other": {
+        "nb": "{file} er ikke UTF-8; leses som {encoding} (lagre filen som UTF-8 hvis bokstavene "
+              "blir feil)",
+        "en": "{file} is not UTF-8; reading it as {encoding} (save the file as UTF-8 if its "
+              "letters come out wrong)"},
     "read.not_utf8": {"nb": "{file} er ikke UTF-8; leses som {encoding} ([[velg med "
                             "--encoding||velg med [dataset] encoding]])",
                       "en": "{file} is not UTF-8; reading it as {encoding} ([[pass --encoding||set "
@@ -3307,6 +3312,11 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
               "sett [dataset] format = \"{fmt}\" for uttrekket)]]",
         "en": "it looks like {kind}: [[pass --input-format {fmt}||rename it to .{fmt} (or set "
               "[dataset] format = \"{fmt}\" for the export)]]"},
+    "read.no_format.looks_like_other": {"nb": "den ser ut som {kind}: gi den endelsen .{fmt}",
+                                        "en": "it looks like {kind}: rename it to .{fmt}"},
+    "read.no_format.pass_other": {
+        "nb": "gi den endelsen til formatet ({formats:list})",
+        "en": "rename it to the extension of its format ({formats:list})"},
     "read.no_format.pass": {
         "nb": "[[oppgi --input-format||gi den endelsen til formatet, eller sett [dataset] format "
               "for uttrekket]] ({formats:list})",
@@ -3350,6 +3360,16 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
               "{n:count} rad; gi den et navn i uttrekket",
         "en": "{file}: column {column} has no name in the header row but holds values in "
               "{n:count} row; name it in the export"},
+    "read.csv_problem_other": {
+        "nb": "{file}: kan ikke leses som CSV med skilletegn {sep}: {problem}; rett opp "
+              "anførselstegnene i filen",
+        "en": "{file}: cannot be read as CSV with separator {sep}: {problem}; fix the quoting in "
+              "the file"},
+    "read.csv_unreadable_other": {
+        "nb": "{file}: kan ikke leses som CSV med skilletegn {sep}; sjekk anførselstegnene i "
+              "filen",
+        "en": "{file}: cannot be read as CSV with separator {sep}; check the quoting in the "
+              "file"},
     "read.csv_problem": {
         "nb": "{file}: kan ikke leses som CSV med skilletegn {sep}: {problem}; rett opp "
               "anførselstegnene i uttrekket, eller [[oppgi --separator||sett [dataset] "
@@ -3464,6 +3484,7 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
                                  "en": "{file}: looks like {kind}, not CSV"},
     "sniff.looks_like_not": {"nb": "{file}: ikke en lesbar {expected}-fil: den ser ut som {kind}",
                              "en": "{file}: not a readable {expected} file: it looks like {kind}"},
+    "sniff.rename": {"nb": "gi den endelsen .{ext}", "en": "rename it to .{ext}"},
     "sniff.rename_or_pass": {"nb": "gi den endelsen .{ext}[[ eller oppgi --input-format {fmt}]]",
                              "en": "rename it to .{ext}[[ or pass --input-format {fmt}]]"},
     "sniff.pass_format": {"nb": "[[oppgi --input-format {fmt}||sett [dataset] format = "

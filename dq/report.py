@@ -150,7 +150,7 @@ def open_studies(spec: Spec, scan: Any = None) -> dict[str, Any]:
     from dq.io import scan as io_scan
     from dq.outputs import reading
 
-    scan = scan or io_scan
+    scan = scan or (lambda path: io_scan(path, export=False))
     inputs: list[SourceInfo] = []
     references = [scan(p) for p in spec.coverage.references] or None
     for r in references or []:

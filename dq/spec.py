@@ -771,7 +771,7 @@ def read_codebook(path: Location, defaults: Thresholds,
     """
     from dq.io import scan
 
-    df = scan(path).lf.collect()
+    df = scan(path, export=False).lf.collect()
     missing = [c for c in ("variabel_id", "variabeltype") if c not in df.columns]
     if missing:
         raise ConfigError(Message("spec.codebook_columns", file=str(path), n=len(missing),

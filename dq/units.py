@@ -120,7 +120,7 @@ def not_units_message(column: str, n: int, table: bool) -> Message | None:
 
 
 def load(spec: UnitTable) -> Units:
-    df = scan(spec.path).lf.collect()
+    df = scan(spec.path, export=False).lf.collect()
     wanted = {"unit": spec.id, "unit_name": spec.name, "hf": spec.hf, "rhf": spec.rhf}
     missing = [col for col in wanted.values() if col not in df.columns]
     if missing:

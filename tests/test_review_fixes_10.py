@@ -410,3 +410,30 @@ def test_sample_shows_values_that_are_no_unit_as_one_stratum_last(tmp_path):
         assert name not in result.stdout + result.stderr
     assert sum(r["population"] for r in rows if r["population"] is not None) == \
         doc["population"]
+
+
+# --- an input other than the export is not told to use the export's options ---------------------
+
+def test_a_reference_is_not_told_to_set_the_exports_encoding_or_format(tmp_path):
+    """Review: a cp1252 reference got 'choose with [dataset] encoding'; following it made the
+    UTF-8 export fail. A reference, study, unit table or codebook has no such setting: the fix
+    is the file's own."""
+    ex = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, ex)
+    text = (ex / "npr_aggregat.csv").read_text(encoding="utf-8")
+    (ex / "npr_cp.csv").write_bytes(text.encode("cp1252"))
+    (ex / "npr.dat").write_bytes(text.encode("utf-8"))
+    cp = run("coverage", "--spec", ex / "dq.toml", "-r", ex / "npr_cp.csv", "--lang", "en")
+    assert cp.exit_code in (0, 1), cp.stderr
+    assert "npr_cp.csv is not UTF-8; reading it as cp1252 (save the file as UTF-8 if " \
+           "its letters come out wrong)" in cp.stderr
+    assert "--encoding" not in cp.stderr and "[dataset]" not in cp.stderr
+    dat = run("coverage", "--spec", ex / "dq.toml", "-r", ex / "npr.dat", "--lang", "en")
+    assert dat.exit_code == 3
+    assert dat.stderr.endswith("npr.dat: cannot tell the format from the extension '.dat'; it "
+                               "looks like CSV or other text: rename it to .csv\n")
+    # the export itself is still told about its option
+    export = run("completeness", ex / "npr_cp.csv", "--lang", "en")
+    assert "reading it as cp1252 (pass --encoding to choose)" in export.stderr
+    nb = run("coverage", "--spec", ex / "dq.toml", "-r", ex / "npr_cp.csv")
+    assert "leses som cp1252 (lagre filen som UTF-8 hvis bokstavene blir feil)" in nb.stderr

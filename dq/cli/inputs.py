@@ -175,6 +175,6 @@ def scan_input(path: Path | DatabaseSource, **kwargs):  # noqa: ANN003, ANN201 -
 
     kwargs.setdefault("notify", _note)
     with reading(str(path)):
-        src = scan(path, **kwargs)
+        src = scan(path, export=False, **kwargs)
     note_columns(src.columns)
     return src

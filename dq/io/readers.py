@@ -275,8 +275,11 @@ def detect_format(path: Path, fmt: str | None) -> str:
     found = _EXTENSIONS.get(path.suffix.lower())
     if found is None:
         kind = sniff.looks_like(path)
-        hint = (Message("read.no_format.looks_like", kind=kind.label, fmt=kind.fmt) if kind.fmt
-                else Message("read.no_format.pass", formats=FORMATS))
+        other = sniff.OTHER_INPUT.get()
+        hint = (Message("read.no_format.looks_like_other" if other else
+                        "read.no_format.looks_like", kind=kind.label, fmt=kind.fmt) if kind.fmt
+                else Message("read.no_format.pass_other" if other else "read.no_format.pass",
+                             formats=FORMATS))
         raise InputError(Message("read.no_format", file=_where(path),
                                  ext=safe_name(path.suffix), hint=hint))
     return found
@@ -405,8 +408,11 @@ def _csv_unreadable(path: Path, source_path: str, dialect: sniff.Dialect, width:
     sep = Message("read.sep_tab") if dialect.separator == "\t" else repr(dialect.separator)
     problem = sniff.find_problem(source_path, dialect.separator, width)
     if problem is not None:
-        return InputError(Message("read.csv_problem", file=_where(path), sep=sep, problem=problem))
-    return InputError(Message("read.csv_unreadable", file=_where(path), sep=sep))
+        return InputError(Message("read.csv_problem_other" if sniff.OTHER_INPUT.get()
+                                  else "read.csv_problem", file=_where(path), sep=sep,
+                                  problem=problem))
+    return InputError(Message("read.csv_unreadable_other" if sniff.OTHER_INPUT.get()
+                              else "read.csv_unreadable", file=_where(path), sep=sep))
 
 
 def _scan_csv(path: Path, encoding: str | None, separator: str | None,
@@ -449,7 +455,8 @@ def _scan_csv(path: Path, encoding: str | None, separator: str | None,
         raise _csv_unreadable(path, source_path, dialect, len(names)) from None
     _drop_unnamed(path, raw, unnamed, counts)
     if dialect.encoding_guessed:  # only now: a file that is refused gets one line, the error
-        notify(Message("read.not_utf8", file=_where(path), encoding=dialect.encoding))
+        notify(Message("read.not_utf8_other" if sniff.OTHER_INPUT.get() else "read.not_utf8",
+                       file=_where(path), encoding=dialect.encoding))
     columns = [n for n in names if n]
     info = SourceInfo(path=path, format="csv", encoding=dialect.encoding,
                       encoding_guessed=dialect.encoding_guessed, separator=dialect.separator,
@@ -570,13 +577,29 @@ def _read_stat(path: Path, fmt: str) -> Source:
 
 def scan(path: Path | str | DatabaseSource, *, fmt: str | None = None, encoding: str | None = None,
          separator: str | None = None, notify: Callable[[str], None] | None = None,
-         prefetch_hash: bool = True) -> Source:
+         prefetch_hash: bool = True, export: bool | None = None) -> Source:
     """Open one data file. Raises InputError (exit 3) with a one-line message on bad input.
 
     The file's sha256 (for manifests) is computed in a background thread while the checks run
     when ``prefetch_hash``; otherwise only if something asks for it. A database source
     (``dq.io.database.DatabaseSource``: the spec's ``{ url, table | query }``, --data-url) is
-    read from its server."""
+    read from its server.
+
+    ``export``: False for any other input (a reference, a study, a unit table, a codebook):
+    its messages then say how to fix the file, not which option or [dataset] key to set; None
+    (the default): as the caller's ``sniff.other_input()`` says, else the export."""
+    if export is None:
+        return _scan(path, fmt, encoding, separator, notify, prefetch_hash)
+    token = sniff.OTHER_INPUT.set(not export)
+    try:
+        return _scan(path, fmt, encoding, separator, notify, prefetch_hash)
+    finally:
+        sniff.OTHER_INPUT.reset(token)
+
+
+def _scan(path: Path | str | DatabaseSource, fmt: str | None, encoding: str | None,
+          separator: str | None, notify: Callable[[str], None] | None,
+          prefetch_hash: bool) -> Source:
     from dq.io.database import DatabaseSource, open_source
 
     if isinstance(path, DatabaseSource):

@@ -20,11 +20,28 @@ import struct
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dq.errors import ConfigError, InputError, os_reason
 from dq.messages import Message
+
+# Reading an input other than the export (a reference, a study, the unit table, the codebook):
+# the export's options (--encoding, --separator, --input-format) and [dataset] keys do not apply
+# to it, so its messages say how to fix the file itself (set by dq.io.readers.scan).
+OTHER_INPUT: ContextVar[bool] = ContextVar("dq_other_input", default=False)
+
+
+@contextmanager
+def other_input() -> Iterator[None]:
+    """Files read inside are inputs other than the export (see ``OTHER_INPUT``)."""
+    token = OTHER_INPUT.set(True)
+    try:
+        yield
+    finally:
+        OTHER_INPUT.reset(token)
 
 SAMPLE_BYTES = 1 << 20
 HEADER_MAX_BYTES = 1 << 24  # the header line may be longer than the sample, up to this
@@ -278,7 +295,8 @@ def wrong_format(path: Path, kind: Kind, expected: str, by_extension: bool) -> I
     fix: str
     if kind.fmt is not None:
         ext = {"text": "csv"}.get(kind.key, kind.key)
-        fix = (Message("sniff.rename_or_pass", ext=ext, fmt=kind.fmt) if by_extension
+        fix = (Message("sniff.rename", ext=ext) if OTHER_INPUT.get() else
+               Message("sniff.rename_or_pass", ext=ext, fmt=kind.fmt) if by_extension
                else Message("sniff.pass_format", fmt=kind.fmt))
     else:
         fix = kind.fix
