@@ -795,9 +795,18 @@ CHAPTER: dict[str, dict[str, str]] = {
     "heat_marks": {"nb": "× ikke bestått, • advarsel, grå: skjult", "en": "× fail, • warning, "
                    "grey: hidden"},
     "fig_funnel": {"nb": "Traktplott: {measure} ({period}); kontrollgrenser 95 % og 99,8 % rundt "
-                         "landet {theta:pct} (Spiegelhalter 2005)",
+                         "{theta:pct}, andelen for enhetene i plottet samlet{left_out} "
+                         "(Spiegelhalter 2005)",
                    "en": "Funnel plot: {measure} ({period}); 95 % and 99.8 % control limits "
-                         "around the national {theta:pct} (Spiegelhalter 2005)"},
+                         "around {theta:pct}, the pooled share of the units plotted{left_out} "
+                         "(Spiegelhalter 2005)"},
+    "funnel_left_out": {"nb": "; {n:count} enheter med flere i registeret enn i referansen er "
+                              "ikke med",
+                        "en": "; {n:count} units with more in the registry than in the "
+                              "reference are not plotted"},
+    "funnel_left_out_one": {"nb": "; 1 enhet med flere i registeret enn i referansen er ikke med",
+                            "en": "; 1 unit with more in the registry than in the reference is "
+                                  "not plotted"},
     "fig_coverage": {"nb": "Dekningsgrad per enhet med 95 % KI ({period}; mål {target:pct0}, lav "
                            "{low:pct0})",
                      "en": "Coverage (dekningsgrad) by unit with 95 % CI ({period}; target {target:pct0}, "
@@ -809,10 +818,10 @@ CHAPTER: dict[str, dict[str, str]] = {
                              "({period}; warning below {warn:pct0}, fail below {fail:pct0})"},
     "fig_heatmap": {"nb": "Variabelkompletthet per enhet og variabel ({period})",
                     "en": "Variable completeness by unit and variable ({period})"},
-    "alt_funnel": {"nb": "{units:count} enheter; landet {theta:pct}. Utenfor 99,8 %-grensen: "
-                         "{outside}.",
-                   "en": "{units:count} units; national {theta:pct}. Outside the 99.8 % limit: "
-                         "{outside}."},
+    "alt_funnel": {"nb": "{units:count} enheter; samlet {theta:pct}{left_out}. Utenfor "
+                         "99,8 %-grensen: {outside}.",
+                   "en": "{units:count} units; pooled {theta:pct}{left_out}. Outside the 99.8 % "
+                         "limit: {outside}."},
     "alt_bars": {"nb": "{units:count} enheter: {parts}. {flagged}",
                  "en": "{units:count} units: {parts}. {flagged}"},
     "alt_flagged": {"nb": "Med avvik: {list}.", "en": "Flagged: {list}."},
@@ -946,14 +955,18 @@ METHODS: dict[str, dict[str, str]] = {
         "en": "Share of events registered within the limit (days from the event to the form "
               "being created); median and 90th percentile beside it. Wilson 95 % CI."},
     "aktualitet.ferskhet": {
-        "nb": "Dager fra siste hendelse i uttrekket til uttrekksdatoen.",
-        "en": "Days from the last event in the export to the export date."},
+        "nb": "Dager fra siste hendelse i uttrekket (på eller før uttrekksdatoen) til "
+              "uttrekksdatoen.",
+        "en": "Days from the last event in the export (on or before the export date) to the "
+              "export date."},
     "sammenlignbarhet.trakt": {
         "nb": "Traktplott: hver enhets andel mot eksakte binomiske kontrollgrenser (95 % og "
-              "99,8 %) rundt landets andel; enheter utenfor 99,8 % på den dårlige siden nevnes. "
+              "99,8 %) rundt den samlede andelen for enhetene i plottet; enheter utenfor 99,8 % på "
+              "den dårlige siden nevnes. "
               "En telling av alle enheter: uten konfidensintervall.",
         "en": "Funnel plot: each unit's share against exact binomial control limits (95 % and "
-              "99.8 %) around the national share; units beyond 99.8 % on the bad side are "
+              "99.8 %) around the pooled share of the units plotted; units beyond 99.8 % on the bad "
+              "side are "
               "named. A count of every unit: no confidence interval."},
     "sammenlignbarhet.skift": {
         "nb": "For hver enhet og hvert par av påfølgende år: test av to andeler (z-test, "

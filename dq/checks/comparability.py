@@ -39,11 +39,12 @@ def funnel_frame(df: pl.DataFrame, x: str, n: str) -> tuple[pl.DataFrame, float]
 
 
 def funnel_check(check_id: str, measure: dict[str, str], df: pl.DataFrame, x: str, n: str,
-                 names: dict[str, str], bad_side: str = "below") -> tuple[list[Check], pl.DataFrame]:
+                 names: dict[str, str], bad_side: str = "below",
+                 left_out: int = 0) -> tuple[list[Check], pl.DataFrame]:
     """National row: units beyond the 99.8 % limit on the bad side (below for completeness and
     coverage, above for unknown-code rates); one unit row for each of them. ``measure`` is the
     catalogue word naming what is plotted, e.g. ``{"word": "funnel_completeness", "variable":
-    "ASA"}``."""
+    "ASA"}``. ``left_out``: units not plotted (coverage above 100 %), said beside the centre."""
     fr, theta = funnel_frame(df.filter(pl.col(n) > 0), x, n)
     beyond = (pl.col("p") < pl.col("lo998")) if bad_side == "below" else \
         (pl.col("p") > pl.col("hi998"))
@@ -53,7 +54,8 @@ def funnel_check(check_id: str, measure: dict[str, str], df: pl.DataFrame, x: st
     checks = [Check.proportion(check_id, definition, outside.height, fr.height,
                                default_warn=0.0, variant=bad_side,
                                params={"measure": measure, "outside": outside.height,
-                                       "units": fr.height, "theta": theta})]
+                                       "units": fr.height, "theta": theta,
+                                       **({"left_out": left_out} if left_out else {})})]
     for row in outside.iter_rows(named=True):
         side = "below" if row["p"] < row["lo998"] else "above"
         checks.append(Check(check_id, definition, row["p"], float(row[x]), float(row[n]),

@@ -33,9 +33,11 @@ def _coverage_funnel(ctx: Context, out: Assessment) -> None:
         "unit", pl.col(cov.numerator).alias("x"), pl.col(cov.denominator).alias("n"))
     if units.height < 3:
         return
+    # a unit with more events in the registry than in the reference has no binomial share
+    left_out = cov.rows.filter((pl.col("level") == "unit") & pl.col("mismatch")).height
     checks, frame = comparability.funnel_check(
         "sammenlignbarhet.trakt.dekningsgrad", {"word": "funnel_coverage"}, units, "x", "n",
-        ctx.names)
+        ctx.names, left_out=left_out)
     out.checks += in_period(ctx.period, checks)
     out.figures["funnel_dekningsgrad"] = named(frame, ctx.names)
     out.limits["funnel_dekningsgrad"] = comparability.funnel_curve(frame)

@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from dq.messages import chapter, word
+from dq.messages import chapter, chapter_n, word
 from dq.render.chapter import funnel_key, params
 from dq.render.numbers import ci, num, pct
 
@@ -117,8 +117,10 @@ def funnel(report, row: dict[str, Any], lang: str) -> Figure | None:  # noqa: AN
     theta = values.get("theta")
     if theta is None and "theta" in fr.columns:
         theta = fr["theta"].drop_nulls().first()
+    left_out = (chapter_n("funnel_left_out", values["left_out"], lang)
+                if values.get("left_out") else "")
     caption = chapter("fig_funnel", lang, measure=measure, period=row.get("period") or
-                      report.period, theta=theta)
+                      report.period, theta=theta, left_out=left_out)
     w, h, left, right, top, bottom = 460, 360, 56, 14, 14, 92
     n_lo, n_hi = float(shown["n"].min()), float(shown["n"].max())
     limits = report.limits.get(key)
@@ -211,7 +213,8 @@ def funnel(report, row: dict[str, Any], lang: str) -> Figure | None:  # noqa: AN
                for name in [str(r.get("unit_name") or r["unit"])]]
     listed = ", ".join(f"{name} {pct(r['p'], lang)} (n = {num(r['n'], lang, 0)})"
                        for name, r in outside) or chapter("none", lang)
-    alt = chapter("alt_funnel", lang, units=fr.height, theta=theta, outside=listed)
+    alt = chapter("alt_funnel", lang, units=fr.height, theta=theta, outside=listed,
+                  left_out=left_out)
     table = [[chapter("unit_col", lang), "n", chapter("axis_share", lang)]] + [[name, num(r["n"], lang, 0), pct(r["p"], lang)]
                                                for name, r in outside]
     stem = "funnel-" + key.removeprefix("funnel_").replace(".", "-")
