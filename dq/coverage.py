@@ -312,8 +312,21 @@ def _read_reference_counts(source: Source, cols: ReferenceColumns,
     group = ["unit", "year"] + (["code_group"] if cols.code_group else [])
     dups = df.filter(pl.struct(group).is_duplicated())
     if dups.height:
+        hint: str | Message = ""
+        if not cols.code_group:
+            # a column the repeated rows differ in (NPR's code group, say) splits the counts:
+            # named in [coverage.reference] code_group, the rows are one per unit, year and group
+            others = [c for c in schema if c not in (cols.unit, cols.year, cols.n)]
+            if others:
+                split = source.lf.select(pl.col(cols.unit), pl.col(cols.year),
+                                         *(pl.col(c) for c in others)).collect()
+                fits = [c for c in others
+                        if not split.select(pl.struct(cols.unit, cols.year, c).is_duplicated()
+                                            .any()).item()]
+                if fits:
+                    hint = Message("coverage.duplicates_code_group", column=fits[0])
         raise InputError(Message("coverage.reference_duplicates", file=path, n=dups.height,
-                                 keys=" × ".join(keys)))
+                                 keys=" × ".join(keys), hint=hint))
     df = _text_units(df, known, institution=True)
     if cols.code_groups:
         if not cols.code_group:

@@ -3912,9 +3912,14 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
                                   "en": "{file}: {n:count} row has no valid year in {column!r}"},
     "coverage.reference_duplicates": {
         "nb": "{file}: {n:count} rader gjentar samme {keys}; hver enhet og hvert år (og hver "
-              "kodegruppe) skal stå én gang – fjern duplikatene eller summer dem",
+              "kodegruppe) skal stå én gang – {hint}fjern duplikatene eller summer dem",
         "en": "{file}: {n:count} rows repeat the same {keys}; each unit and year (and code "
-              "group) must appear once — remove the duplicates or sum them"},
+              "group) must appear once — {hint}remove the duplicates or sum them"},
+    "coverage.duplicates_code_group": {
+        "nb": "deler kolonnen {column!r} tallene (kodegrupper), så oppgi den som "
+              "[coverage.reference] code_group; ellers ",
+        "en": "if the column {column!r} splits the counts (code groups), name it as "
+              "[coverage.reference] code_group; otherwise "},
     "coverage.code_groups_column": {
         "nb": "[coverage.reference] code_groups krever code_group (kolonnen)",
         "en": "[coverage.reference] code_groups needs code_group (the column)"},

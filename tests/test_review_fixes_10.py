@@ -437,3 +437,17 @@ def test_a_reference_is_not_told_to_set_the_exports_encoding_or_format(tmp_path)
     assert "reading it as cp1252 (pass --encoding to choose)" in export.stderr
     nb = run("coverage", "--spec", ex / "dq.toml", "-r", ex / "npr_cp.csv")
     assert "leses som cp1252 (lagre filen som UTF-8 hvis bokstavene blir feil)" in nb.stderr
+
+
+def test_repeated_reference_rows_name_the_column_that_splits_them():
+    """Review: '509 rows repeat the same Behandlingssted × Aar … remove the duplicates' when the
+    cause was the code-group column the user had not named."""
+    result = run("coverage", EXAMPLE / "hoftebrudd.csv", "-r", EXAMPLE / "npr_aggregat.csv",
+                 "--unit", "Behandlingssted", "--year", "Aar", "--count", "Antall", "--lang",
+                 "en")
+    assert result.exit_code == 3
+    assert result.stderr.endswith(
+        "npr_aggregat.csv: 509 rows repeat the same Behandlingssted × Aar; each unit and year "
+        "(and code group) must appear once — if the column 'Kodegruppe' splits the counts (code "
+        "groups), name it as [coverage.reference] code_group; otherwise remove the duplicates or "
+        "sum them\n")
