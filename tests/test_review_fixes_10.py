@@ -451,3 +451,13 @@ def test_repeated_reference_rows_name_the_column_that_splits_them():
         "(and code group) must appear once — if the column 'Kodegruppe' splits the counts (code "
         "groups), name it as [coverage.reference] code_group; otherwise remove the duplicates or "
         "sum them\n")
+
+
+def test_the_sample_list_writes_weights_with_a_decimal_comma(tmp_path):
+    """Review: '1959.900000' in a ;-separated list meant for Norwegian Excel."""
+    result = run("sample", "--spec", EXAMPLE / "dq.toml", "--n", "7", "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0, result.stderr
+    lines = (tmp_path / "s.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "PasientID;Operasjonsdato;weight"
+    # simple random sample: every weight is N / n = 19,599 / 7
+    assert {line.rsplit(";", 1)[1] for line in lines[1:]} == {"2799,857143"}

@@ -23,9 +23,10 @@ __all__ = ["dumps", "manifest", "public", "terminal", "to_csv"]
 
 
 def to_csv(result: SampleResult) -> str:
-    """The list: ``;``-separated UTF-8 with a byte-order mark (Excel opens æøå right), one row
-    per sampled record: keys, strata, the extra columns, the weight."""
-    text = result.records.write_csv(separator=";", float_precision=6)
+    """The list: ``;``-separated UTF-8 with a byte-order mark and decimal commas (Norwegian
+    Excel opens æøå and the weights right; dq reads both back), one row per sampled record:
+    keys, strata, the extra columns, the weight."""
+    text = result.records.write_csv(separator=";", float_precision=6, decimal_comma=True)
     return "\ufeff" + text
 
 
