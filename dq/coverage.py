@@ -548,7 +548,8 @@ def _tilslutning(per_unit: pl.DataFrame, units: Units | None, other: list[str],
     # Units reporting of the units in the reference: a full enumeration, not a sample, so the
     # share has no confidence interval (ci_low and ci_high stay in the table, null).
     out = out.with_columns(
-        (pl.col("units_reporting") / pl.col("units_in_reference")).alias("tilslutning"),
+        pl.when(pl.col("units_in_reference") > 0)  # none in the reference: no share, not NaN
+        .then(pl.col("units_reporting") / pl.col("units_in_reference")).alias("tilslutning"),
         pl.lit(None, pl.Float64).alias("ci_low"), pl.lit(None, pl.Float64).alias("ci_high"))
     rank = pl.col("rhf") == "National"
     return out.sort([rank, *[pl.col(c) for c in ["rhf", *other]]]).select(

@@ -1435,13 +1435,18 @@ SUB: dict[str, dict[str, str]] = {
     "cov.figure.coverage": {"nb": "dekningsgrad", "en": "coverage"},
     "cov.figure.dg": {"nb": "DG registeret", "en": "DG registry"},
     "cov.linkage": {"nb": "  kun registeret {a:count}, kun referansen {b:count}, begge {m:count}; "
-                          "DG referansen {dg:pct}; Chapman N̂ {chapman}: registerets kompletthet "
+                          "DG referansen {dg_n}/{dg_d} = {dg:pct} (95 % KI {dg_ci}); Chapman N̂ "
+                          "{chapman}: registerets kompletthet "
                           "{rc:pct} (95 % KI {rc_ci}); Chaos nedre grense {chao}",
                     "en": "  only registry {a:count}, only reference {b:count}, both {m:count}; "
-                          "DG reference {dg:pct}; Chapman N̂ {chapman}: registry completeness "
+                          "DG reference {dg_n}/{dg_d} = {dg:pct} (95 % CI {dg_ci}); Chapman N̂ "
+                          "{chapman}: registry completeness "
                           "{rc:pct} (95 % CI {rc_ci}); Chao's lower bound {chao}"},
     # an estimated total with its interval: "337 (95 % KI 291–410)"
     "cov.total_ci": {"nb": "{n} (95 % KI {ci})", "en": "{n} (95 % CI {ci})"},
+    "cov.tilslutning_none": {
+        "nb": "Tilslutning{period}: referansen nevner ingen enhet (ingen enhets-ID)",
+        "en": "Tilslutning{period}: the reference names no unit (no unit id)"},
     "cov.tilslutning": {"nb": "Tilslutning{period}: {n:count} av {d} rapporterer = {p:pct}",
                         "en": "Tilslutning{period}: {n:count} of {d} report = {p:pct}"},
     "cov.loglinear": {"nb": "Log-lineært estimat ({sources} kilder, {observed:count} observert), "

@@ -189,11 +189,11 @@ def test_linkage_shows_chao_beside_chapman(tmp_path):
     # and Norwegian typography; the figures are the JSON's above, rounded: Chapman 333.6
     # (289–403), Chao 336.98 (290.52–409.62).
     nb = run("coverage", p, "--reference", q, "--mode", "linkage", "--width", "200",
-             "--lang", "nb").stdout
+             "--lang", "nb").stdout.replace("\n", " ")
     assert ("Chapman N̂ 334 (95\u202f% KI 289–403): registerets kompletthet" in nb
             and "Chaos nedre grense 337 (95\u202f% KI 291–410)" in nb)
     en = run("coverage", p, "--reference", q, "--mode", "linkage", "--width", "200",
-             "--lang", "en").stdout
+             "--lang", "en").stdout.replace("\n", " ")
     assert ("Chapman N̂ 334 (95 % CI 289–403): registry completeness" in en
             and "Chao's lower bound 337 (95 % CI 291–410)" in en)
     for lang, words in (("nb", ("Chaos nedre grense", "| 334 (289–403) | 337 (291–410) |")),

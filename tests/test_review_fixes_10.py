@@ -461,3 +461,29 @@ def test_the_sample_list_writes_weights_with_a_decimal_comma(tmp_path):
     assert lines[0] == "PasientID;Operasjonsdato;weight"
     # simple random sample: every weight is N / n = 19,599 / 7
     assert {line.rsplit(";", 1)[1] for line in lines[1:]} == {"2799,857143"}
+
+
+def test_linkage_coverage_of_the_reference_carries_its_evidence():
+    """Review: 'DG referansen 98,4 %' with neither n/N nor CI beside DG registeret's."""
+    spec = EXAMPLE / "dq.toml"
+    args = ["coverage", "--spec", spec, "--mode", "linkage", "-r", EXAMPLE / "npr_personer.csv"]
+    terminal = run(*args, "--lang", "en").stdout
+    flat = " ".join(terminal.replace("\u202f", " ").replace("\xa0", " ").split())
+    # (b + m) / (a + b + m) = (2,675 + 19,245) / (365 + 2,675 + 19,245) = 21,920 / 22,285
+    assert "DG reference 21,920/22,285 = 98.4 % (95 % CI 98.2–98.5)" in flat
+    md = run(*args, "-f", "markdown").stdout
+    assert "| 98,4 % (98,2–98,5) |" in md.replace("\u202f", " ")
+
+
+def test_tilslutning_with_no_unit_in_the_reference_is_no_share(tmp_path):
+    """A linkage whose reference names no unit id ('college', no unit table) printed
+    'Tilslutning: 0 of 0 units report = nan %'."""
+    from tests.test_capture import _lists
+
+    p, q = _lists(tmp_path, {(1, 0): 3, (0, 1): 4, (1, 1): 5}, "PQ")
+    result = run("coverage", p, "--reference", q, "--mode", "linkage", "--lang", "en")
+    assert "nan" not in result.stdout
+    assert "Tilslutning: the reference names no unit (no unit id)" in result.stdout
+    doc = json.loads(run("coverage", p, "--reference", q, "--mode", "linkage", "-f",
+                         "json").stdout)
+    assert doc["tilslutning"][0]["tilslutning"] is None

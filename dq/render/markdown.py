@@ -157,7 +157,8 @@ def coverage(result, suppress_n: int | None, lang: str = "en",  # noqa: ANN001
             nat_rows.append([*scope, count(r["only_registry"], lang),
                              count(r["only_reference"], lang), count(r["both"], lang),
                              _pct_ci(r["coverage"], r["ci_low"], r["ci_high"], lang),
-                             pct(r["dg_reference"], lang),
+                             _pct_ci(r["dg_reference"], r.get("dg_reference_ci_low"),
+                                     r.get("dg_reference_ci_high"), lang),
                              _total(r.get("chapman_n"), r.get("chapman_ci_low"),
                                     r.get("chapman_ci_high"), lang),
                              _total(r.get("chao_lower_bound"), r.get("chao_lower_bound_ci_low"),
@@ -204,7 +205,8 @@ def coverage(result, suppress_n: int | None, lang: str = "en",  # noqa: ANN001
                       for c in ("only_registry", "only_reference", "both")]
             cells += ["–" if hidden else _pct_ci(r["dg_registry"], r["dg_registry_ci_low"],
                                                  r["dg_registry_ci_high"], lang),
-                      "–" if hidden else pct(r["dg_reference"], lang)]
+                      "–" if hidden else _pct_ci(r["dg_reference"], r.get("dg_reference_ci_low"),
+                                                 r.get("dg_reference_ci_high"), lang)]
         else:
             mark = ""
             if not hidden and r["mismatch"]:

@@ -352,7 +352,9 @@ def coverage(result, console: Console, top: int, suppress_n: int | None,  # noqa
         if linkage and row["scope"] == "all_units":
             say(console, sub(
                 "cov.linkage", lang, a=row["only_registry"], b=row["only_reference"],
-                m=row["both"], dg=row["dg_reference"],
+                m=row["both"], dg=row["dg_reference"], dg_n=count(row["n_reference"], lang),
+                dg_d=count(row[denominator], lang),
+                dg_ci=_ci(row["dg_reference_ci_low"], row["dg_reference_ci_high"], lang),
                 chapman=total_ci(row["chapman_n"], row["chapman_ci_low"],
                                  row["chapman_ci_high"], lang),
                 rc=row["registry_completeness"],
@@ -362,6 +364,9 @@ def coverage(result, console: Console, top: int, suppress_n: int | None,  # noqa
                               row["chao_lower_bound_ci_high"], lang)))
     total = result.tilslutning.filter(pl.col("rhf") == "National")
     for row in total.iter_rows(named=True):
+        if row["tilslutning"] is None:  # no unit in the reference (its events name none)
+            say(console, sub("cov.tilslutning_none", lang, period=_period(row)))
+            continue
         # a full enumeration of units: a count, no confidence interval
         say(console, sub("cov.tilslutning", lang, period=_period(row),
                           n=row["units_reporting"],
