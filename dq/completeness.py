@@ -47,6 +47,7 @@ RECORD = "(all mandatory)"
 EXTRA = "__extra."
 # The ``extra`` count of finished records with an event date written (when grouped by year).
 EVENT_DATED = "event.dated"
+FIRST_YEAR, LAST_YEAR = "event.first_year", "event.last_year"
 # The fewest variables worth counting from a plain CSV's bytes (dq.io.plain): below this the
 # engine's buffers cost little and one pass does everything.
 PLAIN_AT_LEAST = 200
@@ -88,6 +89,8 @@ class CompletenessResult:
     # variable, which declared codes finished records hold (``mask``: bit k = ``codes[k]``) and
     # how many finished records hold a registered value that is no declared code (``other``).
     code_presence: dict[str, tuple[list[str], pl.DataFrame]] | None = None
+    # the years of the finished records' event dates, "2019–2023" (None without an event date)
+    period: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -249,6 +252,13 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
         # the dates that cannot be read (_event_dates_unread)
         extra = {**(extra or {}), EVENT_DATED: (FINISHED & present(
             event, schema[event], source.may_have_blanks)).sum()}
+    elif event and event in schema:
+        # the period the proportions cover: the first and last year of the events
+        from dq.io.values import year as year_of
+
+        fmt = spec.dataset.date_format or date_formats.get(event)
+        years = pl.when(FINISHED).then(year_of(as_date(pl.col(event), schema[event], fmt)))
+        extra = {**(extra or {}), FIRST_YEAR: years.min(), LAST_YEAR: years.max()}
 
     conditions = {f"__cond{i}": (v.condition, f"[variables.{v.name}] mandatory")
                   for i, v in enumerate(variables) if v.condition}
@@ -468,10 +478,11 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     records = records.select(*keys, "n_records", "n_complete", "completeness", "ci_low", "ci_high",
                              "warn_below", "fail_below", "status")
     warnings += _event_dates_unread(spec, source, extra_frame)
+    period = _period(extra_frame)
     return CompletenessResult(rows=long, records=records, keys=keys, n_records=n_rows,
                               n_finished=n_finished, ci_method=ci_method, min_n=min_n,
                               unmatched_units=unmatched, warnings=warnings, extra=extra_frame,
-                              code_presence=held_codes)
+                              code_presence=held_codes, period=period)
 
 
 def _event_dates_unread(spec: Spec, source: Source, extra: pl.DataFrame | None) -> list[str]:
@@ -493,6 +504,24 @@ def _event_dates_unread(spec: Spec, source: Source, extra: pl.DataFrame | None) 
             "context.event_dates_none", file=spec.path.name if spec.path else "dq.toml",
             column=ds.event_date, n=dated, fmt=ds.date_format or "—", hint=hint))
     return [Message("context.event_dates_some", column=ds.event_date, n=unread)]
+
+
+def _period(extra: pl.DataFrame | None) -> str | None:
+    """"2019–2023": the years of the finished records, from the year groups or the first and
+    last event year counted beside the counts."""
+    if extra is None:
+        return None
+    if EVENT_DATED in extra.columns and "year" in extra.columns:
+        years = extra.filter(pl.col("year").is_not_null(), pl.col(EVENT_DATED) > 0)["year"]
+        first, last = (years.min(), years.max()) if len(years) else (None, None)
+    elif FIRST_YEAR in extra.columns:
+        first, last = extra[FIRST_YEAR].min(), extra[LAST_YEAR].max()
+    else:
+        return None
+    if first is None or last is None:
+        return None
+    first, last = int(first), int(last)  # type: ignore[arg-type]
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def _with_plain_counts(counted: pl.DataFrame, keyed: pl.LazyFrame, cols: list[str],
@@ -605,6 +634,7 @@ def to_json(result: CompletenessResult, infos: list, spec: Spec,  # noqa: ANN001
     return envelope.dumps(envelope.envelope(
         "completeness", infos, spec, rows, records=records,
         ci_method=result.ci_method, n_records=result.n_records, n_finished=result.n_finished,
+        period=result.period,
         min_n=result.min_n, unmatched_units=result.unmatched_units, warnings=result.warnings,
         **({"suppression": suppression} if suppression else {})))
 

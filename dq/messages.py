@@ -1356,8 +1356,9 @@ SUB: dict[str, dict[str, str]] = {
     # dq completeness
     "comp.title": {"nb": "Variabelkompletthet (Kompletthet)",
                    "en": "Variable completeness (Kompletthet)"},
-    "comp.read": {"nb": "{finished} av {read} lest; {variables}; 95 % KI: {ci}",
-                  "en": "{finished} of {read} read; {variables}; 95 % CI: {ci}"},
+    "comp.read": {"nb": "{finished} av {read} lest{period}; {variables}; 95 % KI: {ci}",
+                  "en": "{finished} of {read} read{period}; {variables}; 95 % CI: {ci}"},
+    "comp.period": {"nb": ", år {period}", "en": ", years {period}"},
     "comp.method": {
         "nb": "Kompletthet = gyldige / aktuelle registreringer: en verdi er gyldig når den ikke "
               "mangler, ikke er en ukjent-kode og ligger innenfor lovlige koder og grenser. "

@@ -487,3 +487,14 @@ def test_tilslutning_with_no_unit_in_the_reference_is_no_share(tmp_path):
     doc = json.loads(run("coverage", p, "--reference", q, "--mode", "linkage", "-f",
                          "json").stdout)
     assert doc["tilslutning"][0]["tilslutning"] is None
+
+
+def test_completeness_says_which_years_its_figures_cover():
+    """Review: dq completeness printed no period anywhere (the report says 2019–2023)."""
+    spec = EXAMPLE / "dq.toml"
+    terminal = run("completeness", "--spec", spec, "--lang", "en", "--width", "200").stdout
+    assert "19,610 finished records of 20,000 read, years 2019–2023; 29 variables" in terminal
+    by_year = run("completeness", "--spec", spec, "--by", "year", "--width", "200").stdout
+    assert "lest, år 2019–2023;" in by_year
+    doc = json.loads(run("completeness", "--spec", spec, "-f", "json").stdout)
+    assert doc["period"] == "2019–2023"

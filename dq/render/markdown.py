@@ -77,6 +77,7 @@ def completeness(result, lang: str = "en",  # noqa: ANN001 - CompletenessResult
     parts = [f"# {sub('comp.title', lang)}\n",
              sub("comp.read", lang, finished=counted(result.n_finished, "finished", lang),
                  read=count(result.n_records, lang),
+                 period=sub("comp.period", lang, period=result.period) if result.period else "",
                  variables=counted(rows["variable"].n_unique(), "variable", lang),
                  ci=sub(f"ci_method.{result.ci_method}", lang)) + ".\n",
              sub("comp.method", lang) + " " + sub("comp.min_n", lang, n=result.min_n) + "\n",

@@ -192,6 +192,8 @@ def completeness(result, console: Console, top: int, lang: str = "en",  # noqa: 
     say(console, Text(sub("comp.title", lang), style="bold"))
     say(console, sub("comp.read", lang, finished=counted(result.n_finished, "finished", lang),
                       read=count(result.n_records, lang),
+                      period=sub("comp.period", lang, period=result.period) if result.period
+                      else "",
                       variables=counted(rows["variable"].n_unique(), "variable", lang),
                       ci=sub(f"ci_method.{result.ci_method}", lang)))
     shown = worst_first(rows).head(top)
