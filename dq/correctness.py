@@ -65,6 +65,7 @@ class CorrectnessResult:
     patients: pl.DataFrame | None  # correct patients, when the study says which belong
     keys: list[str]
     warnings: list[str]
+    period: str | None = None  # the years the study drew from ([correctness] period)
 
     @property
     def failed(self) -> bool:
@@ -420,6 +421,7 @@ def to_json(result: CorrectnessResult, infos: list, spec: Spec) -> str:  # noqa:
     from dq.render import envelope
 
     return envelope.dumps(envelope.envelope("correctness", infos, spec, result.rows,
+                                            period=result.period,
                                             correct_patients=result.patients,
                                             warnings=result.warnings))
 

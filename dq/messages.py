@@ -1507,6 +1507,8 @@ SUB: dict[str, dict[str, str]] = {
     "cov.low": {"nb": "lav", "en": "low"},
     "cov.band.mismatch": {"nb": "over 100 % (ulik definisjon)", "en": "over 100 % (mismatch)"},
     # dq reliability
+    "study.period": {"nb": ", registreringer fra {period}", "en": ", registrations from {period}"},
+    "study.period_line": {"nb": "Registreringer fra {period}", "en": "Registrations from {period}"},
     "rel.title": {"nb": "Interrater-reliabilitet (Reliabilitet)",
                   "en": "Inter-rater reliability (Reliabilitet)"},
     "rel.bootstrap": {"nb": "{ci}: persentil-bootstrap over kasus, {n:count} trekninger, "

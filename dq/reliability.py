@@ -100,6 +100,7 @@ class ReliabilityResult:
     #: category; ``category`` is the code where it is declared, else null (never a data value).
     per_category: pl.DataFrame | None = None
     population: float | None = None  # the population size of the finite-population correction
+    period: str | None = None  # the years the study drew from ([reliability] period)
 
     @property
     def failed(self) -> bool:
@@ -1126,6 +1127,7 @@ def to_json(result: ReliabilityResult, infos: list, spec: Spec,  # noqa: ANN001
     if result.population is not None:
         extra["population"] = result.population
     return envelope.dumps(envelope.envelope("reliability", infos, spec, result.rows,
+                                            period=result.period,
                                             bootstrap=bootstrap, seed=seed,
                                             warnings=result.warnings, **extra))
 

@@ -498,3 +498,21 @@ def test_completeness_says_which_years_its_figures_cover():
     assert "lest, år 2019–2023;" in by_year
     doc = json.loads(run("completeness", "--spec", spec, "-f", "json").stdout)
     assert doc["period"] == "2019–2023"
+
+
+def test_study_commands_say_which_registrations_their_study_drew_from(tmp_path):
+    """Review: dq correctness and dq reliability printed no period, where the report shows
+    2019–2023 for the same studies ([correctness] period, [reliability] period)."""
+    spec = EXAMPLE / "dq.toml"
+    for command in ("correctness", "reliability"):
+        text = run(command, "--spec", spec, "--lang", "en").stdout
+        assert text.splitlines()[1] == "Registrations from 2019–2023", text[:200]
+        doc = json.loads(run(command, "--spec", spec, "-f", "json").stdout)
+        assert doc["period"] == "2019–2023"
+        md = run(command, "--spec", spec, "-f", "markdown").stdout
+        assert md.splitlines()[0].endswith(", registreringer fra 2019–2023")
+    # another study file named on the command line: the spec's period is not its period
+    other = tmp_path / "v.csv"
+    shutil.copy(EXAMPLE / "validering.csv", other)
+    doc = json.loads(run("correctness", other, "--spec", spec, "-f", "json").stdout)
+    assert doc["period"] is None

@@ -259,7 +259,8 @@ def reliability(result, lang: str = "en") -> str:  # noqa: ANN001 - ReliabilityR
                      if r["estimate"] is not None else sub("rel.not_computed", lang),
                      estimate_ci(r, lang), count(r["n_cases"], lang), count(r["n_raters"], lang),
                      label_word(r["label"], lang), status_word(r["status"], lang)])
-    parts = [f"# {sub('rel.title', lang)}\n", reliability_method(result, lang) + "\n",
+    period = sub("study.period", lang, period=result.period) if result.period else ""
+    parts = [f"# {sub('rel.title', lang)}{period}\n", reliability_method(result, lang) + "\n",
              table(headers, body, lang)]
     notes = paradoxes(result, lang)
     if notes:
@@ -302,7 +303,8 @@ def correctness(result, lang: str = "en", ci_method: str = "wilson") -> str:  # 
                          f"{num(r['max_abs_deviation'], lang, 2)}")
         cells.append(status_word(r["status"], lang))
         body.append(cells)
-    parts = [f"# {sub('corr.title', lang)}\n",
+    period = sub("study.period", lang, period=result.period) if result.period else ""
+    parts = [f"# {sub('corr.title', lang)}{period}\n",
              sub("corr.method", lang, ci=sub(f"ci_method.{ci_method}", lang)) + "\n",
              table(headers, body, lang)]
     if result.patients is not None:

@@ -475,8 +475,15 @@ def ci_header(rows: pl.DataFrame, lang: str) -> str:
     return sub("col.ci_level", lang, level=round(100 * levels[0], 6))
 
 
+def _study_years(console: Console, result, lang: str) -> None:  # noqa: ANN001 - a result
+    """"Registrations from 2019–2023" under a study's title, when the spec says."""
+    if getattr(result, "period", None):
+        say(console, sub("study.period_line", lang, period=result.period))
+
+
 def reliability(result, console: Console, lang: str = "en") -> None:  # noqa: ANN001
     say(console, Text(sub("rel.title", lang), style="bold"))
+    _study_years(console, result, lang)
     say(console, reliability_method(result, lang), style="dim")
     headers = [(sub("rel.col.statistic", lang), "left"), (sub("rel.col.estimate", lang), "right"),
                (ci_header(result.rows, lang), "right"), (sub("rel.col.n", lang), "right"),
@@ -532,6 +539,7 @@ def binary_share(row: dict[str, object], name: str, lang: str, *, with_n: bool =
 
 def correctness(result, console: Console, lang: str = "en") -> None:  # noqa: ANN001
     say(console, Text(sub("corr.title", lang), style="bold"))
+    _study_years(console, result, lang)
     by_unit = "unit" in result.keys
     headers = [(sub("col.variable", lang), "left")]
     if by_unit:
