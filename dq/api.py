@@ -26,7 +26,7 @@ import polars as pl
 
 from dq.errors import ConfigError, DQError, InputError
 from dq.messages import Message
-from dq.spec import Location, Spec
+from dq.spec import Location, Spec, study_period
 
 Data = str | Path | pl.DataFrame | pl.LazyFrame
 F = TypeVar("F", bound=Callable[..., Any])
@@ -205,6 +205,8 @@ def reliability(ratings: Data, spec: Spec | str | Path | None = None, *,
     result = rel.compute(studies, sp.reliability.thresholds, bootstrap=bootstrap, seed=seed,
                          level=level_of_confidence, distribution=interval,
                          population=population_size, weights=weights, icc_null=icc_null)
+    result = replace(result, period=study_period(ratings, sp.reliability.study,
+                                                 sp.reliability.period))
     return Result("reliability", result.rows, result,
                   lambda: rel.to_json(result, src.infos, sp, bootstrap, seed))
 
@@ -227,6 +229,7 @@ def correctness(study: Data, spec: Spec | str | Path | None = None, *,
     result = corr.compute(df, sp, unit=unit_col if by_unit else None,
                           thresholds=cs.thresholds, patient=patient_col,
                           belongs=belongs or cs.belongs, ci_method=ci, file=src.info.path)
+    result = replace(result, period=study_period(study, cs.study, cs.period))
     return Result("correctness", result.rows, result, lambda: corr.to_json(result, src.infos, sp))
 
 

@@ -1247,3 +1247,15 @@ def _year(value: Any, where: str) -> int | str | None:
 
 def empty() -> Spec:
     return Spec(path=None, sha256=None)
+
+
+def study_period(path: object, spec_study: object, period: str | None) -> str | None:
+    """The spec's period for its own study (``[reliability] period``, ``[correctness]
+    period``); none for another file named on the command line."""
+    if period is None or spec_study is None:
+        return None
+    if isinstance(path, str):
+        path = Path(path)
+    if isinstance(path, Path) and isinstance(spec_study, Path):
+        return period if path.resolve() == spec_study.resolve() else None
+    return period if path == spec_study else None

@@ -15,6 +15,7 @@ from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, LangOption
 from dq.cli.inputs import (StudyQueryOption, StudyTableOption, StudyUrlOption, load_spec,
                            protected, scan_input, study_option)
 from dq.messages import Message
+from dq.spec import study_period
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 from dq.outputs import Input
 
@@ -47,16 +48,6 @@ class Level(str, Enum):
 
 def _split(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").split(",") if p.strip()]
-
-
-def _study_period(path: object, spec_study: object, period: str | None) -> str | None:
-    """The spec's period for its own study (``[reliability] period``, ``[correctness]
-    period``); none for another file named on the command line."""
-    if period is None or spec_study is None:
-        return None
-    if isinstance(path, Path) and isinstance(spec_study, Path):
-        return period if path.resolve() == spec_study.resolve() else None
-    return period if path == spec_study else None
 
 
 @handle_errors
@@ -117,7 +108,7 @@ def reliability(
                              level=level_of_confidence, distribution=interval.value,
                              population=population_size,
                              weights=weights.value if weights else None, icc_null=icc_null)
-    result = replace(result, period=_study_period(path, rs.study, rs.period))
+    result = replace(result, period=study_period(path, rs.study, rs.period))
     emit(fmt, plan, output, width,
          json=lambda: rel.to_json(result, source.infos, sp, bootstrap, seed),
          csv=lambda: to_csv(result.rows), markdown=lambda: markdown.reliability(result, lang_code),
@@ -192,7 +183,7 @@ def correctness(
     result = corr.compute(df, sp, unit=unit_col if by == "unit" else None, thresholds=thresholds,
                           patient=patient_col, belongs=belongs or cs.belongs, ci_method=ci.value,
                           weights=sampling_weights, file=source.info.path)
-    result = replace(result, period=_study_period(path, cs.study, cs.period))
+    result = replace(result, period=study_period(path, cs.study, cs.period))
     emit(fmt, plan, output, width,
          json=lambda: corr.to_json(result, source.infos, sp),
          csv=lambda: to_csv(result.rows), markdown=lambda: markdown.correctness(result, lang_code, ci.value),
