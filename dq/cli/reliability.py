@@ -15,7 +15,6 @@ from dq.cli._common import (CIMethod, CIOption, Format, FormatOption, LangOption
 from dq.cli.inputs import (StudyQueryOption, StudyTableOption, StudyUrlOption, load_spec,
                            protected, scan_input, study_option)
 from dq.messages import Message
-from dq.spec import study_period
 from dq.errors import EXIT_CHECK_FAILED, ConfigError
 from dq.outputs import Input
 
@@ -108,6 +107,8 @@ def reliability(
                              level=level_of_confidence, distribution=interval.value,
                              population=population_size,
                              weights=weights.value if weights else None, icc_null=icc_null)
+    from dq.spec import study_period
+
     result = replace(result, period=study_period(path, rs.study, rs.period))
     emit(fmt, plan, output, width,
          json=lambda: rel.to_json(result, source.infos, sp, bootstrap, seed),
@@ -183,6 +184,8 @@ def correctness(
     result = corr.compute(df, sp, unit=unit_col if by == "unit" else None, thresholds=thresholds,
                           patient=patient_col, belongs=belongs or cs.belongs, ci_method=ci.value,
                           weights=sampling_weights, file=source.info.path)
+    from dq.spec import study_period
+
     result = replace(result, period=study_period(path, cs.study, cs.period))
     emit(fmt, plan, output, width,
          json=lambda: corr.to_json(result, source.infos, sp),

@@ -140,7 +140,8 @@ def terminal(plan: Plan, console: Any, lang: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title(plan, lang), show_header=False, title_justify="left")
+    console.print(title(plan, lang), style="italic")  # not wrapped to the table's width
+    table = Table(show_header=False)
     table.add_column(style="bold")
     table.add_column()
     for label, value in rows(plan, lang):

@@ -62,7 +62,9 @@ def terminal(result: SampleResult, console: Any, lang: str, output: Path,
 
     title = plan_text("sample.title", lang, purpose=plan_text("sample.purpose", lang),
                       n=result.n, population=result.population)
-    table = Table(title=title, title_justify="left")
+    # the title on its own line: as a table title it wraps to the table's width (43 columns)
+    console.print(title, style="italic")
+    table = Table()
     named = result.unit_column is not None and "unit_name" in result.allocation.columns
     for s in result.strata:
         table.add_column(s)

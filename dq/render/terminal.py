@@ -169,10 +169,14 @@ def print_table(console: Console, headers: Sequence[tuple[str, str]],
 def _summary(console: Console, rows: pl.DataFrame, lang: str) -> None:
     statuses = rows["status"].value_counts()
     counts = dict(zip(statuses["status"], statuses["count"], strict=True))
-    summary = Text(sub("summary", lang) + ": ")
+    summary = Text(sub("summary", lang) + ":")
     for status in ("fail", "warn", "pass", "info", "not_assessed"):
         if counts.get(status):
-            summary.append(f"{count(counts[status], lang)} {status_word(status, lang)}  ",
+            # a count and its word are one unit: a line never breaks between them ("3" at the
+            # end of one line, "ikke vurdert" on the next)
+            words = status_word(status, lang).replace(" ", "\u00a0")
+            summary.append("  ")
+            summary.append(f"{count(counts[status], lang)}\u00a0{words}",
                            style=STATUS_STYLE[status])
     console.print(summary)
 
