@@ -107,11 +107,47 @@ def _ci(low: float | None, high: float | None, lang: str) -> str:
     return ci(low, high, lang)
 
 
+def _cell_len(cell: str | Text) -> int:
+    """A cell's width: its longest line."""
+    text = cell if isinstance(cell, Text) else Text(cell)
+    return max((line.cell_len for line in text.split("\n", allow_blank=True)), default=0)
+
+
+def table_width(headers: Sequence[tuple[str, str]], rows: Sequence[Sequence[str | Text]]) -> int:
+    """The width ``print_table`` needs to write these rows as a table without wrapping: the
+    columns, and two characters between each two (a cell's padding and the box's divider)."""
+    return sum(max(_cell_len(c) for c in [title, *(r[j] for r in rows)])
+               for j, (title, _) in enumerate(headers)) + 2 * (len(headers) - 1)
+
+
+def _wrapping(headers: Sequence[tuple[str, str]]) -> list[int]:
+    """The columns print_table may wrap: the text ones (left-aligned), not the last."""
+    return [j for j, (_, justify) in enumerate(headers[:-1]) if justify == "left"]
+
+
+def wrapping_fits(width: int, headers: Sequence[tuple[str, str]],
+                  rows: Sequence[Sequence[str | Text]]) -> bool:
+    """Whether rows too wide for ``width`` still make a table there with their text columns
+    (the row's name, its group) wrapped: the numbers must leave each of them room for a word or
+    two a line — never a word cut in two — else print_table writes the stacked form."""
+    wrap = _wrapping(headers)
+    widths = [max(_cell_len(c) for c in [title, *(r[j] for r in rows)])
+              for j, (title, _) in enumerate(headers)]
+    # two characters between each two columns: the cell's padding and the box's divider
+    fixed = sum(widths[j] for j in range(len(headers)) if j not in wrap) + 2 * (len(headers) - 1)
+    longest_word = [max(len(word) for c in [headers[j][0], *(r[j] for r in rows)]
+                        for word in ((c if isinstance(c, str) else c.plain).split() or [""]))
+                    for j in wrap]
+    return bool(wrap) and width - fixed >= max(sum(longest_word), 10 * len(wrap))
+
+
 def print_table(console: Console, headers: Sequence[tuple[str, str]],
                 rows: Sequence[Sequence[str | Text]]) -> None:
-    """A table whose first column names the row; ``headers`` are (title, justify). When it does
-    not fit the console, each row is written as its name, then ``title value`` pairs indented
-    below, wrapped at word boundaries (numbers never break: they hold no-break spaces)."""
+    """A table whose first column names the row; ``headers`` are (title, justify); a cell may
+    hold several lines (its longest is its width). When it does not fit the console, its text
+    columns wrap where they keep room for their words (``wrapping_fits``); else each row is
+    written as its name, then ``title value`` pairs indented below, wrapped at word boundaries
+    (numbers never break: they hold no-break spaces)."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
     for title, justify in headers:
         table.add_column(title, justify=justify, no_wrap=True)  # type: ignore[arg-type]
@@ -123,22 +159,8 @@ def print_table(console: Console, headers: Sequence[tuple[str, str]],
     if natural <= console.width:
         console.print(table)
         return
-    # Too wide: the text columns (the row's name, its group — left-aligned, not the last) may
-    # wrap when the numbers leave each of them room for a word or two a line; only a narrower
-    # console gets the stacked form.
-    def cell_len(cell: str | Text) -> int:
-        return Text(cell).cell_len if isinstance(cell, str) else cell.cell_len
-
-    widths = [max(cell_len(c) for c in [title, *(r[j] for r in rows)])
-              for j, (title, _) in enumerate(headers)]
-    wrap = [j for j, (_, justify) in enumerate(headers[:-1]) if justify == "left"]
-    fixed = sum(widths[j] + 1 for j in range(len(headers)) if j not in wrap)
-    longest_word = [max(len(word) for c in [headers[j][0], *(r[j] for r in rows)]
-                        for word in ((c if isinstance(c, str) else c.plain).split() or [""]))
-                    for j in wrap]
-    # never a word cut in two: each wrapping column keeps room for its longest word
-    if wrap and console.width - fixed - len(wrap) >= max(sum(longest_word), 10 * len(wrap)):
-        for j in wrap:
+    if wrapping_fits(console.width, headers, rows):
+        for j in _wrapping(headers):
             table.columns[j].no_wrap = False
             table.columns[j].overflow = "fold"
         console.print(table)
@@ -150,8 +172,10 @@ def print_table(console: Console, headers: Sequence[tuple[str, str]],
         chunks = []
         for (title, _), cell in zip(headers[1:], row[1:], strict=True):
             cell = cell if isinstance(cell, Text) else Text(cell)
+            if "\n" in cell.plain:  # a cell of several lines: one line here
+                cell = Text(" ").join(cell.split("\n"))
             if cell.plain.strip():
-                chunk = Text(title + " ", style="dim") if title else Text()
+                chunk = Text(" ".join(title.split("\n")) + " ", style="dim") if title else Text()
                 chunks.append(chunk + cell)
         pad = " " * (len(name.plain) - len(name.plain.lstrip(" ")) + 2)
         line = Text(pad)
