@@ -8,13 +8,17 @@ For each check id × unit present in both results:
   * estimates with a standard error (κ, α, AC1, …): the difference with a Wald interval
     d ± 1.96 √(SE₁² + SE₂²) and its z test (SE taken from the CI, (high − low) / 3.92, when a
     result carries none);
+  * full counts (a national share of units or columns: tilslutning, the funnel and shift counts,
+    relevans; definitions with ``enumeration``): the difference itself, with no CI and no test —
+    nothing was sampled, so 16 of 29 columns becoming 26 of 29 is the change, not an estimate
+    of one (``dq report`` gives these rows no CI either);
   * other figures (counts, days): the difference, without a test.
 Significance: national rows at α = 0.05 each; unit rows with Holm's adjustment across the units
 of one check (Holm 1979). ``change`` is new_failure, resolved, persisting_failure (by status),
-else improved / worsened (significant, in the check's direction) or unchanged; checks only in
-one result are added or removed — except a unit's funnel outlier or shift row, which exists only
-while the unit stands out: gone in the follow-up it is resolved, new in it worsened (or
-new_failure when it fails).
+else improved / worsened (significant, in the check's direction; a full count: any change in
+the check's direction, no test) or unchanged; checks only in one result are added or removed —
+except a unit's funnel outlier or shift row, which exists only while the unit stands out: gone
+in the follow-up it is resolved, new in it worsened (or new_failure when it fails).
 
 ``regrade`` applies a spec's thresholds to a stored result without reading any data.
 """
@@ -515,6 +519,25 @@ def _se(row: dict[str, Any]) -> float | None:
     return None
 
 
+def enumeration(row: dict[str, Any]) -> bool:
+    """A national row that counts units or columns (a full enumeration, not a sample: its
+    definition says so). Unit rows count a unit's records, and are tested as samples."""
+    if row.get("unit") is not None:
+        return False
+    from dq.checks.registry import DEFINITIONS
+
+    d = DEFINITIONS.get(str(row.get("definition")))
+    if d is None and not row.get("definition"):
+        # a result without definitions (older dq): the longest definition its id starts with
+        cid = str(row.get("id") or "")
+        ids = [k for k in DEFINITIONS if cid == k or cid.startswith(k + ".")]
+        d = DEFINITIONS[max(ids, key=len)] if ids else None
+    return d is not None and d.enumeration
+
+
+FULL_COUNT = "full count: the difference itself, no CI or test"
+
+
 def _difference(b: dict[str, Any], a: dict[str, Any]) -> dict[str, Any]:
     from scipy.stats import norm
     from statsmodels.stats.proportion import confint_proportions_2indep
@@ -525,6 +548,14 @@ def _difference(b: dict[str, Any], a: dict[str, Any]) -> dict[str, Any]:
                            "method": None}
     if diff is None or not math.isfinite(diff):
         out["difference"] = None
+        return out
+    if enumeration(b) and enumeration(a):
+        # the same share written twice (33/34, then 33/34) is no change, whatever the float says
+        if _is_proportion(b) and _is_proportion(a) and (
+                float(a["numerator"]) * float(b["denominator"])
+                == float(b["numerator"]) * float(a["denominator"])):
+            out["difference"] = 0.0
+        out["method"] = FULL_COUNT
         return out
     if _is_proportion(b) and _is_proportion(a):
         x1, n1, x2, n2 = (int(round(float(v))) for v in (a["numerator"], a["denominator"],
@@ -578,7 +609,8 @@ SCHEMA = {"id": pl.String, "dimension": pl.String, "title": pl.String, "unit": p
           "denominator_before": pl.Float64, "numerator_after": pl.Float64,
           "denominator_after": pl.Float64, "difference": pl.Float64, "ci_low": pl.Float64,
           "ci_high": pl.Float64, "p_value": pl.Float64, "p_adjusted": pl.Float64,
-          "method": pl.String, "suppressed": pl.Boolean, "source": pl.String}
+          "method": pl.String, "enumeration": pl.Boolean, "suppressed": pl.Boolean,
+          "source": pl.String}
 INTERNAL = ("source",)  # for rendering only: not part of the JSON contract
 TITLE_FIELDS = ("definition", "params", "values", "period")
 
@@ -615,6 +647,7 @@ def compare(before: Result, after: Result, suppress: int | None = None) -> pl.Da
             "denominator_after": _number(a.get("denominator")) if a else None,
             "difference": None, "ci_low": None, "ci_high": None, "p_value": None,
             "p_adjusted": None, "method": None,
+            "enumeration": enumeration(row),
             "suppressed": bool((b and b["suppressed"]) or (a and a["suppressed"])),
             # for the renderers' titles in the report's language: what the stored row says its
             # title is made of (results of older dq versions have the English title only)
@@ -658,6 +691,8 @@ def _change() -> pl.Expr:
     significant = (pl.col("p_adjusted") <= ALPHA).fill_null(False)
     better = pl.when(pl.col("direction") == "higher_is_better").then(pl.col("difference") > 0) \
         .otherwise(pl.col("difference") < 0)
+    # A full count (units, columns) has no test: any change is real, and counts by its direction.
+    counted = pl.col("enumeration") & (pl.col("difference") != 0).fill_null(False)
     # A funnel outlier or a shift is a unit row that exists only while the unit stands out:
     # gone in the follow-up, the finding is resolved; new in it, the unit got worse.
     finding = (pl.col("unit").is_not_null()
@@ -672,8 +707,8 @@ def _change() -> pl.Expr:
             .when((after == "fail") & (before == "fail")).then(pl.lit("persisting_failure"))
             .when(after == "fail").then(pl.lit("new_failure"))
             .when(before == "fail").then(pl.lit("resolved"))
-            .when(significant & better).then(pl.lit("improved"))
-            .when(significant & ~better).then(pl.lit("worsened"))
+            .when((significant | counted) & better).then(pl.lit("improved"))
+            .when((significant | counted) & ~better).then(pl.lit("worsened"))
             .otherwise(pl.lit("unchanged")))
 
 

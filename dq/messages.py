@@ -1657,13 +1657,19 @@ SUB.update({
     "cmp.method": {
         "nb": "Forskjeller i andeler med Newcombes hybride score-intervall (1998) og z-test eller "
               "Fishers eksakte test; κ, α og AC1 med intervall fra standardfeilene. Enhetsrader er "
-              "Holm-justert innen hver kontroll. En enhet utenfor trakten eller med et skift som "
-              "ikke lenger er der, regnes som løst.",
+              "Holm-justert innen hver kontroll. Andeler av enheter eller kolonner (tilslutning, "
+              "trakt- og skifttellinger, relevans) er fulltellinger, ikke utvalg: endringen vises "
+              "uten KI og test, og enhver endring i kontrollens retning er bedre eller verre. En "
+              "enhet utenfor trakten eller med et skift som ikke lenger er der, regnes som løst.",
         "en": "Differences of proportions with Newcombe's hybrid score interval (1998) and a z or "
               "Fisher's exact test; κ, α and AC1 with an interval from the standard errors. Unit "
-              "rows are Holm-adjusted within each check. A unit outside the funnel or with a "
-              "shift that is no longer there counts as resolved."},
+              "rows are Holm-adjusted within each check. Shares of units or columns (tilslutning, "
+              "funnel and shift counts, relevance) are full counts, not samples: the change is "
+              "shown without a CI or test, and any change in the check's direction is improved "
+              "or worsened. A unit outside the funnel or with a shift that is no longer there "
+              "counts as resolved."},
     "cmp.hidden": {"nb": "prikket", "en": "suppressed"},
+    "cmp.full_count": {"nb": "fulltelling", "en": "full count"},
     "change.new_failure": {"nb": "ny feil", "en": "new failure"},
     "change.resolved": {"nb": "løst", "en": "resolved"},
     "change.persisting_failure": {"nb": "vedvarende feil", "en": "persisting failure"},

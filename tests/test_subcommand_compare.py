@@ -49,17 +49,18 @@ def test_header_order_and_resolved_outliers(results):
     better = out[out.index("## Forbedringer"):out.index("## Forverringer")]
     # St. Olavs' 2023 EHR gap closed in the follow-up: ASA 68.9 % → 97.1 %, Newcombe CI
     # (statsmodels confint_proportions_2indep, method "newcomb") 18.5 to 37.8 points
-    assert ("| Kompletthet | Variabelkompletthet: ASA — St. Olavs | 68,9\u202f% | 97,1\u202f% | "
-            "+28,2 prosentpoeng (18,5–37,8) | &lt;0,001 | løst |") in better
+    # (71/103 and 100/103: each share with its numerator and denominator)
+    assert ("| Kompletthet | Variabelkompletthet: ASA — St. Olavs | 71/103 = 68,9\u202f% | "
+            "100/103 = 97,1\u202f% | +28,2 prosentpoeng (18,5–37,8) | &lt;0,001 | løst |") in better
     # the funnel outlier that disappeared is resolved (løst), not "fjernet"
     assert ("| Sammenlignbarhet | Enheter utenfor trakten: kompletthet for ASA — St. Olavs | "
-            "68,9\u202f% | – | – | – | løst |") in better
+            "71/103 = 68,9\u202f% | – | – | – | løst |") in better
     # a shift shown with its sign and its years
     assert "−20,7 prosentpoeng (2022→2023)" in better
     assert "fjernet" not in out
     worse = out[out.index("## Forverringer"):out.index("## Uendret")]
-    assert "Variabelkompletthet: ASA — Drammen | 97,7\u202f% | 57,8\u202f% | " \
-           "−39,8 prosentpoeng (−48,6 til −30,6)" in worse
+    assert "Variabelkompletthet: ASA — Drammen | 125/128 = 97,7\u202f% | " \
+           "74/128 = 57,8\u202f% | −39,8 prosentpoeng (−48,6 til −30,6)" in worse
     assert "ny feil" in worse and "løst" not in worse
     assert "uten signifikant endring" in out
 

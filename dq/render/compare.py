@@ -45,39 +45,66 @@ def _is_shift(row: dict[str, Any]) -> bool:
     return row["unit"] is not None and row["id"].startswith("sammenlignbarhet.skift.")
 
 
-def _value(v: float | None, row: dict[str, Any], lang: str) -> str:
-    if v is None:
-        return "–"
+def _side(row: dict[str, Any], side: str, lang: str) -> tuple[str, str]:
+    """One run's figure as (one line, two lines): a share with its numerator and denominator
+    ("16/29 = 55,2 %"; in the terminal's narrow form the share, then "16/29" below it), a
+    coefficient with its n, a shift with its years. ``side``: "before" or "after"."""
+    v = row[side]
+    if v is None:  # hidden (its counts too), or not in this run
+        return "–", "–"
+    x, n = row[f"numerator_{side}"], row[f"denominator_{side}"]
     if _is_shift(row):  # a shift between two years: signed percentage points, with its years
         values = _source(row).get("values") or {}
+        change = render("{change:pp}", lang, {"change": v})
         if isinstance(values, dict) and {"year0", "year1"} <= set(values):
-            return render(SUB["cmp.shift"][lang], lang,
-                          {"change": v, "year0": values["year0"], "year1": values["year1"]})
-        return render("{change:pp}", lang, {"change": v})
+            years = render(SUB["cmp.shift"][lang], lang,
+                           {"change": v, "year0": values["year0"], "year1": values["year1"]})
+            return years, change + "\n" + years[len(change):].lstrip()
+        return change, change
     if row["id"].startswith("reliabilitet."):
-        return _signed(num(v, lang, 3))
+        text = _signed(num(v, lang, 3))
+        if n is None:
+            return text, text
+        return f"{text} (n = {count(n, lang)})", f"{text}\nn = {count(n, lang)}"
     if row["denominator_before"] is not None or row["denominator_after"] is not None:
-        return pct(v, lang)
-    return _signed(num(v, lang, 1))
+        share = pct(v, lang)
+        if x is not None and n is not None and n > 0 and abs(x / n - v) < 1e-9:
+            counts = f"{count(x, lang)}/{count(n, lang)}"
+            return f"{counts} = {share}", f"{share}\n{counts}"
+        if n is not None:  # a weighted share: no ratio of these counts
+            return f"{share} (n = {count(n, lang)})", f"{share}\nn = {count(n, lang)}"
+        return share, share
+    text = _signed(num(v, lang, 1))
+    return text, text
 
 
-def _diff(row: dict[str, Any], lang: str) -> str:
+def _value(row: dict[str, Any], side: str, lang: str) -> str:
+    return _side(row, side, lang)[0]
+
+
+def _diff_parts(row: dict[str, Any], lang: str) -> tuple[str, str]:
+    """The change and, after it, its 95 % CI — or, for a full count, that it is one."""
     d = row["difference"]
     if d is None:
-        return "–"
+        return "–", ""
     low, high = row["ci_low"], row["ci_high"]
+    note = f"({sub('cmp.full_count', lang)})" if row.get("enumeration") else ""
     if row["id"].startswith("reliabilitet.") or row["denominator_before"] is None:
         digits = 3 if row["id"].startswith("reliabilitet.") else 1
         text = ("+" if d > 0 else "") + _signed(num(d, lang, digits))
         if low is not None and high is not None:
-            text += " (" + span(_signed(num(low, lang, digits)),
-                                _signed(num(high, lang, digits)), lang) + ")"
-        return text
+            note = "(" + span(_signed(num(low, lang, digits)),
+                              _signed(num(high, lang, digits)), lang) + ")"
+        return text, note
     text = render("{d:pp}", lang, {"d": d})
     if low is not None and high is not None:
-        text += " (" + span(_signed(num(100 * low, lang, 1)), _signed(num(100 * high, lang, 1)),
-                            lang) + ")"
-    return text
+        note = "(" + span(_signed(num(100 * low, lang, 1)), _signed(num(100 * high, lang, 1)),
+                          lang) + ")"
+    return text, note
+
+
+def _diff(row: dict[str, Any], lang: str) -> str:
+    return " ".join(p for p in _diff_parts(row, lang) if p)
 
 
 def _p(v: float | None, lang: str) -> str:
@@ -180,8 +207,19 @@ def _counts(df: pl.DataFrame, lang: str) -> str:
 
 def _cells(row: dict[str, Any], lang: str) -> list[str]:
     return [NAMES[lang].get(row["dimension"], row["dimension"]), _label(row, lang),
-            _value(row["before"], row, lang), _value(row["after"], row, lang), _diff(row, lang),
+            _value(row, "before", lang), _value(row, "after", lang), _diff(row, lang),
             _p(row["p_adjusted"], lang), _outcome(row, lang)]
+
+
+def _narrow_cells(row: dict[str, Any], lang: str, outcome: int) -> list[str]:
+    """The terminal's cells when one line each is too wide: every figure over two lines (the
+    share above its n/N, the change above its CI), the outcome in lines of at most ``outcome``
+    characters, so the check's name keeps the room."""
+    import textwrap
+
+    return [_label(row, lang), _side(row, "before", lang)[1], _side(row, "after", lang)[1],
+            "\n".join(p for p in _diff_parts(row, lang) if p),
+            "\n".join(textwrap.wrap(_outcome(row, lang), outcome, break_long_words=False))]
 
 
 def _headers(lang: str) -> list[tuple[str, str]]:
@@ -239,7 +277,7 @@ def terminal(df: pl.DataFrame, console: Any, lang: str, top: int, warnings: list
              before: Any = None, after: Any = None, suppress_n: int | None = None) -> None:
     from rich.text import Text
 
-    from dq.render.terminal import print_table, say
+    from dq.render.terminal import print_table, say, table_width, wrapping_fits
 
     style = {"new_failure": "bold red", "worsened": "red", "resolved": "green",
              "improved": "green", "persisting_failure": "yellow"}
@@ -254,7 +292,14 @@ def terminal(df: pl.DataFrame, console: Any, lang: str, top: int, warnings: list
     say(console, f"{sub('cmp.counts', lang)}: {_counts(df, lang)}")
     left = top
     hidden = 0
+    # the dimension and p columns are left to Markdown, HTML and JSON: the terminal has room for
+    # the check, both figures with their n/N, the change with its CI, and the outcome
     headers = [h for i, h in enumerate(_headers(lang)) if i not in (0, 5)]
+    narrow = [(t.replace(" (", "\n(", 1), j) for t, j in headers]  # "Change\n(95 % CI)"
+    # the outcome over lines no wider than its longest word ("persisting\nfailure")
+    outcome = max(len(w) for w in (headers[-1][0], *(
+        word for c in df["change"].unique().to_list()
+        for word in sub(f"change.{c}", lang).split()), f"({sub('cmp.hidden', lang)})"))
     for section in sections(df, lang):
         if section.key == "changed_set":
             hidden += len(section.rows)
@@ -264,12 +309,24 @@ def terminal(df: pl.DataFrame, console: Any, lang: str, top: int, warnings: list
         shown, rest = section.rows[:left], section.rows[left:]
         left -= len(shown)
         hidden += len(rest)
-        rows: list[list[str | Text]] = []
-        for r in shown:
-            cells = [c for i, c in enumerate(_cells(r, lang)) if i not in (0, 5)]
-            rows.append([Text(plain(cells[0])), *cells[1:4],
-                         Text(cells[4], style=style.get(r["change"], ""))])
-        print_table(console, headers, rows)
+
+        def table_rows(cells_of: Any) -> list[list[str | Text]]:
+            rows: list[list[str | Text]] = []
+            for r in shown:
+                cells = cells_of(r)
+                rows.append([Text(plain(cells[0])), *cells[1:4],
+                             Text(cells[4], style=style.get(r["change"], ""))])
+            return rows
+
+        # one line a row where it fits; else the figures over two lines, so that the check's
+        # name keeps the room (80 columns); narrower still, print_table's list of one-line cells
+        rows = table_rows(lambda r: [c for i, c in enumerate(_cells(r, lang)) if i not in (0, 5)])
+        two = table_rows(lambda r: _narrow_cells(r, lang, outcome))
+        if table_width(headers, rows) > console.width and wrapping_fits(console.width, narrow,
+                                                                         two):
+            print_table(console, narrow, two)
+        else:
+            print_table(console, headers, rows)
         if not section.rows and not section.lines:
             say(console, sub("cmp.none", lang))
         for line in section.lines:
