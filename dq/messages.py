@@ -2747,10 +2747,10 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "plan.raters": {"nb": "--raters må være mellom 2 og 50 (fikk {value})",
                     "en": "--raters must be between 2 and 50 (got {value})"},
     "plan.kappa_interval": {
-        "nb": "intervallet κ ± width/2 = {low:g} til {high:g} må ligge mellom 0 og 1; be om en "
-              "smalere --width",
-        "en": "the interval κ ± width/2 = {low:g} to {high:g} must lie between 0 and 1; ask for "
-              "a narrower --width"},
+        "nb": "med κ = {kappa:num3} og --width {width:g} ville intervallet κ ± width/2 gå forbi "
+              "{bound}, men κ ligger mellom 0 og 1: be om en --width på høyst {most:g}",
+        "en": "with κ = {kappa:num3} and --width {width:g} the interval κ ± width/2 would pass "
+              "{bound}, but κ lies between 0 and 1: ask for a --width of at most {most:g}"},
     "plan.differ": {"nb": "{first} og {second} må være ulike",
                     "en": "{first} and {second} must differ"},
     "plan.icc_n": {
@@ -2782,20 +2782,42 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
     "plan.pilot_problem": {"nb": "pilotstudien {file}, variabelen {variable!r}: {problem}",
                            "en": "the pilot study {file}, variable {variable!r}: {problem}"},
     "plan.pilot_no_value": {
-        "nb": "pilotstudien {file} gir ingen {statistic} for {variable!r} (ingen variasjon i "
-              "vurderingene?): oppgi verdien selv",
-        "en": "the pilot study {file} gives no {statistic} for {variable!r} (no variation in the "
-              "ratings?): give the value yourself"},
+        "nb": "pilotstudien {file} gir ingen {statistic:statistic} for {variable!r} (ingen "
+              "variasjon i vurderingene?): oppgi verdien selv",
+        "en": "the pilot study {file} gives no {statistic:statistic} for {variable!r} (no "
+              "variation in the ratings?): give the value yourself"},
     "plan.pilot_one_category": {
         "nb": "pilotstudien {file}: alle vurderingene av {variable!r} er i én kategori; κ kan "
               "ikke planlegges ut fra den",
         "en": "the pilot study {file}: every rating of {variable!r} is in one category; κ "
               "cannot be planned from it"},
     "plan.pilot_out_of_range": {
-        "nb": "pilotstudien {file} gir {statistic} = {value:g} for {variable!r}: planen trenger "
-              "en verdi mellom 0 og 1; oppgi --{measure} selv",
-        "en": "the pilot study {file} gives {statistic} = {value:g} for {variable!r}: the plan "
-              "needs a value between 0 and 1; give --{measure} yourself"},
+        "nb": "pilotstudien {file} gir {statistic:statistic} = {value:num2} for {variable!r}: "
+              "planen trenger en verdi mellom 0 og 1; oppgi --{measure} selv",
+        "en": "the pilot study {file} gives {statistic:statistic} = {value:num2} for "
+              "{variable!r}: the plan needs a value between 0 and 1; give --{measure} yourself"},
+    "plan.pilot_level_kappa": {
+        "nb": "pilotstudien {file}: {variable!r} er på {level} i spesifikasjonen, og κ er for "
+              "kategoriske vurderinger (dq reliability regner ICC, ikke κ, for en måling): "
+              "planlegg med dq plan icc og samme --from-study og --variable; er verdiene "
+              "kategorier, sett level = \"ordinal\" i [variables.{variable}]",
+        "en": "the pilot study {file}: {variable!r} is at the {level} level in the spec, and κ "
+              "is for categorical ratings (dq reliability computes the ICC, not κ, for a "
+              "measurement): plan with dq plan icc and the same --from-study and --variable; if "
+              "its values are categories, set level = \"ordinal\" in [variables.{variable}]"},
+    "plan.pilot_level_icc": {
+        "nb": "pilotstudien {file}: {variable!r} er på {level} i spesifikasjonen, men ICC "
+              "forutsetter målinger på intervallnivå, med like avstander mellom verdiene (dq "
+              "reliability regner ikke ICC for den): planlegg med dq plan kappa og samme "
+              "--from-study og --variable (en plan for uvektet κ over kategoriene; for en "
+              "ordinal variabel gir dq reliability vektet κ); er verdiene målinger, sett level = "
+              "\"interval\" i [variables.{variable}]",
+        "en": "the pilot study {file}: {variable!r} is at the {level} level in the spec, but the "
+              "ICC assumes measurements at the interval level, with equal distances between "
+              "values (dq reliability does not compute the ICC for it): plan with dq plan kappa "
+              "and the same --from-study and --variable (a plan for unweighted κ over its "
+              "categories; for an ordinal variable dq reliability reports weighted κ); if its "
+              "values are measurements, set level = \"interval\" in [variables.{variable}]"},
     "plan.prevalence_text": {
         "nb": "--prevalence tar én andel (0.3) eller én andel per kategori atskilt med komma "
               "(0.2,0.3,0.5), med desimalpunktum",

@@ -52,6 +52,10 @@ From a pilot (``--from-study``)
     model, estimated as in Fleiss 1971, p_j = Σ_i n_ij / (n m)); for the ICC the two-way
     random-effects, single-rater, absolute-agreement ICC(2,1) (Shrout & Fleiss 1979) and the
     pilot's number of raters. A pilot's estimate is itself uncertain: its CI is shown beside it.
+    Each measure is planned only for the levels of measurement dq reliability reports it at
+    (PILOT_LEVELS): κ for categories (nominal, ordinal), the ICC for measurements (interval,
+    ratio), which it assumes — equal distances between values. A variable the spec puts at
+    another level is refused with the plan that fits (κ of an age: ``dq plan icc``).
 
 SciPy and statsmodels are imported inside the functions (``dq --help`` must not load them).
 """
@@ -59,7 +63,7 @@ SciPy and statsmodels are imported inside the functions (``dq --help`` must not 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,6 +253,14 @@ def _round_up(x: float) -> float:
     return math.ceil(x / step - 1e-9) * step
 
 
+def _round_down_below(x: float) -> float:
+    """A number of two significant digits below x (0.1048 → 0.1, 0.1 → 0.099): a bound to print
+    that keeps a strict upper limit, with room for the rounding of the check it passes."""
+    x *= 1 - 1e-9
+    step = 10.0 ** (math.floor(math.log10(x)) - 1)
+    return float(f"{math.floor(x / step) * step:.2g}")
+
+
 def _least_width(total: Callable[[float], float], asked: float, widest: float) -> float | None:
     """The narrowest width, to two significant digits, whose plan needs at most MAX_N subjects
     (``total``: the subjects a width needs, decreasing in it; ``asked`` needs more); None when
@@ -381,8 +393,10 @@ def kappa_width(kappa: float, *, width: float | None = None, n: int | None = Non
                               "prevalence": list(props) if len(props) > 2 else props[1]}
     if width is not None:
         low, high = kappa - width / 2, kappa + width / 2
-        if low <= 0 or high >= 1:
-            raise ConfigError(Message("plan.kappa_interval", low=low, high=high))
+        if low <= 0 or high >= 1:  # named by the bound it would pass, never printed past it
+            raise ConfigError(Message("plan.kappa_interval", kappa=kappa, width=width,
+                                      bound=1 if high >= 1 else 0,
+                                      most=_round_down_below(2 * min(kappa, 1 - kappa))))
 
         def need(w: float) -> float:
             return max(_per(crit, _gof(kappa, kappa - w / 2, props, raters)),
@@ -709,11 +723,18 @@ def difference(p1: float, p2: float, *, power: float | None = None, n: int | Non
 PILOT_STATISTIC = {"kappa": "fleiss_kappa", "icc": "icc_2_1"}
 
 
+# The levels of measurement each planned statistic is for: the levels at which dq reliability
+# reports it (κ for categories, nominal or ordinal; the ICC for measurements).
+PILOT_LEVELS = {"kappa": ("nominal", "ordinal"), "icc": ("interval", "ratio")}
+
+
 def pilot(studies: Sequence[Any], *, measure: str, file: str,
-          variable: str | None = None) -> Pilot:
+          variable: str | None = None, levels: Mapping[str, str] | None = None) -> Pilot:
     """κ (Fleiss) and the category shares, or ICC(2,1), of one variable of a pilot study read by
     ``dq.reliability.ratings`` (``studies``: one :class:`dq.reliability.Ratings` per variable,
-    nominal for κ, interval for the ICC)."""
+    nominal for κ, interval for the ICC). ``levels``: the level of measurement the spec gives
+    each variable it declares; a variable at a level the measure is not for (κ of an interval
+    variable, the ICC of an ordinal or nominal one) is refused with the plan that fits."""
     import numpy as np
     import polars as pl
 
@@ -733,6 +754,11 @@ def pilot(studies: Sequence[Any], *, measure: str, file: str,
             raise ConfigError(Message("plan.pilot_no_variable", variable=variable, file=file,
                                       names=names))
         study = found[0]
+    declared = (levels or {}).get(study.variable)
+    if declared is not None and declared not in PILOT_LEVELS[measure]:
+        raise ConfigError(Message(f"plan.pilot_level_{measure}", file=file,
+                                  variable=study.variable,
+                                  level={"word": f"level_{declared}"}))
     if study.problem is not None:
         raise ConfigError(Message("plan.pilot_problem", file=file, variable=study.variable,
                                   problem=study.problem))

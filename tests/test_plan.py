@@ -317,9 +317,10 @@ def test_cli_english_table():
 
 @pytest.mark.parametrize(("args", "nb", "en"), [
     (["kappa", "--kappa", "0.95", "--width", "0.2", "--prevalence", "0.3"],  # κ + w/2 ≥ 1
-     "intervallet κ ± width/2 = 0,85 til 1,05 må ligge mellom 0 og 1; be om en smalere --width",
-     "the interval κ ± width/2 = 0.85 to 1.05 must lie between 0 and 1; ask for a narrower "
-     "--width"),
+     "med κ = 0,950 og --width 0,2 ville intervallet κ ± width/2 gå forbi 1, men κ ligger "
+     "mellom 0 og 1: be om en --width på høyst 0,099",
+     "with κ = 0.950 and --width 0.2 the interval κ ± width/2 would pass 1, but κ lies between "
+     "0 and 1: ask for a --width of at most 0.099"),
     (["kappa", "--kappa", "0.6", "--prevalence", "0.3"],  # neither --width nor --n
      "oppgi nøyaktig én av --width og --n", "give exactly one of --width and --n"),
     (["kappa", "--kappa", "0.6", "--width", "0.2", "--prevalence", "0.2,0.3"],  # sum ≠ 1
@@ -431,7 +432,7 @@ def test_from_study_icc_uses_icc_2_1_and_bonett():
 
 @pytest.mark.parametrize("args, code, says", [
     (("--width", "0.3"), 2, "has 15 variables: name the one to plan for with --variable"),
-    (("--variable", "Kjonn", "--width", "0.3"), 2, "fleiss_kappa = 1 for 'Kjonn'"),
+    (("--variable", "Kjonn", "--width", "0.3"), 2, "Fleiss' κ = 1.00 for 'Kjonn'"),
     (("--variable", "Nope", "--width", "0.3"), 3, "column 'Nope' not found"),
 ])
 def test_from_study_errors(args, code, says):
@@ -443,7 +444,7 @@ def test_from_study_errors(args, code, says):
 def test_from_study_errors_in_norwegian():
     result = run("plan", "kappa", *PILOT_ARGS, "--variable", "Kjonn", "--width", "0.3")
     assert result.exit_code == 2
-    assert result.stderr == ("dq: feil: pilotstudien interrater.csv gir fleiss_kappa = 1 for "
+    assert result.stderr == ("dq: feil: pilotstudien interrater.csv gir Fleiss' κ = 1,00 for "
                              "'Kjonn': planen trenger en verdi mellom 0 og 1; oppgi --kappa "
                              "selv\n")
     result = run("plan", "kappa", *PILOT_ARGS, "--variable", "Nope", "--width", "0.3")

@@ -58,7 +58,7 @@ PILOTS = [
     Pilot("all_the_same", long_text(pairs(lambda i, r: 1)).encode(), LONG, 2, 2, "gives no"),
     Pilot("all_the_same_wide", wide_text([(3, 3)] * 6).encode(), WIDE, 2, 2, "gives no"),
     Pilot("perfect_agreement", wide_text([(1, 1), (0, 0)] * 5).encode(), WIDE, 2, 2,
-          "= 1 for 'rating': the plan needs a value between 0 and 1"),
+          "= 1.00 for 'rating': the plan needs a value between 0 and 1"),
     Pilot("perfect_disagreement", wide_text([(1, 0), (0, 1)] * 5).encode(), WIDE, 2, 2,
           "the plan needs a value between 0 and 1"),
     Pilot("text_ratings", long_text(pairs(lambda i, r: "høy" if i % 2 else "lav")).encode(),

@@ -85,14 +85,17 @@ def _pilot(measure: str, path: Path, spec: Path | None, case: str | None, rater:
     studies = rel.ratings(source, sp, case=case, rater=rater, raters=wide or None,
                           variables=[variable] if variable else None,
                           level="nominal" if measure == "kappa" else "interval")
-    return P.pilot(studies, measure=measure, file=path.name, variable=variable), outputs
+    # the level of measurement of each variable the spec declares (type, or level = "…")
+    levels = {name: rel.level_of(name, sp, None) for name in sp.variables}
+    return P.pilot(studies, measure=measure, file=path.name, variable=variable,
+                   levels=levels), outputs
 
 
 def _taken(pilot: Any, measure: str, value: float) -> None:
     """The pilot's estimate must lie in (0, 1) for the planning formulas."""
     if not 0 < value < 1:
         raise ConfigError(Message("plan.pilot_out_of_range", file=pilot.file,
-                                  statistic=pilot.statistic, value=float(f"{value:.3g}"),
+                                  statistic=pilot.statistic, value=value,
                                   variable=pilot.variable, measure=measure))
 
 
