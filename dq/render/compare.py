@@ -15,7 +15,7 @@ import polars as pl
 
 from dq.checks.model import NAMES
 from dq.messages import MINUS, SUB, counted, render, sub
-from dq.render.numbers import count, num, pct, span
+from dq.render.numbers import SHARE_STATISTICS, count, num, pct, span
 from dq.render.report import suppression_rule, title_of
 from dq.render.text import html_text, md_cell, plain
 from dq.units import group_word
@@ -45,6 +45,13 @@ def _is_shift(row: dict[str, Any]) -> bool:
     return row["unit"] is not None and row["id"].startswith("sammenlignbarhet.skift.")
 
 
+def _coefficient(row: dict[str, Any]) -> bool:
+    """An agreement coefficient (κ, AC1, ICC …): three decimals; observed agreement, a share
+    of cases, is written as a percentage like every other share."""
+    return row["id"].startswith("reliabilitet.") and \
+        row["id"].rsplit(".", 1)[-1] not in SHARE_STATISTICS
+
+
 def _side(row: dict[str, Any], side: str, lang: str) -> tuple[str, str]:
     """One run's figure as (one line, two lines): a share with its numerator and denominator
     ("16/29 = 55,2 %"; in the terminal's narrow form the share, then "16/29" below it), a
@@ -61,12 +68,13 @@ def _side(row: dict[str, Any], side: str, lang: str) -> tuple[str, str]:
                            {"change": v, "year0": values["year0"], "year1": values["year1"]})
             return years, change + "\n" + years[len(change):].lstrip()
         return change, change
-    if row["id"].startswith("reliabilitet."):
+    if _coefficient(row):
         text = _signed(num(v, lang, 3))
         if n is None:
             return text, text
         return f"{text} (n = {count(n, lang)})", f"{text}\nn = {count(n, lang)}"
-    if row["denominator_before"] is not None or row["denominator_after"] is not None:
+    if row["denominator_before"] is not None or row["denominator_after"] is not None or \
+            row["id"].startswith("reliabilitet."):
         share = pct(v, lang)
         if x is not None and n is not None and n > 0 and abs(x / n - v) < 1e-9:
             counts = f"{count(x, lang)}/{count(n, lang)}"
@@ -89,8 +97,9 @@ def _diff_parts(row: dict[str, Any], lang: str) -> tuple[str, str]:
         return "–", ""
     low, high = row["ci_low"], row["ci_high"]
     note = f"({sub('cmp.full_count', lang)})" if row.get("enumeration") else ""
-    if row["id"].startswith("reliabilitet.") or row["denominator_before"] is None:
-        digits = 3 if row["id"].startswith("reliabilitet.") else 1
+    share = row["id"].startswith("reliabilitet.") and not _coefficient(row)
+    if _coefficient(row) or row["denominator_before"] is None and not share:
+        digits = 3 if _coefficient(row) else 1
         text = ("+" if d > 0 else "") + _signed(num(d, lang, digits))
         if low is not None and high is not None:
             note = "(" + span(_signed(num(low, lang, digits)),

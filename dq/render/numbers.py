@@ -12,6 +12,10 @@ import math
 THIN = "\u202f"  # narrow no-break space: 19 610 never breaks across lines
 MINUS = "\u2212"  # true minus sign
 
+# Agreement statistics that are shares of cases, not coefficients: every output writes them as
+# percentages ("95,0 %", CI "89,0–100,0"), dq reliability and dq report alike.
+SHARE_STATISTICS = ("percent_agreement", "percent_agreement_weighted")
+
 
 def num(value: float | None, lang: str, digits: int = 1) -> str:
     if value is None:

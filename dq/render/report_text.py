@@ -17,7 +17,7 @@ from dq.messages import chapter, chapter_n, render, word
 from dq.privacy import HIDDEN_MARK
 from dq.render.chapter import Dimension, Family, Finding
 from dq import messages
-from dq.render.numbers import ci, count, num, pct
+from dq.render.numbers import SHARE_STATISTICS, ci, count, num, pct
 
 # The report's fixed words (headings, column names, statuses): the message catalogue's.
 TEXT = messages.REPORT
@@ -93,22 +93,42 @@ def figure_text(row: dict[str, Any], lang: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def _share_statistic(row: dict[str, Any]) -> bool:
+    """An agreement statistic that is a share of cases (observed agreement)."""
+    return row["id"].startswith("reliabilitet.") and params(row).get("statistic") in \
+        SHARE_STATISTICS
+
+
+def _proportion_kind(row: dict[str, Any]) -> bool:
+    """The check's definition is a proportion (what a row without its numbers was)."""
+    from dq.checks.registry import DEFINITIONS
+
+    d = DEFINITIONS.get(str(row.get("definition")))
+    return d is not None and d.kind == "proportion" and not row["id"].startswith(
+        "reliabilitet.")
+
+
 def _is_share(row: dict[str, Any]) -> bool:
     """A proportion: the estimate is numerator / denominator (not a count of units, say)."""
     if row.get("suppressed"):  # its numbers are gone: the definition says what it was
-        from dq.checks.registry import DEFINITIONS
-
-        d = DEFINITIONS.get(str(row.get("definition")))
-        return d is not None and d.kind == "proportion" and not row["id"].startswith(
-            "reliabilitet.")
+        return _proportion_kind(row)
     num, den, est = row["numerator"], row["denominator"], row["estimate"]
     return (num is not None and den is not None and est is not None and den > 0
             and abs(num / den - est) < 1e-9 and not row["id"].startswith("reliabilitet."))
 
 
+def _as_share(row: dict[str, Any]) -> bool:
+    """Written as a percentage: a proportion, a proportion-kind check without an estimate (not
+    assessed: its threshold is still a share) or an agreement statistic that is a share."""
+    return _is_share(row) or _share_statistic(row) or (
+        row["estimate"] is None and _proportion_kind(row))
+
+
 def figure_of(row: dict[str, Any], lang: str) -> str:
     if row["estimate"] is None:
         return "–"
+    if _share_statistic(row):
+        return pct(row["estimate"], lang)
     if row["id"].startswith("reliabilitet."):
         return num(row["estimate"], lang, 3)
     if _is_share(row):
@@ -132,12 +152,13 @@ def evidence_of(row: dict[str, Any], lang: str, n: int | None) -> str:
 def ci_of(row: dict[str, Any], lang: str) -> str:
     if row.get("suppressed") or row["ci_low"] is None:
         return "–"
-    return ci(row["ci_low"], row["ci_high"], lang, as_pct=not row["id"].startswith("reliabilitet."))
+    return ci(row["ci_low"], row["ci_high"], lang,
+              as_pct=not row["id"].startswith("reliabilitet.") or _share_statistic(row))
 
 
 def _threshold(row: dict[str, Any], lang: str) -> str:
     def fmt(v: float) -> str:
-        return pct(v, lang, 0) if _is_share(row) and v <= 1 else num(v, lang, 0 if float(v).is_integer() else 2)
+        return pct(v, lang, 0) if _as_share(row) and v <= 1 else num(v, lang, 0 if float(v).is_integer() else 2)
 
     if row["direction"] == "higher_is_better":
         parts = [f"≥ {fmt(v)}" for v in (row["warn"],) if v is not None]
@@ -226,7 +247,7 @@ def family_line(fam: Family, lang: str) -> str:
 
 
 def beside_text(f: Finding, lang: str) -> str:
-    """Reliability: the statistics shown beside the headline, e.g. "Observert enighet 0,950;
+    """Reliability: the statistics shown beside the headline, e.g. "Observert enighet 95,0 %;
     Gwets AC1 0,944"."""
     return "; ".join(f"{statistic_name(r, lang)} {figure_of(r, lang)}" for r in f.beside)
 

@@ -21,7 +21,7 @@ from rich.text import Text
 from dq.grading import RANK
 from dq.messages import counted, label_word, statistic_name, status_word, sub
 from dq.privacy import HIDDEN_MARK
-from dq.render.numbers import ci, count, estimate, interval, num, pct
+from dq.render.numbers import SHARE_STATISTICS, ci, count, estimate, interval, num, pct
 from dq.render.text import plain
 from dq.units import group_word
 
@@ -446,10 +446,11 @@ def coverage(result, console: Console, top: int, suppress_n: int | None,  # noqa
 
 
 def estimate_text(value: float | None, statistic: str, lang: str) -> str:
-    """A reliability estimate: three decimals; percent agreement as a percentage."""
+    """A reliability estimate: three decimals; percent agreement (weighted too) as a
+    percentage, as dq report writes it."""
     if value is None:
         return "–"
-    if statistic == "percent_agreement":
+    if statistic in SHARE_STATISTICS:
         return pct(value, lang)
     return num(value, lang, 3)
 
@@ -458,7 +459,7 @@ def estimate_ci(row: dict[str, object], lang: str) -> str:
     low, high = row["ci_low"], row["ci_high"]
     if low is None or high is None:
         return "–"
-    if row["statistic"] == "percent_agreement":
+    if row["statistic"] in SHARE_STATISTICS:
         return ci(low, high, lang)  # type: ignore[arg-type]
     return ci(low, high, lang, as_pct=False)  # type: ignore[arg-type]
 
