@@ -238,9 +238,11 @@ def test_compare_observed_agreement_in_percentage_points():
     from dq.render.compare import _diff, _value
 
     row = {"id": "reliabilitet.ASA.percent_agreement", "unit": None, "denominator_before": 60,
-           "denominator_after": 60, "difference": 0.05, "ci_low": -0.02, "ci_high": 0.12}
-    assert _value(0.95, row, "en") == "95.0 %"
+           "denominator_after": 60, "numerator_before": 57, "numerator_after": 60,
+           "before": 0.95, "after": 1.0, "difference": 0.05, "ci_low": -0.02, "ci_high": 0.12}
+    assert _value(row, "before", "en") == "57/60 = 95.0 %"
     assert _diff(row, "en") == "+5.0 pp (−2.0 to 12.0)"
-    kappa = {**row, "id": "reliabilitet.ASA.cohen_kappa"}
-    assert _value(0.95, kappa, "en") == "0.950"
+    kappa = {**row, "id": "reliabilitet.ASA.cohen_kappa", "numerator_before": None,
+             "numerator_after": None}
+    assert _value(kappa, "before", "en") == "0.950 (n = 60)"
     assert _diff(kappa, "en") == "+0.050 (−0.020 to 0.120)"

@@ -70,7 +70,8 @@ def test_norwegian_typography():
     out = nb("completeness", "table")
     # Helse Sør-Øst and national counts (hand-checked against the CSV output): 19 610 finished
     # records of 20 000, thousands with U+202F, a narrow no-break space before %
-    assert "19\u202f610 ferdigstilte registreringer av 20\u202f000 lest; 29 variabler" in out
+    assert "19\u202f610 ferdigstilte registreringer av 20\u202f000 lest, år 2019–2023; 29 " \
+        "variabler" in out
     assert "986/1\u202f621" in out and "60,8\u202f%" in out
     assert " %" not in out.replace("95 % KI", "")  # every other % holds U+202F
     assert numbers.num(-7.5, "nb") == "\u22127,5"
