@@ -249,9 +249,9 @@ def compute(source: Source, spec: Spec, grouping: Grouping, *, units: Units | No
     event = spec.dataset.event_date
     if "year" in grouping.exprs and event and event in schema:
         # finished records with an event date written: those in the group without a year are
-        # the dates that cannot be read (_event_dates_unread)
-        extra = {**(extra or {}), EVENT_DATED: (FINISHED & present(
-            event, schema[event], source.may_have_blanks)).sum()}
+        # the dates that cannot be read (_event_dates_unread). The grouping's columns are read
+        # with whitespace-only cells as null (blanks_as_null below): no second strip per row.
+        extra = {**(extra or {}), EVENT_DATED: (FINISHED & pl.col(event).is_not_null()).sum()}
     elif event and event in schema:
         # the period the proportions cover: the first and last year of the events
         from dq.io.values import year as year_of
