@@ -294,10 +294,8 @@ def test_a_hidden_unit_is_not_named_as_a_funnel_outlier(tmp_path):
     assert "trakt.ukjent.Tromboseprofylakse [8642]" not in junit
 
 
-def test_a_year_of_few_records_is_hidden_in_trends_and_registrations(tmp_path):
-    """Review: one finished record dated 2031 was published under --suppress 5 as
-    registrations {2031: 1} and as {"year": 2031, "numerator": 1, "denominator": 1} in every
-    national row's trend."""
+def _one_event_in_2031(tmp_path: Path) -> Path:
+    """The example with its first finished record's event date mistyped as 17.05.2031."""
     done: list[int] = []
 
     def late(fields, header):  # noqa: ANN001
@@ -305,7 +303,14 @@ def test_a_year_of_few_records_is_hidden_in_trends_and_registrations(tmp_path):
             fields[header.index("Operasjonsdato")] = "17.05.2031"
             done.append(1)
 
-    ex = _rewrite(tmp_path, late)
+    return _rewrite(tmp_path, late)
+
+
+def test_a_year_of_few_records_is_hidden_in_trends_and_registrations(tmp_path):
+    """Review: one finished record dated 2031 was published under --suppress 5 as
+    registrations {2031: 1} and as {"year": 2031, "numerator": 1, "denominator": 1} in every
+    national row's trend."""
+    ex = _one_event_in_2031(tmp_path)
     result = run("report", ex / "dq.toml", "-f", "json", "--suppress", "5", "-o",
                  tmp_path / "s.json", "--year", "2023")
     assert result.exit_code == 1, result.stderr
@@ -332,14 +337,7 @@ def test_a_year_of_few_records_is_hidden_in_trends_and_registrations(tmp_path):
 
 def test_freshness_is_measured_to_the_last_event_before_the_export(tmp_path):
     """Review: an event mistyped as 2031 made the export 'fresh' by -2,633 days (pass)."""
-    done: list[int] = []
-
-    def late(fields, header):  # noqa: ANN001
-        if fields[header.index("SkjemaStatus")] == "2" and not done:
-            fields[header.index("Operasjonsdato")] = "17.05.2031"
-            done.append(1)
-
-    ex = _rewrite(tmp_path, late)
+    ex = _one_event_in_2031(tmp_path)
     run("report", ex / "dq.toml", "-f", "json", "-o", tmp_path / "r.json", "--year", "2023")
     rows = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["results"]
     fresh = next(r for r in rows if r["id"] == "aktualitet.ferskhet")
