@@ -3371,6 +3371,11 @@ ERRORS_DATA: dict[str, dict[str, str]] = {
               "for uttrekket]] ({formats:list})",
         "en": "[[pass --input-format||rename it to the extension of its format, or set [dataset] "
               "format for the export]] ({formats:list})"},
+    "read.stdin": {
+        "nb": "-: dq leser filer, ikke standard inn (en fil leses flere ganger og må kunne "
+              "identifiseres med sin sha256); lagre uttrekket i en fil og oppgi den",
+        "en": "-: dq reads files, not standard input (a file is read more than once and "
+              "identified by its sha256); save the export to a file and name it"},
     "read.no_such_file": {
         "nb": "{file}: filen finnes ikke; sjekk stien (relative stier i dq.toml regnes fra "
               "mappen spesifikasjonen ligger i)",

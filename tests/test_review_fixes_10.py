@@ -514,3 +514,13 @@ def test_study_commands_say_which_registrations_their_study_drew_from(tmp_path):
     shutil.copy(EXAMPLE / "validering.csv", other)
     doc = json.loads(run("correctness", other, "--spec", spec, "-f", "json").stdout)
     assert doc["period"] is None
+
+
+def test_standard_input_is_named_as_such():
+    """Review: 'dq completeness - < export.csv' said '-: no such file … (relative paths in
+    dq.toml …)'."""
+    result = run("completeness", "-", "--lang", "en")
+    assert result.exit_code == 3
+    assert result.stderr == ("dq: error: -: dq reads files, not standard input (a file is read "
+                             "more than once and identified by its sha256); save the export to "
+                             "a file and name it\n")

@@ -287,6 +287,8 @@ def detect_format(path: Path, fmt: str | None) -> str:
 
 def _check_path(path: Path) -> None:
     try:
+        if str(path) == "-" and not path.exists():  # the Unix name for standard input
+            raise InputError(Message("read.stdin"))
         if not path.exists():
             raise InputError(Message("read.no_such_file", file=_where(path)))
         if path.is_dir():
