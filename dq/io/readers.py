@@ -143,10 +143,15 @@ def _hash_cache_dir() -> Path | None:
     return Path(base) / "dq" / "sha256"
 
 
+def _stamp(st: os.stat_result) -> str:
+    """A file's identity and change times: a cached digest holds while these are the same."""
+    return f"{st.st_dev}-{st.st_ino}-{st.st_size}-{st.st_mtime_ns}-{st.st_ctime_ns}"
+
+
 def _sha256(path: Path) -> str:
     st = path.stat()
     folder = _hash_cache_dir() if st.st_size >= HASH_CACHE_MIN_BYTES else None
-    key = f"{st.st_dev}-{st.st_ino}-{st.st_size}-{st.st_mtime_ns}-{st.st_ctime_ns}"
+    key = _stamp(st)
     if folder is not None:
         try:
             hit = (folder / key).read_text(encoding="ascii").strip()
@@ -159,8 +164,10 @@ def _sha256(path: Path) -> str:
         while chunk := fh.read(1 << 22):
             digest.update(chunk)  # releases the GIL: the query runs on meanwhile
     hexdigest = digest.hexdigest()
+    # unchanged while it was read: the same stamp (not the whole stat, whose access time the
+    # read itself may move, so that a file read for the first time was never cached)
     if folder is not None and time.time() - max(st.st_mtime, st.st_ctime) > _RACY_SECONDS \
-            and path.stat() == st:
+            and _stamp(path.stat()) == key:
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = folder / f".{key}.{os.getpid()}"
