@@ -498,12 +498,12 @@ def _event_dates_unread(spec: Spec, source: Source, extra: pl.DataFrame | None) 
     ds = spec.dataset
     detected = source.date_formats.get(ds.event_date or "")
     if unread == dated:
-        hint = (Message("context.event_format_detected", detected=detected)
+        hint = (Message("completeness.event_format_detected", detected=detected)
                 if detected and detected != ds.date_format else "")
         raise ConfigError(Message(
-            "context.event_dates_none", file=spec.path.name if spec.path else "dq.toml",
+            "completeness.event_dates_none", file=spec.path.name if spec.path else "dq.toml",
             column=ds.event_date, n=dated, fmt=ds.date_format or "—", hint=hint))
-    return [Message("context.event_dates_some", column=ds.event_date, n=unread)]
+    return [Message("completeness.event_dates_some", column=ds.event_date, n=unread)]
 
 
 def _period(extra: pl.DataFrame | None) -> str | None:

@@ -3156,21 +3156,21 @@ ERRORS_SPEC: dict[str, dict[str, str]] = {
                                   "(ÅÅÅÅ-MM-DD)",
                             "en": "{file}: [dataset] export_date {value!r} is not an ISO date "
                                   "(YYYY-MM-DD)"},
-    "context.event_dates_none": {
+    "completeness.event_dates_none": {
         "nb": "{file}: [dataset] event_date {column!r}: ingen av de {n:count} ferdigstilte "
               "registreringenes datoer kan leses med [dataset] date_format {fmt!r}{hint}; sett "
               "date_format til formatet uttrekket skriver datoer i",
         "en": "{file}: [dataset] event_date {column!r}: none of the {n:count} finished records' "
               "dates can be read with [dataset] date_format {fmt!r}{hint}; set date_format to "
               "the format the export writes dates in"},
-    "context.event_format_detected": {"nb": " (verdiene ser ut som {detected!r})",
+    "completeness.event_format_detected": {"nb": " (verdiene ser ut som {detected!r})",
                                       "en": " (the values look like {detected!r})"},
-    "context.event_dates_some": {
+    "completeness.event_dates_some": {
         "nb": "{column}: {n:count} ferdigstilte registreringer har en dato som ikke kan leses; "
               "de har intet år og er holdt utenfor tallene per år",
         "en": "{column}: {n:count} finished records have a date that cannot be read; they have "
               "no year and are left out of the figures per year"},
-    "context.event_dates_some_one": {
+    "completeness.event_dates_some_one": {
         "nb": "{column}: 1 ferdigstilt registrering har en dato som ikke kan leses; den har "
               "intet år og er holdt utenfor tallene per år",
         "en": "{column}: 1 finished record has a date that cannot be read; it has no year and "

@@ -122,7 +122,7 @@ def copy_compiled(src: int, size: int, codec: str, dst: int, to_utf8: ToUtf8,
         while pending:
             pending.popleft().result()
     if bad is not None:
-        return CopiedPart(written, survey.has_quote, frozenset(survey.spaces), bad)
+        return survey.stopped(written, bad)
     return survey.part(written, os.pread(src, 1, size) if survey.looking else b"")
 
 

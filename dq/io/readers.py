@@ -586,7 +586,7 @@ def _read_stat(path: Path, fmt: str) -> Source:
 
 def scan(path: Path | str | DatabaseSource, *, fmt: str | None = None, encoding: str | None = None,
          separator: str | None = None, notify: Callable[[str], None] | None = None,
-         prefetch_hash: bool = True, export: bool | None = None) -> Source:
+         prefetch_hash: bool = True, export: bool = True) -> Source:
     """Open one data file. Raises InputError (exit 3) with a one-line message on bad input.
 
     The file's sha256 (for manifests) is computed in a background thread while the checks run
@@ -595,10 +595,7 @@ def scan(path: Path | str | DatabaseSource, *, fmt: str | None = None, encoding:
     read from its server.
 
     ``export``: False for any other input (a reference, a study, a unit table, a codebook):
-    its messages then say how to fix the file, not which option or [dataset] key to set; None
-    (the default): as the caller's ``sniff.other_input()`` says, else the export."""
-    if export is None:
-        return _scan(path, fmt, encoding, separator, notify, prefetch_hash)
+    its messages then say how to fix the file, not which option or [dataset] key to set."""
     token = sniff.OTHER_INPUT.set(not export)
     try:
         return _scan(path, fmt, encoding, separator, notify, prefetch_hash)

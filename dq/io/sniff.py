@@ -20,7 +20,6 @@ import struct
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,16 +31,6 @@ from dq.messages import Message
 # the export's options (--encoding, --separator, --input-format) and [dataset] keys do not apply
 # to it, so its messages say how to fix the file itself (set by dq.io.readers.scan).
 OTHER_INPUT: ContextVar[bool] = ContextVar("dq_other_input", default=False)
-
-
-@contextmanager
-def other_input() -> Iterator[None]:
-    """Files read inside are inputs other than the export (see ``OTHER_INPUT``)."""
-    token = OTHER_INPUT.set(True)
-    try:
-        yield
-    finally:
-        OTHER_INPUT.reset(token)
 
 SAMPLE_BYTES = 1 << 20
 HEADER_MAX_BYTES = 1 << 24  # the header line may be longer than the sample, up to this
@@ -749,10 +738,14 @@ class CopySurvey:
         self._cr_before = copy.endswith(b"\r")
         self.spaces |= whitespace_in(copy[:-1] if self._cr_before else copy)
 
-    def part(self, written: int, next_byte: bytes, bad: int | None = None) -> CopiedPart:
+    def part(self, written: int, next_byte: bytes) -> CopiedPart:
         """What the part copied holds; ``next_byte``: the byte after it in the file."""
         if self._cr_before and self.looking and next_byte != b"\n":
             self.spaces.add("\r")
+        return CopiedPart(written, self.has_quote, frozenset(self.spaces))
+
+    def stopped(self, written: int, bad: int) -> CopiedPart:
+        """The copy stopped at file offset ``bad``, a byte the codec leaves undefined."""
         return CopiedPart(written, self.has_quote, frozenset(self.spaces), bad)
 
 
@@ -776,8 +769,7 @@ def copy_single_byte(src: int, start: int, end: int, codec: str, dst: int, at: i
         try:
             data = single_byte_to_utf8(view[:n], codec)
         except UnicodeDecodeError as exc:
-            return CopiedPart(written, survey.has_quote, frozenset(survey.spaces),
-                              bad=offset + exc.start)
+            return survey.stopped(written, offset + exc.start)
         survey.see(buf, n, data)
         write_all(dst, data, at + written)
         written += len(data)
